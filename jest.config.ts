@@ -1,0 +1,50 @@
+import type { Config } from 'jest';
+
+// One jest project per package: `pnpm test` runs them all, `pnpm --filter <pkg> test`
+// (or `--selectProjects @wxbot/<name>`) runs one.
+const packages = ['core', 'simulator', 'plugin-autoreply', 'plugin-group-admin', 'plugin-friend-accept'];
+
+const shared = {
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  moduleNameMapper: {
+    // Workspace packages are tested from source, never from a stale dist/.
+    '^@wxbot/core/testing$': '<rootDir>/../core/src/testing/index.ts',
+    '^@wxbot/(core|simulator|plugin-[a-z-]+)$': '<rootDir>/../$1/src/index.ts',
+    // NodeNext sources import './x.js'; jest must find './x.ts'.
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
+  transform: {
+    // Type errors are `pnpm typecheck`'s job; transpile-only keeps the suite fast.
+    '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: '<rootDir>/../../tsconfig.json' }],
+  },
+  // agent-base (via http-cookie-agent) ships ESM only.
+  transformIgnorePatterns: ['/node_modules/(?!(\\.pnpm/)?(agent-base|http-cookie-agent)[@/])'],
+} satisfies Config;
+
+const config: Config = {
+  projects: [
+    ...packages.map((name) => ({
+      ...shared,
+      displayName: `@wxbot/${name}`,
+      rootDir: `<rootDir>/packages/${name}`,
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+    })),
+    {
+      ...shared,
+      moduleNameMapper: {
+        ...shared.moduleNameMapper,
+        '^@wxbot/core/testing$': '<rootDir>/../packages/core/src/testing/index.ts',
+        '^@wxbot/(core|simulator|plugin-[a-z-]+)$': '<rootDir>/../packages/$1/src/index.ts',
+      },
+      transform: {
+        '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: '<rootDir>/../tsconfig.json' }],
+      },
+      displayName: 'examples',
+      rootDir: '<rootDir>/examples',
+      testMatch: ['<rootDir>/**/*.test.ts'],
+    },
+  ],
+};
+
+export default config;

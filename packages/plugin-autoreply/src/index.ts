@@ -1,0 +1,2 @@
+export { matchTrigger, fillTemplate } from './match.js';
+export type { Trigger, TriggerMatch } from './match.js';

@@ -1,0 +1,36 @@
+/** A rule's trigger: a keyword contained in the text, the exact text, or a regular expression. */
+export type Trigger = { keyword: string } | { exact: string } | { regex: RegExp };
+
+export interface TriggerMatch {
+  /** Regex captures (index 0 is the whole match); for keyword and exact, just the matched text. */
+  groups: readonly string[];
+  /** Named captures of a regex trigger. */
+  named: Readonly<Record<string, string>>;
+}
+
+/** Tests a trigger against message text; `null` when it does not match. */
+export function matchTrigger(trigger: Trigger, text: string, caseSensitive = false): TriggerMatch | null {
+  const norm = (s: string) => (caseSensitive ? s : s.toLowerCase());
+  if ('keyword' in trigger) {
+    return trigger.keyword !== '' && norm(text).includes(norm(trigger.keyword))
+      ? { groups: [trigger.keyword], named: {} }
+      : null;
+  }
+  if ('exact' in trigger) {
+    return norm(text.trim()) === norm(trigger.exact.trim()) ? { groups: [text.trim()], named: {} } : null;
+  }
+  // A global or sticky regex keeps lastIndex between calls; copy it so every message starts fresh.
+  const re = new RegExp(trigger.regex.source, trigger.regex.flags.replace(/[gy]/g, ''));
+  const m = re.exec(text);
+  if (!m) return null;
+  return { groups: m.map((g) => g ?? ''), named: { ...(m.groups ?? {}) } };
+}
+
+/** Fills `$1`, `$<name>` and `$$` in a reply template from a match. */
+export function fillTemplate(template: string, match: TriggerMatch): string {
+  return template.replace(/\$(\$|\d+|<([A-Za-z_]\w*)>)/g, (whole, token: string, name: string | undefined) => {
+    if (token === '$') return '$';
+    if (name !== undefined) return match.named[name] ?? '';
+    return match.groups[Number(token)] ?? whole;
+  });
+}

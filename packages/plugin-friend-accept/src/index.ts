@@ -1,0 +1,2 @@
+export { verifyTextAllowed } from './verify.js';
+export type { VerifyRule } from './verify.js';

@@ -1,0 +1,2 @@
+export { parseCommand } from './command.js';
+export type { ParsedCommand } from './command.js';

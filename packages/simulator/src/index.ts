@@ -1,0 +1,1 @@
+export { escapeHtml, encodeTextContent, withSenderPrefix } from './wire/content.js';
