@@ -1,2 +1,7 @@
-export { parseJsAssignments, parseJsLogin, JsBodyError } from './protocol/js-body.js';
-export type { JsValue, JsLoginResult } from './protocol/js-body.js';
+// Each area re-exports its public surface from its own barrel, so areas can grow independently.
+export * from './protocol/index.js';
+export * from './contact/index.js';
+export * from './message/index.js';
+export * from './client/index.js';
+export * from './plugin/index.js';
+export * from './config/index.js';

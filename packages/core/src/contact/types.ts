@@ -1,0 +1,49 @@
+import type { RawContact, RawMember } from '../protocol/wire.js';
+
+/** What kind of account a contact is (see the seeds' "账号类型"). */
+export type ContactKind = 'friend' | 'room' | 'official' | 'special' | 'self' | 'stranger';
+
+/** How sure we are that a `stableId` names the same account across logins. */
+export type StableIdConfidence = 'wxid' | 'alias' | 'encry-room-id' | 'weak';
+
+/** A contact as the bot knows it; session `userName`s change at every login, `stableId` does not. */
+export interface Contact {
+  /** The session UserName (`@...`, `@@...` for rooms, or a special id like `filehelper`). */
+  readonly userName: string;
+  /** Survives re-login when known (a `wxid_...` / `...@chatroom`, an Alias, ...). */
+  readonly stableId: string | undefined;
+  readonly stableIdConfidence: StableIdConfidence | undefined;
+  readonly kind: ContactKind;
+  readonly nickName: string;
+  readonly remarkName: string;
+  readonly alias: string;
+  readonly raw: RawContact;
+}
+
+export interface RoomMember {
+  readonly userName: string;
+  readonly nickName: string;
+  /** The member's name in this room; empty when unset. */
+  readonly displayName: string;
+  readonly raw: RawMember;
+}
+
+export interface Room extends Contact {
+  readonly kind: 'room';
+  readonly topic: string;
+  readonly members: ReadonlyMap<string, RoomMember>;
+  readonly ownerUserName: string | undefined;
+}
+
+/**
+ * Read-only lookups the normaliser and plugins need. The client's contact
+ * store implements it; tests and replay tools can implement it over fixtures.
+ */
+export interface ContactDirectory {
+  /** The logged-in account. */
+  readonly self: Contact;
+  contact(userName: string): Contact | undefined;
+  room(userName: string): Room | undefined;
+  member(roomUserName: string, memberUserName: string): RoomMember | undefined;
+  byStableId(stableId: string): Contact | undefined;
+}
