@@ -1,0 +1,163 @@
+/**
+ * Typed errors of the Web WeChat client. Every error carries a stable `code`
+ * (for programs) and the `endpoint` that produced it (for humans), and never
+ * a secret: messages are built from server texts and our own words only.
+ */
+
+export type WxErrorCode =
+  | 'LOGIN_FORBIDDEN'
+  | 'LOGIN_TIMEOUT'
+  | 'QR_EXPIRED'
+  | 'LOGIN_CANCELLED'
+  | 'PUSH_LOGIN_FAILED'
+  | 'HOT_LOGIN_FAILED'
+  | 'LOGGED_OUT'
+  | 'RATE_LIMITED'
+  | 'NOT_FRIEND'
+  | 'SERVER_ERROR'
+  | 'NETWORK'
+  | 'PROTOCOL'
+  | 'CLIENT_STOPPED'
+  | 'NOT_LOGGED_IN'
+  | 'INVALID_ARGUMENT';
+
+export class WxError extends Error {
+  override name = 'WxError';
+  constructor(
+    /** Stable machine-readable code. */
+    readonly code: WxErrorCode,
+    /** The endpoint (e.g. `webwxsendmsg`) or phase (`login`) that failed. */
+    readonly endpoint: string,
+    message: string,
+    /** The server's `Ret`/`retcode`, when it sent one. */
+    readonly ret?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(`${endpoint}: ${message}`, options);
+  }
+}
+
+/** `ret=1203` at login: the server refuses this account on the web ("当前登录环境异常"). Never retried with a QR loop. */
+export class LoginForbidden extends WxError {
+  override name = 'LoginForbidden';
+  constructor(
+    /** The server's own message, verbatim. */
+    readonly serverMessage: string,
+    /** What the operator can do about it. */
+    readonly hint: string,
+    endpoint = 'webwxnewloginpage',
+  ) {
+    super('LOGIN_FORBIDDEN', endpoint, `login forbidden by the server (ret 1203): ${serverMessage}. ${hint}`, 1203);
+  }
+}
+
+/** The QR code was not confirmed in time (login poll kept answering 408 until the deadline). */
+export class LoginTimeout extends WxError {
+  override name = 'LoginTimeout';
+  constructor(endpoint = 'login', message = 'nobody confirmed the login in time') {
+    super('LOGIN_TIMEOUT', endpoint, message);
+  }
+}
+
+/** The QR code expired more times than `qr.maxRefreshes` allows. */
+export class QrExpired extends WxError {
+  override name = 'QrExpired';
+  constructor(readonly refreshes: number) {
+    super(
+      'QR_EXPIRED',
+      'login',
+      `the QR code expired ${refreshes + 1} time(s); giving up (qr.maxRefreshes=${refreshes})`,
+    );
+  }
+}
+
+/** `webwxpushloginurl` refused (no uin, phone offline, ...). */
+export class PushLoginFailed extends WxError {
+  override name = 'PushLoginFailed';
+  constructor(message: string, ret?: number) {
+    super('PUSH_LOGIN_FAILED', 'webwxpushloginurl', message, ret);
+  }
+}
+
+/** The session is dead (synccheck/Ret 1100/1101/1102) or the client logged out. */
+export class LoggedOut extends WxError {
+  override name = 'LoggedOut';
+  constructor(endpoint: string, ret?: number, message = 'the session is logged out') {
+    super('LOGGED_OUT', endpoint, ret === undefined ? message : `${message} (ret ${ret})`, ret);
+  }
+}
+
+/** Ret 1205: the server says we act too often. The queue slows down and retries before surfacing it. */
+export class RateLimited extends WxError {
+  override name = 'RateLimited';
+  constructor(endpoint: string, message = 'the server rate-limited this action (ret 1205)') {
+    super('RATE_LIMITED', endpoint, message, 1205);
+  }
+}
+
+/** Ret 1204: the target is not (or no longer) a friend, or not in the room. */
+export class NotFriend extends WxError {
+  override name = 'NotFriend';
+  constructor(endpoint: string, message = 'the target is not a friend (ret 1204)') {
+    super('NOT_FRIEND', endpoint, message, 1204);
+  }
+}
+
+/** Any other non-zero `BaseResponse.Ret`. */
+export class ServerError extends WxError {
+  override name = 'ServerError';
+  constructor(endpoint: string, ret: number, serverMessage = '') {
+    super('SERVER_ERROR', endpoint, `server answered Ret ${ret}${serverMessage ? `: ${serverMessage}` : ''}`, ret);
+  }
+}
+
+/** Connection failures, timeouts and HTTP 5xx (retryable). */
+export class NetworkError extends WxError {
+  override name = 'NetworkError';
+  constructor(
+    endpoint: string,
+    message: string,
+    /** HTTP status when the server answered at all. */
+    readonly status?: number,
+    options?: { cause?: unknown },
+  ) {
+    super('NETWORK', endpoint, message, undefined, options);
+  }
+}
+
+/** A body we could not read (bad JSON, unexpected XML, missing field). */
+export class ProtocolError extends WxError {
+  override name = 'ProtocolError';
+  constructor(endpoint: string, message: string, options?: { cause?: unknown }) {
+    super('PROTOCOL', endpoint, message, undefined, options);
+  }
+}
+
+/** The client was stopped while the call waited. */
+export class ClientStopped extends WxError {
+  override name = 'ClientStopped';
+  constructor(endpoint: string) {
+    super('CLIENT_STOPPED', endpoint, 'the client is stopped');
+  }
+}
+
+/** The call needs a logged-in session. */
+export class NotLoggedIn extends WxError {
+  override name = 'NotLoggedIn';
+  constructor(endpoint: string) {
+    super('NOT_LOGGED_IN', endpoint, 'not logged in yet (await client.start())');
+  }
+}
+
+/** Caller passed something unusable (empty recipient, unknown room...). */
+export class InvalidArgument extends WxError {
+  override name = 'InvalidArgument';
+  constructor(endpoint: string, message: string) {
+    super('INVALID_ARGUMENT', endpoint, message);
+  }
+}
+
+/** Errors worth retrying with backoff (the server or the network hiccupped). */
+export function isRetryable(err: unknown): boolean {
+  return err instanceof NetworkError;
+}

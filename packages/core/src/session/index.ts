@@ -1,0 +1,1 @@
+export type { Hosts, PersistedSession, SessionStore } from './types.js';
