@@ -1,1 +1,2 @@
-export {};
+export type * from './types.js';
+export { MESSAGE_KINDS, isMessageKind, isChatMessage } from './kinds.js';
