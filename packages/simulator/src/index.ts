@@ -1,1 +1,13 @@
-export { escapeHtml, encodeTextContent, withSenderPrefix } from './wire/content.js';
+export { createSimulator, Simulator } from './simulator.js';
+export type { SimulatorOptions, SessionInfo } from './simulator.js';
+export type { BotAction, ActionPredicate } from './actions.js';
+export type { FaultRule, FaultKind, FaultRuleState } from './faults.js';
+export type { SendSpec, IncomingKind } from './incoming.js';
+export type { Logger } from './engine.js';
+export type { WorldSpec, PersonSpec, RoomSpec, RoomMemberSpec, SelfSpec } from './world/types.js';
+export type { World, Person, Room, RoomMember } from './world/world.js';
+export { generateWorld, defaultWorld } from './world/generate.js';
+export type { GenerateWorldOptions } from './world/generate.js';
+export { loadWorldFile } from './world/load.js';
+export { validateWorldSpec, WorldSpecError } from './world/validate.js';
+export { escapeHtml, encodeTextContent, withSenderPrefix, encodeChatText, emojiToSpans } from './wire/content.js';

@@ -19,3 +19,24 @@ export function encodeTextContent(text: string): string {
 export function withSenderPrefix(senderUserName: string, content: string): string {
   return `${senderUserName}:<br/>${content}`;
 }
+
+/**
+ * The real server turns many emoji into `<span class="emoji emoji1f604"></span>`
+ * (code point in lowercase hex; sequences joined). Others pass through as UTF-8.
+ */
+export function emojiToSpans(content: string): string {
+  return content.replace(/(\p{Extended_Pictographic})(\uFE0F)?/gu, (_m, ch: string) => {
+    const cp = ch.codePointAt(0)!;
+    return `<span class="emoji emoji${cp.toString(16)}"></span>`;
+  });
+}
+
+/** Text as a chat message carries it: escaped, `<br/>` breaks, emoji spans. */
+export function encodeChatText(text: string): string {
+  return emojiToSpans(encodeTextContent(text));
+}
+
+/** XML payloads (appmsg, voicemsg, friend requests) travel escaped, line breaks as `<br/>`. */
+export function encodeXmlContent(xml: string): string {
+  return escapeHtml(xml).replace(/&#39;/g, "'").replace(/\r?\n/g, '<br/>');
+}

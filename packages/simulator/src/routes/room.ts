@@ -1,0 +1,265 @@
+/** webwxcreatechatroom, webwxupdatechatroom, webwxverifyuser, webwxoplog, webwxrevokemsg. */
+
+import { isRecord, str } from '../http.js';
+import type { Session } from '../session.js';
+import { memberEntry } from '../wire/contact.js';
+import { baseResponse, wireJson, wireJsonSplitBase, type WireObject } from '../wire/json.js';
+import { systemText } from '../wire/system.js';
+import type { Engine } from '../engine.js';
+import { authJson, sendRet } from './auth.js';
+import type { Handler } from './types.js';
+
+function resolveAll(s: Session, names: string[]): string[] | undefined {
+  const out: string[] = [];
+  for (const n of names) {
+    const id = s.resolve(n);
+    if (id === undefined || id.endsWith('@chatroom')) return undefined;
+    out.push(id);
+  }
+  return out;
+}
+
+function memberList(engine: Engine, s: Session, ids: string[]): WireObject[] {
+  return ids.map((id) => memberEntry(engine.world.requirePerson(id, 'member'), '', s));
+}
+
+export const webwxcreatechatroom: Handler = async (ctx, { engine }) => {
+  const auth = await authJson(ctx, engine);
+  if (!auth.ok) {
+    engine.actions.record({ endpoint: 'webwxcreatechatroom', ret: auth.ret });
+    return sendRet(ctx, auth.ret);
+  }
+  const s = auth.session;
+  const list = Array.isArray(auth.body['MemberList']) ? (auth.body['MemberList'] as unknown[]) : [];
+  const names = list.map((m) => (isRecord(m) ? str(m['UserName']) : ''));
+  const members = resolveAll(s, names);
+  const topic = str(auth.body['Topic']);
+  // The web client needs at least two other people to start a group.
+  if (!members || members.length < 2) {
+    engine.actions.record({ endpoint: 'webwxcreatechatroom', ret: 1, body: auth.body });
+    return sendRet(ctx, 1);
+  }
+  const room = engine.createRoom(members, topic);
+  engine.actions.record({
+    endpoint: 'webwxcreatechatroom',
+    ret: 0,
+    to: room.id,
+    members,
+    content: topic,
+    body: auth.body,
+  });
+  engine.emitModContact(room.id);
+  engine.system(
+    room.id,
+    engine.world.self.wxid,
+    systemText.selfInvited(
+      members.map((m) => engine.world.displayName(m)),
+      engine.world.lang,
+    ),
+  );
+  ctx.jsonText(
+    wireJson({
+      BaseResponse: baseResponse(0, 'Everything is OK'),
+      Topic: topic,
+      PYInitial: '',
+      QuanPin: '',
+      MemberCount: members.length + 1,
+      MemberList: memberList(engine, s, [engine.world.self.wxid, ...members]),
+      ChatRoomName: s.userNameOf(room.id),
+      BlackList: '',
+    }),
+  );
+};
+
+export const webwxupdatechatroom: Handler = async (ctx, { engine }) => {
+  const fun = ctx.q('fun') ?? '';
+  const auth = await authJson(ctx, engine);
+  if (!auth.ok) {
+    engine.actions.record({ endpoint: 'webwxupdatechatroom', op: fun, ret: auth.ret });
+    return sendRet(ctx, auth.ret);
+  }
+  const s = auth.session;
+  const world = engine.world;
+  const self = world.self.wxid;
+  const roomName = str(auth.body['ChatRoomName']);
+  const roomId = s.resolve(roomName);
+  const room = roomId ? world.room(roomId) : undefined;
+  const fail = (ret: number): void => {
+    engine.actions.record({ endpoint: 'webwxupdatechatroom', op: fun, ret, toUserName: roomName, body: auth.body });
+    sendRet(ctx, ret);
+  };
+  if (!room || !room.members.has(self)) return fail(1);
+  const listField = { addmember: 'AddMemberList', delmember: 'DelMemberList', invitemember: 'InviteMemberList' }[fun];
+  if (fun === 'modtopic') {
+    const topic = str(auth.body['NewTopic']);
+    if (topic === '') return fail(1);
+    engine.actions.record({
+      endpoint: 'webwxupdatechatroom',
+      op: fun,
+      ret: 0,
+      to: room.id,
+      toUserName: roomName,
+      content: topic,
+      body: auth.body,
+    });
+    engine.roomRename(room.id, topic, self);
+    return ctx.jsonText(wireJsonSplitBase(0, '', { MemberCount: 0, MemberList: [] }));
+  }
+  if (listField === undefined) return fail(1);
+  const members = resolveAll(s, str(auth.body[listField]).split(',').filter(Boolean));
+  if (!members || members.length === 0) return fail(1);
+  if (fun === 'delmember') {
+    // Only the owner may remove people; members not in the room cannot be removed.
+    if (room.owner !== self || members.some((m) => !room.members.has(m) || m === self)) return fail(1);
+    engine.actions.record({
+      endpoint: 'webwxupdatechatroom',
+      op: fun,
+      ret: 0,
+      to: room.id,
+      toUserName: roomName,
+      members,
+      body: auth.body,
+    });
+    for (const m of members) engine.roomKick(room.id, m, self);
+    return ctx.jsonText(wireJsonSplitBase(0, '', { MemberCount: 0, MemberList: [] }));
+  }
+  const fresh = members.filter((m) => !room.members.has(m));
+  engine.actions.record({
+    endpoint: 'webwxupdatechatroom',
+    op: fun,
+    ret: 0,
+    to: room.id,
+    toUserName: roomName,
+    members,
+    body: auth.body,
+  });
+  if (fun === 'invitemember') {
+    // Invitations only: people join when they accept (sim.roomJoin with inviter = self).
+    const pending = engine.roomInvites.get(room.id) ?? new Set<string>();
+    for (const m of fresh) pending.add(m);
+    engine.roomInvites.set(room.id, pending);
+    return ctx.jsonText(wireJsonSplitBase(0, '', { MemberCount: 0, MemberList: [] }));
+  }
+  if (fresh.length > 0) engine.roomJoin(room.id, fresh, self, 'invite');
+  ctx.jsonText(wireJsonSplitBase(0, '', { MemberCount: fresh.length, MemberList: memberList(engine, s, fresh) }));
+};
+
+export const webwxverifyuser: Handler = async (ctx, { engine }) => {
+  const auth = await authJson(ctx, engine);
+  if (!auth.ok) {
+    engine.actions.record({ endpoint: 'webwxverifyuser', ret: auth.ret });
+    return sendRet(ctx, auth.ret);
+  }
+  const s = auth.session;
+  const opcode = Number(auth.body['Opcode']);
+  const list = Array.isArray(auth.body['VerifyUserList']) ? (auth.body['VerifyUserList'] as unknown[]) : [];
+  const entries = list.filter(isRecord).map((e) => ({ userName: str(e['Value']), ticket: str(e['VerifyUserTicket']) }));
+  const fail = (ret: number): void => {
+    engine.actions.record({ endpoint: 'webwxverifyuser', op: String(opcode), ret, body: auth.body });
+    sendRet(ctx, ret);
+  };
+  if (entries.length === 0 || (opcode !== 2 && opcode !== 3)) return fail(1);
+  const ids: string[] = [];
+  for (const e of entries) {
+    const id = s.resolve(e.userName);
+    if (id === undefined || id.endsWith('@chatroom')) return fail(1);
+    if (opcode === 3 && engine.friendRequests.get(id)?.ticket !== e.ticket) return fail(1);
+    ids.push(id);
+  }
+  engine.actions.record({
+    endpoint: 'webwxverifyuser',
+    op: String(opcode),
+    ret: 0,
+    members: ids,
+    ...(ids.length === 1 ? { to: ids[0]!, toUserName: entries[0]!.userName } : {}),
+    content: str(auth.body['VerifyContent']),
+    body: auth.body,
+  });
+  for (const id of ids) {
+    if (opcode === 3) engine.makeFriend(id);
+    else engine.outgoingRequests.set(id, str(auth.body['VerifyContent']));
+  }
+  ctx.jsonText(wireJson({ BaseResponse: baseResponse() }));
+};
+
+export const webwxoplog: Handler = async (ctx, { engine }) => {
+  const auth = await authJson(ctx, engine);
+  if (!auth.ok) {
+    engine.actions.record({ endpoint: 'webwxoplog', ret: auth.ret });
+    return sendRet(ctx, auth.ret);
+  }
+  const s = auth.session;
+  const cmd = Number(auth.body['CmdId']);
+  const userName = str(auth.body['UserName']);
+  const id = s.resolve(userName);
+  const room = id ? engine.world.room(id) : undefined;
+  const person = id ? engine.world.person(id) : undefined;
+  const ok = id !== undefined && (cmd === 2 || cmd === 3);
+  const remark = str(auth.body['RemarkName']);
+  engine.actions.record({
+    endpoint: 'webwxoplog',
+    op: String(cmd),
+    ret: ok ? 0 : 1,
+    toUserName: userName,
+    ...(id ? { to: id } : {}),
+    ...(cmd === 2 ? { content: remark } : { content: String(auth.body['OP'] ?? '') }),
+    body: auth.body,
+  });
+  if (!ok || !id) return sendRet(ctx, 1);
+  if (cmd === 2) {
+    if (room) room.remarkName = remark;
+    else if (person) person.remarkName = remark;
+  } else {
+    const pin = Number(auth.body['OP']) === 1;
+    if (room) room.pinned = pin;
+    else if (person) person.pinned = pin;
+  }
+  engine.emitModContact(id);
+  ctx.jsonText(wireJson({ BaseResponse: baseResponse() }));
+};
+
+export const webwxrevokemsg: Handler = async (ctx, { engine }) => {
+  const auth = await authJson(ctx, engine);
+  if (!auth.ok) {
+    engine.actions.record({ endpoint: 'webwxrevokemsg', ret: auth.ret });
+    return sendRet(ctx, auth.ret);
+  }
+  const s = auth.session;
+  const svrId = str(auth.body['SvrMsgId']);
+  const toUserName = str(auth.body['ToUserName']);
+  const to = s.resolve(toUserName);
+  const stored = engine.messages.get(svrId);
+  const record = (ret: number): void => {
+    engine.actions.record({
+      endpoint: 'webwxrevokemsg',
+      ret,
+      toUserName,
+      ...(to ? { to } : {}),
+      msgId: svrId,
+      body: auth.body,
+    });
+  };
+  if (!stored || !stored.selfSent || to === undefined || stored.to !== to) {
+    record(1);
+    return sendRet(ctx, 1);
+  }
+  if (Date.now() / 1000 - stored.createTime > engine.opts.revokeWindowMs / 1000) {
+    record(-1);
+    return ctx.jsonText(
+      wireJson({ BaseResponse: baseResponse(-1), Introduction: '', SysWording: '发送时间超过2分钟的消息，不能被撤回' }),
+    );
+  }
+  record(0);
+  engine.messages.delete(svrId);
+  const replace = systemText.recalled('self', engine.world.lang);
+  const xml =
+    `<sysmsg type="revokemsg">\n\t<revokemsg>\n\t\t<session>${to}</session>\n\t\t<oldmsgid>${Math.floor(stored.createTime)}</oldmsgid>\n` +
+    `\t\t<msgid>${svrId}</msgid>\n\t\t<replacemsg><![CDATA[${replace}]]></replacemsg>\n\t</revokemsg>\n</sysmsg>\n`;
+  if (engine.opts.echoSelfMessages)
+    engine.emit({ from: engine.world.self.wxid, to, msgType: 10002, content: escapeForWire(xml), status: 4 });
+  ctx.jsonText(wireJson({ BaseResponse: baseResponse(), Introduction: '', SysWording: '' }));
+};
+
+function escapeForWire(xml: string): string {
+  return xml.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\n/g, '<br/>');
+}

@@ -1,0 +1,117 @@
+/**
+ * webwxuploadmedia: multipart, optionally in chunks (`chunks`/`chunk` fields,
+ * one ClientMediaId). Intermediate chunks answer an empty MediaId with
+ * StartPos = bytes so far; the last one answers the MediaId.
+ */
+
+import busboy from 'busboy';
+
+import type { Engine } from '../engine.js';
+import { isRecord, str, type RequestContext } from '../http.js';
+import { contentTypeFor } from '../media.js';
+import { parseJsonBody, wireJsonSplitBase } from '../wire/json.js';
+import { checkCredentials } from './auth.js';
+import type { Handler } from './types.js';
+
+interface Partial {
+  chunks: number;
+  parts: Map<number, Buffer>;
+  name: string;
+  type: string;
+}
+
+const partials = new WeakMap<Engine, Map<string, Partial>>();
+
+function readForm(
+  ctx: RequestContext,
+): Promise<{ fields: Record<string, string>; file: Buffer | undefined; fileName: string }> {
+  return new Promise((resolve, reject) => {
+    let bb: busboy.Busboy;
+    try {
+      bb = busboy({ headers: ctx.req.headers, limits: { fileSize: 1024 * 1024 * 1024 } });
+    } catch (err) {
+      reject(err as Error);
+      return;
+    }
+    const fields: Record<string, string> = {};
+    let file: Buffer | undefined;
+    let fileName = '';
+    bb.on('field', (name, value) => {
+      fields[name] = value;
+    });
+    bb.on('file', (_name, stream, info) => {
+      fileName = info.filename ?? '';
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => {
+        file = Buffer.concat(chunks);
+      });
+    });
+    bb.on('close', () => resolve({ fields, file, fileName }));
+    bb.on('error', reject);
+    ctx.req.pipe(bb);
+  });
+}
+
+function answer(ctx: RequestContext, ret: number, mediaId: string, startPos: number): void {
+  ctx.jsonText(
+    wireJsonSplitBase(ret, '', { MediaId: mediaId, StartPos: startPos, CDNThumbImgHeight: 0, CDNThumbImgWidth: 0 }),
+  );
+}
+
+export const webwxuploadmedia: Handler = async (ctx, { engine }) => {
+  if (ctx.method === 'OPTIONS') return ctx.send(200, '', 'text/plain');
+  let form;
+  try {
+    form = await readForm(ctx);
+  } catch {
+    engine.actions.record({ endpoint: 'webwxuploadmedia', ret: 1 });
+    return answer(ctx, 1, '', 0);
+  }
+  const req = parseJsonBody(form.fields['uploadmediarequest'] ?? '');
+  if (!isRecord(req) || !isRecord(req['BaseRequest']) || !form.file) {
+    engine.actions.record({ endpoint: 'webwxuploadmedia', ret: 1 });
+    return answer(ctx, 1, '', 0);
+  }
+  const br = req['BaseRequest'];
+  const cred = checkCredentials(ctx, engine, { uin: str(br['Uin']), sid: str(br['Sid']), skey: str(br['Skey']) });
+  if (!cred.ok) {
+    engine.actions.record({ endpoint: 'webwxuploadmedia', ret: cred.ret });
+    return answer(ctx, cred.ret, '', 0);
+  }
+  const s = cred.session;
+  const dataTicket = form.fields['webwx_data_ticket'] ?? ctx.cookies['webwx_data_ticket'];
+  if (dataTicket !== s.dataTicket) {
+    engine.actions.record({ endpoint: 'webwxuploadmedia', ret: -14 });
+    return answer(ctx, -14, '', 0);
+  }
+  const chunks = Math.max(1, Number(form.fields['chunks'] ?? '1') || 1);
+  const chunk = Math.max(0, Number(form.fields['chunk'] ?? '0') || 0);
+  const name = form.fields['name'] ?? form.fileName;
+  const key = `${str(req['ClientMediaId'])}|${name}`;
+  let store = partials.get(engine);
+  if (!store) partials.set(engine, (store = new Map()));
+  let p = store.get(key);
+  if (!p || p.chunks !== chunks) {
+    p = { chunks, parts: new Map(), name, type: form.fields['type'] ?? '' };
+    store.set(key, p);
+  }
+  p.parts.set(chunk, form.file);
+  const received = [...p.parts.values()].reduce((n, b) => n + b.length, 0);
+  if (p.parts.size < chunks) return answer(ctx, 0, '', received);
+  store.delete(key);
+  const data = Buffer.concat([...Array(chunks).keys()].map((i) => p.parts.get(i) ?? Buffer.alloc(0)));
+  const totalLen = Number(req['TotalLen'] ?? data.length);
+  if (Number.isFinite(totalLen) && totalLen !== data.length) {
+    engine.actions.record({ endpoint: 'webwxuploadmedia', ret: 1, content: name });
+    return answer(ctx, 1, '', data.length);
+  }
+  const mediaId = engine.ids.mediaId();
+  engine.media.set(mediaId, {
+    data,
+    fileName: name,
+    contentType: contentTypeFor(name, p.type || 'application/octet-stream'),
+  });
+  engine.actions.record({ endpoint: 'webwxuploadmedia', ret: 0, mediaId, content: name });
+  answer(ctx, 0, mediaId, data.length);
+};

@@ -1,0 +1,126 @@
+/** The listeners: which path is served on which host, and where faults strike. */
+
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+import type { Engine } from './engine.js';
+import { RequestContext, sleep, type HostRole } from './http.js';
+import { loginPollBody, synccheckBody } from './wire/js.js';
+import { sendRet } from './routes/auth.js';
+import type { Handler, RouteEnv } from './routes/types.js';
+
+export interface Route {
+  role: HostRole;
+  handler: Handler;
+}
+
+export interface RouteTable {
+  exact: Map<string, Route>;
+  prefix: { prefix: string; endpoint: string; route: Route }[];
+  control: (ctx: RequestContext) => Promise<void>;
+}
+
+export function endpointName(path: string): string {
+  if (path.startsWith('/qrcode/')) return 'qrcode';
+  if (path.startsWith('/l/')) return 'l';
+  return path.split('/').filter(Boolean).pop() ?? '';
+}
+
+const JSON_ENDPOINTS = new Set(['jslogin', 'login', 'synccheck', 'qrcode', 'l']);
+
+export class Listeners {
+  private servers: { role: HostRole; server: Server; sockets: Set<Socket> }[] = [];
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly routes: RouteTable,
+    private readonly separateHosts: boolean,
+  ) {}
+
+  async listen(role: HostRole, port: number): Promise<string> {
+    const sockets = new Set<Socket>();
+    const server = createServer((req, res) => void this.handle(role, req, res));
+    server.on('connection', (sock) => {
+      sockets.add(sock);
+      sock.on('close', () => sockets.delete(sock));
+    });
+    // Long polls are held up to ~25 s; keep node from cutting them.
+    server.requestTimeout = 0;
+    server.headersTimeout = 60_000;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => resolve());
+    });
+    this.servers.push({ role, server, sockets });
+    const addr = server.address() as AddressInfo;
+    return `http://127.0.0.1:${addr.port}`;
+  }
+
+  private lookup(path: string, role: HostRole): { endpoint: string; route: Route } | undefined {
+    let found: { endpoint: string; route: Route } | undefined;
+    const exact = this.routes.exact.get(path);
+    if (exact) found = { endpoint: endpointName(path), route: exact };
+    else {
+      const p = this.routes.prefix.find((r) => path.startsWith(r.prefix));
+      if (p) found = { endpoint: p.endpoint, route: p.route };
+    }
+    if (!found || (this.separateHosts && found.route.role !== role)) return undefined;
+    return found;
+  }
+
+  private async handle(role: HostRole, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const ctx = new RequestContext(req, res, role);
+    try {
+      if (ctx.path === '/__sim' || ctx.path.startsWith('/__sim/')) {
+        if (role !== 'main') return ctx.send(404, '', 'text/plain');
+        return await this.routes.control(ctx);
+      }
+      const found = this.lookup(ctx.path, role);
+      if (!found) return ctx.send(404, '', 'text/html');
+      const env: RouteEnv = { engine: this.engine, stuck: false };
+      for (const fault of this.engine.faults.roll(found.endpoint)) {
+        this.engine.log('debug', `fault ${fault.kind} on ${found.endpoint}`);
+        switch (fault.kind) {
+          case 'latency':
+            await sleep(fault.ms, ctx.abortSignal);
+            if (ctx.aborted || this.engine.closing) return;
+            break;
+          case 'expire-session':
+            this.engine.endSession(fault.code ?? 1101, 'expired (fault)');
+            break;
+          case 'stuck-selector':
+            env.stuck = true;
+            break;
+          case 'drop':
+            req.socket.destroy();
+            return;
+          case 'http':
+            return ctx.send(fault.status, '', 'text/html');
+          case 'ret':
+            if (found.endpoint === 'synccheck') return ctx.js(synccheckBody(fault.ret, 0));
+            if (found.endpoint === 'login') return ctx.js(loginPollBody(fault.ret));
+            if (JSON_ENDPOINTS.has(found.endpoint)) return ctx.send(200, '', 'text/plain');
+            return sendRet(ctx, fault.ret);
+        }
+      }
+      await found.route.handler(ctx, env);
+    } catch (err) {
+      this.engine.log('warn', `handler error on ${ctx.path}: ${(err as Error).stack ?? String(err)}`);
+      ctx.send(500, `simulator error: ${(err as Error).message}`, 'text/plain');
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(
+      this.servers.map(
+        ({ server, sockets }) =>
+          new Promise<void>((resolve) => {
+            server.close(() => resolve());
+            for (const s of sockets) s.destroy();
+            server.closeAllConnections();
+          }),
+      ),
+    );
+    this.servers = [];
+  }
+}
