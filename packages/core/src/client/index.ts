@@ -1,5 +1,10 @@
 export type * from './types.js';
 export type { Hosts, PersistedSession, SessionStore } from '../session/types.js';
+export { FileSessionStore, MemorySessionStore } from '../session/file-store.js';
+export { createClient, WebWxClient } from './client.js';
+export type { ClientInternals } from './client.js';
+export { MemoryContactStore } from '../contact/store.js';
+export { redactUrl, redactText, redactHeaders } from '../log/redact.js';
 export {
   WxError,
   LoginForbidden,

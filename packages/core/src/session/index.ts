@@ -1,1 +1,2 @@
 export type { Hosts, PersistedSession, SessionStore } from './types.js';
+export { FileSessionStore, MemorySessionStore } from './file-store.js';

@@ -1,0 +1,1090 @@
+import { EventEmitter } from 'node:events';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { CookieJar } from 'tough-cookie';
+import { isRoomUserName } from '../contact/classify.js';
+import { MemoryContactStore } from '../contact/store.js';
+import type { Contact, Room } from '../contact/types.js';
+import { createAccountLogger } from '../log/logger.js';
+import { DEFAULT_LOGIN_ORIGIN, DEFAULT_MAIN_ORIGIN } from '../protocol/hosts.js';
+import { DEFAULT_USER_AGENT, UOS_CLIENT_VERSION, UOS_EXTSPAM } from '../protocol/constants.js';
+import { pairStatusNotify } from '../protocol/status-notify.js';
+import type { InitResponse, RawContact, RawMessage, SyncResponse } from '../protocol/wire.js';
+import { FileSessionStore } from '../session/file-store.js';
+import type { Hosts, PersistedSession, SessionStore } from '../session/types.js';
+import { backoffDelay, sleep } from '../util/backoff.js';
+import { newClientMsgId, newDeviceId } from '../util/ids.js';
+import { WebApi, type OutboundMsg, type SendKind } from './api.js';
+import { ContactFetcher } from './contact-fetcher.js';
+import { Credentials, isSyncKey } from './credentials.js';
+import {
+  ClientStopped,
+  InvalidArgument,
+  LoggedOut,
+  LoginForbidden,
+  NotLoggedIn,
+  PushLoginFailed,
+  ServerError,
+  WxError,
+} from './errors.js';
+import { Http } from './http.js';
+import { Inbox } from './inbox.js';
+import {
+  pushLogin,
+  qrLogin,
+  type DesktopIdentity,
+  type LoginContext,
+  type LoginOutcome,
+  type QrLoginState,
+} from './login.js';
+import { fileAppMsg, planDownload, readSource, runDownload, Uploader, type UploadKind } from './media.js';
+import { DEFAULT_BUCKETS, Outbox, type SendJournalEntry } from './outbox.js';
+import { printQrToTerminal, saveQrPng } from './qr-display.js';
+import type {
+  ActionClass,
+  ClientEvents,
+  ClientOptions,
+  ClientState,
+  ContactStore,
+  DownloadOptions,
+  DownloadResult,
+  DownloadTarget,
+  FriendRequestRef,
+  LoginVia,
+  LogoutReason,
+  MediaSource,
+  MessageHandler,
+  SentMessage,
+  WxClient,
+} from './types.js';
+
+const LOGOUT_CODES = new Set([1100, 1101, 1102]);
+
+function logoutReason(ret: number | undefined): LogoutReason {
+  if (ret === 1100) return 'not-logged-in';
+  if (ret === 1101) return 'logged-out-elsewhere';
+  if (ret === 1102) return 'cookie-invalid';
+  return 'unknown';
+}
+
+/** Internal knobs beyond ClientOptions (tests shorten them). */
+export interface ClientInternals {
+  /** Minimum time between two synccheck calls that found nothing (guards against servers that do not hold). */
+  minPollIntervalMs?: number;
+  /** Delay before coalesced batchgetcontact calls. */
+  contactBatchDelayMs?: number;
+  /** Minimum gap between batchgetcontact calls. */
+  contactBatchGapMs?: number;
+  /** How long stop() waits for the queue and handlers. */
+  drainTimeoutMs?: number;
+}
+
+type Resolved = {
+  account: string;
+  store: SessionStore;
+  loginMode: NonNullable<ClientOptions['loginMode']>;
+  desktop: DesktopIdentity | undefined;
+  userAgent: string;
+  hostOverrides: Partial<Hosts>;
+  qrTerminal: boolean;
+  qrPng: string | false;
+  maxRefreshes: number;
+  requestMs: number;
+  longPollMs: number;
+  loginMs: number;
+  uploadMs: number;
+  backoffBase: number;
+  backoffMax: number;
+  onLogout: ReadonlyArray<'reinit' | 'push' | 'qr'>;
+  stuckThreshold: number;
+  watchdogMs: number;
+  keepAliveMs: number;
+  rateLimitRetries: number;
+  dedupeSize: number;
+  lang: string;
+  jitterMs: number;
+  buckets: Record<ActionClass, { burst: number; perSecond: number }>;
+  minPollMs: number;
+  batchDelayMs: number;
+  batchGapMs: number;
+  drainMs: number;
+};
+
+function resolveOptions(o: ClientOptions, i: ClientInternals): Resolved {
+  if (!o || typeof o.dataDir !== 'string' || o.dataDir === '') {
+    throw new InvalidArgument(
+      'createClient',
+      'options.dataDir is required (a directory for the session and downloads)',
+    );
+  }
+  const account = o.account ?? 'default';
+  if (!/^[\w.-]{1,64}$/.test(account))
+    throw new InvalidArgument(
+      'createClient',
+      `options.account ${JSON.stringify(account)} must match [A-Za-z0-9_.-]{1,64}`,
+    );
+  const desktopOpt = o.desktop ?? true;
+  const d = typeof desktopOpt === 'object' ? desktopOpt : {};
+  const loginMode = o.loginMode ?? 'auto';
+  const defaultOnLogout: Array<'reinit' | 'push' | 'qr'> =
+    loginMode === 'hot' ? ['reinit'] : loginMode === 'push' ? ['reinit', 'push'] : ['reinit', 'push', 'qr'];
+  const r = o.recovery ?? {};
+  return {
+    account,
+    store: o.sessionStore ?? new FileSessionStore(o.dataDir),
+    loginMode,
+    desktop:
+      desktopOpt === false
+        ? undefined
+        : { clientVersion: d.clientVersion ?? UOS_CLIENT_VERSION, extspam: d.extspam ?? UOS_EXTSPAM },
+    userAgent: d.userAgent ?? DEFAULT_USER_AGENT,
+    hostOverrides: o.hosts ?? {},
+    qrTerminal: o.qr?.terminal ?? true,
+    qrPng: o.qr?.pngPath === undefined ? join(o.dataDir, `${account}.qr.png`) : o.qr.pngPath,
+    maxRefreshes: o.qr?.maxRefreshes ?? 5,
+    requestMs: o.timeouts?.requestMs ?? 30_000,
+    longPollMs: o.timeouts?.longPollMs ?? 40_000,
+    loginMs: o.timeouts?.loginMs ?? 300_000,
+    uploadMs: o.timeouts?.uploadMs ?? 120_000,
+    backoffBase: r.backoff?.baseMs ?? 1_000,
+    backoffMax: r.backoff?.maxMs ?? 60_000,
+    onLogout: r.onLogout === false ? [] : (r.onLogout ?? defaultOnLogout),
+    stuckThreshold: r.stuckSyncThreshold ?? 10,
+    watchdogMs: r.watchdogMs ?? 180_000,
+    keepAliveMs: r.keepAliveMs ?? 1_800_000,
+    rateLimitRetries: r.rateLimitRetries ?? 3,
+    dedupeSize: o.dedupeSize ?? 5_000,
+    lang: o.lang ?? 'zh_CN',
+    jitterMs: o.sendJitterMs ?? 300,
+    buckets: { ...DEFAULT_BUCKETS, ...o.rateLimits },
+    minPollMs: i.minPollIntervalMs ?? 500,
+    batchDelayMs: i.contactBatchDelayMs ?? 50,
+    batchGapMs: i.contactBatchGapMs ?? 250,
+    drainMs: i.drainTimeoutMs ?? 10_000,
+  };
+}
+
+/** The Web WeChat client of one account. */
+export class WebWxClient implements WxClient {
+  readonly account: string;
+  private readonly o: Resolved;
+  private readonly log: Logger;
+  private readonly emitter = new EventEmitter();
+  private readonly store: MemoryContactStore = new MemoryContactStore();
+  private readonly http: Http;
+  private readonly api: WebApi;
+  private readonly uploader: Uploader;
+  private readonly inbox: Inbox;
+  private readonly outbox: Outbox;
+  private readonly fetcher: ContactFetcher;
+  private cred: Credentials | undefined;
+  private _state: ClientState = 'idle';
+  private stopCtl = new AbortController();
+  private loopGen = 0;
+  private loopDone: Promise<void> = Promise.resolve();
+  private lastProgress = Date.now();
+  private timers: NodeJS.Timeout[] = [];
+  private readyWaiters: Array<{ resolve: () => void; reject: (e: Error) => void }> = [];
+  private readonly inflightSends = new Map<string, number>();
+  private readonly botMsgIds = new Set<string>();
+  private lastInit: InitResponse | undefined;
+  private recovering = false;
+
+  constructor(options: ClientOptions, internals: ClientInternals = {}) {
+    this.o = resolveOptions(options, internals);
+    this.account = this.o.account;
+    this.log = createAccountLogger(options.logger, this.account);
+    this.http = new Http({ userAgent: this.o.userAgent, timeoutMs: this.o.requestMs, logger: this.log });
+    this.api = new WebApi(this.http, () => this.requireCred('api'), this.o.lang, this.o.longPollMs);
+    this.uploader = new Uploader(this.http, () => this.requireCred('webwxuploadmedia'), this.o.uploadMs);
+    this.inbox = new Inbox(this.o.store, this.key('inbox'), this.o.dedupeSize, this.log, (err, m) =>
+      this.emitError(err, `message handler failed for MsgId ${m.raw.MsgId}`),
+    );
+    this.inbox.beforeDeliver = (msgs) => this.resolveUnknown(msgs.map((m) => m.raw));
+    this.outbox = this.makeOutbox();
+    this.fetcher = new ContactFetcher(
+      (names) => this.api.batchGetContact(names.map((UserName) => ({ UserName }))),
+      (list) => this.applyContacts(list),
+      (err) => this.emitError(err, 'batchgetcontact'),
+      { delayMs: this.o.batchDelayMs, gapMs: this.o.batchGapMs, batch: 50, signal: this.stopCtl.signal },
+    );
+  }
+
+  private makeOutbox(): Outbox {
+    return new Outbox(
+      this.o.store,
+      this.key('outbox'),
+      {
+        buckets: this.o.buckets,
+        jitterMs: this.o.jitterMs,
+        rateLimitRetries: this.o.rateLimitRetries,
+        networkRetries: 3,
+        backoffBaseMs: this.o.backoffBase,
+        backoffMaxMs: this.o.backoffMax,
+        ready: () => this.ready(),
+        onRateLimited: (e) => this.emit('rate-limited', e),
+        signal: this.stopCtl.signal,
+      },
+      this.log,
+    );
+  }
+
+  private key(doc: string): string {
+    return `${this.account}/${doc}`;
+  }
+
+  // ---- public surface -------------------------------------------------------
+
+  get state(): ClientState {
+    return this._state;
+  }
+
+  get contacts(): ContactStore {
+    return this.store;
+  }
+
+  get self(): Contact | undefined {
+    return this.store.selfOrUndefined;
+  }
+
+  get hosts(): Hosts | undefined {
+    return this.cred?.hosts;
+  }
+
+  on<E extends keyof ClientEvents>(event: E, listener: ClientEvents[E]): this {
+    this.emitter.on(event, listener as (...a: unknown[]) => void);
+    return this;
+  }
+
+  off<E extends keyof ClientEvents>(event: E, listener: ClientEvents[E]): this {
+    this.emitter.off(event, listener as (...a: unknown[]) => void);
+    return this;
+  }
+
+  once<E extends keyof ClientEvents>(event: E, listener: ClientEvents[E]): this {
+    this.emitter.once(event, listener as (...a: unknown[]) => void);
+    return this;
+  }
+
+  setMessageHandler(handler: MessageHandler): void {
+    this.inbox.setHandler(handler);
+  }
+
+  async start(): Promise<Contact> {
+    if (this._state !== 'idle' && this._state !== 'stopped' && this._state !== 'logged-out') {
+      throw new InvalidArgument('start', `cannot start in state ${this._state}`);
+    }
+    if (this.stopCtl.signal.aborted)
+      throw new InvalidArgument('start', 'a stopped client cannot be restarted; create a new one');
+    this.setState('logging-in');
+    try {
+      await this.inbox.load();
+      const replay = await this.outbox.load();
+      const via = await this.login(this.o.loginMode);
+      this.setState('syncing');
+      this.startLoop();
+      this.startTimers();
+      const self = this.store.self;
+      this.emit('login', { self, via });
+      this.inbox.deliverPending();
+      for (const e of replay) this.replaySend(e);
+      return self;
+    } catch (err) {
+      if (!this.stopCtl.signal.aborted) this.setState('logged-out');
+      throw err;
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this._state === 'stopped') return;
+    this.setState('stopping');
+    this.loopGen++;
+    this.clearTimers();
+    this.http.abortInflight();
+    const drained = await this.outbox.drain(this.o.drainMs);
+    if (!drained)
+      this.log.warn(
+        { pending: this.outbox.pendingSends },
+        'stop: outbound queue not drained in time; journaled sends will be replayed',
+      );
+    await this.inbox.idle(this.o.drainMs);
+    await this.persistSession().catch((err: unknown) => this.emitError(err, 'persist session on stop'));
+    this.stopCtl.abort();
+    for (const w of this.readyWaiters.splice(0)) w.reject(new ClientStopped('stop'));
+    this.http.close();
+    await this.loopDone;
+    this.setState('stopped');
+  }
+
+  async logout(): Promise<void> {
+    if (this.cred)
+      await this.api.logout().catch((err: unknown) => this.log.debug({ err: String(err) }, 'webwxlogout failed'));
+    await this.o.store.delete(this.key('session'));
+    this.emit('logout', { reason: 'user-logout', endpoint: 'webwxlogout' });
+    await this.stop();
+  }
+
+  // ---- login ------------------------------------------------------------------
+
+  private loginContext(): LoginContext {
+    return {
+      http: this.http,
+      log: this.log,
+      loginOrigin: (this.o.hostOverrides.login ?? DEFAULT_LOGIN_ORIGIN).replace(/\/+$/, ''),
+      mainOrigin: (this.o.hostOverrides.main ?? DEFAULT_MAIN_ORIGIN).replace(/\/+$/, ''),
+      hostOverrides: this.o.hostOverrides,
+      desktop: this.o.desktop,
+      lang: this.o.lang,
+      loginTimeoutMs: this.o.loginMs,
+      longPollMs: this.o.longPollMs,
+      maxRefreshes: this.o.maxRefreshes,
+      signal: this.stopCtl.signal,
+      onState: (s) => this.onQrState(s),
+      onQr: (uuid, url, refresh) => this.showQr(uuid, url, refresh),
+    };
+  }
+
+  private onQrState(s: QrLoginState): void {
+    this.log.debug({ state: s.kind }, 'login state');
+    if (s.kind === 'scanned')
+      this.emit('scanned', s.avatar === undefined ? { uuid: s.uuid } : { uuid: s.uuid, avatar: s.avatar });
+  }
+
+  private async showQr(uuid: string, url: string, refresh: number): Promise<void> {
+    let pngPath: string | undefined;
+    if (this.o.qrPng !== false) {
+      try {
+        await saveQrPng(url, this.o.qrPng);
+        pngPath = this.o.qrPng;
+      } catch (err) {
+        this.emitError(err, 'saving the QR PNG');
+      }
+    }
+    if (this.o.qrTerminal)
+      await printQrToTerminal(url).catch((err: unknown) => this.emitError(err, 'printing the QR code'));
+    this.log.info({ url, refresh }, 'scan the QR code to log in');
+    this.emit('qr', pngPath === undefined ? { uuid, url, refresh } : { uuid, url, pngPath, refresh });
+  }
+
+  private async loadSession(): Promise<PersistedSession | undefined> {
+    const doc = (await this.o.store.get(this.key('session'))) as PersistedSession | undefined;
+    if (!doc || doc.version !== 1 || typeof doc.sid !== 'string' || !isSyncKey(doc.syncKey) || !doc.hosts)
+      return undefined;
+    return doc;
+  }
+
+  /** Logs in per mode; on success credentials, contacts and SyncKey are set. */
+  private async login(mode: ClientOptions['loginMode']): Promise<LoginVia> {
+    const saved = mode === 'qr' ? undefined : await this.loadSession();
+    if (saved && (mode === 'auto' || mode === 'hot')) {
+      try {
+        await this.hotLogin(saved);
+        return 'hot';
+      } catch (err) {
+        if (err instanceof ClientStopped || mode === 'hot') throw err;
+        this.log.info({ err: (err as Error).message }, 'hot login failed; trying push login');
+      }
+    }
+    if (mode === 'hot') throw new WxError('HOT_LOGIN_FAILED', 'login', 'no saved session to resume');
+    if (saved && (mode === 'auto' || mode === 'push')) {
+      try {
+        await this.adopt(await pushLogin(this.loginContext(), saved.uin, saved.hosts.main));
+        return 'push';
+      } catch (err) {
+        if (err instanceof ClientStopped || err instanceof LoginForbidden || mode === 'push') throw err;
+        this.emitError(err, 'push login failed; falling back to QR');
+      }
+    }
+    if (mode === 'push') throw new PushLoginFailed('no saved session (push login needs a previous login)');
+    await this.adopt(await qrLogin(this.loginContext()));
+    return 'qr';
+  }
+
+  private async hotLogin(saved: PersistedSession): Promise<void> {
+    this.http.jar = CookieJar.deserializeSync(saved.cookies as string);
+    const hosts: Hosts = { ...saved.hosts, ...this.o.hostOverrides };
+    const cred = new Credentials(saved.uin, saved.sid, saved.skey, saved.passTicket, saved.deviceId, hosts);
+    cred.syncKey = saved.syncKey;
+    cred.syncCheckKey = saved.syncCheckKey;
+    this.cred = cred;
+    this.setState('initializing');
+    // The saved SyncKey is where we stopped; the server's would skip what arrived while we were down.
+    await this.initSession(false);
+  }
+
+  private async adopt(outcome: LoginOutcome): Promise<void> {
+    const { page, hosts } = outcome;
+    const prev = this.cred;
+    const deviceId = newDeviceId();
+    this.cred = new Credentials(page.uin, page.sid, page.skey, page.passTicket, deviceId, hosts);
+    if (prev && prev.uin !== page.uin) this.log.warn('logged in as a different account than the saved session');
+    this.uploader.reset();
+    this.setState('initializing');
+    await this.initSession(true);
+  }
+
+  /** webwxinit, statusnotify, contacts; `fresh` = take the server's SyncKey. */
+  private async initSession(fresh: boolean): Promise<void> {
+    const cred = this.requireCred('webwxinit');
+    const init = await this.api.init();
+    this.lastInit = init;
+    if (fresh || cred.syncKey.List.length === 0) {
+      cred.syncKey = init.SyncKey;
+      cred.syncCheckKey = undefined;
+    }
+    if (init.SKey) cred.skey = init.SKey;
+    this.store.clear();
+    this.store.setSelf(init.User);
+    for (const c of init.ContactList ?? []) this.store.upsert(c);
+    await this.api
+      .statusNotify(3, init.User.UserName, init.User.UserName)
+      .catch((err: unknown) => this.emitError(err, 'webwxstatusnotify after init'));
+    await this.loadContacts();
+    const rooms = [...this.store.rooms()].filter((r) => r.members.size === 0).map((r) => r.userName);
+    if (rooms.length > 0) await this.fetcher.request(rooms);
+    await this.persistSession();
+    this.emit('contacts-updated', { updated: [...this.store.all()].map((c) => c.userName), removed: [] });
+  }
+
+  private async loadContacts(): Promise<void> {
+    let seq = 0;
+    for (let page = 0; page < 200; page++) {
+      const res = await this.api.getContact(seq);
+      for (const c of res.MemberList) this.store.upsert(c);
+      seq = Number(res.Seq ?? 0);
+      if (!seq) return;
+    }
+    this.log.warn('webwxgetcontact: stopped after 200 pages');
+  }
+
+  // ---- session persistence --------------------------------------------------
+
+  private async persistSession(): Promise<void> {
+    const c = this.cred;
+    if (!c) return;
+    const doc: PersistedSession = {
+      version: 1,
+      uin: c.uin,
+      sid: c.sid,
+      skey: c.skey,
+      deviceId: c.deviceId,
+      passTicket: c.passTicket,
+      hosts: c.hosts,
+      cookies: this.http.jar.serializeSync(),
+      syncKey: c.syncKey,
+      ...(c.syncCheckKey ? { syncCheckKey: c.syncCheckKey } : {}),
+      ...(this.store.selfOrUndefined ? { self: this.store.selfOrUndefined.raw } : {}),
+      savedAt: Date.now(),
+    };
+    await this.o.store.set(this.key('session'), doc);
+  }
+
+  // ---- sync loop ------------------------------------------------------------
+
+  private startLoop(): void {
+    const gen = ++this.loopGen;
+    this.lastProgress = Date.now();
+    this.loopDone = this.syncLoop(gen).catch((err: unknown) => this.emitError(err, 'sync loop crashed'));
+  }
+
+  private running(gen: number): boolean {
+    return this.loopGen === gen && !this.stopCtl.signal.aborted && this._state === 'syncing';
+  }
+
+  private async syncLoop(gen: number): Promise<void> {
+    let failures = 0;
+    let empty = 0;
+    while (this.running(gen)) {
+      const started = Date.now();
+      try {
+        const sc = await this.api.syncCheck();
+        this.lastProgress = Date.now();
+        if (!this.running(gen)) return;
+        if (LOGOUT_CODES.has(sc.retcode)) {
+          void this.handleLogout('synccheck', sc.retcode);
+          return;
+        }
+        if (sc.retcode !== 0) throw new ServerError('synccheck', sc.retcode, 'unexpected retcode');
+        failures = 0;
+        if (sc.selector === 0) {
+          const rest = this.o.minPollMs - (Date.now() - started);
+          if (rest > 0) await sleep(rest, this.stopCtl.signal);
+          continue;
+        }
+        const got = await this.syncOnce(gen);
+        if (got > 0) {
+          empty = 0;
+          continue;
+        }
+        empty++;
+        if (empty >= this.o.stuckThreshold) {
+          empty = 0;
+          await this.tripBreaker(gen);
+        }
+      } catch (err) {
+        if (!this.running(gen)) return;
+        if (err instanceof LoggedOut) {
+          void this.handleLogout(err.endpoint, err.ret);
+          return;
+        }
+        failures++;
+        const delay = backoffDelay(failures, this.o.backoffBase, this.o.backoffMax);
+        this.emitError(err, `sync loop (attempt ${failures}, retrying in ${delay} ms)`);
+        await sleep(delay, this.stopCtl.signal);
+      }
+    }
+  }
+
+  /** webwxsync until ContinueFlag is 0; returns how many things it brought. */
+  private async syncOnce(gen: number): Promise<number> {
+    let total = 0;
+    for (let round = 0; round < 50; round++) {
+      const res = await this.api.sync();
+      this.lastProgress = Date.now();
+      if (this.loopGen !== gen) return total;
+      total += await this.applySync(res);
+      if (!res.ContinueFlag) break;
+    }
+    return total;
+  }
+
+  /**
+   * Applies one webwxsync answer in the order that keeps the delivery promise:
+   * contacts, then journal the messages durably, then persist the SyncKey.
+   */
+  private async applySync(res: SyncResponse): Promise<number> {
+    const cred = this.requireCred('webwxsync');
+    let count = 0;
+    const updated: string[] = [];
+    const removed: string[] = [];
+    for (const c of res.ModContactList ?? []) {
+      this.store.upsert(c);
+      updated.push(c.UserName);
+      count++;
+    }
+    for (const d of res.DelContactList ?? []) {
+      if (this.store.remove(d.UserName)) removed.push(d.UserName);
+      count++;
+    }
+    for (const m of res.ModChatRoomMemberList ?? []) {
+      this.store.setMembers(m.UserName, m.MemberList ?? [], m.MemberCount);
+      updated.push(m.UserName);
+      count++;
+    }
+    const entries: Array<{ raw: RawMessage; sentByBot: boolean }> = [];
+    const selfName = this.store.selfOrUndefined?.userName;
+    for (const raw of res.AddMsgList ?? []) {
+      count++;
+      if (typeof raw.MsgId !== 'string') (raw as { MsgId: string }).MsgId = String(raw.MsgId);
+      if (raw.MsgType === 51) {
+        if (raw.StatusNotifyCode === 4) {
+          const changed = this.store.applyPairs(pairStatusNotify(raw.Content, raw.StatusNotifyUserName ?? ''));
+          updated.push(...changed);
+        }
+        continue;
+      }
+      entries.push({ raw, sentByBot: raw.FromUserName === selfName && this.isBotMessage(raw) });
+    }
+    if (updated.length > 0 || removed.length > 0) this.emit('contacts-updated', { updated, removed });
+    await this.inbox.accept(entries);
+    cred.syncKey = isSyncKey(res.SyncKey) && res.SyncKey.List.length > 0 ? res.SyncKey : cred.syncKey;
+    if (isSyncKey(res.SyncCheckKey) && res.SyncCheckKey.List.length > 0) cred.syncCheckKey = res.SyncCheckKey;
+    if (res.SKey) cred.skey = res.SKey;
+    await this.persistSession();
+    this.inbox.deliverPending();
+    return count;
+  }
+
+  private isBotMessage(raw: RawMessage): boolean {
+    if (this.botMsgIds.has(raw.MsgId)) return true;
+    const k = this.sendKey(raw.ToUserName, raw.MsgType, raw.Content);
+    const n = this.inflightSends.get(k) ?? 0;
+    if (n > 0) {
+      this.botMsgIds.add(raw.MsgId);
+      return true;
+    }
+    return false;
+  }
+
+  private sendKey(to: string, type: number, content: string | undefined): string {
+    const t = type === 49 ? 6 : type;
+    return `${to}\u0000${t}\u0000${t === 1 ? (content ?? '') : ''}`;
+  }
+
+  /** Unknown rooms, room members and private senders are fetched before their messages are delivered. */
+  private async resolveUnknown(msgs: readonly RawMessage[]): Promise<void> {
+    if (!this.cred) return;
+    const want = new Set<string>();
+    for (const m of msgs) {
+      const from = m.FromUserName;
+      if (isRoomUserName(from)) {
+        const room = this.store.room(from);
+        const sender = /^(@[0-9a-f]+|[\w-]+):<br\/>/.exec(m.Content)?.[1];
+        if (!room || (sender !== undefined && !room.members.has(sender))) want.add(from);
+      } else if (!this.store.contact(from) && from !== '') {
+        want.add(from);
+      }
+    }
+    if (want.size === 0) return;
+    await Promise.race([this.fetcher.request(want), sleep(10_000, this.stopCtl.signal)]);
+  }
+
+  private applyContacts(list: RawContact[]): void {
+    const updated: string[] = [];
+    for (const c of list) {
+      this.store.upsert(c);
+      updated.push(c.UserName);
+    }
+    if (updated.length) this.emit('contacts-updated', { updated, removed: [] });
+  }
+
+  private async tripBreaker(gen: number): Promise<void> {
+    const delay = backoffDelay(2, this.o.backoffBase, this.o.backoffMax);
+    this.log.warn({ delay }, 'sync breaker: selector keeps signalling but syncs are empty; backing off, then re-init');
+    this.emitError(new ServerError('webwxsync', 0, 'stuck selector (empty syncs)'), 'sync breaker tripped');
+    await sleep(delay, this.stopCtl.signal);
+    if (!this.running(gen)) return;
+    try {
+      await this.reinit();
+      this.emit('recovered', { via: 'reinit', attempt: 1 });
+    } catch (err) {
+      if (err instanceof LoggedOut) {
+        void this.handleLogout(err.endpoint, err.ret);
+        this.loopGen++;
+        return;
+      }
+      this.emitError(err, 'sync breaker: re-init failed');
+    }
+  }
+
+  /** Re-runs webwxinit with the current credentials, taking the server's SyncKey. */
+  private async reinit(): Promise<void> {
+    const cred = this.requireCred('webwxinit');
+    const init = await this.api.init();
+    this.lastInit = init;
+    cred.syncKey = init.SyncKey;
+    cred.syncCheckKey = undefined;
+    if (init.SKey) cred.skey = init.SKey;
+    this.store.setSelf(init.User);
+    for (const c of init.ContactList ?? []) this.store.upsert(c);
+    await this.persistSession();
+  }
+
+  // ---- recovery ---------------------------------------------------------------
+
+  private async handleLogout(endpoint: string, ret: number | undefined): Promise<void> {
+    if (this.recovering || this.stopCtl.signal.aborted || this._state === 'stopping') return;
+    this.recovering = true;
+    this.loopGen++;
+    try {
+      const reason = logoutReason(ret);
+      this.log.warn({ endpoint, ret, reason }, 'session logged out');
+      this.emit('logout', ret === undefined ? { reason, endpoint } : { reason, retcode: ret, endpoint });
+      this.setState('recovering');
+      let attempt = 0;
+      for (const step of this.o.onLogout) {
+        if (this.stopCtl.signal.aborted) return;
+        attempt++;
+        try {
+          if (step === 'reinit') {
+            await this.reinit();
+          } else if (step === 'push') {
+            const c = this.requireCred('webwxpushloginurl');
+            await this.adopt(await pushLogin(this.loginContext(), c.uin, c.hosts.main));
+          } else {
+            await this.adopt(await qrLogin(this.loginContext()));
+          }
+          this.setState('syncing');
+          this.startLoop();
+          this.emit('recovered', { via: step === 'reinit' ? 'reinit' : step, attempt });
+          if (step !== 'reinit') this.emit('login', { self: this.store.self, via: step });
+          this.inbox.deliverPending();
+          return;
+        } catch (err) {
+          if (this.stopCtl.signal.aborted) return;
+          this.emitError(err, `recovery step ${step} failed`);
+          if (err instanceof LoginForbidden) break;
+        }
+      }
+      this.setState('logged-out');
+      for (const w of this.readyWaiters.splice(0))
+        w.reject(new LoggedOut(endpoint, ret, 'the session is logged out and recovery failed'));
+    } finally {
+      this.recovering = false;
+    }
+  }
+
+  /** Resolves when actions can run; rejects when the client stops or recovery gave up. */
+  private ready(): Promise<void> {
+    if (this._state === 'syncing') return Promise.resolve();
+    if (this.stopCtl.signal.aborted || this._state === 'stopped') return Promise.reject(new ClientStopped('queue'));
+    if (this._state === 'logged-out' && !this.recovering) return Promise.reject(new LoggedOut('queue'));
+    return new Promise((resolve, reject) => this.readyWaiters.push({ resolve, reject }));
+  }
+
+  private setState(to: ClientState): void {
+    const from = this._state;
+    if (from === to) return;
+    this._state = to;
+    this.emit('state', { from, to });
+    if (to === 'syncing') for (const w of this.readyWaiters.splice(0)) w.resolve();
+  }
+
+  private startTimers(): void {
+    this.clearTimers();
+    const wd = this.o.watchdogMs;
+    if (wd > 0) {
+      const t = setInterval(
+        () => {
+          if (this._state !== 'syncing') return;
+          if (Date.now() - this.lastProgress > wd) {
+            this.emitError(new Error(`no sync progress for ${wd} ms`), 'watchdog: aborting the stuck poll');
+            this.lastProgress = Date.now();
+            this.http.abortInflight();
+          }
+        },
+        Math.max(50, Math.floor(wd / 4)),
+      );
+      t.unref();
+      this.timers.push(t);
+    }
+    if (this.o.keepAliveMs > 0) {
+      const t = setInterval(() => {
+        if (this._state !== 'syncing') return;
+        const self = this.store.selfOrUndefined?.userName;
+        if (!self) return;
+        // Invisible: the init-time status notification to ourselves, never a chat message.
+        this.api.statusNotify(3, self, self).catch((err: unknown) => this.emitError(err, 'keep-alive'));
+      }, this.o.keepAliveMs);
+      t.unref();
+      this.timers.push(t);
+    }
+  }
+
+  private clearTimers(): void {
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+  }
+
+  // ---- events ---------------------------------------------------------------
+
+  private emit<E extends keyof ClientEvents>(event: E, payload: Parameters<ClientEvents[E]>[0]): void {
+    for (const l of this.emitter.listeners(event)) {
+      try {
+        (l as (p: unknown) => void)(payload);
+      } catch (err) {
+        this.log.error({ err: String(err), event }, 'event listener threw');
+      }
+    }
+  }
+
+  private emitError(err: unknown, context: string): void {
+    const error = err instanceof Error ? err : new Error(String(err));
+    this.log.warn({ err: error.message, code: (error as Partial<WxError>).code, context }, 'client error');
+    this.emit('error', { error, context });
+  }
+
+  private requireCred(endpoint: string): Credentials {
+    if (!this.cred) throw new NotLoggedIn(endpoint);
+    return this.cred;
+  }
+
+  private sessionTag(): string {
+    const c = this.cred;
+    return c ? `${c.uin}:${c.sid}` : '';
+  }
+
+  // ---- actions --------------------------------------------------------------
+
+  private checkTarget(endpoint: string, to: string): void {
+    if (typeof to !== 'string' || to.trim() === '') throw new InvalidArgument(endpoint, 'recipient UserName is empty');
+    if (!this.cred) throw new NotLoggedIn(endpoint);
+  }
+
+  private async send(
+    kind: SendKind,
+    cls: ActionClass,
+    to: string,
+    fields: Omit<OutboundMsg, 'FromUserName' | 'ToUserName' | 'LocalID' | 'ClientMsgId'>,
+  ): Promise<SentMessage> {
+    const stable = this.store.contact(to)?.stableId;
+    const entry: SendJournalEntry = {
+      clientMsgId: newClientMsgId(),
+      kind,
+      msgType: fields.Type,
+      to,
+      ...(stable !== undefined ? { toStableId: stable } : {}),
+      ...(fields.Content !== undefined ? { content: fields.Content } : {}),
+      ...(fields.MediaId !== undefined ? { mediaId: fields.MediaId } : {}),
+      ...(fields.EMoticonMd5 !== undefined ? { emoticonMd5: fields.EMoticonMd5 } : {}),
+      session: this.sessionTag(),
+      createdAt: Date.now(),
+    };
+    await this.outbox.journal(entry);
+    return this.runJournaled(entry, cls);
+  }
+
+  private runJournaled(entry: SendJournalEntry, cls: ActionClass): Promise<SentMessage> {
+    const endpoint = entry.kind === 'text' ? 'webwxsendmsg' : `send:${entry.kind}`;
+    return this.outbox
+      .enqueue(cls, endpoint, () => this.performSend(entry))
+      .catch(async (err: unknown) => {
+        // Definitive failures leave the journal; a stop keeps the entry for the next start.
+        if (!(err instanceof ClientStopped)) await this.outbox.settle(entry.clientMsgId, undefined);
+        throw err;
+      });
+  }
+
+  private async performSend(queued: SendJournalEntry): Promise<SentMessage> {
+    // A re-login between enqueue and now changed every UserName: re-address through the stable id.
+    const entry = this.readdress(queued) ?? queued;
+    const self = this.store.self.userName;
+    const msg: OutboundMsg = {
+      Type: entry.msgType,
+      FromUserName: self,
+      ToUserName: entry.to,
+      LocalID: entry.clientMsgId,
+      ClientMsgId: entry.clientMsgId,
+      ...(entry.content !== undefined ? { Content: entry.content } : {}),
+      ...(entry.mediaId !== undefined ? { MediaId: entry.mediaId } : {}),
+      ...(entry.msgType === 47 ? { EmojiFlag: 2 } : {}),
+      ...(entry.emoticonMd5 !== undefined ? { EMoticonMd5: entry.emoticonMd5 } : {}),
+    };
+    const k = this.sendKey(entry.to, entry.msgType, entry.content);
+    this.inflightSends.set(k, (this.inflightSends.get(k) ?? 0) + 1);
+    try {
+      const res = await this.api.send(entry.kind, msg);
+      const msgId = String(res.MsgID ?? '');
+      if (msgId) this.botMsgIds.add(msgId);
+      await this.outbox.settle(entry.clientMsgId, msgId);
+      return {
+        msgId,
+        localId: entry.clientMsgId,
+        toUserName: entry.to,
+        type: entry.msgType,
+        endpoint: `webwx${entry.kind}`,
+      };
+    } finally {
+      // Keep the marker briefly: the sync echo can arrive after the HTTP answer.
+      setTimeout(() => {
+        const cur = this.inflightSends.get(k) ?? 0;
+        if (cur <= 1) this.inflightSends.delete(k);
+        else this.inflightSends.set(k, cur - 1);
+      }, 30_000).unref();
+    }
+  }
+
+  /** Re-sends a journaled entry after a restart (same ClientMsgId), re-addressing it if the session changed. */
+  private replaySend(entry: SendJournalEntry): void {
+    const e = this.readdress(entry);
+    if (!e) {
+      void this.outbox.settle(entry.clientMsgId, undefined);
+      this.emitError(
+        new InvalidArgument(
+          'replay',
+          `cannot re-address journaled send ${entry.clientMsgId}: recipient unknown in the new session`,
+        ),
+        'outbox replay',
+      );
+      return;
+    }
+    const cls: ActionClass = e.kind === 'text' ? 'text' : 'media';
+    this.log.info({ clientMsgId: e.clientMsgId, kind: e.kind }, 'replaying a journaled send');
+    this.runJournaled(e, cls).catch((err: unknown) => this.emitError(err, `replayed send ${e.clientMsgId} failed`));
+  }
+
+  private readdress(entry: SendJournalEntry): SendJournalEntry | undefined {
+    if (entry.session === this.sessionTag() || this.store.contact(entry.to)) return entry;
+    const c = entry.toStableId !== undefined ? this.store.byStableId(entry.toStableId) : undefined;
+    if (!c) return undefined;
+    return { ...entry, to: c.userName, session: this.sessionTag() };
+  }
+
+  sendText(to: string, text: string): Promise<SentMessage> {
+    try {
+      this.checkTarget('webwxsendmsg', to);
+      if (typeof text !== 'string' || text === '') throw new InvalidArgument('webwxsendmsg', 'text is empty');
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
+    return this.send('text', 'text', to, { Type: 1, Content: text });
+  }
+
+  async sendEmoticon(to: string, emoticon: string | Buffer): Promise<SentMessage> {
+    this.checkTarget('webwxsendemoticon', to);
+    if (typeof emoticon === 'string') {
+      if (!/^[0-9a-f]{32}$/i.test(emoticon))
+        throw new InvalidArgument('webwxsendemoticon', 'emoticon must be a 32-hex md5 or a Buffer');
+      return this.send('emoticon', 'media', to, { Type: 47, EMoticonMd5: emoticon.toLowerCase() });
+    }
+    const mediaId = await this.uploadFor(to, emoticon, 'emoticon.gif', 'pic');
+    return this.send('emoticon', 'media', to, { Type: 47, MediaId: mediaId });
+  }
+
+  private async uploadFor(to: string, data: Buffer, name: string, kind: UploadKind): Promise<string> {
+    const self = this.store.self.userName;
+    return this.outbox.enqueue('media', 'webwxuploadmedia', () => this.uploader.upload(data, name, kind, self, to));
+  }
+
+  async sendImage(to: string, file: MediaSource, name?: string): Promise<SentMessage> {
+    this.checkTarget('webwxsendmsgimg', to);
+    const src = await readSource(file, 'webwxsendmsgimg');
+    const mediaId = await this.uploadFor(to, src.data, name ?? src.name, 'pic');
+    return this.send('image', 'media', to, { Type: 3, MediaId: mediaId, Content: '' });
+  }
+
+  async sendVideo(to: string, file: MediaSource, name?: string): Promise<SentMessage> {
+    this.checkTarget('webwxsendvideomsg', to);
+    const src = await readSource(file, 'webwxsendvideomsg');
+    const mediaId = await this.uploadFor(to, src.data, name ?? src.name, 'video');
+    return this.send('video', 'media', to, { Type: 43, MediaId: mediaId, Content: '' });
+  }
+
+  async sendFile(to: string, file: MediaSource, name?: string): Promise<SentMessage> {
+    this.checkTarget('webwxsendappmsg', to);
+    const src = await readSource(file, 'webwxsendappmsg');
+    const fileName = name ?? src.name;
+    const mediaId = await this.uploadFor(to, src.data, fileName, 'doc');
+    return this.send('file', 'media', to, { Type: 6, Content: fileAppMsg(fileName, src.data.length, mediaId) });
+  }
+
+  async revoke(sent: SentMessage): Promise<void> {
+    this.checkTarget('webwxrevokemsg', sent.toUserName);
+    if (!sent.msgId) throw new InvalidArgument('webwxrevokemsg', 'the message has no server MsgID');
+    await this.outbox.enqueue('misc', 'webwxrevokemsg', () =>
+      this.api.revoke(sent.msgId, sent.toUserName, sent.localId),
+    );
+  }
+
+  async forward(msg: RawMessage, to: string): Promise<SentMessage> {
+    this.checkTarget('forward', to);
+    const content = isRoomUserName(msg.FromUserName) ? msg.Content.replace(/^[^:<]+:<br\/>/, '') : msg.Content;
+    switch (msg.MsgType) {
+      case 1:
+        return this.send('text', 'text', to, { Type: 1, Content: decodeText(content) });
+      case 3:
+        return this.send('image', 'media', to, { Type: 3, MediaId: msg.MediaId ?? '', Content: decodeText(content) });
+      case 43:
+      case 62:
+        return this.send('video', 'media', to, { Type: 43, MediaId: msg.MediaId ?? '', Content: decodeText(content) });
+      case 47:
+        return this.send('emoticon', 'media', to, {
+          Type: 47,
+          Content: decodeText(content),
+          ...(msg.MediaId ? { MediaId: msg.MediaId } : {}),
+        });
+      case 49:
+        if (msg.AppMsgType === 6) return this.send('file', 'media', to, { Type: 6, Content: decodeText(content) });
+        return this.send('file', 'media', to, { Type: msg.AppMsgType ?? 5, Content: decodeText(content) });
+      default:
+        throw new InvalidArgument('forward', `MsgType ${msg.MsgType} cannot be forwarded`);
+    }
+  }
+
+  async addFriend(userName: string, verifyText: string): Promise<void> {
+    this.checkTarget('webwxverifyuser', userName);
+    await this.outbox.enqueue('friend', 'webwxverifyuser', () => this.api.verifyUser(2, userName, '', verifyText));
+  }
+
+  async acceptFriend(request: FriendRequestRef): Promise<void> {
+    this.checkTarget('webwxverifyuser', request.userName);
+    if (!request.ticket) throw new InvalidArgument('webwxverifyuser', 'accepting a friend request needs its ticket');
+    await this.outbox.enqueue('friend', 'webwxverifyuser', () =>
+      this.api.verifyUser(3, request.userName, request.ticket, ''),
+    );
+  }
+
+  async createRoom(members: readonly string[], topic = ''): Promise<Room> {
+    if (!this.cred) throw new NotLoggedIn('webwxcreatechatroom');
+    if (members.length < 2) throw new InvalidArgument('webwxcreatechatroom', 'a room needs at least 2 other members');
+    const res = await this.outbox.enqueue('room', 'webwxcreatechatroom', () => this.api.createRoom(members, topic));
+    const name = res.ChatRoomName!;
+    this.store.upsert({
+      UserName: name,
+      NickName: res.Topic ?? topic,
+      MemberList: res.MemberList ?? [],
+      MemberCount: res.MemberCount ?? 0,
+    });
+    await this.fetcher.request([name]);
+    const room = this.store.room(name);
+    if (!room) throw new ServerError('webwxcreatechatroom', 0, 'the new room is not in the contact store');
+    return room;
+  }
+
+  private async updateRoom(
+    fun: 'addmember' | 'delmember' | 'invitemember',
+    room: string,
+    members: readonly string[],
+  ): Promise<void> {
+    this.checkTarget('webwxupdatechatroom', room);
+    if (members.length === 0) throw new InvalidArgument(`webwxupdatechatroom?fun=${fun}`, 'no members given');
+    await this.outbox.enqueue('room', `webwxupdatechatroom?fun=${fun}`, () =>
+      this.api.updateRoom(fun, room, members.join(',')),
+    );
+  }
+
+  addMembers(room: string, members: readonly string[]): Promise<void> {
+    return this.updateRoom('addmember', room, members);
+  }
+
+  removeMembers(room: string, members: readonly string[]): Promise<void> {
+    return this.updateRoom('delmember', room, members);
+  }
+
+  inviteMembers(room: string, members: readonly string[]): Promise<void> {
+    return this.updateRoom('invitemember', room, members);
+  }
+
+  async setTopic(room: string, topic: string): Promise<void> {
+    this.checkTarget('webwxupdatechatroom', room);
+    await this.outbox.enqueue('room', 'webwxupdatechatroom?fun=modtopic', () =>
+      this.api.updateRoom('modtopic', room, topic),
+    );
+  }
+
+  async setRemark(userName: string, remark: string): Promise<void> {
+    this.checkTarget('webwxoplog', userName);
+    await this.outbox.enqueue('misc', 'webwxoplog', () =>
+      this.api.opLog({ UserName: userName, CmdId: 2, RemarkName: remark }),
+    );
+  }
+
+  async pin(userName: string, on: boolean): Promise<void> {
+    this.checkTarget('webwxoplog', userName);
+    await this.outbox.enqueue('misc', 'webwxoplog', () =>
+      this.api.opLog({ UserName: userName, CmdId: 3, OP: on ? 1 : 0 }),
+    );
+  }
+
+  async markRead(userName: string): Promise<void> {
+    this.checkTarget('webwxstatusnotify', userName);
+    const self = this.store.self.userName;
+    await this.outbox.enqueue('misc', 'webwxstatusnotify', () => this.api.statusNotify(1, self, userName));
+  }
+
+  async download(msg: RawMessage, target: DownloadTarget, opts: DownloadOptions = {}): Promise<DownloadResult> {
+    const c = this.requireCred('download');
+    const plan = planDownload(c, msg, opts, await this.uploader.dataTicket());
+    return runDownload(this.http, plan, target, opts.fileName);
+  }
+
+  /** For tests and diagnostics: the init answer of the current session. */
+  get lastInitResponse(): InitResponse | undefined {
+    return this.lastInit;
+  }
+}
+
+function decodeText(s: string): string {
+  return s
+    .replace(/<br\/>/g, '\n')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&');
+}
+
+/** Creates the client of one account. No global state: call it once per account. */
+export function createClient(options: ClientOptions, internals?: ClientInternals): WxClient {
+  return new WebWxClient(options, internals);
+}

@@ -1,0 +1,195 @@
+import type { RawContact, RawMember } from '../protocol/wire.js';
+import { classifyContact, isRoomUserName, SPECIAL_USER_NAMES } from './classify.js';
+import type { Contact, Room, RoomMember, StableIdConfidence } from './types.js';
+
+/** Lookups the client needs beyond ContactDirectory; mirrors client/types ContactStore. */
+export interface StableIdInfo {
+  stableId: string;
+  confidence: StableIdConfidence;
+}
+
+const EMPTY_MEMBERS: ReadonlyMap<string, RoomMember> = new Map();
+
+function toMember(raw: RawMember): RoomMember {
+  return { userName: raw.UserName, nickName: raw.NickName ?? '', displayName: raw.DisplayName ?? '', raw };
+}
+
+/**
+ * The in-memory contact store: Maps keyed by session UserName and stable id,
+ * members held per room in a Map, so every lookup is O(1) whatever the size.
+ * Contacts are immutable snapshots, replaced on update.
+ */
+export class MemoryContactStore {
+  private readonly byUser = new Map<string, Contact>();
+  private readonly byStable = new Map<string, string>();
+  /** Strong stable ids learned from MsgType 51 pairing, by session UserName (this session only, never persisted). */
+  private readonly paired = new Map<string, string>();
+  private selfUserName = '';
+
+  /** The logged-in account; throws before login. */
+  get self(): Contact {
+    const s = this.byUser.get(this.selfUserName);
+    if (!s) throw new Error('contacts: self is unknown before login (await client.start())');
+    return s;
+  }
+
+  get selfOrUndefined(): Contact | undefined {
+    return this.byUser.get(this.selfUserName);
+  }
+
+  get size(): number {
+    return this.byUser.size;
+  }
+
+  contact(userName: string): Contact | undefined {
+    return this.byUser.get(userName);
+  }
+
+  room(userName: string): Room | undefined {
+    const c = this.byUser.get(userName);
+    return c && c.kind === 'room' ? (c as Room) : undefined;
+  }
+
+  member(roomUserName: string, memberUserName: string): RoomMember | undefined {
+    return this.room(roomUserName)?.members.get(memberUserName);
+  }
+
+  members(roomUserName: string): ReadonlyMap<string, RoomMember> {
+    return this.room(roomUserName)?.members ?? EMPTY_MEMBERS;
+  }
+
+  byStableId(stableId: string): Contact | undefined {
+    const u = this.byStable.get(stableId);
+    return u === undefined ? undefined : this.byUser.get(u);
+  }
+
+  *all(): IterableIterator<Contact> {
+    yield* this.byUser.values();
+  }
+
+  *rooms(): IterableIterator<Room> {
+    for (const c of this.byUser.values()) if (c.kind === 'room') yield c as Room;
+  }
+
+  /** Linear; names are not unique and this is not a hot path. */
+  findByName(name: string): Contact[] {
+    const out: Contact[] = [];
+    for (const c of this.byUser.values())
+      if (c.remarkName === name || c.nickName === name || c.alias === name) out.push(c);
+    return out;
+  }
+
+  /** Drops everything (new login: every UserName changed). */
+  clear(): void {
+    this.byUser.clear();
+    this.byStable.clear();
+    this.paired.clear();
+    this.selfUserName = '';
+  }
+
+  setSelf(raw: RawContact): Contact {
+    this.selfUserName = raw.UserName;
+    return this.upsert(raw);
+  }
+
+  /** Adds or replaces a contact. A room update without MemberList keeps the members already known. */
+  upsert(raw: RawContact): Contact {
+    const prev = this.byUser.get(raw.UserName);
+    const kind = classifyContact(raw, this.selfUserName);
+    const merged: RawContact =
+      prev && kind === 'room' && !raw.MemberList?.length ? { ...raw, MemberList: prev.raw.MemberList ?? [] } : raw;
+    const id = this.stableIdFor(merged, kind);
+    if (
+      prev?.stableId !== undefined &&
+      prev.stableId !== id?.stableId &&
+      this.byStable.get(prev.stableId) === raw.UserName
+    ) {
+      this.byStable.delete(prev.stableId);
+    }
+    const base = {
+      userName: raw.UserName,
+      stableId: id?.stableId,
+      stableIdConfidence: id?.confidence,
+      kind,
+      nickName: merged.NickName ?? '',
+      remarkName: merged.RemarkName ?? '',
+      alias: merged.Alias ?? '',
+      raw: merged,
+    };
+    let contact: Contact;
+    if (kind === 'room') {
+      const members = new Map<string, RoomMember>();
+      for (const m of merged.MemberList ?? []) members.set(m.UserName, toMember(m));
+      const room: Room = {
+        ...base,
+        kind: 'room',
+        topic: merged.NickName ?? '',
+        members,
+        ownerUserName: merged.ChatRoomOwner || undefined,
+      };
+      contact = room;
+    } else {
+      contact = base;
+    }
+    this.byUser.set(raw.UserName, contact);
+    if (id) this.byStable.set(id.stableId, raw.UserName);
+    return contact;
+  }
+
+  /** Removes a contact (DelContact). */
+  remove(userName: string): boolean {
+    const prev = this.byUser.get(userName);
+    if (!prev) return false;
+    this.byUser.delete(userName);
+    if (prev.stableId !== undefined && this.byStable.get(prev.stableId) === userName)
+      this.byStable.delete(prev.stableId);
+    return true;
+  }
+
+  /** Replaces a room's member list (ModChatRoomMember / batchgetcontact). */
+  setMembers(roomUserName: string, members: readonly RawMember[], memberCount?: number): void {
+    const prev = this.byUser.get(roomUserName);
+    const raw: RawContact = prev ? { ...prev.raw } : { UserName: roomUserName };
+    raw.MemberList = [...members];
+    raw.MemberCount = memberCount ?? members.length;
+    this.upsert(raw);
+  }
+
+  /**
+   * Records MsgType 51 pairs (stable wxid ↔ session UserName) and re-keys the
+   * affected contacts with the strongest confidence.
+   */
+  applyPairs(pairs: ReadonlyArray<{ stableId: string; userName: string }>): string[] {
+    const changed: string[] = [];
+    for (const { stableId, userName } of pairs) {
+      this.paired.set(userName, stableId);
+      const c = this.byUser.get(userName);
+      if (c && c.stableId !== stableId) {
+        this.upsert(c.raw);
+        changed.push(userName);
+      }
+    }
+    return changed;
+  }
+
+  /** Best stable id for a contact, strongest first: 51 pairing, special id, Alias, EncryChatRoomId, weak hints. */
+  private stableIdFor(raw: RawContact, kind: Contact['kind']): StableIdInfo | undefined {
+    const paired = this.paired.get(raw.UserName);
+    if (paired) return { stableId: paired, confidence: 'wxid' };
+    if (SPECIAL_USER_NAMES.has(raw.UserName) || (!raw.UserName.startsWith('@') && raw.UserName !== '')) {
+      // Specials and already-stable ids (simulators, wxid_ forms) are their own stable id.
+      return { stableId: raw.UserName, confidence: 'wxid' };
+    }
+    if (kind !== 'room' && raw.Alias) return { stableId: `alias:${raw.Alias}`, confidence: 'alias' };
+    if (kind === 'room' && raw.EncryChatRoomId && raw.EncryChatRoomId !== '0') {
+      return { stableId: `encry:${raw.EncryChatRoomId}`, confidence: 'encry-room-id' };
+    }
+    if (kind === 'self' && raw.Uin) return { stableId: `uin:${raw.Uin}`, confidence: 'alias' };
+    // Weak: same kind and display name (and for people, remark) — good enough to re-find a contact, not to trust.
+    const name = raw.RemarkName || raw.NickName;
+    if (!name) return undefined;
+    return { stableId: `weak:${kind}:${name}`, confidence: 'weak' };
+  }
+}
+
+export { isRoomUserName };

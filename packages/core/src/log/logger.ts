@@ -1,0 +1,17 @@
+import { pino, type Logger } from 'pino';
+import { CENSOR, REDACT_PATHS, redactText } from './redact.js';
+
+/**
+ * The per-account child logger. Child-level `redact` applies even when the
+ * parent was created by someone else without it; free-text messages must go
+ * through `safe()` (the client builds every URL summary with it).
+ */
+export function createAccountLogger(parent: Logger | undefined, account: string): Logger {
+  const base = parent ?? pino({ level: process.env['WXBOT_LOG_LEVEL'] ?? 'info', name: 'wxbot' });
+  return base.child({ account }, { redact: { paths: REDACT_PATHS, censor: CENSOR } });
+}
+
+/** Scrubs a message string before it is logged (use for anything built from URLs or bodies). */
+export function safe(text: string): string {
+  return redactText(text);
+}

@@ -1,0 +1,88 @@
+/**
+ * Secrets never reach logs: URLs, headers, bodies and structured fields pass
+ * through these before logging, and account loggers add pino `redact` paths
+ * as a second net.
+ */
+
+const CENSOR = '[redacted]';
+
+/** Query/form parameter names whose values are secrets (lower-case). */
+const SECRET_PARAMS = [
+  'skey',
+  'sid',
+  'wxsid',
+  'uin',
+  'wxuin',
+  'pass_ticket',
+  'ticket',
+  'webwx_data_ticket',
+  'webwx_auth_ticket',
+  'wxloadtime',
+  'mm_lang',
+  'deviceid',
+  'uuid',
+];
+
+const PARAM_RE = new RegExp(`([?&;]|^)(${SECRET_PARAMS.join('|')})=([^&#\\s"']*)`, 'gi');
+const XML_RE = /<(skey|wxsid|wxuin|pass_ticket|ticket)>[^<]*<\/\1>/gi;
+const JSON_RE =
+  /("(?:Skey|Sid|Uin|SKey|DeviceID|Ticket|VerifyUserTicket|pass_ticket|skey|sid|uin)"\s*:\s*)("(?:[^"\\]|\\.)*"|-?\d+)/g;
+const COOKIE_RE =
+  /\b(webwx_data_ticket|webwx_auth_ticket|wxsid|wxuin|wxloadtime|webwxuvid|mm_lang|pass_ticket|skey)=([^;,\s]*)/gi;
+
+/** Replaces secret query parameters in a URL or query string. */
+export function redactUrl(url: string): string {
+  return url.replace(PARAM_RE, (_m, sep: string, name: string) => `${sep}${name}=${CENSOR}`);
+}
+
+/** Redacts secrets in any text: query strings, login XML, JSON bodies, cookie strings. */
+export function redactText(text: string): string {
+  return redactUrl(text)
+    .replace(XML_RE, (_m, tag: string) => `<${tag}>${CENSOR}</${tag}>`)
+    .replace(JSON_RE, (_m, key: string) => `${key}"${CENSOR}"`)
+    .replace(COOKIE_RE, (_m, name: string) => `${name}=${CENSOR}`);
+}
+
+const SECRET_HEADERS = new Set(['cookie', 'set-cookie', 'authorization', 'proxy-authorization', 'extspam']);
+
+/** Copies headers, censoring cookies and credentials. */
+export function redactHeaders(
+  headers: Record<string, string | string[] | undefined>,
+): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [k, v] of Object.entries(headers)) {
+    if (v === undefined) continue;
+    if (SECRET_HEADERS.has(k.toLowerCase())) out[k] = CENSOR;
+    else out[k] = Array.isArray(v) ? v.map(redactText) : redactText(v);
+  }
+  return out;
+}
+
+/** pino `redact` paths for structured fields that may carry secrets. */
+export const REDACT_PATHS: string[] = [
+  'skey',
+  'sid',
+  'uin',
+  'passTicket',
+  'pass_ticket',
+  'ticket',
+  'cookie',
+  'cookies',
+  'headers.cookie',
+  'headers["set-cookie"]',
+  'headers.extspam',
+  '*.skey',
+  '*.sid',
+  '*.uin',
+  '*.passTicket',
+  '*.pass_ticket',
+  '*.ticket',
+  '*.cookie',
+  '*.cookies',
+  '*.Skey',
+  '*.Sid',
+  '*.Uin',
+  'BaseRequest',
+  '*.BaseRequest',
+];
+export { CENSOR };
