@@ -1,2 +1,10 @@
 export type * from './types.js';
 export { MESSAGE_KINDS, isMessageKind, isChatMessage } from './kinds.js';
+export { normalizeMessage } from './normalize.js';
+export type { NormalizeContext } from './normalize.js';
+export { RecentMessageCache } from './recent-cache.js';
+export { parseStatusNotify } from './status-notify.js';
+export type { StatusNotify } from './status-notify.js';
+export { findMentions } from './mentions.js';
+export type { MentionResult } from './mentions.js';
+export { AppMsgType } from './app.js';
