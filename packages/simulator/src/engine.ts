@@ -427,7 +427,7 @@ export class Engine {
     }
     if (via === 'qrcode') {
       for (const m of members)
-        this.system(roomId, m, systemText.joinedViaQr(name(m), by === self ? 'self' : name(by), lang));
+        this.system(roomId, m, systemText.joinedViaQr(name(m), by === self ? null : name(by), lang));
     } else if (by === self) this.system(roomId, self, systemText.selfInvited(members.map(name), lang));
     else this.system(roomId, by, systemText.otherInvited(name(by), members.map(name), lang));
   }

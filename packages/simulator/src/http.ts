@@ -67,7 +67,9 @@ export class RequestContext {
         }
         chunks.push(c);
       });
-      this.req.on('end', () => resolve(Buffer.concat(chunks)));
+      this.req.on('end', () => {
+        resolve(Buffer.concat(chunks));
+      });
       this.req.on('error', reject);
     });
     return this.bodyPromise;

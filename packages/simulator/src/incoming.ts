@@ -303,7 +303,7 @@ export function sendIncoming(engine: Engine, spec: SendSpec): string {
       if (!old || old.from !== spec.from)
         throw new Error(`send.msgId: "${spec.msgId ?? ''}" is not a message from "${spec.from}"`);
       engine.messages.delete(old.msgId);
-      const replace = systemText.recalled(spec.from === self ? 'self' : world.displayName(sender.wxid), world.lang);
+      const replace = systemText.recalled(spec.from === self ? null : world.displayName(sender.wxid), world.lang);
       const session = spec.room ?? (spec.from === self ? target : spec.from);
       const xml =
         `<sysmsg type="revokemsg">\n\t<revokemsg>\n\t\t<session>${session}</session>\n\t\t<oldmsgid>${old.createTime}</oldmsgid>\n` +

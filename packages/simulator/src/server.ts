@@ -49,7 +49,9 @@ export class Listeners {
     server.headersTimeout = 60_000;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => resolve());
+      server.listen(port, '127.0.0.1', () => {
+        resolve();
+      });
     });
     this.servers.push({ role, server, sockets });
     const addr = server.address() as AddressInfo;
@@ -72,11 +74,18 @@ export class Listeners {
     const ctx = new RequestContext(req, res, role);
     try {
       if (ctx.path === '/__sim' || ctx.path.startsWith('/__sim/')) {
-        if (role !== 'main') return ctx.send(404, '', 'text/plain');
-        return await this.routes.control(ctx);
+        if (role !== 'main') {
+          ctx.send(404, '', 'text/plain');
+          return;
+        }
+        await this.routes.control(ctx);
+        return;
       }
       const found = this.lookup(ctx.path, role);
-      if (!found) return ctx.send(404, '', 'text/html');
+      if (!found) {
+        ctx.send(404, '', 'text/html');
+        return;
+      }
       const env: RouteEnv = { engine: this.engine, stuck: false };
       for (const fault of this.engine.faults.roll(found.endpoint)) {
         this.engine.log('debug', `fault ${fault.kind} on ${found.endpoint}`);
@@ -94,13 +103,27 @@ export class Listeners {
           case 'drop':
             req.socket.destroy();
             return;
-          case 'http':
-            return ctx.send(fault.status, '', 'text/html');
+          case 'http': {
+            ctx.send(fault.status, '', 'text/html');
+            return;
+          }
           case 'ret':
-            if (found.endpoint === 'synccheck') return ctx.js(synccheckBody(fault.ret, 0));
-            if (found.endpoint === 'login') return ctx.js(loginPollBody(fault.ret));
-            if (JSON_ENDPOINTS.has(found.endpoint)) return ctx.send(200, '', 'text/plain');
-            return sendRet(ctx, fault.ret);
+            if (found.endpoint === 'synccheck') {
+              ctx.js(synccheckBody(fault.ret, 0));
+              return;
+            }
+            if (found.endpoint === 'login') {
+              ctx.js(loginPollBody(fault.ret));
+              return;
+            }
+            if (JSON_ENDPOINTS.has(found.endpoint)) {
+              ctx.send(200, '', 'text/plain');
+              return;
+            }
+            {
+              sendRet(ctx, fault.ret);
+              return;
+            }
         }
       }
       await found.route.handler(ctx, env);
@@ -115,7 +138,9 @@ export class Listeners {
       this.servers.map(
         ({ server, sockets }) =>
           new Promise<void>((resolve) => {
-            server.close(() => resolve());
+            server.close(() => {
+              resolve();
+            });
             for (const s of sockets) s.destroy();
             server.closeAllConnections();
           }),

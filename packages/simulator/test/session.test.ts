@@ -1,5 +1,5 @@
 import { createSimulator, type Simulator } from '../src/index.js';
-import { CGI, loginAndInit, raw, TestClient } from './helpers/client.js';
+import { loginAndInit, raw, TestClient, type Json } from './helpers/client.js';
 
 describe('login → init → contacts → sync → sendmsg', () => {
   let sim: Simulator;
@@ -47,25 +47,25 @@ describe('login → init → contacts → sync → sendmsg', () => {
     expect(init.SKey).toBe(c.creds.skey);
     expect(init.ChatSet.endsWith(',')).toBe(true);
     expect(init.Count).toBe(init.ContactList.length);
-    const initRoom = init.ContactList.find((x: any) => x.UserName.startsWith('@@'));
+    const initRoom = init.ContactList.find((x: Json) => x.UserName.startsWith('@@'));
     expect(initRoom.UserName).toMatch(/^@@[0-9a-f]{64}$/);
     expect(initRoom.MemberCount).toBe(0);
 
     const contacts = await c.getContacts();
-    const alice = contacts.find((x: any) => x.NickName === 'Alice');
+    const alice = contacts.find((x: Json) => x.NickName === 'Alice');
     expect(alice.UserName).toMatch(/^@[0-9a-f]{64}$/);
-    const news = contacts.find((x: any) => x.NickName === '每日新闻');
+    const news = contacts.find((x: Json) => x.NickName === '每日新闻');
     expect(news.VerifyFlag & 8).toBe(8);
-    expect(contacts.find((x: any) => x.UserName === 'filehelper')).toBeDefined();
+    expect(contacts.find((x: Json) => x.UserName === 'filehelper')).toBeDefined();
 
     const rooms = await c.batchGet([sim.userNameOf('1000000001@chatroom')]);
     expect(rooms.Count).toBe(1);
-    expect(rooms.ContactList[0].MemberList.map((m: any) => m.UserName)).toContain(sim.userNameOf('wxid_alice'));
+    expect(rooms.ContactList[0].MemberList.map((m: Json) => m.UserName)).toContain(sim.userNameOf('wxid_alice'));
 
     // First sync: the MsgType 51 / StatusNotifyCode 4 entry, stable ids paired with UserNames by position.
     expect((await c.synccheck()).text).toBe('window.synccheck={retcode:"0",selector:"2"}');
     const first = await c.sync();
-    const notify = first.json.AddMsgList.find((x: any) => x.MsgType === 51);
+    const notify = first.json.AddMsgList.find((x: Json) => x.MsgType === 51);
     expect(notify.StatusNotifyCode).toBe(4);
     expect(notify.FromUserName).toBe(c.selfUserName);
     const stable = /&lt;username&gt;([^&]*)&lt;\/username&gt;/.exec(notify.Content)![1]!.split(',');
@@ -132,6 +132,5 @@ describe('login → init → contacts → sync → sendmsg', () => {
     // A stale UserName from the old login is unknown now.
     expect((await b.sendText(aliceFirst, 'x')).BaseResponse.Ret).toBe(1204);
     expect((await b.sendText(sim.userNameOf('wxid_alice'), 'x')).BaseResponse.Ret).toBe(0);
-    void CGI;
   });
 });

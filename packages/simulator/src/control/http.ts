@@ -3,9 +3,8 @@
 import type { RequestContext } from '../http.js';
 import type { Simulator } from '../simulator.js';
 
-export function controlHandler(sim: Simulator): (ctx: RequestContext) => Promise<void> {
+export function controlHandler(_sim: Simulator): (ctx: RequestContext) => Promise<void> {
   return async (ctx) => {
-    void sim;
     ctx.send(404, JSON.stringify({ error: `no control endpoint ${ctx.method} ${ctx.path}` }), 'application/json');
   };
 }

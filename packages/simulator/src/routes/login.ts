@@ -14,14 +14,20 @@ const AVATAR =
 
 export const jslogin: Handler = (ctx, { engine }) => {
   // The real host answers 400 without an appid; the value itself is not checked.
-  if (!ctx.q('appid')) return ctx.js(jsloginBody(400, ''));
+  if (!ctx.q('appid')) {
+    ctx.js(jsloginBody(400, ''));
+    return;
+  }
   const attempt = engine.newLogin(false);
   ctx.js(jsloginBody(200, attempt.uuid));
 };
 
 export const qrcode: Handler = async (ctx, { engine }) => {
   const uuid = decodeURIComponent(ctx.path.slice('/qrcode/'.length));
-  if (!engine.logins.has(uuid)) return ctx.send(404, '', 'text/plain');
+  if (!engine.logins.has(uuid)) {
+    ctx.send(404, '', 'text/plain');
+    return;
+  }
   const png = await QRCode.toBuffer(`https://login.weixin.qq.com/l/${uuid}`, { type: 'png', margin: 2, scale: 6 });
   ctx.send(200, png, 'image/png');
 };
@@ -52,7 +58,10 @@ export const loginPoll: Handler = async (ctx, env) => {
   const uuid = ctx.q('uuid') ?? '';
   const a = engine.logins.get(uuid);
   const now = pollAnswer(a, ctx, env);
-  if (now !== undefined) return ctx.js(now);
+  if (now !== undefined) {
+    ctx.js(now);
+    return;
+  }
   // Held until the phone does something or the hold time runs out.
   await new Promise<void>((resolve) => {
     const done = (): void => {
@@ -89,17 +98,20 @@ export const newLoginPage: Handler = (ctx, env) => {
   const a = engine.tickets.get(ctx.q('ticket') ?? '');
   if (!a || a.uuid !== ctx.q('uuid') || a.state !== 'confirmed') {
     engine.actions.record({ endpoint: 'webwxnewloginpage', ret: 1 });
-    return ctx.send(200, loginPageError(1, ''), xml);
+    ctx.send(200, loginPageError(1, ''), xml);
+    return;
   }
   const desktop = ctx.q('mod') === 'desktop';
   if (desktop && (!ctx.header('client-version') || !ctx.header('extspam'))) {
     // Without the desktop client's headers the desktop variant is refused like a forbidden web login.
     engine.actions.record({ endpoint: 'webwxnewloginpage', op: 'desktop', ret: 1203 });
-    return ctx.send(200, loginPageError(1203, WEB_LOGIN_FORBIDDEN_MESSAGE), xml);
+    ctx.send(200, loginPageError(1203, WEB_LOGIN_FORBIDDEN_MESSAGE), xml);
+    return;
   }
   if (!desktop && engine.world.webLoginForbidden) {
     engine.actions.record({ endpoint: 'webwxnewloginpage', ret: 1203 });
-    return ctx.send(200, loginPageError(1203, WEB_LOGIN_FORBIDDEN_MESSAGE), xml);
+    ctx.send(200, loginPageError(1203, WEB_LOGIN_FORBIDDEN_MESSAGE), xml);
+    return;
   }
   a.state = 'used';
   engine.tickets.delete(a.ticket);
@@ -110,7 +122,8 @@ export const newLoginPage: Handler = (ctx, env) => {
   if (desktop) {
     // The desktop variant answers 301 yet carries the XML and cookies; clients must not follow it.
     headers['Location'] = `${engine.urls.main}/`;
-    return ctx.send(301, body, xml, headers);
+    ctx.send(301, body, xml, headers);
+    return;
   }
   ctx.send(200, body, xml, headers);
 };
@@ -119,7 +132,8 @@ export const pushLogin: Handler = (ctx, { engine }) => {
   const uin = Number(ctx.q('uin'));
   if (!Number.isFinite(uin) || uin !== engine.world.self.uin) {
     engine.actions.record({ endpoint: 'webwxpushloginurl', ret: 1 });
-    return ctx.send(200, pushLoginBody('1', 'param error'), 'text/plain');
+    ctx.send(200, pushLoginBody('1', 'param error'), 'text/plain');
+    return;
   }
   const a = engine.newLogin(true);
   engine.actions.record({ endpoint: 'webwxpushloginurl', ret: 0 });

@@ -33,13 +33,16 @@ function serve(ctx: RequestContext, media: StoredMedia, range: boolean, extra: R
     let end = m[1] === '' || m[2] === '' ? size - 1 : Number(m[2]);
     start = Math.max(0, start);
     end = Math.min(size - 1, end);
-    if (start > end || start >= size)
-      return ctx.send(416, '', media.contentType, { 'Content-Range': `bytes */${size}` });
-    return ctx.send(206, media.data.subarray(start, end + 1), media.contentType, {
+    if (start > end || start >= size) {
+      ctx.send(416, '', media.contentType, { 'Content-Range': `bytes */${size}` });
+      return;
+    }
+    ctx.send(206, media.data.subarray(start, end + 1), media.contentType, {
       'Content-Range': `bytes ${start}-${end}/${size}`,
       'Accept-Ranges': 'bytes',
       ...extra,
     });
+    return;
   }
   ctx.send(200, media.data, media.contentType, { ...(range ? { 'Accept-Ranges': 'bytes' } : {}), ...extra });
 }
@@ -52,17 +55,20 @@ export const webwxgetmsgimg: Handler = (ctx, { engine }) => {
   const msgId = ctx.q('MsgID') ?? '';
   if (!authed(ctx, engine)) {
     record(engine, 'webwxgetmsgimg', 1100, msgId);
-    return ctx.send(200, '', 'image/jpeg');
+    ctx.send(200, '', 'image/jpeg');
+    return;
   }
   const stored = engine.messages.get(msgId);
   if (!stored || ![3, 47, 43, 62, 49].includes(stored.msgType)) {
     record(engine, 'webwxgetmsgimg', 1, msgId);
-    return ctx.send(404, '', 'text/html');
+    ctx.send(404, '', 'text/html');
+    return;
   }
   record(engine, 'webwxgetmsgimg', 0, msgId);
   if (ctx.q('type') === 'slave') {
     stored.thumb ??= { data: fakeJpeg(engine.mediaRng, 512), contentType: 'image/jpeg', fileName: 'thumb.jpg' };
-    return serve(ctx, stored.thumb, false);
+    serve(ctx, stored.thumb, false);
+    return;
   }
   stored.media ??= engine.defaultImage();
   serve(ctx, stored.media, false);
@@ -73,12 +79,14 @@ function byMsgId(endpoint: string, msgType: number, range: boolean): Handler {
     const msgId = ctx.q('msgid') ?? '';
     if (!authed(ctx, engine)) {
       record(engine, endpoint, 1100, msgId);
-      return ctx.send(200, '', 'text/html');
+      ctx.send(200, '', 'text/html');
+      return;
     }
     const stored = engine.messages.get(msgId);
     if (!stored?.media || stored.msgType !== msgType) {
       record(engine, endpoint, 1, msgId);
-      return ctx.send(404, '', 'text/html');
+      ctx.send(404, '', 'text/html');
+      return;
     }
     record(engine, endpoint, 0, msgId);
     serve(ctx, stored.media, range);
@@ -92,12 +100,14 @@ export const webwxgetmedia: Handler = (ctx, { engine }) => {
   const mediaId = ctx.q('mediaid') ?? '';
   if (!authed(ctx, engine, true)) {
     record(engine, 'webwxgetmedia', -14, undefined, mediaId);
-    return ctx.send(200, '', 'application/octet-stream');
+    ctx.send(200, '', 'application/octet-stream');
+    return;
   }
   const media = engine.media.get(mediaId);
   if (!media) {
     record(engine, 'webwxgetmedia', 1, undefined, mediaId);
-    return ctx.send(404, '', 'text/html');
+    ctx.send(404, '', 'text/html');
+    return;
   }
   record(engine, 'webwxgetmedia', 0, undefined, mediaId);
   serve(ctx, media, true, {
@@ -110,12 +120,18 @@ function avatar(endpoint: string, rooms: boolean): Handler {
     const s = engine.live();
     const userName = ctx.q('username') ?? '';
     const id = s?.resolve(userName);
-    if (!s || !cookiesMatch(ctx, s)) return ctx.send(200, '', 'image/jpeg');
-    if (id === undefined || id.endsWith('@chatroom') !== rooms) return ctx.send(404, '', 'text/html');
+    if (!s || !cookiesMatch(ctx, s)) {
+      ctx.send(200, '', 'image/jpeg');
+      return;
+    }
+    if (id === undefined || id.endsWith('@chatroom') !== rooms) {
+      ctx.send(404, '', 'text/html');
+      return;
+    }
     // Same person, same picture, across logins.
+    record(engine, endpoint, 0);
     const rng = new Rng(parseInt(hashHex(id, 8), 16));
     ctx.send(200, fakeJpeg(rng, 1024), 'image/jpeg');
-    void endpoint;
   };
 }
 

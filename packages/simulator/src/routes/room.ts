@@ -27,7 +27,8 @@ export const webwxcreatechatroom: Handler = async (ctx, { engine }) => {
   const auth = await authJson(ctx, engine);
   if (!auth.ok) {
     engine.actions.record({ endpoint: 'webwxcreatechatroom', ret: auth.ret });
-    return sendRet(ctx, auth.ret);
+    sendRet(ctx, auth.ret);
+    return;
   }
   const s = auth.session;
   const list = Array.isArray(auth.body['MemberList']) ? (auth.body['MemberList'] as unknown[]) : [];
@@ -37,7 +38,8 @@ export const webwxcreatechatroom: Handler = async (ctx, { engine }) => {
   // The web client needs at least two other people to start a group.
   if (!members || members.length < 2) {
     engine.actions.record({ endpoint: 'webwxcreatechatroom', ret: 1, body: auth.body });
-    return sendRet(ctx, 1);
+    sendRet(ctx, 1);
+    return;
   }
   const room = engine.createRoom(members, topic);
   engine.actions.record({
@@ -76,7 +78,8 @@ export const webwxupdatechatroom: Handler = async (ctx, { engine }) => {
   const auth = await authJson(ctx, engine);
   if (!auth.ok) {
     engine.actions.record({ endpoint: 'webwxupdatechatroom', op: fun, ret: auth.ret });
-    return sendRet(ctx, auth.ret);
+    sendRet(ctx, auth.ret);
+    return;
   }
   const s = auth.session;
   const world = engine.world;
@@ -88,11 +91,17 @@ export const webwxupdatechatroom: Handler = async (ctx, { engine }) => {
     engine.actions.record({ endpoint: 'webwxupdatechatroom', op: fun, ret, toUserName: roomName, body: auth.body });
     sendRet(ctx, ret);
   };
-  if (!room || !room.members.has(self)) return fail(1);
+  if (!room || !room.members.has(self)) {
+    fail(1);
+    return;
+  }
   const listField = { addmember: 'AddMemberList', delmember: 'DelMemberList', invitemember: 'InviteMemberList' }[fun];
   if (fun === 'modtopic') {
     const topic = str(auth.body['NewTopic']);
-    if (topic === '') return fail(1);
+    if (topic === '') {
+      fail(1);
+      return;
+    }
     engine.actions.record({
       endpoint: 'webwxupdatechatroom',
       op: fun,
@@ -103,14 +112,24 @@ export const webwxupdatechatroom: Handler = async (ctx, { engine }) => {
       body: auth.body,
     });
     engine.roomRename(room.id, topic, self);
-    return ctx.jsonText(wireJsonSplitBase(0, '', { MemberCount: 0, MemberList: [] }));
+    ctx.jsonText(wireJsonSplitBase(0, '', { MemberCount: 0, MemberList: [] }));
+    return;
   }
-  if (listField === undefined) return fail(1);
+  if (listField === undefined) {
+    fail(1);
+    return;
+  }
   const members = resolveAll(s, str(auth.body[listField]).split(',').filter(Boolean));
-  if (!members || members.length === 0) return fail(1);
+  if (!members || members.length === 0) {
+    fail(1);
+    return;
+  }
   if (fun === 'delmember') {
     // Only the owner may remove people; members not in the room cannot be removed.
-    if (room.owner !== self || members.some((m) => !room.members.has(m) || m === self)) return fail(1);
+    if (room.owner !== self || members.some((m) => !room.members.has(m) || m === self)) {
+      fail(1);
+      return;
+    }
     engine.actions.record({
       endpoint: 'webwxupdatechatroom',
       op: fun,
@@ -121,7 +140,8 @@ export const webwxupdatechatroom: Handler = async (ctx, { engine }) => {
       body: auth.body,
     });
     for (const m of members) engine.roomKick(room.id, m, self);
-    return ctx.jsonText(wireJsonSplitBase(0, '', { MemberCount: 0, MemberList: [] }));
+    ctx.jsonText(wireJsonSplitBase(0, '', { MemberCount: 0, MemberList: [] }));
+    return;
   }
   const fresh = members.filter((m) => !room.members.has(m));
   engine.actions.record({
@@ -138,7 +158,8 @@ export const webwxupdatechatroom: Handler = async (ctx, { engine }) => {
     const pending = engine.roomInvites.get(room.id) ?? new Set<string>();
     for (const m of fresh) pending.add(m);
     engine.roomInvites.set(room.id, pending);
-    return ctx.jsonText(wireJsonSplitBase(0, '', { MemberCount: 0, MemberList: [] }));
+    ctx.jsonText(wireJsonSplitBase(0, '', { MemberCount: 0, MemberList: [] }));
+    return;
   }
   if (fresh.length > 0) engine.roomJoin(room.id, fresh, self, 'invite');
   ctx.jsonText(wireJsonSplitBase(0, '', { MemberCount: fresh.length, MemberList: memberList(engine, s, fresh) }));
@@ -148,7 +169,8 @@ export const webwxverifyuser: Handler = async (ctx, { engine }) => {
   const auth = await authJson(ctx, engine);
   if (!auth.ok) {
     engine.actions.record({ endpoint: 'webwxverifyuser', ret: auth.ret });
-    return sendRet(ctx, auth.ret);
+    sendRet(ctx, auth.ret);
+    return;
   }
   const s = auth.session;
   const opcode = Number(auth.body['Opcode']);
@@ -158,12 +180,21 @@ export const webwxverifyuser: Handler = async (ctx, { engine }) => {
     engine.actions.record({ endpoint: 'webwxverifyuser', op: String(opcode), ret, body: auth.body });
     sendRet(ctx, ret);
   };
-  if (entries.length === 0 || (opcode !== 2 && opcode !== 3)) return fail(1);
+  if (entries.length === 0 || (opcode !== 2 && opcode !== 3)) {
+    fail(1);
+    return;
+  }
   const ids: string[] = [];
   for (const e of entries) {
     const id = s.resolve(e.userName);
-    if (id === undefined || id.endsWith('@chatroom')) return fail(1);
-    if (opcode === 3 && engine.friendRequests.get(id)?.ticket !== e.ticket) return fail(1);
+    if (id === undefined || id.endsWith('@chatroom')) {
+      fail(1);
+      return;
+    }
+    if (opcode === 3 && engine.friendRequests.get(id)?.ticket !== e.ticket) {
+      fail(1);
+      return;
+    }
     ids.push(id);
   }
   engine.actions.record({
@@ -186,7 +217,8 @@ export const webwxoplog: Handler = async (ctx, { engine }) => {
   const auth = await authJson(ctx, engine);
   if (!auth.ok) {
     engine.actions.record({ endpoint: 'webwxoplog', ret: auth.ret });
-    return sendRet(ctx, auth.ret);
+    sendRet(ctx, auth.ret);
+    return;
   }
   const s = auth.session;
   const cmd = Number(auth.body['CmdId']);
@@ -202,10 +234,13 @@ export const webwxoplog: Handler = async (ctx, { engine }) => {
     ret: ok ? 0 : 1,
     toUserName: userName,
     ...(id ? { to: id } : {}),
-    ...(cmd === 2 ? { content: remark } : { content: String(auth.body['OP'] ?? '') }),
+    ...(cmd === 2 ? { content: remark } : { content: str(auth.body['OP']) }),
     body: auth.body,
   });
-  if (!ok || !id) return sendRet(ctx, 1);
+  if (!ok || !id) {
+    sendRet(ctx, 1);
+    return;
+  }
   if (cmd === 2) {
     if (room) room.remarkName = remark;
     else if (person) person.remarkName = remark;
@@ -222,7 +257,8 @@ export const webwxrevokemsg: Handler = async (ctx, { engine }) => {
   const auth = await authJson(ctx, engine);
   if (!auth.ok) {
     engine.actions.record({ endpoint: 'webwxrevokemsg', ret: auth.ret });
-    return sendRet(ctx, auth.ret);
+    sendRet(ctx, auth.ret);
+    return;
   }
   const s = auth.session;
   const svrId = str(auth.body['SvrMsgId']);
@@ -241,17 +277,19 @@ export const webwxrevokemsg: Handler = async (ctx, { engine }) => {
   };
   if (!stored || !stored.selfSent || to === undefined || stored.to !== to) {
     record(1);
-    return sendRet(ctx, 1);
+    sendRet(ctx, 1);
+    return;
   }
   if (Date.now() / 1000 - stored.createTime > engine.opts.revokeWindowMs / 1000) {
     record(-1);
-    return ctx.jsonText(
+    ctx.jsonText(
       wireJson({ BaseResponse: baseResponse(-1), Introduction: '', SysWording: '发送时间超过2分钟的消息，不能被撤回' }),
     );
+    return;
   }
   record(0);
   engine.messages.delete(svrId);
-  const replace = systemText.recalled('self', engine.world.lang);
+  const replace = systemText.recalled(null, engine.world.lang);
   const xml =
     `<sysmsg type="revokemsg">\n\t<revokemsg>\n\t\t<session>${to}</session>\n\t\t<oldmsgid>${Math.floor(stored.createTime)}</oldmsgid>\n` +
     `\t\t<msgid>${svrId}</msgid>\n\t\t<replacemsg><![CDATA[${replace}]]></replacemsg>\n\t</revokemsg>\n</sysmsg>\n`;

