@@ -308,7 +308,7 @@ export function sendIncoming(engine: Engine, spec: SendSpec): string {
       const xml =
         `<sysmsg type="revokemsg">\n\t<revokemsg>\n\t\t<session>${session}</session>\n\t\t<oldmsgid>${old.createTime}</oldmsgid>\n` +
         `\t\t<msgid>${old.msgId}</msgid>\n\t\t<replacemsg><![CDATA[${replace}]]></replacemsg>\n\t</revokemsg>\n</sysmsg>\n`;
-      return engine.emit({ ...base, msgType: 10002, content: encodeXmlContent(xml).replace(/'/g, "'"), status: 4 });
+      return engine.emit({ ...base, msgType: 10002, content: encodeXmlContent(xml), status: 4 });
     }
   }
 }

@@ -1,10 +1,234 @@
-/** The HTTP control API under /__sim/ (JSON in, JSON out), mirroring the TypeScript API. */
+/**
+ * The HTTP control API under /__sim/ (JSON in, JSON out), mirroring the
+ * TypeScript API. Bad input answers 400 with `{ "error": "<where>: <what>" }`.
+ */
 
-import type { RequestContext } from '../http.js';
+import type { BotAction } from '../actions.js';
+import { validateFaultRule } from '../faults.js';
+import { isRecord, type RequestContext } from '../http.js';
+import type { SendSpec } from '../incoming.js';
 import type { Simulator } from '../simulator.js';
+import { generateWorld, type GenerateWorldOptions } from '../world/generate.js';
+import type { PersonSpec, RoomSpec } from '../world/types.js';
+import { validateWorldSpec } from '../world/validate.js';
 
-export function controlHandler(_sim: Simulator): (ctx: RequestContext) => Promise<void> {
+class BadInput extends Error {}
+
+type Body = Record<string, unknown>;
+
+function need(body: Body, key: string, where: string): string {
+  const v = body[key];
+  if (typeof v !== 'string' || v === '') throw new BadInput(`${where}.${key}: expected a non-empty string`);
+  return v;
+}
+
+function opt(body: Body, key: string, where: string): string | undefined {
+  const v = body[key];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string') throw new BadInput(`${where}.${key}: expected a string`);
+  return v;
+}
+
+function matches(a: BotAction, q: Body): boolean {
+  for (const key of ['endpoint', 'to', 'toUserName', 'op', 'msgType', 'ret'] as const)
+    if (q[key] !== undefined && a[key] !== q[key]) return false;
+  if (typeof q['contentIncludes'] === 'string' && !(a.content ?? '').includes(q['contentIncludes'])) return false;
+  return true;
+}
+
+type ControlRoute = (sim: Simulator, body: Body, ctx: RequestContext) => unknown;
+
+const routes: Record<string, ControlRoute> = {
+  'GET /': (sim) => ({
+    url: sim.url,
+    loginUrl: sim.loginUrl,
+    pushUrl: sim.pushUrl,
+    fileUrl: sim.fileUrl,
+    controlUrl: sim.controlUrl,
+    endpoints: Object.keys(routes),
+  }),
+  'GET /login': (sim) => ({ pending: sim.pendingLogins() }),
+  'POST /login/scan': (sim, b) => ({ uuid: sim.scan(opt(b, 'uuid', 'login/scan')) }),
+  'POST /login/confirm': (sim, b) => {
+    const uuid = opt(b, 'uuid', 'login/confirm');
+    sim.scan(uuid);
+    return { uuid: sim.confirm(uuid) };
+  },
+  'POST /login/cancel': (sim, b) => ({ uuid: sim.cancelLogin(opt(b, 'uuid', 'login/cancel')) }),
+  'GET /session': (sim) => sim.session ?? null,
+  'GET /username': (sim, _b, ctx) => {
+    const id = ctx.q('id');
+    if (!id) throw new BadInput('username?id=: expected a stable id');
+    return { id, userName: sim.userNameOf(id) };
+  },
+  'POST /say': (sim, b) =>
+    sim.say({
+      from: need(b, 'from', 'say'),
+      text: typeof b['text'] === 'string' ? b['text'] : '',
+      ...(opt(b, 'room', 'say') !== undefined ? { room: b['room'] as string } : {}),
+      ...(opt(b, 'to', 'say') !== undefined ? { to: b['to'] as string } : {}),
+    }),
+  'POST /send': (sim, b) => {
+    need(b, 'from', 'send');
+    need(b, 'kind', 'send');
+    const spec = { ...b } as unknown as SendSpec & { data?: unknown };
+    if (typeof b['data'] === 'string') spec.data = Buffer.from(b['data'], 'base64');
+    else if (b['data'] !== undefined) throw new BadInput('send.data: expected base64 text');
+    return sim.send(spec);
+  },
+  'POST /friend-request': (sim, b) => {
+    const from = b['from'];
+    if (
+      typeof from !== 'string' &&
+      !(isRecord(from) && typeof from['wxid'] === 'string' && typeof from['nickName'] === 'string')
+    )
+      throw new BadInput('friend-request.from: expected a wxid or { wxid, nickName, ... }');
+    return sim.friendRequest({
+      from: from as string | PersonSpec,
+      ...(typeof b['text'] === 'string' ? { text: b['text'] } : {}),
+    });
+  },
+  'POST /accept-bot-request': (sim, b) => {
+    sim.acceptBotRequest(need(b, 'wxid', 'accept-bot-request'));
+    return { ok: true };
+  },
+  'POST /room/join': (sim, b) => {
+    const members = b['members'];
+    if (!(typeof members === 'string' || (Array.isArray(members) && members.every((m) => typeof m === 'string'))))
+      throw new BadInput('room/join.members: expected a wxid or an array of wxids');
+    const via = b['via'];
+    if (via !== undefined && via !== 'invite' && via !== 'qrcode')
+      throw new BadInput('room/join.via: expected "invite" or "qrcode"');
+    sim.roomJoin({
+      room: need(b, 'room', 'room/join'),
+      members: members as string | string[],
+      ...(opt(b, 'inviter', 'room/join') !== undefined ? { inviter: b['inviter'] as string } : {}),
+      ...(via !== undefined ? { via } : {}),
+    });
+    return { ok: true };
+  },
+  'POST /room/leave': (sim, b) => {
+    sim.roomLeave({ room: need(b, 'room', 'room/leave'), member: need(b, 'member', 'room/leave') });
+    return { ok: true };
+  },
+  'POST /room/kick': (sim, b) => {
+    const by = opt(b, 'by', 'room/kick');
+    sim.roomKick({ room: need(b, 'room', 'room/kick'), member: need(b, 'member', 'room/kick'), ...(by ? { by } : {}) });
+    return { ok: true };
+  },
+  'POST /room/rename': (sim, b) => {
+    const by = opt(b, 'by', 'room/rename');
+    sim.roomRename({
+      room: need(b, 'room', 'room/rename'),
+      topic: need(b, 'topic', 'room/rename'),
+      ...(by ? { by } : {}),
+    });
+    return { ok: true };
+  },
+  'POST /logout': (sim) => {
+    sim.logoutFromPhone();
+    return { ok: true };
+  },
+  'POST /expire': (sim, b) => {
+    const code = b['code'] ?? 1101;
+    if (code !== 1100 && code !== 1101 && code !== 1102) throw new BadInput('expire.code: expected 1100, 1101 or 1102');
+    sim.expireSession(code);
+    return { ok: true };
+  },
+  'POST /ban': (sim, b) => {
+    sim.ban({
+      ...(typeof b['webLogin'] === 'boolean' ? { webLogin: b['webLogin'] } : {}),
+      ...(typeof b['endSession'] === 'boolean' ? { endSession: b['endSession'] } : {}),
+    });
+    return { ok: true };
+  },
+  'GET /world': (sim) => ({
+    self: sim.world.self,
+    people: [...sim.world.people.values()],
+    rooms: [...sim.world.rooms.values()].map((r) => ({ ...r, members: [...r.members.values()] })),
+  }),
+  'PUT /world': (sim, b) => {
+    validateWorldSpec(b);
+    sim.loadWorld(b);
+    return { ok: true };
+  },
+  'POST /world/generate': (sim, b) => {
+    sim.loadWorld(generateWorld(b as GenerateWorldOptions));
+    return { ok: true, people: sim.world.people.size, rooms: sim.world.rooms.size };
+  },
+  'POST /world/person': (sim, b) => {
+    const wxid = need(b, 'wxid', 'world/person');
+    need(b, 'nickName', 'world/person');
+    const kind = b['kind'] ?? 'friend';
+    if (kind !== 'friend' && kind !== 'stranger' && kind !== 'official')
+      throw new BadInput('world/person.kind: expected "friend", "stranger" or "official"');
+    if (sim.world.person(wxid)) throw new BadInput(`world/person.wxid: "${wxid}" already exists`);
+    const p = sim.world.addStranger(b as unknown as PersonSpec);
+    p.kind = kind;
+    if (kind === 'official' && p.verifyFlag === 0) p.verifyFlag = 8;
+    return { ok: true };
+  },
+  'POST /world/room': (sim, b) => {
+    const id = need(b, 'id', 'world/room');
+    if (!id.endsWith('@chatroom')) throw new BadInput('world/room.id: expected "<digits>@chatroom"');
+    need(b, 'topic', 'world/room');
+    if (!Array.isArray(b['members'])) throw new BadInput('world/room.members: expected an array of wxids');
+    if (sim.world.room(id)) throw new BadInput(`world/room.id: "${id}" already exists`);
+    sim.world.addRoomFromSpec(b as unknown as RoomSpec);
+    return { ok: true };
+  },
+  'GET /actions': (sim, _b, ctx) => {
+    const since = Number(ctx.q('since') ?? '0') || 0;
+    return { actions: sim.actions().filter((a) => a.seq > since) };
+  },
+  'DELETE /actions': (sim) => {
+    sim.clearActions();
+    return { ok: true };
+  },
+  'POST /actions/wait': async (sim, b) => {
+    const timeoutMs = typeof b['timeoutMs'] === 'number' ? b['timeoutMs'] : 5000;
+    const match = isRecord(b['match']) ? b['match'] : {};
+    const since = typeof b['since'] === 'number' ? b['since'] : 0;
+    return { action: await sim.waitForAction((a) => matches(a, match), { timeoutMs, sinceSeq: since }) };
+  },
+  'GET /faults': (sim) => ({ faults: sim.faults() }),
+  'POST /faults': (sim, b) => {
+    const list = Array.isArray(b['faults']) ? (b['faults'] as unknown[]) : [b];
+    list.forEach((r, i) => sim.addFault(validateFaultRule(r, Array.isArray(b['faults']) ? `faults[${i}]` : 'fault')));
+    return { ok: true, count: sim.faults().length };
+  },
+  'DELETE /faults': (sim) => {
+    sim.clearFaults();
+    return { ok: true };
+  },
+};
+
+export function controlHandler(sim: Simulator): (ctx: RequestContext) => Promise<void> {
   return async (ctx) => {
-    ctx.send(404, JSON.stringify({ error: `no control endpoint ${ctx.method} ${ctx.path}` }), 'application/json');
+    const sub = ctx.path.slice('/__sim'.length) || '/';
+    const route = routes[`${ctx.method} ${sub}`];
+    const reply = (status: number, body: unknown): void =>
+      ctx.send(status, JSON.stringify(body), 'application/json; charset=utf-8');
+    if (!route) return reply(404, { error: `no control endpoint ${ctx.method} /__sim${sub}; GET /__sim/ lists them` });
+    let body: Body = {};
+    if (ctx.method === 'POST' || ctx.method === 'PUT') {
+      const raw = (await ctx.body()).toString('utf8').trim();
+      if (raw !== '') {
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(raw) as unknown;
+        } catch (err) {
+          return reply(400, { error: `body: not valid JSON (${(err as Error).message})` });
+        }
+        if (!isRecord(parsed)) return reply(400, { error: 'body: expected a JSON object' });
+        body = parsed;
+      }
+    }
+    try {
+      reply(200, (await route(sim, body, ctx)) ?? null);
+    } catch (err) {
+      // World and engine errors already say where ("say.room: unknown room ...").
+      reply(400, { error: (err as Error).message });
+    }
   };
 }

@@ -2,6 +2,7 @@
 
 import { isRecord, str } from '../http.js';
 import type { Session } from '../session.js';
+import { encodeXmlContent } from '../wire/content.js';
 import { memberEntry } from '../wire/contact.js';
 import { baseResponse, wireJson, wireJsonSplitBase, type WireObject } from '../wire/json.js';
 import { systemText } from '../wire/system.js';
@@ -294,10 +295,6 @@ export const webwxrevokemsg: Handler = async (ctx, { engine }) => {
     `<sysmsg type="revokemsg">\n\t<revokemsg>\n\t\t<session>${to}</session>\n\t\t<oldmsgid>${Math.floor(stored.createTime)}</oldmsgid>\n` +
     `\t\t<msgid>${svrId}</msgid>\n\t\t<replacemsg><![CDATA[${replace}]]></replacemsg>\n\t</revokemsg>\n</sysmsg>\n`;
   if (engine.opts.echoSelfMessages)
-    engine.emit({ from: engine.world.self.wxid, to, msgType: 10002, content: escapeForWire(xml), status: 4 });
+    engine.emit({ from: engine.world.self.wxid, to, msgType: 10002, content: encodeXmlContent(xml), status: 4 });
   ctx.jsonText(wireJson({ BaseResponse: baseResponse(), Introduction: '', SysWording: '' }));
 };
-
-function escapeForWire(xml: string): string {
-  return xml.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\n/g, '<br/>');
-}

@@ -36,7 +36,10 @@ export function encodeChatText(text: string): string {
   return emojiToSpans(encodeTextContent(text));
 }
 
-/** XML payloads (appmsg, voicemsg, friend requests) travel escaped, line breaks as `<br/>`. */
+/**
+ * XML payloads (appmsg, voicemsg, friend requests, revokes) travel with only `&`, `<`, `>`
+ * escaped (attribute quotes stay as they are) and line breaks as `<br/>`.
+ */
 export function encodeXmlContent(xml: string): string {
-  return escapeHtml(xml).replace(/&#39;/g, "'").replace(/\r?\n/g, '<br/>');
+  return xml.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r?\n/g, '<br/>');
 }
