@@ -316,6 +316,19 @@ export class WebWxClient implements WxClient {
     this.setState('stopped');
   }
 
+  /**
+   * @internal Simulates a crash for tests: everything stops at once, nothing
+   * is drained or persisted beyond what already was.
+   */
+  halt(): void {
+    this.loopGen++;
+    this.clearTimers();
+    this.stopCtl.abort();
+    for (const w of this.readyWaiters.splice(0)) w.reject(new ClientStopped('halt'));
+    this.http.close();
+    this._state = 'stopped';
+  }
+
   async logout(): Promise<void> {
     if (this.cred)
       await this.api.logout().catch((err: unknown) => this.log.debug({ err: String(err) }, 'webwxlogout failed'));

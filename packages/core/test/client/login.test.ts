@@ -1,0 +1,120 @@
+import type { Simulator } from '@wxbot/simulator';
+import { LoginForbidden, QrExpired } from '../../src/client/errors.js';
+import { MemorySessionStore } from '../../src/session/file-store.js';
+import { newClient, startSim, tempDir, waitFor } from './helpers.js';
+
+describe('login', () => {
+  let sim: Simulator | undefined;
+  const tmp = tempDir();
+  afterEach(async () => {
+    await sim?.close();
+    sim = undefined;
+  });
+  afterAll(() => tmp.cleanup());
+
+  it('desktop mode: sends mod=desktop and the UOS headers, reads the XML from the 301', async () => {
+    sim = await startSim();
+    const client = newClient(sim, tmp.dir);
+    await client.start();
+    const page = sim.actions().find((a) => a.endpoint === 'webwxnewloginpage');
+    expect(page).toMatchObject({ ret: 0, op: 'desktop' });
+    await client.stop();
+  });
+
+  it('walks waiting → scanned (with avatar) → confirmed and emits the QR uuid and URL', async () => {
+    sim = await startSim({ autoConfirm: false });
+    const client = newClient(sim, tmp.dir);
+    const seen: string[] = [];
+    let qrUrl = '';
+    client.on('qr', (e) => {
+      qrUrl = e.url;
+      seen.push('qr');
+    });
+    client.on('scanned', () => seen.push('scanned'));
+    const started = client.start();
+    await waitFor(() => seen.includes('qr'), 'qr event');
+    const uuid = sim.pendingLogins()[0]!;
+    expect(qrUrl).toBe(`${sim.loginUrl}/l/${uuid}`);
+    sim.scan(uuid);
+    await waitFor(() => seen.includes('scanned'), 'scanned event');
+    sim.confirm(uuid);
+    await started;
+    expect(seen).toEqual(['qr', 'scanned']);
+    await client.stop();
+  });
+
+  it('refreshes an expired QR code a bounded number of times, then rejects with QrExpired', async () => {
+    sim = await startSim({ autoConfirm: false, uuidTtlMs: 60, loginPollHoldMs: 40 });
+    const client = newClient(sim, tmp.dir, { qr: { terminal: false, pngPath: false, maxRefreshes: 2 } });
+    const uuids: string[] = [];
+    client.on('qr', (e) => uuids.push(e.uuid));
+    await expect(client.start()).rejects.toBeInstanceOf(QrExpired);
+    expect(uuids).toHaveLength(3);
+    expect(new Set(uuids).size).toBe(3);
+    await client.stop();
+  });
+
+  it('ret=1203 becomes LoginForbidden with the server message and a hint, and never loops to a new QR', async () => {
+    sim = await startSim();
+    sim.ban({ webLogin: true });
+    const client = newClient(sim, tmp.dir, { desktop: false });
+    let qrs = 0;
+    client.on('qr', () => qrs++);
+    const err = (await client.start().catch((e: unknown) => e)) as LoginForbidden;
+    expect(err).toBeInstanceOf(LoginForbidden);
+    expect(err.code).toBe('LOGIN_FORBIDDEN');
+    expect(err.endpoint).toBe('webwxnewloginpage');
+    expect(err.serverMessage.length).toBeGreaterThan(0);
+    expect(err.hint).toMatch(/desktop/i);
+    expect(qrs).toBe(1);
+    expect(sim.actions().filter((a) => a.endpoint === 'webwxnewloginpage')).toHaveLength(1);
+    await client.stop();
+  });
+
+  it('desktop mode without its headers is refused (1203) — the headers are what the server checks', async () => {
+    sim = await startSim();
+    const client = newClient(sim, tmp.dir, { desktop: { extspam: '' } });
+    await expect(client.start()).rejects.toBeInstanceOf(LoginForbidden);
+    await client.stop();
+  });
+
+  it('hot login: a restart reuses the saved session without a QR code', async () => {
+    sim = await startSim();
+    const store = new MemorySessionStore();
+    const first = newClient(sim, tmp.dir, { sessionStore: store });
+    await first.start();
+    await first.stop();
+    const second = newClient(sim, tmp.dir, { sessionStore: store });
+    const vias: string[] = [];
+    second.on('login', (e) => vias.push(e.via));
+    second.on('qr', () => vias.push('qr-shown'));
+    await second.start();
+    expect(vias).toEqual(['hot']);
+    expect(sim.actions().filter((a) => a.endpoint === 'webwxnewloginpage')).toHaveLength(1);
+    await second.stop();
+  });
+
+  it('a dead saved session falls back to push login, then QR when push fails', async () => {
+    sim = await startSim();
+    const store = new MemorySessionStore();
+    const first = newClient(sim, tmp.dir, { sessionStore: store });
+    await first.start();
+    await first.stop();
+    sim.expireSession(1101);
+    const second = newClient(sim, tmp.dir, { sessionStore: store });
+    const vias: string[] = [];
+    second.on('login', (e) => vias.push(e.via));
+    await second.start();
+    expect(vias).toHaveLength(1);
+    expect(['push', 'qr']).toContain(vias[0]);
+    expect(sim.actions().some((a) => a.endpoint === 'webwxpushloginurl')).toBe(true);
+    await second.stop();
+  });
+
+  it('loginMode hot without a saved session fails with HOT_LOGIN_FAILED', async () => {
+    sim = await startSim();
+    const client = newClient(sim, tmp.dir, { loginMode: 'hot' });
+    await expect(client.start()).rejects.toMatchObject({ code: 'HOT_LOGIN_FAILED' });
+    await client.stop();
+  });
+});
