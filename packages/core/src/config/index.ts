@@ -1,1 +1,12 @@
-export {};
+// Bot configuration: `defineConfig` for bot.config.ts, and the loader the CLI uses.
+export { defineConfig } from './define.js';
+export { ConfigError, formatPath } from './errors.js';
+export type { ConfigIssue } from './errors.js';
+export { loadConfigFile, jitiLoader, CONFIG_FILES } from './load.js';
+export type { LoadedConfigFile, LoadConfigOptions } from './load.js';
+export { resolvePlugins, validateOptions, packageCandidates, isLocalPath } from './resolve.js';
+export type { ResolvePluginsOptions } from './resolve.js';
+export { prepareConfig, loadConfig } from './prepare.js';
+export type { ResolvedConfig } from './prepare.js';
+export { checkConfigShape } from './schema.js';
+export type * from './types.js';

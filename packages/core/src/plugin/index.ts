@@ -1,1 +1,32 @@
-export {};
+// The plugin API: define plugins, compose middleware, run them with isolation.
+export { definePlugin, isPlugin, PLUGIN_MARK } from './define.js';
+export type {
+  Plugin,
+  PluginContext,
+  PluginOptionsInput,
+  PluginDefinition,
+  PluginDefinitionWithOptions,
+} from './define.js';
+export { Composer, NextCalledTwiceError, run as runMiddleware } from './composer.js';
+export type {
+  CommandContext,
+  CommandInvocation,
+  CommandMention,
+  CommandOptions,
+  HearsContext,
+  RoomSelector,
+  SenderSelector,
+} from './composer.js';
+export { parseCommand, tokenizeArguments } from './command.js';
+export type { ParsedCommand } from './command.js';
+export { FILTER_QUERIES, CHAT_MESSAGE_KINDS, FilterQueryError, assertFilterQuery } from './filter.js';
+export type { FilterQuery, MessageQuery, EventQuery, QueryContext, Narrow } from './filter.js';
+export { ActionLog, TargetError, createActions, resolveTarget } from './actions.js';
+export type { ActionBackend, Attribution } from './actions.js';
+export { PluginHost } from './host.js';
+export type { LoadedPlugin, Dispatchable, IsolationOptions, PluginHostOptions, PluginState } from './host.js';
+export { PluginScope } from './scope.js';
+export type * from './types.js';
+// Plugin storage lives in its own area; its public part is exported with the plugin API.
+export { createJsonFileStorage, createMemoryStorage } from '../storage/index.js';
+export type { KeyValueStore, StorageDriver } from '../storage/index.js';

@@ -1,0 +1,97 @@
+import { dirname, resolve as resolvePath } from 'node:path';
+
+import { cosmiconfig, type Loader } from 'cosmiconfig';
+import { createJiti } from 'jiti';
+
+import { ConfigError } from './errors.js';
+import type { BotConfig } from './types.js';
+
+/** Where configs are looked for, in order (each directory from cwd up to the project root). */
+export const CONFIG_FILES = [
+  'bot.config.ts',
+  'bot.config.mts',
+  'bot.config.js',
+  'bot.config.mjs',
+  'bot.config.json',
+  'wxbot.config.ts',
+  'wxbot.config.js',
+  'wxbot.config.mjs',
+  'wxbot.config.json',
+  'package.json',
+] as const;
+
+/**
+ * Loads TypeScript (and its imports of other local .ts files) without a build
+ * step; cosmiconfig's own .ts loader compiles the config file alone and cannot
+ * follow its imports.
+ */
+export const jitiLoader: Loader = async (filepath) => {
+  const jiti = createJiti(filepath, { interopDefault: true, moduleCache: false });
+  return jiti.import(filepath, { default: true });
+};
+
+/** A config as found on disk, before plugins are resolved. */
+export interface LoadedConfigFile {
+  readonly config: BotConfig;
+  /** Absolute path of the file it came from; undefined when none was found (defaults apply). */
+  readonly file: string | undefined;
+  /** Directory plugins and relative paths resolve from. */
+  readonly dir: string;
+}
+
+export interface LoadConfigOptions {
+  /** Start searching here. Default `process.cwd()`. */
+  cwd?: string;
+  /** Load exactly this file (relative to `cwd`). */
+  file?: string;
+}
+
+function explorer() {
+  return cosmiconfig('wxbot', {
+    searchPlaces: [...CONFIG_FILES],
+    packageProp: 'wxbot',
+    searchStrategy: 'project',
+    cache: false,
+    loaders: { '.ts': jitiLoader, '.mts': jitiLoader, '.cts': jitiLoader },
+  });
+}
+
+/**
+ * Finds and loads the bot config (`bot.config.ts`, `.js`, `.mjs`, `.json`, or
+ * the `"wxbot"` key of package.json) and evaluates it: a default-exported
+ * object, promise or (async) function all work.
+ */
+export async function loadConfigFile(options: LoadConfigOptions = {}): Promise<LoadedConfigFile> {
+  const cwd = resolvePath(options.cwd ?? process.cwd());
+  let result;
+  const target = options.file === undefined ? undefined : resolvePath(cwd, options.file);
+  try {
+    result = target === undefined ? await explorer().search(cwd) : await explorer().load(target);
+  } catch (error) {
+    const err = error as NodeJS.ErrnoException;
+    if (err.code === 'ENOENT') throw new ConfigError([{ path: '', message: `config file not found: ${target}` }]);
+    throw new ConfigError([{ path: '', message: `could not load: ${err.message}` }], target);
+  }
+  if (result === null) return { config: {}, file: undefined, dir: cwd };
+  const file = result.filepath;
+  let value: unknown = result.config;
+  try {
+    if (typeof value === 'function') value = (value as () => unknown)();
+    value = await value;
+  } catch (error) {
+    throw new ConfigError([{ path: '', message: `the exported function threw: ${(error as Error).message}` }], file);
+  }
+  if (value === undefined || value === null) {
+    throw new ConfigError(
+      [{ path: '', message: 'nothing is exported (expected `export default defineConfig({...})`)' }],
+      file,
+    );
+  }
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw new ConfigError(
+      [{ path: '', message: `expected an object, got ${Array.isArray(value) ? 'an array' : typeof value}` }],
+      file,
+    );
+  }
+  return { config: value as BotConfig, file, dir: dirname(file) };
+}

@@ -1,0 +1,181 @@
+import { isAbsolute, join, resolve as resolvePath } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+import type { StandardSchemaV1 } from '@standard-schema/spec';
+import { createJiti, type Jiti } from 'jiti';
+
+import { isPlugin, type Plugin } from '../plugin/define.js';
+import type { LoadedPlugin } from '../plugin/host.js';
+import { formatPath, joinPath, type ConfigIssue } from './errors.js';
+
+/** How a string entry is tried: the candidates, in order. */
+export function packageCandidates(name: string): string[] {
+  if (name.startsWith('@') || name.startsWith('wxbot-plugin-')) return [name];
+  return [`@wxbot/plugin-${name}`, `wxbot-plugin-${name}`, name];
+}
+
+/** Local entries: relative or absolute paths and file: URLs. */
+export function isLocalPath(entry: string): boolean {
+  return (
+    entry.startsWith('./') || entry.startsWith('../') || entry === '.' || isAbsolute(entry) || entry.startsWith('file:')
+  );
+}
+
+type Resolved = { plugin: Plugin<unknown, unknown>; label: string } | { issue: ConfigIssue };
+
+function pickPlugin(mod: unknown): Plugin<unknown, unknown> | undefined {
+  if (isPlugin(mod)) return mod;
+  if (typeof mod !== 'object' || mod === null) return undefined;
+  const record = mod as Record<string, unknown>;
+  if (isPlugin(record['default'])) return record['default'];
+  if (isPlugin(record['plugin'])) return record['plugin'];
+  const found = Object.values(record).filter(isPlugin);
+  return found.length === 1 ? found[0] : undefined;
+}
+
+const NOT_A_PLUGIN = 'does not export a plugin (expected `export default definePlugin({...})`)';
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message.split('\n')[0]! : String(error);
+}
+
+async function importModule(jiti: Jiti, specifier: string): Promise<unknown> {
+  return jiti.import(specifier);
+}
+
+/** Resolves one string entry (package name, shorthand or local path) from `baseDir`. */
+async function resolveString(entry: string, where: string, jiti: Jiti, baseDir: string): Promise<Resolved> {
+  if (isLocalPath(entry)) {
+    const file = entry.startsWith('file:') ? entry : resolvePath(baseDir, entry);
+    const label = `${where} (${entry})`;
+    let mod: unknown;
+    try {
+      mod = await importModule(jiti, file);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      const notFound = code === 'ENOENT' || code === 'MODULE_NOT_FOUND' || code === 'ERR_MODULE_NOT_FOUND';
+      const reason = notFound ? `file not found: ${file}` : `failed to load: ${message(error)}`;
+      return { issue: { path: label, message: reason } };
+    }
+    const plugin = pickPlugin(mod);
+    return plugin === undefined ? { issue: { path: label, message: `${file} ${NOT_A_PLUGIN}` } } : { plugin, label };
+  }
+  if (!/^(@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*$/i.test(entry)) {
+    return {
+      issue: {
+        path: where,
+        message: `"${entry}" is neither a package name nor a path (local paths start with ./ or ../)`,
+      },
+    };
+  }
+  const candidates = packageCandidates(entry);
+  for (const candidate of candidates) {
+    const url = jiti.esmResolve(candidate, { try: true });
+    if (url === undefined) continue;
+    const label = `${where} (${candidate})`;
+    let mod: unknown;
+    try {
+      mod = await importModule(jiti, candidate);
+    } catch (error) {
+      return { issue: { path: label, message: `failed to load: ${message(error)}` } };
+    }
+    const plugin = pickPlugin(mod);
+    return plugin === undefined
+      ? { issue: { path: label, message: `package ${candidate} ${NOT_A_PLUGIN}` } }
+      : { plugin, label };
+  }
+  const tried = candidates.length === 1 ? candidates[0]! : candidates.join(', ');
+  return {
+    issue: {
+      path: where,
+      message: `cannot find plugin "${entry}" from ${baseDir} (tried ${tried}); is it installed?`,
+    },
+  };
+}
+
+function segmentKey(segment: PropertyKey | StandardSchemaV1.PathSegment): PropertyKey {
+  return typeof segment === 'object' ? segment.key : segment;
+}
+
+/** Validates options with the plugin's Standard Schema; issues carry the entry's label as prefix. */
+export async function validateOptions(
+  plugin: Plugin<unknown, unknown>,
+  options: unknown,
+  label: string,
+): Promise<{ value: unknown } | { issues: ConfigIssue[] }> {
+  const schema = plugin.options;
+  if (schema === undefined) {
+    if (options === undefined) return { value: undefined };
+    return { issues: [{ path: label, message: `plugin "${plugin.name}" takes no options, but some were given` }] };
+  }
+  let result: StandardSchemaV1.Result<unknown>;
+  try {
+    result = await schema['~standard'].validate(options);
+  } catch (error) {
+    return { issues: [{ path: label, message: `options validation threw: ${message(error)}` }] };
+  }
+  if (result.issues === undefined) return { value: result.value };
+  return {
+    issues: result.issues.map((issue) => ({
+      path: joinPath(label, formatPath((issue.path ?? []).map(segmentKey))),
+      message: issue.message,
+    })),
+  };
+}
+
+export interface ResolvePluginsOptions {
+  /** Directory packages and relative paths resolve from (the config file's). */
+  readonly baseDir: string;
+}
+
+/**
+ * Resolves every entry and validates its options, collecting all problems
+ * instead of stopping at the first. Falsy entries are skipped.
+ */
+export async function resolvePlugins(
+  entries: readonly unknown[],
+  options: ResolvePluginsOptions,
+): Promise<{ plugins: LoadedPlugin[]; issues: ConfigIssue[] }> {
+  // The jiti instance is anchored in baseDir so packages resolve from the user's project, not from core.
+  const jiti = createJiti(pathToFileURL(join(options.baseDir, '__wxbot_config__.js')).href, {
+    interopDefault: true,
+    moduleCache: false,
+  });
+  const settled = await Promise.all(
+    entries.map(async (entry, index): Promise<{ plugin?: LoadedPlugin; issues: ConfigIssue[] }> => {
+      const where = `plugins[${index}]`;
+      if (!entry) return { issues: [] };
+      let target: unknown = entry;
+      let opts: unknown = undefined;
+      if (Array.isArray(entry)) {
+        if (entry.length !== 2) {
+          return { issues: [{ path: where, message: `expected [plugin, options], got an array of ${entry.length}` }] };
+        }
+        [target, opts] = entry as [unknown, unknown];
+      }
+      let resolved: Resolved;
+      if (isPlugin(target)) resolved = { plugin: target, label: `${where} (${target.name})` };
+      else if (typeof target === 'string') resolved = await resolveString(target, where, jiti, options.baseDir);
+      else {
+        const shown = target === null ? 'null' : Array.isArray(target) ? 'an array' : typeof target;
+        resolved = {
+          issue: {
+            path: where,
+            message: `expected a plugin, a package name, a path or [entry, options]; got ${shown}`,
+          },
+        };
+      }
+      if ('issue' in resolved) return { issues: [resolved.issue] };
+      const validated = await validateOptions(resolved.plugin, opts, resolved.label);
+      if ('issues' in validated) return { issues: validated.issues };
+      return { plugin: { plugin: resolved.plugin, options: validated.value }, issues: [] };
+    }),
+  );
+  const plugins: LoadedPlugin[] = [];
+  const issues: ConfigIssue[] = [];
+  for (const s of settled) {
+    if (s.plugin !== undefined) plugins.push(s.plugin);
+    issues.push(...s.issues);
+  }
+  return { plugins, issues };
+}

@@ -1,0 +1,132 @@
+import type { LoginMode, ActionClass, Bucket, DesktopOptions, QrOptions } from '../client/types.js';
+import type { Plugin } from '../plugin/define.js';
+import type { IsolationOptions } from '../plugin/host.js';
+import type { Hosts, SessionStore } from '../session/types.js';
+import type { StorageDriver } from '../storage/types.js';
+
+/**
+ * Options of plugins known by package name. Plugin packages add themselves
+ * by declaration merging, which makes their options type-checked and
+ * autocompleted in `bot.config.ts`:
+ *
+ * ```ts
+ * declare module '@wxbot/core' {
+ *   interface PluginRegistry {
+ *     '@wxbot/plugin-autoreply': AutoreplyOptions;
+ *   }
+ * }
+ * ```
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by declaration merging
+export interface PluginRegistry {}
+
+// eslint-disable-next-line @typescript-eslint/no-redundant-type-constituents -- `string` matters while the registry is empty
+type RegisteredName = keyof PluginRegistry & string;
+type Shorthand<N extends string> = N extends `@wxbot/plugin-${infer S}`
+  ? S
+  : N extends `wxbot-plugin-${infer S}`
+    ? S
+    : never;
+/** Registered names and their shorthands (`'autoreply'` for `'@wxbot/plugin-autoreply'`). */
+export type PluginNameOptions = { [N in RegisteredName as N | Shorthand<N>]: PluginRegistry[N] };
+/** Plugin names with type-checked options. */
+// eslint-disable-next-line @typescript-eslint/no-redundant-type-constituents -- as above
+export type KnownPluginName = keyof PluginNameOptions & string;
+
+/** Entries that are skipped, so `cond && plugin` works in the list. */
+export type FalsyEntry = false | null | undefined | 0 | '';
+
+/**
+ * One item of `plugins`: a plugin value, a package name (or shorthand), a
+ * local path (`./plugins/x.ts`), or `[entry, options]`. Falsy entries are skipped.
+ */
+export type PluginEntry =
+  | FalsyEntry // eslint-disable-line @typescript-eslint/no-redundant-type-constituents -- '' is listed for readers: it is skipped
+  | Plugin<any, any> // eslint-disable-line @typescript-eslint/no-explicit-any -- any plugin, whatever its options
+  | string
+  | readonly [Plugin<any, any>, unknown] // eslint-disable-line @typescript-eslint/no-explicit-any
+  | readonly [string, unknown];
+
+type OptionsOfName<N> = N extends KnownPluginName ? PluginNameOptions[N] : unknown;
+
+/**
+ * Checks one entry against what its plugin expects: `[plugin, options]` and
+ * `[registeredName, options]` get their options type-checked; bare entries
+ * are refused when the plugin needs options.
+ */
+export type CheckPluginEntry<E> = E extends FalsyEntry
+  ? E
+  : E extends Plugin<infer I, unknown>
+    ? undefined extends I
+      ? E
+      : readonly [E, I]
+    : E extends readonly [Plugin<infer I, unknown>, unknown]
+      ? readonly [E[0], I]
+      : E extends readonly [infer N extends string, unknown]
+        ? readonly [N | KnownPluginName, OptionsOfName<N>]
+        : E extends string
+          ? E extends KnownPluginName
+            ? undefined extends PluginNameOptions[E]
+              ? E
+              : readonly [E, PluginNameOptions[E]]
+            : E | KnownPluginName
+          : PluginEntry;
+
+/** The account this bot runs. */
+export interface AccountConfig {
+  /** Account name (session key, log field). Default 'default'. */
+  name?: string;
+  /** Where the session, plugin storage, QR code and downloads live; relative to the config file. Default `.wxbot`. */
+  dataDir?: string;
+  /** Login strategy. Default 'auto' (saved session → phone confirm → QR). */
+  loginMode?: LoginMode;
+  /** UOS desktop mode (default on); `false` uses the plain web login. */
+  desktop?: boolean | DesktopOptions;
+  /** Full origins overriding the hosts derived at login (proxies, the simulator). */
+  hosts?: Partial<Hosts>;
+  /** Where the session is persisted; default JSON files under `dataDir`. */
+  sessionStore?: SessionStore;
+  /** QR presentation. */
+  qr?: QrOptions;
+}
+
+export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
+
+export interface LoggingConfig {
+  /** Default 'info' (or `WXBOT_LOG_LEVEL`). */
+  level?: LogLevel;
+  /** Human-readable lines instead of JSON. Default: when stdout is a terminal. */
+  pretty?: boolean;
+}
+
+/** How plugins are run and isolated. */
+export interface PluginRuntimeConfig extends IsolationOptions {
+  /** Command prefixes used by `ctx.command` when a plugin does not set its own. Default `['/']`. */
+  commandPrefixes?: readonly string[];
+}
+
+/** Everything except the plugin list. */
+export interface BotConfigBase {
+  account?: AccountConfig;
+  logging?: LoggingConfig;
+  /** Outbound token buckets per action class (messages, media, friend, room, misc). */
+  rateLimits?: Partial<Record<ActionClass, Bucket>>;
+  /** Plugin isolation: handler timeout, failure budget. */
+  runtime?: PluginRuntimeConfig;
+  /** Plugin storage; default JSON files under `<dataDir>/storage`. */
+  storage?: StorageDriver;
+}
+
+/** A bot configuration (`export default defineConfig({...})` in `bot.config.ts`). */
+export interface BotConfig<P extends readonly PluginEntry[] = readonly PluginEntry[]> extends BotConfigBase {
+  /** Plugins in pipeline order. */
+  plugins?: P;
+}
+
+/** `BotConfig` whose plugin entries are each checked (what `defineConfig`'s object form enforces). */
+export interface CheckedBotConfig<P extends readonly PluginEntry[]> extends BotConfigBase {
+  plugins?: { [I in keyof P]: CheckPluginEntry<P[I]> };
+}
+
+/** What a config file may export: a config, a promise of one, or a (possibly async) function returning one. */
+export type BotConfigExport = BotConfig | Promise<BotConfig> | (() => BotConfig | Promise<BotConfig>);

@@ -1,0 +1,285 @@
+import type { Room } from '../contact/types.js';
+import type { TextMessage } from '../message/types.js';
+import { parseCommand, type ParsedCommand } from './command.js';
+import { assertFilterQuery, queryPredicate, type FilterQuery, type Narrow } from './filter.js';
+import type { BotContext, ChatContext, MessageContext, Middleware, NextFunction } from './types.js';
+
+/** Thrown (as a rejection of the second call) when a middleware calls `next()` twice. */
+export class NextCalledTwiceError extends Error {
+  override name = 'NextCalledTwiceError';
+}
+
+/** A mention among a command's arguments, resolved against the room when possible. */
+export interface CommandMention {
+  /** The name as typed after `@`. */
+  readonly name: string;
+  /** The member's session UserName; undefined when no member has that name. */
+  readonly userName: string | undefined;
+}
+
+/** A command as `ctx.command` hands it to the handler. */
+export interface CommandInvocation extends ParsedCommand {
+  readonly mentions: readonly CommandMention[];
+}
+
+/** Context of `ctx.hears`: a text message and the match. */
+export type HearsContext = MessageContext<TextMessage> & { readonly match: RegExpExecArray };
+/** Context of `ctx.command`: a text message and its parsed command. */
+export type CommandContext = MessageContext<TextMessage> & { readonly command: CommandInvocation };
+
+/** Options of `ctx.command`. */
+export interface CommandOptions {
+  /** Prefixes that introduce a command. Default `['/']`. */
+  readonly prefixes?: readonly string[];
+}
+
+/** Which rooms `inRoom` matches: a UserName, stable id or exact topic; a topic regex; or a predicate. */
+export type RoomSelector = string | RegExp | ((room: ChatContext['chat']) => boolean);
+/** Which senders `from` matches: a UserName, stable id, or exact display / remark / nick name; or a predicate. */
+export type SenderSelector = string | ((sender: MessageContext['sender']) => boolean);
+
+type Predicate<C> = (context: C) => boolean | Promise<boolean>;
+
+function flatten<C>(middleware: readonly Middleware<C>[]): Middleware<C> {
+  if (middleware.length === 1) return middleware[0]!;
+  return (context, next) => run(middleware, context, next);
+}
+
+/**
+ * Runs `middleware` in order. Each step gets a `next` that runs the following
+ * steps (and finally `last`); calling it twice rejects with NextCalledTwiceError.
+ */
+export async function run<C>(middleware: readonly Middleware<C>[], context: C, last: NextFunction): Promise<void> {
+  const step = async (index: number): Promise<void> => {
+    const current = middleware[index];
+    if (current === undefined) return last();
+    let called = false;
+    const next: NextFunction = () => {
+      if (called) {
+        return Promise.reject(
+          new NextCalledTwiceError(`next() was called twice by middleware #${index + 1}; call it at most once`),
+        );
+      }
+      called = true;
+      return step(index + 1);
+    };
+    await current(context, next);
+  };
+  await step(0);
+}
+
+/** Derives a context with extra fields, keeping the original's methods and state. */
+function extend<C extends object, X extends object>(context: C, extra: X): C & X {
+  const derived = Object.create(context) as C & X;
+  for (const [key, value] of Object.entries(extra)) {
+    Object.defineProperty(derived, key, { value, enumerable: true });
+  }
+  return derived;
+}
+
+function hasChat(context: BotContext): context is ChatContext {
+  return 'chat' in context;
+}
+
+function roomMatches(selector: RoomSelector, chat: ChatContext['chat']): boolean {
+  if (!chat.isRoom) return false;
+  if (typeof selector === 'function') return selector(chat);
+  if (selector instanceof RegExp) return chat.name !== undefined && selector.test(chat.name);
+  return selector === chat.userName || selector === chat.stableId || selector === chat.name;
+}
+
+function senderMatches(selector: SenderSelector, sender: MessageContext['sender']): boolean {
+  if (typeof selector === 'function') return selector(sender);
+  const contact = sender.contact;
+  return (
+    selector === sender.userName ||
+    selector === sender.stableId ||
+    selector === sender.name ||
+    (contact !== undefined && (selector === contact.remarkName || selector === contact.nickName))
+  );
+}
+
+function resolveMention(room: Room | undefined, name: string): string | undefined {
+  if (room === undefined) return undefined;
+  const found = [...room.members.values()].filter((m) => m.displayName === name || m.nickName === name);
+  return found.length === 1 ? found[0]!.userName : undefined;
+}
+
+/**
+ * A tree of middleware. Every registration method adds a step and returns a
+ * Composer for that branch, whose context type is narrowed accordingly, so
+ * `ctx.inRoom('Book club').on('message:image', ...)` reads left to right.
+ */
+export class Composer<C> {
+  readonly #steps: Middleware<C>[] = [];
+
+  /** Appends middleware that sees every event reaching this composer. */
+  use(...middleware: Middleware<C>[]): Composer<C> {
+    const branch = new Composer<C>();
+    branch.#steps.push(...middleware);
+    this.#steps.push(branch.middleware());
+    return branch;
+  }
+
+  /** Runs `middleware` only for events the predicate accepts; the rest pass on. */
+  filter<D extends C>(predicate: (context: C) => context is D, ...middleware: Middleware<D>[]): Composer<D>;
+  filter(predicate: Predicate<C>, ...middleware: Middleware<C>[]): Composer<C>;
+  filter(predicate: Predicate<C>, ...middleware: Middleware<C>[]): Composer<C> {
+    const branch = new Composer<C>();
+    branch.#steps.push(...middleware);
+    const inner = branch.middleware();
+    this.#steps.push(async (context, next) => ((await predicate(context)) ? inner(context, next) : next()));
+    return branch;
+  }
+
+  /** The opposite of `filter`: runs `middleware` for events the predicate rejects. */
+  drop(predicate: Predicate<C>, ...middleware: Middleware<C>[]): Composer<C> {
+    return this.filter(async (context) => !(await predicate(context)), ...middleware);
+  }
+
+  /** Sends each event down one of two paths. */
+  branch(predicate: Predicate<C>, onTrue: Middleware<C>, onFalse: Middleware<C>): this {
+    this.#steps.push(async (context, next) =>
+      (await predicate(context)) ? onTrue(context, next) : onFalse(context, next),
+    );
+    return this;
+  }
+
+  /**
+   * Handles events matching a filter query (or any of several). The query is
+   * checked now: an unknown one throws, naming the closest valid query.
+   */
+  on<Q extends FilterQuery>(
+    query: Q | readonly Q[],
+    ...middleware: Middleware<Narrow<C, Q>>[]
+  ): Composer<Narrow<C, Q>> {
+    const queries: readonly unknown[] = Array.isArray(query) ? query : [query];
+    if (queries.length === 0) throw new TypeError('ctx.on(): give at least one filter query');
+    const predicates = queries.map((q) => {
+      assertFilterQuery(q);
+      return queryPredicate(q);
+    });
+    const matches = (context: C): boolean => predicates.some((predicate) => predicate(context as BotContext));
+    // The predicate is what makes the narrowing true; TypeScript cannot follow it through the query table.
+    return this.filter(matches, ...(middleware as unknown as Middleware<C>[])) as unknown as Composer<Narrow<C, Q>>;
+  }
+
+  /** Handles text messages matching a string (exact, trimmed) or a regex; `m.match` holds the match. */
+  hears(
+    trigger: string | RegExp | readonly (string | RegExp)[],
+    ...middleware: Middleware<HearsContext>[]
+  ): Composer<HearsContext> {
+    const triggers = (Array.isArray(trigger) ? trigger : [trigger]) as readonly (string | RegExp)[];
+    const branch = new Composer<HearsContext>();
+    branch.#steps.push(...middleware);
+    const inner = branch.middleware();
+    this.#steps.push((context, next) => {
+      const ctx = context as BotContext;
+      if (ctx.type !== 'message' || ctx.message.kind !== 'text') return next();
+      for (const t of triggers) {
+        const match = typeof t === 'string' ? exact(ctx.text, t) : freshExec(t, ctx.text);
+        if (match !== null) return inner(extend(ctx as MessageContext<TextMessage>, { match }), next);
+      }
+      return next();
+    });
+    return branch;
+  }
+
+  /**
+   * Handles commands like `/kick @Bob "too loud"`: `m.command` holds the
+   * name, arguments (quotes honoured) and the @-mentions resolved to members.
+   */
+  command(name: string | readonly string[], ...middleware: Middleware<CommandContext>[]): Composer<CommandContext>;
+  command(
+    name: string | readonly string[],
+    options: CommandOptions,
+    ...middleware: Middleware<CommandContext>[]
+  ): Composer<CommandContext>;
+  command(
+    name: string | readonly string[],
+    ...rest: (CommandOptions | Middleware<CommandContext>)[]
+  ): Composer<CommandContext> {
+    const options = typeof rest[0] === 'object' ? (rest.shift() as CommandOptions) : {};
+    const middleware = rest as Middleware<CommandContext>[];
+    const names = new Set((typeof name === 'string' ? [name] : name).map((n) => n.toLowerCase()));
+    for (const n of names) {
+      if (!/^[\p{L}\p{N}_-]+$/u.test(n)) throw new TypeError(`ctx.command(): "${n}" is not a valid command name`);
+    }
+    const prefixes = options.prefixes ?? ['/'];
+    const branch = new Composer<CommandContext>();
+    branch.#steps.push(...middleware);
+    const inner = branch.middleware();
+    this.#steps.push((context, next) => {
+      const ctx = context as BotContext;
+      if (ctx.type !== 'message' || ctx.message.kind !== 'text') return next();
+      const parsed = parseCommand(ctx.text, prefixes);
+      if (parsed === undefined || !names.has(parsed.name)) return next();
+      const mentions = parsed.mentionNames.map((n) => ({ name: n, userName: resolveMention(ctx.chat.room, n) }));
+      return inner(extend(ctx as MessageContext<TextMessage>, { command: { ...parsed, mentions } }), next);
+    });
+    return branch;
+  }
+
+  /** Only one-to-one chats. */
+  privateChat(...middleware: Middleware<C>[]): Composer<C> {
+    return this.filter(
+      (context) => hasChat(context as BotContext) && !(context as ChatContext).chat.isRoom,
+      ...middleware,
+    );
+  }
+
+  /** Only rooms; with a selector, only those rooms. */
+  inRoom(selector?: RoomSelector, ...middleware: Middleware<C>[]): Composer<C> {
+    return this.filter(
+      (context) => {
+        const ctx = context as BotContext;
+        return hasChat(ctx) && (selector === undefined ? ctx.chat.isRoom : roomMatches(selector, ctx.chat));
+      },
+      ...middleware,
+    );
+  }
+
+  /** Only messages from matching senders (any of several). */
+  from(selector: SenderSelector | readonly SenderSelector[], ...middleware: Middleware<C>[]): Composer<C> {
+    const selectors = (Array.isArray(selector) ? selector : [selector]) as readonly SenderSelector[];
+    return this.filter(
+      (context) => {
+        const ctx = context as BotContext;
+        return ctx.type === 'message' && selectors.some((s) => senderMatches(s, ctx.sender));
+      },
+      ...middleware,
+    );
+  }
+
+  /** Only messages that @-mention the bot. */
+  mentioned(...middleware: Middleware<C>[]): Composer<C> {
+    return this.filter(
+      (context) => {
+        const ctx = context as BotContext;
+        return ctx.type === 'message' && ctx.message.mentionsSelf;
+      },
+      ...middleware,
+    );
+  }
+
+  /** The whole tree as one middleware. */
+  middleware(): Middleware<C> {
+    return (context, next) => run(this.#steps, context, next);
+  }
+}
+
+function exact(text: string, expected: string): RegExpExecArray | null {
+  if (text.trim() !== expected) return null;
+  const match = [text.trim()] as unknown as RegExpExecArray;
+  match.index = 0;
+  match.input = text;
+  return match;
+}
+
+/** Global/sticky regexes keep `lastIndex` between calls; matching must not depend on history. */
+function freshExec(regex: RegExp, text: string): RegExpExecArray | null {
+  regex.lastIndex = 0;
+  return regex.exec(text);
+}
+
+export { flatten as composeMiddleware };

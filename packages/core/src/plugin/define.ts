@@ -1,0 +1,112 @@
+import type { StandardSchemaV1 } from '@standard-schema/spec';
+
+import type { Composer } from './composer.js';
+import type { BotContext, PluginServices } from './types.js';
+
+/** Marks plugin values; `Symbol.for` so a plugin built against another copy of @wxbot/core is still recognised. */
+export const PLUGIN_MARK: unique symbol = Symbol.for('wxbot.plugin');
+
+/**
+ * What `setup` receives: the middleware API (`use`, `on`, `hears`, `command`,
+ * `filter`, ...) plus services scoped to the plugin (logger, storage, timers,
+ * actions). Everything registered through it is undone when the plugin stops.
+ */
+export type PluginContext = Composer<BotContext> & PluginServices;
+
+/** A plugin: a value with a name, an optional options schema and a setup function. */
+export interface Plugin<Input = undefined, Output = Input> {
+  readonly [PLUGIN_MARK]: true;
+  readonly name: string;
+  readonly description: string | undefined;
+  /** Any Standard Schema (zod, valibot, arktype, ...); validated before the bot logs in. */
+  readonly options: StandardSchemaV1<Input, Output> | undefined;
+  /** Also deliver messages the bot itself sent (default false). */
+  readonly receiveOwnMessages: boolean;
+  // Method syntax on purpose: a plugin with specific options must still fit `Plugin<unknown, unknown>` lists.
+  setup(ctx: PluginContext, options: Output): void | Promise<void>;
+  /** Type-only: what the config must pass as options. */
+  readonly '~input'?: Input;
+}
+
+/** The options type a plugin expects in `bot.config.ts`. */
+export type PluginOptionsInput<P> = P extends Plugin<infer I, unknown> ? I : never;
+
+interface DefinitionBase {
+  /** npm-style name (`@scope/wxbot-plugin-x`, `my-plugin`); names logs, storage and the action log. */
+  name: string;
+  description?: string;
+  /** Also deliver messages the bot itself sent (default false). */
+  receiveOwnMessages?: boolean;
+}
+
+/** A plugin with validated options. */
+export interface PluginDefinitionWithOptions<S extends StandardSchemaV1> extends DefinitionBase {
+  options: S;
+  setup: (ctx: PluginContext, options: StandardSchemaV1.InferOutput<S>) => void | Promise<void>;
+}
+
+/** A plugin without options. */
+export interface PluginDefinition extends DefinitionBase {
+  options?: undefined;
+  setup: (ctx: PluginContext) => void | Promise<void>;
+}
+
+const NAME = /^(?:@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*$/i;
+
+/**
+ * Defines a plugin.
+ *
+ * @example
+ * export default definePlugin({
+ *   name: 'greeter',
+ *   options: z.object({ greeting: z.string().default('hi') }),
+ *   setup(ctx, { greeting }) {
+ *     ctx.on('message:text', (m) => m.reply(`${greeting}, ${m.sender.name ?? 'friend'}`));
+ *   },
+ * });
+ */
+export function definePlugin<S extends StandardSchemaV1>(
+  definition: PluginDefinitionWithOptions<S>,
+): Plugin<StandardSchemaV1.InferInput<S>, StandardSchemaV1.InferOutput<S>>;
+export function definePlugin(definition: PluginDefinition): Plugin;
+export function definePlugin(
+  definition: PluginDefinition | PluginDefinitionWithOptions<StandardSchemaV1>,
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- implementation signature only; callers see the overloads
+): Plugin<any, any> {
+  if (typeof definition !== 'object' || definition === null) {
+    throw new TypeError('definePlugin(): expected an object { name, setup }');
+  }
+  if (typeof definition.name !== 'string' || !NAME.test(definition.name)) {
+    throw new TypeError(
+      `definePlugin(): name ${JSON.stringify(definition.name)} is not valid; use a package-like name such as "my-plugin" or "@me/wxbot-plugin-x"`,
+    );
+  }
+  if (typeof definition.setup !== 'function') {
+    throw new TypeError(`definePlugin("${definition.name}"): setup must be a function`);
+  }
+  const schema = definition.options;
+  if (schema !== undefined && typeof (schema as Partial<StandardSchemaV1>)['~standard']?.validate !== 'function') {
+    throw new TypeError(
+      `definePlugin("${definition.name}"): options must be a Standard Schema (zod, valibot, arktype, ...)`,
+    );
+  }
+  return Object.freeze({
+    [PLUGIN_MARK]: true as const,
+    name: definition.name,
+    description: definition.description,
+    options: schema,
+    receiveOwnMessages: definition.receiveOwnMessages ?? false,
+    setup: definition.setup,
+  });
+}
+
+/** True for values made by `definePlugin` (from any copy of @wxbot/core). */
+export function isPlugin(value: unknown): value is Plugin<unknown, unknown> {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as Record<symbol, unknown>)[PLUGIN_MARK] === true &&
+    typeof (value as { name?: unknown }).name === 'string' &&
+    typeof (value as { setup?: unknown }).setup === 'function'
+  );
+}

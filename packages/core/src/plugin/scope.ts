@@ -1,0 +1,205 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Logger } from 'pino';
+
+import type { KeyValueStore } from '../storage/types.js';
+import { createActions, type ActionBackend, type ActionLog } from './actions.js';
+import { Composer } from './composer.js';
+import type { Actions, BotContext, PluginServices, ScheduleSpec, TimerHandle } from './types.js';
+
+/** The message a plugin is handling right now, so `ctx.send` inside a handler is attributed to it. */
+export const currentCause = new AsyncLocalStorage<string>();
+
+/** Longest delay Node timers accept; longer waits are chained. */
+const MAX_DELAY = 2_147_483_647;
+
+/** Milliseconds from `now` until the next local `HH:MM`. */
+export function msUntilDaily(spec: string, now: Date): number {
+  const match = /^([01]?\d|2[0-3]):([0-5]\d)$/.exec(spec);
+  if (match === null) throw new TypeError(`schedule: daily "${spec}" is not HH:MM (00:00–23:59)`);
+  const next = new Date(now);
+  next.setHours(Number(match[1]), Number(match[2]), 0, 0);
+  if (next.getTime() <= now.getTime()) next.setDate(next.getDate() + 1);
+  return next.getTime() - now.getTime();
+}
+
+/** What a scope needs from the host. */
+export interface ScopeHost {
+  readonly backend: ActionBackend;
+  readonly log: ActionLog;
+  /** Called with every error thrown by a timer or job callback. */
+  reportFailure(scope: PluginScope, error: unknown, where: string): void;
+}
+
+/**
+ * A plugin's context: its middleware tree plus resources that are released
+ * together when the plugin stops (timers, jobs, dispose callbacks).
+ */
+export class PluginScope extends Composer<BotContext> implements PluginServices {
+  readonly name: string;
+  readonly logger: Logger;
+  readonly storage: KeyValueStore;
+  readonly #host: ScopeHost;
+  readonly #abort = new AbortController();
+  readonly #timers = new Set<NodeJS.Timeout>();
+  readonly #disposers: (() => unknown)[] = [];
+  #disposed = false;
+
+  constructor(name: string, logger: Logger, storage: KeyValueStore, host: ScopeHost) {
+    super();
+    this.name = name;
+    this.logger = logger;
+    this.storage = storage;
+    this.#host = host;
+  }
+
+  get signal(): AbortSignal {
+    return this.#abort.signal;
+  }
+  get disposed(): boolean {
+    return this.#disposed;
+  }
+
+  /** Actions attributed to this plugin and the message being handled (if any). */
+  actionsFor(cause: string | undefined): Actions {
+    return createActions(this.#host.backend, this.#host.log, { plugin: this.name, cause });
+  }
+  #actions(): Actions {
+    return this.actionsFor(currentCause.getStore());
+  }
+
+  send: Actions['send'] = (to, content) => this.#actions().send(to, content);
+  acceptFriend: Actions['acceptFriend'] = (request) => this.#actions().acceptFriend(request);
+  get rooms(): Actions['rooms'] {
+    return this.#actions().rooms;
+  }
+  get contacts(): Actions['contacts'] {
+    return this.#actions().contacts;
+  }
+  get chats(): Actions['chats'] {
+    return this.#actions().chats;
+  }
+
+  #guard(callback: () => unknown, where: string): () => void {
+    return () => {
+      if (this.#disposed) return;
+      try {
+        Promise.resolve(callback()).catch((error: unknown) => {
+          this.#host.reportFailure(this, error, where);
+        });
+      } catch (error) {
+        this.#host.reportFailure(this, error, where);
+      }
+    };
+  }
+
+  #assertLive(what: string): void {
+    if (this.#disposed) throw new Error(`plugin "${this.name}" is stopped; ${what} is not allowed`);
+  }
+
+  #checkDelay(ms: number, what: string): void {
+    if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`${what}: delay must be a finite number ≥ 0, got ${ms}`);
+  }
+
+  setTimeout(callback: () => unknown, ms: number): TimerHandle {
+    this.#assertLive('setTimeout');
+    this.#checkDelay(ms, 'setTimeout');
+    const run = this.#guard(callback, 'timer');
+    return this.#at(Date.now() + ms, run);
+  }
+
+  setInterval(callback: () => unknown, ms: number): TimerHandle {
+    this.#assertLive('setInterval');
+    this.#checkDelay(ms, 'setInterval');
+    if (ms < 1) throw new RangeError('setInterval: period must be at least 1 ms');
+    const timer = setInterval(this.#guard(callback, 'interval'), ms);
+    timer.unref();
+    this.#timers.add(timer);
+    return {
+      cancel: () => {
+        clearInterval(timer);
+        this.#timers.delete(timer);
+      },
+    };
+  }
+
+  /** Fires `run` at an absolute time, chaining timers for waits beyond Node's limit. */
+  #at(when: number, run: () => void): TimerHandle {
+    let timer: NodeJS.Timeout | undefined;
+    let cancelled = false;
+    const arm = () => {
+      const wait = Math.max(0, when - Date.now());
+      timer = setTimeout(
+        () => {
+          if (timer !== undefined) this.#timers.delete(timer);
+          if (cancelled) return;
+          if (Date.now() < when) arm();
+          else run();
+        },
+        Math.min(wait, MAX_DELAY),
+      );
+      timer.unref();
+      this.#timers.add(timer);
+    };
+    arm();
+    return {
+      cancel: () => {
+        cancelled = true;
+        if (timer !== undefined) {
+          clearTimeout(timer);
+          this.#timers.delete(timer);
+        }
+      },
+    };
+  }
+
+  schedule(spec: ScheduleSpec, job: () => unknown): TimerHandle {
+    this.#assertLive('schedule');
+    const run = this.#guard(job, 'scheduled job');
+    if ('everyMs' in spec)
+      return this.setInterval(() => {
+        run();
+      }, spec.everyMs);
+    if ('at' in spec) {
+      const when = spec.at instanceof Date ? spec.at.getTime() : spec.at;
+      if (!Number.isFinite(when)) throw new RangeError('schedule: `at` is not a valid time');
+      return this.#at(when, run);
+    }
+    msUntilDaily(spec.daily, new Date()); // validate now, at registration
+    let current: TimerHandle | undefined;
+    let cancelled = false;
+    const plan = () => {
+      current = this.#at(Date.now() + msUntilDaily(spec.daily, new Date()), () => {
+        run();
+        if (!cancelled && !this.#disposed) plan();
+      });
+    };
+    plan();
+    return {
+      cancel: () => {
+        cancelled = true;
+        current?.cancel();
+      },
+    };
+  }
+
+  onDispose(callback: () => unknown): void {
+    this.#assertLive('onDispose');
+    this.#disposers.push(callback);
+  }
+
+  /** Releases everything the plugin registered; dispose callbacks run in reverse order. */
+  async dispose(): Promise<void> {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this.#abort.abort(new Error(`plugin "${this.name}" stopped`));
+    for (const timer of this.#timers) clearTimeout(timer);
+    this.#timers.clear();
+    for (const callback of this.#disposers.reverse()) {
+      try {
+        await callback();
+      } catch (error) {
+        this.logger.error({ err: error }, `plugin "${this.name}": a dispose callback failed`);
+      }
+    }
+  }
+}

@@ -1,0 +1,231 @@
+import type { Readable } from 'node:stream';
+import type { Logger } from 'pino';
+
+import type { SentMessage } from '../client/types.js';
+import type { Contact, Room } from '../contact/types.js';
+import type {
+  ChatMessage,
+  ChatRef,
+  FriendAddedEvent,
+  FriendRequestEvent,
+  FriendRequestInfo,
+  PersonRef,
+  RoomJoinEvent,
+  RoomLeaveEvent,
+  RoomTopicEvent,
+  SenderRef,
+} from '../message/types.js';
+import type { KeyValueStore } from '../storage/types.js';
+
+/**
+ * Who an action goes to: a session UserName, a stable id (`wxid_...`,
+ * `...@chatroom`), a remark / nick name / room topic matching exactly one
+ * contact, or anything carrying a `userName` (Contact, ChatRef, SenderRef).
+ */
+export type Target = string | { readonly userName: string };
+
+/** Bytes or a path; streams are accepted for images and files. */
+export type MediaInput = string | Buffer | Readable;
+
+/** What a plugin can send: text, or one media item. */
+export type OutgoingContent =
+  | string
+  | { readonly text: string }
+  | { readonly image: MediaInput; readonly name?: string }
+  | { readonly file: MediaInput; readonly name?: string }
+  | { readonly video: MediaInput; readonly name?: string }
+  /** A 32-hex md5 of a stored emoticon, or GIF bytes to upload. */
+  | { readonly emoticon: string | Buffer };
+
+/** Kinds of action the bot performs for plugins; every one is recorded in the action log. */
+export type ActionKind =
+  | 'send'
+  | 'acceptFriend'
+  | 'addMembers'
+  | 'removeMembers'
+  | 'inviteMembers'
+  | 'setTopic'
+  | 'setRemark'
+  | 'pin'
+  | 'unpin';
+
+/** One action as recorded in the bot's action log. */
+export interface ActionRecord {
+  /** 1-based order in this bot's log. */
+  readonly seq: number;
+  /** Epoch ms when it was requested. */
+  readonly at: number;
+  readonly action: ActionKind;
+  /** Plugin that asked for it; undefined when the bot itself did. */
+  readonly plugin: string | undefined;
+  /** Id of the message being handled when it was asked for, if any. */
+  readonly cause: string | undefined;
+  /** Resolved session UserName of the chat, contact or room acted on. */
+  readonly target: string;
+  /** Room topic / remark / nick name of the target, when known. */
+  readonly targetName: string | undefined;
+  /** For `send`: what kind of content and its text (or media name). */
+  readonly content?:
+    | { readonly type: 'text'; readonly text: string }
+    | { readonly type: 'image' | 'file' | 'video' | 'emoticon'; readonly name: string | undefined };
+  /** For member actions: the members' session UserNames. */
+  readonly members?: readonly string[];
+  /** For setTopic. */
+  readonly topic?: string;
+  /** For setRemark. */
+  readonly remark?: string;
+  /** Settles when the client has carried it out. */
+  status: 'pending' | 'done' | 'failed';
+  error?: string;
+}
+
+/** Room actions, all through the client's rate-limited queue. */
+export interface RoomActions {
+  /** Looks a room up by UserName, stable id or exact topic. */
+  get(room: Target): Room | undefined;
+  add(room: Target, members: readonly Target[]): Promise<void>;
+  remove(room: Target, members: readonly Target[]): Promise<void>;
+  invite(room: Target, members: readonly Target[]): Promise<void>;
+  setTopic(room: Target, topic: string): Promise<void>;
+}
+
+/** Contact lookups and actions. */
+export interface ContactActions {
+  /** The logged-in account. */
+  readonly self: Contact;
+  /** Looks a contact (or room) up by UserName, stable id or exact remark / nick name. */
+  get(target: Target): Contact | undefined;
+  setRemark(contact: Target, remark: string): Promise<void>;
+}
+
+/** Chat-list actions. */
+export interface ChatActions {
+  pin(chat: Target): Promise<void>;
+  unpin(chat: Target): Promise<void>;
+}
+
+/** Everything a handler can do; attributed to the plugin (and message) that did it. */
+export interface Actions {
+  send(to: Target, content: OutgoingContent): Promise<SentMessage>;
+  acceptFriend(request: FriendRequestInfo): Promise<void>;
+  readonly rooms: RoomActions;
+  readonly contacts: ContactActions;
+  readonly chats: ChatActions;
+}
+
+/** Fields every event context has. */
+export interface ContextBase {
+  /** Name of the plugin whose handler holds this context. */
+  readonly plugin: string;
+  /** Id of the message the event came from. */
+  readonly id: string;
+  /** Scratch space shared by every middleware handling this event, across plugins. */
+  readonly state: Record<string, unknown>;
+  /** Actions attributed to this plugin and this event. */
+  readonly actions: Actions;
+}
+
+/** A chat message. `M` narrows with the query (`'message:image'` gives `ImageMessage`). */
+export interface MessageContext<M extends ChatMessage = ChatMessage> extends ContextBase {
+  readonly type: 'message';
+  readonly message: M;
+  /** `message.text`. */
+  readonly text: string;
+  readonly chat: ChatRef;
+  readonly sender: SenderRef;
+  /** True when the bot itself sent it (seen only by plugins that opt in). */
+  readonly sentByBot: boolean;
+  /** Sends to this message's chat. */
+  reply(content: OutgoingContent): Promise<SentMessage>;
+}
+
+/** Someone asked to be our friend. */
+export interface FriendRequestContext extends ContextBase {
+  readonly type: 'friend:request';
+  readonly event: FriendRequestEvent;
+  readonly request: FriendRequestInfo;
+  accept(): Promise<void>;
+}
+
+/** A friend request was accepted (by us or by them). */
+export interface FriendAddedContext extends ContextBase {
+  readonly type: 'friend:added';
+  readonly event: FriendAddedEvent;
+  /** The new friend's chat. */
+  readonly chat: ChatRef;
+  /** Sends to the new friend. */
+  reply(content: OutgoingContent): Promise<SentMessage>;
+}
+
+/** People joined a room. */
+export interface RoomJoinContext extends ContextBase {
+  readonly type: 'room:join';
+  readonly event: RoomJoinEvent;
+  readonly chat: ChatRef;
+  readonly invitees: readonly PersonRef[];
+  /** Sends to the room. */
+  reply(content: OutgoingContent): Promise<SentMessage>;
+}
+
+/** People left (or were removed from) a room. */
+export interface RoomLeaveContext extends ContextBase {
+  readonly type: 'room:leave';
+  readonly event: RoomLeaveEvent;
+  readonly chat: ChatRef;
+  readonly leavers: readonly PersonRef[];
+  reply(content: OutgoingContent): Promise<SentMessage>;
+}
+
+/** A room was renamed. */
+export interface RoomTopicContext extends ContextBase {
+  readonly type: 'room:topic';
+  readonly event: RoomTopicEvent;
+  readonly chat: ChatRef;
+  readonly topic: string;
+  reply(content: OutgoingContent): Promise<SentMessage>;
+}
+
+/** Any event a plugin can receive. */
+export type BotContext =
+  MessageContext | FriendRequestContext | FriendAddedContext | RoomJoinContext | RoomLeaveContext | RoomTopicContext;
+
+/** Contexts that happen in a chat (they carry `chat` and `reply`). */
+export type ChatContext = Extract<BotContext, { readonly chat: ChatRef }>;
+
+/** Calls the rest of the pipeline; resolves when it has finished. Call it at most once. */
+export type NextFunction = () => Promise<void>;
+
+/** A step of the pipeline. Not calling `next` ends the event's journey there. */
+export type Middleware<C> = (context: C, next: NextFunction) => unknown;
+
+/** A handle on a timer or scheduled job; it is also cancelled when the plugin stops. */
+export interface TimerHandle {
+  cancel(): void;
+}
+
+/** When a scheduled job runs. */
+export type ScheduleSpec =
+  /** Every `everyMs` milliseconds (first run after one period). */
+  | { readonly everyMs: number }
+  /** Once, at this instant. */
+  | { readonly at: Date | number }
+  /** Every day at this local time, `HH:MM`. */
+  | { readonly daily: string };
+
+/** Services a plugin gets besides the middleware API; all scoped to it. */
+export interface PluginServices extends Actions {
+  /** The plugin's name. */
+  readonly name: string;
+  /** A child logger carrying `{ plugin: name }`. */
+  readonly logger: Logger;
+  /** The plugin's own key/value store. */
+  readonly storage: KeyValueStore;
+  /** Aborted when the plugin stops (pass it to fetch and friends). */
+  readonly signal: AbortSignal;
+  setTimeout(callback: () => unknown, ms: number): TimerHandle;
+  setInterval(callback: () => unknown, ms: number): TimerHandle;
+  /** Runs `job` on a schedule; failures are isolated like handler failures. */
+  schedule(spec: ScheduleSpec, job: () => unknown): TimerHandle;
+  /** Runs when the plugin stops (bot shutdown, or disabled after repeated failures). */
+  onDispose(callback: () => unknown): void;
+}
