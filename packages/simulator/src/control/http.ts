@@ -8,7 +8,7 @@ import { validateFaultRule } from '../faults.js';
 import { isRecord, type RequestContext } from '../http.js';
 import type { SendSpec } from '../incoming.js';
 import type { Simulator } from '../simulator.js';
-import { generateWorld, type GenerateWorldOptions } from '../world/generate.js';
+import { generateWorld } from '../world/generate.js';
 import type { PersonSpec, RoomSpec } from '../world/types.js';
 import { validateWorldSpec } from '../world/validate.js';
 
@@ -101,7 +101,7 @@ const routes: Record<string, ControlRoute> = {
       throw new BadInput('room/join.via: expected "invite" or "qrcode"');
     sim.roomJoin({
       room: need(b, 'room', 'room/join'),
-      members: members as string | string[],
+      members: members,
       ...(opt(b, 'inviter', 'room/join') !== undefined ? { inviter: b['inviter'] as string } : {}),
       ...(via !== undefined ? { via } : {}),
     });
@@ -153,7 +153,7 @@ const routes: Record<string, ControlRoute> = {
     return { ok: true };
   },
   'POST /world/generate': (sim, b) => {
-    sim.loadWorld(generateWorld(b as GenerateWorldOptions));
+    sim.loadWorld(generateWorld(b));
     return { ok: true, people: sim.world.people.size, rooms: sim.world.rooms.size };
   },
   'POST /world/person': (sim, b) => {
@@ -194,7 +194,9 @@ const routes: Record<string, ControlRoute> = {
   'GET /faults': (sim) => ({ faults: sim.faults() }),
   'POST /faults': (sim, b) => {
     const list = Array.isArray(b['faults']) ? (b['faults'] as unknown[]) : [b];
-    list.forEach((r, i) => sim.addFault(validateFaultRule(r, Array.isArray(b['faults']) ? `faults[${i}]` : 'fault')));
+    list.forEach((r, i) => {
+      sim.addFault(validateFaultRule(r, Array.isArray(b['faults']) ? `faults[${i}]` : 'fault'));
+    });
     return { ok: true, count: sim.faults().length };
   },
   'DELETE /faults': (sim) => {
@@ -207,9 +209,13 @@ export function controlHandler(sim: Simulator): (ctx: RequestContext) => Promise
   return async (ctx) => {
     const sub = ctx.path.slice('/__sim'.length) || '/';
     const route = routes[`${ctx.method} ${sub}`];
-    const reply = (status: number, body: unknown): void =>
+    const reply = (status: number, body: unknown): void => {
       ctx.send(status, JSON.stringify(body), 'application/json; charset=utf-8');
-    if (!route) return reply(404, { error: `no control endpoint ${ctx.method} /__sim${sub}; GET /__sim/ lists them` });
+    };
+    if (!route) {
+      reply(404, { error: `no control endpoint ${ctx.method} /__sim${sub}; GET /__sim/ lists them` });
+      return;
+    }
     let body: Body = {};
     if (ctx.method === 'POST' || ctx.method === 'PUT') {
       const raw = (await ctx.body()).toString('utf8').trim();
@@ -218,9 +224,13 @@ export function controlHandler(sim: Simulator): (ctx: RequestContext) => Promise
         try {
           parsed = JSON.parse(raw) as unknown;
         } catch (err) {
-          return reply(400, { error: `body: not valid JSON (${(err as Error).message})` });
+          reply(400, { error: `body: not valid JSON (${(err as Error).message})` });
+          return;
         }
-        if (!isRecord(parsed)) return reply(400, { error: 'body: expected a JSON object' });
+        if (!isRecord(parsed)) {
+          reply(400, { error: 'body: expected a JSON object' });
+          return;
+        }
         body = parsed;
       }
     }
