@@ -175,7 +175,7 @@ describe('error paths, faults, control API, load', () => {
     const members: string[] = got.ContactList[0].MemberList.map((m: { UserName: string }) => m.UserName);
     let fetched = 0;
     for (let i = 0; i < members.length; i += 50)
-      fetched += (await c.batchGet(members.slice(i, i + 50), room.UserName)).Count;
+      fetched += Number((await c.batchGet(members.slice(i, i + 50), room.UserName)).Count);
     expect(fetched).toBe(501);
     // Informational, never asserted: how long paging took.
     process.stdout.write(`[sim] 10k-contact paging: ${pagingMs} ms over ${Math.ceil(contacts.length / 1500)} pages\n`);

@@ -1,0 +1,55 @@
+/** `wxbot-simulator`: run a simulator from the command line. */
+
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+
+import { validateFaultRule, type FaultRule } from './faults.js';
+import { createSimulator } from './simulator.js';
+import { loadWorldFile } from './world/load.js';
+
+const USAGE = `usage: wxbot-simulator [--port N] [--world world.json] [--auto-confirm] [--faults faults.json] [--separate-hosts] [--seed N]`;
+
+export async function main(argv: string[] = process.argv.slice(2)): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      port: { type: 'string' },
+      world: { type: 'string' },
+      'auto-confirm': { type: 'boolean' },
+      faults: { type: 'string' },
+      'separate-hosts': { type: 'boolean' },
+      seed: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(USAGE + '\n');
+    return;
+  }
+  const port = values.port === undefined ? 0 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`--port: expected 0-65535, got ${values.port ?? ''}`);
+  const world = values.world ? await loadWorldFile(values.world) : undefined;
+  let faults: FaultRule[] = [];
+  if (values.faults) {
+    const parsed = JSON.parse(await readFile(values.faults, 'utf8')) as unknown;
+    if (!Array.isArray(parsed)) throw new Error(`${values.faults}: expected a JSON array of fault rules`);
+    faults = parsed.map((r, i) => validateFaultRule(r, `${values.faults ?? ''}[${i}]`));
+  }
+  const sim = await createSimulator({
+    port,
+    ...(world ? { world } : {}),
+    autoConfirm: values['auto-confirm'] ?? false,
+    faults,
+    separateHosts: values['separate-hosts'] ?? false,
+    seed: values.seed === undefined ? Date.now() % 100000 : Number(values.seed),
+    logger: { info: (m) => process.stderr.write(`[sim] ${m}\n`), warn: (m) => process.stderr.write(`[sim] ${m}\n`) },
+  });
+  process.stdout.write(`wxbot-simulator listening\n  url:     ${sim.url}\n  login:   ${sim.loginUrl}\n`);
+  process.stdout.write(`  push:    ${sim.pushUrl}\n  file:    ${sim.fileUrl}\n  control: ${sim.controlUrl}/\n`);
+  const stop = (): void => {
+    void sim.close().then(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
