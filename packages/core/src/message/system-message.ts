@@ -23,10 +23,11 @@ function looksLikeXml(body: string): boolean {
 /** A wire id (session UserName or stable wxid) → session UserName and display name. */
 function lookupId(id: string, people: PeopleResolver): { userName: string | undefined; name: string | undefined } {
   const directory: ContactDirectory = people.directory;
-  if (id === directory.self.userName || id === directory.self.stableId) {
-    return { userName: directory.self.userName, name: cleanName(directory.self.nickName) || undefined };
-  }
-  const contact = directory.contact(id) ?? directory.byStableId(id);
+  const self = directory.self;
+  const contact =
+    id === self.userName || (self.stableId !== undefined && id === self.stableId)
+      ? self
+      : (directory.contact(id) ?? directory.byStableId(id));
   const userName = contact?.userName ?? (id.startsWith('@') ? id : undefined);
   const member =
     people.room !== undefined && userName !== undefined ? directory.member(people.room.userName, userName) : undefined;

@@ -31,14 +31,22 @@ export function resolvePerson(rawName: string, people: PeopleResolver): PersonRe
   let ambiguous = false;
   const room = people.room;
   if (room !== undefined && name !== '') {
-    for (const member of room.members.values()) {
-      const names = [cleanName(member.displayName), cleanName(member.nickName)];
-      const contact = people.directory.contact(member.userName);
-      if (contact !== undefined) names.push(cleanName(contact.nickName), cleanName(contact.remarkName));
-      if (names.includes(name)) {
-        if (found !== undefined && found !== member.userName) ambiguous = true;
-        found = member.userName;
+    // Room display names first: someone's nick name may equal another member's room alias.
+    for (const pass of [0, 1]) {
+      for (const member of room.members.values()) {
+        const names: string[] = [];
+        if (pass === 0) names.push(cleanName(member.displayName));
+        else {
+          names.push(cleanName(member.nickName));
+          const contact = people.directory.contact(member.userName);
+          if (contact !== undefined) names.push(cleanName(contact.nickName), cleanName(contact.remarkName));
+        }
+        if (names.includes(name)) {
+          if (found !== undefined && found !== member.userName) ambiguous = true;
+          found = member.userName;
+        }
       }
+      if (found !== undefined) break;
     }
   }
   const userName = ambiguous ? undefined : found;
