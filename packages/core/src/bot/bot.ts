@@ -1,0 +1,147 @@
+import { EventEmitter } from 'node:events';
+import type { Logger } from 'pino';
+
+import type { IncomingMessage, WxClient } from '../client/types.js';
+import type { Contact } from '../contact/types.js';
+import { isChatMessage } from '../message/kinds.js';
+import { normalizeMessage } from '../message/normalize.js';
+import { RecentMessageCache } from '../message/recent-cache.js';
+import type { Message } from '../message/types.js';
+import { ActionLog } from '../plugin/actions.js';
+import { PluginHost, type IsolationOptions, type LoadedPlugin } from '../plugin/host.js';
+import type { StorageDriver } from '../storage/types.js';
+
+/** What the bot did with one incoming message; the testing kit waits on these. */
+export interface ProcessedMessage {
+  readonly message: Message;
+  /** False for internal entries (status-notify) that plugins never see. */
+  readonly dispatched: boolean;
+  readonly sentByBot: boolean;
+}
+
+export interface BotOptions {
+  readonly client: WxClient;
+  readonly plugins: readonly LoadedPlugin[];
+  readonly logger: Logger;
+  readonly storage: StorageDriver;
+  readonly isolation?: IsolationOptions;
+  /** Share an action log (the testing kit reads it); default a new one. */
+  readonly actionLog?: ActionLog;
+}
+
+/**
+ * Glues the client to the plugins: every incoming message is normalised,
+ * passed through the plugin pipeline (in order within a chat, chats in
+ * parallel), and what plugins ask for goes back through the client's
+ * rate-limited queue. Nothing a plugin does can stop the client's poll loop.
+ */
+export class Bot {
+  readonly client: WxClient;
+  readonly actions: ActionLog;
+  readonly logger: Logger;
+  readonly #host: PluginHost;
+  readonly #plugins: readonly LoadedPlugin[];
+  readonly #recent = new RecentMessageCache();
+  readonly #events = new EventEmitter();
+  /** Per-chat tail of the processing chain, so replies in one chat keep their order. */
+  readonly #chains = new Map<string, Promise<void>>();
+  #ready: Promise<void>;
+  #markReady!: () => void;
+  #state: 'new' | 'starting' | 'running' | 'stopping' | 'stopped' = 'new';
+
+  constructor(options: BotOptions) {
+    this.client = options.client;
+    this.logger = options.logger;
+    this.actions = options.actionLog ?? new ActionLog();
+    this.#plugins = options.plugins;
+    this.#host = new PluginHost({
+      logger: options.logger,
+      storage: options.storage,
+      backend: options.client,
+      log: this.actions,
+      ...options.isolation,
+    });
+    this.#ready = new Promise((resolve) => {
+      this.#markReady = resolve;
+    });
+    this.#events.setMaxListeners(0);
+  }
+
+  /** Plugins and their states. */
+  plugins(): { name: string; state: string }[] {
+    return this.#host.status();
+  }
+
+  /** Calls `listener` after each incoming message has gone through every plugin. */
+  onProcessed(listener: (processed: ProcessedMessage) => void): () => void {
+    this.#events.on('processed', listener);
+    return () => this.#events.off('processed', listener);
+  }
+
+  /** Logs in, starts plugins in config order, then serves messages. Resolves with the account. */
+  async start(): Promise<Contact> {
+    if (this.#state !== 'new') throw new Error(`bot.start(): the bot is ${this.#state}`);
+    this.#state = 'starting';
+    // Set before start so journaled messages are delivered, but held until plugins are ready.
+    this.client.setMessageHandler((incoming) => this.#handle(incoming));
+    const self = await this.client.start();
+    await this.#host.start(this.#plugins);
+    const failed = this.#host.status().filter((p) => p.state !== 'active');
+    this.logger.info(
+      `bot ready as ${self.nickName || self.userName}: ${this.#plugins.length - failed.length} plugin(s) running` +
+        (failed.length > 0 ? `, ${failed.length} failed to start (${failed.map((p) => p.name).join(', ')})` : ''),
+    );
+    this.#state = 'running';
+    this.#markReady();
+    return self;
+  }
+
+  async #handle(incoming: IncomingMessage): Promise<void> {
+    await this.#ready;
+    const { message, events } = normalizeMessage(incoming.raw, {
+      directory: this.client.contacts,
+      recent: this.#recent,
+    });
+    const key = message.chat.userName;
+    const previous = this.#chains.get(key) ?? Promise.resolve();
+    const run = previous.then(async () => {
+      const dispatched = isChatMessage(message) && (this.#state === 'running' || this.#state === 'stopping');
+      if (dispatched) {
+        await this.#host.dispatch({ kind: 'message', message, sentByBot: incoming.sentByBot });
+        if (!incoming.sentByBot) {
+          for (const event of events) await this.#host.dispatch({ kind: 'event', event });
+        }
+      }
+      this.#events.emit('processed', { message, dispatched, sentByBot: incoming.sentByBot } satisfies ProcessedMessage);
+    });
+    const tail = run.catch((error: unknown) => {
+      // dispatch never rejects; this guards the chain against listener errors.
+      this.logger.error({ err: error, messageId: message.id }, 'processing a message failed');
+    });
+    this.#chains.set(key, tail);
+    await tail;
+    if (this.#chains.get(key) === tail) this.#chains.delete(key);
+  }
+
+  /**
+   * Stops serving: the client stops polling, lets in-flight handlers finish,
+   * drains its outbound queue and saves the session; then plugins stop
+   * (timers, jobs, dispose callbacks) and storage is flushed.
+   */
+  async stop(): Promise<void> {
+    if (this.#state === 'stopping' || this.#state === 'stopped') return;
+    const started = this.#state !== 'new';
+    this.#state = 'stopping';
+    if (started) {
+      try {
+        await this.client.stop();
+      } catch (error) {
+        this.logger.error({ err: error }, 'the client did not stop cleanly');
+      }
+    }
+    this.#markReady(); // a bot stopped before it was ready lets held handlers return
+    await Promise.allSettled([...this.#chains.values()]);
+    await this.#host.stop();
+    this.#state = 'stopped';
+  }
+}

@@ -1,0 +1,5 @@
+export { Bot } from './bot.js';
+export type { BotOptions, ProcessedMessage } from './bot.js';
+export { createBotFromConfig } from './create.js';
+export type { CreateBotOverrides } from './create.js';
+export { createLogger } from './logger.js';
