@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { basename, extname, join, resolve, sep } from 'node:path';
-import type { Readable, Writable } from 'node:stream';
+import { Transform, type Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { RawMessage } from '../protocol/wire.js';
 import type { Credentials } from './credentials.js';
@@ -245,14 +245,20 @@ export async function runDownload(
     return writeBuffer(Buffer.from(text), target, plan, fileName, contentType);
   }
   let bytes = 0;
-  res.body.on('data', (c: Buffer) => (bytes += c.length));
+  // Count inside the pipeline: a bare 'data' listener would start the flow before the pipe exists.
+  const counter = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      bytes += chunk.length;
+      cb(null, chunk);
+    },
+  });
   if ('stream' in target) {
-    await pipeline(res.body, target.stream as Writable, { end: false });
+    await pipeline(res.body, counter, target.stream as Writable, { end: false });
     return contentType === undefined ? { bytes } : { bytes, contentType };
   }
   const { path, tmp } = await targetPath(target.dir, fileName ?? plan.defaultName, plan.defaultName);
   try {
-    await pipeline(res.body as Readable, createWriteStream(tmp, { mode: 0o600 }));
+    await pipeline(res.body as Readable, counter, createWriteStream(tmp, { mode: 0o600 }));
     await rename(tmp, path);
   } catch (err) {
     await rm(tmp, { force: true });
