@@ -1,6 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve as resolvePath } from 'node:path';
 
 import {
   createSimulator,
@@ -19,6 +19,7 @@ import { ActionLog } from '../plugin/actions.js';
 import type { IsolationOptions, LoadedPlugin } from '../plugin/host.js';
 import { isPlugin, type Plugin } from '../plugin/define.js';
 import type { ActionRecord } from '../plugin/types.js';
+import { loadConfig } from '../config/prepare.js';
 import { validateOptions } from '../config/resolve.js';
 import { ConfigError, type ConfigIssue } from '../config/errors.js';
 import { MemorySessionStore } from '../session/file-store.js';
@@ -30,8 +31,13 @@ import { nameOf, personId, roomId } from './names.js';
 export type TestPluginEntry = Plugin<any, any> | readonly [Plugin<any, any>, unknown]; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 export interface TestBotOptions {
-  /** Plugins in pipeline order. */
-  plugins: readonly TestPluginEntry[];
+  /** Plugins in pipeline order (after those of `config`). */
+  plugins?: readonly TestPluginEntry[];
+  /**
+   * A bot config file (bot.config.ts, .js, .mjs, .json) whose plugins to run,
+   * loaded and checked exactly as \`wxbot start\` does; its isolation settings apply.
+   */
+  config?: string;
   /** The simulated world; default: the simulator's default world (Alice, Bob, 小红/Carol, Dave; rooms 测试群 and Family). */
   world?: WorldSpec;
   /** Plugin isolation settings. */
@@ -367,7 +373,13 @@ function personIdOrNew(world: WorldSpec, who: string): string {
 export async function createTestBot(options: TestBotOptions): Promise<TestBot> {
   const issues: ConfigIssue[] = [];
   const plugins: LoadedPlugin[] = [];
-  for (const [index, entry] of options.plugins.entries()) {
+  let isolation = options.isolation;
+  if (options.config !== undefined) {
+    const resolved = await loadConfig({ file: resolvePath(options.config) });
+    plugins.push(...resolved.plugins);
+    isolation ??= resolved.config.runtime;
+  }
+  for (const [index, entry] of (options.plugins ?? []).entries()) {
     const [plugin, opts] = isPlugin(entry) ? [entry, undefined] : (entry as readonly [unknown, unknown]);
     if (!isPlugin(plugin)) {
       issues.push({ path: `plugins[${index}]`, message: 'expected a plugin made with definePlugin()' });
@@ -405,7 +417,7 @@ export async function createTestBot(options: TestBotOptions): Promise<TestBot> {
     logger,
     storage: options.storage ?? createMemoryStorage(),
     actionLog: new ActionLog(),
-    ...(options.isolation === undefined ? {} : { isolation: options.isolation }),
+    ...(isolation === undefined ? {} : { isolation }),
   });
   try {
     const self = await bot.start();

@@ -1,0 +1,61 @@
+export const MAIN_USAGE = `wxbot — run a WeChat bot made of plugins
+
+Usage: wxbot <command> [options]
+
+Commands:
+  start [--config <path>] [--simulator]   run the bot (scan a QR code, or use the built-in simulator)
+  login [--config <path>]                 log in and save the session, then exit
+  logout [--config <path>]                log the saved session out and forget it
+  init [--dir <path>]                     create bot.config.ts and a sample local plugin
+  plugin new <name> [--dir <path>]        create a publishable plugin package
+
+Options:
+  --help, -h                              help for wxbot or for a command (wxbot start --help)
+  --version, -v                           print the version
+
+Start here: \`wxbot start --simulator\` runs your bot.config.ts against a simulated
+WeChat on this machine, with a chat prompt to talk to it.
+`;
+
+export const COMMAND_USAGE: Readonly<Record<string, string>> = {
+  start: `Usage: wxbot start [--config <path>] [--simulator]
+
+Runs the bot described by bot.config.ts (found from the current directory
+upwards; --config picks a file). Plugins are resolved and their options
+checked before logging in; every problem is reported at once.
+
+Without --simulator the bot logs in to WeChat: a saved session is resumed,
+else your phone is asked to confirm, else a QR code is shown to scan.
+
+  --config <path>   the config file (bot.config.ts, .js, .mjs, .json)
+  --simulator       run against an in-process simulated WeChat with a few friends
+                    and rooms; prints its control API URL and, in a terminal,
+                    opens a chat prompt to talk to the bot as a simulated friend
+
+Stop with Ctrl+C: polling stops, queued messages are sent, the session is saved.
+`,
+  login: `Usage: wxbot login [--config <path>]
+
+Logs the configured account in (saved session, phone confirmation or QR code),
+saves the session under the data directory and exits. \`wxbot start\` then
+resumes it without scanning.
+`,
+  logout: `Usage: wxbot logout [--config <path>]
+
+Logs the saved session out on the server and deletes it locally. Plugin data
+is kept.
+`,
+  init: `Usage: wxbot init [--dir <path>]
+
+Creates bot.config.ts and plugins/hello.ts (a sample local plugin) in the
+directory (default: the current one). Existing files are never overwritten.
+Then: \`wxbot start --simulator\`.
+`,
+  plugin: `Usage: wxbot plugin new <name> [--dir <path>]
+
+Creates a publishable plugin package in ./wxbot-plugin-<name> (or --dir):
+package.json (@wxbot/core as a peer dependency, the "wxbot-plugin" keyword),
+tsconfig.json, src/index.ts, a test using @wxbot/core/testing and a README.
+Users then list it in bot.config.ts as '<name>' or 'wxbot-plugin-<name>'.
+`,
+};

@@ -1,0 +1,181 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { main } from '../../src/cli/main.js';
+import { pluginPackageName } from '../../src/cli/plugin-new.js';
+import { makeProject } from '../config/helpers.js';
+import { memoryIo, waitUntil } from './helpers.js';
+
+// Loading configs compiles TypeScript with jiti; the first load in a worker takes seconds.
+const SLOW = 30_000;
+
+let dirs: string[] = [];
+afterEach(async () => {
+  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
+  dirs = [];
+});
+async function tempDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'wxbot-cli-'));
+  dirs.push(dir);
+  return dir;
+}
+
+describe('wxbot help and usage errors', () => {
+  test(
+    '--help lists the commands; each command has its own help',
+    async () => {
+      const m = memoryIo('/');
+      expect(await main(['--help'], m.io)).toBe(0);
+      for (const cmd of ['start', 'login', 'logout', 'init', 'plugin new']) expect(m.out()).toContain(`  ${cmd}`);
+      const s = memoryIo('/');
+      expect(await main(['start', '--help'], s.io)).toBe(0);
+      expect(s.out()).toMatch(/^Usage: wxbot start \[--config <path>\] \[--simulator\]/);
+      const h = memoryIo('/');
+      expect(await main(['help', 'plugin'], h.io)).toBe(0);
+      expect(h.out()).toContain('Usage: wxbot plugin new <name>');
+    },
+    SLOW,
+  );
+
+  test(
+    'unknown commands, options and arguments exit 2 with a hint',
+    async () => {
+      const a = memoryIo('/');
+      expect(await main(['strat'], a.io)).toBe(2);
+      expect(a.err()).toContain('unknown command "strat"');
+      const b = memoryIo('/');
+      expect(await main(['start', '--simulater'], b.io)).toBe(2);
+      expect(b.err()).toContain('unknown option --simulater (options: --config, --simulator)');
+      const c = memoryIo('/');
+      expect(await main(['start', '--config'], c.io)).toBe(2);
+      expect(c.err()).toContain('--config needs a value');
+      const d = memoryIo('/');
+      expect(await main(['init', 'extra'], d.io)).toBe(2);
+      expect(d.err()).toContain('unexpected argument "extra"');
+      const e = memoryIo('/');
+      expect(await main(['plugin', 'old'], e.io)).toBe(2);
+    },
+    SLOW,
+  );
+});
+
+describe('wxbot start', () => {
+  test(
+    'an invalid config exits 1 before logging in, listing every problem',
+    async () => {
+      const p = await makeProject({
+        'package.json': '{"type":"module"}',
+        'bot.config.mjs': 'export default { acount: {}, plugins: ["nope-not-installed", 5] };',
+      });
+      dirs.push(p.dir);
+      const m = memoryIo(p.dir);
+      expect(await main(['start', '--simulator'], m.io)).toBe(1);
+      expect(m.err()).toContain('3 problems in');
+      expect(m.err()).toContain('acount: unknown option (did you mean "account"?)');
+      expect(m.err()).toContain('plugins[0]: cannot find plugin "nope-not-installed"');
+      expect(m.err()).toContain('plugins[1]: expected a plugin');
+      expect(m.out()).not.toContain('Control API');
+    },
+    SLOW,
+  );
+
+  test(
+    '--simulator runs the config, prints the control API, answers messages sent through it, and stops cleanly',
+    async () => {
+      const p = await makeProject({
+        'package.json': '{"type":"module"}',
+        'bot.config.ts': `import { defineConfig, definePlugin } from '@wxbot/core';
+        const ping = definePlugin({ name: 'ping', setup(ctx) { ctx.command('ping', (m) => m.reply('pong')); } });
+        export default defineConfig({ logging: { level: 'warn' }, plugins: [ping] });`,
+      });
+      dirs.push(p.dir);
+      const stop = new AbortController();
+      const m = memoryIo(p.dir, stop.signal);
+      const exit = main(['start', '--simulator'], m.io);
+      await waitUntil(() => m.out().includes('Stop with Ctrl+C'), 'the banner');
+      expect(m.out()).toContain('plugins: ping');
+      const control = /Control API: (\S+)/.exec(m.out())?.[1];
+      expect(control).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/__sim$/);
+      expect(m.out()).toContain(
+        `curl -s -X POST ${control}/say -H 'content-type: application/json' -d '{"from":"wxid_alice","text":"hello"}'`,
+      );
+
+      const res = await fetch(`${control}/say`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ from: 'wxid_bob', text: '/ping' }),
+      });
+      expect(res.status).toBe(200);
+      await waitUntil(() => m.out().includes('bot → Bob: pong (by ping)'), 'the reply');
+      const actions = (await (await fetch(`${control}/actions`)).json()) as {
+        actions: { endpoint: string; to?: string; content?: string }[];
+      };
+      expect(actions.actions).toContainEqual(
+        expect.objectContaining({ endpoint: 'webwxsendmsg', to: 'wxid_bob', content: 'pong' }),
+      );
+
+      stop.abort();
+      expect(await exit).toBe(0);
+    },
+    SLOW,
+  );
+});
+
+describe('scaffolding', () => {
+  test(
+    'init writes bot.config.ts and a sample plugin that load, and never overwrites',
+    async () => {
+      const p = await makeProject({ 'package.json': '{"type":"module"}' });
+      dirs.push(p.dir);
+      const m = memoryIo(p.dir);
+      expect(await main(['init'], m.io)).toBe(0);
+      expect(m.out()).toContain('Created bot.config.ts and plugins/hello.ts');
+      const { loadConfig } = await import('../../src/config/index.js');
+      const config = await loadConfig({ cwd: p.dir });
+      expect(config.plugins.map((x) => x.plugin.name)).toEqual(['hello']);
+      const again = memoryIo(p.dir);
+      expect(await main(['init'], again.io)).toBe(1);
+      expect(again.err()).toContain('refusing to overwrite');
+    },
+    SLOW,
+  );
+
+  test(
+    'plugin new scaffolds a publishable package',
+    async () => {
+      const dir = await tempDir();
+      const m = memoryIo(dir);
+      expect(await main(['plugin', 'new', 'greet'], m.io)).toBe(0);
+      const root = join(dir, 'wxbot-plugin-greet');
+      const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as Record<string, unknown>;
+      expect(pkg).toMatchObject({
+        name: 'wxbot-plugin-greet',
+        type: 'module',
+        keywords: expect.arrayContaining(['wxbot-plugin']),
+        peerDependencies: { '@wxbot/core': expect.stringMatching(/^\^\d+\.\d+\.\d+/) },
+      });
+      const source = await readFile(join(root, 'src/index.ts'), 'utf8');
+      expect(source).toContain("'wxbot-plugin-greet': GreetOptions | undefined;");
+      expect(source).toContain("ctx.command('greet'");
+      expect(await readFile(join(root, 'test/index.test.ts'), 'utf8')).toContain("from '@wxbot/core/testing'");
+      expect(await readFile(join(root, 'README.md'), 'utf8')).toContain("plugins: [['greet', { reply: 'Hi!' }]]");
+      expect(await readFile(join(root, 'tsconfig.json'), 'utf8')).toContain('"module": "NodeNext"');
+
+      const bad = memoryIo(dir);
+      expect(await main(['plugin', 'new', 'Bad Name'], bad.io)).toBe(2);
+      expect(await main(['plugin', 'new', 'greet'], memoryIo(dir).io)).toBe(1);
+    },
+    SLOW,
+  );
+
+  test(
+    'package names',
+    () => {
+      expect(pluginPackageName('greet')).toBe('wxbot-plugin-greet');
+      expect(pluginPackageName('wxbot-plugin-x')).toBe('wxbot-plugin-x');
+      expect(pluginPackageName('@me/wxbot-plugin-x')).toBe('@me/wxbot-plugin-x');
+    },
+    SLOW,
+  );
+});
