@@ -197,15 +197,19 @@ export class WebWxClient implements WxClient {
     this.http = new Http({ userAgent: this.o.userAgent, timeoutMs: this.o.requestMs, logger: this.log });
     this.api = new WebApi(this.http, () => this.requireCred('api'), this.o.lang, this.o.longPollMs);
     this.uploader = new Uploader(this.http, () => this.requireCred('webwxuploadmedia'), this.o.uploadMs);
-    this.inbox = new Inbox(this.o.store, this.key('inbox'), this.o.dedupeSize, this.log, (err, m) =>
-      this.emitError(err, `message handler failed for MsgId ${m.raw.MsgId}`),
-    );
+    this.inbox = new Inbox(this.o.store, this.key('inbox'), this.o.dedupeSize, this.log, (err, m) => {
+      this.emitError(err, `message handler failed for MsgId ${m.raw.MsgId}`);
+    });
     this.inbox.beforeDeliver = (msgs) => this.resolveUnknown(msgs.map((m) => m.raw));
     this.outbox = this.makeOutbox();
     this.fetcher = new ContactFetcher(
       (names) => this.api.batchGetContact(names.map((UserName) => ({ UserName }))),
-      (list) => this.applyContacts(list),
-      (err) => this.emitError(err, 'batchgetcontact'),
+      (list) => {
+        this.applyContacts(list);
+      },
+      (err) => {
+        this.emitError(err, 'batchgetcontact');
+      },
       { delayMs: this.o.batchDelayMs, gapMs: this.o.batchGapMs, batch: 50, signal: this.stopCtl.signal },
     );
   }
@@ -222,7 +226,9 @@ export class WebWxClient implements WxClient {
         backoffBaseMs: this.o.backoffBase,
         backoffMaxMs: this.o.backoffMax,
         ready: () => this.ready(),
-        onRateLimited: (e) => this.emit('rate-limited', e),
+        onRateLimited: (e) => {
+          this.emit('rate-limited', e);
+        },
         signal: this.stopCtl.signal,
       },
       this.log,
@@ -308,7 +314,9 @@ export class WebWxClient implements WxClient {
         'stop: outbound queue not drained in time; journaled sends will be replayed',
       );
     await this.inbox.idle(this.o.drainMs);
-    await this.persistSession().catch((err: unknown) => this.emitError(err, 'persist session on stop'));
+    await this.persistSession().catch((err: unknown) => {
+      this.emitError(err, 'persist session on stop');
+    });
     this.stopCtl.abort();
     for (const w of this.readyWaiters.splice(0)) w.reject(new ClientStopped('stop'));
     this.http.close();
@@ -331,7 +339,9 @@ export class WebWxClient implements WxClient {
 
   async logout(): Promise<void> {
     if (this.cred)
-      await this.api.logout().catch((err: unknown) => this.log.debug({ err: String(err) }, 'webwxlogout failed'));
+      await this.api.logout().catch((err: unknown) => {
+        this.log.debug({ err: String(err) }, 'webwxlogout failed');
+      });
     await this.o.store.delete(this.key('session'));
     this.emit('logout', { reason: 'user-logout', endpoint: 'webwxlogout' });
     await this.stop();
@@ -352,7 +362,9 @@ export class WebWxClient implements WxClient {
       longPollMs: this.o.longPollMs,
       maxRefreshes: this.o.maxRefreshes,
       signal: this.stopCtl.signal,
-      onState: (s) => this.onQrState(s),
+      onState: (s) => {
+        this.onQrState(s);
+      },
       onQr: (uuid, url, refresh) => this.showQr(uuid, url, refresh),
     };
   }
@@ -374,7 +386,9 @@ export class WebWxClient implements WxClient {
       }
     }
     if (this.o.qrTerminal)
-      await printQrToTerminal(url).catch((err: unknown) => this.emitError(err, 'printing the QR code'));
+      await printQrToTerminal(url).catch((err: unknown) => {
+        this.emitError(err, 'printing the QR code');
+      });
     this.log.info({ url, refresh }, 'scan the QR code to log in');
     this.emit('qr', pngPath === undefined ? { uuid, url, refresh } : { uuid, url, pngPath, refresh });
   }
@@ -449,9 +463,9 @@ export class WebWxClient implements WxClient {
     this.store.clear();
     this.store.setSelf(init.User);
     for (const c of init.ContactList ?? []) this.store.upsert(c);
-    await this.api
-      .statusNotify(3, init.User.UserName, init.User.UserName)
-      .catch((err: unknown) => this.emitError(err, 'webwxstatusnotify after init'));
+    await this.api.statusNotify(3, init.User.UserName, init.User.UserName).catch((err: unknown) => {
+      this.emitError(err, 'webwxstatusnotify after init');
+    });
     await this.loadContacts();
     const rooms = [...this.store.rooms()].filter((r) => r.members.size === 0).map((r) => r.userName);
     if (rooms.length > 0) await this.fetcher.request(rooms);
@@ -464,7 +478,8 @@ export class WebWxClient implements WxClient {
     for (let page = 0; page < 200; page++) {
       const res = await this.api.getContact(seq);
       for (const c of res.MemberList) this.store.upsert(c);
-      seq = Number(res.Seq ?? 0);
+      // Servers send Seq as a number or a numeric string.
+      seq = Number(res.Seq) || 0;
       if (!seq) return;
     }
     this.log.warn('webwxgetcontact: stopped after 200 pages');
@@ -497,7 +512,9 @@ export class WebWxClient implements WxClient {
   private startLoop(): void {
     const gen = ++this.loopGen;
     this.lastProgress = Date.now();
-    this.loopDone = this.syncLoop(gen).catch((err: unknown) => this.emitError(err, 'sync loop crashed'));
+    this.loopDone = this.syncLoop(gen).catch((err: unknown) => {
+      this.emitError(err, 'sync loop crashed');
+    });
   }
 
   private running(gen: number): boolean {
@@ -767,7 +784,9 @@ export class WebWxClient implements WxClient {
         const self = this.store.selfOrUndefined?.userName;
         if (!self) return;
         // Invisible: the init-time status notification to ourselves, never a chat message.
-        this.api.statusNotify(3, self, self).catch((err: unknown) => this.emitError(err, 'keep-alive'));
+        this.api.statusNotify(3, self, self).catch((err: unknown) => {
+          this.emitError(err, 'keep-alive');
+        });
       }, this.o.keepAliveMs);
       t.unref();
       this.timers.push(t);
@@ -867,7 +886,7 @@ export class WebWxClient implements WxClient {
     this.inflightSends.set(k, (this.inflightSends.get(k) ?? 0) + 1);
     try {
       const res = await this.api.send(entry.kind, msg);
-      const msgId = String(res.MsgID ?? '');
+      const msgId = res.MsgID === undefined ? '' : `${res.MsgID as unknown as string | number}`;
       if (msgId) this.botMsgIds.add(msgId);
       await this.outbox.settle(entry.clientMsgId, msgId);
       return {
@@ -903,7 +922,9 @@ export class WebWxClient implements WxClient {
     }
     const cls: ActionClass = e.kind === 'text' ? 'text' : 'media';
     this.log.info({ clientMsgId: e.clientMsgId, kind: e.kind }, 'replaying a journaled send');
-    this.runJournaled(e, cls).catch((err: unknown) => this.emitError(err, `replayed send ${e.clientMsgId} failed`));
+    this.runJournaled(e, cls).catch((err: unknown) => {
+      this.emitError(err, `replayed send ${e.clientMsgId} failed`);
+    });
   }
 
   private readdress(entry: SendJournalEntry): SendJournalEntry | undefined {
@@ -918,7 +939,7 @@ export class WebWxClient implements WxClient {
       this.checkTarget('webwxsendmsg', to);
       if (typeof text !== 'string' || text === '') throw new InvalidArgument('webwxsendmsg', 'text is empty');
     } catch (err) {
-      return Promise.reject(err as Error);
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
     return this.send('text', 'text', to, { Type: 1, Content: text });
   }

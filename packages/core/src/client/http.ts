@@ -99,7 +99,9 @@ export class Http {
       timedOut = true;
       controller.abort();
     }, timeoutMs);
-    const onClose = (): void => controller.abort();
+    const onClose = (): void => {
+      controller.abort();
+    };
     this.closer.signal.addEventListener('abort', onClose, { once: true });
     this.inflight.add(controller);
     const started = Date.now();
@@ -201,7 +203,7 @@ export class Http {
       await res.body?.cancel().catch(() => undefined);
       throw new ProtocolError(spec.endpoint, `unexpected HTTP ${res.status}`);
     }
-    const body = Readable.fromWeb(res.body as import('node:stream/web').ReadableStream);
+    const body = Readable.fromWeb(res.body);
     body.once('close', () => done?.());
     return { status: res.status, headers: res.headers, body };
   }
@@ -226,7 +228,7 @@ export function protectBigIds(text: string): string {
 function describe(err: unknown): string {
   if (err instanceof Error) {
     const cause = (err as Error & { cause?: unknown }).cause;
-    const code = cause && typeof cause === 'object' && 'code' in cause ? String((cause as { code: unknown }).code) : '';
+    const code = cause && typeof cause === 'object' && 'code' in cause ? String(cause.code) : '';
     return code ? `${err.message} (${code})` : err.message;
   }
   return String(err);

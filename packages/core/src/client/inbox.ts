@@ -112,19 +112,21 @@ export class Inbox {
     } catch (err) {
       p = Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
-    p.catch((err: unknown) => this.onHandlerError(err instanceof Error ? err : new Error(String(err)), m)).finally(
-      () => {
-        this.pending.delete(m.raw.MsgId);
-        this.inflight.delete(m.raw.MsgId);
-        this.done.add(m.raw.MsgId);
-        this.writer.save().catch((err: unknown) => this.log.error({ err }, 'inbox journal write failed'));
-        if (this.inflight.size === 0) {
-          const w = this.settledWaiters;
-          this.settledWaiters = [];
-          for (const f of w) f();
-        }
-      },
-    );
+    p.catch((err: unknown) => {
+      this.onHandlerError(err instanceof Error ? err : new Error(String(err)), m);
+    }).finally(() => {
+      this.pending.delete(m.raw.MsgId);
+      this.inflight.delete(m.raw.MsgId);
+      this.done.add(m.raw.MsgId);
+      this.writer.save().catch((err: unknown) => {
+        this.log.error({ err }, 'inbox journal write failed');
+      });
+      if (this.inflight.size === 0) {
+        const w = this.settledWaiters;
+        this.settledWaiters = [];
+        for (const f of w) f();
+      }
+    });
   }
 
   get pendingCount(): number {
@@ -143,8 +145,17 @@ export class Inbox {
     }
     let timer: NodeJS.Timeout | undefined;
     const ok = await Promise.race([
-      new Promise<true>((r) => this.settledWaiters.push(() => r(true))),
-      new Promise<false>((r) => (timer = setTimeout(() => r(false), timeoutMs))),
+      new Promise<true>((r) =>
+        this.settledWaiters.push(() => {
+          r(true);
+        }),
+      ),
+      new Promise<false>(
+        (r) =>
+          (timer = setTimeout(() => {
+            r(false);
+          }, timeoutMs)),
+      ),
     ]);
     clearTimeout(timer);
     await this.writer.save();

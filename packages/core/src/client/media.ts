@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { basename, extname, join, resolve, sep } from 'node:path';
-import { Transform, type Readable, type Writable } from 'node:stream';
+import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { RawMessage } from '../protocol/wire.js';
 import type { Credentials } from './credentials.js';
@@ -131,8 +131,9 @@ export function fileAppMsg(name: string, size: number, mediaId: string): string 
 export function sanitizeFileName(name: string, fallback: string): string {
   let n = name.replace(/\\/g, '/');
   n = n.split('/').pop() ?? '';
-  // eslint-disable-next-line no-control-regex
+
   n = n
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what must go
     .replace(/[\u0000-\u001f\u007f<>:"|?*]/g, '_')
     .replace(/^[.\s]+/, '')
     .replace(/[.\s]+$/, '');
@@ -253,12 +254,12 @@ export async function runDownload(
     },
   });
   if ('stream' in target) {
-    await pipeline(res.body, counter, target.stream as Writable, { end: false });
+    await pipeline(res.body, counter, target.stream, { end: false });
     return contentType === undefined ? { bytes } : { bytes, contentType };
   }
   const { path, tmp } = await targetPath(target.dir, fileName ?? plan.defaultName, plan.defaultName);
   try {
-    await pipeline(res.body as Readable, counter, createWriteStream(tmp, { mode: 0o600 }));
+    await pipeline(res.body, counter, createWriteStream(tmp, { mode: 0o600 }));
     await rename(tmp, path);
   } catch (err) {
     await rm(tmp, { force: true });
@@ -275,7 +276,12 @@ async function writeBuffer(
   contentType: string | undefined,
 ): Promise<DownloadResult> {
   if ('stream' in target) {
-    await new Promise<void>((res, rej) => target.stream.write(buf, (e) => (e ? rej(e) : res())));
+    await new Promise<void>((res, rej) =>
+      target.stream.write(buf, (e) => {
+        if (e) rej(e);
+        else res();
+      }),
+    );
     return contentType === undefined ? { bytes: buf.length } : { bytes: buf.length, contentType };
   }
   const { path, tmp } = await targetPath(target.dir, fileName ?? plan.defaultName, plan.defaultName);

@@ -210,8 +210,17 @@ export class Outbox {
     if (this.active === 0) return true;
     let timer: NodeJS.Timeout | undefined;
     const ok = await Promise.race([
-      new Promise<true>((r) => this.drainWaiters.push(() => r(true))),
-      new Promise<false>((r) => (timer = setTimeout(() => r(false), timeoutMs))),
+      new Promise<true>((r) =>
+        this.drainWaiters.push(() => {
+          r(true);
+        }),
+      ),
+      new Promise<false>(
+        (r) =>
+          (timer = setTimeout(() => {
+            r(false);
+          }, timeoutMs)),
+      ),
     ]);
     clearTimeout(timer);
     return ok;

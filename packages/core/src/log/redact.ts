@@ -23,7 +23,7 @@ const SECRET_PARAMS = [
   'uuid',
 ];
 
-const PARAM_RE = new RegExp(`([?&;]|^)(${SECRET_PARAMS.join('|')})=([^&#\\s"']*)`, 'gi');
+const PARAM_RE = new RegExp(`([?&;]|^)(${SECRET_PARAMS.join('|')})=([^&#;\\s"']*)`, 'gi');
 const XML_RE = /<(skey|wxsid|wxuin|pass_ticket|ticket)>[^<]*<\/\1>/gi;
 const JSON_RE =
   /("(?:Skey|Sid|Uin|SKey|DeviceID|Ticket|VerifyUserTicket|pass_ticket|skey|sid|uin)"\s*:\s*)("(?:[^"\\]|\\.)*"|-?\d+)/g;

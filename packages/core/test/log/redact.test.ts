@@ -1,0 +1,59 @@
+import { redactHeaders, redactText, redactUrl } from '../../src/log/redact.js';
+import { captureLogger, newClient, startSim, tempDir, waitFor } from '../client/helpers.js';
+
+describe('redaction', () => {
+  it('censors secret query parameters, XML, JSON and cookie values', () => {
+    expect(redactUrl('http://h/x?skey=%40crypt_1&sid=abc&r=1&pass_ticket=p%2B&uin=42')).toBe(
+      'http://h/x?skey=[redacted]&sid=[redacted]&r=1&pass_ticket=[redacted]&uin=[redacted]',
+    );
+    expect(redactText('<skey>@crypt_x</skey><wxsid>s</wxsid><ret>0</ret>')).toBe(
+      '<skey>[redacted]</skey><wxsid>[redacted]</wxsid><ret>0</ret>',
+    );
+    expect(redactText('{"Uin":123,"Sid":"s1","Skey":"k"}')).toBe(
+      '{"Uin":"[redacted]","Sid":"[redacted]","Skey":"[redacted]"}',
+    );
+    expect(redactText('webwx_data_ticket=abc; wxsid=x')).toBe('webwx_data_ticket=[redacted]; wxsid=[redacted]');
+    expect(redactHeaders({ Cookie: 'a=b', 'set-cookie': ['x'], Referer: 'http://h/?skey=1' })).toEqual({
+      Cookie: '[redacted]',
+      'set-cookie': '[redacted]',
+      Referer: 'http://h/?skey=[redacted]',
+    });
+  });
+
+  it('no secret reaches the log at debug level during login, sync, send, upload and download', async () => {
+    const sim = await startSim();
+    const tmp = tempDir();
+    try {
+      const { logger, lines } = captureLogger('trace');
+      const client = newClient(sim, tmp.dir, { logger });
+      const got: string[] = [];
+      client.setMessageHandler(async (m) => {
+        got.push(m.raw.MsgId);
+      });
+      await client.start();
+      sim.say({ from: 'wxid_alice', text: 'hi' });
+      await waitFor(() => got.length > 0, 'message');
+      await client.sendImage(sim.userNameOf('wxid_bob'), Buffer.from('img'), 'a.jpg');
+      await client.stop();
+      const s = sim.session!;
+      const out = lines.join('\n');
+      expect(lines.length).toBeGreaterThan(10);
+      expect(out).toContain('"account":"bot"');
+      expect(out).toContain('webwxsync');
+      for (const secret of [
+        s.skey,
+        s.sid,
+        s.passTicket,
+        s.dataTicket,
+        encodeURIComponent(s.skey),
+        encodeURIComponent(s.passTicket),
+      ]) {
+        expect(out).not.toContain(secret);
+      }
+      expect(out).not.toContain(`uin=${s.uin}`);
+    } finally {
+      await sim.close();
+      tmp.cleanup();
+    }
+  });
+});
