@@ -1,0 +1,174 @@
+import { definePlugin, type FriendRequestInfo, type PluginContext } from '@wxbot/core';
+
+import { localDay, RequestLedger, type FriendRequestRecord } from './history.js';
+import { optionsSchema, type ResolvedFriendAcceptOptions } from './options.js';
+import { Pacer } from './queue.js';
+import { verifyTextAllowed } from './verify.js';
+
+/** Fills `{nickname}` and `{verify}`. */
+export function fillRequestTemplate(template: string, request: FriendRequestInfo): string {
+  return template.replace(/\{(nickname|verify)\}/g, (_, key: string) =>
+    key === 'nickname' ? request.nickName : request.verifyText,
+  );
+}
+
+function isBlocked(block: readonly string[], request: FriendRequestInfo): boolean {
+  return block.some(
+    (b) =>
+      b === request.stableId ||
+      b === request.alias ||
+      b === request.userName ||
+      (request.nickName !== '' && b === request.nickName),
+  );
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+async function setup(ctx: PluginContext, options: ResolvedFriendAcceptOptions): Promise<void> {
+  const now = options.now ?? Date.now;
+  const random = options.random ?? Math.random;
+  const regex =
+    options.regex === undefined
+      ? undefined
+      : typeof options.regex === 'string'
+        ? new RegExp(options.regex, options.flags)
+        : options.regex;
+  const rule = {
+    ...(options.keywords === undefined ? {} : { keywords: options.keywords }),
+    ...(regex === undefined ? {} : { regex }),
+  };
+  const ledger = new RequestLedger(ctx.storage, options.historyLimit);
+  await ledger.load();
+  const pacer = new Pacer({
+    minMs: options.delayMs.min,
+    maxMs: options.delayMs.max,
+    random,
+    now,
+    setTimer: (run, ms) => ctx.setTimeout(run, ms),
+  });
+  /** Requests waiting for their slot, by person; a repeated request only refreshes the ticket. */
+  const pending = new Map<string, FriendRequestInfo>();
+  let running = 0;
+
+  const record = (
+    request: FriendRequestInfo,
+    decision: FriendRequestRecord['decision'],
+    reason: string,
+    problems: string[] = [],
+  ) => {
+    const at = now();
+    const entry: FriendRequestRecord = {
+      at,
+      decision,
+      reason,
+      stableId: request.stableId,
+      userName: request.userName,
+      nickName: request.nickName,
+      verifyText: request.verifyText,
+      ...(problems.length === 0 ? {} : { problems }),
+    };
+    const level = decision === 'failed' ? 'warn' : 'info';
+    ctx.logger[level](`friend-accept: ${decision} ${request.nickName || request.userName}: ${reason}`);
+    return ledger.record(entry, localDay(at));
+  };
+
+  const welcome = (request: FriendRequestInfo): string | undefined => {
+    const w = options.welcome;
+    if (w === false) return undefined;
+    const template = typeof w === 'string' ? w : w[Math.min(w.length - 1, Math.floor(random() * w.length))]!;
+    return fillRequestTemplate(template, request);
+  };
+
+  const followUps = async (request: FriendRequestInfo): Promise<string[]> => {
+    const problems: string[] = [];
+    const attempt = async (what: string, action: () => Promise<unknown>) => {
+      try {
+        await action();
+      } catch (error) {
+        problems.push(`${what}: ${errorText(error)}`);
+      }
+    };
+    const text = welcome(request);
+    if (text !== undefined) await attempt('welcome', () => ctx.send(request.userName, text));
+    const remark = options.remark;
+    if (remark !== undefined) {
+      await attempt('remark', () => ctx.contacts.setRemark(request.userName, fillRequestTemplate(remark, request)));
+    }
+    for (const entry of options.rooms) {
+      const room = ctx.rooms.get(entry);
+      if (room === undefined) {
+        problems.push(`room "${entry}": the bot is in no room with that id or topic`);
+        continue;
+      }
+      // Large rooms only accept invitations (the new member must confirm); small ones take a direct add.
+      const invite = room.members.size > options.inviteAbove;
+      await attempt(`${invite ? 'invite to' : 'add to'} room "${room.topic || entry}"`, () =>
+        invite ? ctx.rooms.invite(room.userName, [request.userName]) : ctx.rooms.add(room.userName, [request.userName]),
+      );
+    }
+    return problems;
+  };
+
+  const accept = async (key: string): Promise<void> => {
+    const request = pending.get(key);
+    if (request === undefined) return;
+    pending.delete(key);
+    running++;
+    try {
+      try {
+        await ctx.acceptFriend(request);
+      } catch (error) {
+        await record(request, 'failed', `accept failed: ${errorText(error)}`);
+        return;
+      }
+      const problems = await followUps(request);
+      await record(request, 'accepted', 'accepted', problems);
+    } finally {
+      running--;
+    }
+  };
+
+  const decide = (request: FriendRequestInfo): string | undefined => {
+    if (isBlocked(options.block, request)) return 'blocked';
+    const text = request.verifyText.toLowerCase();
+    const spam = options.blockKeywords.find((k) => text.includes(k.toLowerCase()));
+    if (spam !== undefined) return `blocked keyword "${spam}"`;
+    if (!verifyTextAllowed(rule, request.verifyText)) return 'verify text did not match';
+    const known = ctx.contacts.get(request.stableId ?? request.userName);
+    if (known?.kind === 'friend') return 'already a friend';
+    const today = ledger.acceptedOn(localDay(now()));
+    if (today + pending.size + running >= options.dailyCap) return `daily cap (${options.dailyCap}) reached`;
+    return undefined;
+  };
+
+  ctx.on('friend:request', async (m, next) => {
+    const request = m.request;
+    const key = request.stableId ?? request.userName;
+    if (pending.has(key)) {
+      // A repeated request carries a new ticket; only the newest one can be accepted.
+      pending.set(key, request);
+      ctx.logger.debug(`friend-accept: ${request.nickName} asked again while waiting; ticket refreshed`);
+    } else {
+      const declined = decide(request);
+      if (declined !== undefined) await record(request, 'declined', declined);
+      else {
+        pending.set(key, request);
+        const { delayMs } = pacer.schedule(() => {
+          accept(key).catch((error: unknown) => { ctx.logger.error({ err: error }, 'friend-accept: accepting failed'); });
+        });
+        ctx.logger.info(`friend-accept: accepting ${request.nickName || request.userName} in ${delayMs} ms`);
+      }
+    }
+    await next();
+  });
+}
+
+/** Accepts friend requests by rules, at a human pace, and welcomes, tags and seats new friends. */
+export const friendAccept = definePlugin({
+  name: '@wxbot/plugin-friend-accept',
+  description: 'Accept friend requests by rules; welcome, remark and invite new friends.',
+  options: optionsSchema,
+  setup,
+});
