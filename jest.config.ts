@@ -44,6 +44,16 @@ const config: Config = {
       rootDir: '<rootDir>/examples',
       testMatch: ['<rootDir>/**/*.test.ts'],
     },
+    {
+      // Smoke run of `pnpm bench --smoke`: results produced and well-formed, never timings.
+      ...shared,
+      displayName: 'bench',
+      rootDir: '<rootDir>/bench',
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      transform: {
+        '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: '<rootDir>/../tsconfig.json' }],
+      },
+    },
   ],
 };
 

@@ -1,0 +1,48 @@
+/** wxbot process: one or more accounts (client + 10 plugins) against simulators; reports memory on request. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+
+import { createWxbot, type StoreKind, type WxbotHarness } from '../harness/wxbot.js';
+import { serve, type IpcMessage } from '../ipc.js';
+import { memorySnapshot } from '../memory.js';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'wxbot-bench-'));
+const bots: WxbotHarness[] = [];
+
+serve(
+  async (m: IpcMessage) => {
+    switch (m.type) {
+      case 'login': {
+        const sims = m['sims'] as { url: string; loginUrl: string }[];
+        const t = performance.now();
+        for (const sim of sims) {
+          const bot = createWxbot({
+            loginUrl: sim.loginUrl,
+            mainUrl: sim.url,
+            dataDir,
+            account: `bench${bots.length}`,
+            plugins: m['plugins'] !== false,
+            store: (m['store'] as StoreKind | undefined) ?? 'file',
+          });
+          await bot.start();
+          bots.push(bot);
+        }
+        return {
+          loginMs: performance.now() - t,
+          contacts: bots.map((b) => b.client.contacts.size),
+          members: bots.map((b) => [...b.client.contacts.rooms()].reduce((n, r) => n + r.members.size, 0)),
+        };
+      }
+      case 'memory':
+        return { memory: await memorySnapshot() };
+      default:
+        throw new Error(`wxbot child: unknown request ${m.type}`);
+    }
+  },
+  async () => {
+    await Promise.all(bots.map((b) => b.stop()));
+    rmSync(dataDir, { recursive: true, force: true });
+  },
+);

@@ -1,0 +1,134 @@
+/**
+ * `pnpm bench` — runs every benchmark, prints tables, writes
+ * results/<timestamp>.json and results/latest.json.
+ *
+ *   --smoke            tiny counts (< 20 s); what CI runs. Never asserts timings.
+ *   --only=a,b         latency,pipeline,memory,cold-start (default: all)
+ *   --no-peer          skip wechat4u
+ *   --no-experiments   skip the wxbot variant runs (always skipped with --smoke)
+ *   --out=<dir>        results directory (default bench/results)
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+import { machineInfo } from './machine.js';
+import { evaluateTargets, renderTables, type BenchResults } from './report.js';
+import { runColdStart } from './suites/cold-start.js';
+import { runLatency } from './suites/latency.js';
+import { runMemory } from './suites/memory.js';
+import { runPipeline } from './suites/pipeline.js';
+
+const SUITES = ['pipeline', 'memory', 'latency', 'cold-start'] as const;
+type Suite = (typeof SUITES)[number];
+
+function gitCommit(): string | undefined {
+  try {
+    const sha = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
+    return dirty ? `${sha} (+ uncommitted changes)` : sha;
+  } catch {
+    return undefined;
+  }
+}
+
+/** temp + rename, so a reader never sees half a file. */
+function writeAtomic(path: string, text: string): void {
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, text, { mode: 0o644 });
+  renameSync(tmp, path);
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      smoke: { type: 'boolean', default: false },
+      only: { type: 'string' },
+      'no-peer': { type: 'boolean', default: false },
+      'no-experiments': { type: 'boolean', default: false },
+      out: { type: 'string' },
+    },
+  });
+  const only = values.only?.split(',').map((s) => s.trim()) ?? [...SUITES];
+  for (const s of only) {
+    if (!(SUITES as readonly string[]).includes(s)) {
+      process.stderr.write(`bench: --only: unknown suite "${s}" (choose from ${SUITES.join(', ')})\n`);
+      return 2;
+    }
+  }
+  const want = (s: Suite): boolean => only.includes(s);
+  const smoke = values.smoke;
+  const outDir = values.out ?? fileURLToPath(new URL('../results', import.meta.url));
+  const log = (s: string): void => {
+    process.stderr.write(`${s}\n`);
+  };
+  const started = new Date();
+  const results: BenchResults = {
+    version: 1,
+    startedAt: started.toISOString(),
+    finishedAt: '',
+    mode: smoke ? 'smoke' : 'full',
+    command: `pnpm bench${process.argv.slice(2).length ? ' ' + process.argv.slice(2).join(' ') : ''}`,
+    machine: machineInfo(),
+    commit: gitCommit(),
+    suites: {},
+    targets: [],
+  };
+  const attempt = async <K extends keyof BenchResults['suites']>(
+    key: K,
+    run: () => Promise<NonNullable<BenchResults['suites'][K]>>,
+  ): Promise<void> => {
+    try {
+      results.suites[key] = await run();
+    } catch (err) {
+      log(`  ${key} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      results.suites[key] = { error: err instanceof Error ? err.message : String(err) };
+    }
+  };
+  if (want('pipeline')) {
+    log('3. pipeline throughput');
+    await attempt('pipeline', () => runPipeline({ smoke }, log));
+  }
+  if (want('memory')) {
+    log('4. memory');
+    await attempt('memory', () => runMemory({ smoke }, log));
+  }
+  if (want('latency')) {
+    log('1–2. reply latency (wxbot, then wechat4u)');
+    await attempt('latency', () =>
+      runLatency(
+        {
+          smoke,
+          peers: values['no-peer'] ? ['wxbot'] : ['wxbot', 'wechat4u'],
+          experiments: !smoke && !values['no-experiments'],
+        },
+        log,
+      ),
+    );
+  }
+  if (want('cold-start')) {
+    log('5. cold start');
+    await attempt('coldStart', () => runColdStart({ smoke }, log));
+  }
+  results.finishedAt = new Date().toISOString();
+  results.targets = evaluateTargets(results.suites);
+  mkdirSync(outDir, { recursive: true });
+  const json = JSON.stringify(results, null, 2) + '\n';
+  const stamp = started.toISOString().replace(/[:.]/g, '-');
+  const file = join(outDir, `${stamp}${smoke ? '-smoke' : ''}.json`);
+  writeAtomic(file, json);
+  writeAtomic(join(outDir, 'latest.json'), json);
+  process.stdout.write(`${renderTables(results)}\n\nresults: ${file}\n`);
+  const failed = Object.values(results.suites).filter((s) => 'error' in s).length;
+  return failed > 0 ? 1 : 0;
+}
+
+process.exitCode = await main();

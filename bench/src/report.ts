@@ -1,0 +1,218 @@
+/** The results document, its target checks and the printed table. */
+import type { ColdStartResult } from './suites/cold-start.js';
+import type { LatencyResult, PeerLatency } from './suites/latency.js';
+import type { MachineInfo } from './machine.js';
+import type { MemoryResult } from './suites/memory.js';
+import type { PipelineResult } from './suites/pipeline.js';
+
+export interface Target {
+  name: string;
+  goal: string;
+  actual: string;
+  met: boolean | undefined;
+}
+
+export interface BenchResults {
+  version: 1;
+  startedAt: string;
+  finishedAt: string;
+  mode: 'full' | 'smoke';
+  command: string;
+  machine: MachineInfo;
+  commit: string | undefined;
+  suites: {
+    latency?: LatencyResult | { error: string };
+    pipeline?: PipelineResult | { error: string };
+    memory?: MemoryResult | { error: string };
+    coldStart?: ColdStartResult | { error: string };
+  };
+  targets: Target[];
+}
+
+const ok = <T extends object>(v: T | { error: string } | undefined): T | undefined =>
+  v === undefined || 'error' in v ? undefined : v;
+
+export function evaluateTargets(s: BenchResults['suites']): Target[] {
+  const out: Target[] = [];
+  const lat = ok(s.latency);
+  if (lat) {
+    const budget = 3 * (lat.loopbackRttMs.p50 ?? 0) + 1;
+    const p50 = lat.wxbot.all.p50;
+    out.push({
+      name: 'reply p50',
+      goal: `≤ 3 × loopback RTT p50 + 1 ms = ${budget.toFixed(2)} ms`,
+      actual: p50 === null ? 'over half never answered' : `${fmt(p50)} ms`,
+      met: p50 !== null && p50 <= budget,
+    });
+    const r = lat.ratio?.p50;
+    out.push({
+      name: 'reply p50 vs wechat4u',
+      goal: '≥ 10× better',
+      actual:
+        lat.ratio === undefined
+          ? 'peer not run'
+          : r === null || r === undefined
+            ? 'no ratio (a side has no p50)'
+            : `${r}×`,
+      met: lat.ratio === undefined ? undefined : r !== null && r !== undefined && r >= 10,
+    });
+  }
+  const pipe = ok(s.pipeline);
+  const plain = pipe?.rows.find((r) => r.workload === 'plain-text');
+  if (plain)
+    out.push({
+      name: 'pipeline plain text',
+      goal: '≥ 100,000 msg/s',
+      actual: `${plain.messagesPerSec} msg/s`,
+      met: plain.messagesPerSec >= 100_000,
+    });
+  const mem = ok(s.memory);
+  if (mem)
+    out.push({
+      name: 'RSS, large world',
+      goal: '≤ 60 MB',
+      actual: `${mem.oneAccount.rssMb} MB`,
+      met: mem.oneAccount.rssMb <= 60,
+    });
+  const cold = ok(s.coldStart);
+  if (cold)
+    out.push({ name: 'cold start', goal: '≤ 400 ms', actual: `${cold.medianMs} ms`, met: cold.medianMs <= 400 });
+  return out;
+}
+
+function fmt(n: number | null | undefined): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return '—';
+  return n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2);
+}
+
+function table(head: string[], rows: (string | number)[][]): string {
+  const cells = [head, ...rows.map((r) => r.map(String))];
+  const widths = head.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
+  const line = (r: string[]): string => '| ' + r.map((c, i) => c.padEnd(widths[i]!)).join(' | ') + ' |';
+  return [line(head), '|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|', ...cells.slice(1).map(line)].join(
+    '\n',
+  );
+}
+
+function latencyRows(p: PeerLatency): (string | number)[][] {
+  const rows = p.phases.map((ph) => [
+    p.peer,
+    ph.pattern,
+    `${ph.replied}/${ph.injected}`,
+    fmt(ph.latencyMs.p50),
+    fmt(ph.latencyMs.p90),
+    fmt(ph.latencyMs.p99),
+    fmt(ph.latencyMs.max),
+  ]);
+  rows.push([
+    p.peer,
+    'all',
+    `${p.all.count}/${p.phases.reduce((n, ph) => n + ph.injected, 0)}`,
+    fmt(p.all.p50),
+    fmt(p.all.p90),
+    fmt(p.all.p99),
+    fmt(p.all.max),
+  ]);
+  return rows;
+}
+
+/** Markdown tables (readable in a terminal, pasteable into the README). */
+export function renderTables(r: BenchResults): string {
+  const parts: string[] = [];
+  const m = r.machine;
+  parts.push(
+    `wxbot bench (${r.mode}) — ${r.finishedAt} — ${m.cpuModel}, ${m.cores} cores, ${m.memoryGb} GB, node ${m.node}, ${m.platform}${r.commit ? `, commit ${r.commit}` : ''}`,
+  );
+  const lat = r.suites.latency;
+  if (lat && 'error' in lat) parts.push(`\n1–2. Reply latency: FAILED — ${lat.error}`);
+  else if (lat) {
+    parts.push(
+      `\n1–2. Reply latency, injection → webwxsendmsg at the simulator (ms; ${lat.messages} messages per peer, ${lat.chats} chats; wxbot journal: ${lat.wxbotStore}). The ${lat.rateLimiter}.`,
+    );
+    parts.push(
+      `Loopback HTTP round trip (keep-alive): p50 ${fmt(lat.loopbackRttMs.p50)} ms, p90 ${fmt(lat.loopbackRttMs.p90)} ms. Percentiles count unanswered messages as never answered (—).`,
+    );
+    const rows = latencyRows(lat.wxbot);
+    if ('all' in lat.wechat4u) rows.push(...latencyRows(lat.wechat4u));
+    parts.push(table(['peer', 'phase', 'replied', 'p50', 'p90', 'p99', 'max'], rows));
+    if (!('all' in lat.wechat4u)) parts.push(`wechat4u: ${lat.wechat4u.skipped}`);
+    const x = (v: number | null): string => (v === null ? '—' : `${v}×`);
+    if (lat.ratio)
+      parts.push(
+        `wechat4u ÷ wxbot (>1 = wxbot faster): p50 ${x(lat.ratio.p50)}, p90 ${x(lat.ratio.p90)}, p99 ${x(lat.ratio.p99)}, max ${x(lat.ratio.max)}`,
+      );
+    if (lat.experiments.length > 0) {
+      parts.push('\nExperiments (wxbot, steady phase, same workload, one change each):');
+      parts.push(
+        table(
+          ['variant', 'replied', 'p50', 'p90', 'p99', 'max'],
+          lat.experiments.map((e) => [
+            e.variant,
+            `${e.phase.replied}/${e.phase.injected}`,
+            fmt(e.phase.latencyMs.p50),
+            fmt(e.phase.latencyMs.p90),
+            fmt(e.phase.latencyMs.p99),
+            fmt(e.phase.latencyMs.max),
+          ]),
+        ),
+      );
+    }
+  }
+  const pipe = r.suites.pipeline;
+  if (pipe && 'error' in pipe) parts.push(`\n3. Pipeline: FAILED — ${pipe.error}`);
+  else if (pipe) {
+    parts.push(`\n3. Pipeline throughput, normalise + 10 plugins (${pipe.note}):`);
+    parts.push(
+      table(
+        ['workload', 'msg/s', 'µs/msg', 'replies/msg', 'messages'],
+        pipe.rows.map((x) => [
+          `${x.workload} (${x.description})`,
+          x.messagesPerSec,
+          x.usPerMessage,
+          x.repliesPerMessage,
+          x.messages,
+        ]),
+      ),
+    );
+  }
+  const mem = r.suites.memory;
+  if (mem && 'error' in mem) parts.push(`\n4. Memory: FAILED — ${mem.error}`);
+  else if (mem) {
+    parts.push(
+      `\n4. Memory of the bot process after login (${mem.world.contacts} contacts, ${mem.world.rooms} rooms × ${mem.world.membersPerRoom} members; after forced GC: ${mem.gcForced}):`,
+    );
+    parts.push(
+      table(
+        ['state', 'RSS MB', 'heap used MB', 'external MB'],
+        [
+          ['before login (modules loaded)', mem.baseline.rssMb, mem.baseline.heapUsedMb, mem.baseline.externalMb],
+          [
+            `1 account (${mem.oneAccount.contactsLoaded} contacts, ${mem.oneAccount.membersLoaded} members)`,
+            mem.oneAccount.rssMb,
+            mem.oneAccount.heapUsedMb,
+            mem.oneAccount.externalMb,
+          ],
+          [`${mem.accounts} accounts`, mem.allAccounts.rssMb, mem.allAccounts.heapUsedMb, mem.allAccounts.externalMb],
+          ['per added account', mem.perAddedAccount.rssMb, mem.perAddedAccount.heapUsedMb, ''],
+        ],
+      ),
+    );
+  }
+  const cold = r.suites.coldStart;
+  if (cold && 'error' in cold) parts.push(`\n5. Cold start: FAILED — ${cold.error}`);
+  else if (cold) {
+    parts.push(
+      `\n5. Cold start to the QR event: median ${cold.medianMs} ms (runs: ${cold.runsMs.join(', ')})${cold.inProcessMedianMs === undefined ? '' : `; inside the process ${cold.inProcessMedianMs} ms`}. ${cold.command}. ${cold.note}`,
+    );
+  }
+  if (r.targets.length > 0) {
+    parts.push('\nTargets:');
+    parts.push(
+      table(
+        ['target', 'goal', 'actual', 'met'],
+        r.targets.map((t) => [t.name, t.goal, t.actual, t.met === undefined ? 'n/a' : t.met ? 'yes' : 'NO']),
+      ),
+    );
+  }
+  return parts.join('\n');
+}

@@ -1,0 +1,101 @@
+/**
+ * Bench 5: cold start — a fresh `node` process to the first QR/login event.
+ * Uses `wxbot start --simulator` when the CLI has it; otherwise an
+ * equivalent script (children/cold-start) and says so.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+
+import { median, round } from '../stats.js';
+
+export interface ColdStartResult {
+  command: string;
+  /** Wall time from spawn to the QR line, per run. */
+  runsMs: number[];
+  medianMs: number;
+  /** The child's own clock (process start → QR event), when it reports it. */
+  inProcessMedianMs: number | undefined;
+  note: string;
+}
+
+const WXBOT_BIN = fileURLToPath(new URL('../../../packages/core/bin/wxbot.js', import.meta.url));
+
+function cliHasStart(): boolean {
+  const r = spawnSync(process.execPath, [WXBOT_BIN, '--help'], { encoding: 'utf8', timeout: 10_000 });
+  return /\bstart\b/.test(`${r.stdout}${r.stderr}`) && /--simulator/.test(`${r.stdout}${r.stderr}`);
+}
+
+function once(
+  args: string[],
+  cwd: string,
+  qrLine: RegExp,
+  timeoutMs: number,
+): Promise<{ wallMs: number; inProcessMs?: number }> {
+  return new Promise((resolve, reject) => {
+    const t = performance.now();
+    const child = spawn(process.execPath, args, {
+      cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    let out = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`cold start: no QR line within ${timeoutMs} ms; output: ${out.slice(-500)}`));
+    }, timeoutMs);
+    const onData = (d: Buffer): void => {
+      out += d.toString();
+      const m = qrLine.exec(out);
+      if (m) {
+        const wallMs = performance.now() - t;
+        clearTimeout(timer);
+        child.kill('SIGTERM');
+        const inProcess = m[1] === undefined ? undefined : Number(m[1]);
+        resolve(inProcess === undefined ? { wallMs } : { wallMs, inProcessMs: inProcess });
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('exit', (code) => {
+      if (!qrLine.test(out)) {
+        clearTimeout(timer);
+        reject(new Error(`cold start: exited (${code}) before the QR line; output: ${out.slice(-500)}`));
+      }
+    });
+  });
+}
+
+export async function runColdStart(o: { smoke: boolean }, log: (s: string) => void): Promise<ColdStartResult> {
+  const runs = o.smoke ? 1 : 7;
+  const cwd = mkdtempSync(join(tmpdir(), 'wxbot-bench-cwd-'));
+  try {
+    const useCli = cliHasStart();
+    const script = fileURLToPath(new URL('../children/cold-start.js', import.meta.url));
+    const args = useCli ? [WXBOT_BIN, 'start', '--simulator'] : [script];
+    const qrLine = useCli ? /scan the QR code|二维码/ : /^qr ([\d.]+)$/m;
+    const wall: number[] = [];
+    const inner: number[] = [];
+    if (!o.smoke) await once(args, cwd, qrLine, 30_000); // warm the OS file cache; not counted
+    for (let i = 0; i < runs; i++) {
+      const r = await once(args, cwd, qrLine, 30_000);
+      wall.push(round(r.wallMs, 1));
+      if (r.inProcessMs !== undefined) inner.push(r.inProcessMs);
+    }
+    log(`  cold start median ${median(wall)} ms over ${runs} run(s)`);
+    return {
+      command: useCli ? 'node packages/core/bin/wxbot.js start --simulator' : 'node bench/dist/children/cold-start.js',
+      runsMs: wall,
+      medianMs: round(median(wall), 1),
+      inProcessMedianMs: inner.length ? round(median(inner), 1) : undefined,
+      note: useCli
+        ? 'spawn → the CLI\'s "scan the QR code" log line (empty directory: no bot.config.ts, 0 plugins)'
+        : '`wxbot start --simulator` has not landed (cli/main.ts knows only --help/--version): measured the same steps (load core + simulator, start a simulator, createClient, first qr event) in a script',
+    };
+  } finally {
+    rmSync(cwd, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,209 @@
+/**
+ * Benches 1 and 2: end-to-end reply latency (injection → webwxsendmsg at the
+ * simulator) for wxbot and for the wechat4u peer, same workload, three
+ * processes: simulator | bot under test | this orchestrator. Every phase gets
+ * a fresh simulator and a freshly logged-in bot, so one phase's backlog never
+ * leaks into the next.
+ */
+import { request, Agent } from 'node:http';
+import { performance } from 'node:perf_hooks';
+
+import { Child } from '../ipc.js';
+import { RAISED_TEXT_BUCKET, type StoreKind } from '../harness/wxbot.js';
+import { summarize, round, type LatencySummary } from '../stats.js';
+import type { WorkloadResult, WorkloadSpec } from '../children/sim.js';
+
+export interface LatencyPhase {
+  pattern: WorkloadSpec['pattern'];
+  spec: WorkloadSpec;
+  loginMs: number;
+  injected: number;
+  replied: number;
+  rejectedSends: number;
+  durationMs: number;
+  latencyMs: LatencySummary;
+}
+
+export interface PeerLatency {
+  peer: string;
+  phases: LatencyPhase[];
+  /** All phases together. */
+  all: LatencySummary;
+}
+
+export interface LatencyResult {
+  chats: number;
+  messages: number;
+  rateLimiter: string;
+  wxbotStore: string;
+  loopbackRttMs: LatencySummary;
+  wxbot: PeerLatency;
+  wechat4u: PeerLatency | { skipped: string };
+  /** wechat4u ÷ wxbot per percentile (> 1 = wxbot faster); null where a side has no value. */
+  ratio: Record<'p50' | 'p90' | 'p99' | 'max', number | null> | undefined;
+  /** One change at a time to wxbot, steady phase only: what each would buy. */
+  experiments: { variant: string; phase: LatencyPhase }[];
+}
+
+export interface LatencyOptions {
+  smoke: boolean;
+  peers: ('wxbot' | 'wechat4u')[];
+  experiments: boolean;
+}
+
+interface Target {
+  child: 'wxbot' | 'wechat4u';
+  label: string;
+  store?: StoreKind;
+}
+
+function workloads(smoke: boolean): WorkloadSpec[] {
+  if (smoke)
+    return [
+      { pattern: 'steady', count: 20, ratePerSec: 200, drainMs: 3000, maxMs: 3000 },
+      { pattern: 'bursty', count: 20, burst: 10, gapMs: 100, drainMs: 3000, maxMs: 3000 },
+    ];
+  return [
+    { pattern: 'steady', count: 5000, ratePerSec: 250, drainMs: 5000, maxMs: 30_000 },
+    { pattern: 'bursty', count: 5000, burst: 100, gapMs: 400, drainMs: 5000, maxMs: 30_000 },
+  ];
+}
+
+/** Keep-alive requests to the simulator: the price of one loopback HTTP round trip here. */
+async function loopbackRtt(url: string, n: number): Promise<LatencySummary> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const samples: number[] = [];
+  const once = (): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const req = request(`${url}/cgi-bin/mmwebwx-bin/nothing`, { agent }, (res) => {
+        res.resume();
+        res.on('end', resolve);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  for (let i = 0; i < 50; i++) await once(); // warm up
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    await once();
+    samples.push(performance.now() - t);
+  }
+  agent.destroy();
+  return summarize(samples);
+}
+
+async function runPhase(target: Target, spec: WorkloadSpec, smoke: boolean): Promise<LatencyPhase> {
+  const sim = new Child('sim');
+  // BENCH_PROFILE=<dir>: CPU-profile the process under test (open the .cpuprofile in Chrome DevTools).
+  const prof = process.env['BENCH_PROFILE'];
+  const bot = new Child(target.child, [], prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : []);
+  try {
+    const started = await sim.call<{ type: string; sims: { url: string; loginUrl: string }[] }>(
+      {
+        type: 'start',
+        world: { friends: 200, rooms: Array.from({ length: 20 }, () => 30), seed: 11 },
+        privateChats: smoke ? 10 : 80,
+        roomChats: smoke ? 10 : 20,
+      },
+      30_000,
+    );
+    const login = await bot.call<{ type: string; loginMs: number }>(
+      { type: 'login', sims: started.sims, ...(target.store ? { store: target.store } : {}) },
+      60_000,
+    );
+    // Let post-login chatter (contact pages, status notify, wechat4u's heartbeat) settle.
+    await new Promise((r) => setTimeout(r, smoke ? 100 : 1000));
+    const { result } = await sim.call<{ type: string; result: WorkloadResult }>(
+      { type: 'workload', spec },
+      spec.maxMs + spec.drainMs + 15_000,
+    );
+    return {
+      pattern: spec.pattern,
+      spec,
+      loginMs: round(login.loginMs, 1),
+      injected: result.injected,
+      replied: result.replied,
+      rejectedSends: result.rejectedSends,
+      durationMs: round(result.durationMs, 0),
+      latencyMs: summarize(result.latenciesMs, result.injected),
+      // kept for the 'all' summary; stripped before the JSON is written
+      ...({ samples: result.latenciesMs } as object),
+    };
+  } finally {
+    await bot.close(prof ? 30_000 : 15_000);
+    await sim.close();
+  }
+}
+
+async function runPeer(target: Target, smoke: boolean, log: (s: string) => void): Promise<PeerLatency> {
+  const phases: LatencyPhase[] = [];
+  const all: number[] = [];
+  let injected = 0;
+  for (const spec of workloads(smoke)) {
+    log(`  ${target.label}: ${spec.pattern}, ${spec.count} messages…`);
+    const phase = await runPhase(target, spec, smoke);
+    all.push(...(phase as unknown as { samples: number[] }).samples);
+    delete (phase as unknown as { samples?: number[] }).samples;
+    injected += phase.injected;
+    phases.push(phase);
+  }
+  return { peer: target.label, phases, all: summarize(all, injected) };
+}
+
+function ratio(a: number | null, b: number | null): number | null {
+  return a === null || b === null || b === 0 ? null : round(a / b, 2);
+}
+
+export async function runLatency(o: LatencyOptions, log: (s: string) => void): Promise<LatencyResult> {
+  const rttSim = new Child('sim');
+  let rtt: LatencySummary;
+  try {
+    const s = await rttSim.call<{ type: string; sims: { url: string }[] }>(
+      { type: 'start', world: { friends: 1 } },
+      30_000,
+    );
+    rtt = await loopbackRtt(s.sims[0]!.url, o.smoke ? 50 : 2000);
+  } finally {
+    await rttSim.close();
+  }
+  const wx = await runPeer({ child: 'wxbot', label: 'wxbot', store: 'file' }, o.smoke, log);
+  let peer: PeerLatency | { skipped: string } = { skipped: 'not requested' };
+  if (o.peers.includes('wechat4u')) {
+    try {
+      peer = await runPeer({ child: 'wechat4u', label: 'wechat4u' }, o.smoke, log);
+    } catch (err) {
+      peer = { skipped: `wechat4u failed: ${err instanceof Error ? err.message : String(err)}` };
+    }
+  }
+  const experiments: LatencyResult['experiments'] = [];
+  if (o.experiments) {
+    const steady = workloads(o.smoke)[0]!;
+    for (const [variant, store] of [
+      ['journal in MemorySessionStore (JSON.stringify, no fsync)', 'memory'],
+      ['journal writes free (store keeps references; not durable)', 'discard'],
+    ] as const) {
+      log(`  experiment: ${variant}…`);
+      experiments.push({ variant, phase: await runPhase({ child: 'wxbot', label: variant, store }, steady, o.smoke) });
+    }
+  }
+  const spec = workloads(o.smoke);
+  return {
+    chats: o.smoke ? 20 : 100,
+    messages: spec.reduce((n, w) => n + w.count, 0),
+    rateLimiter: `send rate limiter RAISED for this run: wxbot text bucket burst ${RAISED_TEXT_BUCKET.burst}, ${RAISED_TEXT_BUCKET.perSecond}/s, send jitter 0 ms (defaults: burst 5, 1/s, jitter up to 300 ms); simulator rate limit off`,
+    wxbotStore: 'default FileSessionStore (what a bot gets without configuring one)',
+    loopbackRttMs: rtt,
+    wxbot: wx,
+    wechat4u: peer,
+    ratio:
+      'all' in peer
+        ? {
+            p50: ratio(peer.all.p50, wx.all.p50),
+            p90: ratio(peer.all.p90, wx.all.p90),
+            p99: ratio(peer.all.p99, wx.all.p99),
+            max: ratio(peer.all.max, wx.all.max),
+          }
+        : undefined,
+    experiments,
+  };
+}

@@ -1,0 +1,75 @@
+/**
+ * Bench 4: memory of the bot process (simulator in another process, so its
+ * world is not counted) after login to a large world, and the added cost per
+ * account with 10 accounts in one process.
+ */
+import { Child } from '../ipc.js';
+import type { MemorySnapshot } from '../memory.js';
+import { round } from '../stats.js';
+
+export interface MemoryResult {
+  world: { contacts: number; rooms: number; membersPerRoom: number };
+  /** The bot process with modules loaded, before any login. */
+  baseline: MemorySnapshot;
+  /** After one account logged in (all contacts and room members loaded). */
+  oneAccount: MemorySnapshot & { contactsLoaded: number; membersLoaded: number; loginMs: number };
+  accounts: number;
+  allAccounts: MemorySnapshot;
+  perAddedAccount: { rssMb: number; heapUsedMb: number };
+  gcForced: boolean;
+}
+
+export async function runMemory(o: { smoke: boolean }, log: (s: string) => void): Promise<MemoryResult> {
+  const friends = o.smoke ? 100 : 5000;
+  const rooms = o.smoke ? 3 : 200;
+  const members = o.smoke ? 20 : 500;
+  const accounts = o.smoke ? 2 : 10;
+  const sim = new Child('sim');
+  const bot = new Child('wxbot', [], ['--expose-gc']);
+  try {
+    log(`  world: ${friends} contacts, ${rooms} rooms × ${members} members; ${accounts} simulators`);
+    const started = await sim.call<{ type: string; sims: { url: string; loginUrl: string }[] }>(
+      {
+        type: 'start',
+        world: { friends, rooms: Array.from({ length: rooms }, () => members), seed: 21 },
+        count: accounts,
+      },
+      120_000,
+    );
+    const baseline = (
+      await bot.call<{ type: string; memory: MemorySnapshot & { gc: boolean } }>({ type: 'memory' }, 30_000)
+    ).memory;
+    const first = await bot.call<{ type: string; loginMs: number; contacts: number[]; members: number[] }>(
+      { type: 'login', sims: started.sims.slice(0, 1) },
+      120_000,
+    );
+    const one = (await bot.call<{ type: string; memory: MemorySnapshot & { gc: boolean } }>({ type: 'memory' }, 30_000))
+      .memory;
+    log(`  one account: rss ${one.rssMb} MB, heap ${one.heapUsedMb} MB`);
+    await bot.call({ type: 'login', sims: started.sims.slice(1) }, 300_000);
+    const all = (await bot.call<{ type: string; memory: MemorySnapshot & { gc: boolean } }>({ type: 'memory' }, 30_000))
+      .memory;
+    log(`  ${accounts} accounts: rss ${all.rssMb} MB, heap ${all.heapUsedMb} MB`);
+    const added = accounts - 1;
+    return {
+      world: { contacts: friends, rooms, membersPerRoom: members },
+      baseline,
+      oneAccount: {
+        ...one,
+        contactsLoaded: first.contacts[0] ?? 0,
+        membersLoaded: first.members[0] ?? 0,
+        loginMs: round(first.loginMs, 0),
+      },
+      accounts,
+      allAccounts: all,
+      perAddedAccount: {
+        rssMb: round((all.rssMb - one.rssMb) / added, 1),
+        heapUsedMb: round((all.heapUsedMb - one.heapUsedMb) / added, 1),
+      },
+      gcForced: one.gc,
+    };
+  } finally {
+    await bot.close(15_000);
+    await sim.close();
+  }
+}

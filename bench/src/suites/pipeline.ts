@@ -1,0 +1,230 @@
+/**
+ * Bench 3: in-process pipeline throughput — normalizeMessage + dispatch
+ * through the 10 bench plugins, one message at a time on one thread.
+ *
+ * The raw messages are real wire entries: a simulator serves them and a real
+ * client receives them (so the normaliser sees exactly what it sees in
+ * production), then the client's contact store is the directory.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+
+import {
+  ActionLog,
+  MemorySessionStore,
+  PluginHost,
+  RecentMessageCache,
+  createClient,
+  createMemoryStorage,
+  isChatMessage,
+  normalizeMessage,
+  type ActionBackend,
+  type RawMessage,
+  type SentMessage,
+} from '@wxbot/core';
+import { createSimulator, generateWorld, type SendSpec } from '@wxbot/simulator';
+
+import { silentLogger } from '../harness/wxbot.js';
+import { loadedPlugins } from '../plugins.js';
+import { round } from '../stats.js';
+
+export interface PipelineRow {
+  workload: string;
+  description: string;
+  messages: number;
+  seconds: number;
+  messagesPerSec: number;
+  /** Mean cost of one message, microseconds. */
+  usPerMessage: number;
+  repliesPerMessage: number;
+}
+
+export interface PipelineResult {
+  rows: PipelineRow[];
+  note: string;
+}
+
+interface Workload {
+  name: string;
+  description: string;
+  inject: (sim: Awaited<ReturnType<typeof createSimulator>>, i: number) => void;
+  count: number;
+}
+
+async function captureRaws(
+  workloads: Workload[],
+): Promise<{ raws: Map<string, RawMessage[]>; backend: ActionBackend; cleanup: () => Promise<void> }> {
+  const spec = generateWorld({ friends: 300, rooms: [50, 50, 50, 50], seed: 5 });
+  const sim = await createSimulator({ world: spec, autoConfirm: true, loginPollHoldMs: 100, synccheckHoldMs: 200 });
+  const dataDir = mkdtempSync(join(tmpdir(), 'wxbot-bench-pipe-'));
+  const client = createClient(
+    {
+      dataDir,
+      sessionStore: new MemorySessionStore(),
+      hosts: { login: sim.loginUrl, main: sim.url },
+      qr: { terminal: false, pngPath: false },
+      recovery: { keepAliveMs: 0 },
+      logger: silentLogger(),
+    },
+    { minPollIntervalMs: 10, contactBatchDelayMs: 5, contactBatchGapMs: 10 },
+  );
+  const got: RawMessage[] = [];
+  client.setMessageHandler(async (m) => {
+    got.push(m.raw);
+  });
+  await client.start();
+  const raws = new Map<string, RawMessage[]>();
+  for (const w of workloads) {
+    got.length = 0;
+    for (let i = 0; i < w.count; i++) w.inject(sim, i);
+    const deadline = Date.now() + 15_000;
+    while (got.length < w.count && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    if (got.length < w.count) throw new Error(`pipeline: captured ${got.length}/${w.count} ${w.name} messages`);
+    raws.set(w.name, [...got]);
+  }
+  await client.stop();
+  const sent = (to: string): SentMessage => ({
+    msgId: '1',
+    localId: '1',
+    toUserName: to,
+    type: 1,
+    endpoint: 'webwxsendmsg',
+  });
+  // Actions resolve at once: this bench measures the pipeline, not the network.
+  const backend: ActionBackend = {
+    contacts: client.contacts,
+    sendText: async (to) => sent(to),
+    sendImage: async (to) => sent(to),
+    sendFile: async (to) => sent(to),
+    sendVideo: async (to) => sent(to),
+    sendEmoticon: async (to) => sent(to),
+    acceptFriend: async () => {},
+    addMembers: async () => {},
+    removeMembers: async () => {},
+    inviteMembers: async () => {},
+    setTopic: async () => {},
+    setRemark: async () => {},
+    pin: async () => {},
+  };
+  return {
+    raws,
+    backend,
+    cleanup: async () => {
+      await sim.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function runPipeline(o: { smoke: boolean }, log: (s: string) => void): Promise<PipelineResult> {
+  const spec = generateWorld({ friends: 300, rooms: [50, 50, 50, 50], seed: 5 });
+  const friends = spec.friends!.map((f) => f.wxid);
+  const rooms = spec.rooms!.map((r) => ({
+    id: r.id,
+    members: r.members.map((m) => (typeof m === 'string' ? m : m.wxid)).filter((m) => m !== spec.self.wxid),
+  }));
+  const nick = (wxid: string): string => spec.friends!.find((f) => f.wxid === wxid)?.nickName ?? wxid;
+  const xmlKinds: SendSpec['kind'][] = ['link', 'file', 'location', 'card', 'mini-program', 'transfer'];
+  const workloads: Workload[] = [
+    {
+      name: 'plain-text',
+      description: 'private text, no plugin replies',
+      count: 200,
+      inject: (sim, i) => sim.say({ from: friends[i % friends.length]!, text: `hello there, message number ${i}` }),
+    },
+    {
+      name: 'room-text-mentions',
+      description: 'room text @bot and @member',
+      count: 200,
+      inject: (sim, i) => {
+        const room = rooms[i % rooms.length]!;
+        const from = room.members[i % room.members.length]!;
+        const other = room.members[(i + 7) % room.members.length]!;
+        sim.say({ from, room: room.id, text: `@${spec.self.nickName}\u2005@${nick(other)}\u2005look at this ${i}` });
+      },
+    },
+    {
+      name: 'xml-kinds',
+      description: `appmsg/XML: ${xmlKinds.join(', ')}`,
+      count: 180,
+      inject: (sim, i) => {
+        const kind = xmlKinds[i % xmlKinds.length]!;
+        sim.send({
+          from: friends[i % friends.length]!,
+          kind,
+          title: `title ${i}`,
+          description: 'a description',
+          url: `https://example.com/a/${i}`,
+          fileName: `report-${i}.pdf`,
+          card: friends[(i + 1) % friends.length]!,
+          lat: 39.9,
+          lng: 116.4,
+          label: '北京市海淀区',
+          poiName: '某地',
+          amount: '￥0.01',
+          appName: 'App',
+        });
+      },
+    },
+    {
+      name: 'text-with-reply',
+      description: 'private `ping n`: bench-pong replies (action stubbed)',
+      count: 200,
+      inject: (sim, i) => sim.say({ from: friends[i % friends.length]!, text: `ping ${i}` }),
+    },
+  ];
+  log('  capturing wire messages from the simulator…');
+  const { raws, backend, cleanup } = await captureRaws(workloads);
+  const rows: PipelineRow[] = [];
+  try {
+    for (const w of workloads) {
+      const sample = raws.get(w.name)!;
+      const actions = new ActionLog();
+      const host = new PluginHost({ logger: silentLogger(), storage: createMemoryStorage(), backend, log: actions });
+      await host.start(loadedPlugins());
+      const recent = new RecentMessageCache();
+      const directory = backend.contacts;
+      let seq = 0;
+      const one = async (): Promise<void> => {
+        const base = sample[seq % sample.length]!;
+        seq++;
+        // A fresh MsgId per message, as every real message has one.
+        const raw = { ...base, MsgId: String(9_000_000_000_000 + seq) };
+        const { message } = normalizeMessage(raw, { directory, recent });
+        if (isChatMessage(message)) await host.dispatch({ kind: 'message', message, sentByBot: false });
+      };
+      const warm = o.smoke ? 100 : 20_000;
+      for (let i = 0; i < warm; i++) await one();
+      const maxCount = o.smoke ? 2_000 : 1_000_000;
+      const maxMs = o.smoke ? 250 : 4_000;
+      const before = actions.all().length;
+      const t = performance.now();
+      let n = 0;
+      while (n < maxCount) {
+        for (let i = 0; i < 500; i++) await one();
+        n += 500;
+        if (performance.now() - t > maxMs) break;
+      }
+      const seconds = (performance.now() - t) / 1000;
+      await host.stop();
+      rows.push({
+        workload: w.name,
+        description: w.description,
+        messages: n,
+        seconds: round(seconds, 2),
+        messagesPerSec: Math.round(n / seconds),
+        usPerMessage: round((seconds * 1e6) / n, 2),
+        repliesPerMessage: round((actions.all().length - before) / n, 2),
+      });
+      log(`  ${w.name}: ${Math.round(n / seconds)} msg/s`);
+    }
+  } finally {
+    await cleanup();
+  }
+  return {
+    rows,
+    note: 'one thread, one message at a time (each awaited); messages are wire entries captured from the simulator; plugin actions resolve immediately',
+  };
+}

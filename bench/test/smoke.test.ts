@@ -1,0 +1,85 @@
+// Runs the bench in --smoke mode end to end (simulator, wxbot and wechat4u
+// processes, pipeline, memory, cold start) and checks the results document is
+// produced and well-formed. Never asserts a timing: CI machines are noisy.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const benchDir = join(__dirname, '..');
+const require = createRequire(join(benchDir, 'package.json'));
+
+function isNum(v: unknown): boolean {
+  return typeof v === 'number' && Number.isFinite(v);
+}
+
+describe('pnpm bench --smoke', () => {
+  const out = mkdtempSync(join(tmpdir(), 'wxbot-bench-smoke-'));
+  afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+  it('writes well-formed results for every suite', () => {
+    execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(benchDir, 'tsconfig.json')], {
+      stdio: 'pipe',
+      timeout: 120_000,
+    });
+    const stdout = execFileSync(process.execPath, [join(benchDir, 'dist/main.js'), '--smoke', `--out=${out}`], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 120_000,
+    });
+    expect(stdout).toContain('Targets:');
+    const files = readdirSync(out).sort();
+    expect(files).toContain('latest.json');
+    expect(files.some((f) => /^\d{4}-\d\d-\d\dT.*-smoke\.json$/.test(f))).toBe(true);
+
+    const r = JSON.parse(readFileSync(join(out, 'latest.json'), 'utf8'));
+    expect(r.version).toBe(1);
+    expect(r.mode).toBe('smoke');
+    expect(typeof r.machine.cpuModel).toBe('string');
+    expect(r.machine.cores).toBeGreaterThan(0);
+    expect(r.machine.node).toBe(process.version);
+
+    const { latency, pipeline, memory, coldStart } = r.suites;
+    for (const suite of [latency, pipeline, memory, coldStart]) expect(suite.error).toBeUndefined();
+
+    expect(latency.rateLimiter).toMatch(/RAISED/);
+    expect(isNum(latency.loopbackRttMs.p50)).toBe(true);
+    for (const peer of [latency.wxbot, latency.wechat4u]) {
+      expect(peer.phases.map((p: { pattern: string }) => p.pattern)).toEqual(['steady', 'bursty']);
+      for (const p of peer.phases) {
+        expect(p.injected).toBeGreaterThan(0);
+        expect(p.replied).toBeLessThanOrEqual(p.injected);
+      }
+      expect(peer.all.count).toBeGreaterThan(0);
+    }
+    expect(Object.keys(latency.ratio).sort()).toEqual(['max', 'p50', 'p90', 'p99']);
+
+    expect(pipeline.rows.map((x: { workload: string }) => x.workload)).toEqual([
+      'plain-text',
+      'room-text-mentions',
+      'xml-kinds',
+      'text-with-reply',
+    ]);
+    for (const row of pipeline.rows) {
+      expect(row.messages).toBeGreaterThan(0);
+      expect(isNum(row.messagesPerSec)).toBe(true);
+    }
+    expect(pipeline.rows.find((x: { workload: string }) => x.workload === 'text-with-reply').repliesPerMessage).toBe(1);
+
+    expect(memory.oneAccount.contactsLoaded).toBeGreaterThan(memory.world.contacts);
+    expect(memory.oneAccount.membersLoaded).toBe(memory.world.rooms * memory.world.membersPerRoom);
+    for (const m of [memory.baseline, memory.oneAccount, memory.allAccounts]) expect(isNum(m.rssMb)).toBe(true);
+
+    expect(coldStart.runsMs.length).toBeGreaterThan(0);
+    expect(coldStart.runsMs.every(isNum)).toBe(true);
+
+    expect(r.targets.map((t: { name: string }) => t.name)).toEqual([
+      'reply p50',
+      'reply p50 vs wechat4u',
+      'pipeline plain text',
+      'RSS, large world',
+      'cold start',
+    ]);
+  }, 240_000);
+});
