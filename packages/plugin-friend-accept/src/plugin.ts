@@ -156,7 +156,9 @@ async function setup(ctx: PluginContext, options: ResolvedFriendAcceptOptions): 
       else {
         pending.set(key, request);
         const { delayMs } = pacer.schedule(() => {
-          accept(key).catch((error: unknown) => { ctx.logger.error({ err: error }, 'friend-accept: accepting failed'); });
+          accept(key).catch((error: unknown) => {
+            ctx.logger.error({ err: error }, 'friend-accept: accepting failed');
+          });
         });
         ctx.logger.info(`friend-accept: accepting ${request.nickName || request.userName} in ${delayMs} ms`);
       }
