@@ -70,7 +70,7 @@ describe('pnpm bench --smoke', () => {
 
     expect(memory.oneAccount.contactsLoaded).toBeGreaterThan(memory.world.contacts);
     // generateWorld puts the account itself in every room, besides membersPerRoom others.
-    expect(memory.oneAccount.membersLoaded).toBe(memory.world.rooms * (memory.world.membersPerRoom + 1));
+    expect(memory.oneAccount.membersLoaded).toBe(memory.world.rooms * (Number(memory.world.membersPerRoom) + 1));
     for (const m of [memory.baseline, memory.oneAccount, memory.allAccounts]) expect(isNum(m.rssMb)).toBe(true);
 
     expect(coldStart.runsMs.length).toBeGreaterThan(0);
