@@ -76,7 +76,6 @@ const configSchema = z.strictObject({
       setupTimeoutMs: positiveMs.optional(),
       maxFailures: z.number().int().positive().optional(),
       failureWindowMs: positiveMs.optional(),
-      commandPrefixes: z.array(z.string().min(1)).optional(),
     })
     .optional(),
   storage: z.custom((v) => isObjectWith(['namespace'])(v), 'expected a StorageDriver ({ namespace(name) })').optional(),

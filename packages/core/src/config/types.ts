@@ -100,10 +100,7 @@ export interface LoggingConfig {
 }
 
 /** How plugins are run and isolated. */
-export interface PluginRuntimeConfig extends IsolationOptions {
-  /** Command prefixes used by `ctx.command` when a plugin does not set its own. Default `['/']`. */
-  commandPrefixes?: readonly string[];
-}
+export type PluginRuntimeConfig = IsolationOptions;
 
 /** Everything except the plugin list. */
 export interface BotConfigBase {

@@ -101,21 +101,27 @@ describe('wxbot start', () => {
         `curl -s -X POST ${control}/say -H 'content-type: application/json' -d '{"from":"wxid_alice","text":"hello"}'`,
       );
 
-      const res = await fetch(`${control}/say`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ from: 'wxid_bob', text: '/ping' }),
-      });
-      expect(res.status).toBe(200);
-      await waitUntil(() => m.out().includes('bot → Bob: pong (by ping)'), 'the reply');
-      const actions = (await (await fetch(`${control}/actions`)).json()) as {
-        actions: { endpoint: string; to?: string; content?: string }[];
-      };
-      expect(actions.actions).toContainEqual(
-        expect.objectContaining({ endpoint: 'webwxsendmsg', to: 'wxid_bob', content: 'pong' }),
-      );
-
-      stop.abort();
+      try {
+        const res = await fetch(`${control}/say`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ from: 'wxid_bob', text: '/ping' }),
+        });
+        expect(res.status).toBe(200);
+        await waitUntil(() => m.out().includes('bot → Bob: pong (by ping)'), 'the reply');
+        // The line is printed when the bot asks; the simulator records the send a moment later.
+        const deadline = Date.now() + 10_000;
+        let actions: { endpoint: string; to?: string; content?: string }[] = [];
+        while (!actions.some((x) => x.endpoint === 'webwxsendmsg') && Date.now() < deadline) {
+          actions = ((await (await fetch(`${control}/actions`)).json()) as { actions: typeof actions }).actions;
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        expect(actions).toContainEqual(
+          expect.objectContaining({ endpoint: 'webwxsendmsg', to: 'wxid_bob', content: 'pong' }),
+        );
+      } finally {
+        stop.abort();
+      }
       expect(await exit).toBe(0);
     },
     SLOW,
