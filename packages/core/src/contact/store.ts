@@ -1,3 +1,4 @@
+import { cleanName } from '../message/text.js';
 import type { RawContact, RawMember } from '../protocol/wire.js';
 import { classifyContact, isRoomUserName, SPECIAL_USER_NAMES } from './classify.js';
 import type { Contact, Room, RoomMember, StableIdConfidence } from './types.js';
@@ -10,8 +11,10 @@ export interface StableIdInfo {
 
 const EMPTY_MEMBERS: ReadonlyMap<string, RoomMember> = new Map();
 
+// Names arrive as Web WeChat markup (emoji spans, HTML entities). The store holds
+// display text so plugins can compare what people type; `raw` keeps the markup.
 function toMember(raw: RawMember): RoomMember {
-  return { userName: raw.UserName, nickName: raw.NickName ?? '', displayName: raw.DisplayName ?? '', raw };
+  return { userName: raw.UserName, nickName: cleanName(raw.NickName), displayName: cleanName(raw.DisplayName), raw };
 }
 
 /**
@@ -71,11 +74,17 @@ export class MemoryContactStore {
     for (const c of this.byUser.values()) if (c.kind === 'room') yield c as Room;
   }
 
-  /** Linear; names are not unique and this is not a hot path. */
+  /**
+   * Contacts whose remark, nick name or alias equals `name` (display text: `'Dave 🌛'`;
+   * raw markup is cleaned first, so a name copied from a wire body matches too).
+   * Linear; names are not unique and this is not a hot path.
+   */
   findByName(name: string): Contact[] {
+    const wanted = cleanName(name);
+    if (wanted === '') return [];
     const out: Contact[] = [];
     for (const c of this.byUser.values())
-      if (c.remarkName === name || c.nickName === name || c.alias === name) out.push(c);
+      if (c.remarkName === wanted || c.nickName === wanted || c.alias === wanted) out.push(c);
     return out;
   }
 
@@ -111,8 +120,8 @@ export class MemoryContactStore {
       stableId: id?.stableId,
       stableIdConfidence: id?.confidence,
       kind,
-      nickName: merged.NickName ?? '',
-      remarkName: merged.RemarkName ?? '',
+      nickName: cleanName(merged.NickName),
+      remarkName: cleanName(merged.RemarkName),
       alias: merged.Alias ?? '',
       raw: merged,
     };
@@ -123,7 +132,7 @@ export class MemoryContactStore {
       const room: Room = {
         ...base,
         kind: 'room',
-        topic: merged.NickName ?? '',
+        topic: base.nickName,
         members,
         ownerUserName: merged.ChatRoomOwner || undefined,
       };
@@ -186,6 +195,7 @@ export class MemoryContactStore {
     }
     if (kind === 'self' && raw.Uin) return { stableId: `uin:${raw.Uin}`, confidence: 'alias' };
     // Weak: same kind and display name (and for people, remark) — good enough to re-find a contact, not to trust.
+    // Built from the raw markup on purpose: weak ids already persisted by plugins must keep matching.
     const name = raw.RemarkName || raw.NickName;
     if (!name) return undefined;
     return { stableId: `weak:${kind}:${name}`, confidence: 'weak' };

@@ -66,3 +66,69 @@ describe('MemoryContactStore', () => {
     console.info(`contact store: ${ns.toFixed(0)} ns per lookup over 10k contacts / 500-member rooms`);
   });
 });
+
+describe('MemoryContactStore names', () => {
+  const MOON = '<span class="emoji emoji1f31b"></span>';
+
+  function store(): MemoryContactStore {
+    const s = new MemoryContactStore();
+    s.setSelf({ UserName: '@self', NickName: `Bot ${MOON}` });
+    s.upsert(person(1, { NickName: `Dave ${MOON}`, RemarkName: 'Tom &amp; Jerry' }));
+    s.upsert(person(2, { NickName: 'Plain' }));
+    s.upsert({
+      UserName: '@@room',
+      NickName: `Moon &amp; Stars ${MOON}`,
+      MemberList: [
+        { UserName: person(1).UserName, NickName: `Dave ${MOON}`, DisplayName: `&lt;Dave&gt; ${MOON}` },
+        { UserName: '@m2', NickName: 'A&#39;s', DisplayName: '' },
+      ],
+    });
+    return s;
+  }
+
+  it('holds display text (emoji spans → Unicode, entities decoded) and keeps the markup in raw', () => {
+    const s = store();
+    const dave = s.contact(person(1).UserName)!;
+    expect(dave.nickName).toBe('Dave 🌛');
+    expect(dave.remarkName).toBe('Tom & Jerry');
+    expect(dave.raw.NickName).toBe(`Dave ${MOON}`);
+    expect(dave.raw.RemarkName).toBe('Tom &amp; Jerry');
+    expect(s.self.nickName).toBe('Bot 🌛');
+    const room = s.room('@@room')!;
+    expect(room.topic).toBe('Moon & Stars 🌛');
+    expect(room.nickName).toBe('Moon & Stars 🌛');
+    expect(room.raw.NickName).toBe(`Moon &amp; Stars ${MOON}`);
+    const member = s.member('@@room', person(1).UserName)!;
+    expect(member).toMatchObject({ nickName: 'Dave 🌛', displayName: '<Dave> 🌛' });
+    expect(member.raw.DisplayName).toBe(`&lt;Dave&gt; ${MOON}`);
+    expect(s.member('@@room', '@m2')).toMatchObject({ nickName: "A's", displayName: '' });
+  });
+
+  it('cleans names again on updates and member list replacement', () => {
+    const s = store();
+    s.upsert({ UserName: '@@room', NickName: `New ${MOON}` });
+    expect(s.room('@@room')?.topic).toBe('New 🌛');
+    // Members kept from the previous record are cleaned, not double-decoded raw.
+    expect(s.member('@@room', person(1).UserName)?.displayName).toBe('<Dave> 🌛');
+    s.setMembers('@@room', [{ UserName: '@m3', NickName: `Eve ${MOON}`, DisplayName: 'E&amp;E' }]);
+    expect(s.member('@@room', '@m3')).toMatchObject({ nickName: 'Eve 🌛', displayName: 'E&E' });
+    expect(s.room('@@room')?.topic).toBe('New 🌛');
+  });
+
+  it('findByName matches display text, and markup names after cleaning them', () => {
+    const s = store();
+    const dave = person(1).UserName;
+    expect(s.findByName('Dave 🌛').map((c) => c.userName)).toEqual([dave]);
+    expect(s.findByName('Tom & Jerry').map((c) => c.userName)).toEqual([dave]);
+    expect(s.findByName(`Dave ${MOON}`).map((c) => c.userName)).toEqual([dave]);
+    expect(s.findByName('Moon & Stars 🌛').map((c) => c.userName)).toEqual(['@@room']);
+    expect(s.findByName('Dave')).toEqual([]);
+    // An empty name would otherwise match every contact without a remark.
+    expect(s.findByName('')).toEqual([]);
+  });
+
+  it('keeps weak stable ids built from the raw name, so ids stored before this change still match', () => {
+    const s = store();
+    expect(s.contact(person(1).UserName)?.stableId).toBe('weak:friend:Tom &amp; Jerry');
+  });
+});
