@@ -15,6 +15,7 @@ import { pino, type Logger } from 'pino';
 import { Bot, type ProcessedMessage } from '../bot/bot.js';
 import { createClient } from '../client/client.js';
 import type { Contact } from '../contact/types.js';
+import type { PersonRef, SystemNotice } from '../message/types.js';
 import { ActionLog } from '../plugin/actions.js';
 import type { IsolationOptions, LoadedPlugin } from '../plugin/host.js';
 import { isPlugin, type Plugin } from '../plugin/define.js';
@@ -25,7 +26,7 @@ import { ConfigError, type ConfigIssue } from '../config/errors.js';
 import { MemorySessionStore } from '../session/file-store.js';
 import { createMemoryStorage } from '../storage/memory.js';
 import type { StorageDriver } from '../storage/types.js';
-import { nameOf, personId, roomId } from './names.js';
+import { findPerson, nameOf, personId, roomId } from './names.js';
 
 /** A plugin, or `[plugin, options]` (options are validated like in bot.config.ts). */
 export type TestPluginEntry = Plugin<any, any> | readonly [Plugin<any, any>, unknown]; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -189,23 +190,43 @@ export class TestBot {
     return this.#causedBy(new Set([p.message.id]));
   }
 
-  async #roomEvent(trigger: () => void, roomWxid: string, what: string): Promise<ActionRecord[]> {
+  /**
+   * Triggers a room change and waits for the system message that announces it:
+   * `matches` picks that very notice, so an earlier system message of the same
+   * room still in flight (a rename just before a join) is not taken for it.
+   */
+  async #roomEvent(
+    trigger: () => void,
+    roomWxid: string,
+    matches: (notice: SystemNotice) => boolean,
+    what: string,
+  ): Promise<ActionRecord[]> {
     const before = this.#processed.length;
     trigger();
     const p = await this.#waitProcessed(
       (x) =>
         this.#processed.indexOf(x) >= before &&
         x.message.kind === 'system' &&
-        this.sim.stableIdOf(x.message.chat.userName) === roomWxid,
+        this.sim.stableIdOf(x.message.chat.userName) === roomWxid &&
+        matches(x.message.notice),
       what,
     );
     return this.#causedBy(new Set([p.message.id]));
   }
 
-  /** People join a room (invited by `inviter`, default the room's first member). */
+  /** Whether a notice names the person `wxid` (resolved by the normaliser, or by the name the simulator writes). */
+  #names(person: PersonRef, wxid: string): boolean {
+    if (wxid === this.world.self.wxid) return person.isSelf;
+    if (person.userName !== undefined) return this.sim.stableIdOf(person.userName) === wxid;
+    const spec = findPerson(this.world, wxid);
+    return spec !== undefined && person.name === (spec.remarkName || spec.nickName);
+  }
+
+  /** People join a room (invited by `inviter`, default the room's owner). Resolves with the actions the join message caused. */
   roomJoin(room: string, members: string | readonly string[], inviter?: string): Promise<ActionRecord[]> {
     const id = roomId(this.world, room);
     const list = (typeof members === 'string' ? [members] : members).map((m) => personId(this.world, m));
+    const self = this.world.self.wxid;
     return this.#roomEvent(
       () => {
         this.sim.roomJoin({
@@ -215,23 +236,65 @@ export class TestBot {
         });
       },
       id,
-      `${list.join(', ')} joining ${room}`,
+      (notice) =>
+        notice.type === 'room-join' &&
+        // "X invited you to the group" lists the others already there, not who joined with the bot.
+        (list.includes(self)
+          ? notice.invitees.some((p) => p.isSelf)
+          : list.every((wxid) => notice.invitees.some((p) => this.#names(p, wxid)))),
+      `the system message announcing ${list.join(', ')} joining ${room}`,
     );
   }
 
-  /** Someone leaves a room. */
-  roomLeave(room: string, member: string): Promise<ActionRecord[]> {
+  /**
+   * Someone leaves a room on their own. WeChat tells nobody (no system message,
+   * so no plugin handler runs): only the roster changes. Resolves once the
+   * bot's contact store shows `member` gone (or the room gone, when the bot
+   * itself leaves), with the actions the bot recorded meanwhile that no
+   * earlier message caused (normally none).
+   */
+  async roomLeave(room: string, member: string): Promise<ActionRecord[]> {
     const id = roomId(this.world, room);
-    return this.#roomEvent(
-      () => {
-        this.sim.roomLeave({ room: id, member: personId(this.world, member) });
-      },
-      id,
-      `${member} leaving ${room}`,
-    );
+    const wxid = personId(this.world, member);
+    const earlier = new Set(this.#processed.map((p) => p.message.id));
+    const actionsBefore = this.actions().length;
+    const roomUserName = this.sim.userNameOf(id);
+    const memberUserName = this.sim.userNameOf(wxid);
+    const contacts = this.bot.client.contacts;
+    const applied = (): boolean =>
+      wxid === this.world.self.wxid
+        ? contacts.room(roomUserName) === undefined
+        : !contacts.members(roomUserName).has(memberUserName);
+    this.sim.roomLeave({ room: id, member: wxid });
+    await this.#waitContacts(applied, `the roster of ${room} without ${member}`);
+    return this.actions()
+      .slice(actionsBefore)
+      .filter((a) => a.cause === undefined || !earlier.has(a.cause));
   }
 
-  /** Someone renames a room. */
+  /** Waits until the client has applied a contact change (it emits after updating its store). */
+  #waitContacts(done: () => boolean, what: string): Promise<void> {
+    const client = this.bot.client;
+    return new Promise((resolve, reject) => {
+      const finish = (error?: Error): void => {
+        clearTimeout(timer);
+        client.off('contacts-updated', onUpdate);
+        if (error === undefined) resolve();
+        else reject(error);
+      };
+      const onUpdate = (): void => {
+        if (done()) finish();
+      };
+      const timer = setTimeout(() => {
+        finish(new Error(`test bot: the bot's contacts did not show ${what} within ${this.#timeoutMs} ms`));
+      }, this.#timeoutMs);
+      client.on('contacts-updated', onUpdate);
+      // The sync that carries the change cannot have been applied yet, but check anyway in case it was.
+      onUpdate();
+    });
+  }
+
+  /** Someone renames a room. Resolves with the actions the rename message caused. */
   roomRename(room: string, topic: string, by?: string): Promise<ActionRecord[]> {
     const id = roomId(this.world, room);
     return this.#roomEvent(
@@ -239,7 +302,8 @@ export class TestBot {
         this.sim.roomRename({ room: id, topic, ...(by === undefined ? {} : { by: personId(this.world, by) }) });
       },
       id,
-      `${room} being renamed`,
+      (notice) => notice.type === 'room-topic' && notice.topic === topic,
+      `the system message announcing ${room} renamed to "${topic}"`,
     );
   }
 

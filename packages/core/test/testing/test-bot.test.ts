@@ -105,3 +105,69 @@ test('plugin options are validated like in bot.config.ts', async () => {
     /plugins\[0\] \(admin\)\.admins\[0\]: .*expected string/,
   );
 });
+
+describe('room events', () => {
+  const watcher = definePlugin({
+    name: 'watcher',
+    setup(ctx) {
+      ctx.on('room:join', (j) => j.reply(`welcome ${j.invitees.map((p) => p.name).join(', ')}`));
+      ctx.on('room:topic', (t) => t.reply(`topic is now ${t.topic}`));
+      ctx.command('who', (m) => {
+        const name = m.command.args.join(' ');
+        return m.reply(`${name}: ${ctx.contacts.get(name)?.nickName ?? 'unknown'}`);
+      });
+    },
+  });
+
+  test('roomLeave resolves once the roster change reaches the bot’s contacts (no system message comes)', async () => {
+    bot = await createTestBot({ plugins: [watcher] });
+    const contacts = bot.bot.client.contacts;
+    const room = bot.sim.userNameOf('1000000001@chatroom');
+    const bob = bot.sim.userNameOf('wxid_bob');
+    expect(contacts.members(room).has(bob)).toBe(true);
+    await expect(bot.roomLeave('测试群', 'Bob')).resolves.toEqual([]);
+    expect(contacts.members(room).has(bob)).toBe(false);
+    expect(contacts.members(room).has(bot.sim.userNameOf('wxid_alice'))).toBe(true);
+    expect(bot.actions()).toEqual([]);
+  });
+
+  test('roomLeave of the bot itself waits for the room to leave the contacts; a non-member is an error', async () => {
+    bot = await createTestBot({ plugins: [watcher] });
+    const family = bot.sim.userNameOf('1000000002@chatroom');
+    expect(bot.bot.client.contacts.room(family)).toBeDefined();
+    await bot.roomLeave('Family', 'wxid_bot');
+    expect(bot.bot.client.contacts.room(family)).toBeUndefined();
+    await expect(bot.roomLeave('测试群', 'Carol')).rejects.toThrow(/not a member/);
+  });
+
+  test('roomJoin waits for its own join notice, not a rename of the same room still in flight', async () => {
+    bot = await createTestBot({ plugins: [watcher] });
+    const [renamed, joined] = await Promise.all([
+      bot.roomRename('测试群', 'Renamed', 'Alice'),
+      bot.roomJoin('测试群', 'Carol', 'Alice'),
+    ]);
+    expect(renamed.map((a) => a.content)).toEqual([{ type: 'text', text: 'topic is now Renamed' }]);
+    expect(joined.map((a) => a.content)).toEqual([{ type: 'text', text: 'welcome Carol' }]);
+  });
+
+  test('roomRename waits for the notice of that topic, not an earlier one', async () => {
+    bot = await createTestBot({ plugins: [watcher] });
+    const [first, second] = await Promise.all([
+      bot.roomRename('Family', 'One', 'Alice'),
+      bot.roomRename('Family', 'Two', 'Alice'),
+    ]);
+    expect(first.map((a) => a.content)).toEqual([{ type: 'text', text: 'topic is now One' }]);
+    expect(second.map((a) => a.content)).toEqual([{ type: 'text', text: 'topic is now Two' }]);
+  });
+
+  test('plugins look contacts up by emoji display names after a join', async () => {
+    bot = await createTestBot({ plugins: [watcher] });
+    const joined = await bot.roomJoin('测试群', 'Dave 🌛', 'Alice');
+    expect(joined.map((a) => a.content)).toEqual([{ type: 'text', text: 'welcome Dave 🌛' }]);
+    await bot.receive('/who Dave 🌛', { from: 'Alice' });
+    bot.expectReply('Alice', 'Dave 🌛: Dave 🌛');
+    expect(bot.bot.client.contacts.findByName('Dave 🌛').map((c) => c.userName)).toEqual([
+      bot.sim.userNameOf('dave1988'),
+    ]);
+  });
+});
