@@ -239,7 +239,17 @@ export class Composer<C> {
     );
   }
 
-  /** Only messages from matching senders (any of several). */
+  /**
+   * Only messages from matching senders (any of several). A string matches the
+   * sender's session UserName, stable id, room display name, nick name or the
+   * bot owner's remark name for them.
+   *
+   * Not for authorisation by name: anyone can set their nick name or room
+   * display name to `'Alice'`, so a name selector lets them in. To decide who
+   * may run admin commands, match stable ids (`sender.stableId`, e.g.
+   * `wxid_...`, when `stableIdConfidence` is `'wxid'`) or a remark name only
+   * the owner sets, via a function selector.
+   */
   from(selector: SenderSelector | readonly SenderSelector[], ...middleware: Middleware<C>[]): Composer<C> {
     const selectors = (Array.isArray(selector) ? selector : [selector]) as readonly SenderSelector[];
     return this.filter(
