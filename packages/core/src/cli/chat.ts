@@ -1,4 +1,5 @@
 import { createInterface } from 'node:readline';
+import { Writable } from 'node:stream';
 
 import type { Simulator, WorldSpec } from '@wxbot/simulator';
 
@@ -14,24 +15,73 @@ const HELP = `Chat commands:
   /join <room> <name>    someone joins a room;  /leave <room> <name>  someone leaves
   /rename <room> <topic> someone renames a room
   /who                   list people and rooms
-  /help                  this help;  /quit  stop the bot
+  /help                  this help;  /quit (or Ctrl+D)  stop the bot
+  Any other /word (/ping ...) is said to the bot; start with // to say a literal "/".
 `;
+
+/** Clear from the start of the prompt's first row to the end of the screen. */
+const clearRows = (rows: number) => `\r${rows > 0 ? `\x1b[${rows}A` : ''}\x1b[0J`;
+
+export interface ChatOptions {
+  /** Called on /quit, Ctrl+C, Ctrl+D or end of input. Default: SIGINT to this process, which `start` waits for. */
+  readonly onQuit?: () => void;
+}
 
 /**
  * The terminal chat: type as a simulated friend or inside a simulated room
  * and see what the bot does in reply (the action lines printed by `start`).
  */
-export function openChatPrompt(io: CliIo, sim: Simulator, world: WorldSpec, bot: Bot): { close(): void } {
+export function openChatPrompt(
+  io: CliIo,
+  sim: Simulator,
+  world: WorldSpec,
+  bot: Bot,
+  options: ChatOptions = {},
+): { close(): void } {
+  const onQuit =
+    options.onQuit ??
+    (() => {
+      process.kill(process.pid, 'SIGINT');
+    });
   let as = world.friends?.[0]?.wxid ?? '';
   let room: string | undefined;
-  const rl = createInterface({ input: io.stdin, output: io.stdout, terminal: true });
+  let closing = false;
+
+  // Action lines and log entries are written to the same stream at any time.
+  // Readline draws through its own handle on the real `write`; anything else
+  // first wipes the prompt (and what is being typed) and redraws it below, so
+  // replies never land after "Alice> " and typed text is never lost.
+  const out = io.stdout;
+  const ownWrite = Object.hasOwn(out, 'write');
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- only ever called with `out` as this
+  const realWrite = out.write;
+  const writeRaw = (...args: unknown[]): boolean => (realWrite as (...a: unknown[]) => boolean).apply(out, args);
+  const screen = new Writable({
+    write(chunk: Buffer | string, _encoding, callback) {
+      writeRaw(chunk);
+      callback();
+    },
+  });
+  Object.defineProperty(screen, 'columns', { get: () => (out as { columns?: number }).columns });
+  const rl = createInterface({ input: io.stdin, output: screen, terminal: true });
+  const draw = (text: string) => writeRaw(text);
+  out.write = function (chunk: unknown, ...rest: unknown[]): boolean {
+    if (closing) return writeRaw(chunk, ...rest);
+    draw(clearRows(rl.getCursorPos().rows));
+    const ok = writeRaw(chunk, ...rest);
+    const text = typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? chunk.toString('utf8') : '';
+    if (text.endsWith('\n')) rl.prompt(true);
+    return ok;
+  } as typeof out.write;
+
   const name = (wxid: string) => findPerson(world, wxid)?.nickName ?? wxid;
+  const topic = (id: string) => sim.world.room(id)?.topic ?? findRoom(world, id)?.topic ?? id;
   const prompt = () => {
-    rl.setPrompt(`${name(as)}${room === undefined ? '' : ` @ ${findRoom(world, room)?.topic ?? room}`}> `);
+    rl.setPrompt(`${name(as)}${room === undefined ? '' : ` @ ${topic(room)}`}> `);
     rl.prompt();
   };
   const print = (line: string) => {
-    io.stdout.write(`${line}\n`);
+    draw(`${line}\n`);
   };
   const person = (who: string | undefined): string | undefined => {
     if (who === undefined || who === '') return undefined;
@@ -45,10 +95,31 @@ export function openChatPrompt(io: CliIo, sim: Simulator, world: WorldSpec, bot:
     if (found === undefined) print(`no room "${which}" (try /who)`);
     return found?.id;
   };
-  // Keep the prompt below what the bot prints.
-  const off = bot.actions.subscribe(() => {
-    setImmediate(prompt);
+  const isMember = (id: string, wxid: string) => sim.world.room(id)?.members.has(wxid) ?? false;
+  const notMember = (id: string, wxid: string) => {
+    print(`${name(wxid)} is not in ${topic(id)} (/as someone who is, or /join ${topic(id)} ${name(wxid)})`);
+  };
+  const say = (body: string): string | undefined => {
+    if (room !== undefined && !isMember(room, as)) {
+      notMember(room, as);
+      return undefined;
+    }
+    return sim.say({ from: as, text: body, ...(room === undefined ? {} : { room }) }).msgId;
+  };
+
+  // A mistyped command would otherwise vanish: say so when no plugin acted on it.
+  const unknownCommands = new Map<string, string>();
+  const offProcessed = bot.onProcessed((processed) => {
+    const word = unknownCommands.get(processed.message.id);
+    if (word === undefined) return;
+    unknownCommands.delete(processed.message.id);
+    if (bot.actions.all().some((a) => a.cause === processed.message.id)) return;
+    out.write(`/${word}: not a chat command, and no plugin answered it (/help lists chat commands)\n`);
   });
+
+  const usage = (text: string) => {
+    print(`usage: ${text}`);
+  };
 
   rl.on('line', (line) => {
     const text = line.trim();
@@ -56,64 +127,94 @@ export function openChatPrompt(io: CliIo, sim: Simulator, world: WorldSpec, bot:
       if (text === '') {
         // nothing
       } else if (!text.startsWith('/') || text.startsWith('//')) {
-        const body = text.startsWith('//') ? text.slice(1) : text;
-        sim.say({ from: as, text: body, ...(room === undefined ? {} : { room }) });
+        say(text.startsWith('//') ? text.slice(1) : text);
       } else {
-        const [command, ...rest] = text.slice(1).split(/\s+/);
+        const [command = '', ...rest] = text.slice(1).split(/\s+/);
         const arg = rest.join(' ');
         switch (command) {
           case 'as': {
+            if (arg === '') {
+              usage('/as <name>');
+              break;
+            }
             const who = person(arg);
-            if (who !== undefined) as = who;
+            if (who === undefined) break;
+            as = who;
+            if (room !== undefined && !isMember(room, as)) notMember(room, as);
             break;
           }
-          case 'in':
-            room = arg === '' ? undefined : (roomOf(arg) ?? room);
+          case 'in': {
+            if (arg === '') {
+              room = undefined;
+              break;
+            }
+            const id = roomOf(arg);
+            if (id === undefined) break;
+            room = id;
+            if (!isMember(room, as)) notMember(room, as);
             break;
+          }
           case 'request': {
             const [who = '', ...words] = rest;
+            if (who === '') {
+              usage('/request <name> [text]');
+              break;
+            }
             const known = findPerson(world, who);
             const spec = known?.wxid ?? {
-              wxid: `wxid_${who.toLowerCase().replace(/[^a-z0-9]/g, '') || 'new'}`,
+              wxid: `wxid_${who.toLowerCase().replace(/[^a-z0-9]/g, '') || Date.now().toString(36)}`,
               nickName: who,
             };
+            // New people join the world so /as and /who know them.
             if (typeof spec !== 'string') world.strangers = [...(world.strangers ?? []), spec];
             sim.friendRequest({ from: spec, text: words.join(' ') });
+            print(
+              `${known?.nickName ?? who} asked to be the bot's friend${words.length > 0 ? `: "${words.join(' ')}"` : ''}`,
+            );
             break;
           }
           case 'join':
           case 'leave': {
             const [which = '', who = ''] = rest;
-            const id = roomOf(which);
-            const member = person(who);
-            if (id !== undefined && member !== undefined) {
-              if (command === 'join') sim.roomJoin({ room: id, members: member, inviter: as });
-              else sim.roomLeave({ room: id, member });
+            if (which === '' || who === '') {
+              usage(`/${command} <room> <name>`);
+              break;
             }
+            const id = roomOf(which);
+            const member = id === undefined ? undefined : person(who);
+            if (id === undefined || member === undefined) break;
+            if (command === 'join') sim.roomJoin({ room: id, members: member, inviter: as });
+            else sim.roomLeave({ room: id, member });
             break;
           }
           case 'rename': {
-            const [which = '', ...topic] = rest;
+            const [which = '', ...words] = rest;
+            if (which === '' || words.length === 0) {
+              usage('/rename <room> <topic>');
+              break;
+            }
             const id = roomOf(which);
-            if (id !== undefined) sim.roomRename({ room: id, topic: topic.join(' '), by: as });
+            if (id !== undefined) sim.roomRename({ room: id, topic: words.join(' '), by: as });
             break;
           }
           case 'who':
             print(
               `people: ${[...(world.friends ?? []), ...(world.strangers ?? [])].map((p) => `${p.nickName} (${p.wxid})`).join(', ')}`,
             );
-            print(`rooms:  ${(world.rooms ?? []).map((r) => `${r.topic} (${r.id})`).join(', ')}`);
+            print(`rooms:  ${(world.rooms ?? []).map((r) => `${topic(r.id)} (${r.id})`).join(', ')}`);
             break;
           case 'quit':
           case 'exit':
-            process.kill(process.pid, 'SIGINT');
+            quit();
             return;
           case 'help':
-            io.stdout.write(HELP);
+            draw(HELP);
             break;
-          default:
-            // Unknown slash words are bot commands (/ping, /kick ...): say them.
-            sim.say({ from: as, text, ...(room === undefined ? {} : { room }) });
+          default: {
+            // Other slash words are bot commands (/ping, /kick ...): say them.
+            const id = say(text);
+            if (id !== undefined) unknownCommands.set(id, command);
+          }
         }
       }
     } catch (error) {
@@ -121,14 +222,25 @@ export function openChatPrompt(io: CliIo, sim: Simulator, world: WorldSpec, bot:
     }
     prompt();
   });
-  rl.on('SIGINT', () => {
-    process.kill(process.pid, 'SIGINT');
+
+  const release = () => {
+    if (closing) return;
+    closing = true;
+    offProcessed();
+    if (ownWrite) out.write = realWrite;
+    else delete (out as { write?: unknown }).write;
+    rl.close();
+  };
+  const quit = () => {
+    release();
+    onQuit();
+  };
+  // Raw mode turns Ctrl+C into this event instead of a signal.
+  rl.on('SIGINT', quit);
+  // Ctrl+D on an empty line or the end of stdin: nothing more can be typed.
+  rl.on('close', () => {
+    if (!closing) quit();
   });
   prompt();
-  return {
-    close: () => {
-      off();
-      rl.close();
-    },
-  };
+  return { close: release };
 }
