@@ -1,4 +1,6 @@
-import { Readable } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
+import axios, { isAxiosError, type AxiosInstance, type AxiosResponse } from 'axios';
+import { HttpCookieAgent, HttpsCookieAgent } from 'http-cookie-agent/http';
 import type { Logger } from 'pino';
 import { CookieJar } from 'tough-cookie';
 import { redactUrl } from '../log/redact.js';
@@ -21,16 +23,28 @@ export interface RequestSpec {
   redirect?: 'manual' | 'follow';
 }
 
+/** Read-only response headers, case-insensitive; repeated headers are joined with `, `. */
+export interface ResponseHeaders {
+  get(name: string): string | null;
+}
+
 export interface HttpResponse {
   status: number;
-  headers: Headers;
+  headers: ResponseHeaders;
   text: string;
+}
+
+export interface StreamResponse {
+  status: number;
+  headers: ResponseHeaders;
+  body: Readable;
 }
 
 export interface HttpOptions {
   userAgent: string;
   timeoutMs: number;
   logger: Logger;
+  /** Must use a synchronous store (the default MemoryCookieStore): the cookie agents read and write it synchronously. */
   jar?: CookieJar;
 }
 
@@ -44,28 +58,81 @@ export function buildUrl(url: string, query?: Query): string {
   return url + (url.includes('?') ? '&' : '?') + qs;
 }
 
+type AgentJar = NonNullable<ConstructorParameters<typeof HttpCookieAgent>[0]['cookies']>['jar'];
+
+interface Agents {
+  http: InstanceType<typeof HttpCookieAgent>;
+  https: InstanceType<typeof HttpsCookieAgent>;
+}
+
 /**
- * One account's HTTP transport: fetch + its own tough-cookie jar (no global
- * agent or jar, so accounts never share cookies), timeouts, cancellation on
- * `close()`, typed errors and redacted debug summaries.
+ * The jar lives in the agents (http-cookie-agent, the engine of
+ * axios-cookiejar-support): they add `Cookie` to every request and store every
+ * `Set-Cookie`, including those of a 301 we do not follow and of each hop we
+ * do. We build the agents ourselves because axios-cookiejar-support 6's
+ * `wrapper` creates a fresh agent without keep-alive for every request and
+ * refuses agents it did not create; keep-alive saves a TCP handshake per call.
+ */
+function cookieAgents(jar: CookieJar): Agents {
+  // tough-cookie is a dual package: http-cookie-agent (CommonJS) is typed against its require() build and we
+  // against its import() build. The agents only call methods on the jar we hand them, so the shapes agree.
+  const opts = { cookies: { jar: jar as unknown as AgentJar }, keepAlive: true };
+  return { http: new HttpCookieAgent(opts), https: new HttpsCookieAgent(opts) };
+}
+
+/**
+ * One account's HTTP transport: an axios instance with its own tough-cookie
+ * jar and keep-alive agents (no global agent or jar, so accounts never share
+ * cookies or connections), timeouts, cancellation on `close()`, typed errors
+ * and redacted debug summaries.
  */
 export class Http {
-  jar: CookieJar;
+  private _jar: CookieJar;
+  private agents: Agents;
+  private readonly ax: AxiosInstance;
   private readonly closer = new AbortController();
   private readonly log: Logger;
+  private readonly inflight = new Set<AbortController>();
 
   constructor(private readonly opts: HttpOptions) {
-    this.jar = opts.jar ?? new CookieJar();
+    this._jar = opts.jar ?? new CookieJar();
+    this.agents = cookieAgents(this._jar);
     this.log = opts.logger;
+    this.ax = axios.create({
+      // Env proxies are not honoured (fetch never did); the agents carry the jar.
+      proxy: false,
+      // Bodies stay text: JSON.parse here would corrupt NewMsgId (> 2^53) before protectBigIds runs.
+      transformResponse: [(data: unknown) => data],
+      // Bodies are sent exactly as built (JSON text, FormData), never re-serialised.
+      transformRequest: [(data: unknown) => data],
+      // Statuses are classified here, so callers see typed errors rather than AxiosError.
+      validateStatus: () => true,
+      maxContentLength: -1,
+      maxBodyLength: -1,
+    });
   }
 
-  /** Aborts every in-flight and future request. */
+  get jar(): CookieJar {
+    return this._jar;
+  }
+
+  /** Swaps the jar (hot login restores a saved one); connections of the old jar's agents are dropped. */
+  set jar(jar: CookieJar) {
+    const old = this.agents;
+    this.agents = cookieAgents(jar);
+    this._jar = jar;
+    old.http.destroy();
+    old.https.destroy();
+  }
+
+  /** Aborts every in-flight and future request and closes pooled connections. */
   close(): void {
     this.closer.abort();
+    this.agents.http.destroy();
+    this.agents.https.destroy();
   }
 
   /** Aborts in-flight requests (long polls) without closing the transport. */
-  private inflight = new Set<AbortController>();
   abortInflight(): void {
     for (const c of this.inflight) c.abort();
   }
@@ -74,8 +141,15 @@ export class Http {
     return this.closer.signal.aborted;
   }
 
-  /** Low-level: returns the raw Response (for streams); throws NetworkError on transport failure or 5xx. */
-  async raw(spec: RequestSpec): Promise<Response> {
+  /**
+   * Sends one request. Throws NetworkError on transport failure, timeout,
+   * cancellation or 5xx; any other status is returned. The timeout covers
+   * the body too: call the returned `done` once the body is consumed.
+   */
+  private async send<T extends string | Readable>(
+    spec: RequestSpec,
+    responseType: 'text' | 'stream',
+  ): Promise<{ res: AxiosResponse<T>; done: () => void; failure: (err: unknown) => NetworkError }> {
     const url = buildUrl(spec.url, spec.query);
     const method = spec.method ?? (spec.json !== undefined || spec.form ? 'POST' : 'GET');
     const headers: Record<string, string> = {
@@ -83,14 +157,12 @@ export class Http {
       Accept: 'application/json, text/plain, */*',
       ...spec.headers,
     };
-    const cookie = await this.jar.getCookieString(url);
-    if (cookie) headers['Cookie'] = cookie;
-    let body: string | FormData | undefined;
+    let data: string | FormData | undefined;
     if (spec.json !== undefined) {
       headers['Content-Type'] = 'application/json;charset=UTF-8';
-      body = JSON.stringify(spec.json);
+      data = JSON.stringify(spec.json);
     } else if (spec.form) {
-      body = spec.form;
+      data = spec.form;
     }
     const controller = new AbortController();
     const timeoutMs = spec.timeoutMs ?? this.opts.timeoutMs;
@@ -104,18 +176,14 @@ export class Http {
     };
     this.closer.signal.addEventListener('abort', onClose, { once: true });
     this.inflight.add(controller);
-    const started = Date.now();
-    const safeUrl = redactUrl(url);
-    let res: Response;
-    try {
-      if (this.closer.signal.aborted) throw new Error('transport closed');
-      const init: RequestInit = { method, headers, signal: controller.signal, redirect: spec.redirect ?? 'follow' };
-      if (body !== undefined) init.body = body;
-      res = await fetch(url, init);
-    } catch (err) {
+    const done = (): void => {
       clearTimeout(timer);
       this.inflight.delete(controller);
       this.closer.signal.removeEventListener('abort', onClose);
+    };
+    const started = Date.now();
+    const safeUrl = redactUrl(url);
+    const failure = (err: unknown, status?: number): NetworkError => {
       const why = timedOut
         ? `timed out after ${timeoutMs} ms`
         : this.closer.signal.aborted
@@ -125,20 +193,26 @@ export class Http {
         { endpoint: spec.endpoint, method, url: safeUrl, ms: Date.now() - started, error: why },
         'http failed',
       );
-      throw new NetworkError(spec.endpoint, why, undefined, { cause: err });
-    }
-    // Headers arrived: keep the timeout for the body but release the close hook when done.
-    const done = (): void => {
-      clearTimeout(timer);
-      this.inflight.delete(controller);
-      this.closer.signal.removeEventListener('abort', onClose);
+      return new NetworkError(spec.endpoint, why, status, { cause: safeCause(err) });
     };
-    for (const c of res.headers.getSetCookie()) {
-      try {
-        await this.jar.setCookie(c, url, { ignoreError: true });
-      } catch {
-        // A malformed cookie must not fail the request.
-      }
+    let res: AxiosResponse<T>;
+    try {
+      if (this.closer.signal.aborted) throw new Error('transport closed');
+      res = await this.ax.request<T>({
+        url,
+        method,
+        headers,
+        data,
+        responseType,
+        responseEncoding: 'utf8',
+        signal: controller.signal,
+        maxRedirects: spec.redirect === 'manual' ? 0 : 20,
+        httpAgent: this.agents.http,
+        httpsAgent: this.agents.https,
+      });
+    } catch (err) {
+      done();
+      throw failure(err);
     }
     this.log.debug(
       { endpoint: spec.endpoint, method, url: safeUrl, status: res.status, ms: Date.now() - started },
@@ -146,29 +220,22 @@ export class Http {
     );
     if (res.status >= 500) {
       done();
-      await res.body?.cancel().catch(() => undefined);
+      if (responseType === 'stream') (res.data as Readable).destroy();
       throw new NetworkError(spec.endpoint, `HTTP ${res.status}`, res.status);
     }
-    (res as Response & { done?: () => void }).done = done;
-    return res;
+    return { res, done, failure: (err) => failure(err, res.status) };
   }
 
   /** Request returning text; 4xx → ProtocolError, 5xx/transport → NetworkError. */
   async text(spec: RequestSpec): Promise<HttpResponse> {
-    const res = await this.raw(spec);
-    let text: string;
-    try {
-      text = await res.text();
-    } catch (err) {
-      throw new NetworkError(spec.endpoint, `reading the body failed: ${describe(err)}`, res.status, { cause: err });
-    } finally {
-      (res as Response & { done?: () => void }).done?.();
-    }
+    const { res, done } = await this.send<string>(spec, 'text');
+    // axios has read the whole body by now.
+    done();
     const redirectOk = spec.redirect === 'manual' && res.status >= 300 && res.status < 400;
     if (res.status >= 400 || (res.status >= 300 && !redirectOk)) {
       throw new ProtocolError(spec.endpoint, `unexpected HTTP ${res.status}`);
     }
-    return { status: res.status, headers: res.headers, text };
+    return { status: res.status, headers: responseHeaders(res.headers), text: res.data };
   }
 
   /** Request returning JSON with a BaseResponse; non-zero Ret becomes a typed error. */
@@ -194,19 +261,40 @@ export class Http {
     return parsed as T;
   }
 
-  /** Returns a Node stream of a successful body (downloads). */
-  async stream(spec: RequestSpec): Promise<{ status: number; headers: Headers; body: Readable }> {
-    const res = await this.raw(spec);
-    const done = (res as Response & { done?: () => void }).done;
-    if (res.status >= 400 || !res.body) {
-      done?.();
-      await res.body?.cancel().catch(() => undefined);
+  /**
+   * Returns a Node stream of a successful body (downloads); the timeout runs
+   * until the stream closes. A failure mid-body (timeout, close(), reset)
+   * errors the stream with a NetworkError, never with axios' own error (it
+   * carries the request config, whose URL holds skey).
+   */
+  async stream(spec: RequestSpec): Promise<StreamResponse> {
+    const { res, done, failure } = await this.send<Readable>(spec, 'stream');
+    const source = res.data;
+    if (res.status >= 400) {
+      done();
+      source.destroy();
       throw new ProtocolError(spec.endpoint, `unexpected HTTP ${res.status}`);
     }
-    const body = Readable.fromWeb(res.body);
-    body.once('close', () => done?.());
-    return { status: res.status, headers: res.headers, body };
+    const body = new PassThrough();
+    source.on('error', (err) => body.destroy(failure(err)));
+    body.once('close', () => {
+      // The consumer stopped early: stop downloading too.
+      if (!source.destroyed) source.destroy();
+      done();
+    });
+    source.pipe(body);
+    return { status: res.status, headers: responseHeaders(res.headers), body };
   }
+}
+
+/** Case-insensitive view of axios' response headers, shaped like fetch's `Headers.get`. */
+export function responseHeaders(raw: AxiosResponse['headers']): ResponseHeaders {
+  const map = new Map<string, string>();
+  for (const [k, v] of Object.entries(raw as Record<string, string | string[] | number | undefined>)) {
+    if (v === undefined) continue;
+    map.set(k.toLowerCase(), Array.isArray(v) ? v.join(', ') : String(v));
+  }
+  return { get: (name) => map.get(name.toLowerCase()) ?? null };
 }
 
 /** Maps a non-zero BaseResponse.Ret to a typed error. */
@@ -228,8 +316,22 @@ export function protectBigIds(text: string): string {
 function describe(err: unknown): string {
   if (err instanceof Error) {
     const cause = (err as Error & { cause?: unknown }).cause;
-    const code = cause && typeof cause === 'object' && 'code' in cause ? String(cause.code) : '';
-    return code ? `${err.message} (${code})` : err.message;
+    const own = (err as Error & { code?: unknown }).code;
+    const code =
+      typeof own === 'string' ? own : cause && typeof cause === 'object' && 'code' in cause ? String(cause.code) : '';
+    return code && !err.message.includes(code) ? `${err.message} (${code})` : err.message;
   }
   return String(err);
+}
+
+/**
+ * An AxiosError carries the request config (URL with skey/pass_ticket, JSON
+ * body with Sid/Skey) and the socket objects; errors reach user handlers and
+ * loggers, so the cause keeps only the message, code and the system error.
+ */
+function safeCause(err: unknown): unknown {
+  if (!isAxiosError(err)) return err;
+  const plain = new Error(err.message, err.cause === undefined ? undefined : { cause: err.cause });
+  if (err.code !== undefined) (plain as Error & { code?: string }).code = err.code;
+  return plain;
 }
