@@ -109,76 +109,63 @@ export interface Attribution {
   readonly cause: string | undefined;
 }
 
+interface Resolved {
+  readonly userName: string;
+  readonly name: string | undefined;
+}
+
+function resolveIn(directory: ActionBackend['contacts'], target: Target, what?: string): Resolved {
+  const resolved = resolveTarget(directory, target, what);
+  return {
+    userName: userNameOf(resolved),
+    name: typeof resolved === 'string' ? undefined : displayName(resolved),
+  };
+}
+
+/** The fields every record starts with, in the order records have always had them. */
+function recordBase(action: ActionKind, by: Attribution, target: Resolved) {
+  return { action, plugin: by.plugin, cause: by.cause, target: target.userName, targetName: target.name };
+}
+
 /** Builds the `Actions` a plugin handler uses; every call is attributed and logged. */
 export function createActions(backend: ActionBackend, log: ActionLog, by: Attribution): Actions {
+  // Built once per plugin per message that acts: only `send` and `acceptFriend` up front; the rest on first use.
   const directory = backend.contacts;
-  const resolve = (target: Target, what?: string): { userName: string; name: string | undefined } => {
-    const resolved = resolveTarget(directory, target, what);
-    return {
-      userName: userNameOf(resolved),
-      name: typeof resolved === 'string' ? undefined : displayName(resolved),
-    };
-  };
-  const base = (action: ActionKind, target: { userName: string; name: string | undefined }) => ({
-    action,
-    plugin: by.plugin,
-    cause: by.cause,
-    target: target.userName,
-    targetName: target.name,
-  });
-  const members = (room: Room | undefined, list: readonly Target[]): string[] =>
-    list.map((m) => {
-      if (typeof m === 'string' && room !== undefined) {
-        const member = [...room.members.values()].find((x) => x.displayName === m || x.nickName === m);
-        if (member !== undefined) return member.userName;
-      }
-      return userNameOf(resolveTarget(directory, m, 'member'));
-    });
-  const roomOf = (target: Target): { userName: string; name: string | undefined; room: Room | undefined } => {
-    const resolved = resolve(target, 'room');
-    const room = directory.room(resolved.userName);
-    return { ...resolved, room };
-  };
-  const memberAction =
-    (action: 'addMembers' | 'removeMembers' | 'inviteMembers') =>
-    async (room: Target, list: readonly Target[]): Promise<void> => {
-      const r = roomOf(room);
-      const userNames = members(r.room, list);
-      if (userNames.length === 0) throw new TargetError(`${action}: no members given`);
-      await log.track({ ...base(action, r), members: userNames }, () => backend[action](r.userName, userNames));
-    };
+  let rooms: Actions['rooms'] | undefined;
+  let contacts: Actions['contacts'] | undefined;
+  let chats: Actions['chats'] | undefined;
 
   const send = async (to: Target, content: OutgoingContent): Promise<SentMessage> => {
-    const target = resolve(to, 'recipient');
+    const target = resolveIn(directory, to, 'recipient');
     if (typeof content === 'string' || 'text' in content) {
       const text = typeof content === 'string' ? content : content.text;
       if (text.length === 0) throw new TypeError('send: text is empty');
-      return log.track({ ...base('send', target), content: { type: 'text', text } }, () =>
+      return log.track({ ...recordBase('send', by, target), content: { type: 'text', text } }, () =>
         backend.sendText(target.userName, text),
       );
     }
     if ('image' in content) {
       const name = mediaName(content.image, content.name);
-      return log.track({ ...base('send', target), content: { type: 'image', name } }, () =>
+      return log.track({ ...recordBase('send', by, target), content: { type: 'image', name } }, () =>
         backend.sendImage(target.userName, content.image, content.name),
       );
     }
     if ('file' in content) {
       const name = mediaName(content.file, content.name);
-      return log.track({ ...base('send', target), content: { type: 'file', name } }, () =>
+      return log.track({ ...recordBase('send', by, target), content: { type: 'file', name } }, () =>
         backend.sendFile(target.userName, content.file, content.name),
       );
     }
     if ('video' in content) {
       const name = mediaName(content.video, content.name);
-      return log.track({ ...base('send', target), content: { type: 'video', name } }, () =>
+      return log.track({ ...recordBase('send', by, target), content: { type: 'video', name } }, () =>
         backend.sendVideo(target.userName, content.video, content.name),
       );
     }
     const emoticon = content.emoticon;
     return log.track(
       {
-        ...base('send', target),
+        ...recordBase('send', by, target),
         content: { type: 'emoticon', name: typeof emoticon === 'string' ? emoticon : undefined },
       },
       () => backend.sendEmoticon(target.userName, emoticon),
@@ -188,52 +175,99 @@ export function createActions(backend: ActionBackend, log: ActionLog, by: Attrib
   return {
     send,
     acceptFriend: async (request: FriendRequestInfo) => {
-      await log.track(base('acceptFriend', { userName: request.userName, name: request.nickName || undefined }), () =>
-        backend.acceptFriend({ userName: request.userName, ticket: request.ticket }),
+      await log.track(
+        recordBase('acceptFriend', by, { userName: request.userName, name: request.nickName || undefined }),
+        () => backend.acceptFriend({ userName: request.userName, ticket: request.ticket }),
       );
     },
-    rooms: {
-      get: (room) => {
-        try {
-          return directory.room(resolve(room, 'room').userName);
-        } catch {
-          return undefined;
-        }
-      },
-      add: memberAction('addMembers'),
-      remove: memberAction('removeMembers'),
-      invite: memberAction('inviteMembers'),
-      setTopic: async (room, topic) => {
-        const r = roomOf(room);
-        await log.track({ ...base('setTopic', r), topic }, () => backend.setTopic(r.userName, topic));
-      },
+    get rooms() {
+      return (rooms ??= roomActions(backend, log, by));
     },
-    contacts: {
-      get self() {
-        return directory.self;
-      },
-      get: (target) => {
-        try {
-          const resolved = resolveTarget(directory, target);
-          return typeof resolved === 'string' ? directory.contact(resolved) : resolved;
-        } catch {
-          return undefined;
-        }
-      },
-      setRemark: async (contact, remark) => {
-        const target = resolve(contact, 'contact');
-        await log.track({ ...base('setRemark', target), remark }, () => backend.setRemark(target.userName, remark));
-      },
+    get contacts() {
+      return (contacts ??= contactActions(backend, log, by));
     },
-    chats: {
-      pin: async (chat) => {
-        const target = resolve(chat, 'chat');
-        await log.track(base('pin', target), () => backend.pin(target.userName, true));
-      },
-      unpin: async (chat) => {
-        const target = resolve(chat, 'chat');
-        await log.track(base('unpin', target), () => backend.pin(target.userName, false));
-      },
+    get chats() {
+      return (chats ??= chatActions(backend, log, by));
+    },
+  };
+}
+
+function roomActions(backend: ActionBackend, log: ActionLog, by: Attribution): Actions['rooms'] {
+  const directory = backend.contacts;
+  const members = (room: Room | undefined, list: readonly Target[]): string[] =>
+    list.map((m) => {
+      if (typeof m === 'string' && room !== undefined) {
+        const member = [...room.members.values()].find((x) => x.displayName === m || x.nickName === m);
+        if (member !== undefined) return member.userName;
+      }
+      return userNameOf(resolveTarget(directory, m, 'member'));
+    });
+  const roomOf = (target: Target): Resolved & { room: Room | undefined } => {
+    const resolved = resolveIn(directory, target, 'room');
+    const room = directory.room(resolved.userName);
+    return { ...resolved, room };
+  };
+  const memberAction =
+    (action: 'addMembers' | 'removeMembers' | 'inviteMembers') =>
+    async (room: Target, list: readonly Target[]): Promise<void> => {
+      const r = roomOf(room);
+      const userNames = members(r.room, list);
+      if (userNames.length === 0) throw new TargetError(`${action}: no members given`);
+      await log.track({ ...recordBase(action, by, r), members: userNames }, () =>
+        backend[action](r.userName, userNames),
+      );
+    };
+  return {
+    get: (room) => {
+      try {
+        return directory.room(resolveIn(directory, room, 'room').userName);
+      } catch {
+        return undefined;
+      }
+    },
+    add: memberAction('addMembers'),
+    remove: memberAction('removeMembers'),
+    invite: memberAction('inviteMembers'),
+    setTopic: async (room, topic) => {
+      const r = roomOf(room);
+      await log.track({ ...recordBase('setTopic', by, r), topic }, () => backend.setTopic(r.userName, topic));
+    },
+  };
+}
+
+function contactActions(backend: ActionBackend, log: ActionLog, by: Attribution): Actions['contacts'] {
+  const directory = backend.contacts;
+  return {
+    get self() {
+      return directory.self;
+    },
+    get: (target) => {
+      try {
+        const resolved = resolveTarget(directory, target);
+        return typeof resolved === 'string' ? directory.contact(resolved) : resolved;
+      } catch {
+        return undefined;
+      }
+    },
+    setRemark: async (contact, remark) => {
+      const target = resolveIn(directory, contact, 'contact');
+      await log.track({ ...recordBase('setRemark', by, target), remark }, () =>
+        backend.setRemark(target.userName, remark),
+      );
+    },
+  };
+}
+
+function chatActions(backend: ActionBackend, log: ActionLog, by: Attribution): Actions['chats'] {
+  const directory = backend.contacts;
+  return {
+    pin: async (chat) => {
+      const target = resolveIn(directory, chat, 'chat');
+      await log.track(recordBase('pin', by, target), () => backend.pin(target.userName, true));
+    },
+    unpin: async (chat) => {
+      const target = resolveIn(directory, chat, 'chat');
+      await log.track(recordBase('unpin', by, target), () => backend.pin(target.userName, false));
     },
   };
 }

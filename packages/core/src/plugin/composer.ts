@@ -40,6 +40,32 @@ export type SenderSelector = string | ((sender: MessageContext['sender']) => boo
 
 type Predicate<C> = (context: C) => boolean | Promise<boolean>;
 
+/** `next()`'s answer when everything after it finished synchronously: no promise per step. */
+const RESOLVED: Promise<void> = Promise.resolve();
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return value !== undefined && value !== null && typeof (value as { readonly then?: unknown }).then === 'function';
+}
+
+/** A synchronous throw as the rejection an async step would have produced (the value unchanged). */
+function rejection(error: unknown): Promise<never> {
+  // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- passes on what middleware threw, as is
+  return Promise.reject(error);
+}
+
+/** A step's outcome as the promise `next()` hands back. */
+function settle(outcome: unknown): Promise<void> {
+  if (outcome instanceof Promise) return outcome as Promise<void>;
+  if (isThenable(outcome)) return Promise.resolve(outcome).then(() => undefined);
+  return RESOLVED;
+}
+
+/** Runs a predicate that may be async; a sync answer takes the sync path. */
+function decide<C>(predicate: Predicate<C>, context: C, then: (yes: boolean) => unknown): unknown {
+  const answer = predicate(context);
+  return isThenable(answer) ? Promise.resolve(answer).then(then) : then(answer);
+}
+
 function flatten<C>(middleware: readonly Middleware<C>[]): Middleware<C> {
   if (middleware.length === 1) return middleware[0]!;
   return (context, next) => run(middleware, context, next);
@@ -49,32 +75,42 @@ function flatten<C>(middleware: readonly Middleware<C>[]): Middleware<C> {
  * Runs `middleware` in order. Each step gets a `next` that runs the following
  * steps (and finally `last`); calling it twice rejects with NextCalledTwiceError.
  */
-export async function run<C>(middleware: readonly Middleware<C>[], context: C, last: NextFunction): Promise<void> {
-  const step = async (index: number): Promise<void> => {
-    const current = middleware[index];
-    if (current === undefined) return last();
-    let called = false;
-    const next: NextFunction = () => {
-      if (called) {
-        return Promise.reject(
-          new NextCalledTwiceError(`next() was called twice by middleware #${index + 1}; call it at most once`),
-        );
-      }
-      called = true;
-      return step(index + 1);
-    };
-    await current(context, next);
-  };
-  await step(0);
+export function run<C>(middleware: readonly Middleware<C>[], context: C, last: NextFunction): Promise<void> {
+  try {
+    return settle(step(middleware, 0, context, last));
+  } catch (error) {
+    return rejection(error);
+  }
 }
 
-/** Derives a context with extra fields, keeping the original's methods and state. */
-function extend<C extends object, X extends object>(context: C, extra: X): C & X {
-  const derived = Object.create(context) as C & X;
-  for (const [key, value] of Object.entries(extra)) {
-    Object.defineProperty(derived, key, { value, enumerable: true });
-  }
-  return derived;
+/**
+ * Calls step `index` and returns what it returned: undefined (or any
+ * non-thenable) when it finished synchronously, so a chain of synchronous
+ * middleware allocates no promises; it may throw, callers turn that into a
+ * rejection.
+ */
+function step<C>(middleware: readonly Middleware<C>[], index: number, context: C, last: NextFunction): unknown {
+  const current = middleware[index];
+  if (current === undefined) return last();
+  let called = false;
+  return current(context, () => {
+    if (called) {
+      return Promise.reject(
+        new NextCalledTwiceError(`next() was called twice by middleware #${index + 1}; call it at most once`),
+      );
+    }
+    called = true;
+    try {
+      return settle(step(middleware, index + 1, context, last));
+    } catch (error) {
+      return rejection(error);
+    }
+  });
+}
+
+/** Derives a context with one extra field, keeping the original's methods and state. */
+function extend<C extends object, K extends string, V>(context: C, key: K, value: V): C & { readonly [P in K]: V } {
+  return Object.create(context, { [key]: { value, enumerable: true } }) as C & { readonly [P in K]: V };
 }
 
 function hasChat(context: BotContext): context is ChatContext {
@@ -128,19 +164,29 @@ export class Composer<C> {
     const branch = new Composer<C>();
     branch.#steps.push(...middleware);
     const inner = branch.middleware();
-    this.#steps.push(async (context, next) => ((await predicate(context)) ? inner(context, next) : next()));
+    this.#steps.push((context, next) => {
+      const answer = predicate(context);
+      if (isThenable(answer)) return Promise.resolve(answer).then((yes) => (yes ? inner(context, next) : next()));
+      return answer ? inner(context, next) : next();
+    });
     return branch;
   }
 
   /** The opposite of `filter`: runs `middleware` for events the predicate rejects. */
   drop(predicate: Predicate<C>, ...middleware: Middleware<C>[]): Composer<C> {
-    return this.filter(async (context) => !(await predicate(context)), ...middleware);
+    return this.filter(
+      (context) => {
+        const answer = predicate(context);
+        return isThenable(answer) ? Promise.resolve(answer).then((yes) => !yes) : !answer;
+      },
+      ...middleware,
+    );
   }
 
   /** Sends each event down one of two paths. */
   branch(predicate: Predicate<C>, onTrue: Middleware<C>, onFalse: Middleware<C>): this {
-    this.#steps.push(async (context, next) =>
-      (await predicate(context)) ? onTrue(context, next) : onFalse(context, next),
+    this.#steps.push((context, next) =>
+      decide(predicate, context, (yes) => (yes ? onTrue(context, next) : onFalse(context, next))),
     );
     return this;
   }
@@ -159,7 +205,12 @@ export class Composer<C> {
       assertFilterQuery(q);
       return queryPredicate(q);
     });
-    const matches = (context: C): boolean => predicates.some((predicate) => predicate(context as BotContext));
+    const only = predicates.length === 1 ? predicates[0]! : undefined;
+    const matches = (context: C): boolean => {
+      if (only !== undefined) return only(context as BotContext);
+      for (const predicate of predicates) if (predicate(context as BotContext)) return true;
+      return false;
+    };
     // The predicate is what makes the narrowing true; TypeScript cannot follow it through the query table.
     return this.filter(matches, ...(middleware as unknown as Middleware<C>[])) as unknown as Composer<Narrow<C, Q>>;
   }
@@ -178,7 +229,7 @@ export class Composer<C> {
       if (ctx.type !== 'message' || ctx.message.kind !== 'text') return next();
       for (const t of triggers) {
         const match = typeof t === 'string' ? exact(ctx.text, t) : freshExec(t, ctx.text);
-        if (match !== null) return inner(extend(ctx as MessageContext<TextMessage>, { match }), next);
+        if (match !== null) return inner(extend(ctx as MessageContext<TextMessage>, 'match', match), next);
       }
       return next();
     });
@@ -215,7 +266,7 @@ export class Composer<C> {
       const parsed = parseCommand(ctx.text, prefixes);
       if (parsed === undefined || !names.has(parsed.name)) return next();
       const mentions = parsed.mentionNames.map((n) => ({ name: n, userName: resolveMention(ctx.chat.room, n) }));
-      return inner(extend(ctx as MessageContext<TextMessage>, { command: { ...parsed, mentions } }), next);
+      return inner(extend(ctx as MessageContext<TextMessage>, 'command', { ...parsed, mentions }), next);
     });
     return branch;
   }
@@ -272,9 +323,20 @@ export class Composer<C> {
     );
   }
 
-  /** The whole tree as one middleware. */
+  /**
+   * The whole tree as one middleware. It returns undefined when every step
+   * finished synchronously, else a promise; it never throws (a throw becomes
+   * a rejection).
+   */
   middleware(): Middleware<C> {
-    return (context, next) => run(this.#steps, context, next);
+    const steps = this.#steps;
+    return (context, next) => {
+      try {
+        return step(steps, 0, context, next);
+      } catch (error) {
+        return rejection(error);
+      }
+    };
   }
 }
 

@@ -1,54 +1,118 @@
-import type { ChatRef, NormalizedEvent } from '../message/types.js';
+import type { SentMessage } from '../client/types.js';
+import type { ChatMessage, ChatRef, NormalizedEvent } from '../message/types.js';
 import type { Dispatchable } from './host.js';
 import type { Actions, BotContext, OutgoingContent } from './types.js';
+
+/** Where a context gets the actions attributed to its plugin and event. */
+export interface ActionSource {
+  actionsFor(cause: string): Actions;
+}
+
+const SOURCE = Symbol('wxbot.actionSource');
+const ACTIONS = Symbol('wxbot.actions');
+const REPLY = Symbol('wxbot.reply');
+
+/**
+ * What one plugin sees for one message. Every plugin gets its own (so
+ * `plugin` and the actions' attribution are right even when a handler keeps
+ * the context after `next()`), which makes this the hottest allocation of a
+ * dispatch: a class with a fixed shape, data fields copied, and `actions` /
+ * `reply` built only when a handler touches them (most never do). Symbol keys,
+ * not #private fields, because `hears`/`command` derive contexts with
+ * `Object.create`, and private fields are not reachable through a prototype.
+ */
+class MessageView {
+  readonly type = 'message' as const;
+  readonly plugin: string;
+  readonly id: string;
+  readonly state: Record<string, unknown>;
+  readonly message: ChatMessage;
+  readonly text: string;
+  readonly chat: ChatRef;
+  readonly sender: ChatMessage['sender'];
+  readonly sentByBot: boolean;
+  [SOURCE]: ActionSource;
+  [ACTIONS]: Actions | undefined = undefined;
+  [REPLY]: ((content: OutgoingContent) => Promise<SentMessage>) | undefined = undefined;
+
+  constructor(
+    message: ChatMessage,
+    sentByBot: boolean,
+    plugin: string,
+    source: ActionSource,
+    state: Record<string, unknown>,
+  ) {
+    this.plugin = plugin;
+    this.id = message.id;
+    this.state = state;
+    this.message = message;
+    this.text = message.text;
+    this.chat = message.chat;
+    this.sender = message.sender;
+    this.sentByBot = sentByBot;
+    this[SOURCE] = source;
+  }
+
+  get actions(): Actions {
+    return (this[ACTIONS] ??= this[SOURCE].actionsFor(this.id));
+  }
+
+  /** A getter returning a cached closure, so `const { reply } = m` keeps working. */
+  get reply(): (content: OutgoingContent) => Promise<SentMessage> {
+    return (this[REPLY] ??= (content) => this.actions.send(this.chat.userName, content));
+  }
+}
 
 /** Builds the context one plugin sees for one event; actions are attributed to that plugin. */
 export function createEventContext(
   item: Dispatchable,
-  actions: Actions,
+  source: ActionSource,
   plugin: string,
   state: Record<string, unknown>,
 ): BotContext {
-  const base = { plugin, state, actions };
-  const replyTo = (chat: ChatRef) => (content: OutgoingContent) => actions.send(chat.userName, content);
   if (item.kind === 'message') {
-    const { message } = item;
-    return {
-      ...base,
-      type: 'message',
-      id: message.id,
-      message,
-      text: message.text,
-      chat: message.chat,
-      sender: message.sender,
-      sentByBot: item.sentByBot,
-      reply: replyTo(message.chat),
-    };
+    return new MessageView(item.message, item.sentByBot, plugin, source, state);
   }
-  return eventContext(item.event, base, replyTo);
+  // Events (friend requests, joins, renames) are rare; plain objects are fine here.
+  return eventContext(item.event, source.actionsFor(item.event.messageId), plugin, state);
 }
 
 function eventContext(
   event: NormalizedEvent,
-  base: { plugin: string; state: Record<string, unknown>; actions: Actions },
-  replyTo: (chat: ChatRef) => (content: OutgoingContent) => ReturnType<Actions['send']>,
+  actions: Actions,
+  plugin: string,
+  state: Record<string, unknown>,
 ): BotContext {
   const id = event.messageId;
+  const replyTo = (chat: ChatRef) => (content: OutgoingContent) => actions.send(chat.userName, content);
   switch (event.type) {
     case 'friend-request':
       return {
-        ...base,
+        plugin,
+        state,
+        actions,
         type: 'friend:request',
         id,
         event,
         request: event.request,
-        accept: () => base.actions.acceptFriend(event.request),
+        accept: () => actions.acceptFriend(event.request),
       };
     case 'friend-added':
-      return { ...base, type: 'friend:added', id, event, chat: event.contact, reply: replyTo(event.contact) };
+      return {
+        plugin,
+        state,
+        actions,
+        type: 'friend:added',
+        id,
+        event,
+        chat: event.contact,
+        reply: replyTo(event.contact),
+      };
     case 'room-join':
       return {
-        ...base,
+        plugin,
+        state,
+        actions,
         type: 'room:join',
         id,
         event,
@@ -58,7 +122,9 @@ function eventContext(
       };
     case 'room-leave':
       return {
-        ...base,
+        plugin,
+        state,
+        actions,
         type: 'room:leave',
         id,
         event,
@@ -68,7 +134,9 @@ function eventContext(
       };
     case 'room-topic':
       return {
-        ...base,
+        plugin,
+        state,
+        actions,
         type: 'room:topic',
         id,
         event,

@@ -3,10 +3,18 @@ import type { Logger } from 'pino';
 import type { ChatMessage, NormalizedEvent } from '../message/types.js';
 import type { StorageDriver } from '../storage/types.js';
 import type { ActionBackend, ActionLog } from './actions.js';
-import { createEventContext } from './event-context.js';
+import { DeadlineWatch } from './deadline.js';
 import type { Plugin } from './define.js';
+import {
+  errorFields,
+  HandlerTimeout,
+  Pass,
+  startPass,
+  type Entry,
+  type PassHost,
+  type PluginState,
+} from './pipeline.js';
 import { currentCause, PluginScope } from './scope.js';
-import type { BotContext, Middleware, NextFunction } from './types.js';
 
 /** A plugin ready to start: the value plus its validated options. */
 export interface LoadedPlugin {
@@ -38,23 +46,7 @@ export interface PluginHostOptions extends IsolationOptions {
   readonly log: ActionLog;
 }
 
-export type PluginState = 'starting' | 'active' | 'failed' | 'disabled' | 'stopped';
-
-interface Entry {
-  readonly plugin: Plugin<unknown, unknown>;
-  readonly scope: PluginScope;
-  readonly middleware: Middleware<BotContext>;
-  state: PluginState;
-  failures: number[];
-}
-
-class HandlerTimeout extends Error {
-  override name = 'HandlerTimeout';
-}
-
-function errorFields(error: unknown): Record<string, unknown> {
-  return { err: error instanceof Error ? error : new Error(String(error)) };
-}
+export type { PluginState } from './pipeline.js';
 
 /**
  * Runs plugins: starts them in config order, passes each event through their
@@ -64,6 +56,9 @@ function errorFields(error: unknown): Record<string, unknown> {
 export class PluginHost {
   readonly #options: Required<IsolationOptions> & PluginHostOptions;
   readonly #entries: Entry[] = [];
+  /** The plugins that also see the bot's own messages (`receiveOwnMessages`), in order. */
+  readonly #ownEntries: Entry[] = [];
+  readonly #pass: PassHost;
   #stopped = false;
 
   constructor(options: PluginHostOptions) {
@@ -73,6 +68,15 @@ export class PluginHost {
       maxFailures: 5,
       failureWindowMs: 60_000,
       ...options,
+    };
+    const timeoutMs = this.#options.handlerTimeoutMs;
+    this.#pass = {
+      // Timeouts may fire up to 5 % (at most 100 ms) late; that is what lets one timer serve every handler.
+      watch: new DeadlineWatch(Math.min(100, timeoutMs / 20)),
+      handlerTimeoutMs: timeoutMs,
+      fail: (entry, error, what, messageId) => {
+        this.#fail(entry, error, what, messageId);
+      },
     };
   }
 
@@ -99,6 +103,7 @@ export class PluginHost {
       });
       const entry: Entry = { plugin, scope, middleware: scope.middleware(), state: 'starting', failures: [] };
       this.#entries.push(entry);
+      if (plugin.receiveOwnMessages) this.#ownEntries.push(entry);
       try {
         await this.#withTimeout(
           Promise.resolve().then(() => plugin.setup(scope, options)),
@@ -155,105 +160,17 @@ export class PluginHost {
   /** Passes one message or event through the active plugins, in order. Never rejects. */
   async dispatch(item: Dispatchable): Promise<void> {
     if (this.#stopped) return;
-    const entries = this.#entries.filter(
-      (e) => e.state === 'active' && (item.kind !== 'message' || !item.sentByBot || e.plugin.receiveOwnMessages),
-    );
-    const state: Record<string, unknown> = {};
+    const own = item.kind === 'message' && item.sentByBot;
     const id = item.kind === 'message' ? item.message.id : item.event.messageId;
-    const runFrom = async (index: number): Promise<void> => {
-      const entry = entries[index];
-      if (entry === undefined) return;
-      if (entry.state !== 'active') return runFrom(index + 1);
-      await this.#runOne(entry, item, id, state, () => runFrom(index + 1));
-    };
+    const pass = new Pass(this.#pass, own ? this.#ownEntries : this.#entries, item, id);
     try {
-      await runFrom(0);
+      // Entered once per event: `ctx.send` from a plugin's setup scope reads the cause from it.
+      const running = currentCause.run(id, startPass, pass);
+      if (running !== undefined) await running;
     } catch (error) {
-      // Unreachable by design (#runOne contains everything); kept so dispatch can never reject.
+      // Unreachable by design (a pass contains every plugin's failure); kept so dispatch can never reject.
       this.#options.logger.error(errorFields(error), `pipeline failed for message ${id}`);
     }
-  }
-
-  async #runOne(
-    entry: Entry,
-    item: Dispatchable,
-    id: string,
-    state: Record<string, unknown>,
-    downstream: () => Promise<void>,
-  ): Promise<void> {
-    const context = createEventContext(item, entry.scope.actionsFor(id), entry.plugin.name, state);
-    let downstreamRun: Promise<void> | undefined;
-    let settled = false;
-    let timedOut = false;
-    let timer: NodeJS.Timeout | undefined;
-    let budget = this.#options.handlerTimeoutMs;
-    let segmentStart = Date.now();
-    let onTimeout: (() => void) | undefined;
-
-    const arm = () => {
-      segmentStart = Date.now();
-      timer = setTimeout(() => onTimeout?.(), Math.max(0, budget));
-    };
-    const pause = () => {
-      clearTimeout(timer);
-      budget -= Date.now() - segmentStart;
-    };
-
-    const next: NextFunction = () => {
-      if (timedOut || settled) {
-        return Promise.reject(
-          new Error(
-            `plugin "${entry.plugin.name}" called next() after its handler ${timedOut ? 'timed out' : 'finished'}`,
-          ),
-        );
-      }
-      if (downstreamRun !== undefined) {
-        return Promise.reject(new Error(`plugin "${entry.plugin.name}" called next() twice`));
-      }
-      pause();
-      downstreamRun = downstream();
-      return downstreamRun.finally(() => {
-        if (!settled && !timedOut) arm();
-      });
-    };
-
-    const handler = currentCause.run(id, () => Promise.resolve().then(() => entry.middleware(context, next)));
-    const timeout = new Promise<'timeout'>((resolve) => {
-      onTimeout = () => {
-        resolve('timeout');
-      };
-    });
-    arm();
-    let outcome: 'ok' | 'timeout' | { error: unknown };
-    try {
-      outcome = await Promise.race([handler.then(() => 'ok' as const), timeout]);
-    } catch (error) {
-      outcome = { error };
-    } finally {
-      clearTimeout(timer);
-    }
-
-    if (outcome === 'timeout') {
-      timedOut = true;
-      this.#fail(
-        entry,
-        new HandlerTimeout(`handler did not finish within ${this.#options.handlerTimeoutMs} ms`),
-        'timed out',
-        id,
-      );
-      handler.catch((error: unknown) => {
-        entry.scope.logger.warn(
-          { ...errorFields(error), messageId: id },
-          `plugin "${entry.plugin.name}": a timed-out handler failed later`,
-        );
-      });
-    } else {
-      settled = true;
-      if (outcome !== 'ok') this.#fail(entry, outcome.error, 'failed handling an event', id);
-    }
-    // A plugin that failed or timed out before passing the event on does not swallow it.
-    if (downstreamRun === undefined && outcome !== 'ok') downstreamRun = downstream();
-    await downstreamRun;
   }
 
   /** Stops every plugin (reverse order) and flushes storage. */
@@ -264,6 +181,7 @@ export class PluginHost {
       if (entry.state === 'active' || entry.state === 'starting') entry.state = 'stopped';
       await entry.scope.dispose();
     }
+    this.#pass.watch.close();
     await this.#options.storage.close?.();
   }
 }

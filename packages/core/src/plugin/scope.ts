@@ -43,6 +43,8 @@ export class PluginScope extends Composer<BotContext> implements PluginServices 
   readonly #timers = new Set<NodeJS.Timeout>();
   readonly #disposers: (() => unknown)[] = [];
   #disposed = false;
+  #cachedCause: string | undefined;
+  #cached: Actions | undefined;
 
   constructor(name: string, logger: Logger, storage: KeyValueStore, host: ScopeHost) {
     super();
@@ -61,7 +63,12 @@ export class PluginScope extends Composer<BotContext> implements PluginServices 
 
   /** Actions attributed to this plugin and the message being handled (if any). */
   actionsFor(cause: string | undefined): Actions {
-    return createActions(this.#host.backend, this.#host.log, { plugin: this.name, cause });
+    // Handlers of one message ask repeatedly (ctx.reply, ctx.send, ...); actions hold no state but attribution.
+    if (this.#cached !== undefined && this.#cachedCause === cause) return this.#cached;
+    const actions = createActions(this.#host.backend, this.#host.log, { plugin: this.name, cause });
+    this.#cachedCause = cause;
+    this.#cached = actions;
+    return actions;
   }
   #actions(): Actions {
     return this.actionsFor(currentCause.getStore());

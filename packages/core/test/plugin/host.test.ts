@@ -437,3 +437,153 @@ function jestLikeCounter() {
     },
   };
 }
+
+describe('PluginHost pipeline mechanics', () => {
+  test('synchronous handlers run without ticks; dispatch still waits for async ones downstream', async () => {
+    const { host } = makeHost();
+    const seen: string[] = [];
+    await host.start(
+      load(
+        plugin('sync-pass', (ctx) => {
+          ctx.use((_m, next) => {
+            seen.push('sync-pass');
+            void next(); // not awaited: the event still is not done until downstream is
+          });
+        }),
+        plugin('sync-filter', (ctx) => {
+          ctx.on('message:image', () => {
+            seen.push('never');
+          });
+        }),
+        plugin('slow', (ctx) => {
+          ctx.use(async () => {
+            await new Promise((r) => setTimeout(r, 20));
+            seen.push('slow');
+          });
+        }),
+      ),
+    );
+    await host.dispatch({ kind: 'message', message: message('x'), sentByBot: false });
+    expect(seen).toEqual(['sync-pass', 'slow']);
+  });
+
+  test('a context kept after next() still names its plugin and attributes its actions to it', async () => {
+    const { host, log } = makeHost();
+    const names: string[] = [];
+    await host.start(
+      load(
+        plugin('outer', (ctx) => {
+          ctx.on('message', async (m, next) => {
+            await next();
+            names.push(m.plugin);
+            const { reply } = m;
+            await reply('from outer');
+          });
+        }),
+        plugin('inner', (ctx) => {
+          ctx.hears('hi', async (m) => {
+            names.push(m.plugin);
+            await m.actions.send(m.chat, 'from inner');
+          });
+        }),
+      ),
+    );
+    const msg = message('hi');
+    await host.dispatch({ kind: 'message', message: msg, sentByBot: false });
+    expect(names).toEqual(['inner', 'outer']);
+    expect(log.all().map((r) => [r.plugin, r.cause, r.content])).toEqual([
+      ['inner', msg.id, { type: 'text', text: 'from inner' }],
+      ['outer', msg.id, { type: 'text', text: 'from outer' }],
+    ]);
+  });
+
+  test('a downstream timeout resumes the waiting plugin, which is not charged for it', async () => {
+    const { host, messages, log } = makeHost({ handlerTimeoutMs: 40 });
+    const seen: string[] = [];
+    await host.start(
+      load(
+        plugin('waits', (ctx) => {
+          ctx.use(async (_m, next) => {
+            await next();
+            seen.push('waits resumed');
+          });
+        }),
+        plugin('hangs', (ctx) => {
+          ctx.use(async (m, next) => {
+            if (m.type === 'message' && m.text === 'warm-up') return next();
+            await never;
+          });
+        }),
+        plugin('after', (ctx) => {
+          ctx.use(async (m) => {
+            if (m.type === 'message' && m.text === 'warm-up') return;
+            await new Promise((r) => setTimeout(r, 1));
+            // Scope-level actions read the message from async context, also when a timer started this handler.
+            await ctx.send('Alice', 'after');
+          });
+        }),
+      ),
+    );
+    // The warm-up arms the host's timeout timer while handling another message.
+    await host.dispatch({ kind: 'message', message: message('warm-up'), sentByBot: false });
+    seen.length = 0;
+    const msg = message('x');
+    await host.dispatch({ kind: 'message', message: msg, sentByBot: false });
+    expect(seen).toEqual(['waits resumed']);
+    expect(messages().filter((m) => m.includes('timed out'))).toEqual([
+      `plugin "hangs" timed out (message ${msg.id}): handler did not finish within 40 ms`,
+    ]);
+    expect(log.all()).toMatchObject([{ plugin: 'after', cause: msg.id, target: '@alice' }]);
+  });
+
+  test('a timed-out handler that fails later is logged as a warning, and the event is not passed on twice', async () => {
+    const { host, lines } = makeHost({ handlerTimeoutMs: 20 });
+    let fail!: (error: Error) => void;
+    let downstream = 0;
+    await host.start(
+      load(
+        plugin('late', (ctx) => {
+          ctx.use(() => new Promise((_resolve, reject) => (fail = reject)));
+        }),
+        plugin('counts', (ctx) => {
+          ctx.use(() => {
+            downstream++;
+          });
+        }),
+      ),
+    );
+    const msg = message('x');
+    await host.dispatch({ kind: 'message', message: msg, sentByBot: false });
+    fail(new Error('too late'));
+    await new Promise((r) => setImmediate(r));
+    expect(downstream).toBe(1);
+    expect(lines.find((l) => l['level'] === 40)).toMatchObject({
+      plugin: 'late',
+      messageId: msg.id,
+      msg: 'plugin "late": a timed-out handler failed later',
+    });
+  });
+
+  test('concurrent events time out independently', async () => {
+    const { host, messages } = makeHost({ handlerTimeoutMs: 30 });
+    await host.start(
+      load(
+        plugin('picky', (ctx) => {
+          ctx.use(async (m) => {
+            if (m.type === 'message' && m.text === 'hang') await never;
+            await new Promise((r) => setTimeout(r, 5));
+          });
+        }),
+      ),
+    );
+    const hang = message('hang');
+    const fine = message('fine');
+    await Promise.all([
+      host.dispatch({ kind: 'message', message: hang, sentByBot: false }),
+      host.dispatch({ kind: 'message', message: fine, sentByBot: false }),
+    ]);
+    expect(messages().filter((m) => m.includes('timed out'))).toEqual([
+      `plugin "picky" timed out (message ${hang.id}): handler did not finish within 30 ms`,
+    ]);
+  });
+});

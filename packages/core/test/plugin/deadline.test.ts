@@ -1,0 +1,81 @@
+import { DeadlineWatch, type Watched } from '../../src/plugin/deadline.js';
+
+function watched(deadline: number): Watched & { expired: Promise<void>; count: () => number } {
+  let n = 0;
+  let fire!: () => void;
+  const expired = new Promise<void>((r) => (fire = r));
+  return {
+    deadline,
+    expire() {
+      n++;
+      fire();
+    },
+    expired,
+    count: () => n,
+  };
+}
+
+const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('DeadlineWatch', () => {
+  test('expires a run once its deadline has passed, once, and forgets it', async () => {
+    const watch = new DeadlineWatch(1);
+    const run = watched(performance.now() + 10);
+    watch.add(run);
+    await run.expired;
+    expect(performance.now()).toBeGreaterThanOrEqual(run.deadline);
+    await tick(30);
+    expect(run.count()).toBe(1);
+    watch.close();
+  });
+
+  test('a deleted run and a paused run (deadline Infinity) never expire; a moved one does', async () => {
+    const watch = new DeadlineWatch(1);
+    const deleted = watched(performance.now() + 5);
+    const paused = watched(Infinity);
+    const resumed = watched(Infinity);
+    watch.add(deleted);
+    watch.add(paused);
+    watch.add(resumed);
+    watch.delete(deleted);
+    resumed.deadline = performance.now() + 15;
+    watch.moved(resumed);
+    await resumed.expired;
+    await tick(20);
+    expect(deleted.count()).toBe(0);
+    expect(paused.count()).toBe(0);
+    watch.delete(paused);
+    watch.close();
+  });
+
+  test('a run due earlier than the armed timer re-arms it; later runs are served by the same timer', async () => {
+    const watch = new DeadlineWatch(1);
+    const late = watched(performance.now() + 10_000);
+    const soon = watched(performance.now() + 5);
+    const after = watched(performance.now() + 15);
+    watch.add(late);
+    watch.add(soon);
+    watch.add(after);
+    await soon.expired;
+    await after.expired;
+    expect(late.count()).toBe(0);
+    watch.delete(late);
+    watch.close();
+  });
+
+  test('expiring may add runs (downstream handlers) to the same watch', async () => {
+    const watch = new DeadlineWatch(1);
+    const second = watched(0);
+    const first = watched(performance.now() + 5);
+    const expireFirst = first.expire.bind(first);
+    first.expire = () => {
+      expireFirst();
+      second.deadline = performance.now() + 5;
+      watch.add(second);
+    };
+    watch.add(first);
+    await second.expired;
+    expect([first.count(), second.count()]).toEqual([1, 1]);
+    watch.close();
+  });
+});
