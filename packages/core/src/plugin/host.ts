@@ -48,6 +48,9 @@ export interface PluginHostOptions extends IsolationOptions {
 
 export type { PluginState } from './pipeline.js';
 
+/** What `dispatch` returns when the pass finished synchronously (no promise per event). */
+const DONE: Promise<void> = Promise.resolve();
+
 /**
  * Runs plugins: starts them in config order, passes each event through their
  * middleware in that order, and keeps one plugin's failure from reaching the
@@ -158,18 +161,19 @@ export class PluginHost {
   }
 
   /** Passes one message or event through the active plugins, in order. Never rejects. */
-  async dispatch(item: Dispatchable): Promise<void> {
-    if (this.#stopped) return;
+  dispatch(item: Dispatchable): Promise<void> {
+    if (this.#stopped) return DONE;
     const own = item.kind === 'message' && item.sentByBot;
     const id = item.kind === 'message' ? item.message.id : item.event.messageId;
     const pass = new Pass(this.#pass, own ? this.#ownEntries : this.#entries, item, id);
     try {
       // Entered once per event: `ctx.send` from a plugin's setup scope reads the cause from it.
-      const running = currentCause.run(id, startPass, pass);
-      if (running !== undefined) await running;
+      // The pass's promise never rejects: every plugin's failure is contained in its run.
+      return currentCause.run(id, startPass, pass) ?? DONE;
     } catch (error) {
-      // Unreachable by design (a pass contains every plugin's failure); kept so dispatch can never reject.
+      // Unreachable by design; kept so dispatch can never throw or reject.
       this.#options.logger.error(errorFields(error), `pipeline failed for message ${id}`);
+      return DONE;
     }
   }
 
