@@ -1,5 +1,5 @@
 export type * from './types.js';
-export { MESSAGE_KINDS, isMessageKind, isChatMessage } from './kinds.js';
+export { CHAT_MESSAGE_KINDS, MESSAGE_KINDS, isMessageKind, isChatMessage } from './kinds.js';
 export { normalizeMessage } from './normalize.js';
 export type { NormalizeContext } from './normalize.js';
 export { RecentMessageCache } from './recent-cache.js';

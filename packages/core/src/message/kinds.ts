@@ -1,7 +1,7 @@
-import type { ChatMessage, Message, MessageKind } from './types.js';
+import type { ChatMessage, ChatMessageKind, Message, MessageKind } from './types.js';
 
-/** Every `MessageKind`, for validating plugin queries like `'message:image'`. */
-export const MESSAGE_KINDS = [
+/** Kinds delivered to plugins (`status-notify` is internal: it feeds stable ids and is never dispatched). */
+export const CHAT_MESSAGE_KINDS = [
   'text',
   'location',
   'image',
@@ -25,8 +25,10 @@ export const MESSAGE_KINDS = [
   'voip',
   'unsupported',
   'unknown',
-  'status-notify',
-] as const satisfies readonly MessageKind[];
+] as const satisfies readonly ChatMessageKind[];
+
+/** Every `MessageKind`, for validating plugin queries like `'message:image'`. */
+export const MESSAGE_KINDS = [...CHAT_MESSAGE_KINDS, 'status-notify'] as const satisfies readonly MessageKind[];
 
 // Compile-time guard: a kind added to the union but not to the list stops the build.
 type MissingKind = Exclude<MessageKind, (typeof MESSAGE_KINDS)[number]>;

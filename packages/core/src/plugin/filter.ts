@@ -1,4 +1,5 @@
 import type { ChatMessageKind, MessageOfKind } from '../message/types.js';
+import { CHAT_MESSAGE_KINDS } from '../message/kinds.js';
 import { closest } from './suggest.js';
 import type {
   BotContext,
@@ -9,37 +10,6 @@ import type {
   RoomLeaveContext,
   RoomTopicContext,
 } from './types.js';
-
-/** Kinds a `message:<kind>` query may name (`status-notify` is internal and never dispatched). */
-export const CHAT_MESSAGE_KINDS = [
-  'text',
-  'location',
-  'image',
-  'voice',
-  'video',
-  'emoticon',
-  'card',
-  'link',
-  'music',
-  'file',
-  'mini-program',
-  'quote',
-  'transfer',
-  'red-packet',
-  'location-share',
-  'chat-history',
-  'friend-request',
-  'possible-friend',
-  'recall',
-  'system',
-  'voip',
-  'unsupported',
-  'unknown',
-] as const satisfies readonly ChatMessageKind[];
-
-// Fails to compile when the normaliser adds a kind this list lacks.
-type MissingKinds = Exclude<ChatMessageKind, (typeof CHAT_MESSAGE_KINDS)[number]>;
-export const _allKindsListed: [MissingKinds] extends [never] ? true : MissingKinds = true;
 
 /** Event queries besides messages, and the context each one delivers. */
 interface EventQueryContexts {

@@ -19,7 +19,7 @@ export type {
 } from './composer.js';
 export { parseCommand, tokenizeArguments } from './command.js';
 export type { ParsedCommand } from './command.js';
-export { FILTER_QUERIES, CHAT_MESSAGE_KINDS, FilterQueryError, assertFilterQuery } from './filter.js';
+export { FILTER_QUERIES, FilterQueryError, assertFilterQuery } from './filter.js';
 export type { FilterQuery, MessageQuery, EventQuery, QueryContext, Narrow } from './filter.js';
 export { ActionLog, TargetError, createActions, resolveTarget } from './actions.js';
 export type { ActionBackend, Attribution } from './actions.js';
