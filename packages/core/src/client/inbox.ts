@@ -3,6 +3,7 @@ import type { RawMessage } from '../protocol/wire.js';
 import type { SessionStore } from '../session/types.js';
 import { BoundedSet, DocWriter } from './journal.js';
 import type { IncomingMessage, MessageHandler } from './types.js';
+import { settledWithin } from '../util/settled-within.js';
 
 interface InboxDoc {
   version: 1;
@@ -143,21 +144,7 @@ export class Inbox {
       await this.writer.save();
       return true;
     }
-    let timer: NodeJS.Timeout | undefined;
-    const ok = await Promise.race([
-      new Promise<true>((r) =>
-        this.settledWaiters.push(() => {
-          r(true);
-        }),
-      ),
-      new Promise<false>(
-        (r) =>
-          (timer = setTimeout(() => {
-            r(false);
-          }, timeoutMs)),
-      ),
-    ]);
-    clearTimeout(timer);
+    const ok = await settledWithin((settle) => this.settledWaiters.push(settle), timeoutMs);
     await this.writer.save();
     return ok;
   }

@@ -6,6 +6,7 @@ import { ClientStopped, LoggedOut, NetworkError, RateLimited } from './errors.js
 import { BoundedSet, DocWriter } from './journal.js';
 import type { SendKind } from './api.js';
 import type { ActionClass, Bucket } from './types.js';
+import { settledWithin } from '../util/settled-within.js';
 
 /** A journaled send: enough to re-send it after a crash with the same ClientMsgId. */
 export interface SendJournalEntry {
@@ -208,21 +209,7 @@ export class Outbox {
   /** Resolves when every queued action finished, or after `timeoutMs` (returns false). */
   async drain(timeoutMs: number): Promise<boolean> {
     if (this.active === 0) return true;
-    let timer: NodeJS.Timeout | undefined;
-    const ok = await Promise.race([
-      new Promise<true>((r) =>
-        this.drainWaiters.push(() => {
-          r(true);
-        }),
-      ),
-      new Promise<false>(
-        (r) =>
-          (timer = setTimeout(() => {
-            r(false);
-          }, timeoutMs)),
-      ),
-    ]);
-    clearTimeout(timer);
+    const ok = await settledWithin((settle) => this.drainWaiters.push(settle), timeoutMs);
     return ok;
   }
 
