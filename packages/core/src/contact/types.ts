@@ -6,7 +6,12 @@ export type ContactKind = 'friend' | 'room' | 'official' | 'special' | 'self' | 
 /** How sure we are that a `stableId` names the same account across logins. */
 export type StableIdConfidence = 'wxid' | 'alias' | 'encry-room-id' | 'weak';
 
-/** A contact as the bot knows it; session `userName`s change at every login, `stableId` does not. */
+/**
+ * A contact as the bot knows it; session `userName`s change at every login, `stableId` does not.
+ * Name fields (`nickName`, `remarkName`, and `displayName`/`topic` below) are display text:
+ * emoji spans decoded to Unicode and HTML entities unescaped, once, by whoever fills the
+ * directory; consumers compare them as they are. `raw` keeps the wire form.
+ */
 export interface Contact {
   /** The session UserName (`@...`, `@@...` for rooms, or a special id like `filehelper`). */
   readonly userName: string;

@@ -1,5 +1,4 @@
 import type { ContactDirectory, Room } from '../contact/types.js';
-import { cleanName } from './text.js';
 
 export interface MentionResult {
   readonly mentions: readonly string[];
@@ -49,15 +48,15 @@ function collectCandidates(room: Room | undefined, directory: ContactDirectory):
   };
   if (room !== undefined) {
     for (const member of room.members.values()) {
-      add(cleanName(member.displayName), member.userName, 0);
-      add(cleanName(member.nickName), member.userName, 1);
+      add(member.displayName, member.userName, 0);
+      add(member.nickName, member.userName, 1);
       // The roster's NickName can be stale or a placeholder; the contact record is often better.
       const contact = directory.contact(member.userName);
-      if (contact !== undefined) add(cleanName(contact.nickName), member.userName, 1);
+      if (contact !== undefined) add(contact.nickName, member.userName, 1);
     }
   }
   const self = directory.self;
-  add(cleanName(self.nickName), self.userName, 1);
+  add(self.nickName, self.userName, 1);
   // Longest name first (so "Ann Lee" beats "Ann"), then DisplayName before NickName.
   out.sort((a, b) => b.name.length - a.name.length || a.rank - b.rank);
   return out;

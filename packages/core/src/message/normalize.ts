@@ -50,8 +50,8 @@ function chatRef(userName: string, directory: ContactDirectory): ChatRef {
   let contact: Contact | undefined = room ?? directory.contact(userName);
   if (contact === undefined && userName === directory.self.userName) contact = directory.self;
   let name: string | undefined;
-  if (room !== undefined) name = cleanName(room.topic) || undefined;
-  else if (contact !== undefined) name = cleanName(contact.remarkName) || cleanName(contact.nickName) || undefined;
+  if (room !== undefined) name = room.topic || undefined;
+  else if (contact !== undefined) name = contact.remarkName || contact.nickName || undefined;
   return { userName, isRoom, contact, room, stableId: contact?.stableId, name };
 }
 
@@ -61,8 +61,7 @@ function senderRef(userName: string, room: Room | undefined, directory: ContactD
   let contact = userName !== '' ? directory.contact(userName) : undefined;
   if (contact === undefined && userName === selfUserName) contact = directory.self;
   // A room alias first; the contact record's NickName beats the roster's (rosters can hold placeholders).
-  const name =
-    cleanName(member?.displayName) || cleanName(contact?.nickName) || cleanName(member?.nickName) || undefined;
+  const name = (member?.displayName ?? '') || (contact?.nickName ?? '') || (member?.nickName ?? '') || undefined;
   return { userName, contact, member, stableId: contact?.stableId, name, isSelf: userName === selfUserName };
 }
 

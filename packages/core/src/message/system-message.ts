@@ -3,7 +3,7 @@ import { baseFields, type Envelope } from './envelope.js';
 import { NO_MENTIONS } from './mentions.js';
 import type { RecentMessageCache } from './recent-cache.js';
 import { classifySystemText, resolvePerson, trimName, type PeopleResolver } from './system.js';
-import { cleanName, cleanText } from './text.js';
+import { cleanText } from './text.js';
 import type {
   NormalizeResult,
   NormalizedEvent,
@@ -31,8 +31,7 @@ function lookupId(id: string, people: PeopleResolver): { userName: string | unde
   const userName = contact?.userName ?? (id.startsWith('@') ? id : undefined);
   const member =
     people.room !== undefined && userName !== undefined ? directory.member(people.room.userName, userName) : undefined;
-  const name =
-    cleanName(member?.displayName) || cleanName(contact?.nickName) || cleanName(member?.nickName) || undefined;
+  const name = (member?.displayName ?? '') || (contact?.nickName ?? '') || (member?.nickName ?? '') || undefined;
   return { userName, name };
 }
 
@@ -173,7 +172,7 @@ export function buildSystemMessage(env: Envelope, recent: RecentMessageCache | u
     text = cleanText(env.body).trim();
     notice = classifySystemText(text, people, env.chat.isRoom);
   }
-  const oldTopic = env.room !== undefined ? cleanName(env.room.topic) || undefined : undefined;
+  const oldTopic = env.room !== undefined ? env.room.topic || undefined : undefined;
   const message: SystemMessage = { ...baseFields(env), ...NO_MENTIONS, kind: 'system', text, notice };
   return { message, events: eventsFor(notice, env, oldTopic) };
 }
@@ -240,7 +239,7 @@ function selfSender(env: Envelope): SenderRef {
     contact: self,
     member: env.room !== undefined ? env.directory.member(env.room.userName, self.userName) : undefined,
     stableId: self.stableId,
-    name: cleanName(self.nickName) || undefined,
+    name: self.nickName || undefined,
     isSelf: true,
   };
 }

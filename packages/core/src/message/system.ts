@@ -1,5 +1,4 @@
 import type { ContactDirectory, Room } from '../contact/types.js';
-import { cleanName } from './text.js';
 import type { PersonRef, SimpleNotice, SystemNotice } from './types.js';
 
 /**
@@ -35,11 +34,11 @@ export function resolvePerson(rawName: string, people: PeopleResolver): PersonRe
     for (const pass of [0, 1]) {
       for (const member of room.members.values()) {
         const names: string[] = [];
-        if (pass === 0) names.push(cleanName(member.displayName));
+        if (pass === 0) names.push(member.displayName);
         else {
-          names.push(cleanName(member.nickName));
+          names.push(member.nickName);
           const contact = people.directory.contact(member.userName);
-          if (contact !== undefined) names.push(cleanName(contact.nickName), cleanName(contact.remarkName));
+          if (contact !== undefined) names.push(contact.nickName, contact.remarkName);
         }
         if (names.includes(name)) {
           if (found !== undefined && found !== member.userName) ambiguous = true;

@@ -48,4 +48,15 @@ describe('normalising against a store that holds display names', () => {
     expect(message.chat.name).toBe('D & D');
     expect(message.sender.contact?.nickName).toBe('Dave 🌛');
   });
+
+  it('decodes names once: a name whose display text is a literal entity stays as shown', () => {
+    const s = new MemoryContactStore();
+    s.setSelf({ UserName: '@self', NickName: 'Bot' });
+    // On the wire "&amp;lt;3" is the text "&lt;3" as the person typed it; decoding twice would give "<3".
+    s.upsert({ UserName: DAVE, NickName: 'I &amp;lt;3 tea', ContactFlag: 3 });
+    const { message } = normalizeMessage(rawMessage({ FromUserName: DAVE, Content: 'hello' }), { directory: s });
+    expect(s.contact(DAVE)?.nickName).toBe('I &lt;3 tea');
+    expect(message.chat.name).toBe('I &lt;3 tea');
+    expect(message.sender.name).toBe('I &lt;3 tea');
+  });
 });

@@ -1,8 +1,12 @@
 import { classifyContact } from '../../src/contact/classify.js';
 import type { Contact, ContactDirectory, Room, RoomMember } from '../../src/contact/types.js';
+import { cleanName } from '../../src/message/text.js';
 import type { RawContact, RawMessage } from '../../src/protocol/wire.js';
 
-/** A ContactDirectory over fixture contacts, the way a replay tool would build one. */
+/**
+ * A ContactDirectory over fixture contacts, the way a replay tool would build one:
+ * names become display text (the ContactDirectory contract), raw stays as captured.
+ */
 export function makeDirectory(options: {
   self: RawContact;
   contacts?: readonly RawContact[];
@@ -16,8 +20,8 @@ export function makeDirectory(options: {
     stableId: stable[raw.UserName],
     stableIdConfidence: stable[raw.UserName] !== undefined ? 'wxid' : undefined,
     kind: classifyContact(raw, selfUserName),
-    nickName: raw.NickName ?? '',
-    remarkName: raw.RemarkName ?? '',
+    nickName: cleanName(raw.NickName),
+    remarkName: cleanName(raw.RemarkName),
     alias: raw.Alias ?? '',
     raw,
   });
@@ -31,15 +35,15 @@ export function makeDirectory(options: {
     for (const m of raw.MemberList ?? []) {
       members.set(m.UserName, {
         userName: m.UserName,
-        nickName: m.NickName ?? '',
-        displayName: m.DisplayName ?? '',
+        nickName: cleanName(m.NickName),
+        displayName: cleanName(m.DisplayName),
         raw: m,
       });
     }
     const room: Room = {
       ...toContact(raw),
       kind: 'room',
-      topic: raw.NickName ?? '',
+      topic: cleanName(raw.NickName),
       members,
       ownerUserName: undefined,
     };
