@@ -1,23 +1,15 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import type { Simulator } from '@wxbot/simulator';
 import { NotFriend, RateLimited } from '../../src/client/errors.js';
 import type { IncomingMessage } from '../../src/client/types.js';
-import { newClient, startSim, tempDir, waitFor } from './helpers.js';
+import { simSuite, waitFor } from './helpers.js';
 
 describe('actions', () => {
-  let sim: Simulator | undefined;
-  const tmp = tempDir();
-  afterEach(async () => {
-    await sim?.close();
-    sim = undefined;
-  });
-  afterAll(() => tmp.cleanup());
+  const env = simSuite();
 
   it('sends text, emoticon, image, video and file (chunked, MediaId reused), revokes and forwards', async () => {
-    sim = await startSim();
-    const client = newClient(sim, tmp.dir);
+    const { sim, client } = await env.startWithClient();
     client.setMessageHandler(async () => {});
     await client.start();
     const bob = sim.userNameOf('wxid_bob');
@@ -59,8 +51,7 @@ describe('actions', () => {
   });
 
   it('friend and room operations hit the right endpoints with the right opcodes', async () => {
-    sim = await startSim();
-    const client = newClient(sim, tmp.dir);
+    const { sim, client } = await env.startWithClient();
     const got: IncomingMessage[] = [];
     client.setMessageHandler(async (m) => {
       got.push(m);
@@ -97,11 +88,13 @@ describe('actions', () => {
   });
 
   it('1205 under a burst: slows down, retries, emits rate-limited, and every message is sent exactly once', async () => {
-    sim = await startSim({ rateLimit: { max: 3, windowMs: 300 } });
-    const client = newClient(sim, tmp.dir, {
-      rateLimits: { text: { burst: 20, perSecond: 200 } },
-      recovery: { backoff: { baseMs: 150, maxMs: 400 }, rateLimitRetries: 6, keepAliveMs: 0, watchdogMs: 0 },
-    });
+    const { sim, client } = await env.startWithClient(
+      { rateLimit: { max: 3, windowMs: 300 } },
+      {
+        rateLimits: { text: { burst: 20, perSecond: 200 } },
+        recovery: { backoff: { baseMs: 150, maxMs: 400 }, rateLimitRetries: 6, keepAliveMs: 0, watchdogMs: 0 },
+      },
+    );
     client.setMessageHandler(async () => {});
     await client.start();
     const limited: number[] = [];
@@ -119,10 +112,12 @@ describe('actions', () => {
   });
 
   it('maps Ret 1204 to NotFriend and persistent 1205 to RateLimited, with code and endpoint', async () => {
-    sim = await startSim();
-    const client = newClient(sim, tmp.dir, {
-      recovery: { backoff: { baseMs: 5, maxMs: 10 }, rateLimitRetries: 1, keepAliveMs: 0, watchdogMs: 0 },
-    });
+    const { sim, client } = await env.startWithClient(
+      {},
+      {
+        recovery: { backoff: { baseMs: 5, maxMs: 10 }, rateLimitRetries: 1, keepAliveMs: 0, watchdogMs: 0 },
+      },
+    );
     client.setMessageHandler(async () => {});
     await client.start();
     const bob = sim.userNameOf('wxid_bob');
@@ -139,8 +134,7 @@ describe('actions', () => {
   });
 
   it('downloads media to a stream and to a directory; a hostile FileName never escapes it', async () => {
-    sim = await startSim();
-    const client = newClient(sim, tmp.dir);
+    const { sim, client } = await env.startWithClient();
     const got: IncomingMessage[] = [];
     client.setMessageHandler(async (m) => {
       got.push(m);
@@ -151,7 +145,7 @@ describe('actions', () => {
     sim.send({ from: 'wxid_alice', kind: 'image', data: Buffer.from('imgdata') });
     await waitFor(() => got.length >= 2, 'file and image');
     const file = got.find((m) => m.raw.MsgType === 49)!;
-    const dir = join(tmp.dir, 'dl');
+    const dir = join(env.dir, 'dl');
     const res = await client.download(file.raw, { dir });
     expect(res.path!.startsWith(dir)).toBe(true);
     expect(await readdir(dir)).toEqual(['evil.pdf']);

@@ -75,3 +75,41 @@ export async function waitFor(cond: () => boolean, what: string, timeoutMs = 500
     await new Promise((r) => setTimeout(r, 10));
   }
 }
+
+export interface SimSuite {
+  /** Data dir shared by the block's clients; removed after the block. */
+  readonly dir: string;
+  /** Starts a simulator (see startSim) that is closed after the current test. */
+  start(opts?: SimulatorOptions): Promise<Simulator>;
+  /** start() plus a client on it (see newClient) writing into `dir`. */
+  startWithClient(
+    opts?: SimulatorOptions,
+    extra?: Partial<ClientOptions>,
+  ): Promise<{ sim: Simulator; client: WebWxClient }>;
+}
+
+/**
+ * Call inside a describe(): registers the hooks that close each test's simulator and remove the temp dir,
+ * so a failing test cannot leave a server listening and keep jest from exiting.
+ */
+export function simSuite(): SimSuite {
+  const tmp = tempDir();
+  let sim: Simulator | undefined;
+  afterEach(async () => {
+    await sim?.close();
+    sim = undefined;
+  });
+  afterAll(() => tmp.cleanup());
+  const start = async (opts: SimulatorOptions = {}): Promise<Simulator> => {
+    sim = await startSim(opts);
+    return sim;
+  };
+  return {
+    dir: tmp.dir,
+    start,
+    async startWithClient(opts = {}, extra = {}) {
+      const started = await start(opts);
+      return { sim: started, client: newClient(started, tmp.dir, extra) };
+    },
+  };
+}

@@ -1,20 +1,12 @@
-import type { Simulator } from '@wxbot/simulator';
 import { LoginForbidden, QrExpired } from '../../src/client/errors.js';
 import { MemorySessionStore } from '../../src/session/file-store.js';
-import { newClient, startSim, tempDir, waitFor } from './helpers.js';
+import { newClient, simSuite, waitFor } from './helpers.js';
 
 describe('login', () => {
-  let sim: Simulator | undefined;
-  const tmp = tempDir();
-  afterEach(async () => {
-    await sim?.close();
-    sim = undefined;
-  });
-  afterAll(() => tmp.cleanup());
+  const env = simSuite();
 
   it('desktop mode: sends mod=desktop and the UOS headers, reads the XML from the 301', async () => {
-    sim = await startSim();
-    const client = newClient(sim, tmp.dir);
+    const { sim, client } = await env.startWithClient();
     await client.start();
     const page = sim.actions().find((a) => a.endpoint === 'webwxnewloginpage');
     expect(page).toMatchObject({ ret: 0, op: 'desktop' });
@@ -22,8 +14,7 @@ describe('login', () => {
   });
 
   it('walks waiting → scanned (with avatar) → confirmed and emits the QR uuid and URL', async () => {
-    sim = await startSim({ autoConfirm: false });
-    const client = newClient(sim, tmp.dir);
+    const { sim, client } = await env.startWithClient({ autoConfirm: false });
     const seen: string[] = [];
     let qrUrl = '';
     client.on('qr', (e) => {
@@ -44,8 +35,10 @@ describe('login', () => {
   });
 
   it('refreshes an expired QR code a bounded number of times, then rejects with QrExpired', async () => {
-    sim = await startSim({ autoConfirm: false, uuidTtlMs: 60, loginPollHoldMs: 40 });
-    const client = newClient(sim, tmp.dir, { qr: { terminal: false, pngPath: false, maxRefreshes: 2 } });
+    const { client } = await env.startWithClient(
+      { autoConfirm: false, uuidTtlMs: 60, loginPollHoldMs: 40 },
+      { qr: { terminal: false, pngPath: false, maxRefreshes: 2 } },
+    );
     const uuids: string[] = [];
     client.on('qr', (e) => uuids.push(e.uuid));
     await expect(client.start()).rejects.toBeInstanceOf(QrExpired);
@@ -55,9 +48,9 @@ describe('login', () => {
   });
 
   it('ret=1203 becomes LoginForbidden with the server message and a hint, and never loops to a new QR', async () => {
-    sim = await startSim();
+    const sim = await env.start();
     sim.ban({ webLogin: true });
-    const client = newClient(sim, tmp.dir, { desktop: false });
+    const client = newClient(sim, env.dir, { desktop: false });
     let qrs = 0;
     client.on('qr', () => qrs++);
     const err = (await client.start().catch((e: unknown) => e)) as LoginForbidden;
@@ -72,19 +65,18 @@ describe('login', () => {
   });
 
   it('desktop mode without its headers is refused (1203) — the headers are what the server checks', async () => {
-    sim = await startSim();
-    const client = newClient(sim, tmp.dir, { desktop: { extspam: '' } });
+    const { client } = await env.startWithClient({}, { desktop: { extspam: '' } });
     await expect(client.start()).rejects.toBeInstanceOf(LoginForbidden);
     await client.stop();
   });
 
   it('hot login: a restart reuses the saved session without a QR code', async () => {
-    sim = await startSim();
+    const sim = await env.start();
     const store = new MemorySessionStore();
-    const first = newClient(sim, tmp.dir, { sessionStore: store });
+    const first = newClient(sim, env.dir, { sessionStore: store });
     await first.start();
     await first.stop();
-    const second = newClient(sim, tmp.dir, { sessionStore: store });
+    const second = newClient(sim, env.dir, { sessionStore: store });
     const vias: string[] = [];
     second.on('login', (e) => vias.push(e.via));
     second.on('qr', () => vias.push('qr-shown'));
@@ -95,13 +87,13 @@ describe('login', () => {
   });
 
   it('a dead saved session falls back to push login, then QR when push fails', async () => {
-    sim = await startSim();
+    const sim = await env.start();
     const store = new MemorySessionStore();
-    const first = newClient(sim, tmp.dir, { sessionStore: store });
+    const first = newClient(sim, env.dir, { sessionStore: store });
     await first.start();
     await first.stop();
     sim.expireSession(1101);
-    const second = newClient(sim, tmp.dir, { sessionStore: store });
+    const second = newClient(sim, env.dir, { sessionStore: store });
     const vias: string[] = [];
     second.on('login', (e) => vias.push(e.via));
     await second.start();
@@ -112,8 +104,7 @@ describe('login', () => {
   });
 
   it('loginMode hot without a saved session fails with HOT_LOGIN_FAILED', async () => {
-    sim = await startSim();
-    const client = newClient(sim, tmp.dir, { loginMode: 'hot' });
+    const { client } = await env.startWithClient({}, { loginMode: 'hot' });
     await expect(client.start()).rejects.toMatchObject({ code: 'HOT_LOGIN_FAILED' });
     await client.stop();
   });

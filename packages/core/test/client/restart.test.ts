@@ -1,22 +1,15 @@
-import type { Simulator } from '@wxbot/simulator';
 import { pino } from 'pino';
 import { WebWxClient } from '../../src/client/client.js';
 import { MemorySessionStore } from '../../src/session/file-store.js';
-import { FAST, newClient, simClientOptions, startSim, tempDir, waitFor } from './helpers.js';
+import { FAST, newClient, simClientOptions, simSuite, startSim, waitFor } from './helpers.js';
 
 describe('restart mid-stream', () => {
-  let sim: Simulator | undefined;
-  const tmp = tempDir();
-  afterEach(async () => {
-    await sim?.close();
-    sim = undefined;
-  });
-  afterAll(() => tmp.cleanup());
+  const env = simSuite();
 
   it('a crash mid-handling re-delivers on restart; nothing is lost or handled twice', async () => {
-    sim = await startSim();
+    const sim = await env.start();
     const store = new MemorySessionStore();
-    const first = newClient(sim, tmp.dir, { sessionStore: store });
+    const first = newClient(sim, env.dir, { sessionStore: store });
     const handled = new Map<string, number>();
     const count = (id: string): void => {
       handled.set(id, (handled.get(id) ?? 0) + 1);
@@ -38,7 +31,7 @@ describe('restart mid-stream', () => {
     first.halt();
     for (let i = 0; i < 3; i++) ids.push(sim.say({ from: 'wxid_carol', text: `c${i}` }).msgId);
 
-    const second = newClient(sim, tmp.dir, { sessionStore: crashed });
+    const second = newClient(sim, env.dir, { sessionStore: crashed });
     second.setMessageHandler(async (m) => {
       count(m.raw.MsgId);
     });
@@ -54,9 +47,9 @@ describe('restart mid-stream', () => {
   });
 
   it('a send accepted before a crash is re-sent on restart with the same ClientMsgId, and only once', async () => {
-    sim = await startSim();
+    const sim = await env.start();
     const store = new MemorySessionStore();
-    const first = newClient(sim, tmp.dir, { sessionStore: store });
+    const first = newClient(sim, env.dir, { sessionStore: store });
     first.setMessageHandler(async () => {});
     await first.start();
     const bob = sim.userNameOf('wxid_bob');
@@ -72,7 +65,7 @@ describe('restart mid-stream', () => {
     sim.clearFaults();
 
     const second = new WebWxClient(
-      simClientOptions(sim, tmp.dir, { sessionStore: crashed, logger: pino({ level: 'silent' }) }),
+      simClientOptions(sim, env.dir, { sessionStore: crashed, logger: pino({ level: 'silent' }) }),
       FAST,
     );
     second.setMessageHandler(async () => {});
@@ -88,7 +81,7 @@ describe('restart mid-stream', () => {
     expect(delivered).toHaveLength(1);
     await second.stop();
     // A third start must not send it again.
-    const third = newClient(sim, tmp.dir, { sessionStore: crashed });
+    const third = newClient(sim, env.dir, { sessionStore: crashed });
     third.setMessageHandler(async () => {});
     await third.start();
     await new Promise((r) => setTimeout(r, 200));
@@ -99,10 +92,10 @@ describe('restart mid-stream', () => {
   });
 
   it('a graceful stop persists the SyncKey: restart neither replays history nor loses messages sent while down', async () => {
-    sim = await startSim();
+    const sim = await env.start();
     const store = new MemorySessionStore();
     const seen: string[] = [];
-    const first = newClient(sim, tmp.dir, { sessionStore: store });
+    const first = newClient(sim, env.dir, { sessionStore: store });
     first.setMessageHandler(async (m) => {
       seen.push(m.raw.Content);
     });
@@ -111,7 +104,7 @@ describe('restart mid-stream', () => {
     await waitFor(() => seen.includes('before'), 'before');
     await first.stop();
     sim.say({ from: 'wxid_alice', text: 'while down' });
-    const second = newClient(sim, tmp.dir, { sessionStore: store });
+    const second = newClient(sim, env.dir, { sessionStore: store });
     second.setMessageHandler(async (m) => {
       seen.push(m.raw.Content);
     });
@@ -123,7 +116,7 @@ describe('restart mid-stream', () => {
   });
 
   it('two accounts run side by side with separate jars, stores and queues', async () => {
-    sim = await startSim();
+    const sim = await env.start();
     const sim2 = await startSim({
       world: {
         self: { wxid: 'wxid_other', uin: 2100000002, nickName: 'Other' },
@@ -131,8 +124,8 @@ describe('restart mid-stream', () => {
       },
     });
     try {
-      const a = newClient(sim, tmp.dir, { account: 'a' });
-      const b = newClient(sim2, tmp.dir, { account: 'b' });
+      const a = newClient(sim, env.dir, { account: 'a' });
+      const b = newClient(sim2, env.dir, { account: 'b' });
       a.setMessageHandler(async () => {});
       b.setMessageHandler(async () => {});
       const [sa, sb] = await Promise.all([a.start(), b.start()]);

@@ -1,19 +1,11 @@
-import type { Simulator } from '@wxbot/simulator';
 import type { IncomingMessage } from '../../src/client/types.js';
-import { newClient, startSim, tempDir, waitFor } from './helpers.js';
+import { simSuite, waitFor } from './helpers.js';
 
 describe('sync loop', () => {
-  let sim: Simulator | undefined;
-  const tmp = tempDir();
-  afterEach(async () => {
-    await sim?.close();
-    sim = undefined;
-  });
-  afterAll(() => tmp.cleanup());
+  const env = simSuite();
 
   it('drains ContinueFlag, hands every message over exactly once and builds stable ids from MsgType 51', async () => {
-    sim = await startSim({ syncBatchSize: 3 });
-    const client = newClient(sim, tmp.dir);
+    const { sim, client } = await env.startWithClient({ syncBatchSize: 3 });
     const got: IncomingMessage[] = [];
     client.setMessageHandler(async (m) => {
       got.push(m);
@@ -34,8 +26,7 @@ describe('sync loop', () => {
   });
 
   it('marks the bot’s own sends sentByBot, and the owner’s phone messages as self but not sentByBot', async () => {
-    sim = await startSim();
-    const client = newClient(sim, tmp.dir);
+    const { sim, client } = await env.startWithClient();
     const got: IncomingMessage[] = [];
     client.setMessageHandler(async (m) => {
       got.push(m);
@@ -55,8 +46,7 @@ describe('sync loop', () => {
   });
 
   it('applies room joins, renames and kicks (ModContact / ModChatRoomMember) to the store', async () => {
-    sim = await startSim();
-    const client = newClient(sim, tmp.dir);
+    const { sim, client } = await env.startWithClient();
     client.setMessageHandler(async () => {});
     await client.start();
     const roomName = sim.userNameOf('1000000001@chatroom');
@@ -71,8 +61,7 @@ describe('sync loop', () => {
   });
 
   it('survives dropped requests, 5xx and latency spikes without losing or doubling messages', async () => {
-    sim = await startSim({ seed: 3 });
-    const client = newClient(sim, tmp.dir);
+    const { sim, client } = await env.startWithClient({ seed: 3 });
     const got: string[] = [];
     const errors: string[] = [];
     client.on('error', (e) => errors.push(e.error.message));
@@ -94,10 +83,12 @@ describe('sync loop', () => {
   });
 
   it('a stuck selector trips the breaker: back off, re-init, carry on', async () => {
-    sim = await startSim();
-    const client = newClient(sim, tmp.dir, {
-      recovery: { backoff: { baseMs: 10, maxMs: 50 }, stuckSyncThreshold: 3, keepAliveMs: 0, watchdogMs: 0 },
-    });
+    const { sim, client } = await env.startWithClient(
+      {},
+      {
+        recovery: { backoff: { baseMs: 10, maxMs: 50 }, stuckSyncThreshold: 3, keepAliveMs: 0, watchdogMs: 0 },
+      },
+    );
     const recovered: string[] = [];
     client.on('recovered', (e) => recovered.push(e.via));
     const got: string[] = [];
@@ -115,10 +106,12 @@ describe('sync loop', () => {
   });
 
   it('a 1101 kick mid-stream emits a typed logout, recovers by QR and loses nothing', async () => {
-    sim = await startSim();
-    const client = newClient(sim, tmp.dir, {
-      recovery: { backoff: { baseMs: 10, maxMs: 50 }, onLogout: ['reinit', 'qr'], keepAliveMs: 0, watchdogMs: 0 },
-    });
+    const { sim, client } = await env.startWithClient(
+      {},
+      {
+        recovery: { backoff: { baseMs: 10, maxMs: 50 }, onLogout: ['reinit', 'qr'], keepAliveMs: 0, watchdogMs: 0 },
+      },
+    );
     const logouts: Array<{ reason: string; retcode?: number }> = [];
     const recovered: string[] = [];
     client.on('logout', (e) => logouts.push(e));
@@ -142,10 +135,12 @@ describe('sync loop', () => {
   });
 
   it('logout from the phone (1100) with recovery disabled ends in logged-out, typed', async () => {
-    sim = await startSim();
-    const client = newClient(sim, tmp.dir, {
-      recovery: { onLogout: false, backoff: { baseMs: 10, maxMs: 50 }, keepAliveMs: 0, watchdogMs: 0 },
-    });
+    const { sim, client } = await env.startWithClient(
+      {},
+      {
+        recovery: { onLogout: false, backoff: { baseMs: 10, maxMs: 50 }, keepAliveMs: 0, watchdogMs: 0 },
+      },
+    );
     const reasons: string[] = [];
     client.on('logout', (e) => reasons.push(e.reason));
     client.setMessageHandler(async () => {});
@@ -158,8 +153,7 @@ describe('sync loop', () => {
   });
 
   it('never waits on a hanging handler: polling continues', async () => {
-    sim = await startSim();
-    const client = newClient(sim, tmp.dir);
+    const { sim, client } = await env.startWithClient();
     const started: string[] = [];
     client.setMessageHandler((m) => {
       started.push(m.raw.Content);

@@ -1,6 +1,8 @@
 /** webwxcreatechatroom, webwxupdatechatroom, webwxverifyuser, webwxoplog, webwxrevokemsg. */
 
 import { isRecord, str } from '../http.js';
+import type { BotAction } from '../actions.js';
+import type { RequestContext } from '../http.js';
 import type { Session } from '../session.js';
 import { encodeXmlContent } from '../wire/content.js';
 import { memberEntry } from '../wire/contact.js';
@@ -24,13 +26,41 @@ function memberList(engine: Engine, s: Session, ids: string[]): WireObject[] {
   return ids.map((id) => memberEntry(engine.world.requirePerson(id, 'member'), '', s));
 }
 
-export const webwxcreatechatroom: Handler = async (ctx, { engine }) => {
+type ActionFields = Omit<BotAction, 'seq' | 'at'>;
+
+/** Records a refused call, then answers with the same Ret, so the log and the bot see one outcome. */
+function refuse(ctx: RequestContext, engine: Engine, action: ActionFields): void {
+  engine.actions.record(action);
+  sendRet(ctx, action.ret);
+}
+
+/**
+ * authJson for these endpoints: a call that fails auth is still recorded (the action log shows refused calls too)
+ * with `fields` and answered with its Ret; undefined then means the handler is done.
+ */
+async function authOrRefuse(
+  ctx: RequestContext,
+  engine: Engine,
+  fields: Omit<ActionFields, 'ret'>,
+): Promise<{ session: Session; body: Record<string, unknown> } | undefined> {
   const auth = await authJson(ctx, engine);
-  if (!auth.ok) {
-    engine.actions.record({ endpoint: 'webwxcreatechatroom', ret: auth.ret });
-    sendRet(ctx, auth.ret);
-    return;
-  }
+  if (auth.ok) return auth;
+  refuse(ctx, engine, { ...fields, ret: auth.ret });
+  return undefined;
+}
+
+const sendOk = (ctx: RequestContext): void => {
+  ctx.jsonText(wireJson({ BaseResponse: baseResponse() }));
+};
+
+/** updatechatroom's answer when no member entries are due back (topic change, removal, invitation). */
+const sendNoMembers = (ctx: RequestContext): void => {
+  ctx.jsonText(wireJsonSplitBase(0, '', { MemberCount: 0, MemberList: [] }));
+};
+
+export const webwxcreatechatroom: Handler = async (ctx, { engine }) => {
+  const auth = await authOrRefuse(ctx, engine, { endpoint: 'webwxcreatechatroom' });
+  if (!auth) return;
   const s = auth.session;
   const list = Array.isArray(auth.body['MemberList']) ? (auth.body['MemberList'] as unknown[]) : [];
   const names = list.map((m) => (isRecord(m) ? str(m['UserName']) : ''));
@@ -38,8 +68,7 @@ export const webwxcreatechatroom: Handler = async (ctx, { engine }) => {
   const topic = str(auth.body['Topic']);
   // The web client needs at least two other people to start a group.
   if (!members || members.length < 2) {
-    engine.actions.record({ endpoint: 'webwxcreatechatroom', ret: 1, body: auth.body });
-    sendRet(ctx, 1);
+    refuse(ctx, engine, { endpoint: 'webwxcreatechatroom', ret: 1, body: auth.body });
     return;
   }
   const room = engine.createRoom(members, topic);
@@ -76,12 +105,8 @@ export const webwxcreatechatroom: Handler = async (ctx, { engine }) => {
 
 export const webwxupdatechatroom: Handler = async (ctx, { engine }) => {
   const fun = ctx.q('fun') ?? '';
-  const auth = await authJson(ctx, engine);
-  if (!auth.ok) {
-    engine.actions.record({ endpoint: 'webwxupdatechatroom', op: fun, ret: auth.ret });
-    sendRet(ctx, auth.ret);
-    return;
-  }
+  const auth = await authOrRefuse(ctx, engine, { endpoint: 'webwxupdatechatroom', op: fun });
+  if (!auth) return;
   const s = auth.session;
   const world = engine.world;
   const self = world.self.wxid;
@@ -89,13 +114,23 @@ export const webwxupdatechatroom: Handler = async (ctx, { engine }) => {
   const roomId = s.resolve(roomName);
   const room = roomId ? world.room(roomId) : undefined;
   const fail = (ret: number): void => {
-    engine.actions.record({ endpoint: 'webwxupdatechatroom', op: fun, ret, toUserName: roomName, body: auth.body });
-    sendRet(ctx, ret);
+    refuse(ctx, engine, { endpoint: 'webwxupdatechatroom', op: fun, ret, toUserName: roomName, body: auth.body });
   };
   if (!room || !room.members.has(self)) {
     fail(1);
     return;
   }
+  const accepted = (fields: Pick<ActionFields, 'content' | 'members'>): void => {
+    engine.actions.record({
+      endpoint: 'webwxupdatechatroom',
+      op: fun,
+      ret: 0,
+      to: room.id,
+      toUserName: roomName,
+      ...fields,
+      body: auth.body,
+    });
+  };
   const listField = { addmember: 'AddMemberList', delmember: 'DelMemberList', invitemember: 'InviteMemberList' }[fun];
   if (fun === 'modtopic') {
     const topic = str(auth.body['NewTopic']);
@@ -103,17 +138,9 @@ export const webwxupdatechatroom: Handler = async (ctx, { engine }) => {
       fail(1);
       return;
     }
-    engine.actions.record({
-      endpoint: 'webwxupdatechatroom',
-      op: fun,
-      ret: 0,
-      to: room.id,
-      toUserName: roomName,
-      content: topic,
-      body: auth.body,
-    });
+    accepted({ content: topic });
     engine.roomRename(room.id, topic, self);
-    ctx.jsonText(wireJsonSplitBase(0, '', { MemberCount: 0, MemberList: [] }));
+    sendNoMembers(ctx);
     return;
   }
   if (listField === undefined) {
@@ -131,35 +158,19 @@ export const webwxupdatechatroom: Handler = async (ctx, { engine }) => {
       fail(1);
       return;
     }
-    engine.actions.record({
-      endpoint: 'webwxupdatechatroom',
-      op: fun,
-      ret: 0,
-      to: room.id,
-      toUserName: roomName,
-      members,
-      body: auth.body,
-    });
+    accepted({ members });
     for (const m of members) engine.roomKick(room.id, m, self);
-    ctx.jsonText(wireJsonSplitBase(0, '', { MemberCount: 0, MemberList: [] }));
+    sendNoMembers(ctx);
     return;
   }
   const fresh = members.filter((m) => !room.members.has(m));
-  engine.actions.record({
-    endpoint: 'webwxupdatechatroom',
-    op: fun,
-    ret: 0,
-    to: room.id,
-    toUserName: roomName,
-    members,
-    body: auth.body,
-  });
+  accepted({ members });
   if (fun === 'invitemember') {
     // Invitations only: people join when they accept (sim.roomJoin with inviter = self).
     const pending = engine.roomInvites.get(room.id) ?? new Set<string>();
     for (const m of fresh) pending.add(m);
     engine.roomInvites.set(room.id, pending);
-    ctx.jsonText(wireJsonSplitBase(0, '', { MemberCount: 0, MemberList: [] }));
+    sendNoMembers(ctx);
     return;
   }
   if (fresh.length > 0) engine.roomJoin(room.id, fresh, self, 'invite');
@@ -167,19 +178,14 @@ export const webwxupdatechatroom: Handler = async (ctx, { engine }) => {
 };
 
 export const webwxverifyuser: Handler = async (ctx, { engine }) => {
-  const auth = await authJson(ctx, engine);
-  if (!auth.ok) {
-    engine.actions.record({ endpoint: 'webwxverifyuser', ret: auth.ret });
-    sendRet(ctx, auth.ret);
-    return;
-  }
+  const auth = await authOrRefuse(ctx, engine, { endpoint: 'webwxverifyuser' });
+  if (!auth) return;
   const s = auth.session;
   const opcode = Number(auth.body['Opcode']);
   const list = Array.isArray(auth.body['VerifyUserList']) ? (auth.body['VerifyUserList'] as unknown[]) : [];
   const entries = list.filter(isRecord).map((e) => ({ userName: str(e['Value']), ticket: str(e['VerifyUserTicket']) }));
   const fail = (ret: number): void => {
-    engine.actions.record({ endpoint: 'webwxverifyuser', op: String(opcode), ret, body: auth.body });
-    sendRet(ctx, ret);
+    refuse(ctx, engine, { endpoint: 'webwxverifyuser', op: String(opcode), ret, body: auth.body });
   };
   if (entries.length === 0 || (opcode !== 2 && opcode !== 3)) {
     fail(1);
@@ -211,16 +217,12 @@ export const webwxverifyuser: Handler = async (ctx, { engine }) => {
     if (opcode === 3) engine.makeFriend(id);
     else engine.outgoingRequests.set(id, str(auth.body['VerifyContent']));
   }
-  ctx.jsonText(wireJson({ BaseResponse: baseResponse() }));
+  sendOk(ctx);
 };
 
 export const webwxoplog: Handler = async (ctx, { engine }) => {
-  const auth = await authJson(ctx, engine);
-  if (!auth.ok) {
-    engine.actions.record({ endpoint: 'webwxoplog', ret: auth.ret });
-    sendRet(ctx, auth.ret);
-    return;
-  }
+  const auth = await authOrRefuse(ctx, engine, { endpoint: 'webwxoplog' });
+  if (!auth) return;
   const s = auth.session;
   const cmd = Number(auth.body['CmdId']);
   const userName = str(auth.body['UserName']);
@@ -251,16 +253,12 @@ export const webwxoplog: Handler = async (ctx, { engine }) => {
     else if (person) person.pinned = pin;
   }
   engine.emitModContact(id);
-  ctx.jsonText(wireJson({ BaseResponse: baseResponse() }));
+  sendOk(ctx);
 };
 
 export const webwxrevokemsg: Handler = async (ctx, { engine }) => {
-  const auth = await authJson(ctx, engine);
-  if (!auth.ok) {
-    engine.actions.record({ endpoint: 'webwxrevokemsg', ret: auth.ret });
-    sendRet(ctx, auth.ret);
-    return;
-  }
+  const auth = await authOrRefuse(ctx, engine, { endpoint: 'webwxrevokemsg' });
+  if (!auth) return;
   const s = auth.session;
   const svrId = str(auth.body['SvrMsgId']);
   const toUserName = str(auth.body['ToUserName']);
