@@ -25,7 +25,11 @@ export interface BotOptions {
   readonly logger: Logger;
   readonly storage: StorageDriver;
   readonly isolation?: IsolationOptions;
-  /** Share an action log (the testing kit reads it); default a new one. */
+  /**
+   * Share an action log (the testing kit reads it); default a new one keeping
+   * the latest `DEFAULT_ACTION_LOG_LIMIT` (1,000) records. Pass
+   * `new ActionLog({ limit })` to keep more or fewer.
+   */
   readonly actionLog?: ActionLog;
 }
 

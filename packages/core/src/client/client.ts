@@ -29,6 +29,7 @@ import {
 } from './errors.js';
 import { Http } from './http.js';
 import { Inbox } from './inbox.js';
+import { BoundedSet } from './journal.js';
 import {
   pushLogin,
   qrLogin,
@@ -59,6 +60,9 @@ import type {
 } from './types.js';
 
 const LOGOUT_CODES = new Set([1100, 1101, 1102]);
+
+/** How many ids of the bot's own sent messages are remembered for echo detection. */
+export const BOT_MSG_ID_MEMORY = 2000;
 
 function logoutReason(ret: number | undefined): LogoutReason {
   if (ret === 1100) return 'not-logged-in';
@@ -186,7 +190,12 @@ export class WebWxClient implements WxClient {
   private timers: NodeJS.Timeout[] = [];
   private readyWaiters: Array<{ resolve: () => void; reject: (e: Error) => void }> = [];
   private readonly inflightSends = new Map<string, number>();
-  private readonly botMsgIds = new Set<string>();
+  /**
+   * Ids of messages the bot sent, to mark their sync echoes `sentByBot`. An
+   * echo arrives within a sync or two of the send, so only the latest ids matter;
+   * bounded so a bot that runs for months does not keep every id it ever sent.
+   */
+  private readonly botMsgIds = new BoundedSet(BOT_MSG_ID_MEMORY);
   private lastInit: InitResponse | undefined;
   private recovering = false;
 

@@ -31,15 +31,58 @@ export class TargetError extends Error {
 
 type NewRecord = Omit<ActionRecord, 'seq' | 'at' | 'status' | 'error'>;
 
-/** Everything the bot did for plugins, in order. The testing kit asserts on it. */
+/** How many records an `ActionLog` keeps unless told otherwise. */
+export const DEFAULT_ACTION_LOG_LIMIT = 1000;
+
+export interface ActionLogOptions {
+  /** Most records kept; older ones are dropped first. Default {@link DEFAULT_ACTION_LOG_LIMIT}. */
+  readonly limit?: number;
+}
+
+/**
+ * The latest things the bot did for plugins, in order. The testing kit asserts
+ * on it. Bounded, because a bot runs for months: beyond `limit` the oldest
+ * records are dropped. Every record keeps its `seq` (1, 2, 3, ... never reused),
+ * so "what happened after X" is asked by seq ({@link since}), which stays right
+ * after old records are gone, where an array index would not.
+ */
 export class ActionLog {
-  readonly #records: ActionRecord[] = [];
+  readonly limit: number;
+  /** A ring: the oldest kept record sits at `#head` once the ring is full. */
+  readonly #ring: ActionRecord[] = [];
+  #head = 0;
   readonly #listeners = new Set<(record: ActionRecord) => void>();
   #seq = 0;
 
-  /** A snapshot of the records so far. */
+  constructor(options: ActionLogOptions = {}) {
+    const limit = options.limit ?? DEFAULT_ACTION_LOG_LIMIT;
+    if (!Number.isSafeInteger(limit) || limit < 1) {
+      throw new RangeError(`ActionLog limit must be a positive integer, got ${String(limit)}`);
+    }
+    this.limit = limit;
+  }
+
+  /** The seq of the newest record (0 before any): the number of actions ever recorded. */
+  get lastSeq(): number {
+    return this.#seq;
+  }
+
+  /** How many records were dropped to stay within `limit`. */
+  get dropped(): number {
+    return this.#seq - this.#ring.length;
+  }
+
+  /** A snapshot of the records kept, oldest first. */
   all(): readonly ActionRecord[] {
-    return [...this.#records];
+    return [...this.#ring.slice(this.#head), ...this.#ring.slice(0, this.#head)];
+  }
+
+  /** The kept records with a seq greater than `seq` (pass an earlier `lastSeq`), oldest first. */
+  since(seq: number): readonly ActionRecord[] {
+    const all = this.all();
+    // Seqs are consecutive, so the first wanted record's position follows from the oldest kept seq.
+    const oldest = all[0]?.seq ?? this.#seq + 1;
+    return all.slice(Math.max(0, Math.floor(seq) - oldest + 1));
   }
 
   /** Calls `listener` for every new record; returns an unsubscribe function. */
@@ -50,7 +93,12 @@ export class ActionLog {
 
   async track<T>(entry: NewRecord, perform: () => Promise<T>): Promise<T> {
     const record: ActionRecord = { ...entry, seq: ++this.#seq, at: Date.now(), status: 'pending' };
-    this.#records.push(record);
+    if (this.#ring.length < this.limit) {
+      this.#ring.push(record);
+    } else {
+      this.#ring[this.#head] = record;
+      this.#head = (this.#head + 1) % this.limit;
+    }
     for (const listener of this.#listeners) listener(record);
     try {
       const result = await perform();

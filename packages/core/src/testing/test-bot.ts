@@ -49,6 +49,8 @@ export interface TestBotOptions {
   storage?: StorageDriver;
   /** Logger; default silent. */
   logger?: Logger;
+  /** Most action records kept (oldest dropped first). Default 100,000: far more than a test does. */
+  actionLogLimit?: number;
 }
 
 /** Thrown by the `expect*` helpers; the message says what was expected and what the bot did. */
@@ -70,6 +72,9 @@ export interface ActionSummary {
 }
 
 type TextMatcher = string | RegExp;
+/** A test keeps every action it could assert on; a running bot keeps far fewer (`DEFAULT_ACTION_LOG_LIMIT`). */
+const TEST_ACTION_LOG_LIMIT = 100_000;
+
 const matchesText = (matcher: TextMatcher, text: string | undefined): boolean =>
   text !== undefined && (typeof matcher === 'string' ? text === matcher : matcher.test(text));
 
@@ -98,9 +103,18 @@ export class TestBot {
     bot.onProcessed((p) => this.#processed.push(p));
   }
 
-  /** Every action plugins asked for, in order. */
+  /** Every action plugins asked for, in order (the latest `actionLogLimit` of them). */
   actions(): readonly ActionRecord[] {
     return this.bot.actions.all();
+  }
+
+  /**
+   * How many actions the bot has recorded so far, dropped ones included: a
+   * mark to pass to `expectNoActions(since)`. Equals `actions().length` until
+   * the log drops its oldest records.
+   */
+  actionCount(): number {
+    return this.bot.actions.lastSeq;
   }
 
   /** Actions with readable names, for custom assertions. */
@@ -257,7 +271,7 @@ export class TestBot {
     const id = roomId(this.world, room);
     const wxid = personId(this.world, member);
     const earlier = new Set(this.#processed.map((p) => p.message.id));
-    const actionsBefore = this.actions().length;
+    const actionsBefore = this.actionCount();
     const roomUserName = this.sim.userNameOf(id);
     const memberUserName = this.sim.userNameOf(wxid);
     const contacts = this.bot.client.contacts;
@@ -267,9 +281,7 @@ export class TestBot {
         : !contacts.members(roomUserName).has(memberUserName);
     this.sim.roomLeave({ room: id, member: wxid });
     await this.#waitContacts(applied, `the roster of ${room} without ${member}`);
-    return this.actions()
-      .slice(actionsBefore)
-      .filter((a) => a.cause === undefined || !earlier.has(a.cause));
+    return this.bot.actions.since(actionsBefore).filter((a) => a.cause === undefined || !earlier.has(a.cause));
   }
 
   /** Waits until the client has applied a contact change (it emits after updating its store). */
@@ -397,9 +409,9 @@ export class TestBot {
     if (!ok)
       throw new TestBotAssertionError(`expected the bot to rename ${room} to "${topic}", but ${this.#describe()}`);
   }
-  /** Asserts the bot did nothing at all (or nothing since `since` actions). */
+  /** Asserts the bot did nothing at all (or nothing after the first `since` actions; see `actionCount()`). */
   expectNoActions(since = 0): void {
-    const later = this.actions().slice(since);
+    const later = this.bot.actions.since(since);
     if (later.length > 0) throw new TestBotAssertionError(`expected the bot to do nothing, but ${this.#describe()}`);
   }
 
@@ -454,6 +466,8 @@ export async function createTestBot(options: TestBotOptions): Promise<TestBot> {
     else plugins.push({ plugin, options: validated.value });
   }
   if (issues.length > 0) throw new ConfigError(issues);
+  // Before the simulator starts, so a bad limit leaves nothing running.
+  const actionLog = new ActionLog({ limit: options.actionLogLimit ?? TEST_ACTION_LOG_LIMIT });
 
   const world = structuredClone(options.world ?? defaultWorld());
   const sim = await createSimulator({ world, autoConfirm: true, loginPollHoldMs: 100, synccheckHoldMs: 200, seed: 1 });
@@ -480,7 +494,7 @@ export async function createTestBot(options: TestBotOptions): Promise<TestBot> {
     plugins,
     logger,
     storage: options.storage ?? createMemoryStorage(),
-    actionLog: new ActionLog(),
+    actionLog,
     ...(isolation === undefined ? {} : { isolation }),
   });
   try {

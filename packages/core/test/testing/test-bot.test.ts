@@ -85,6 +85,28 @@ test('failed expectations say what was expected and what the bot did', async () 
   await expect(bot.receive('x', { from: 'Nobody' })).rejects.toThrow(/nobody called "Nobody" in the world/);
 });
 
+test('a small action log drops the oldest records; expectNoActions(actionCount()) still works', async () => {
+  const picky = definePlugin({
+    name: 'picky',
+    setup(ctx) {
+      ctx.on('message:text', (m) => (m.text.startsWith('shh') ? undefined : m.reply(`ok: ${m.text}`)));
+    },
+  });
+  bot = await createTestBot({ plugins: [picky], actionLogLimit: 2 });
+  for (const text of ['one', 'two', 'three']) await bot.receive(text, { from: 'Bob' });
+  expect(bot.replies()).toEqual(['ok: two', 'ok: three']);
+  expect(bot.actions().map((a) => a.seq)).toEqual([2, 3]);
+  expect(bot.actionCount()).toBe(3);
+
+  const mark = bot.actionCount();
+  await bot.receive('shh', { from: 'Bob' });
+  bot.expectNoActions(mark);
+  await bot.receive('four', { from: 'Bob' });
+  expect(() => bot!.expectNoActions(mark)).toThrow(/expected the bot to do nothing/);
+  expect(bot.actions().map((a) => a.seq)).toEqual([3, 4]);
+  await expect(createTestBot({ plugins: [picky], actionLogLimit: 0 })).rejects.toThrow(/ActionLog limit/);
+});
+
 test('a crashing plugin does not stop the bot', async () => {
   const crash = definePlugin({
     name: 'crash',

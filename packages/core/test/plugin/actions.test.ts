@@ -1,0 +1,90 @@
+import { ActionLog, DEFAULT_ACTION_LOG_LIMIT } from '../../src/plugin/actions.js';
+
+/** Records one action with `text`, settling at once. */
+async function record(log: ActionLog, text: string): Promise<void> {
+  await log.track(
+    {
+      action: 'send',
+      plugin: 'p',
+      cause: undefined,
+      target: 'filehelper',
+      targetName: undefined,
+      content: { type: 'text', text },
+    },
+    () => Promise.resolve(),
+  );
+}
+
+const texts = (records: readonly { content?: { type: string; text?: string; name?: string | undefined } }[]) =>
+  records.map((r) => (r.content?.type === 'text' ? r.content.text : undefined));
+
+describe('ActionLog bound', () => {
+  test('keeps 1,000 records by default', async () => {
+    const log = new ActionLog();
+    expect(log.limit).toBe(DEFAULT_ACTION_LOG_LIMIT);
+    expect(DEFAULT_ACTION_LOG_LIMIT).toBe(1000);
+    for (let i = 1; i <= 1005; i++) await record(log, `m${i}`);
+    const all = log.all();
+    expect(all).toHaveLength(1000);
+    expect(all[0]!.seq).toBe(6);
+    expect(all.at(-1)!.seq).toBe(1005);
+    expect(log.lastSeq).toBe(1005);
+    expect(log.dropped).toBe(5);
+  });
+
+  test('drops the oldest first and keeps order across many wraps', async () => {
+    const log = new ActionLog({ limit: 3 });
+    for (let i = 1; i <= 3; i++) await record(log, `m${i}`);
+    expect(texts(log.all())).toEqual(['m1', 'm2', 'm3']);
+    for (let i = 4; i <= 11; i++) {
+      await record(log, `m${i}`);
+      expect(log.all()).toHaveLength(3);
+      expect(texts(log.all())).toEqual([`m${i - 2}`, `m${i - 1}`, `m${i}`]);
+      expect(log.all().map((r) => r.seq)).toEqual([i - 2, i - 1, i]);
+    }
+  });
+
+  test('since(seq) answers by seq, also after the records before it were dropped', async () => {
+    const log = new ActionLog({ limit: 4 });
+    expect(log.since(0)).toEqual([]);
+    await record(log, 'a');
+    await record(log, 'b');
+    const mark = log.lastSeq;
+    expect(mark).toBe(2);
+    expect(log.since(mark)).toEqual([]);
+    for (const t of ['c', 'd', 'e', 'f', 'g']) await record(log, t);
+    // a, b and c are gone; the mark still means "after b".
+    expect(texts(log.all())).toEqual(['d', 'e', 'f', 'g']);
+    expect(texts(log.since(mark))).toEqual(['d', 'e', 'f', 'g']);
+    expect(texts(log.since(5))).toEqual(['f', 'g']);
+    expect(log.since(log.lastSeq)).toEqual([]);
+    expect(texts(log.since(0))).toEqual(['d', 'e', 'f', 'g']);
+    const later = log.lastSeq;
+    await record(log, 'h');
+    expect(texts(log.since(later))).toEqual(['h']);
+  });
+
+  test('a failed action is still recorded and counted', async () => {
+    const log = new ActionLog({ limit: 1 });
+    await record(log, 'ok');
+    await expect(
+      log.track({ action: 'pin', plugin: 'p', cause: undefined, target: 'x', targetName: undefined }, () =>
+        Promise.reject(new Error('nope')),
+      ),
+    ).rejects.toThrow('nope');
+    expect(log.all()).toEqual([expect.objectContaining({ seq: 2, action: 'pin', status: 'failed', error: 'nope' })]);
+    expect(log.since(1)).toHaveLength(1);
+  });
+
+  test('subscribers still see every record, dropped or not', async () => {
+    const log = new ActionLog({ limit: 2 });
+    const seen: number[] = [];
+    log.subscribe((r) => seen.push(r.seq));
+    for (let i = 0; i < 5; i++) await record(log, `m${i}`);
+    expect(seen).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  test.each([0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY])('rejects limit %p', (limit) => {
+    expect(() => new ActionLog({ limit })).toThrow(/ActionLog limit must be a positive integer/);
+  });
+});
