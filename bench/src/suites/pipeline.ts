@@ -199,7 +199,7 @@ export async function runPipeline(o: { smoke: boolean }, log: (s: string) => voi
       for (let i = 0; i < warm; i++) await one();
       const maxCount = o.smoke ? 2_000 : 1_000_000;
       const maxMs = o.smoke ? 250 : 4_000;
-      const before = actions.all().length;
+      const before = actions.lastSeq;
       const t = performance.now();
       let n = 0;
       while (n < maxCount) {
@@ -216,7 +216,7 @@ export async function runPipeline(o: { smoke: boolean }, log: (s: string) => voi
         seconds: round(seconds, 2),
         messagesPerSec: Math.round(n / seconds),
         usPerMessage: round((seconds * 1e6) / n, 2),
-        repliesPerMessage: round((actions.all().length - before) / n, 2),
+        repliesPerMessage: round((actions.lastSeq - before) / n, 2),
       });
       log(`  ${w.name}: ${Math.round(n / seconds)} msg/s`);
     }
