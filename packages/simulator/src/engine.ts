@@ -79,7 +79,9 @@ export class Engine {
   readonly mediaRng: Rng;
   readonly world: World;
   readonly faults: Faults;
-  readonly actions = new ActionLog();
+  readonly actions = new ActionLog((err) => {
+    this.log('warn', `onAction listener threw: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  });
   readonly logins = new Map<string, LoginAttempt>();
   readonly tickets = new Map<string, LoginAttempt>();
   readonly media = new Map<string, StoredMedia>();

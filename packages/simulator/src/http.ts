@@ -1,6 +1,7 @@
 /** Small request/response helpers shared by the routes. */
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
 
 import { parseJsonBody } from './wire/json.js';
 
@@ -12,6 +13,13 @@ export interface Abort {
 }
 
 export class RequestContext {
+  /** performance.now() when the request's headers arrived: the action log's `hrAt`. */
+  readonly hrAt = performance.now();
+  /**
+   * Set by an `accept-then-drop` fault: the handler runs and changes the world as usual, then the
+   * connection is destroyed where the answer would have been written.
+   */
+  dropResponse = false;
   readonly url: URL;
   readonly query: URLSearchParams;
   readonly cookies: Record<string, string>;
@@ -107,6 +115,10 @@ export class RequestContext {
     headers: Record<string, string | string[]> = {},
   ): void {
     if (this.res.headersSent || this.res.destroyed) return;
+    if (this.dropResponse) {
+      this.req.socket.destroy();
+      return;
+    }
     const buf = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
     this.res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': String(buf.length), ...headers });
     this.res.end(buf);

@@ -1,6 +1,6 @@
 export { createSimulator, Simulator } from './simulator.js';
 export type { SimulatorOptions, SessionInfo } from './simulator.js';
-export type { BotAction, ActionPredicate } from './actions.js';
+export type { BotAction, ActionPredicate, ActionListener } from './actions.js';
 export type { FaultRule, FaultKind, FaultRuleState } from './faults.js';
 export type { SendSpec, IncomingKind } from './incoming.js';
 export type { Logger } from './engine.js';

@@ -1,6 +1,6 @@
 /** createSimulator and the TypeScript control surface. */
 
-import type { ActionPredicate, BotAction } from './actions.js';
+import type { ActionListener, ActionPredicate, BotAction } from './actions.js';
 import { controlHandler } from './control/http.js';
 import { Engine, type Logger } from './engine.js';
 import type { FaultRule, FaultRuleState } from './faults.js';
@@ -300,6 +300,15 @@ export class Simulator {
   }
   waitForAction(predicate: ActionPredicate, opts: { timeoutMs: number; sinceSeq?: number }): Promise<BotAction> {
     return this.engine.actions.wait(predicate, opts.timeoutMs, opts.sinceSeq ?? 0);
+  }
+  /**
+   * Calls `listener` synchronously as each action is recorded: after the request was read and checked, before
+   * the bot gets its answer. `action.hrAt` is `performance.now()` at the request's arrival, so an injection
+   * stamped with `performance.now()` in this process and the arrival share one clock. A throwing listener is
+   * logged (logger.warn) and never disturbs the answer. Returns the unsubscribe function; `close()` drops all.
+   */
+  onAction(listener: ActionListener): () => void {
+    return this.engine.actions.subscribe(listener);
   }
 
   /** Closes every listener and pending long poll promptly. */

@@ -97,19 +97,19 @@ export const newLoginPage: Handler = (ctx, env) => {
   const xml = 'text/plain';
   const a = engine.tickets.get(ctx.q('ticket') ?? '');
   if (!a || a.uuid !== ctx.q('uuid') || a.state !== 'confirmed') {
-    engine.actions.record({ endpoint: 'webwxnewloginpage', ret: 1 });
+    engine.actions.record({ endpoint: 'webwxnewloginpage', ret: 1 }, ctx);
     ctx.send(200, loginPageError(1, ''), xml);
     return;
   }
   const desktop = ctx.q('mod') === 'desktop';
   if (desktop && (!ctx.header('client-version') || !ctx.header('extspam'))) {
     // Without the desktop client's headers the desktop variant is refused like a forbidden web login.
-    engine.actions.record({ endpoint: 'webwxnewloginpage', op: 'desktop', ret: 1203 });
+    engine.actions.record({ endpoint: 'webwxnewloginpage', op: 'desktop', ret: 1203 }, ctx);
     ctx.send(200, loginPageError(1203, WEB_LOGIN_FORBIDDEN_MESSAGE), xml);
     return;
   }
   if (!desktop && engine.world.webLoginForbidden) {
-    engine.actions.record({ endpoint: 'webwxnewloginpage', ret: 1203 });
+    engine.actions.record({ endpoint: 'webwxnewloginpage', ret: 1203 }, ctx);
     ctx.send(200, loginPageError(1203, WEB_LOGIN_FORBIDDEN_MESSAGE), xml);
     return;
   }
@@ -117,7 +117,7 @@ export const newLoginPage: Handler = (ctx, env) => {
   engine.tickets.delete(a.ticket);
   const s = engine.startSession(desktop);
   const body = loginPageOk({ skey: s.skey, wxsid: s.sid, wxuin: s.uin, passTicket: s.passTicket });
-  engine.actions.record({ endpoint: 'webwxnewloginpage', ret: 0, ...(desktop ? { op: 'desktop' } : {}) });
+  engine.actions.record({ endpoint: 'webwxnewloginpage', ret: 0, ...(desktop ? { op: 'desktop' } : {}) }, ctx);
   const headers: Record<string, string | string[]> = { 'Set-Cookie': cookieHeaders(engine) };
   if (desktop) {
     // The desktop variant answers 301 yet carries the XML and cookies; clients must not follow it.
@@ -131,11 +131,11 @@ export const newLoginPage: Handler = (ctx, env) => {
 export const pushLogin: Handler = (ctx, { engine }) => {
   const uin = Number(ctx.q('uin'));
   if (!Number.isFinite(uin) || uin !== engine.world.self.uin) {
-    engine.actions.record({ endpoint: 'webwxpushloginurl', ret: 1 });
+    engine.actions.record({ endpoint: 'webwxpushloginurl', ret: 1 }, ctx);
     ctx.send(200, pushLoginBody('1', 'param error'), 'text/plain');
     return;
   }
   const a = engine.newLogin(true);
-  engine.actions.record({ endpoint: 'webwxpushloginurl', ret: 0 });
+  engine.actions.record({ endpoint: 'webwxpushloginurl', ret: 0 }, ctx);
   ctx.send(200, pushLoginBody('0', 'all ok', a.uuid), 'text/plain');
 };

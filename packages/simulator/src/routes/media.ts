@@ -47,24 +47,31 @@ function serve(ctx: RequestContext, media: StoredMedia, range: boolean, extra: R
   ctx.send(200, media.data, media.contentType, { ...(range ? { 'Accept-Ranges': 'bytes' } : {}), ...extra });
 }
 
-function record(engine: Engine, endpoint: string, ret: number, msgId?: string, mediaId?: string): void {
-  engine.actions.record({ endpoint, ret, ...(msgId ? { msgId } : {}), ...(mediaId ? { mediaId } : {}) });
+function record(
+  ctx: RequestContext,
+  engine: Engine,
+  endpoint: string,
+  ret: number,
+  msgId?: string,
+  mediaId?: string,
+): void {
+  engine.actions.record({ endpoint, ret, ...(msgId ? { msgId } : {}), ...(mediaId ? { mediaId } : {}) }, ctx);
 }
 
 export const webwxgetmsgimg: Handler = (ctx, { engine }) => {
   const msgId = ctx.q('MsgID') ?? '';
   if (!authed(ctx, engine)) {
-    record(engine, 'webwxgetmsgimg', 1100, msgId);
+    record(ctx, engine, 'webwxgetmsgimg', 1100, msgId);
     ctx.send(200, '', 'image/jpeg');
     return;
   }
   const stored = engine.messages.get(msgId);
   if (!stored || ![3, 47, 43, 62, 49].includes(stored.msgType)) {
-    record(engine, 'webwxgetmsgimg', 1, msgId);
+    record(ctx, engine, 'webwxgetmsgimg', 1, msgId);
     ctx.send(404, '', 'text/html');
     return;
   }
-  record(engine, 'webwxgetmsgimg', 0, msgId);
+  record(ctx, engine, 'webwxgetmsgimg', 0, msgId);
   if (ctx.q('type') === 'slave') {
     stored.thumb ??= { data: fakeJpeg(engine.mediaRng, 512), contentType: 'image/jpeg', fileName: 'thumb.jpg' };
     serve(ctx, stored.thumb, false);
@@ -78,17 +85,17 @@ function byMsgId(endpoint: string, msgType: number, range: boolean): Handler {
   return (ctx, { engine }) => {
     const msgId = ctx.q('msgid') ?? '';
     if (!authed(ctx, engine)) {
-      record(engine, endpoint, 1100, msgId);
+      record(ctx, engine, endpoint, 1100, msgId);
       ctx.send(200, '', 'text/html');
       return;
     }
     const stored = engine.messages.get(msgId);
     if (!stored?.media || stored.msgType !== msgType) {
-      record(engine, endpoint, 1, msgId);
+      record(ctx, engine, endpoint, 1, msgId);
       ctx.send(404, '', 'text/html');
       return;
     }
-    record(engine, endpoint, 0, msgId);
+    record(ctx, engine, endpoint, 0, msgId);
     serve(ctx, stored.media, range);
   };
 }
@@ -99,17 +106,17 @@ export const webwxgetvideo = byMsgId('webwxgetvideo', 43, true);
 export const webwxgetmedia: Handler = (ctx, { engine }) => {
   const mediaId = ctx.q('mediaid') ?? '';
   if (!authed(ctx, engine, true)) {
-    record(engine, 'webwxgetmedia', -14, undefined, mediaId);
+    record(ctx, engine, 'webwxgetmedia', -14, undefined, mediaId);
     ctx.send(200, '', 'application/octet-stream');
     return;
   }
   const media = engine.media.get(mediaId);
   if (!media) {
-    record(engine, 'webwxgetmedia', 1, undefined, mediaId);
+    record(ctx, engine, 'webwxgetmedia', 1, undefined, mediaId);
     ctx.send(404, '', 'text/html');
     return;
   }
-  record(engine, 'webwxgetmedia', 0, undefined, mediaId);
+  record(ctx, engine, 'webwxgetmedia', 0, undefined, mediaId);
   serve(ctx, media, true, {
     'Content-Disposition': `attachment; filename*=UTF-8''${encodeURIComponent(ctx.q('filename') ?? media.fileName)}`,
   });
@@ -129,7 +136,7 @@ function avatar(endpoint: string, rooms: boolean): Handler {
       return;
     }
     // Same person, same picture, across logins.
-    record(engine, endpoint, 0);
+    record(ctx, engine, endpoint, 0);
     const rng = new Rng(parseInt(hashHex(id, 8), 16));
     ctx.send(200, fakeJpeg(rng, 1024), 'image/jpeg');
   };

@@ -1,7 +1,7 @@
 /** webwxcreatechatroom, webwxupdatechatroom, webwxverifyuser, webwxoplog, webwxrevokemsg. */
 
 import { isRecord, str } from '../http.js';
-import type { BotAction } from '../actions.js';
+import type { ActionFields } from '../actions.js';
 import type { RequestContext } from '../http.js';
 import type { Session } from '../session.js';
 import { encodeXmlContent } from '../wire/content.js';
@@ -26,11 +26,9 @@ function memberList(engine: Engine, s: Session, ids: string[]): WireObject[] {
   return ids.map((id) => memberEntry(engine.world.requirePerson(id, 'member'), '', s));
 }
 
-type ActionFields = Omit<BotAction, 'seq' | 'at'>;
-
 /** Records a refused call, then answers with the same Ret, so the log and the bot see one outcome. */
 function refuse(ctx: RequestContext, engine: Engine, action: ActionFields): void {
-  engine.actions.record(action);
+  engine.actions.record(action, ctx);
   sendRet(ctx, action.ret);
 }
 
@@ -72,14 +70,17 @@ export const webwxcreatechatroom: Handler = async (ctx, { engine }) => {
     return;
   }
   const room = engine.createRoom(members, topic);
-  engine.actions.record({
-    endpoint: 'webwxcreatechatroom',
-    ret: 0,
-    to: room.id,
-    members,
-    content: topic,
-    body: auth.body,
-  });
+  engine.actions.record(
+    {
+      endpoint: 'webwxcreatechatroom',
+      ret: 0,
+      to: room.id,
+      members,
+      content: topic,
+      body: auth.body,
+    },
+    ctx,
+  );
   engine.emitModContact(room.id);
   engine.system(
     room.id,
@@ -121,15 +122,18 @@ export const webwxupdatechatroom: Handler = async (ctx, { engine }) => {
     return;
   }
   const accepted = (fields: Pick<ActionFields, 'content' | 'members'>): void => {
-    engine.actions.record({
-      endpoint: 'webwxupdatechatroom',
-      op: fun,
-      ret: 0,
-      to: room.id,
-      toUserName: roomName,
-      ...fields,
-      body: auth.body,
-    });
+    engine.actions.record(
+      {
+        endpoint: 'webwxupdatechatroom',
+        op: fun,
+        ret: 0,
+        to: room.id,
+        toUserName: roomName,
+        ...fields,
+        body: auth.body,
+      },
+      ctx,
+    );
   };
   const listField = { addmember: 'AddMemberList', delmember: 'DelMemberList', invitemember: 'InviteMemberList' }[fun];
   if (fun === 'modtopic') {
@@ -204,15 +208,18 @@ export const webwxverifyuser: Handler = async (ctx, { engine }) => {
     }
     ids.push(id);
   }
-  engine.actions.record({
-    endpoint: 'webwxverifyuser',
-    op: String(opcode),
-    ret: 0,
-    members: ids,
-    ...(ids.length === 1 ? { to: ids[0]!, toUserName: entries[0]!.userName } : {}),
-    content: str(auth.body['VerifyContent']),
-    body: auth.body,
-  });
+  engine.actions.record(
+    {
+      endpoint: 'webwxverifyuser',
+      op: String(opcode),
+      ret: 0,
+      members: ids,
+      ...(ids.length === 1 ? { to: ids[0]!, toUserName: entries[0]!.userName } : {}),
+      content: str(auth.body['VerifyContent']),
+      body: auth.body,
+    },
+    ctx,
+  );
   for (const id of ids) {
     if (opcode === 3) engine.makeFriend(id);
     else engine.outgoingRequests.set(id, str(auth.body['VerifyContent']));
@@ -231,15 +238,18 @@ export const webwxoplog: Handler = async (ctx, { engine }) => {
   const person = id ? engine.world.person(id) : undefined;
   const ok = id !== undefined && (cmd === 2 || cmd === 3);
   const remark = str(auth.body['RemarkName']);
-  engine.actions.record({
-    endpoint: 'webwxoplog',
-    op: String(cmd),
-    ret: ok ? 0 : 1,
-    toUserName: userName,
-    ...(id ? { to: id } : {}),
-    ...(cmd === 2 ? { content: remark } : { content: str(auth.body['OP']) }),
-    body: auth.body,
-  });
+  engine.actions.record(
+    {
+      endpoint: 'webwxoplog',
+      op: String(cmd),
+      ret: ok ? 0 : 1,
+      toUserName: userName,
+      ...(id ? { to: id } : {}),
+      ...(cmd === 2 ? { content: remark } : { content: str(auth.body['OP']) }),
+      body: auth.body,
+    },
+    ctx,
+  );
   if (!ok || !id) {
     sendRet(ctx, 1);
     return;
@@ -265,14 +275,17 @@ export const webwxrevokemsg: Handler = async (ctx, { engine }) => {
   const to = s.resolve(toUserName);
   const stored = engine.messages.get(svrId);
   const record = (ret: number): void => {
-    engine.actions.record({
-      endpoint: 'webwxrevokemsg',
-      ret,
-      toUserName,
-      ...(to ? { to } : {}),
-      msgId: svrId,
-      body: auth.body,
-    });
+    engine.actions.record(
+      {
+        endpoint: 'webwxrevokemsg',
+        ret,
+        toUserName,
+        ...(to ? { to } : {}),
+        msgId: svrId,
+        body: auth.body,
+      },
+      ctx,
+    );
   };
   if (!stored || !stored.selfSent || to === undefined || stored.to !== to) {
     record(1);

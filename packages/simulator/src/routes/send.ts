@@ -31,14 +31,14 @@ function makeSend(endpoint: string, kind: SendKind): Handler {
   return async (ctx: RequestContext, { engine }) => {
     const auth = await authJson(ctx, engine);
     if (!auth.ok) {
-      engine.actions.record({ endpoint, ret: auth.ret });
+      engine.actions.record({ endpoint, ret: auth.ret }, ctx);
       sendRet(ctx, auth.ret);
       return;
     }
     const s = auth.session;
     const msg = isRecord(auth.body['Msg']) ? auth.body['Msg'] : undefined;
     const fail = (ret: number, extra: Record<string, unknown> = {}): void => {
-      engine.actions.record({ endpoint, ret, body: auth.body, ...extra });
+      engine.actions.record({ endpoint, ret, body: auth.body, ...extra }, ctx);
       sendRet(ctx, ret);
     };
     if (!msg) {
@@ -63,17 +63,20 @@ function makeSend(endpoint: string, kind: SendKind): Handler {
     }
     const msgId = engine.ids.msgId();
     const res = kind({ engine, session: s, msg, body: auth.body, to, toUserName, msgId });
-    engine.actions.record({
-      endpoint,
-      ret: res.ret,
-      to,
-      toUserName,
-      msgType: res.msgType,
-      body: auth.body,
-      ...(res.content !== undefined ? { content: res.content } : {}),
-      ...(res.mediaId !== undefined ? { mediaId: res.mediaId } : {}),
-      ...(res.ret === 0 ? { msgId } : {}),
-    });
+    engine.actions.record(
+      {
+        endpoint,
+        ret: res.ret,
+        to,
+        toUserName,
+        msgType: res.msgType,
+        body: auth.body,
+        ...(res.content !== undefined ? { content: res.content } : {}),
+        ...(res.mediaId !== undefined ? { mediaId: res.mediaId } : {}),
+        ...(res.ret === 0 ? { msgId } : {}),
+      },
+      ctx,
+    );
     if (res.ret !== 0) {
       sendRet(ctx, res.ret);
       return;

@@ -14,7 +14,7 @@ const CLIENT_VERSION = 369299473;
 export const webwxinit: Handler = async (ctx, { engine }) => {
   const auth = await authJson(ctx, engine);
   if (!auth.ok) {
-    engine.actions.record({ endpoint: 'webwxinit', ret: auth.ret });
+    engine.actions.record({ endpoint: 'webwxinit', ret: auth.ret }, ctx);
     sendRet(ctx, auth.ret);
     return;
   }
@@ -82,7 +82,7 @@ export const webwxinit: Handler = async (ctx, { engine }) => {
     s.initialized = true;
     queueStatusNotify(engine, s, recent);
   }
-  engine.actions.record({ endpoint: 'webwxinit', ret: 0 });
+  engine.actions.record({ endpoint: 'webwxinit', ret: 0 }, ctx);
   ctx.jsonText(wireJson(body));
 };
 
@@ -119,20 +119,23 @@ function queueStatusNotify(engine: Engine, s: Session, recent: string[]): void {
 export const webwxstatusnotify: Handler = async (ctx, { engine }) => {
   const auth = await authJson(ctx, engine);
   if (!auth.ok) {
-    engine.actions.record({ endpoint: 'webwxstatusnotify', ret: auth.ret });
+    engine.actions.record({ endpoint: 'webwxstatusnotify', ret: auth.ret }, ctx);
     sendRet(ctx, auth.ret);
     return;
   }
   const to = str(auth.body['ToUserName']);
   const stable = auth.session.resolve(to);
   const ret = to === '' || stable !== undefined ? 0 : 1;
-  engine.actions.record({
-    endpoint: 'webwxstatusnotify',
-    ret,
-    op: str(auth.body['Code']),
-    toUserName: to,
-    ...(stable ? { to: stable } : {}),
-  });
+  engine.actions.record(
+    {
+      endpoint: 'webwxstatusnotify',
+      ret,
+      op: str(auth.body['Code']),
+      toUserName: to,
+      ...(stable ? { to: stable } : {}),
+    },
+    ctx,
+  );
   if (ret !== 0) {
     sendRet(ctx, ret);
     return;
@@ -158,7 +161,7 @@ async function authQueryOrBody(
 export const webwxgetcontact: Handler = async (ctx, { engine }) => {
   const auth = await authQueryOrBody(ctx, engine);
   if (!auth.ok) {
-    engine.actions.record({ endpoint: 'webwxgetcontact', ret: auth.ret });
+    engine.actions.record({ endpoint: 'webwxgetcontact', ret: auth.ret }, ctx);
     sendRet(ctx, auth.ret);
     return;
   }
@@ -172,21 +175,21 @@ export const webwxgetcontact: Handler = async (ctx, { engine }) => {
   const size = engine.opts.contactPageSize;
   const page = all.slice(start, start + size).map((f) => f());
   const next = start + size < all.length ? start + size : 0;
-  engine.actions.record({ endpoint: 'webwxgetcontact', ret: 0, op: String(start) });
+  engine.actions.record({ endpoint: 'webwxgetcontact', ret: 0, op: String(start) }, ctx);
   ctx.jsonText(wireJson({ BaseResponse: baseResponse(), MemberCount: page.length, MemberList: page, Seq: next }));
 };
 
 export const webwxbatchgetcontact: Handler = async (ctx, { engine }) => {
   const auth = await authJson(ctx, engine);
   if (!auth.ok) {
-    engine.actions.record({ endpoint: 'webwxbatchgetcontact', ret: auth.ret });
+    engine.actions.record({ endpoint: 'webwxbatchgetcontact', ret: auth.ret }, ctx);
     sendRet(ctx, auth.ret);
     return;
   }
   const s = auth.session;
   const list = Array.isArray(auth.body['List']) ? (auth.body['List'] as unknown[]) : undefined;
   if (!list || list.length > engine.opts.batchGetLimit) {
-    engine.actions.record({ endpoint: 'webwxbatchgetcontact', ret: 1, op: String(list?.length ?? 'missing') });
+    engine.actions.record({ endpoint: 'webwxbatchgetcontact', ret: 1, op: String(list?.length ?? 'missing') }, ctx);
     sendRet(ctx, 1);
     return;
   }
@@ -198,7 +201,7 @@ export const webwxbatchgetcontact: Handler = async (ctx, { engine }) => {
     const c = engine.contactJson(stable, s, true);
     if (c) out.push(c);
   }
-  engine.actions.record({ endpoint: 'webwxbatchgetcontact', ret: 0, op: String(list.length) });
+  engine.actions.record({ endpoint: 'webwxbatchgetcontact', ret: 0, op: String(list.length) }, ctx);
   ctx.jsonText(wireJson({ BaseResponse: baseResponse(), Count: out.length, ContactList: out }));
 };
 
@@ -209,6 +212,6 @@ export const webwxlogout: Handler = async (ctx, { engine }) => {
   const s = engine.session;
   const matches = s && !s.ended && String(s.uin) === uin && s.sid === sid && (ctx.q('skey') ?? s.skey) === s.skey;
   if (matches) s.end(1101, 'logged out from web');
-  engine.actions.record({ endpoint: 'webwxlogout', ret: matches ? 0 : 1101 });
+  engine.actions.record({ endpoint: 'webwxlogout', ret: matches ? 0 : 1101 }, ctx);
   ctx.send(200, '', 'text/html');
 };

@@ -70,27 +70,27 @@ export const webwxuploadmedia: Handler = async (ctx, { engine }) => {
   try {
     form = await readForm(ctx);
   } catch {
-    engine.actions.record({ endpoint: 'webwxuploadmedia', ret: 1 });
+    engine.actions.record({ endpoint: 'webwxuploadmedia', ret: 1 }, ctx);
     answer(ctx, 1, '', 0);
     return;
   }
   const req = parseJsonBody(form.fields['uploadmediarequest'] ?? '');
   if (!isRecord(req) || !isRecord(req['BaseRequest']) || !form.file) {
-    engine.actions.record({ endpoint: 'webwxuploadmedia', ret: 1 });
+    engine.actions.record({ endpoint: 'webwxuploadmedia', ret: 1 }, ctx);
     answer(ctx, 1, '', 0);
     return;
   }
   const br = req['BaseRequest'];
   const cred = checkCredentials(ctx, engine, { uin: str(br['Uin']), sid: str(br['Sid']), skey: str(br['Skey']) });
   if (!cred.ok) {
-    engine.actions.record({ endpoint: 'webwxuploadmedia', ret: cred.ret });
+    engine.actions.record({ endpoint: 'webwxuploadmedia', ret: cred.ret }, ctx);
     answer(ctx, cred.ret, '', 0);
     return;
   }
   const s = cred.session;
   const dataTicket = form.fields['webwx_data_ticket'] ?? ctx.cookies['webwx_data_ticket'];
   if (dataTicket !== s.dataTicket) {
-    engine.actions.record({ endpoint: 'webwxuploadmedia', ret: -14 });
+    engine.actions.record({ endpoint: 'webwxuploadmedia', ret: -14 }, ctx);
     answer(ctx, -14, '', 0);
     return;
   }
@@ -115,7 +115,7 @@ export const webwxuploadmedia: Handler = async (ctx, { engine }) => {
   const data = Buffer.concat([...Array(chunks).keys()].map((i) => p.parts.get(i) ?? Buffer.alloc(0)));
   const totalLen = Number(req['TotalLen'] ?? data.length);
   if (Number.isFinite(totalLen) && totalLen !== data.length) {
-    engine.actions.record({ endpoint: 'webwxuploadmedia', ret: 1, content: name });
+    engine.actions.record({ endpoint: 'webwxuploadmedia', ret: 1, content: name }, ctx);
     answer(ctx, 1, '', data.length);
     return;
   }
@@ -125,6 +125,6 @@ export const webwxuploadmedia: Handler = async (ctx, { engine }) => {
     fileName: name,
     contentType: contentTypeFor(name, p.type || 'application/octet-stream'),
   });
-  engine.actions.record({ endpoint: 'webwxuploadmedia', ret: 0, mediaId, content: name });
+  engine.actions.record({ endpoint: 'webwxuploadmedia', ret: 0, mediaId, content: name }, ctx);
   answer(ctx, 0, mediaId, data.length);
 };
