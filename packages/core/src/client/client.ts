@@ -29,7 +29,7 @@ import {
 } from './errors.js';
 import { Http } from './http.js';
 import { Inbox } from './inbox.js';
-import { BoundedSet } from './journal.js';
+import { BoundedSet, DocWriter } from './journal.js';
 import {
   pushLogin,
   qrLogin,
@@ -108,6 +108,7 @@ type Resolved = {
   lang: string;
   jitterMs: number;
   buckets: Record<ActionClass, { burst: number; perSecond: number }>;
+  concurrency: Partial<Record<ActionClass, number>>;
   minPollMs: number;
   batchDelayMs: number;
   batchGapMs: number;
@@ -161,6 +162,7 @@ function resolveOptions(o: ClientOptions, i: ClientInternals): Resolved {
     lang: o.lang ?? 'zh_CN',
     jitterMs: o.sendJitterMs ?? 300,
     buckets: { ...DEFAULT_BUCKETS, ...o.rateLimits },
+    concurrency: { ...o.sendConcurrency },
     minPollMs: i.minPollIntervalMs ?? 500,
     batchDelayMs: i.contactBatchDelayMs ?? 50,
     batchGapMs: i.contactBatchGapMs ?? 250,
@@ -180,6 +182,7 @@ export class WebWxClient implements WxClient {
   private readonly uploader: Uploader;
   private readonly inbox: Inbox;
   private readonly outbox: Outbox;
+  private readonly sessionWriter: DocWriter;
   private readonly fetcher: ContactFetcher;
   private cred: Credentials | undefined;
   private _state: ClientState = 'idle';
@@ -211,6 +214,7 @@ export class WebWxClient implements WxClient {
     });
     this.inbox.beforeDeliver = (msgs) => this.resolveUnknown(msgs.map((m) => m.raw));
     this.outbox = this.makeOutbox();
+    this.sessionWriter = new DocWriter(this.o.store, this.key('session'), () => this.sessionDoc());
     this.fetcher = new ContactFetcher(
       (names) => this.api.batchGetContact(names.map((UserName) => ({ UserName }))),
       (list) => {
@@ -229,6 +233,7 @@ export class WebWxClient implements WxClient {
       this.key('outbox'),
       {
         buckets: this.o.buckets,
+        concurrency: this.o.concurrency,
         jitterMs: this.o.jitterMs,
         rateLimitRetries: this.o.rateLimitRetries,
         networkRetries: 3,
@@ -322,7 +327,19 @@ export class WebWxClient implements WxClient {
         { pending: this.outbox.pendingSends },
         'stop: outbound queue not drained in time; journaled sends will be replayed',
       );
-    await this.inbox.idle(this.o.drainMs);
+    await this.outbox.close().catch((err: unknown) => {
+      this.emitError(err, 'fold the outbox journal on stop');
+    });
+    const folded = await this.inbox.idle(this.o.drainMs).then(
+      () => true,
+      (err: unknown) => {
+        this.emitError(err, 'fold the inbox journal on stop');
+        return false;
+      },
+    );
+    // Folding made every accepted entry durable, so the latest keys are safe now.
+    const c = this.cred;
+    if (folded && c) c.markSafe(c.round, c.syncKey, c.syncCheckKey);
     await this.persistSession().catch((err: unknown) => {
       this.emitError(err, 'persist session on stop');
     });
@@ -440,8 +457,7 @@ export class WebWxClient implements WxClient {
     this.http.jar = CookieJar.deserializeSync(saved.cookies as string);
     const hosts: Hosts = { ...saved.hosts, ...this.o.hostOverrides };
     const cred = new Credentials(saved.uin, saved.sid, saved.skey, saved.passTicket, saved.deviceId, hosts);
-    cred.syncKey = saved.syncKey;
-    cred.syncCheckKey = saved.syncCheckKey;
+    cred.resetKeys(saved.syncKey, saved.syncCheckKey);
     this.cred = cred;
     this.setState('initializing');
     // The saved SyncKey is where we stopped; the server's would skip what arrived while we were down.
@@ -464,10 +480,7 @@ export class WebWxClient implements WxClient {
     const cred = this.requireCred('webwxinit');
     const init = await this.api.init();
     this.lastInit = init;
-    if (fresh || cred.syncKey.List.length === 0) {
-      cred.syncKey = init.SyncKey;
-      cred.syncCheckKey = undefined;
-    }
+    if (fresh || cred.syncKey.List.length === 0) cred.resetKeys(init.SyncKey, undefined);
     if (init.SKey) cred.skey = init.SKey;
     this.store.clear();
     this.store.setSelf(init.User);
@@ -496,10 +509,15 @@ export class WebWxClient implements WxClient {
 
   // ---- session persistence --------------------------------------------------
 
-  private async persistSession(): Promise<void> {
-    const c = this.cred;
-    if (!c) return;
-    const doc: PersistedSession = {
+  /** Saves the session; concurrent calls coalesce, and each write takes the state at write time. */
+  private persistSession(): Promise<void> {
+    if (!this.cred) return Promise.resolve();
+    return this.sessionWriter.save();
+  }
+
+  private sessionDoc(): PersistedSession {
+    const c = this.requireCred('persist session');
+    return {
       version: 1,
       uin: c.uin,
       sid: c.sid,
@@ -508,12 +526,11 @@ export class WebWxClient implements WxClient {
       passTicket: c.passTicket,
       hosts: c.hosts,
       cookies: this.http.jar.serializeSync(),
-      syncKey: c.syncKey,
-      ...(c.syncCheckKey ? { syncCheckKey: c.syncCheckKey } : {}),
+      syncKey: c.safe.syncKey,
+      ...(c.safe.syncCheckKey ? { syncCheckKey: c.safe.syncCheckKey } : {}),
       ...(this.store.selfOrUndefined ? { self: this.store.selfOrUndefined.raw } : {}),
       savedAt: Date.now(),
     };
-    await this.o.store.set(this.key('session'), doc);
   }
 
   // ---- sync loop ------------------------------------------------------------
@@ -629,8 +646,20 @@ export class WebWxClient implements WxClient {
     cred.syncKey = isSyncKey(res.SyncKey) && res.SyncKey.List.length > 0 ? res.SyncKey : cred.syncKey;
     if (isSyncKey(res.SyncCheckKey) && res.SyncCheckKey.List.length > 0) cred.syncCheckKey = res.SyncCheckKey;
     if (res.SKey) cred.skey = res.SKey;
-    await this.persistSession();
+    const round = ++cred.round;
+    const { syncKey, syncCheckKey } = cred;
+    // Entries are written (a process crash keeps them), so handlers can start now; the SyncKey
+    // covering them is persisted only once the journal is synced, off the reply path.
     this.inbox.deliverPending();
+    this.inbox
+      .durable()
+      .then(() => {
+        cred.markSafe(round, syncKey, syncCheckKey);
+        return this.persistSession();
+      })
+      .catch((err: unknown) => {
+        this.emitError(err, 'persist the session after a sync');
+      });
     return count;
   }
 
@@ -701,8 +730,7 @@ export class WebWxClient implements WxClient {
     const cred = this.requireCred('webwxinit');
     const init = await this.api.init();
     this.lastInit = init;
-    cred.syncKey = init.SyncKey;
-    cred.syncCheckKey = undefined;
+    cred.resetKeys(init.SyncKey, undefined);
     if (init.SKey) cred.skey = init.SKey;
     this.store.setSelf(init.User);
     for (const c of init.ContactList ?? []) this.store.upsert(c);
@@ -868,10 +896,10 @@ export class WebWxClient implements WxClient {
   private runJournaled(entry: SendJournalEntry, cls: ActionClass): Promise<SentMessage> {
     const endpoint = entry.kind === 'text' ? 'webwxsendmsg' : `send:${entry.kind}`;
     return this.outbox
-      .enqueue(cls, endpoint, () => this.performSend(entry))
-      .catch(async (err: unknown) => {
+      .enqueue(cls, endpoint, () => this.performSend(entry), entry.to)
+      .catch((err: unknown) => {
         // Definitive failures leave the journal; a stop keeps the entry for the next start.
-        if (!(err instanceof ClientStopped)) await this.outbox.settle(entry.clientMsgId, undefined);
+        if (!(err instanceof ClientStopped)) this.outbox.settle(entry.clientMsgId, undefined);
         throw err;
       });
   }
@@ -897,7 +925,7 @@ export class WebWxClient implements WxClient {
       const res = await this.api.send(entry.kind, msg);
       const msgId = res.MsgID === undefined ? '' : `${res.MsgID as unknown as string | number}`;
       if (msgId) this.botMsgIds.add(msgId);
-      await this.outbox.settle(entry.clientMsgId, msgId);
+      this.outbox.settle(entry.clientMsgId, msgId);
       return {
         msgId,
         localId: entry.clientMsgId,
@@ -919,7 +947,7 @@ export class WebWxClient implements WxClient {
   private replaySend(entry: SendJournalEntry): void {
     const e = this.readdress(entry);
     if (!e) {
-      void this.outbox.settle(entry.clientMsgId, undefined);
+      this.outbox.settle(entry.clientMsgId, undefined);
       this.emitError(
         new InvalidArgument(
           'replay',

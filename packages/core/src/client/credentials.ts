@@ -6,6 +6,17 @@ export class Credentials {
   syncKey: SyncKey = { Count: 0, List: [] };
   /** Newer servers send it; synccheck uses it when present, else SyncKey. */
   syncCheckKey: SyncKey | undefined;
+  /**
+   * The keys it is safe to persist: every message they cover is durably in
+   * the inbox journal. They trail `syncKey` by one journal sync at most.
+   */
+  safe: { syncKey: SyncKey; syncCheckKey: SyncKey | undefined; round: number } = {
+    syncKey: { Count: 0, List: [] },
+    syncCheckKey: undefined,
+    round: 0,
+  };
+  /** Counts webwxsync answers applied, so an older round never overwrites a newer safe key. */
+  round = 0;
 
   constructor(
     public uin: number,
@@ -15,6 +26,20 @@ export class Credentials {
     public deviceId: string,
     public hosts: Hosts,
   ) {}
+
+  /** Sets the keys from a source that carries no undelivered messages (webwxinit, the saved session). */
+  resetKeys(syncKey: SyncKey, syncCheckKey: SyncKey | undefined): void {
+    this.syncKey = syncKey;
+    this.syncCheckKey = syncCheckKey;
+    // A newer round: answers of older rounds still waiting for their journal sync must not overwrite these.
+    this.safe = { syncKey, syncCheckKey, round: ++this.round };
+  }
+
+  /** Marks the keys of sync round `round` safe to persist (their messages are durable). */
+  markSafe(round: number, syncKey: SyncKey, syncCheckKey: SyncKey | undefined): void {
+    if (round <= this.safe.round) return;
+    this.safe = { syncKey, syncCheckKey, round };
+  }
 
   baseRequest(): BaseRequest {
     return { Uin: this.uin, Sid: this.sid, Skey: this.skey, DeviceID: this.deviceId };

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { RawMessage } from '../protocol/wire.js';
 import type { SessionStore } from '../session/types.js';
-import { BoundedSet, DocWriter } from './journal.js';
+import { BoundedSet, Journal } from './journal.js';
 import type { IncomingMessage, MessageHandler } from './types.js';
 import { settledWithin } from '../util/settled-within.js';
 
@@ -11,56 +11,73 @@ interface InboxDoc {
   done: string[];
 }
 
+/** Log records: an entry accepted, or an entry handled. */
+type InboxRecord = { a: IncomingMessage } | { d: string };
+
 function isInboxDoc(v: unknown): v is InboxDoc {
   return (
     v !== null && typeof v === 'object' && Array.isArray((v as InboxDoc).pending) && Array.isArray((v as InboxDoc).done)
   );
 }
 
+function isEntry(m: unknown): m is IncomingMessage {
+  return m !== null && typeof m === 'object' && typeof (m as IncomingMessage).raw?.MsgId === 'string';
+}
+
 /**
  * The durable inbox. `accept()` journals new entries (deduped by MsgId) and
- * resolves once the journal is durable — only then may the caller persist the
+ * resolves once they would survive a crash of the process; `durable()` once
+ * they would survive a machine crash — only then may the caller persist the
  * SyncKey that covers them. Delivery never blocks the caller; an entry leaves
- * the journal (and joins the persisted, bounded `done` set) when the handler's
- * promise settles.
+ * the journal (and joins the bounded `done` set) when the handler's promise
+ * settles.
  */
 export class Inbox {
   private readonly pending = new Map<string, IncomingMessage>();
   private readonly inflight = new Set<string>();
   private done: BoundedSet;
   private handler: MessageHandler | undefined;
-  private readonly writer: DocWriter;
+  private readonly journal: Journal<InboxRecord>;
   private settledWaiters: Array<() => void> = [];
   /** Optional gate: delivery waits for it (e.g. unknown contacts being fetched). */
   beforeDeliver: ((msgs: readonly IncomingMessage[]) => Promise<void>) | undefined;
 
   constructor(
     store: SessionStore,
-    key: string,
+    private readonly key: string,
     private readonly dedupeSize: number,
     private readonly log: Logger,
     private readonly onHandlerError: (err: Error, msg: IncomingMessage) => void,
   ) {
     this.done = new BoundedSet(dedupeSize);
-    this.writer = new DocWriter(store, key, () => this.snapshot());
-    this.storeRef = { store, key };
+    this.journal = new Journal<InboxRecord>(store, key, {
+      snapshot: () => this.snapshot(),
+      restore: (doc, records) => this.restore(doc, records),
+    });
   }
-
-  private readonly storeRef: { store: SessionStore; key: string };
 
   /** Loads the journal: pending entries are re-delivered, done ids keep deduping. */
   async load(): Promise<void> {
-    const doc = await this.storeRef.store.get(this.storeRef.key);
-    if (doc === undefined) return;
-    if (!isInboxDoc(doc)) {
-      this.log.warn({ key: this.storeRef.key }, 'inbox journal unreadable; starting empty');
-      return;
-    }
+    await this.journal.load();
+  }
+
+  private restore(doc: unknown, records: readonly InboxRecord[]): void {
     this.done = new BoundedSet(this.dedupeSize);
-    for (const id of doc.done) if (typeof id === 'string') this.done.add(id);
-    for (const m of doc.pending) {
-      if (m && m.raw && typeof m.raw.MsgId === 'string' && !this.done.has(m.raw.MsgId))
-        this.pending.set(m.raw.MsgId, m);
+    this.pending.clear();
+    if (doc !== undefined && !isInboxDoc(doc)) {
+      this.log.warn({ key: this.key }, 'inbox journal unreadable; starting from its log only');
+    } else if (doc) {
+      for (const id of doc.done) if (typeof id === 'string') this.done.add(id);
+      for (const m of doc.pending) if (isEntry(m) && !this.done.has(m.raw.MsgId)) this.pending.set(m.raw.MsgId, m);
+    }
+    for (const r of records) {
+      if (r === null || typeof r !== 'object') continue;
+      if ('a' in r && isEntry(r.a)) {
+        if (!this.done.has(r.a.raw.MsgId)) this.pending.set(r.a.raw.MsgId, r.a);
+      } else if ('d' in r && typeof r.d === 'string') {
+        this.pending.delete(r.d);
+        this.done.add(r.d);
+      }
     }
   }
 
@@ -73,19 +90,26 @@ export class Inbox {
     return this.done.has(msgId) || this.pending.has(msgId);
   }
 
-  /** Journals new entries durably; returns the ones that were new. */
+  /** Journals new entries (written, not yet synced: see `durable()`); returns the ones that were new. */
   async accept(entries: ReadonlyArray<{ raw: RawMessage; sentByBot: boolean }>): Promise<IncomingMessage[]> {
     const fresh: IncomingMessage[] = [];
     const now = Date.now();
+    let written: Promise<void> | undefined;
     for (const e of entries) {
       const id = e.raw.MsgId;
       if (this.seen(id)) continue;
       const msg: IncomingMessage = { raw: e.raw, sentByBot: e.sentByBot, receivedAt: now };
       this.pending.set(id, msg);
       fresh.push(msg);
+      written = this.journal.write({ a: msg });
     }
-    if (fresh.length > 0) await this.writer.save();
+    if (written) await written;
     return fresh;
+  }
+
+  /** Resolves once every accepted entry would survive a machine crash. */
+  durable(): Promise<void> {
+    return this.journal.durable();
   }
 
   setHandler(handler: MessageHandler): void {
@@ -119,7 +143,7 @@ export class Inbox {
       this.pending.delete(m.raw.MsgId);
       this.inflight.delete(m.raw.MsgId);
       this.done.add(m.raw.MsgId);
-      this.writer.save().catch((err: unknown) => {
+      this.journal.write({ d: m.raw.MsgId }).catch((err: unknown) => {
         this.log.error({ err }, 'inbox journal write failed');
       });
       if (this.inflight.size === 0) {
@@ -138,19 +162,11 @@ export class Inbox {
     return this.inflight.size;
   }
 
-  /** Resolves when no handler is running, or after `timeoutMs`. */
+  /** Resolves when no handler is running, or after `timeoutMs`; then folds the journal and closes its log. */
   async idle(timeoutMs: number): Promise<boolean> {
-    if (this.inflight.size === 0) {
-      await this.writer.save();
-      return true;
-    }
-    const ok = await settledWithin((settle) => this.settledWaiters.push(settle), timeoutMs);
-    await this.writer.save();
+    const ok =
+      this.inflight.size === 0 || (await settledWithin((settle) => this.settledWaiters.push(settle), timeoutMs));
+    await this.journal.close();
     return ok;
-  }
-
-  /** Persists the current state (done marks). */
-  flush(): Promise<void> {
-    return this.writer.save();
   }
 }

@@ -1,5 +1,5 @@
 export type * from './types.js';
-export type { Hosts, PersistedSession, SessionStore } from '../session/types.js';
+export type { Hosts, PersistedSession, SessionLog, SessionStore } from '../session/types.js';
 export { FileSessionStore, MemorySessionStore } from '../session/file-store.js';
 export { createClient, WebWxClient } from './client.js';
 export type { ClientInternals } from './client.js';

@@ -1,4 +1,4 @@
-import type { SessionStore } from '../session/types.js';
+import type { SessionLog, SessionStore } from '../session/types.js';
 
 /**
  * Serialises writes of one store document: `save()` resolves once a write
@@ -34,6 +34,161 @@ export class DocWriter {
 
   private async write(): Promise<void> {
     await this.store.set(this.key, this.snapshot());
+  }
+}
+
+/** What a journal needs from the state it records. */
+export interface JournalModel<R> {
+  /** The whole state as one document (folding the log, or stores without a log). */
+  snapshot(): unknown;
+  /**
+   * Rebuilds the state from the document (if any) and then the log records
+   * in order. A record may already be reflected in the document (a crash
+   * between folding and clearing the log), so applying it must be harmless.
+   */
+  restore(doc: unknown, records: readonly R[]): void;
+}
+
+export interface JournalOptions {
+  /** Fold the log into the document after this many records. Default 4,000. */
+  foldEvery?: number;
+}
+
+interface Deferred {
+  promise: Promise<void>;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+function deferred(): Deferred {
+  let resolve!: () => void;
+  let reject!: (err: unknown) => void;
+  const promise = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  // Callers that don't wait (done marks) must not cause unhandled rejections.
+  promise.catch(() => undefined);
+  return { promise, resolve, reject };
+}
+
+/**
+ * A write-ahead journal over a store document. Callers change the in-memory
+ * state first, then `write()` a small record of the change; records written
+ * in the same turn go to the store's log in one append (group commit), so
+ * the cost per event is O(1) however large the state is. Every `foldEvery`
+ * records the state is saved as the document and the log emptied. With a
+ * store that has no log, each batch rewrites the document instead.
+ */
+export class Journal<R> {
+  private readonly log: SessionLog | undefined;
+  private readonly foldEvery: number;
+  private chain: Promise<void> = Promise.resolve();
+  private buffer: R[] = [];
+  private batch: Deferred | undefined;
+  private syncing: Deferred | undefined;
+  private sinceFold = 0;
+
+  constructor(
+    private readonly store: SessionStore,
+    private readonly key: string,
+    private readonly model: JournalModel<R>,
+    opts: JournalOptions = {},
+  ) {
+    this.log = store.log;
+    this.foldEvery = opts.foldEvery ?? 4000;
+  }
+
+  /** Reads the document and the log into the model; folds a non-empty log. */
+  async load(): Promise<void> {
+    const doc = await this.store.get(this.key);
+    const records = this.log ? ((await this.log.read(this.key)) as R[]) : [];
+    this.model.restore(doc, records);
+    if (records.length > 0) await this.fold();
+  }
+
+  /**
+   * Records a change already made to the state. Resolves once it would
+   * survive a crash of this process (`durable()` for a machine crash).
+   */
+  write(record: R): Promise<void> {
+    this.buffer.push(record);
+    if (!this.batch) {
+      const d = deferred();
+      this.batch = d;
+      // A later durable() must sync after this batch, not before it.
+      this.syncing = undefined;
+      this.enqueue(() => this.flush(d));
+    }
+    return this.batch.promise;
+  }
+
+  /** Resolves once everything written so far would survive a machine crash. */
+  durable(): Promise<void> {
+    if (!this.syncing) {
+      const d = deferred();
+      this.syncing = d;
+      this.enqueue(async () => {
+        if (this.syncing === d) this.syncing = undefined;
+        try {
+          await this.log?.sync(this.key);
+          d.resolve();
+        } catch (err) {
+          d.reject(err);
+        }
+      });
+    }
+    return this.syncing.promise;
+  }
+
+  /** Saves the state as the document and empties the log (also on stop). */
+  fold(): Promise<void> {
+    const d = deferred();
+    this.enqueue(async () => {
+      try {
+        await this.foldNow();
+        d.resolve();
+      } catch (err) {
+        d.reject(err);
+      }
+    });
+    return d.promise;
+  }
+
+  /** Folds, then releases the log's file handle. */
+  async close(): Promise<void> {
+    await this.fold();
+    await this.log?.close(this.key);
+  }
+
+  private enqueue(op: () => Promise<void>): void {
+    this.chain = this.chain.then(op, op);
+  }
+
+  private async flush(d: Deferred): Promise<void> {
+    const records = this.buffer;
+    this.buffer = [];
+    if (this.batch === d) this.batch = undefined;
+    try {
+      if (this.log) {
+        await this.log.append(this.key, records);
+        this.sinceFold += records.length;
+      } else {
+        await this.store.set(this.key, this.model.snapshot());
+      }
+      d.resolve();
+    } catch (err) {
+      d.reject(err);
+      return;
+    }
+    if (this.log && this.sinceFold >= this.foldEvery) await this.foldNow().catch(() => undefined);
+  }
+
+  private async foldNow(): Promise<void> {
+    // Records still buffered are in the snapshot too and are appended after the clear: replaying them is harmless.
+    await this.store.set(this.key, this.model.snapshot());
+    if (this.log) await this.log.clear(this.key);
+    this.sinceFold = 0;
   }
 }
 

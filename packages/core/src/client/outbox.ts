@@ -3,7 +3,7 @@ import type { SessionStore } from '../session/types.js';
 import { backoffDelay, sleep } from '../util/backoff.js';
 import { TokenBucket } from '../util/token-bucket.js';
 import { ClientStopped, LoggedOut, NetworkError, RateLimited } from './errors.js';
-import { BoundedSet, DocWriter } from './journal.js';
+import { BoundedSet, Journal } from './journal.js';
 import type { SendKind } from './api.js';
 import type { ActionClass, Bucket } from './types.js';
 import { settledWithin } from '../util/settled-within.js';
@@ -32,6 +32,9 @@ interface OutboxDoc {
   sent: Array<[string, string]>;
 }
 
+/** Log records: a send journaled, answered (with its MsgID), or dropped after a definitive failure. */
+type OutboxRecord = { j: SendJournalEntry } | { s: [string, string] } | { x: string };
+
 export const DEFAULT_BUCKETS: Record<ActionClass, Bucket> = {
   text: { burst: 5, perSecond: 1 },
   media: { burst: 2, perSecond: 0.2 },
@@ -40,8 +43,18 @@ export const DEFAULT_BUCKETS: Record<ActionClass, Bucket> = {
   misc: { burst: 5, perSecond: 1 },
 };
 
+/** Actions of a class that may be in flight at once (pacing still comes from the bucket). */
+export const DEFAULT_CONCURRENCY: Record<ActionClass, number> = {
+  text: 8,
+  media: 2,
+  friend: 1,
+  room: 1,
+  misc: 4,
+};
+
 export interface OutboxOptions {
   buckets: Record<ActionClass, Bucket>;
+  concurrency?: Partial<Record<ActionClass, number>>;
   jitterMs: number;
   rateLimitRetries: number;
   networkRetries: number;
@@ -53,50 +66,103 @@ export interface OutboxOptions {
   signal: AbortSignal;
 }
 
+/** A FIFO counting semaphore: at most `limit` holders, served in arrival order. */
+class Slots {
+  private used = 0;
+  private readonly waiters: Array<() => void> = [];
+  constructor(private readonly limit: number) {}
+
+  acquire(): Promise<void> {
+    if (this.used < this.limit) {
+      this.used++;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  release(): void {
+    const next = this.waiters.shift();
+    if (next) next();
+    else this.used--;
+  }
+}
+
 /**
- * The outbound queue: one FIFO lane per action class, each paced by its token
- * bucket plus jitter; 1205 empties the bucket, halves its rate and retries
- * with backoff; network errors retry; a logout waits for recovery. Sends are
- * journaled before they are attempted and removed once the server answered.
+ * The outbound queue. Each action class has a token bucket (plus jitter)
+ * and a number of actions it may have in flight; actions with the same order
+ * key (the chat) run one after another, in enqueue order. 1205 empties the
+ * bucket, halves its rate and retries with backoff; network errors retry; a
+ * logout waits for recovery. Sends are journaled before they are attempted
+ * and leave the journal once the server answered.
  */
 export class Outbox {
-  private readonly lanes = new Map<ActionClass, Promise<unknown>>();
   private readonly buckets = new Map<ActionClass, TokenBucket>();
+  private readonly slots = new Map<ActionClass, Slots>();
+  /** Tail of each order key's chain. */
+  private readonly chats = new Map<string, Promise<unknown>>();
   private readonly pending = new Map<string, SendJournalEntry>();
   private sent: BoundedSet;
   private readonly sentMsgIds = new Map<string, string>();
-  private readonly writer: DocWriter;
+  private readonly journalLog: Journal<OutboxRecord>;
   private active = 0;
   private drainWaiters: Array<() => void> = [];
 
   constructor(
-    private readonly store: SessionStore,
-    private readonly key: string,
+    store: SessionStore,
+    key: string,
     private readonly opts: OutboxOptions,
     private readonly log: Logger,
   ) {
     for (const [cls, b] of Object.entries(opts.buckets) as Array<[ActionClass, Bucket]>) {
       this.buckets.set(cls, new TokenBucket(b.burst, b.perSecond));
+      this.slots.set(cls, new Slots(Math.max(1, opts.concurrency?.[cls] ?? DEFAULT_CONCURRENCY[cls])));
     }
     this.sent = new BoundedSet(2000);
-    this.writer = new DocWriter(store, key, () => this.snapshot());
+    this.journalLog = new Journal<OutboxRecord>(store, key, {
+      snapshot: () => this.snapshot(),
+      restore: (doc, records) => {
+        this.restore(doc, records);
+      },
+    });
   }
 
+  /** Loads the journal; returns the sends that were journaled but never answered. */
   async load(): Promise<SendJournalEntry[]> {
-    const doc = (await this.store.get(this.key)) as OutboxDoc | undefined;
-    if (!doc || !Array.isArray(doc.pending) || !Array.isArray(doc.sent)) return [];
-    for (const [cid, mid] of doc.sent) {
-      this.sent.add(cid);
-      this.sentMsgIds.set(cid, mid);
+    await this.journalLog.load();
+    return [...this.pending.values()];
+  }
+
+  private restore(doc: unknown, records: readonly OutboxRecord[]): void {
+    this.pending.clear();
+    const d = doc as OutboxDoc | undefined;
+    if (d && Array.isArray(d.sent) && Array.isArray(d.pending)) {
+      for (const pair of d.sent) if (Array.isArray(pair)) this.markSent(pair[0], pair[1]);
+      for (const e of d.pending) this.restorePending(e);
     }
-    const replay: SendJournalEntry[] = [];
-    for (const e of doc.pending) {
-      if (!e || typeof e.clientMsgId !== 'string') continue;
-      if (this.sent.has(e.clientMsgId)) continue;
-      this.pending.set(e.clientMsgId, e);
-      replay.push(e);
+    for (const r of records) {
+      if (r === null || typeof r !== 'object') continue;
+      if ('j' in r) this.restorePending(r.j);
+      else if ('s' in r && Array.isArray(r.s)) {
+        this.pending.delete(r.s[0]);
+        this.markSent(r.s[0], r.s[1]);
+      } else if ('x' in r && typeof r.x === 'string') this.pending.delete(r.x);
     }
-    return replay;
+  }
+
+  private restorePending(e: SendJournalEntry | undefined): void {
+    if (!e || typeof e.clientMsgId !== 'string' || this.sent.has(e.clientMsgId)) return;
+    this.pending.set(e.clientMsgId, e);
+  }
+
+  private markSent(clientMsgId: string, msgId: string): void {
+    this.sent.add(clientMsgId);
+    this.sentMsgIds.set(clientMsgId, msgId);
+    if (this.sentMsgIds.size > 4000) {
+      for (const k of this.sentMsgIds.keys()) {
+        if (!this.sent.has(k)) this.sentMsgIds.delete(k);
+        if (this.sentMsgIds.size <= 2000) break;
+      }
+    }
   }
 
   private snapshot(): OutboxDoc {
@@ -114,38 +180,55 @@ export class Outbox {
     return this.sent.has(clientMsgId);
   }
 
-  /** Journals a send durably before it is attempted. */
-  async journal(entry: SendJournalEntry): Promise<void> {
+  /** Journals a send before it is attempted; resolves once it would survive a crash of the process. */
+  journal(entry: SendJournalEntry): Promise<void> {
     this.pending.set(entry.clientMsgId, entry);
-    await this.writer.save();
+    return this.journalLog.write({ j: entry });
   }
 
-  /** Records the server's answer and drops the journal entry. */
-  async settle(clientMsgId: string, msgId: string | undefined): Promise<void> {
-    this.pending.delete(clientMsgId);
-    if (msgId !== undefined) {
-      this.sent.add(clientMsgId);
-      this.sentMsgIds.set(clientMsgId, msgId);
-      if (this.sentMsgIds.size > 4000) {
-        for (const k of this.sentMsgIds.keys()) {
-          if (!this.sent.has(k)) this.sentMsgIds.delete(k);
-          if (this.sentMsgIds.size <= 2000) break;
-        }
-      }
-    }
-    await this.writer.save();
+  /**
+   * Records the server's answer (or a definitive failure, `msgId` undefined)
+   * and drops the journal entry. Never waits for the write: a crash before it
+   * lands re-sends the entry once with the same ClientMsgId, which is the
+   * journal's promise anyway.
+   */
+  settle(clientMsgId: string, msgId: string | undefined): void {
+    if (!this.pending.delete(clientMsgId) && msgId === undefined) return;
+    if (msgId !== undefined) this.markSent(clientMsgId, msgId);
+    this.journalLog
+      .write(msgId !== undefined ? { s: [clientMsgId, msgId] } : { x: clientMsgId })
+      .catch((err: unknown) => {
+        this.log.error({ err }, 'outbox journal write failed');
+      });
+  }
+
+  /** Folds the journal into its document and releases its log (on stop). */
+  close(): Promise<void> {
+    return this.journalLog.close();
   }
 
   get pendingSends(): number {
     return this.pending.size;
   }
 
-  /** Runs `run` in the lane of `cls`, paced and retried. */
-  enqueue<T>(cls: ActionClass, endpoint: string, run: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `run` in class `cls`: after every earlier action with the same
+   * `orderKey`, when one of the class's slots is free, paced and retried.
+   */
+  enqueue<T>(cls: ActionClass, endpoint: string, run: () => Promise<T>, orderKey?: string): Promise<T> {
     if (this.opts.signal.aborted) return Promise.reject(new ClientStopped(endpoint));
-    const prev = this.lanes.get(cls) ?? Promise.resolve();
     this.active++;
-    const job = prev.catch(() => undefined).then(() => this.attempt(cls, endpoint, run));
+    const slots = this.slots.get(cls)!;
+    const prev = orderKey !== undefined ? this.chats.get(orderKey) : undefined;
+    const go = async (): Promise<T> => {
+      await slots.acquire();
+      try {
+        return await this.attempt(cls, endpoint, run);
+      } finally {
+        slots.release();
+      }
+    };
+    const job = prev ? prev.then(go, go) : go();
     const tail = job.finally(() => {
       this.active--;
       if (this.active === 0) {
@@ -154,10 +237,13 @@ export class Outbox {
         for (const f of w) f();
       }
     });
-    this.lanes.set(
-      cls,
-      tail.catch(() => undefined),
-    );
+    if (orderKey !== undefined) {
+      const settled = tail.catch(() => undefined);
+      this.chats.set(orderKey, settled);
+      void settled.then(() => {
+        if (this.chats.get(orderKey) === settled) this.chats.delete(orderKey);
+      });
+    }
     return tail;
   }
 

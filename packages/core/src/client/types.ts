@@ -95,6 +95,12 @@ export interface ClientOptions {
   qr?: QrOptions;
   /** Token buckets per action class. */
   rateLimits?: Partial<Record<ActionClass, Bucket>>;
+  /**
+   * How many actions of a class may be in flight at once (defaults: text 8,
+   * media 2, friend 1, room 1, misc 4). Sends to one chat always go one
+   * after another, in order; the buckets still set the pace.
+   */
+  sendConcurrency?: Partial<Record<ActionClass, number>>;
   /** Random extra delay (0..jitterMs) before each outbound action. Default 300. */
   sendJitterMs?: number;
   /** Parent logger; the client logs through a child `{ account }`. Default: pino at 'info'. */

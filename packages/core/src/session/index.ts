@@ -1,2 +1,2 @@
-export type { Hosts, PersistedSession, SessionStore } from './types.js';
+export type { Hosts, PersistedSession, SessionLog, SessionStore } from './types.js';
 export { FileSessionStore, MemorySessionStore } from './file-store.js';

@@ -1,0 +1,110 @@
+import { mkdir, open, readFile, rm, truncate, type FileHandle } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { SessionLog } from './types.js';
+
+/**
+ * JSON-lines logs, one file per key, mode 0600. Appends go to the OS in one
+ * write per batch (they survive a crash of the process at once); `sync`
+ * fsyncs. Calls for one key run one at a time, in call order.
+ */
+export class FileSessionLog implements SessionLog {
+  readonly #handles = new Map<string, Promise<FileHandle>>();
+  readonly #chains = new Map<string, Promise<unknown>>();
+
+  constructor(private readonly pathOf: (key: string) => string) {}
+
+  #serial<T>(key: string, op: () => Promise<T>): Promise<T> {
+    const prev = this.#chains.get(key) ?? Promise.resolve();
+    const next = prev.then(op, op);
+    const tail = next.catch(() => undefined);
+    this.#chains.set(key, tail);
+    void tail.then(() => {
+      if (this.#chains.get(key) === tail) this.#chains.delete(key);
+    });
+    return next;
+  }
+
+  #handle(key: string): Promise<FileHandle> {
+    let h = this.#handles.get(key);
+    if (!h) {
+      const path = this.pathOf(key);
+      h = mkdir(dirname(path), { recursive: true, mode: 0o700 }).then(() => open(path, 'a', 0o600));
+      h.catch(() => this.#handles.delete(key));
+      this.#handles.set(key, h);
+    }
+    return h;
+  }
+
+  append(key: string, records: readonly unknown[]): Promise<void> {
+    if (records.length === 0) return Promise.resolve();
+    let text = '';
+    for (const r of records) text += `${JSON.stringify(r)}\n`;
+    const data = Buffer.from(text, 'utf8');
+    return this.#serial(key, async () => {
+      const fh = await this.#handle(key);
+      // O_APPEND: each write lands at the end; loop in case the OS takes part of it.
+      for (let off = 0; off < data.length; ) {
+        const { bytesWritten } = await fh.write(data, off, data.length - off);
+        off += bytesWritten;
+      }
+    });
+  }
+
+  sync(key: string): Promise<void> {
+    return this.#serial(key, async () => {
+      const h = this.#handles.get(key);
+      if (h) await (await h).datasync();
+    });
+  }
+
+  read(key: string): Promise<unknown[]> {
+    return this.#serial(key, async () => {
+      let text: string;
+      try {
+        text = await readFile(this.pathOf(key), 'utf8');
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+        throw err;
+      }
+      const out: unknown[] = [];
+      for (const line of text.split('\n')) {
+        if (line === '') continue;
+        try {
+          out.push(JSON.parse(line) as unknown);
+        } catch {
+          // A line torn by a crash mid-write: everything before it stands, it never completed.
+        }
+      }
+      return out;
+    });
+  }
+
+  clear(key: string): Promise<void> {
+    return this.#serial(key, async () => {
+      const h = this.#handles.get(key);
+      if (h) {
+        const fh = await h;
+        await fh.truncate(0);
+        await fh.datasync();
+        return;
+      }
+      await truncate(this.pathOf(key), 0).catch((err: unknown) => {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      });
+    });
+  }
+
+  close(key: string): Promise<void> {
+    return this.#serial(key, async () => {
+      const h = this.#handles.get(key);
+      if (!h) return;
+      this.#handles.delete(key);
+      await (await h).close();
+    });
+  }
+
+  async remove(key: string): Promise<void> {
+    await this.close(key);
+    await rm(this.pathOf(key), { force: true });
+  }
+}
