@@ -52,7 +52,9 @@ export class Inbox {
     this.done = new BoundedSet(dedupeSize);
     this.journal = new Journal<InboxRecord>(store, key, {
       snapshot: () => this.snapshot(),
-      restore: (doc, records) => this.restore(doc, records),
+      restore: (doc, records) => {
+        this.restore(doc, records);
+      },
     });
   }
 

@@ -43,7 +43,7 @@ export class FileSessionLog implements SessionLog {
     return this.#serial(key, async () => {
       const fh = await this.#handle(key);
       // O_APPEND: each write lands at the end; loop in case the OS takes part of it.
-      for (let off = 0; off < data.length; ) {
+      for (let off = 0; off < data.length;) {
         const { bytesWritten } = await fh.write(data, off, data.length - off);
         off += bytesWritten;
       }
