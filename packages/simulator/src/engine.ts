@@ -46,8 +46,27 @@ export interface LoginAttempt {
   ticket: string;
   scanTime: number;
   viaPush: boolean;
+  /**
+   * Where the confirm answer's `window.redirect_uri` points: path and raw query taken from jslogin's
+   * `redirect_uri` (the host is always ours, as the real server answers with its own wx/wx2 host).
+   */
+  redirect: LoginRedirect;
   waiters: Set<() => void>;
 }
+
+export interface LoginRedirect {
+  path: string;
+  /** Raw query of the requested redirect_uri without `?` (e.g. `mod=desktop`), '' when none. */
+  query: string;
+  /** jslogin's `lang`, echoed as the redirect's `lang`. */
+  lang: string;
+}
+
+export const DEFAULT_LOGIN_REDIRECT: LoginRedirect = {
+  path: '/cgi-bin/mmwebwx-bin/webwxnewloginpage',
+  query: '',
+  lang: 'zh_CN',
+};
 
 export interface StoredMessage {
   msgId: string;
@@ -136,7 +155,7 @@ export class Engine {
 
   // ---- login ---------------------------------------------------------------
 
-  newLogin(viaPush: boolean): LoginAttempt {
+  newLogin(viaPush: boolean, redirect: LoginRedirect = DEFAULT_LOGIN_REDIRECT): LoginAttempt {
     const attempt: LoginAttempt = {
       uuid: this.ids.uuid(),
       state: viaPush ? 'scanned' : 'pending',
@@ -145,6 +164,7 @@ export class Engine {
       ticket: '',
       scanTime: 0,
       viaPush,
+      redirect,
       waiters: new Set(),
     };
     this.logins.set(attempt.uuid, attempt);

@@ -2,7 +2,7 @@
 
 import QRCode from 'qrcode';
 
-import type { LoginAttempt } from '../engine.js';
+import { DEFAULT_LOGIN_REDIRECT, type LoginAttempt, type LoginRedirect } from '../engine.js';
 import type { RequestContext } from '../http.js';
 import { jsloginBody, loginPollBody, pushLoginBody } from '../wire/js.js';
 import { loginPageError, loginPageOk, WEB_LOGIN_FORBIDDEN_MESSAGE } from '../wire/xml.js';
@@ -12,13 +12,35 @@ import type { Handler, RouteEnv } from './types.js';
 const AVATAR =
   'data:img/jpg;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
 
+/**
+ * jslogin's `redirect_uri` decides where the confirm answer sends the client: the real server keeps its path
+ * and query (`?mod=desktop` is how clients ask for the desktop/UOS login) and appends ticket, uuid, lang and
+ * scan. Absent: the plain web login page. Not an absolute http(s) URL: refused like a missing appid (a guess;
+ * the seeds only show well-formed values).
+ */
+function loginRedirect(ctx: RequestContext): LoginRedirect | undefined {
+  const asked = ctx.q('lang') ?? '';
+  const lang = /^[A-Za-z]{2,3}([_-][A-Za-z]{2,4})?$/.test(asked) ? asked : DEFAULT_LOGIN_REDIRECT.lang;
+  const given = ctx.q('redirect_uri');
+  if (given === undefined || given === '') return { ...DEFAULT_LOGIN_REDIRECT, lang };
+  let url: URL;
+  try {
+    url = new URL(given);
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined;
+  return { path: url.pathname, query: url.search.replace(/^\?/, ''), lang };
+}
+
 export const jslogin: Handler = (ctx, { engine }) => {
   // The real host answers 400 without an appid; the value itself is not checked.
-  if (!ctx.q('appid')) {
+  const redirect = loginRedirect(ctx);
+  if (!ctx.q('appid') || !redirect) {
     ctx.js(jsloginBody(400, ''));
     return;
   }
-  const attempt = engine.newLogin(false);
+  const attempt = engine.newLogin(false, redirect);
   ctx.js(jsloginBody(200, attempt.uuid));
 };
 
@@ -41,9 +63,10 @@ function pollAnswer(a: LoginAttempt | undefined, ctx: RequestContext, env: Route
   const { engine } = env;
   if (!a || a.state === 'cancelled' || a.state === 'used' || engine.isExpired(a)) return loginPollBody(400);
   if (a.state === 'confirmed') {
+    const { path, query, lang } = a.redirect;
     const redirectUri =
-      `${engine.urls.main}/cgi-bin/mmwebwx-bin/webwxnewloginpage?ticket=${a.ticket}` +
-      `&uuid=${a.uuid}&lang=zh_CN&scan=${a.scanTime}`;
+      `${engine.urls.main}${path}?${query === '' ? '' : `${query}&`}ticket=${a.ticket}` +
+      `&uuid=${a.uuid}&lang=${lang}&scan=${a.scanTime}`;
     return loginPollBody(200, { redirectUri });
   }
   if (a.state === 'scanned' && !a.scanReported) {

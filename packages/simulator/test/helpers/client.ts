@@ -103,8 +103,11 @@ export class TestClient {
     return encodeURIComponent(this.creds.passTicket);
   }
 
-  async jslogin(): Promise<string> {
-    const r = await raw(`${this.loginBase}/jslogin?appid=wx782c26e4c19acffb&fun=new&lang=zh_CN&_=${Date.now()}`);
+  /** `extra` is appended to the query as given (already encoded, or deliberately not, as some clients do). */
+  async jslogin(extra = ''): Promise<string> {
+    const r = await raw(
+      `${this.loginBase}/jslogin?appid=wx782c26e4c19acffb&fun=new&lang=zh_CN&_=${Date.now()}${extra}`,
+    );
     const m = /window\.QRLogin\.code = (\d+); window\.QRLogin\.uuid = "([^"]*)";/.exec(r.text);
     if (!m || m[1] !== '200') throw new Error(`jslogin: ${r.text}`);
     return m[2]!;
