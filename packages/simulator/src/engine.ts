@@ -9,7 +9,14 @@ import { Ids, Rng } from './ids.js';
 import { fakeJpeg, type StoredMedia } from './media.js';
 import { Session, type EndCode } from './session.js';
 import { encodeChatText, encodeXmlContent, escapeHtml } from './wire/content.js';
-import { personContact, personModContact, roomContact, roomModContact, wireText } from './wire/contact.js';
+import {
+  personContact,
+  personModContact,
+  roomContact,
+  roomMemberChange,
+  roomModContact,
+  wireText,
+} from './wire/contact.js';
 import type { WireObject } from './wire/json.js';
 import { messageEntry, type MessageFields } from './wire/message.js';
 import { systemText } from './wire/system.js';
@@ -33,8 +40,18 @@ export interface EngineOptions {
   echoSelfMessages: boolean;
   revokeWindowMs: number;
   rateLimit: { max: number; windowMs: number } | undefined;
+  /** webwxinit's InviteStartCount: rooms with at least this many members refuse `addmember`. */
+  inviteStartCount: number;
+  /** Which webwxsync lists carry a room's roster change. */
+  roomMemberUpdates: RoomMemberUpdates;
   logger: Logger | undefined;
 }
+
+/**
+ * 'both' (default): the room's ModContactList entry and a ModChatRoomMemberList entry, each with the whole
+ * roster; or only one of them, to check a client copes with either.
+ */
+export type RoomMemberUpdates = 'both' | 'mod-contact' | 'mod-chatroom-member';
 
 export type LoginState = 'pending' | 'scanned' | 'confirmed' | 'cancelled' | 'used';
 
@@ -345,6 +362,16 @@ export class Engine {
     }
   }
 
+  /** A room's roster changed while self stays in it. */
+  emitRosterChange(roomId: string): void {
+    const mode = this.opts.roomMemberUpdates;
+    if (mode !== 'mod-chatroom-member') this.emitModContact(roomId);
+    if (mode === 'mod-contact') return;
+    const s = this.live();
+    const room = this.world.room(roomId);
+    if (s && room) s.push({ kind: 'modmember', entry: roomMemberChange(room, s, this.contactOpts()) });
+  }
+
   emitDelContact(stableId: string): void {
     const s = this.live();
     if (s) s.push({ kind: 'del', userName: s.userNameOf(stableId) });
@@ -441,7 +468,9 @@ export class Engine {
     this.roomInvites.get(roomId)?.forEach((w) => members.includes(w) && this.roomInvites.get(roomId)?.delete(w));
     const lang = this.world.lang;
     const name = (w: string): string => this.world.displayName(w);
-    this.emitModContact(roomId);
+    // Self joining makes the room a new contact; anyone else joining changes a known room's roster.
+    if (members.includes(self)) this.emitModContact(roomId);
+    else this.emitRosterChange(roomId);
     if (members.includes(self)) {
       const others = [...room.members.keys()].filter((w) => w !== self && w !== by).map(name);
       this.system(roomId, by, systemText.invitedSelf(name(by), others, lang));
@@ -459,7 +488,7 @@ export class Engine {
     const room = this.world.requireRoom(roomId, 'roomLeave.room');
     if (!room.members.delete(member)) throw new Error(`roomLeave: "${member}" is not a member of "${roomId}"`);
     if (member === this.world.self.wxid) this.emitDelContact(roomId);
-    else this.emitModContact(roomId);
+    else this.emitRosterChange(roomId);
   }
 
   roomKick(roomId: string, member: string, by: string | undefined): void {
@@ -467,7 +496,9 @@ export class Engine {
     const self = this.world.self.wxid;
     const kicker = by ?? room.owner;
     if (!room.members.delete(member)) throw new Error(`roomKick: "${member}" is not a member of "${roomId}"`);
-    this.emitModContact(roomId);
+    // Removed self still learns the room's new state (Statues 0), not a roster update of a room it left.
+    if (member === self) this.emitModContact(roomId);
+    else this.emitRosterChange(roomId);
     if (member === self)
       this.system(roomId, kicker, systemText.removedSelf(this.world.displayName(kicker), this.world.lang));
     else if (kicker === self)

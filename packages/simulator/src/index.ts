@@ -3,7 +3,7 @@ export type { SimulatorOptions, SessionInfo } from './simulator.js';
 export type { BotAction, ActionPredicate, ActionListener } from './actions.js';
 export type { FaultRule, FaultKind, FaultRuleState } from './faults.js';
 export type { SendSpec, IncomingKind } from './incoming.js';
-export type { Logger } from './engine.js';
+export type { Logger, RoomMemberUpdates } from './engine.js';
 export type { WorldSpec, PersonSpec, RoomSpec, RoomMemberSpec, SelfSpec } from './world/types.js';
 export type { World, Person, Room, RoomMember } from './world/world.js';
 export { generateWorld, defaultWorld } from './world/generate.js';

@@ -2,7 +2,7 @@
 
 import type { ActionListener, ActionPredicate, BotAction } from './actions.js';
 import { controlHandler } from './control/http.js';
-import { Engine, type Logger } from './engine.js';
+import { Engine, type Logger, type RoomMemberUpdates } from './engine.js';
 import type { FaultRule, FaultRuleState } from './faults.js';
 import { sendIncoming, type SendSpec } from './incoming.js';
 import * as login from './routes/login.js';
@@ -46,6 +46,10 @@ export interface SimulatorOptions {
   faults?: FaultRule[];
   /** More than `max` sends per `windowMs` get Ret 1205. */
   rateLimit?: { max: number; windowMs: number };
+  /** webwxinit's InviteStartCount (default 40): rooms with at least this many members refuse `addmember` (Ret 1). */
+  inviteStartCount?: number;
+  /** Which webwxsync lists carry roster changes (default 'both': ModContactList and ModChatRoomMemberList). */
+  roomMemberUpdates?: RoomMemberUpdates;
   /** Serve login, push (synccheck) and file (upload/getmedia) endpoints on their own ports. */
   separateHosts?: boolean | { loginPort?: number; pushPort?: number; filePort?: number };
   logger?: Logger;
@@ -126,6 +130,8 @@ export class Simulator {
         echoSelfMessages: options.echoSelfMessages ?? true,
         revokeWindowMs: options.revokeWindowMs ?? 120_000,
         rateLimit: options.rateLimit,
+        inviteStartCount: options.inviteStartCount ?? 40,
+        roomMemberUpdates: options.roomMemberUpdates ?? 'both',
         logger: options.logger,
       },
       options.world ?? defaultWorld(),

@@ -167,6 +167,16 @@ export const webwxupdatechatroom: Handler = async (ctx, { engine }) => {
     sendNoMembers(ctx);
     return;
   }
+  if (fun === 'addmember' && room.members.size >= engine.opts.inviteStartCount) {
+    // Large rooms only take invitations. Public clients report Ret 1 with an empty member list for this
+    // (wxBot falls back to invitemember on Ret 1); the seeds only publish the threshold (InviteStartCount).
+    engine.actions.record(
+      { endpoint: 'webwxupdatechatroom', op: fun, ret: 1, to: room.id, toUserName: roomName, members, body: auth.body },
+      ctx,
+    );
+    ctx.jsonText(wireJsonSplitBase(1, '', { MemberCount: 0, MemberList: [] }));
+    return;
+  }
   const fresh = members.filter((m) => !room.members.has(m));
   accepted({ members });
   if (fun === 'invitemember') {

@@ -60,7 +60,7 @@ export const webwxinit: Handler = async (ctx, { engine }) => {
     ClientVersion: CLIENT_VERSION,
     SystemTime: now,
     GrayScale: 1,
-    InviteStartCount: 40,
+    InviteStartCount: engine.opts.inviteStartCount,
     MPSubscribeMsgCount: officials.length,
     MPSubscribeMsgList: officials.map((p, i) => ({
       UserName: s.userNameOf(p.wxid),

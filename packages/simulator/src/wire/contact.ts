@@ -193,3 +193,19 @@ export function personModContact(p: Person, names: NameBook): WireObject {
     KeyWord: full['KeyWord']!,
   };
 }
+
+/**
+ * A ModChatRoomMemberList entry. Every capture has this list empty, so the shape is a guess: public clients type
+ * its entries as contacts (openwechat `*User`) and read UserName, MemberCount and the whole MemberList from them,
+ * so it carries the room's UserName and its full roster in member-entry form, never a delta.
+ */
+export function roomMemberChange(r: Room, names: NameBook, o: RoomContactOptions): WireObject {
+  const full = roomContact(r, names, { ...o, withMembers: true });
+  return {
+    UserName: full['UserName']!,
+    ChatRoomOwner: r.members.has(r.owner) || r.owner === o.selfWxid ? names.userNameOf(r.owner) : '',
+    MemberCount: full['MemberCount']!,
+    MemberList: full['MemberList']!,
+    EncryChatRoomId: full['EncryChatRoomId']!,
+  };
+}
