@@ -46,6 +46,9 @@ export interface PipelineResult {
   note: string;
 }
 
+/** Distinct raw messages cycled through per workload; above RecentMessageCache's default limit of 1,000. */
+const RAW_POOL = 4096;
+
 interface Workload {
   name: string;
   description: string;
@@ -186,12 +189,17 @@ export async function runPipeline(o: { smoke: boolean }, log: (s: string) => voi
       await host.start(loadedPlugins());
       const recent = new RecentMessageCache();
       const directory = backend.contacts;
+      // Every real message has its own MsgId, so each one gets a copy with a fresh id. The copies are made
+      // here, outside the measured loop: in the bot the client's JSON.parse makes each raw object, so copying
+      // one is not pipeline work. More copies than the recent-message cache holds (1,000), so every message
+      // is a new entry there, as in production.
+      const pool: RawMessage[] = [];
+      for (let i = 0; i < RAW_POOL; i++)
+        pool.push({ ...sample[i % sample.length]!, MsgId: String(9_000_000_000_000 + i) });
       let seq = 0;
       const one = async (): Promise<void> => {
-        const base = sample[seq % sample.length]!;
+        const raw = pool[seq % RAW_POOL]!;
         seq++;
-        // A fresh MsgId per message, as every real message has one.
-        const raw = { ...base, MsgId: String(9_000_000_000_000 + seq) };
         const { message } = normalizeMessage(raw, { directory, recent });
         if (isChatMessage(message)) await host.dispatch({ kind: 'message', message, sentByBot: false });
       };
