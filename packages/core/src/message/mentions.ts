@@ -1,4 +1,4 @@
-import type { ContactDirectory, Room } from '../contact/types.js';
+import type { Contact, ContactDirectory, Room, RoomMember } from '../contact/types.js';
 
 export interface MentionResult {
   readonly mentions: readonly string[];
@@ -11,13 +11,6 @@ export const NO_MENTIONS: MentionResult = Object.freeze({
   mentionNames: Object.freeze<string[]>([]),
   mentionsSelf: false,
 });
-
-interface Candidate {
-  readonly name: string;
-  readonly userName: string;
-  /** 0 = room DisplayName, 1 = NickName: a DisplayName wins a tie. */
-  readonly rank: number;
-}
 
 /** WeChat inserts U+2005 (four-per-em space) after a picked mention; people type spaces. */
 function isTerminator(ch: string | undefined): boolean {
@@ -36,73 +29,122 @@ function isTerminator(ch: string | undefined): boolean {
 // `@` right after one of these is part of a word or an e-mail address, not a mention.
 const WORDISH_RE = /[A-Za-z0-9._%+-]/;
 
-function collectCandidates(room: Room | undefined, directory: ContactDirectory): Candidate[] {
-  const seen = new Set<string>();
-  const out: Candidate[] = [];
-  const add = (name: string, userName: string, rank: number): void => {
-    if (name === '') return;
-    const key = `${rank}\u0000${userName}\u0000${name}`;
-    if (seen.has(key)) return;
-    seen.add(key);
-    out.push({ name, userName, rank });
+/**
+ * A room's names, indexed so a mention costs a few map lookups instead of a
+ * pass over the roster. Built once per roster and reused while the roster and
+ * its members' contact records are the same objects (checked per message by
+ * identity: no allocation, no string work).
+ */
+interface RosterIndex {
+  /** Roster order, for validation. */
+  readonly members: RoomMember[];
+  /** `directory.contact(member.userName)` when built, same order. */
+  readonly contacts: (Contact | undefined)[];
+  /** Room DisplayName → the first member (roster order) with it. */
+  readonly display: Map<string, string>;
+  /** Roster or contact-record NickName → the first member with it; the contact record can beat a stale roster. */
+  readonly nick: Map<string, string>;
+  /** Longest name in either map. */
+  readonly longest: number;
+}
+
+const indexes = new WeakMap<ReadonlyMap<string, RoomMember>, RosterIndex>();
+
+function buildIndex(roster: ReadonlyMap<string, RoomMember>, directory: ContactDirectory): RosterIndex {
+  const members: RoomMember[] = [];
+  const contacts: (Contact | undefined)[] = [];
+  const display = new Map<string, string>();
+  const nick = new Map<string, string>();
+  let longest = 0;
+  const add = (map: Map<string, string>, name: string, userName: string): void => {
+    if (name === '' || map.has(name)) return;
+    map.set(name, userName);
+    if (name.length > longest) longest = name.length;
   };
-  if (room !== undefined) {
-    for (const member of room.members.values()) {
-      add(member.displayName, member.userName, 0);
-      add(member.nickName, member.userName, 1);
-      // The roster's NickName can be stale or a placeholder; the contact record is often better.
-      const contact = directory.contact(member.userName);
-      if (contact !== undefined) add(contact.nickName, member.userName, 1);
-    }
+  for (const member of roster.values()) {
+    const contact = directory.contact(member.userName);
+    members.push(member);
+    contacts.push(contact);
+    add(display, member.displayName, member.userName);
+    add(nick, member.nickName, member.userName);
+    if (contact !== undefined) add(nick, contact.nickName, member.userName);
   }
-  const self = directory.self;
-  add(self.nickName, self.userName, 1);
-  // Longest name first (so "Ann Lee" beats "Ann"), then DisplayName before NickName.
-  out.sort((a, b) => b.name.length - a.name.length || a.rank - b.rank);
-  return out;
+  return { members, contacts, display, nick, longest };
+}
+
+function isCurrent(index: RosterIndex, roster: ReadonlyMap<string, RoomMember>, directory: ContactDirectory): boolean {
+  if (index.members.length !== roster.size) return false;
+  let i = 0;
+  for (const member of roster.values()) {
+    if (index.members[i] !== member || index.contacts[i] !== directory.contact(member.userName)) return false;
+    i++;
+  }
+  return true;
+}
+
+function rosterIndex(room: Room | undefined, directory: ContactDirectory): RosterIndex | undefined {
+  if (room === undefined || room.members.size === 0) return undefined;
+  const roster = room.members;
+  let index = indexes.get(roster);
+  if (index === undefined || !isCurrent(index, roster, directory)) {
+    index = buildIndex(roster, directory);
+    indexes.set(roster, index);
+  }
+  return index;
 }
 
 /**
  * Finds `@Name` mentions in cleaned text. A mention is `@` (not preceded by a
  * word/e-mail character) followed by a member's DisplayName or NickName and
- * then U+2005, whitespace or the end of the text. When the room roster is
- * unknown, names still count (in `mentionNames`) if they are a whitespace-
- * terminated token, but cannot be resolved to user names.
+ * then U+2005, whitespace or the end of the text; the longest such name wins,
+ * a DisplayName beats a NickName, then roster order, then the bot's own name.
+ * When the room roster is unknown, names still count (in `mentionNames`) if
+ * they are a whitespace-terminated token, but cannot be resolved to user names.
  */
 export function findMentions(text: string, room: Room | undefined, directory: ContactDirectory): MentionResult {
   let at = text.indexOf('@');
   if (at === -1) return NO_MENTIONS;
-  const rosterKnown = room !== undefined && room.members.size > 0;
-  const candidates = collectCandidates(room, directory);
-  const selfUserName = directory.self.userName;
-  const mentions: string[] = [];
-  const mentionNames: string[] = [];
+  const index = rosterIndex(room, directory);
+  const self = directory.self;
+  const selfName = self.nickName;
+  const longest = Math.max(index?.longest ?? 0, selfName.length);
+  let mentions: string[] | undefined;
+  let mentionNames: string[] | undefined;
   while (at !== -1) {
     let next = at + 1;
     const before = at > 0 ? text[at - 1] : undefined;
     if (before === undefined || !WORDISH_RE.test(before)) {
-      let matched: Candidate | undefined;
-      for (const candidate of candidates) {
-        if (text.startsWith(candidate.name, at + 1) && isTerminator(text[at + 1 + candidate.name.length])) {
-          matched = candidate;
+      let matchedName: string | undefined;
+      let matchedUser: string | undefined;
+      // A name ends where a terminator (or the text) does; try the longest first.
+      for (let end = Math.min(text.length, at + 1 + longest); end > at + 1; end--) {
+        if (end < text.length && !isTerminator(text[end])) continue;
+        const name = text.slice(at + 1, end);
+        const userName =
+          index?.display.get(name) ?? index?.nick.get(name) ?? (name === selfName ? self.userName : undefined);
+        if (userName !== undefined) {
+          matchedName = name;
+          matchedUser = userName;
           break;
         }
       }
-      if (matched !== undefined) {
-        mentionNames.push(matched.name);
-        if (!mentions.includes(matched.userName)) mentions.push(matched.userName);
-        next = at + 1 + matched.name.length;
-      } else if (!rosterKnown) {
+      if (matchedName !== undefined && matchedUser !== undefined) {
+        (mentionNames ??= []).push(matchedName);
+        mentions ??= [];
+        if (!mentions.includes(matchedUser)) mentions.push(matchedUser);
+        next = at + 1 + matchedName.length;
+      } else if (index === undefined) {
         let end = at + 1;
         while (end < text.length && !isTerminator(text[end]) && text[end] !== '@') end++;
         if (end > at + 1 && text[end] !== '@') {
-          mentionNames.push(text.slice(at + 1, end));
+          (mentionNames ??= []).push(text.slice(at + 1, end));
           next = end;
         }
       }
     }
     at = text.indexOf('@', next);
   }
-  if (mentionNames.length === 0) return NO_MENTIONS;
-  return { mentions, mentionNames, mentionsSelf: mentions.includes(selfUserName) };
+  if (mentionNames === undefined) return NO_MENTIONS;
+  const found = mentions ?? [];
+  return { mentions: found, mentionNames, mentionsSelf: found.includes(self.userName) };
 }
