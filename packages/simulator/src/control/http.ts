@@ -30,7 +30,7 @@ function opt(body: Body, key: string, where: string): string | undefined {
 }
 
 function matches(a: BotAction, q: Body): boolean {
-  for (const key of ['endpoint', 'to', 'toUserName', 'op', 'msgType', 'ret'] as const)
+  for (const key of ['endpoint', 'to', 'toUserName', 'op', 'msgType', 'ret', 'uuid', 'mediaId', 'chunk'] as const)
     if (q[key] !== undefined && a[key] !== q[key]) return false;
   if (typeof q['contentIncludes'] === 'string' && !(a.content ?? '').includes(q['contentIncludes'])) return false;
   return true;

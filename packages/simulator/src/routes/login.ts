@@ -36,11 +36,22 @@ function loginRedirect(ctx: RequestContext): LoginRedirect | undefined {
 export const jslogin: Handler = (ctx, { engine }) => {
   // The real host answers 400 without an appid; the value itself is not checked.
   const redirect = loginRedirect(ctx);
+  const body: Record<string, string> = {};
+  for (const k of ['appid', 'redirect_uri', 'fun', 'lang']) {
+    const v = ctx.q(k);
+    if (v !== undefined) body[k] = v;
+  }
   if (!ctx.q('appid') || !redirect) {
+    engine.actions.record({ endpoint: 'jslogin', ret: 400, body }, ctx);
     ctx.js(jsloginBody(400, ''));
     return;
   }
   const attempt = engine.newLogin(false, redirect);
+  const desktop = new URLSearchParams(redirect.query).get('mod') === 'desktop';
+  engine.actions.record(
+    { endpoint: 'jslogin', ret: 0, uuid: attempt.uuid, body, ...(desktop ? { op: 'desktop' } : {}) },
+    ctx,
+  );
   ctx.js(jsloginBody(200, attempt.uuid));
 };
 

@@ -6,6 +6,7 @@
 
 import busboy from 'busboy';
 
+import type { ActionFields } from '../actions.js';
 import type { Engine } from '../engine.js';
 import { isRecord, str, type RequestContext } from '../http.js';
 import { contentTypeFor } from '../media.js';
@@ -61,42 +62,54 @@ function answer(ctx: RequestContext, ret: number, mediaId: string, startPos: num
   );
 }
 
+/**
+ * Every request is an action, intermediate chunks included (`chunk`/`chunks`; only the last carries the
+ * MediaId), so a test sees the bot's chunking and a refused chunk as the bot saw them.
+ */
 export const webwxuploadmedia: Handler = async (ctx, { engine }) => {
   if (ctx.method === 'OPTIONS') {
     ctx.send(200, '', 'text/plain');
     return;
   }
+  let known: Omit<ActionFields, 'endpoint' | 'ret'> = {};
+  const record = (ret: number, extra: Omit<ActionFields, 'endpoint' | 'ret'> = {}): void => {
+    engine.actions.record({ endpoint: 'webwxuploadmedia', ret, ...known, ...extra }, ctx);
+  };
   let form;
   try {
     form = await readForm(ctx);
   } catch {
-    engine.actions.record({ endpoint: 'webwxuploadmedia', ret: 1 }, ctx);
+    record(1);
     answer(ctx, 1, '', 0);
     return;
   }
+  const chunks = Math.max(1, Number(form.fields['chunks'] ?? '1') || 1);
+  const chunk = Math.max(0, Number(form.fields['chunk'] ?? '0') || 0);
+  const name = form.fields['name'] ?? form.fileName;
   const req = parseJsonBody(form.fields['uploadmediarequest'] ?? '');
+  known = { content: name, chunk, chunks, ...(req !== undefined ? { body: req } : {}) };
   if (!isRecord(req) || !isRecord(req['BaseRequest']) || !form.file) {
-    engine.actions.record({ endpoint: 'webwxuploadmedia', ret: 1 }, ctx);
+    record(1);
     answer(ctx, 1, '', 0);
     return;
   }
   const br = req['BaseRequest'];
   const cred = checkCredentials(ctx, engine, { uin: str(br['Uin']), sid: str(br['Sid']), skey: str(br['Skey']) });
   if (!cred.ok) {
-    engine.actions.record({ endpoint: 'webwxuploadmedia', ret: cred.ret }, ctx);
+    record(cred.ret);
     answer(ctx, cred.ret, '', 0);
     return;
   }
   const s = cred.session;
+  const toUserName = str(req['ToUserName']);
+  const to = toUserName === '' ? undefined : s.resolve(toUserName);
+  known = { ...known, ...(toUserName !== '' ? { toUserName } : {}), ...(to !== undefined ? { to } : {}) };
   const dataTicket = form.fields['webwx_data_ticket'] ?? ctx.cookies['webwx_data_ticket'];
   if (dataTicket !== s.dataTicket) {
-    engine.actions.record({ endpoint: 'webwxuploadmedia', ret: -14 }, ctx);
+    record(-14);
     answer(ctx, -14, '', 0);
     return;
   }
-  const chunks = Math.max(1, Number(form.fields['chunks'] ?? '1') || 1);
-  const chunk = Math.max(0, Number(form.fields['chunk'] ?? '0') || 0);
-  const name = form.fields['name'] ?? form.fileName;
   const key = `${str(req['ClientMediaId'])}|${name}`;
   let store = partials.get(engine);
   if (!store) partials.set(engine, (store = new Map<string, Partial>()));
@@ -108,6 +121,7 @@ export const webwxuploadmedia: Handler = async (ctx, { engine }) => {
   p.parts.set(chunk, form.file);
   const received = [...p.parts.values()].reduce((n, b) => n + b.length, 0);
   if (p.parts.size < chunks) {
+    record(0);
     answer(ctx, 0, '', received);
     return;
   }
@@ -115,7 +129,7 @@ export const webwxuploadmedia: Handler = async (ctx, { engine }) => {
   const data = Buffer.concat([...Array(chunks).keys()].map((i) => p.parts.get(i) ?? Buffer.alloc(0)));
   const totalLen = Number(req['TotalLen'] ?? data.length);
   if (Number.isFinite(totalLen) && totalLen !== data.length) {
-    engine.actions.record({ endpoint: 'webwxuploadmedia', ret: 1, content: name }, ctx);
+    record(1);
     answer(ctx, 1, '', data.length);
     return;
   }
@@ -125,6 +139,6 @@ export const webwxuploadmedia: Handler = async (ctx, { engine }) => {
     fileName: name,
     contentType: contentTypeFor(name, p.type || 'application/octet-stream'),
   });
-  engine.actions.record({ endpoint: 'webwxuploadmedia', ret: 0, mediaId, content: name }, ctx);
+  record(0, { mediaId });
   answer(ctx, 0, mediaId, data.length);
 };
