@@ -47,23 +47,18 @@ let rejectedSends = 0;
 let onReply: (() => void) | undefined;
 
 function hookActions(sim: Simulator): void {
-  const log = sim.engine.actions;
-  const record = log.record.bind(log);
-  log.record = (a) => {
-    const now = performance.now();
-    const full = record(a);
-    if (a.endpoint === 'webwxsendmsg') {
-      if (a.ret !== 0) rejectedSends++;
-      const n = pongNumber(a.content);
-      const at = n === undefined ? undefined : injectedAt.get(n);
-      if (n !== undefined && at !== undefined) {
-        injectedAt.delete(n);
-        latencies.push(now - at);
-        onReply?.();
-      }
+  // hrAt is performance.now() when the request reached the simulator, on this process's clock.
+  sim.onAction((a) => {
+    if (a.endpoint !== 'webwxsendmsg') return;
+    if (a.ret !== 0) rejectedSends++;
+    const n = pongNumber(a.content);
+    const at = n === undefined ? undefined : injectedAt.get(n);
+    if (n !== undefined && at !== undefined) {
+      injectedAt.delete(n);
+      latencies.push(a.hrAt - at);
+      onReply?.();
     }
-    return full;
-  };
+  });
 }
 
 function pickChats(spec: ReturnType<typeof generateWorld>, privateChats: number, roomChats: number): Chat[] {

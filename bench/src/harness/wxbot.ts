@@ -1,19 +1,14 @@
 /**
- * wxbot under test: createClient + normaliser + PluginHost, glued the way the
- * Bot runtime (packages/core/src/bot, not yet exported when this was written)
- * glues them: normalise each incoming message, dispatch it through the
- * plugins in order within a chat, chats in parallel.
+ * wxbot under test: the exported `Bot` runtime (client + normaliser + plugin
+ * host, exactly what `wxbot start` runs) over `createClient`, pointed at a
+ * simulator, with the send rate limiter raised.
  */
 import {
-  ActionLog,
+  Bot,
   FileSessionStore,
   MemorySessionStore,
-  PluginHost,
-  RecentMessageCache,
   createClient,
   createMemoryStorage,
-  isChatMessage,
-  normalizeMessage,
   type Bucket,
   type ClientInternals,
   type SessionStore,
@@ -28,8 +23,7 @@ export const RAISED_TEXT_BUCKET: Bucket = { burst: 100_000, perSecond: 100_000 }
 
 export interface WxbotHarness {
   client: WxClient;
-  host: PluginHost;
-  actions: ActionLog;
+  bot: Bot;
   /** Logs in (the simulator auto-confirms), then starts the plugins. */
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -78,7 +72,7 @@ export function silentLogger(): Logger {
   return pino({ level: 'silent' });
 }
 
-/** Builds (does not start) a client + plugin host pointed at a simulator. */
+/** Builds (does not start) a bot pointed at a simulator. */
 export function createWxbot(o: WxbotHarnessOptions): WxbotHarness {
   const logger = silentLogger();
   const client = createClient(
@@ -95,39 +89,20 @@ export function createWxbot(o: WxbotHarnessOptions): WxbotHarness {
     },
     o.internals,
   );
-  const actions = new ActionLog();
-  const host = new PluginHost({ logger, storage: createMemoryStorage(), backend: client, log: actions });
-  const recent = new RecentMessageCache();
-  const chains = new Map<string, Promise<void>>();
-  let ready!: () => void;
-  const started = new Promise<void>((resolve) => (ready = resolve));
-  client.setMessageHandler(async (incoming) => {
-    await started;
-    const { message, events } = normalizeMessage(incoming.raw, { directory: client.contacts, recent });
-    if (!isChatMessage(message)) return;
-    const key = message.chat.userName;
-    const run = (chains.get(key) ?? Promise.resolve()).then(async () => {
-      await host.dispatch({ kind: 'message', message, sentByBot: incoming.sentByBot });
-      if (!incoming.sentByBot) for (const event of events) await host.dispatch({ kind: 'event', event });
-    });
-    const tail = run.catch(() => undefined);
-    chains.set(key, tail);
-    await tail;
-    if (chains.get(key) === tail) chains.delete(key);
+  const bot = new Bot({
+    client,
+    plugins: o.plugins === false ? [] : loadedPlugins(),
+    logger,
+    storage: createMemoryStorage(),
   });
   return {
     client,
-    host,
-    actions,
+    bot,
     async start() {
-      await client.start();
-      await host.start(o.plugins === false ? [] : loadedPlugins());
-      ready();
+      await bot.start();
     },
     async stop() {
-      ready();
-      await client.stop();
-      await host.stop();
+      await bot.stop();
     },
   };
 }

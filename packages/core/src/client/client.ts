@@ -81,6 +81,13 @@ export interface ClientInternals {
   contactBatchGapMs?: number;
   /** How long stop() waits for the queue and handlers. */
   drainTimeoutMs?: number;
+  /**
+   * At most one session checkpoint (journal fsync + SyncKey save) per this
+   * many ms while messages flow. A SyncKey that trails by one interval only
+   * means the server re-sends those messages after a crash, and the inbox's
+   * dedupe drops them. Default 1,000.
+   */
+  checkpointMs?: number;
 }
 
 type Resolved = {
@@ -113,6 +120,7 @@ type Resolved = {
   batchDelayMs: number;
   batchGapMs: number;
   drainMs: number;
+  checkpointMs: number;
 };
 
 function resolveOptions(o: ClientOptions, i: ClientInternals): Resolved {
@@ -167,6 +175,7 @@ function resolveOptions(o: ClientOptions, i: ClientInternals): Resolved {
     batchDelayMs: i.contactBatchDelayMs ?? 50,
     batchGapMs: i.contactBatchGapMs ?? 250,
     drainMs: i.drainTimeoutMs ?? 10_000,
+    checkpointMs: i.checkpointMs ?? 1_000,
   };
 }
 
@@ -183,6 +192,8 @@ export class WebWxClient implements WxClient {
   private readonly inbox: Inbox;
   private readonly outbox: Outbox;
   private readonly sessionWriter: DocWriter;
+  private checkpointTimer: NodeJS.Timeout | undefined;
+  private lastCheckpoint = 0;
   private readonly fetcher: ContactFetcher;
   private cred: Credentials | undefined;
   private _state: ClientState = 'idle';
@@ -320,6 +331,8 @@ export class WebWxClient implements WxClient {
     this.setState('stopping');
     this.loopGen++;
     this.clearTimers();
+    // stop() saves the session itself, after folding the journals.
+    this.cancelCheckpoint();
     this.http.abortInflight();
     const drained = await this.outbox.drain(this.o.drainMs);
     if (!drained)
@@ -357,6 +370,7 @@ export class WebWxClient implements WxClient {
   halt(): void {
     this.loopGen++;
     this.clearTimers();
+    this.cancelCheckpoint();
     this.stopCtl.abort();
     for (const w of this.readyWaiters.splice(0)) w.reject(new ClientStopped('halt'));
     this.http.close();
@@ -646,21 +660,37 @@ export class WebWxClient implements WxClient {
     cred.syncKey = isSyncKey(res.SyncKey) && res.SyncKey.List.length > 0 ? res.SyncKey : cred.syncKey;
     if (isSyncKey(res.SyncCheckKey) && res.SyncCheckKey.List.length > 0) cred.syncCheckKey = res.SyncCheckKey;
     if (res.SKey) cred.skey = res.SKey;
-    const round = ++cred.round;
-    const { syncKey, syncCheckKey } = cred;
+    cred.round++;
     // Entries are written (a process crash keeps them), so handlers can start now; the SyncKey
-    // covering them is persisted only once the journal is synced, off the reply path.
+    // covering them is persisted by the next checkpoint, once the journal is synced, off the reply path.
     this.inbox.deliverPending();
-    this.inbox
-      .durable()
-      .then(() => {
-        cred.markSafe(round, syncKey, syncCheckKey);
-        return this.persistSession();
-      })
-      .catch((err: unknown) => {
-        this.emitError(err, 'persist the session after a sync');
-      });
+    this.scheduleCheckpoint();
     return count;
+  }
+
+  private scheduleCheckpoint(): void {
+    if (this.checkpointTimer) return;
+    const wait = Math.max(0, this.lastCheckpoint + this.o.checkpointMs - Date.now());
+    this.checkpointTimer = setTimeout(() => {
+      this.checkpointTimer = undefined;
+      this.lastCheckpoint = Date.now();
+      void this.checkpoint();
+    }, wait);
+    this.checkpointTimer.unref();
+  }
+
+  /** Syncs the inbox journal, then saves the SyncKey that every synced entry is covered by. */
+  private async checkpoint(): Promise<void> {
+    const cred = this.cred;
+    if (!cred) return;
+    const { round, syncKey, syncCheckKey } = cred;
+    try {
+      await this.inbox.durable();
+      cred.markSafe(round, syncKey, syncCheckKey);
+      await this.persistSession();
+    } catch (err) {
+      this.emitError(err, 'session checkpoint');
+    }
   }
 
   private isBotMessage(raw: RawMessage): boolean {
@@ -833,6 +863,11 @@ export class WebWxClient implements WxClient {
   private clearTimers(): void {
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
+  }
+
+  private cancelCheckpoint(): void {
+    if (this.checkpointTimer) clearTimeout(this.checkpointTimer);
+    this.checkpointTimer = undefined;
   }
 
   // ---- events ---------------------------------------------------------------

@@ -1,3 +1,4 @@
+import { writeSync } from 'node:fs';
 import { mkdir, open, readFile, rm, truncate, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { SessionLog } from './types.js';
@@ -6,6 +7,11 @@ import type { SessionLog } from './types.js';
  * JSON-lines logs, one file per key, mode 0600. Appends go to the OS in one
  * write per batch (they survive a crash of the process at once); `sync`
  * fsyncs. Calls for one key run one at a time, in call order.
+ *
+ * The append itself is a synchronous write(2): a few hundred bytes into the
+ * page cache take microseconds, while a trip through libuv's thread pool
+ * costs more and queues behind the fsyncs and renames running there, on the
+ * reply path.
  */
 export class FileSessionLog implements SessionLog {
   readonly #handles = new Map<string, Promise<FileHandle>>();
@@ -41,12 +47,9 @@ export class FileSessionLog implements SessionLog {
     for (const r of records) text += `${JSON.stringify(r)}\n`;
     const data = Buffer.from(text, 'utf8');
     return this.#serial(key, async () => {
-      const fh = await this.#handle(key);
+      const { fd } = await this.#handle(key);
       // O_APPEND: each write lands at the end; loop in case the OS takes part of it.
-      for (let off = 0; off < data.length;) {
-        const { bytesWritten } = await fh.write(data, off, data.length - off);
-        off += bytesWritten;
-      }
+      for (let off = 0; off < data.length;) off += writeSync(fd, data, off, data.length - off);
     });
   }
 

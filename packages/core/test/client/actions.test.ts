@@ -36,9 +36,13 @@ describe('actions', () => {
     ]) {
       expect(eps).toContain(ep);
     }
-    const uploads = sim.actions().filter((a) => a.endpoint === 'webwxuploadmedia');
-    // The simulator records one action per finished upload: the image once (its MediaId is reused), video, file.
+    // The simulator records every upload request, chunks included; the last chunk finishes an upload.
+    const uploads = sim
+      .actions()
+      .filter((a) => a.endpoint === 'webwxuploadmedia' && (a.chunk ?? 0) === (a.chunks ?? 1) - 1);
+    // The image once (its MediaId is reused), video, file.
     expect(uploads.length).toBe(3);
+    expect(sim.actions().filter((a) => a.endpoint === 'webwxuploadmedia').length).toBeGreaterThan(3);
     expect(img1.msgId).not.toBe(img2.msgId);
     expect(
       sim

@@ -30,6 +30,7 @@ export const FAST: ClientInternals = {
   contactBatchDelayMs: 5,
   contactBatchGapMs: 10,
   drainTimeoutMs: 2000,
+  checkpointMs: 50,
 };
 
 export async function startSim(opts: SimulatorOptions = {}): Promise<Simulator> {

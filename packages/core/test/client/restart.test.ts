@@ -1,6 +1,6 @@
 import { pino } from 'pino';
 import { WebWxClient } from '../../src/client/client.js';
-import { MemorySessionStore } from '../../src/session/file-store.js';
+import { FileSessionStore, MemorySessionStore } from '../../src/session/file-store.js';
 import { FAST, newClient, simClientOptions, simSuite, startSim, waitFor } from './helpers.js';
 
 describe('restart mid-stream', () => {
@@ -43,6 +43,40 @@ describe('restart mid-stream', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect([...handled.values()].every((n) => n === 1)).toBe(true);
     expect(handled.size).toBe(13);
+    await second.stop();
+  });
+
+  it('with the file store, entries journaled in the log survive a crash (no fold) and are handled once', async () => {
+    const sim = await env.start();
+    const dir = `${env.dir}/file-crash`;
+    const first = newClient(sim, env.dir, { sessionStore: new FileSessionStore(dir) });
+    const handled = new Map<string, number>();
+    const count = (id: string): void => {
+      handled.set(id, (handled.get(id) ?? 0) + 1);
+    };
+    let hang = false;
+    first.setMessageHandler(async (m) => {
+      if (hang) return new Promise<void>(() => {});
+      count(m.raw.MsgId);
+    });
+    await first.start();
+    const ids = [sim.say({ from: 'wxid_alice', text: 'one' }).msgId];
+    await waitFor(() => handled.has(ids[0]!), 'first handled');
+    hang = true;
+    for (let i = 0; i < 3; i++) ids.push(sim.say({ from: 'wxid_bob', text: `b${i}` }).msgId);
+    await waitFor(() => first['inbox'].inflightCount === 3, 'three in flight');
+    // Let a checkpoint save the SyncKey past them: the server will not send them again, only the log has them.
+    await new Promise((r) => setTimeout(r, 300));
+    first.halt(); // no stop(): nothing is folded or closed
+
+    const second = newClient(sim, env.dir, { sessionStore: new FileSessionStore(dir) });
+    second.setMessageHandler(async (m) => {
+      count(m.raw.MsgId);
+    });
+    await second.start();
+    await waitFor(() => ids.every((id) => handled.has(id)), 'all four handled', 8000);
+    await new Promise((r) => setTimeout(r, 300));
+    expect([...handled.values()].every((n) => n === 1)).toBe(true);
     await second.stop();
   });
 

@@ -1,0 +1,174 @@
+import { Journal, type JournalModel } from '../../src/client/journal.js';
+import { MemorySessionStore } from '../../src/session/file-store.js';
+import type { SessionLog, SessionStore } from '../../src/session/types.js';
+
+type Rec = { add: string } | { del: string };
+
+/** A set of strings journaled as add/del records. */
+class Model implements JournalModel<Rec> {
+  items = new Set<string>();
+  snapshot(): unknown {
+    return { items: [...this.items] };
+  }
+  restore(doc: unknown, records: readonly Rec[]): void {
+    this.items = new Set((doc as { items?: string[] } | undefined)?.items ?? []);
+    for (const r of records) {
+      if ('add' in r) this.items.add(r.add);
+      else this.items.delete(r.del);
+    }
+  }
+}
+
+/** Counts what the journal asks of a MemorySessionStore. */
+function countingStore(): { store: SessionStore; inner: MemorySessionStore; calls: string[] } {
+  const inner = new MemorySessionStore();
+  const calls: string[] = [];
+  const log: SessionLog = {
+    append: (k, r) => {
+      calls.push(`append:${r.length}`);
+      return inner.log.append(k, r);
+    },
+    sync: (k) => {
+      calls.push('sync');
+      return inner.log.sync(k);
+    },
+    read: (k) => inner.log.read(k),
+    clear: (k) => {
+      calls.push('clear');
+      return inner.log.clear(k);
+    },
+    close: (k) => inner.log.close(k),
+  };
+  const store: SessionStore = {
+    get: (k) => inner.get(k),
+    set: (k, v) => {
+      calls.push('set');
+      return inner.set(k, v);
+    },
+    delete: (k) => inner.delete(k),
+    log,
+  };
+  return { store, inner, calls };
+}
+
+describe('Journal', () => {
+  it('writes the records of one turn in one append (group commit) and restores them', async () => {
+    const { store, inner, calls } = countingStore();
+    const m = new Model();
+    const j = new Journal<Rec>(store, 'k', m);
+    const writes: Promise<void>[] = [];
+    for (let i = 0; i < 50; i++) {
+      m.items.add(`x${i}`);
+      writes.push(j.write({ add: `x${i}` }));
+    }
+    await Promise.all(writes);
+    m.items.delete('x0');
+    await j.write({ del: 'x0' });
+    expect(calls).toEqual(['append:50', 'append:1']);
+    const again = new Model();
+    await new Journal<Rec>(inner, 'k', again).load();
+    expect(again.items.size).toBe(49);
+    expect(again.items.has('x0')).toBe(false);
+  });
+
+  it('folds the log into the document every foldEvery records', async () => {
+    const { store, inner, calls } = countingStore();
+    const m = new Model();
+    const j = new Journal<Rec>(store, 'k', m, { foldEvery: 10 });
+    for (let i = 0; i < 25; i++) {
+      m.items.add(`x${i}`);
+      await j.write({ add: `x${i}` });
+    }
+    expect(calls.filter((c) => c === 'set')).toHaveLength(2);
+    expect(calls.filter((c) => c === 'clear')).toHaveLength(2);
+    expect(await inner.log.read('k')).toHaveLength(5);
+    const again = new Model();
+    await new Journal<Rec>(inner, 'k', again).load();
+    expect(again.items.size).toBe(25);
+  });
+
+  it('a crash between saving the document and clearing the log replays harmlessly', async () => {
+    const inner = new MemorySessionStore();
+    await inner.set('k', { items: ['a', 'b'] });
+    // The log still holds records already folded into the document.
+    await inner.log.append('k', [{ add: 'a' }, { add: 'b' }, { del: 'a' }, { add: 'c' }]);
+    const m = new Model();
+    await new Journal<Rec>(inner, 'k', m).load();
+    expect([...m.items].sort()).toEqual(['b', 'c']);
+    // load() folded: the log is empty, the document holds the state.
+    expect(await inner.log.read('k')).toEqual([]);
+    expect(await inner.get('k')).toEqual({ items: ['b', 'c'] });
+  });
+
+  it('durable() resolves after a sync that follows every write made before it', async () => {
+    const { store, calls } = countingStore();
+    const m = new Model();
+    const j = new Journal<Rec>(store, 'k', m);
+    const seen: string[][] = [];
+    const snap = (): void => {
+      seen.push([...calls]);
+    };
+    void j.write({ add: 'a' });
+    const first = j.durable().then(snap);
+    // Let the first batch start, so the next write opens a new batch behind the queued sync.
+    await Promise.resolve();
+    await Promise.resolve();
+    void j.write({ add: 'b' });
+    const second = j.durable().then(snap);
+    await Promise.all([first, second]);
+    for (const s of seen) expect(s.at(-1)).toBe('sync');
+    const appended = (s: string[]): number =>
+      s.filter((c) => c.startsWith('append:')).reduce((n, c) => n + Number(c.slice(7)), 0);
+    expect(appended(seen[0]!)).toBeGreaterThanOrEqual(1);
+    expect(appended(seen[1]!)).toBe(2);
+    // Two calls with nothing written in between share one sync.
+    calls.length = 0;
+    await Promise.all([j.durable(), j.durable()]);
+    expect(calls).toEqual(['sync']);
+  });
+
+  it('a store without a log gets one document rewrite per batch', async () => {
+    const docs = new Map<string, unknown>();
+    let sets = 0;
+    const store: SessionStore = {
+      get: async (k) => docs.get(k),
+      set: async (k, v) => {
+        sets++;
+        docs.set(k, JSON.parse(JSON.stringify(v)) as unknown);
+      },
+      delete: async (k) => {
+        docs.delete(k);
+      },
+    };
+    const m = new Model();
+    const j = new Journal<Rec>(store, 'k', m);
+    const writes: Promise<void>[] = [];
+    for (let i = 0; i < 10; i++) {
+      m.items.add(`x${i}`);
+      writes.push(j.write({ add: `x${i}` }));
+    }
+    await Promise.all(writes);
+    await j.durable();
+    expect(sets).toBe(1);
+    expect((docs.get('k') as { items: string[] }).items).toHaveLength(10);
+  });
+
+  it('a failed append rejects its writers and the next batch still goes through', async () => {
+    const { store, inner } = countingStore();
+    let fail = true;
+    const log = store.log!;
+    const flaky: SessionStore = {
+      ...store,
+      log: {
+        ...log,
+        append: (k, r) => (fail ? Promise.reject(new Error('disk full')) : log.append(k, r)),
+      },
+    };
+    const m = new Model();
+    const j = new Journal<Rec>(flaky, 'k', m);
+    await expect(j.write({ add: 'a' })).rejects.toThrow('disk full');
+    fail = false;
+    await j.write({ add: 'b' });
+    expect(await inner.log.read('k')).toEqual([{ add: 'b' }]);
+  });
+});

@@ -1,0 +1,109 @@
+import { pino } from 'pino';
+import { DEFAULT_BUCKETS, Outbox, type OutboxOptions, type SendJournalEntry } from '../../src/client/outbox.js';
+import { MemorySessionStore } from '../../src/session/file-store.js';
+
+const FREE = { burst: 1_000_000, perSecond: 1_000_000 };
+
+function outbox(store = new MemorySessionStore(), extra: Partial<OutboxOptions> = {}): Outbox {
+  const buckets = Object.fromEntries(Object.keys(DEFAULT_BUCKETS).map((k) => [k, FREE])) as OutboxOptions['buckets'];
+  return new Outbox(
+    store,
+    'bot/outbox',
+    {
+      buckets,
+      jitterMs: 0,
+      rateLimitRetries: 0,
+      networkRetries: 0,
+      backoffBaseMs: 1,
+      backoffMaxMs: 1,
+      ready: () => Promise.resolve(),
+      onRateLimited: () => undefined,
+      signal: new AbortController().signal,
+      ...extra,
+    },
+    pino({ level: 'silent' }),
+  );
+}
+
+/** A run() whose completion the test controls. */
+function gate(): { run: () => Promise<void>; open: () => void; started: boolean } {
+  let open!: () => void;
+  const g = {
+    started: false,
+    open: () => open(),
+    run: () => {
+      g.started = true;
+      return new Promise<void>((r) => {
+        open = r;
+      });
+    },
+  };
+  return g;
+}
+
+const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+function entry(n: number, to = `@u${n}`): SendJournalEntry {
+  return { clientMsgId: `c${n}`, kind: 'text', msgType: 1, to, content: `m${n}`, session: 's', createdAt: 0 };
+}
+
+describe('Outbox', () => {
+  it('runs up to the class limit at once, and one at a time per chat, in order', async () => {
+    const box = outbox(undefined, { concurrency: { text: 3 } });
+    const gates = Array.from({ length: 5 }, () => gate());
+    const chats = ['@a', '@b', '@a', '@c', '@d'];
+    const order: number[] = [];
+    const jobs = gates.map((g, i) =>
+      box.enqueue(
+        'text',
+        'webwxsendmsg',
+        async () => {
+          order.push(i);
+          await g.run();
+        },
+        chats[i],
+      ),
+    );
+    await tick();
+    // @a #0, @b #1, @c #3 run (limit 3); @a #2 waits for #0; #4 waits for a slot.
+    expect(gates.map((g) => g.started)).toEqual([true, true, false, true, false]);
+    gates[1]!.open();
+    await tick();
+    expect(gates[4]!.started).toBe(true);
+    expect(gates[2]!.started).toBe(false);
+    gates[0]!.open();
+    await tick();
+    expect(gates[2]!.started).toBe(true);
+    for (const g of gates) g.open();
+    await Promise.all(jobs);
+    expect(order.indexOf(0)).toBeLessThan(order.indexOf(2));
+    expect(await box.drain(100)).toBe(true);
+  });
+
+  it('a failed action does not stall its chat', async () => {
+    const box = outbox();
+    const failed = box.enqueue('text', 'webwxsendmsg', () => Promise.reject(new Error('boom')), '@a');
+    const next = box.enqueue('text', 'webwxsendmsg', () => Promise.resolve('ok'), '@a');
+    await expect(failed).rejects.toThrow('boom');
+    await expect(next).resolves.toBe('ok');
+  });
+
+  it('journals sends before they run and replays only unanswered ones after a crash', async () => {
+    const store = new MemorySessionStore();
+    const box = outbox(store);
+    await box.load();
+    for (let i = 1; i <= 4; i++) await box.journal(entry(i));
+    box.settle('c1', '111');
+    box.settle('c2', undefined); // definitive failure: dropped, never replayed
+    await tick();
+    const crashed = store.snapshot();
+    const again = outbox(crashed);
+    const replay = await again.load();
+    expect(replay.map((e) => e.clientMsgId)).toEqual(['c3', 'c4']);
+    expect(again.wasSent('c1')).toBe(true);
+    expect(again.knownMsgIds().has('111')).toBe(true);
+    // The journal was folded on load: the log is empty and the document holds it all.
+    expect(await crashed.log.read('bot/outbox')).toEqual([]);
+    await again.close();
+  });
+});

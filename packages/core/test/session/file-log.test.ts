@@ -1,0 +1,78 @@
+import { appendFile, readFile, stat } from 'node:fs/promises';
+import { FileSessionStore, MemorySessionStore } from '../../src/session/file-store.js';
+import { tempDir } from '../client/helpers.js';
+
+describe('FileSessionStore log', () => {
+  it('appends JSON lines in order (mode 0600), reads them back, clears and reopens', async () => {
+    const tmp = tempDir();
+    try {
+      const store = new FileSessionStore(tmp.dir);
+      const log = store.log;
+      expect(await log.read('bot/inbox')).toEqual([]);
+      await log.append('bot/inbox', [{ a: 1 }, { a: 2 }]);
+      await log.append('bot/inbox', []);
+      await Promise.all([log.append('bot/inbox', [{ a: 3 }]), log.append('bot/inbox', [{ a: 4 }])]);
+      await log.sync('bot/inbox');
+      const path = store.logPathOf('bot/inbox');
+      expect((await stat(path)).mode & 0o777).toBe(0o600);
+      expect(await readFile(path, 'utf8')).toBe('{"a":1}\n{"a":2}\n{"a":3}\n{"a":4}\n');
+      expect(await log.read('bot/inbox')).toEqual([{ a: 1 }, { a: 2 }, { a: 3 }, { a: 4 }]);
+      await log.clear('bot/inbox');
+      expect(await log.read('bot/inbox')).toEqual([]);
+      await log.append('bot/inbox', [{ a: 5 }]);
+      await log.close('bot/inbox');
+      await log.append('bot/inbox', [{ a: 6 }]);
+      expect(await log.read('bot/inbox')).toEqual([{ a: 5 }, { a: 6 }]);
+      // Another key is another file.
+      await log.append('bot/outbox', [{ j: 1 }]);
+      expect(await log.read('bot/inbox')).toHaveLength(2);
+      await log.close('bot/inbox');
+      await log.close('bot/outbox');
+    } finally {
+      tmp.cleanup();
+    }
+  });
+
+  it('skips a line torn by a crash mid-write and keeps everything before it', async () => {
+    const tmp = tempDir();
+    try {
+      const store = new FileSessionStore(tmp.dir);
+      await store.log.append('k', [{ n: 1 }, { n: 2 }]);
+      await store.log.close('k');
+      await appendFile(store.logPathOf('k'), '{"n":3,"te');
+      expect(await store.log.read('k')).toEqual([{ n: 1 }, { n: 2 }]);
+    } finally {
+      tmp.cleanup();
+    }
+  });
+
+  it('delete() removes the document and its log; clearing a missing log is fine', async () => {
+    const tmp = tempDir();
+    try {
+      const store = new FileSessionStore(tmp.dir);
+      await store.log.clear('none');
+      await store.set('k', { v: 1 });
+      await store.log.append('k', [{ n: 1 }]);
+      await store.delete('k');
+      expect(await store.get('k')).toBeUndefined();
+      expect(await store.log.read('k')).toEqual([]);
+    } finally {
+      tmp.cleanup();
+    }
+  });
+});
+
+describe('MemorySessionStore log', () => {
+  it('keeps records as JSON, and snapshot() copies logs as a crash would leave them', async () => {
+    const store = new MemorySessionStore();
+    const rec = { a: { nested: 1 } };
+    await store.log.append('k', [rec]);
+    rec.a.nested = 2; // the store holds serialised records, not references
+    const crashed = store.snapshot();
+    await store.log.append('k', [{ b: 1 }]);
+    expect(await crashed.log.read('k')).toEqual([{ a: { nested: 1 } }]);
+    expect(await store.log.read('k')).toEqual([{ a: { nested: 1 } }, { b: 1 }]);
+    await store.delete('k');
+    expect(await store.log.read('k')).toEqual([]);
+  });
+});
