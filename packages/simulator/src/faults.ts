@@ -7,8 +7,13 @@ import { Rng } from './ids.js';
 
 export type FaultKind =
   | { kind: 'latency'; ms: number }
-  /** The socket is destroyed without an answer. */
+  /** The socket is destroyed without an answer; the request never reaches its handler. */
   | { kind: 'drop' }
+  /**
+   * Accepted, then the connection died: the handler runs (the world changes, a message is delivered and echoed,
+   * the action is recorded with `responseDropped: true`), then the socket is destroyed instead of answering.
+   */
+  | { kind: 'accept-then-drop' }
   | { kind: 'http'; status: number }
   /** BaseResponse.Ret for JSON endpoints, retcode for synccheck. */
   | { kind: 'ret'; ret: number }
@@ -34,7 +39,7 @@ export interface FaultRuleState {
   fired: number;
 }
 
-const KINDS = new Set(['latency', 'drop', 'http', 'ret', 'stuck-selector', 'expire-session']);
+const KINDS = new Set(['latency', 'drop', 'accept-then-drop', 'http', 'ret', 'stuck-selector', 'expire-session']);
 
 /** Checks a rule from the control API or a faults file; the message says what is wrong and where. */
 export function validateFaultRule(input: unknown, where: string): FaultRule {

@@ -103,6 +103,9 @@ export class Listeners {
           case 'drop':
             req.socket.destroy();
             return;
+          case 'accept-then-drop':
+            ctx.dropResponse = true;
+            break;
           case 'http': {
             ctx.send(fault.status, '', 'text/html');
             return;
