@@ -105,6 +105,12 @@ export function serve(handle: (m: IpcMessage) => Promise<Record<string, unknown>
       exit();
       return;
     }
+    if (m.type === 'cpu') {
+      // CPU time of the whole process so far (µs): the orchestrator diffs it around a phase.
+      const { user, system } = process.cpuUsage();
+      send({ type: 'cpu:done', id: m.id, user, system });
+      return;
+    }
     handle(m).then(
       (reply) => send({ type: `${m.type}:done`, id: m.id, ...reply }),
       (err: unknown) =>

@@ -103,15 +103,19 @@ function latencyRows(p: PeerLatency): (string | number)[][] {
     fmt(ph.latencyMs.p90),
     fmt(ph.latencyMs.p99),
     fmt(ph.latencyMs.max),
+    fmt(ph.cpuMsPerMessage),
   ]);
+  const injected = p.phases.reduce((n, ph) => n + ph.injected, 0);
+  const cpu = p.phases.reduce((n, ph) => n + ph.cpuMsPerMessage * ph.injected, 0) / Math.max(1, injected);
   rows.push([
     p.peer,
     'all',
-    `${p.all.count}/${p.phases.reduce((n, ph) => n + ph.injected, 0)}`,
+    `${p.all.count}/${injected}`,
     fmt(p.all.p50),
     fmt(p.all.p90),
     fmt(p.all.p99),
     fmt(p.all.max),
+    fmt(Math.round(cpu * 1000) / 1000),
   ]);
   return rows;
 }
@@ -134,7 +138,7 @@ export function renderTables(r: BenchResults): string {
     );
     const rows = latencyRows(lat.wxbot);
     if ('all' in lat.wechat4u) rows.push(...latencyRows(lat.wechat4u));
-    parts.push(table(['peer', 'phase', 'replied', 'p50', 'p90', 'p99', 'max'], rows));
+    parts.push(table(['peer', 'phase', 'replied', 'p50', 'p90', 'p99', 'max', 'CPU ms/msg'], rows));
     if (!('all' in lat.wechat4u)) parts.push(`wechat4u: ${lat.wechat4u.skipped}`);
     const x = (v: number | null): string => (v === null ? '—' : `${v}×`);
     if (lat.ratio)
@@ -145,7 +149,7 @@ export function renderTables(r: BenchResults): string {
       parts.push('\nExperiments (wxbot, steady phase, same workload, one change each):');
       parts.push(
         table(
-          ['variant', 'replied', 'p50', 'p90', 'p99', 'max'],
+          ['variant', 'replied', 'p50', 'p90', 'p99', 'max', 'CPU ms/msg'],
           lat.experiments.map((e) => [
             e.variant,
             `${e.phase.replied}/${e.phase.injected}`,
@@ -153,6 +157,7 @@ export function renderTables(r: BenchResults): string {
             fmt(e.phase.latencyMs.p90),
             fmt(e.phase.latencyMs.p99),
             fmt(e.phase.latencyMs.max),
+            fmt(e.phase.cpuMsPerMessage),
           ]),
         ),
       );

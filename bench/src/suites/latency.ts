@@ -22,6 +22,12 @@ export interface LatencyPhase {
   rejectedSends: number;
   durationMs: number;
   latencyMs: LatencySummary;
+  /**
+   * CPU time (user + system) the process under test spent during the phase,
+   * per injected message, in ms: a number that shared-machine noise moves
+   * far less than wall-clock latency.
+   */
+  cpuMsPerMessage: number;
 }
 
 export interface PeerLatency {
@@ -113,10 +119,13 @@ async function runPhase(target: Target, spec: WorkloadSpec, smoke: boolean): Pro
     );
     // Let post-login chatter (contact pages, status notify, wechat4u's heartbeat) settle.
     await new Promise((r) => setTimeout(r, smoke ? 100 : 1000));
+    const cpu0 = await bot.call<{ type: string; user: number; system: number }>({ type: 'cpu' }, 10_000);
     const { result } = await sim.call<{ type: string; result: WorkloadResult }>(
       { type: 'workload', spec },
       spec.maxMs + spec.drainMs + 15_000,
     );
+    const cpu1 = await bot.call<{ type: string; user: number; system: number }>({ type: 'cpu' }, 10_000);
+    const cpuMs = (cpu1.user + cpu1.system - cpu0.user - cpu0.system) / 1000;
     return {
       pattern: spec.pattern,
       spec,
@@ -126,6 +135,7 @@ async function runPhase(target: Target, spec: WorkloadSpec, smoke: boolean): Pro
       rejectedSends: result.rejectedSends,
       durationMs: round(result.durationMs, 0),
       latencyMs: summarize(result.latenciesMs, result.injected),
+      cpuMsPerMessage: round(cpuMs / Math.max(1, result.injected), 3),
       // kept for the 'all' summary; stripped before the JSON is written
       ...({ samples: result.latenciesMs } as object),
     };

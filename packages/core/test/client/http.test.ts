@@ -140,6 +140,25 @@ describe('Http (axios + http-cookie-agent)', () => {
     await expect(http.text({ endpoint: 'moved', url: `${srv.url}/moved` })).rejects.toThrow(ProtocolError);
   });
 
+  it('redirected POSTs: 302/303 become a GET without body, 307 keeps method and body; a loop is a NetworkError', async () => {
+    const seen: string[] = [];
+    srv.route('/target', (req, res, body) => {
+      seen.push(`${req.method} ${body.toString('utf8')} ${req.headers['content-type'] ?? '-'}`);
+      res.writeHead(200).end('{}');
+    });
+    srv.route('/p302', (_req, res) => res.writeHead(302, { Location: '/target' }).end());
+    srv.route('/p307', (_req, res) => res.writeHead(307, { Location: '/target' }).end());
+    srv.route('/loop', (_req, res) => res.writeHead(302, { Location: '/loop' }).end());
+    const http = track(newHttp());
+    await http.json({ endpoint: 'p302', url: `${srv.url}/p302`, json: { a: 1 } });
+    await http.json({ endpoint: 'p307', url: `${srv.url}/p307`, json: { a: 1 } });
+    expect(seen).toEqual(['GET  -', 'POST {"a":1} application/json;charset=UTF-8']);
+    const err = await http.text({ endpoint: 'loop', url: `${srv.url}/loop` }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(NetworkError);
+    expect((err as Error).message).toMatch(/loop.*more than 20 redirects/);
+    expect(srv.hits.get('/loop')).toBe(21);
+  });
+
   it('reuses one keep-alive connection for sequential requests', async () => {
     srv.route('/json', (_req, res) => res.writeHead(200).end('{}'));
     const http = track(newHttp());
