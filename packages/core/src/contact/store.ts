@@ -11,10 +11,11 @@ export interface StableIdInfo {
 
 const EMPTY_MEMBERS: ReadonlyMap<string, RoomMember> = new Map();
 
-// Names arrive as Web WeChat markup (emoji spans, HTML entities). The store holds
-// display text so plugins can compare what people type; `raw` keeps the markup.
-function toMember(raw: RawMember): RoomMember {
-  return { userName: raw.UserName, nickName: cleanName(raw.NickName), displayName: cleanName(raw.DisplayName), raw };
+/** A room's wire record without its MemberList: members live in `Room.members` only, never twice. */
+function withoutMembers(raw: RawContact): RawContact {
+  if (raw.MemberList === undefined) return raw;
+  const { MemberList: _members, ...rest } = raw;
+  return rest;
 }
 
 /**
@@ -27,6 +28,12 @@ export class MemoryContactStore {
   private readonly byStable = new Map<string, string>();
   /** Strong stable ids learned from MsgType 51 pairing, by session UserName (this session only, never persisted). */
   private readonly paired = new Map<string, string>();
+  /**
+   * One member object per person with no room nickname, shared by every room they are in
+   * (members are the bulk of a big account: 200 rooms × 500 = 100k). It also interns the
+   * UserName and nick name strings of people who do have one, which JSON gives as copies.
+   */
+  private readonly people = new Map<string, RoomMember>();
   private selfUserName = '';
 
   /** The logged-in account; throws before login. */
@@ -93,6 +100,7 @@ export class MemoryContactStore {
     this.byUser.clear();
     this.byStable.clear();
     this.paired.clear();
+    this.people.clear();
     this.selfUserName = '';
   }
 
@@ -105,9 +113,7 @@ export class MemoryContactStore {
   upsert(raw: RawContact): Contact {
     const prev = this.byUser.get(raw.UserName);
     const kind = classifyContact(raw, this.selfUserName);
-    const merged: RawContact =
-      prev && kind === 'room' && !raw.MemberList?.length ? { ...raw, MemberList: prev.raw.MemberList ?? [] } : raw;
-    const id = this.stableIdFor(merged, kind);
+    const id = this.stableIdFor(raw, kind);
     if (
       prev?.stableId !== undefined &&
       prev.stableId !== id?.stableId &&
@@ -120,21 +126,25 @@ export class MemoryContactStore {
       stableId: id?.stableId,
       stableIdConfidence: id?.confidence,
       kind,
-      nickName: cleanName(merged.NickName),
-      remarkName: cleanName(merged.RemarkName),
-      alias: merged.Alias ?? '',
-      raw: merged,
+      nickName: cleanName(raw.NickName),
+      remarkName: cleanName(raw.RemarkName),
+      alias: raw.Alias ?? '',
+      raw: kind === 'room' ? withoutMembers(raw) : raw,
     };
     let contact: Contact;
     if (kind === 'room') {
-      const members = new Map<string, RoomMember>();
-      for (const m of merged.MemberList ?? []) members.set(m.UserName, toMember(m));
+      // Snapshots never change their members map, so an update without a list shares the previous one.
+      const members = raw.MemberList?.length
+        ? this.toMembers(raw.MemberList)
+        : prev?.kind === 'room'
+          ? (prev as Room).members
+          : EMPTY_MEMBERS;
       const room: Room = {
         ...base,
         kind: 'room',
         topic: base.nickName,
         members,
-        ownerUserName: merged.ChatRoomOwner || undefined,
+        ownerUserName: raw.ChatRoomOwner || undefined,
       };
       contact = room;
     } else {
@@ -158,10 +168,11 @@ export class MemoryContactStore {
   /** Replaces a room's member list (ModChatRoomMember / batchgetcontact). */
   setMembers(roomUserName: string, members: readonly RawMember[], memberCount?: number): void {
     const prev = this.byUser.get(roomUserName);
-    const raw: RawContact = prev ? { ...prev.raw } : { UserName: roomUserName };
-    raw.MemberList = [...members];
-    raw.MemberCount = memberCount ?? members.length;
-    this.upsert(raw);
+    this.upsert({
+      ...(prev ? prev.raw : { UserName: roomUserName }),
+      MemberList: [...members],
+      MemberCount: memberCount ?? members.length,
+    });
   }
 
   /**
@@ -179,6 +190,36 @@ export class MemoryContactStore {
       }
     }
     return changed;
+  }
+
+  private toMembers(list: readonly RawMember[]): Map<string, RoomMember> {
+    const members = new Map<string, RoomMember>();
+    for (const m of list) {
+      const member = this.toMember(m);
+      members.set(member.userName, member);
+    }
+    return members;
+  }
+
+  // Names arrive as Web WeChat markup (emoji spans, HTML entities). The store holds
+  // display text so plugins can compare what people type.
+  private toMember(raw: RawMember): RoomMember {
+    const known = this.people.get(raw.UserName);
+    const nickName = cleanName(raw.NickName);
+    const displayName = cleanName(raw.DisplayName);
+    if (known !== undefined && known.nickName === nickName) {
+      return displayName === '' ? known : { userName: known.userName, nickName: known.nickName, displayName };
+    }
+    // A member who is also a contact reuses the contact's strings.
+    const contact = this.byUser.get(raw.UserName);
+    const person: RoomMember = {
+      userName: contact?.userName ?? raw.UserName,
+      nickName: contact?.nickName === nickName ? contact.nickName : nickName,
+      displayName: '',
+    };
+    // The latest nick name wins: a renamed person gets a fresh shared object, rooms keep theirs until updated.
+    this.people.set(person.userName, person);
+    return displayName === '' ? person : { userName: person.userName, nickName: person.nickName, displayName };
   }
 
   /** Best stable id for a contact, strongest first: 51 pairing, special id, Alias, EncryChatRoomId, weak hints. */

@@ -1,4 +1,4 @@
-import type { RawContact, RawMember } from '../protocol/wire.js';
+import type { RawContact } from '../protocol/wire.js';
 
 /** What kind of account a contact is (see the seeds' "账号类型"). */
 export type ContactKind = 'friend' | 'room' | 'official' | 'special' | 'self' | 'stranger';
@@ -10,7 +10,8 @@ export type StableIdConfidence = 'wxid' | 'alias' | 'encry-room-id' | 'weak';
  * A contact as the bot knows it; session `userName`s change at every login, `stableId` does not.
  * Name fields (`nickName`, `remarkName`, and `displayName`/`topic` below) are display text:
  * emoji spans decoded to Unicode and HTML entities unescaped, once, by whoever fills the
- * directory; consumers compare them as they are. `raw` keeps the wire form.
+ * directory; consumers compare them as they are. `raw` keeps the wire form (a room's without
+ * its MemberList: the members are in `Room.members`).
  */
 export interface Contact {
   /** The session UserName (`@...`, `@@...` for rooms, or a special id like `filehelper`). */
@@ -25,12 +26,15 @@ export interface Contact {
   readonly raw: RawContact;
 }
 
+/**
+ * A room member: a small value without the wire record, because a big account holds
+ * 100k of them (the client's store shares one object per person across rooms).
+ */
 export interface RoomMember {
   readonly userName: string;
   readonly nickName: string;
   /** The member's name in this room; empty when unset. */
   readonly displayName: string;
-  readonly raw: RawMember;
 }
 
 export interface Room extends Contact {

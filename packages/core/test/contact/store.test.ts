@@ -45,6 +45,64 @@ describe('MemoryContactStore', () => {
     expect(s.contact(person(2).UserName)?.stableIdConfidence).toBe('wxid');
   });
 
+  it('keeps members once: not in the room raw, and an update without a list keeps the same members', () => {
+    const s = new MemoryContactStore();
+    s.setSelf({ UserName: '@self' });
+    s.upsert({
+      UserName: '@@room',
+      NickName: 'R',
+      MemberCount: 2,
+      MemberList: [{ UserName: '@m1' }, { UserName: '@m2' }],
+    });
+    const before = s.room('@@room')!;
+    expect(before.raw).toEqual({ UserName: '@@room', NickName: 'R', MemberCount: 2 });
+    s.upsert({ UserName: '@@room', NickName: 'R2', MemberList: [] });
+    expect(s.room('@@room')?.members).toBe(before.members);
+    expect(s.room('@@room')?.topic).toBe('R2');
+    // applyPairs re-reads the stored raw, which has no MemberList: members must survive it.
+    s.applyPairs([{ stableId: 'room@chatroom', userName: '@@room' }]);
+    expect([...s.members('@@room').keys()]).toEqual(['@m1', '@m2']);
+    s.setMembers('@@room', [{ UserName: '@m3' }], 9);
+    expect(s.room('@@room')?.raw).toMatchObject({ NickName: 'R2', MemberCount: 9 });
+    expect(s.room('@@room')?.raw.MemberList).toBeUndefined();
+    expect([...s.members('@@room').keys()]).toEqual(['@m3']);
+    // The snapshot taken before the update is unchanged.
+    expect([...before.members.keys()]).toEqual(['@m1', '@m2']);
+  });
+
+  it('shares one member object per person across rooms unless the room gives them their own name', () => {
+    const s = new MemoryContactStore();
+    s.setSelf({ UserName: '@self' });
+    const alice = person(1, { NickName: 'Alice' });
+    s.upsert(alice);
+    const list = (display: string) => [
+      { UserName: alice.UserName, NickName: 'Alice', DisplayName: display },
+      { UserName: '@stranger', NickName: 'Sam', DisplayName: '' },
+    ];
+    s.upsert({ UserName: '@@a', NickName: 'A', MemberList: list('') });
+    s.upsert({ UserName: '@@b', NickName: 'B', MemberList: list('') });
+    s.upsert({ UserName: '@@c', NickName: 'C', MemberList: list('Boss') });
+    const inA = s.member('@@a', alice.UserName)!;
+    expect(s.member('@@b', alice.UserName)).toBe(inA);
+    expect(s.member('@@b', '@stranger')).toBe(s.member('@@a', '@stranger'));
+    expect(s.member('@@c', alice.UserName)).toEqual({
+      userName: alice.UserName,
+      nickName: 'Alice',
+      displayName: 'Boss',
+    });
+    expect(s.member('@@c', '@stranger')).toBe(s.member('@@a', '@stranger'));
+    // A member who is also a contact shares the contact's strings (no copy per room).
+    expect(Object.is(inA.userName, s.contact(alice.UserName)?.userName)).toBe(true);
+    // A renamed person gets the new name in lists that carry it; other rooms keep theirs until updated.
+    s.setMembers('@@b', [{ UserName: '@stranger', NickName: 'Samuel' }]);
+    expect(s.member('@@b', '@stranger')?.nickName).toBe('Samuel');
+    expect(s.member('@@a', '@stranger')?.nickName).toBe('Sam');
+    s.clear();
+    s.setSelf({ UserName: '@self' });
+    s.upsert({ UserName: '@@a', NickName: 'A', MemberList: [{ UserName: '@stranger', NickName: 'Sam' }] });
+    expect(s.member('@@a', '@stranger')?.nickName).toBe('Sam');
+  });
+
   it('answers lookups for 10k contacts and 500-member rooms from maps (measured, not asserted)', () => {
     const s = new MemoryContactStore();
     s.setSelf({ UserName: '@self' });
@@ -86,7 +144,7 @@ describe('MemoryContactStore names', () => {
     return s;
   }
 
-  it('holds display text (emoji spans → Unicode, entities decoded) and keeps the markup in raw', () => {
+  it('holds display text (emoji spans → Unicode, entities decoded) and keeps the markup in the contact raw', () => {
     const s = store();
     const dave = s.contact(person(1).UserName)!;
     expect(dave.nickName).toBe('Dave 🌛');
@@ -99,8 +157,7 @@ describe('MemoryContactStore names', () => {
     expect(room.nickName).toBe('Moon & Stars 🌛');
     expect(room.raw.NickName).toBe(`Moon &amp; Stars ${MOON}`);
     const member = s.member('@@room', person(1).UserName)!;
-    expect(member).toMatchObject({ nickName: 'Dave 🌛', displayName: '<Dave> 🌛' });
-    expect(member.raw.DisplayName).toBe(`&lt;Dave&gt; ${MOON}`);
+    expect(member).toEqual({ userName: person(1).UserName, nickName: 'Dave 🌛', displayName: '<Dave> 🌛' });
     expect(s.member('@@room', '@m2')).toMatchObject({ nickName: "A's", displayName: '' });
   });
 

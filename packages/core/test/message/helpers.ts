@@ -37,7 +37,6 @@ export function makeDirectory(options: {
         userName: m.UserName,
         nickName: cleanName(m.NickName),
         displayName: cleanName(m.DisplayName),
-        raw: m,
       });
     }
     const room: Room = {
