@@ -584,6 +584,9 @@ export class WebWxClient implements WxClient {
         const got = await this.syncOnce(gen);
         if (got > 0) {
           empty = 0;
+          // Let the handlers just started run up to their replies' requests before the next long
+          // poll is built: the poll can wait a turn, a reply waiting behind it is latency.
+          await new Promise<void>((resolve) => setImmediate(resolve));
           continue;
         }
         empty++;
