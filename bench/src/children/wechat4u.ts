@@ -7,11 +7,9 @@
  * — dropping the port. So the only glue is an accessor for `bot.CONF` that
  * rewrites every URL's origin to the simulator's; its own code is untouched.
  *
- * Second piece of glue: wechat4u asks for the desktop (UOS) login by putting
- * `?mod=desktop` in jslogin's redirect_uri parameter and expects the login
- * page to answer 301 with the credentials. The simulator builds its own
- * redirect_uri and ignores that parameter, so `bot.rediUri` gets
- * `mod=desktop` added, as the real server's redirect would carry it.
+ * wechat4u asks for the desktop (UOS) login with `mod=desktop` in jslogin's
+ * redirect_uri parameter; the simulator honours it like the real server, so
+ * no other glue is needed.
  */
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
@@ -75,15 +73,6 @@ serve(
       get: () => conf,
       set: (value: Record<string, unknown>) => {
         conf = rewriteConf(value, sim);
-      },
-    });
-    let redirect = '';
-    Object.defineProperty(b, 'rediUri', {
-      configurable: true,
-      enumerable: true,
-      get: () => redirect,
-      set: (value: string) => {
-        redirect = /[?&]mod=/.test(value) ? value : `${value}&mod=desktop`;
       },
     });
     b.on('error', (err) => {

@@ -18,7 +18,7 @@ export default defineConfig({
         welcome: ['Hi {nickname}, thanks for adding me!', 'Welcome, {nickname}!'],
         remark: '{nickname} (via wxbot)',
         rooms: ['测试群'],
-        inviteAbove: 40,
+        inviteAbove: 39,
         historyLimit: 1_000,
       },
     ],

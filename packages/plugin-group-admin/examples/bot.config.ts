@@ -22,7 +22,7 @@ export default defineConfig({
           flood: { max: 8, windowMs: 10_000 },
           kickAfter: 3,
         },
-        inviteAbove: 40,
+        inviteAbove: 39,
         failureReportMs: 600_000,
         refusalCooldownMs: 60_000,
       },

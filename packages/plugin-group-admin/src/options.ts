@@ -45,8 +45,11 @@ export const optionsSchema = z.strictObject(
      */
     farewell: z.union([nonEmpty('farewell'), z.literal(false)]).default(false),
     antiSpam: z.union([antiSpamSchema, z.literal(false)]).default(false),
-    /** `/invite` sends an invitation instead of adding directly in rooms with more members than this. */
-    inviteAbove: z.number().int().min(0).default(40),
+    /**
+     * `/invite` sends an invitation instead of adding directly in rooms with more members than this.
+     * Web WeChat refuses direct adds from 40 members on, hence 39.
+     */
+    inviteAbove: z.number().int().min(0).default(39),
     /** A failing room operation is reported in the room at most once per kind in this window; later ones are only logged. */
     failureReportMs: ms.default(600_000),
     /** At most one "only admins can..." answer per person in this window (so non-admins cannot make the bot spam). */

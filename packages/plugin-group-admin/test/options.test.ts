@@ -17,7 +17,7 @@ describe('options schema', () => {
         welcome: false,
         farewell: false,
         antiSpam: false,
-        inviteAbove: 40,
+        inviteAbove: 39,
         failureReportMs: 600_000,
         refusalCooldownMs: 60_000,
       },
