@@ -19,8 +19,8 @@ export interface Watched {
  * not one per handler. The timer holds the process open only while some
  * handler is in flight, as the per-handler timers did.
  */
-export class DeadlineWatch {
-  readonly #runs = new Set<Watched>();
+export class DeadlineWatch<W extends Watched = Watched> {
+  readonly #runs = new Set<W>();
   readonly #slackMs: number;
   #timer: NodeJS.Timeout | undefined;
   #fireAt = Infinity;
@@ -29,18 +29,23 @@ export class DeadlineWatch {
     this.#slackMs = slackMs;
   }
 
-  add(run: Watched): void {
+  add(run: W): void {
     this.#runs.add(run);
     if (this.#runs.size === 1) this.#timer?.ref();
     this.#ensure(run.deadline);
   }
 
-  delete(run: Watched): void {
+  delete(run: W): void {
     if (this.#runs.delete(run) && this.#runs.size === 0) this.#timer?.unref();
   }
 
+  /** The runs in flight (their handlers have not settled or timed out). */
+  runs(): IterableIterator<W> {
+    return this.#runs.values();
+  }
+
   /** A watched run's deadline changed (it resumed after `next()`). */
-  moved(run: Watched): void {
+  moved(run: W): void {
     this.#ensure(run.deadline);
   }
 
@@ -70,7 +75,7 @@ export class DeadlineWatch {
     this.#timer = undefined;
     this.#fireAt = Infinity;
     const now = performance.now();
-    let due: Watched[] | undefined;
+    let due: W[] | undefined;
     let earliest = Infinity;
     for (const run of this.#runs) {
       if (run.deadline <= now) (due ??= []).push(run);

@@ -5,16 +5,17 @@ import type { StorageDriver } from '../storage/types.js';
 import type { ActionBackend, ActionLog } from './actions.js';
 import { DeadlineWatch } from './deadline.js';
 import type { Plugin } from './define.js';
+import { currentCause, syncCause } from './cause.js';
 import {
   errorFields,
   HandlerTimeout,
   Pass,
-  startPass,
   type Entry,
   type PassHost,
   type PluginState,
+  type Run,
 } from './pipeline.js';
-import { currentCause, PluginScope } from './scope.js';
+import { PluginScope } from './scope.js';
 
 /** A plugin ready to start: the value plus its validated options. */
 export interface LoadedPlugin {
@@ -61,7 +62,8 @@ export class PluginHost {
   readonly #entries: Entry[] = [];
   /** The plugins that also see the bot's own messages (`receiveOwnMessages`), in order. */
   readonly #ownEntries: Entry[] = [];
-  readonly #pass: PassHost;
+  readonly #pass: PassHost & { tracking: boolean };
+  #dispatched = false;
   #stopped = false;
 
   constructor(options: PluginHostOptions) {
@@ -75,8 +77,9 @@ export class PluginHost {
     const timeoutMs = this.#options.handlerTimeoutMs;
     this.#pass = {
       // Timeouts may fire up to 5 % (at most 100 ms) late; that is what lets one timer serve every handler.
-      watch: new DeadlineWatch(Math.min(100, timeoutMs / 20)),
+      watch: new DeadlineWatch<Run>(Math.min(100, timeoutMs / 20)),
       handlerTimeoutMs: timeoutMs,
+      tracking: false,
       fail: (entry, error, what, messageId) => {
         this.#fail(entry, error, what, messageId);
       },
@@ -103,6 +106,7 @@ export class PluginHost {
         reportFailure: (s, error, where) => {
           this.#fail(entry, error, `${where} failed`);
         },
+        causeOf: (s) => this.#causeOf(s),
       });
       const entry: Entry = { plugin, scope, middleware: scope.middleware(), state: 'starting', failures: [] };
       this.#entries.push(entry);
@@ -138,6 +142,28 @@ export class PluginHost {
     });
   }
 
+  /**
+   * The message a plugin's scope-level action belongs to. The first such
+   * action after serving began turns tracking on: later passes enter
+   * `currentCause`, which then answers exactly. For a pass that started
+   * untracked, the synchronous part is known; later, the plugin's only
+   * in-flight run of an untracked pass is taken (none or several: undefined).
+   */
+  #causeOf(scope: PluginScope): string | undefined {
+    const stored = currentCause.getStore();
+    if (stored !== undefined) return stored;
+    if (this.#dispatched) this.#pass.tracking = true;
+    const sync = syncCause();
+    if (sync !== undefined) return sync;
+    let found: string | undefined;
+    for (const run of this.#pass.watch.runs()) {
+      if (run.scope !== scope || run.pass.tracked) continue;
+      if (found !== undefined && found !== run.pass.id) return undefined;
+      found = run.pass.id;
+    }
+    return found;
+  }
+
   /** Records a failure; disables the plugin once it fails too often. */
   #fail(entry: Entry, error: unknown, what: string, messageId?: string): void {
     const { logger } = entry.scope;
@@ -165,11 +191,11 @@ export class PluginHost {
     if (this.#stopped) return DONE;
     const own = item.kind === 'message' && item.sentByBot;
     const id = item.kind === 'message' ? item.message.id : item.event.messageId;
+    this.#dispatched = true;
     const pass = new Pass(this.#pass, own ? this.#ownEntries : this.#entries, item, id);
     try {
-      // Entered once per event: `ctx.send` from a plugin's setup scope reads the cause from it.
       // The pass's promise never rejects: every plugin's failure is contained in its run.
-      return currentCause.run(id, startPass, pass) ?? DONE;
+      return pass.start() ?? DONE;
     } catch (error) {
       // Unreachable by design; kept so dispatch can never throw or reject.
       this.#options.logger.error(errorFields(error), `pipeline failed for message ${id}`);

@@ -2,7 +2,8 @@ import type { Plugin } from './define.js';
 import type { DeadlineWatch, Watched } from './deadline.js';
 import { createEventContext } from './event-context.js';
 import type { Dispatchable } from './host.js';
-import { currentCause, type PluginScope } from './scope.js';
+import { currentCause, enterSync, leaveSync } from './cause.js';
+import type { PluginScope } from './scope.js';
 import type { BotContext, Middleware, NextFunction } from './types.js';
 
 export type PluginState = 'starting' | 'active' | 'failed' | 'disabled' | 'stopped';
@@ -18,8 +19,10 @@ export interface Entry {
 
 /** What a pass needs from its host. */
 export interface PassHost {
-  readonly watch: DeadlineWatch;
+  readonly watch: DeadlineWatch<Run>;
   readonly handlerTimeoutMs: number;
+  /** Passes run inside `currentCause` (see cause.ts). */
+  readonly tracking: boolean;
   /** Records a failure (logs it with plugin name and message id; may disable the plugin). */
   fail(entry: Entry, error: unknown, what: string, messageId: string): void;
 }
@@ -50,6 +53,8 @@ export class Pass {
   readonly entries: readonly Entry[];
   readonly item: Dispatchable;
   readonly id: string;
+  /** Entered `currentCause`: async code of its handlers can read the cause from there. */
+  readonly tracked: boolean;
   readonly state: Record<string, unknown> = {};
   /** The latest clock reading taken in this pass. */
   now = 0;
@@ -59,6 +64,7 @@ export class Pass {
     this.entries = entries;
     this.item = item;
     this.id = id;
+    this.tracked = host.tracking;
   }
 
   /**
@@ -72,14 +78,24 @@ export class Pass {
       const entry = entries[i]!;
       if (entry.state !== 'active') continue;
       const run = new Run(this, entry, i, parent);
-      return run.start(now) ? undefined : run;
+      const outer = enterSync(this.id);
+      try {
+        return run.start(now) ? undefined : run;
+      } finally {
+        leaveSync(outer);
+      }
     }
     return undefined;
+  }
+
+  /** Runs the pass: returns its promise, undefined when it finished synchronously. */
+  start(): Promise<void> | undefined {
+    return this.tracked ? currentCause.run(this.id, startPass, this) : startPass(this);
   }
 }
 
 /** Entry point for `AsyncLocalStorage.run`, which passes arguments through (no closure per dispatch). */
-export function startPass(pass: Pass): Promise<void> | undefined {
+function startPass(pass: Pass): Promise<void> | undefined {
   const now = performance.now();
   pass.now = now;
   return pass.from(0, undefined, now)?.promise();
@@ -105,6 +121,13 @@ export class Run implements Watched {
   deadline = Infinity;
   readonly #pass: Pass;
   readonly #entry: Entry;
+
+  get pass(): Pass {
+    return this.#pass;
+  }
+  get scope(): PluginScope {
+    return this.#entry.scope;
+  }
   readonly #index: number;
   readonly #parent: Run | undefined;
   #phase = RUNNING;
@@ -294,7 +317,8 @@ export class Run implements Watched {
       pass.id,
     );
     // The watch's timer carries whichever message armed it; downstream plugins must see this one.
-    currentCause.run(pass.id, passOn, this);
+    if (pass.tracked) currentCause.run(pass.id, passOn, this);
+    else this.passOn();
     this.#checkComplete();
   }
 

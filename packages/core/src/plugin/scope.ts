@@ -1,13 +1,9 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Logger } from 'pino';
 
 import type { KeyValueStore } from '../storage/types.js';
 import { createActions, type ActionBackend, type ActionLog } from './actions.js';
 import { Composer } from './composer.js';
 import type { Actions, BotContext, PluginServices, ScheduleSpec, TimerHandle } from './types.js';
-
-/** The message a plugin is handling right now, so `ctx.send` inside a handler is attributed to it. */
-export const currentCause = new AsyncLocalStorage<string>();
 
 /** Longest delay Node timers accept; longer waits are chained. */
 const MAX_DELAY = 2_147_483_647;
@@ -28,6 +24,8 @@ export interface ScopeHost {
   readonly log: ActionLog;
   /** Called with every error thrown by a timer or job callback. */
   reportFailure(scope: PluginScope, error: unknown, where: string): void;
+  /** The message this scope's code is handling right now, so `ctx.send` inside a handler is attributed to it. */
+  causeOf(scope: PluginScope): string | undefined;
 }
 
 /**
@@ -71,7 +69,7 @@ export class PluginScope extends Composer<BotContext> implements PluginServices 
     return actions;
   }
   #actions(): Actions {
-    return this.actionsFor(currentCause.getStore());
+    return this.actionsFor(this.#host.causeOf(this));
   }
 
   send: Actions['send'] = (to, content) => this.#actions().send(to, content);

@@ -45,6 +45,13 @@ function referenceFindMentions(text: string, room: Room | undefined, directory: 
   return { mentions, mentionNames, mentionsSelf: mentions.includes(directory.self.userName) };
 }
 
+/** A roster entry (typed loosely: RoomMember is losing its wire record). */
+function member(userName: string, nickName: string, displayName = ''): RoomMember {
+  const entry: Pick<RoomMember, 'userName' | 'nickName' | 'displayName'> = { userName, nickName, displayName };
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- needed while the committed RoomMember still has `raw`
+  return entry as RoomMember;
+}
+
 function contact(userName: string, nickName: string): Contact {
   return {
     userName,
@@ -105,7 +112,7 @@ describe('findMentions', () => {
       for (let i = 0; i < count; i++) {
         const userName = random() < 0.15 ? self.userName : `@m${i}`;
         if (members.some((m) => m.userName === userName)) continue;
-        members.push({ userName, nickName: name(), displayName: random() < 0.5 ? name() : '' });
+        members.push(member(userName, name(), random() < 0.5 ? name() : ''));
         if (userName !== self.userName && random() < 0.5) contacts.set(userName, contact(userName, name()));
       }
       const directory = directoryOf(self, contacts);
@@ -124,7 +131,7 @@ describe('findMentions', () => {
 
   describe('sees directory changes between messages', () => {
     const self = contact('@self', 'Bot');
-    const bob: RoomMember = { userName: '@bob', nickName: 'Bob', displayName: '' };
+    const bob = member('@bob', 'Bob');
 
     it('a contact record renamed (a new Contact object)', () => {
       const contacts = new Map<string, Contact>([[self.userName, self]]);
@@ -141,9 +148,9 @@ describe('findMentions', () => {
       const directory = directoryOf(self, new Map([[self.userName, self]]));
       const theRoom = room([bob]);
       expect(findMentions('@Bobby hi', theRoom, directory).mentions).toEqual([]);
-      (theRoom.members as Map<string, RoomMember>).set('@bob', { ...bob, displayName: 'Bobby' });
+      (theRoom.members as Map<string, RoomMember>).set('@bob', member('@bob', 'Bob', 'Bobby'));
       expect(findMentions('@Bobby hi', theRoom, directory).mentions).toEqual(['@bob']);
-      const next = room([bob, { userName: '@carl', nickName: 'Carl', displayName: '' }]);
+      const next = room([bob, member('@carl', 'Carl')]);
       expect(findMentions('@Carl @Bob', next, directory).mentions).toEqual(['@carl', '@bob']);
     });
 

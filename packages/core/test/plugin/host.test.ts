@@ -2,6 +2,8 @@ import { z } from 'zod';
 
 import { definePlugin, type PluginContext } from '../../src/plugin/define.js';
 import type { LoadedPlugin } from '../../src/plugin/host.js';
+import { currentCause } from '../../src/plugin/cause.js';
+import type { BotContext } from '../../src/plugin/types.js';
 import { friendRequestEvent, makeHost, message, roomJoinEvent, BOOK_CLUB } from './helpers.js';
 
 const load = (...plugins: LoadedPlugin['plugin'][]): LoadedPlugin[] =>
@@ -585,5 +587,113 @@ describe('PluginHost pipeline mechanics', () => {
     expect(messages().filter((m) => m.includes('timed out'))).toEqual([
       `plugin "picky" timed out (message ${hang.id}): handler did not finish within 30 ms`,
     ]);
+  });
+});
+
+describe('PluginHost attribution of scope-level actions (ctx.send on the setup context)', () => {
+  const text = (m: BotContext): string => (m.type === 'message' ? m.text : '');
+
+  test('the async context is entered only once some plugin has used scope-level actions while serving', async () => {
+    const { host } = makeHost();
+    const seen: (string | undefined)[] = [];
+    await host.start(
+      load(
+        plugin('reads', (ctx) => {
+          ctx.use(async (m, next) => {
+            await Promise.resolve();
+            seen.push(currentCause.getStore());
+            if (text(m) === 'send') await ctx.send('Alice', 'hi');
+            await next();
+          });
+        }),
+      ),
+    );
+    const first = message('plain');
+    const second = message('send');
+    const third = message('plain');
+    for (const msg of [first, second, third]) await host.dispatch({ kind: 'message', message: msg, sentByBot: false });
+    expect(seen).toEqual([undefined, undefined, third.id]);
+  });
+
+  test('the first uses are attributed too: synchronously, after awaits, and downstream of an awaited next()', async () => {
+    const { host, log } = makeHost();
+    await host.start(
+      load(
+        plugin('slow-first', (ctx) => {
+          ctx.use(async (_m, next) => {
+            await new Promise((r) => setTimeout(r, 1));
+            await next();
+          });
+        }),
+        plugin('sync', (ctx) => {
+          ctx.use((_m, next) => {
+            void ctx.send('Alice', 'sync');
+            return next();
+          });
+        }),
+        plugin('later', (ctx) => {
+          ctx.use(async () => {
+            await new Promise((r) => setTimeout(r, 1));
+            await ctx.send('Bob', 'later');
+          });
+        }),
+      ),
+    );
+    const msg = message('x');
+    await host.dispatch({ kind: 'message', message: msg, sentByBot: false });
+    expect(log.all().map((r) => [r.plugin, r.cause])).toEqual([
+      ['sync', msg.id],
+      ['later', msg.id],
+    ]);
+  });
+
+  test('once tracking, concurrent messages, timers started by a handler and setup-time jobs are attributed exactly', async () => {
+    const { host, log } = makeHost();
+    let tick: (() => void) | undefined;
+    await host.start(
+      load(
+        plugin('p', (ctx) => {
+          // A job registered in setup belongs to no message, even while messages are in flight.
+          tick = () => void ctx.send('Alice', 'job');
+          ctx.use(async (m) => {
+            const t = text(m);
+            if (t === 'warm-up') {
+              await ctx.send('Alice', 'warm-up');
+              return;
+            }
+            await new Promise((r) => setTimeout(r, t === 'a' ? 6 : 1));
+            await ctx.send('Alice', t);
+            await new Promise<void>((resolve) => {
+              setTimeout(() => {
+                void ctx.send('Bob', `${t} timer`).then(() => resolve());
+              }, 1);
+            });
+          });
+        }),
+      ),
+    );
+    await host.dispatch({ kind: 'message', message: message('warm-up'), sentByBot: false });
+    const a = message('a');
+    const b = message('b');
+    const both = Promise.all([
+      host.dispatch({ kind: 'message', message: a, sentByBot: false }),
+      host.dispatch({ kind: 'message', message: b, sentByBot: false }),
+    ]);
+    tick!();
+    await both;
+    const sent = log
+      .all()
+      .slice(1)
+      .map((r) => [r.cause, (r.content as { text?: string } | undefined)?.text]);
+    expect(sent).toEqual(
+      expect.arrayContaining([
+        [undefined, 'job'],
+        [a.id, 'a'],
+        [a.id, 'a timer'],
+        [b.id, 'b'],
+        [b.id, 'b timer'],
+      ]),
+    );
+    expect(sent).toHaveLength(5);
   });
 });
