@@ -3,7 +3,7 @@ import type { ClientOptions } from '../client/types.js';
 import { createLogger } from '../bot/logger.js';
 import type { ResolvedConfig } from '../config/prepare.js';
 import type { CliIo } from './io.js';
-import { loadOrReport } from './start.js';
+import { loadOrReport } from './load-config.js';
 
 function clientOptions(resolved: ResolvedConfig, io: CliIo): ClientOptions {
   const account = resolved.config.account ?? {};

@@ -1,12 +1,11 @@
 import { readFileSync } from 'node:fs';
 
 import { parseArgs, UsageError } from './args.js';
-import { runInit } from './init.js';
 import { processIo, type CliIo } from './io.js';
-import { runLogin, runLogout } from './login.js';
-import { runPluginNew } from './plugin-new.js';
-import { runStart } from './start.js';
 import { COMMAND_USAGE, MAIN_USAGE } from './usage.js';
+
+// Each command's module is imported when that command runs: `wxbot init` never loads the
+// client, and help and usage errors answer at once (cold start).
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -61,22 +60,22 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   }
   switch (command) {
     case 'start':
-      return runStart(io, {
+      return (await import('./start.js')).runStart(io, {
         simulator: args.flags.has('simulator'),
         ...(configFile === undefined ? {} : { config: configFile }),
       });
     case 'login':
-      return runLogin(io, configFile);
+      return (await import('./login.js')).runLogin(io, configFile);
     case 'logout':
-      return runLogout(io, configFile);
+      return (await import('./login.js')).runLogout(io, configFile);
     case 'init':
-      return runInit(io, dir);
+      return (await import('./init.js')).runInit(io, dir);
     case 'plugin': {
       if (args.positionals[0] !== 'new') {
         io.stderr.write(`wxbot plugin: expected "new"\n\n${COMMAND_USAGE['plugin'] ?? ''}`);
         return 2;
       }
-      return runPluginNew(io, args.positionals[1], dir);
+      return (await import('./plugin-new.js')).runPluginNew(io, args.positionals[1], dir);
     }
     default:
       return 2;

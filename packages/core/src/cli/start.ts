@@ -1,32 +1,15 @@
-import { createSimulator, defaultWorld, type Simulator, type WorldSpec } from '@wxbot/simulator';
+import type { Simulator, WorldSpec } from '@wxbot/simulator';
 
-import { Bot } from '../bot/bot.js';
-import { createBotFromConfig } from '../bot/create.js';
-import { createLogger } from '../bot/logger.js';
-import { ConfigError } from '../config/errors.js';
-import { loadConfig, type ResolvedConfig } from '../config/prepare.js';
+import type { Bot } from '../bot/bot.js';
 import type { ActionRecord } from '../plugin/types.js';
 import { MemorySessionStore } from '../session/file-store.js';
 import { createMemoryStorage } from '../storage/memory.js';
-import { openChatPrompt } from './chat.js';
 import { untilStopped, type CliIo } from './io.js';
+import { loadOrReport } from './load-config.js';
 
 export interface StartOptions {
   readonly config?: string;
   readonly simulator: boolean;
-}
-
-/** Loads and checks the config; prints every problem and returns undefined when it is not usable. */
-export async function loadOrReport(io: CliIo, file: string | undefined): Promise<ResolvedConfig | undefined> {
-  try {
-    return await loadConfig({ cwd: io.cwd, ...(file === undefined ? {} : { file }) });
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      io.stderr.write(`wxbot: ${error.message}\n`);
-      return undefined;
-    }
-    throw error;
-  }
 }
 
 function describeAction(record: ActionRecord): string {
@@ -81,14 +64,24 @@ function banner(sim: Simulator, world: WorldSpec, bot: Bot, interactive: boolean
 
 /** `wxbot start`: runs until SIGINT/SIGTERM (or `io.signal`), then shuts down gracefully. */
 export async function runStart(io: CliIo, options: StartOptions): Promise<number> {
+  // The runtime (client, HTTP stack, plugin host) and the simulator load while the config
+  // does; only --simulator loads the simulator.
+  const loading = Promise.all([
+    import('../bot/create.js'),
+    import('../bot/logger.js'),
+    options.simulator ? import('@wxbot/simulator') : undefined,
+  ]);
+  loading.catch(() => undefined); // awaited below, unless the config is unusable
   const resolved = await loadOrReport(io, options.config);
   if (resolved === undefined) return 1;
+  const [{ createBotFromConfig }, { createLogger }, simulator] = await loading;
   const logger = createLogger(resolved.config.logging, io.stdout);
 
   let sim: Simulator | undefined;
   let bot: Bot;
   let world: WorldSpec | undefined;
-  if (options.simulator) {
+  if (simulator !== undefined) {
+    const { createSimulator, defaultWorld } = simulator;
     world = defaultWorld();
     sim = await createSimulator({ world, autoConfirm: true, loginPollHoldMs: 500, synccheckHoldMs: 10_000 });
     bot = createBotFromConfig(resolved, {
@@ -120,7 +113,7 @@ export async function runStart(io: CliIo, options: StartOptions): Promise<number
     if (first === 'started') {
       if (sim !== undefined && world !== undefined) {
         io.stdout.write(banner(sim, world, bot, io.interactive));
-        if (io.interactive) chat = openChatPrompt(io, sim, world, bot);
+        if (io.interactive) chat = (await import('./chat.js')).openChatPrompt(io, sim, world, bot);
       }
       const why = await stopped;
       logger.info(`${why}: stopping (finishing handlers, sending queued messages, saving the session)`);

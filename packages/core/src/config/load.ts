@@ -1,9 +1,9 @@
 import { dirname, resolve as resolvePath } from 'node:path';
 
-import { cosmiconfig, type Loader } from 'cosmiconfig';
-import { createJiti } from 'jiti';
+import type { Loader } from 'cosmiconfig';
 
 import { ConfigError } from './errors.js';
+import { mayHaveConfig } from './probe.js';
 import type { BotConfig } from './types.js';
 
 /** Where configs are looked for, in order (each directory from cwd up to the project root). */
@@ -26,6 +26,8 @@ export const CONFIG_FILES = [
  * follow its imports.
  */
 export const jitiLoader: Loader = async (filepath) => {
+  // Loaded on use: jiti is large and only TypeScript configs need it.
+  const { createJiti } = await import('jiti');
   const jiti = createJiti(filepath, { interopDefault: true, moduleCache: false });
   return jiti.import(filepath, { default: true });
 };
@@ -46,7 +48,9 @@ export interface LoadConfigOptions {
   file?: string;
 }
 
-function explorer() {
+async function explorer() {
+  // Loaded on use (see probe.ts): most of a config-less start would otherwise be spent here.
+  const { cosmiconfig } = await import('cosmiconfig');
   return cosmiconfig('wxbot', {
     searchPlaces: [...CONFIG_FILES],
     packageProp: 'wxbot',
@@ -65,8 +69,9 @@ export async function loadConfigFile(options: LoadConfigOptions = {}): Promise<L
   const cwd = resolvePath(options.cwd ?? process.cwd());
   let result;
   const target = options.file === undefined ? undefined : resolvePath(cwd, options.file);
+  if (target === undefined && !mayHaveConfig(cwd, CONFIG_FILES)) return { config: {}, file: undefined, dir: cwd };
   try {
-    result = target === undefined ? await explorer().search(cwd) : await explorer().load(target);
+    result = target === undefined ? await (await explorer()).search(cwd) : await (await explorer()).load(target);
   } catch (error) {
     const err = error as NodeJS.ErrnoException;
     if (err.code === 'ENOENT') throw new ConfigError([{ path: '', message: `config file not found: ${target}` }]);

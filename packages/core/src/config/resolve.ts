@@ -2,7 +2,7 @@ import { isAbsolute, join, resolve as resolvePath } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 import type { StandardSchemaV1 } from '@standard-schema/spec';
-import { createJiti, type Jiti } from 'jiti';
+import type { Jiti } from 'jiti';
 
 import { isPlugin, type Plugin } from '../plugin/define.js';
 import type { LoadedPlugin } from '../plugin/host.js';
@@ -39,12 +39,17 @@ function message(error: unknown): string {
   return error instanceof Error ? error.message.split('\n')[0]! : String(error);
 }
 
-async function importModule(jiti: Jiti, specifier: string): Promise<unknown> {
-  return jiti.import(specifier);
+async function importModule(jiti: () => Promise<Jiti>, specifier: string): Promise<unknown> {
+  return (await jiti()).import(specifier);
 }
 
 /** Resolves one string entry (package name, shorthand or local path) from `baseDir`. */
-async function resolveString(entry: string, where: string, jiti: Jiti, baseDir: string): Promise<Resolved> {
+async function resolveString(
+  entry: string,
+  where: string,
+  jiti: () => Promise<Jiti>,
+  baseDir: string,
+): Promise<Resolved> {
   if (isLocalPath(entry)) {
     const file = entry.startsWith('file:') ? entry : resolvePath(baseDir, entry);
     const label = `${where} (${entry})`;
@@ -70,7 +75,7 @@ async function resolveString(entry: string, where: string, jiti: Jiti, baseDir: 
   }
   const candidates = packageCandidates(entry);
   for (const candidate of candidates) {
-    const url = jiti.esmResolve(candidate, { try: true });
+    const url = (await jiti()).esmResolve(candidate, { try: true });
     if (url === undefined) continue;
     const label = `${where} (${candidate})`;
     let mod: unknown;
@@ -137,10 +142,15 @@ export async function resolvePlugins(
   options: ResolvePluginsOptions,
 ): Promise<{ plugins: LoadedPlugin[]; issues: ConfigIssue[] }> {
   // The jiti instance is anchored in baseDir so packages resolve from the user's project, not from core.
-  const jiti = createJiti(pathToFileURL(join(options.baseDir, '__wxbot_config__.js')).href, {
-    interopDefault: true,
-    moduleCache: false,
-  });
+  // Made on the first string entry: configs of plugin objects only (and no config) never load jiti.
+  let instance: Promise<Jiti> | undefined;
+  const jiti = (): Promise<Jiti> =>
+    (instance ??= import('jiti').then(({ createJiti }) =>
+      createJiti(pathToFileURL(join(options.baseDir, '__wxbot_config__.js')).href, {
+        interopDefault: true,
+        moduleCache: false,
+      }),
+    ));
   const settled = await Promise.all(
     entries.map(async (entry, index): Promise<{ plugin?: LoadedPlugin; issues: ConfigIssue[] }> => {
       const where = `plugins[${index}]`;

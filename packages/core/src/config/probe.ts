@@ -1,0 +1,64 @@
+import { readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+/**
+ * Whether the config search could find anything from `cwd`, answered with a few
+ * stats instead of loading cosmiconfig (and through it a YAML parser and more):
+ * a bot without a config file, like `wxbot start --simulator` in an empty
+ * directory, starts faster and smaller. It mirrors the search `load.ts` asks
+ * cosmiconfig for — each directory from `cwd` up to the first one holding a
+ * package.json or package.yaml ("project" strategy), the given file names, the
+ * `wxbot` key of package.json — and answers true whenever it is unsure
+ * (unreadable package.json, cosmiconfig's own meta config in the process's
+ * working directory), so cosmiconfig stays the one that decides.
+ */
+export function mayHaveConfig(cwd: string, places: readonly string[]): boolean {
+  if (hasMetaConfig(process.cwd())) return true;
+  let dir = cwd;
+  for (;;) {
+    for (const place of places) {
+      const path = join(dir, place);
+      if (place === 'package.json' ? packageHasKey(path, 'wxbot') : exists(path)) return true;
+    }
+    if (exists(join(dir, 'package.json')) || exists(join(dir, 'package.yaml'))) return false;
+    const parent = dirname(dir);
+    if (parent === dir) return false;
+    dir = parent;
+  }
+}
+
+/** cosmiconfig reads options for every search from these, in the process's working directory. */
+const META_PLACES = [
+  'package.yaml',
+  '.config/config.json',
+  '.config/config.yaml',
+  '.config/config.yml',
+  '.config/config.js',
+  '.config/config.ts',
+  '.config/config.cjs',
+  '.config/config.mjs',
+];
+
+function hasMetaConfig(dir: string): boolean {
+  return packageHasKey(join(dir, 'package.json'), 'cosmiconfig') || META_PLACES.some((p) => exists(join(dir, p)));
+}
+
+function exists(path: string): boolean {
+  return statSync(path, { throwIfNoEntry: false }) !== undefined;
+}
+
+/** False only when the file is missing or is JSON without that key; anything odd is cosmiconfig's to report. */
+function packageHasKey(path: string, key: string): boolean {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'ENOENT';
+  }
+  try {
+    const json: unknown = JSON.parse(text);
+    return typeof json !== 'object' || json === null || Object.hasOwn(json, key);
+  } catch {
+    return true;
+  }
+}
