@@ -37,13 +37,19 @@ export function evaluateTargets(s: BenchResults['suites']): Target[] {
   const lat = ok(s.latency);
   if (lat) {
     const budget = 3 * (lat.loopbackRttMs.p50 ?? 0) + 1;
-    const p50 = lat.wxbot.all.p50;
-    out.push({
-      name: 'reply p50',
-      goal: `≤ 3 × loopback RTT p50 + 1 ms = ${budget.toFixed(2)} ms`,
-      actual: p50 === null ? 'over half never answered' : `${fmt(p50)} ms`,
-      met: p50 !== null && p50 <= budget,
-    });
+    // Steady alone is the latency of one message; bursts of 100 add queueing behind 99 others.
+    const steady = lat.wxbot.phases.find((ph) => ph.pattern === 'steady')?.latencyMs.p50 ?? null;
+    for (const [name, p50] of [
+      ['reply p50, steady phase', steady],
+      ['reply p50, all phases', lat.wxbot.all.p50],
+    ] as const) {
+      out.push({
+        name,
+        goal: `≤ 3 × loopback RTT p50 + 1 ms = ${budget.toFixed(2)} ms`,
+        actual: p50 === null ? 'over half never answered' : `${fmt(p50)} ms`,
+        met: p50 !== null && p50 <= budget,
+      });
+    }
     const r = lat.ratio?.p50;
     out.push({
       name: 'reply p50 vs wechat4u',
@@ -134,7 +140,7 @@ export function renderTables(r: BenchResults): string {
       `\n1–2. Reply latency, injection → webwxsendmsg at the simulator (ms; ${lat.messages} messages per peer, ${lat.chats} chats; wxbot journal: ${lat.wxbotStore}). The ${lat.rateLimiter}.`,
     );
     parts.push(
-      `Loopback HTTP round trip (keep-alive): p50 ${fmt(lat.loopbackRttMs.p50)} ms, p90 ${fmt(lat.loopbackRttMs.p90)} ms. Percentiles count unanswered messages as never answered (—).`,
+      `Loopback HTTP round trip (keep-alive): back to back p50 ${fmt(lat.loopbackRttMs.p50)} ms, p90 ${fmt(lat.loopbackRttMs.p90)} ms; after a 4 ms pause (the steady pace) p50 ${fmt(lat.loopbackRttPacedMs.p50)} ms, p90 ${fmt(lat.loopbackRttPacedMs.p90)} ms. Percentiles count unanswered messages as never answered (—).`,
     );
     const rows = latencyRows(lat.wxbot);
     if ('all' in lat.wechat4u) rows.push(...latencyRows(lat.wechat4u));

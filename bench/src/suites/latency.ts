@@ -43,6 +43,13 @@ export interface LatencyResult {
   rateLimiter: string;
   wxbotStore: string;
   loopbackRttMs: LatencySummary;
+  /**
+   * The same round trip with a 4 ms pause before each request (the steady
+   * phase's pace): what one request costs when processes have gone idle in
+   * between, as they do between messages. Shown beside the target, which is
+   * defined on the back-to-back figure.
+   */
+  loopbackRttPacedMs: LatencySummary;
   wxbot: PeerLatency;
   wechat4u: PeerLatency | { skipped: string };
   /** wechat4u ÷ wxbot per percentile (> 1 = wxbot faster); null where a side has no value. */
@@ -76,7 +83,7 @@ function workloads(smoke: boolean): WorkloadSpec[] {
 }
 
 /** Keep-alive requests to the simulator: the price of one loopback HTTP round trip here. */
-async function loopbackRtt(url: string, n: number): Promise<LatencySummary> {
+async function loopbackRtt(url: string, n: number, gapMs = 0): Promise<LatencySummary> {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   const samples: number[] = [];
   const once = (): Promise<void> =>
@@ -90,6 +97,7 @@ async function loopbackRtt(url: string, n: number): Promise<LatencySummary> {
     });
   for (let i = 0; i < 50; i++) await once(); // warm up
   for (let i = 0; i < n; i++) {
+    if (gapMs > 0) await new Promise((r) => setTimeout(r, gapMs));
     const t = performance.now();
     await once();
     samples.push(performance.now() - t);
@@ -99,8 +107,10 @@ async function loopbackRtt(url: string, n: number): Promise<LatencySummary> {
 }
 
 async function runPhase(target: Target, spec: WorkloadSpec, smoke: boolean): Promise<LatencyPhase> {
-  const sim = new Child('sim');
-  // BENCH_PROFILE=<dir>: CPU-profile the process under test (open the .cpuprofile in Chrome DevTools).
+  // BENCH_PROFILE=<dir>: CPU-profile the process under test (open the .cpuprofile in Chrome DevTools);
+  // BENCH_PROFILE_SIM=<dir>: the simulator's process.
+  const simProf = process.env['BENCH_PROFILE_SIM'];
+  const sim = new Child('sim', [], simProf ? ['--cpu-prof', `--cpu-prof-dir=${simProf}`] : []);
   const prof = process.env['BENCH_PROFILE'];
   const bot = new Child(target.child, [], prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : []);
   try {
@@ -167,12 +177,14 @@ function ratio(a: number | null, b: number | null): number | null {
 export async function runLatency(o: LatencyOptions, log: (s: string) => void): Promise<LatencyResult> {
   const rttSim = new Child('sim');
   let rtt: LatencySummary;
+  let rttPaced: LatencySummary;
   try {
     const s = await rttSim.call<{ type: string; sims: { url: string }[] }>(
       { type: 'start', world: { friends: 1 } },
       30_000,
     );
     rtt = await loopbackRtt(s.sims[0]!.url, o.smoke ? 50 : 2000);
+    rttPaced = await loopbackRtt(s.sims[0]!.url, o.smoke ? 20 : 500, 4);
   } finally {
     await rttSim.close();
   }
@@ -203,6 +215,7 @@ export async function runLatency(o: LatencyOptions, log: (s: string) => void): P
     rateLimiter: `send rate limiter RAISED for this run: wxbot text bucket burst ${RAISED_TEXT_BUCKET.burst}, ${RAISED_TEXT_BUCKET.perSecond}/s, send jitter 0 ms (defaults: burst 5, 1/s, jitter up to 300 ms); simulator rate limit off`,
     wxbotStore: 'default FileSessionStore (what a bot gets without configuring one)',
     loopbackRttMs: rtt,
+    loopbackRttPacedMs: rttPaced,
     wxbot: wx,
     wechat4u: peer,
     ratio:
