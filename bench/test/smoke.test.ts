@@ -46,11 +46,13 @@ describe('pnpm bench --smoke', () => {
 
     expect(latency.rateLimiter).toMatch(/RAISED/);
     expect(isNum(latency.loopbackRttMs.p50)).toBe(true);
+    expect(isNum(latency.loopbackRttPacedMs.p50)).toBe(true);
     for (const peer of [latency.wxbot, latency.wechat4u]) {
       expect(peer.phases.map((p: { pattern: string }) => p.pattern)).toEqual(['steady', 'bursty']);
       for (const p of peer.phases) {
         expect(p.injected).toBeGreaterThan(0);
         expect(p.replied).toBeLessThanOrEqual(p.injected);
+        expect(p.cpuMsPerMessage).toBeGreaterThan(0);
       }
       expect(peer.all.count).toBeGreaterThan(0);
     }
@@ -77,7 +79,8 @@ describe('pnpm bench --smoke', () => {
     expect(coldStart.runsMs.every(isNum)).toBe(true);
 
     expect(r.targets.map((t: { name: string }) => t.name)).toEqual([
-      'reply p50',
+      'reply p50, steady phase',
+      'reply p50, all phases',
       'reply p50 vs wechat4u',
       'pipeline plain text',
       'RSS, large world',
