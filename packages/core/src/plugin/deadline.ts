@@ -4,6 +4,8 @@ export interface Watched {
   deadline: number;
   /** Called once, after the watch has forgotten it. */
   expire(): void;
+  /** Where the watch keeps it; -1 while not watched. Only the watch writes this. */
+  watchSlot: number;
 }
 
 /**
@@ -20,7 +22,8 @@ export interface Watched {
  * handler is in flight, as the per-handler timers did.
  */
 export class DeadlineWatch<W extends Watched = Watched> {
-  readonly #runs = new Set<W>();
+  /** Dense, in no particular order; each run knows its slot, so add and delete are O(1) without hashing. */
+  readonly #runs: W[] = [];
   readonly #slackMs: number;
   #timer: NodeJS.Timeout | undefined;
   #fireAt = Infinity;
@@ -30,18 +33,33 @@ export class DeadlineWatch<W extends Watched = Watched> {
   }
 
   add(run: W): void {
-    this.#runs.add(run);
-    if (this.#runs.size === 1) this.#timer?.ref();
+    if (run.watchSlot >= 0) {
+      this.#ensure(run.deadline);
+      return;
+    }
+    const runs = this.#runs;
+    run.watchSlot = runs.length;
+    runs.push(run);
+    if (runs.length === 1) this.#timer?.ref();
     this.#ensure(run.deadline);
   }
 
   delete(run: W): void {
-    if (this.#runs.delete(run) && this.#runs.size === 0) this.#timer?.unref();
+    const slot = run.watchSlot;
+    const runs = this.#runs;
+    if (slot < 0 || runs[slot] !== run) return;
+    run.watchSlot = -1;
+    const last = runs.pop()!;
+    if (last !== run) {
+      runs[slot] = last;
+      last.watchSlot = slot;
+    }
+    if (runs.length === 0) this.#timer?.unref();
   }
 
   /** The runs in flight (their handlers have not settled or timed out). */
-  runs(): IterableIterator<W> {
-    return this.#runs.values();
+  runs(): readonly W[] {
+    return this.#runs;
   }
 
   /** A watched run's deadline changed (it resumed after `next()`). */
@@ -51,7 +69,7 @@ export class DeadlineWatch<W extends Watched = Watched> {
 
   /** Drops the timer when nothing is in flight (host stop). */
   close(): void {
-    if (this.#runs.size > 0 || this.#timer === undefined) return;
+    if (this.#runs.length > 0 || this.#timer === undefined) return;
     clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#fireAt = Infinity;
@@ -68,7 +86,7 @@ export class DeadlineWatch<W extends Watched = Watched> {
     this.#fireAt = at;
     // Rounded up: a timer firing early only re-arms, one firing before the deadline must not expire anything.
     this.#timer = setTimeout(this.#tick, Math.max(1, Math.ceil(at - performance.now())));
-    if (this.#runs.size === 0) this.#timer.unref();
+    if (this.#runs.length === 0) this.#timer.unref();
   }
 
   readonly #tick = (): void => {

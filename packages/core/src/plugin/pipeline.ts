@@ -119,6 +119,7 @@ const FINISHED = 2;
  */
 export class Run implements Watched {
   deadline = Infinity;
+  watchSlot = -1;
   readonly #pass: Pass;
   readonly #entry: Entry;
 

@@ -6,6 +6,7 @@ function watched(deadline: number): Watched & { expired: Promise<void>; count: (
   const expired = new Promise<void>((r) => (fire = r));
   return {
     deadline,
+    watchSlot: -1,
     expire() {
       n++;
       fire();
@@ -18,6 +19,22 @@ function watched(deadline: number): Watched & { expired: Promise<void>; count: (
 const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('DeadlineWatch', () => {
+  test('keeps track of many runs added and deleted in any order', () => {
+    const runs = Array.from({ length: 6 }, () => watched(Infinity));
+    const watch = new DeadlineWatch<(typeof runs)[number]>(10);
+    for (const run of runs) watch.add(run);
+    watch.add(runs[2]!); // twice is once
+    for (const i of [0, 4, 2, 5]) watch.delete(runs[i]!);
+    watch.delete(runs[4]!); // not watched any more: ignored
+    expect([...watch.runs()].sort((a, b) => runs.indexOf(a) - runs.indexOf(b))).toEqual([runs[1], runs[3]]);
+    expect(runs.map((r) => r.watchSlot >= 0)).toEqual([false, true, false, true, false, false]);
+    watch.add(runs[0]!);
+    expect(watch.runs()).toHaveLength(3);
+    for (const run of runs) watch.delete(run);
+    expect(watch.runs()).toHaveLength(0);
+    watch.close();
+  });
+
   test('expires a run once its deadline has passed, once, and forgets it', async () => {
     const watch = new DeadlineWatch(1);
     const run = watched(performance.now() + 10);
