@@ -4,6 +4,7 @@ import type { LoadedPlugin } from '../plugin/host.js';
 import { ConfigError } from './errors.js';
 import { loadConfigFile, type LoadConfigOptions, type LoadedConfigFile } from './load.js';
 import { resolvePlugins } from './resolve.js';
+import { checkConfigShape } from './schema.js';
 import type { BotConfig } from './types.js';
 
 /** A config that passed every check: ready to start a bot (before login). */
@@ -23,9 +24,7 @@ export interface ResolvedConfig {
  * listing every problem, each with its path.
  */
 export async function prepareConfig(loaded: LoadedConfigFile): Promise<ResolvedConfig> {
-  // The shape check needs zod; an empty config (no file) has nothing to check, so it starts without it.
-  const issues =
-    Object.keys(loaded.config).length === 0 ? [] : (await import('./schema.js')).checkConfigShape(loaded.config);
+  const issues = checkConfigShape(loaded.config);
   const entries = Array.isArray(loaded.config.plugins) ? (loaded.config.plugins as readonly unknown[]) : [];
   const { plugins, issues: pluginIssues } = await resolvePlugins(entries, { baseDir: loaded.dir });
   issues.push(...pluginIssues);

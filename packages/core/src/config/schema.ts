@@ -1,85 +1,144 @@
-import { z } from 'zod';
-
 import { closest } from '../plugin/suggest.js';
 import type { ConfigIssue } from './errors.js';
-import { formatPath, joinPath } from './errors.js';
+import { formatPath } from './errors.js';
 
-const isObjectWith =
-  (methods: readonly string[]) =>
-  (value: unknown): boolean =>
-    typeof value === 'object' &&
-    value !== null &&
-    methods.every((m) => typeof (value as Record<string, unknown>)[m] === 'function');
+// A small checker rather than zod: the config shape is fixed and shallow, and zod made up a
+// fifth of the heap of `import '@wxbot/core'` (plugins bring their own validator for options).
 
-const origin = z.string().regex(/^https?:\/\/[^/\s]+$/, 'expected an origin like https://wx2.qq.com (no path)');
-const bucket = z.strictObject({ burst: z.number().int().positive(), perSecond: z.number().positive() });
-const positiveMs = z.number().int().positive();
+type Path = readonly PropertyKey[];
+type Report = (path: Path, message: string) => void;
+/** Checks a present (not undefined) value. */
+type Check = (value: unknown, path: Path, report: Report) => void;
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
+  return typeof value;
+}
+
+const expected = (what: string, value: unknown) => `expected ${what}, got ${describe(value)}`;
+
+/** An object with exactly these optional keys; unknown keys are reported with the closest known one. */
+function object(shape: Record<string, Check>): Check {
+  return (value, path, report) => {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      report(path, expected('object', value));
+      return;
+    }
+    const record = value as Record<string, unknown>;
+    for (const [key, inner] of Object.entries(shape)) {
+      const v = record[key];
+      if (v !== undefined) inner(v, [...path, key], report);
+    }
+    const known = Object.keys(shape);
+    for (const key of Object.keys(record)) {
+      if (Object.hasOwn(shape, key)) continue;
+      const suggestion = closest(key, known);
+      report([...path, key], `unknown option${suggestion === undefined ? '' : ` (did you mean "${suggestion}"?)`}`);
+    }
+  };
+}
+
+/** Like `object`, but every key must be present. */
+function required(shape: Record<string, Check>): Check {
+  const inner = object(shape);
+  return (value, path, report) => {
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+      for (const key of Object.keys(shape))
+        if ((value as Record<string, unknown>)[key] === undefined) report([...path, key], 'required');
+    }
+    inner(value, path, report);
+  };
+}
+
+function string(pattern?: RegExp, hint?: string): Check {
+  return (value, path, report) => {
+    if (typeof value !== 'string') report(path, expected('string', value));
+    else if (pattern !== undefined && !pattern.test(value)) report(path, hint ?? `does not match ${String(pattern)}`);
+  };
+}
+
+const nonEmptyString: Check = (value, path, report) => {
+  if (typeof value !== 'string') report(path, expected('string', value));
+  else if (value.length === 0) report(path, 'expected a non-empty string');
+};
+
+const boolean: Check = (value, path, report) => {
+  if (typeof value !== 'boolean') report(path, expected('boolean', value));
+};
+
+function number(o: { integer?: boolean; min: 0 | 'positive' }): Check {
+  return (value, path, report) => {
+    if (typeof value !== 'number' || !Number.isFinite(value)) report(path, expected('finite number', value));
+    else if (o.integer === true && !Number.isInteger(value)) report(path, `expected an integer, got ${value}`);
+    else if (o.min === 'positive' ? value <= 0 : value < 0)
+      report(path, `expected a number ${o.min === 'positive' ? '> 0' : '>= 0'}, got ${value}`);
+  };
+}
+
+function oneOf(values: readonly string[]): Check {
+  const shown = values.map((v) => JSON.stringify(v)).join('|');
+  return (value, path, report) => {
+    if (typeof value !== 'string' || !values.includes(value))
+      report(
+        path,
+        `expected one of ${shown}, got ${typeof value === 'string' ? JSON.stringify(value) : describe(value)}`,
+      );
+  };
+}
+
+function withMethods(methods: readonly string[], what: string): Check {
+  return (value, path, report) => {
+    const ok =
+      typeof value === 'object' &&
+      value !== null &&
+      methods.every((m) => typeof (value as Record<string, unknown>)[m] === 'function');
+    if (!ok) report(path, `expected ${what}`);
+  };
+}
+
+const array: Check = (value, path, report) => {
+  if (!Array.isArray(value)) report(path, expected('array', value));
+};
+
+const origin = string(/^https?:\/\/[^/\s]+$/, 'expected an origin like https://wx2.qq.com (no path)');
+const bucket = required({ burst: number({ integer: true, min: 'positive' }), perSecond: number({ min: 'positive' }) });
+const positiveMs = number({ integer: true, min: 'positive' });
+const desktopObject = object({ clientVersion: string(), extspam: string(), userAgent: string() });
 
 /** The shape of everything but plugin entries (those are checked against each plugin's own schema). */
-const configSchema = z.strictObject({
-  account: z
-    .strictObject({
-      name: z
-        .string()
-        .regex(/^[\w.-]+$/, 'use letters, digits, ".", "_" or "-" (it names files)')
-        .optional(),
-      dataDir: z.string().min(1).optional(),
-      loginMode: z.enum(['auto', 'qr', 'push', 'hot']).optional(),
-      desktop: z
-        .union([
-          z.boolean(),
-          z.strictObject({
-            clientVersion: z.string().optional(),
-            extspam: z.string().optional(),
-            userAgent: z.string().optional(),
-          }),
-        ])
-        .optional(),
-      hosts: z
-        .strictObject({
-          login: origin.optional(),
-          main: origin.optional(),
-          file: origin.optional(),
-          push: origin.optional(),
-        })
-        .optional(),
-      sessionStore: z
-        .custom((v) => isObjectWith(['get', 'set', 'delete'])(v), 'expected a SessionStore ({ get, set, delete })')
-        .optional(),
-      qr: z
-        .strictObject({
-          terminal: z.boolean().optional(),
-          pngPath: z.union([z.string(), z.literal(false)]).optional(),
-          maxRefreshes: z.number().int().nonnegative().optional(),
-        })
-        .optional(),
-    })
-    .optional(),
-  logging: z
-    .strictObject({
-      level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).optional(),
-      pretty: z.boolean().optional(),
-    })
-    .optional(),
-  rateLimits: z
-    .strictObject({
-      text: bucket.optional(),
-      media: bucket.optional(),
-      friend: bucket.optional(),
-      room: bucket.optional(),
-      misc: bucket.optional(),
-    })
-    .optional(),
-  runtime: z
-    .strictObject({
-      handlerTimeoutMs: positiveMs.optional(),
-      setupTimeoutMs: positiveMs.optional(),
-      maxFailures: z.number().int().positive().optional(),
-      failureWindowMs: positiveMs.optional(),
-    })
-    .optional(),
-  storage: z.custom((v) => isObjectWith(['namespace'])(v), 'expected a StorageDriver ({ namespace(name) })').optional(),
-  plugins: z.array(z.unknown()).optional(),
+const configSchema = object({
+  account: object({
+    name: string(/^[\w.-]+$/, 'use letters, digits, ".", "_" or "-" (it names files)'),
+    dataDir: nonEmptyString,
+    loginMode: oneOf(['auto', 'qr', 'push', 'hot']),
+    desktop: (value, path, report) => {
+      if (typeof value !== 'boolean') desktopObject(value, path, report);
+    },
+    hosts: object({ login: origin, main: origin, file: origin, push: origin }),
+    sessionStore: withMethods(['get', 'set', 'delete'], 'a SessionStore ({ get, set, delete })'),
+    qr: object({
+      terminal: boolean,
+      pngPath: (value, path, report) => {
+        if (value !== false && typeof value !== 'string') report(path, expected('string or false', value));
+      },
+      maxRefreshes: number({ integer: true, min: 0 }),
+    }),
+  }),
+  logging: object({
+    level: oneOf(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']),
+    pretty: boolean,
+  }),
+  rateLimits: object({ text: bucket, media: bucket, friend: bucket, room: bucket, misc: bucket }),
+  runtime: object({
+    handlerTimeoutMs: positiveMs,
+    setupTimeoutMs: positiveMs,
+    maxFailures: number({ integer: true, min: 'positive' }),
+    failureWindowMs: positiveMs,
+  }),
+  storage: withMethods(['namespace'], 'a StorageDriver ({ namespace(name) })'),
+  plugins: array,
 });
 
 /** Checks everything but plugin entries; returns every problem (empty when fine). */
@@ -92,32 +151,7 @@ export function checkConfigShape(config: unknown): ConfigIssue[] {
       },
     ];
   }
-  const result = configSchema.safeParse(config);
-  if (result.success) return [];
-  return result.error.issues.flatMap((issue) => {
-    const path = formatPath(issue.path);
-    if (issue.code !== 'unrecognized_keys') return [{ path, message: issue.message }];
-    // One line per unknown key, with the likely intended name: typos are the usual cause.
-    const known = knownKeys(issue.path);
-    return issue.keys.map((key) => {
-      const suggestion = closest(key, known);
-      return {
-        path: joinPath(path, formatPath([key])),
-        message: `unknown option${suggestion === undefined ? '' : ` (did you mean "${suggestion}"?)`}`,
-      };
-    });
-  });
-}
-
-function knownKeys(path: readonly PropertyKey[]): string[] {
-  let schema: z.ZodType = configSchema;
-  for (const segment of path) {
-    const unwrapped = schema instanceof z.ZodOptional ? (schema.unwrap() as z.ZodType) : schema;
-    if (!(unwrapped instanceof z.ZodObject)) return [];
-    const next = (unwrapped.shape as Record<string, z.ZodType | undefined>)[String(segment)];
-    if (next === undefined) return [];
-    schema = next;
-  }
-  const unwrapped = schema instanceof z.ZodOptional ? (schema.unwrap() as z.ZodType) : schema;
-  return unwrapped instanceof z.ZodObject ? Object.keys(unwrapped.shape) : [];
+  const issues: ConfigIssue[] = [];
+  configSchema(config, [], (path, message) => issues.push({ path: formatPath(path), message }));
+  return issues;
 }

@@ -1,0 +1,98 @@
+import { checkConfigShape } from '../../src/config/schema.js';
+
+const lines = (config: unknown) => checkConfigShape(config).map((i) => `${i.path}: ${i.message}`);
+
+const store = { get: async () => undefined, set: async () => undefined, delete: async () => undefined };
+
+describe('checkConfigShape', () => {
+  test('a complete, valid config has no issues; undefined values count as absent', () => {
+    expect(
+      lines({
+        account: {
+          name: 'my-bot.v2_x',
+          dataDir: '.data',
+          loginMode: 'auto',
+          desktop: { clientVersion: '1', extspam: 'x', userAgent: 'ua' },
+          hosts: { login: 'https://login.wx.qq.com', main: 'http://127.0.0.1:8080', file: undefined },
+          sessionStore: store,
+          qr: { terminal: false, pngPath: false, maxRefreshes: 0 },
+        },
+        logging: { level: 'silent', pretty: true },
+        rateLimits: { text: { burst: 5, perSecond: 0.5 }, misc: { burst: 1, perSecond: 1 } },
+        runtime: { handlerTimeoutMs: 1, setupTimeoutMs: 10, maxFailures: 3, failureWindowMs: 60_000 },
+        storage: { namespace: () => ({}) },
+        plugins: ['x', null, false],
+      }),
+    ).toEqual([]);
+    expect(lines({})).toEqual([]);
+    expect(lines({ account: { desktop: true, qr: { pngPath: 'qr.png' } } })).toEqual([]);
+  });
+
+  test('a config that is not an object', () => {
+    expect(lines([])).toEqual([': expected the config to be an object, got an array']);
+    expect(lines(null)).toEqual([': expected the config to be an object, got object']);
+    expect(lines('x')).toEqual([': expected the config to be an object, got string']);
+  });
+
+  test('every problem, in order: known keys as declared, then unknown keys with the likely name', () => {
+    expect(
+      lines({
+        acount: {},
+        account: { name: 'bad name', loginMode: 'magic', dataDirr: 'x' },
+        rateLimits: { text: { burst: 0, perSecond: 1 } },
+      }),
+    ).toEqual([
+      'account.name: use letters, digits, ".", "_" or "-" (it names files)',
+      'account.loginMode: expected one of "auto"|"qr"|"push"|"hot", got "magic"',
+      'account.dataDirr: unknown option (did you mean "dataDir"?)',
+      'rateLimits.text.burst: expected a number > 0, got 0',
+      'acount: unknown option (did you mean "account"?)',
+    ]);
+  });
+
+  test('types, numbers and origins', () => {
+    expect(
+      lines({
+        account: {
+          name: 7,
+          dataDir: '',
+          desktop: 'yes',
+          hosts: { login: 'https://wx.qq.com/path', main: 'wx.qq.com' },
+          sessionStore: { get() {} },
+          qr: { terminal: 'no', pngPath: true, maxRefreshes: -1 },
+        },
+        logging: { level: 5 },
+        rateLimits: { text: { burst: 1.5 }, room: { burst: 2, perSecond: Number.NaN }, media: 'fast' },
+        runtime: { handlerTimeoutMs: Infinity, maxFailures: 0 },
+        storage: {},
+        plugins: { a: 1 },
+      }),
+    ).toEqual([
+      'account.name: expected string, got number',
+      'account.dataDir: expected a non-empty string',
+      'account.desktop: expected object, got string',
+      'account.hosts.login: expected an origin like https://wx2.qq.com (no path)',
+      'account.hosts.main: expected an origin like https://wx2.qq.com (no path)',
+      'account.sessionStore: expected a SessionStore ({ get, set, delete })',
+      'account.qr.terminal: expected boolean, got string',
+      'account.qr.pngPath: expected string or false, got boolean',
+      'account.qr.maxRefreshes: expected a number >= 0, got -1',
+      'logging.level: expected one of "trace"|"debug"|"info"|"warn"|"error"|"fatal"|"silent", got number',
+      'rateLimits.text.perSecond: required',
+      'rateLimits.text.burst: expected an integer, got 1.5',
+      'rateLimits.media: expected object, got string',
+      'rateLimits.room.perSecond: expected finite number, got NaN',
+      'runtime.handlerTimeoutMs: expected finite number, got Infinity',
+      'runtime.maxFailures: expected a number > 0, got 0',
+      'storage: expected a StorageDriver ({ namespace(name) })',
+      'plugins: expected array, got object',
+    ]);
+  });
+
+  test('unknown keys far from every known one get no suggestion; odd keys are quoted in the path', () => {
+    expect(lines({ logging: { zzzzzzzz: 1, 'has space': 2 } })).toEqual([
+      'logging.zzzzzzzz: unknown option',
+      'logging["has space"]: unknown option',
+    ]);
+  });
+});
