@@ -1,5 +1,7 @@
 import { EventEmitter } from 'node:events';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../util/atomic-write.js';
 import type { Logger } from 'pino';
 import { CookieJar } from 'tough-cookie';
 import { isRoomUserName } from '../contact/classify.js';
@@ -121,6 +123,7 @@ type Resolved = {
   batchGapMs: number;
   drainMs: number;
   checkpointMs: number;
+  spoolDir: string;
 };
 
 function resolveOptions(o: ClientOptions, i: ClientInternals): Resolved {
@@ -176,6 +179,7 @@ function resolveOptions(o: ClientOptions, i: ClientInternals): Resolved {
     batchGapMs: i.contactBatchGapMs ?? 250,
     drainMs: i.drainTimeoutMs ?? 10_000,
     checkpointMs: i.checkpointMs ?? 1_000,
+    spoolDir: join(o.dataDir, 'outbox-media'),
   };
 }
 
@@ -913,10 +917,12 @@ export class WebWxClient implements WxClient {
     cls: ActionClass,
     to: string,
     fields: Omit<OutboundMsg, 'FromUserName' | 'ToUserName' | 'LocalID' | 'ClientMsgId'>,
+    media?: { clientMsgId: string; upload: NonNullable<SendJournalEntry['upload']> },
   ): Promise<SentMessage> {
     const stable = this.store.contact(to)?.stableId;
     const entry: SendJournalEntry = {
-      clientMsgId: newClientMsgId(),
+      clientMsgId: media?.clientMsgId ?? newClientMsgId(),
+      ...(media ? { upload: media.upload } : {}),
       kind,
       msgType: fields.Type,
       to,
@@ -937,15 +943,19 @@ export class WebWxClient implements WxClient {
       .enqueue(cls, endpoint, () => this.performSend(entry), entry.to)
       .catch((err: unknown) => {
         // Definitive failures leave the journal; a stop keeps the entry for the next start.
-        if (!(err instanceof ClientStopped)) this.outbox.settle(entry.clientMsgId, undefined);
+        if (!(err instanceof ClientStopped)) {
+          this.outbox.settle(entry.clientMsgId, undefined);
+          this.dropSpool(entry);
+        }
         throw err;
       });
   }
 
   private async performSend(queued: SendJournalEntry): Promise<SentMessage> {
     // A re-login between enqueue and now changed every UserName: re-address through the stable id.
-    const entry = this.readdress(queued) ?? queued;
+    let entry = this.readdress(queued) ?? queued;
     const self = this.store.self.userName;
+    if (entry.upload && entry.mediaId === undefined) entry = await this.uploadJournaled(entry, self);
     const msg: OutboundMsg = {
       Type: entry.msgType,
       FromUserName: self,
@@ -964,6 +974,7 @@ export class WebWxClient implements WxClient {
       const msgId = res.MsgID === undefined ? '' : `${res.MsgID as unknown as string | number}`;
       if (msgId) this.botMsgIds.add(msgId);
       this.outbox.settle(entry.clientMsgId, msgId);
+      this.dropSpool(entry);
       return {
         msgId,
         localId: entry.clientMsgId,
@@ -981,11 +992,37 @@ export class WebWxClient implements WxClient {
     }
   }
 
+  /** Uploads a journaled media send's spooled data; the MediaId stays in memory (a crash re-uploads). */
+  private async uploadJournaled(entry: SendJournalEntry, self: string): Promise<SendJournalEntry> {
+    const up = entry.upload!;
+    let data: Buffer;
+    try {
+      data = await readFile(up.file);
+    } catch (err) {
+      throw new InvalidArgument(
+        `send:${entry.kind}`,
+        `the spooled data of journaled send ${entry.clientMsgId} is gone (${(err as Error).message})`,
+      );
+    }
+    const mediaId = await this.uploader.upload(data, up.name, up.kind, self, entry.to);
+    const content = entry.kind === 'file' ? fileAppMsg(up.name, up.size, mediaId) : entry.content;
+    return { ...entry, mediaId, ...(content !== undefined ? { content } : {}) };
+  }
+
+  /** Removes the spool file of a media send that left the journal. */
+  private dropSpool(entry: SendJournalEntry): void {
+    if (entry.upload)
+      void rm(entry.upload.file, { force: true }).catch((err: unknown) => {
+        this.log.warn({ err: String(err) }, 'could not remove a spooled media file');
+      });
+  }
+
   /** Re-sends a journaled entry after a restart (same ClientMsgId), re-addressing it if the session changed. */
   private replaySend(entry: SendJournalEntry): void {
     const e = this.readdress(entry);
     if (!e) {
       this.outbox.settle(entry.clientMsgId, undefined);
+      this.dropSpool(entry);
       this.emitError(
         new InvalidArgument(
           'replay',
@@ -1026,35 +1063,51 @@ export class WebWxClient implements WxClient {
         throw new InvalidArgument('webwxsendemoticon', 'emoticon must be a 32-hex md5 or a Buffer');
       return this.send('emoticon', 'media', to, { Type: 47, EMoticonMd5: emoticon.toLowerCase() });
     }
-    const mediaId = await this.uploadFor(to, emoticon, 'emoticon.gif', 'pic');
-    return this.send('emoticon', 'media', to, { Type: 47, MediaId: mediaId });
+    return this.sendMedia('emoticon', to, emoticon, 'emoticon.gif', 'pic', 47);
   }
 
-  private async uploadFor(to: string, data: Buffer, name: string, kind: UploadKind): Promise<string> {
-    const self = this.store.self.userName;
-    return this.outbox.enqueue('media', 'webwxuploadmedia', () => this.uploader.upload(data, name, kind, self, to));
+  /**
+   * Journals a media send before its upload: the data goes to a spool file
+   * first, so a crash during the upload (or before the send) uploads and
+   * sends it again on the next start instead of losing it.
+   */
+  private async sendMedia(
+    kind: SendKind,
+    to: string,
+    data: Buffer,
+    name: string,
+    uploadKind: UploadKind,
+    msgType: number,
+  ): Promise<SentMessage> {
+    const clientMsgId = newClientMsgId();
+    const file = join(this.o.spoolDir, `${this.account}-${clientMsgId}`);
+    await writeFileAtomic(file, data);
+    const upload = { file, name, kind: uploadKind, size: data.length };
+    return this.send(
+      kind,
+      'media',
+      to,
+      { Type: msgType, ...(kind === 'file' || kind === 'emoticon' ? {} : { Content: '' }) },
+      { clientMsgId, upload },
+    );
   }
 
   async sendImage(to: string, file: MediaSource, name?: string): Promise<SentMessage> {
     this.checkTarget('webwxsendmsgimg', to);
     const src = await readSource(file, 'webwxsendmsgimg');
-    const mediaId = await this.uploadFor(to, src.data, name ?? src.name, 'pic');
-    return this.send('image', 'media', to, { Type: 3, MediaId: mediaId, Content: '' });
+    return this.sendMedia('image', to, src.data, name ?? src.name, 'pic', 3);
   }
 
   async sendVideo(to: string, file: MediaSource, name?: string): Promise<SentMessage> {
     this.checkTarget('webwxsendvideomsg', to);
     const src = await readSource(file, 'webwxsendvideomsg');
-    const mediaId = await this.uploadFor(to, src.data, name ?? src.name, 'video');
-    return this.send('video', 'media', to, { Type: 43, MediaId: mediaId, Content: '' });
+    return this.sendMedia('video', to, src.data, name ?? src.name, 'video', 43);
   }
 
   async sendFile(to: string, file: MediaSource, name?: string): Promise<SentMessage> {
     this.checkTarget('webwxsendappmsg', to);
     const src = await readSource(file, 'webwxsendappmsg');
-    const fileName = name ?? src.name;
-    const mediaId = await this.uploadFor(to, src.data, fileName, 'doc');
-    return this.send('file', 'media', to, { Type: 6, Content: fileAppMsg(fileName, src.data.length, mediaId) });
+    return this.sendMedia('file', to, src.data, name ?? src.name, 'doc', 6);
   }
 
   async revoke(sent: SentMessage): Promise<void> {

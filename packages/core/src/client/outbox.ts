@@ -19,6 +19,11 @@ export interface SendJournalEntry {
   toStableId?: string;
   content?: string;
   mediaId?: string;
+  /**
+   * A media send journaled before its upload: the data is spooled to `file`
+   * (0600) so a crash mid-upload re-uploads and sends it on the next start.
+   */
+  upload?: { file: string; name: string; kind: 'pic' | 'video' | 'doc'; size: number };
   emoticonMd5?: string;
   /** Session the UserName belongs to (uin:sid), to know whether `to` is still valid. */
   session: string;

@@ -1,3 +1,5 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { pino } from 'pino';
 import { WebWxClient } from '../../src/client/client.js';
 import { FileSessionStore, MemorySessionStore } from '../../src/session/file-store.js';
@@ -123,6 +125,35 @@ describe('restart mid-stream', () => {
       sim.actions().filter((a) => a.endpoint === 'webwxsendmsg' && a.content === 'must arrive once' && a.ret === 0),
     ).toHaveLength(1);
     await third.stop();
+  });
+
+  it('a media send is journaled before its upload: a crash mid-upload uploads and sends it once on restart', async () => {
+    const sim = await env.start();
+    const store = new MemorySessionStore();
+    const dir = `${env.dir}/media-crash`;
+    const first = newClient(sim, dir, { sessionStore: store });
+    first.setMessageHandler(async () => {});
+    await first.start();
+    const bob = sim.userNameOf('wxid_bob');
+    sim.addFault({ kind: 'latency', ms: 5000, endpoint: 'webwxuploadmedia', times: 1 });
+    const pending = first.sendImage(bob, Buffer.from('PNG-BYTES-crash'), 'crash.png').catch((e: unknown) => e);
+    await waitFor(() => first['outbox'].pendingSends === 1, 'journaled');
+    expect(readdirSync(join(dir, 'outbox-media'))).toHaveLength(1);
+    await new Promise((r) => setTimeout(r, 100));
+    const crashed = store.snapshot();
+    first.halt();
+    await pending;
+    sim.clearFaults();
+    expect(sim.actions().filter((a) => a.endpoint === 'webwxsendmsgimg')).toHaveLength(0);
+
+    const second = newClient(sim, dir, { sessionStore: crashed });
+    second.setMessageHandler(async () => {});
+    await second.start();
+    await sim.waitForAction((a) => a.endpoint === 'webwxsendmsgimg' && a.ret === 0, { timeoutMs: 5000 });
+    await waitFor(() => second['outbox'].pendingSends === 0, 'journal emptied');
+    await waitFor(() => readdirSync(join(dir, 'outbox-media')).length === 0, 'spool file removed');
+    expect(sim.actions().filter((a) => a.endpoint === 'webwxsendmsgimg' && a.ret === 0)).toHaveLength(1);
+    await second.stop();
   });
 
   it('a graceful stop persists the SyncKey: restart neither replays history nor loses messages sent while down', async () => {
