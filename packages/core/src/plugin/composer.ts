@@ -1,6 +1,7 @@
 import type { Room } from '../contact/types.js';
 import type { TextMessage } from '../message/types.js';
 import { parseCommand, type ParsedCommand } from './command.js';
+import { deriveContext } from './event-context.js';
 import { assertFilterQuery, queryPredicate, type FilterQuery, type Narrow } from './filter.js';
 import type { BotContext, ChatContext, MessageContext, Middleware, NextFunction } from './types.js';
 
@@ -106,11 +107,6 @@ function step<C>(middleware: readonly Middleware<C>[], index: number, context: C
       return rejection(error);
     }
   });
-}
-
-/** Derives a context with one extra field, keeping the original's methods and state. */
-function extend<C extends object, K extends string, V>(context: C, key: K, value: V): C & { readonly [P in K]: V } {
-  return Object.create(context, { [key]: { value, enumerable: true } }) as C & { readonly [P in K]: V };
 }
 
 function hasChat(context: BotContext): context is ChatContext {
@@ -229,7 +225,7 @@ export class Composer<C> {
       if (ctx.type !== 'message' || ctx.message.kind !== 'text') return next();
       for (const t of triggers) {
         const match = typeof t === 'string' ? exact(ctx.text, t) : freshExec(t, ctx.text);
-        if (match !== null) return inner(extend(ctx as MessageContext<TextMessage>, 'match', match), next);
+        if (match !== null) return inner(deriveContext(ctx as MessageContext<TextMessage>, 'match', match), next);
       }
       return next();
     });
@@ -266,7 +262,7 @@ export class Composer<C> {
       const parsed = parseCommand(ctx.text, prefixes);
       if (parsed === undefined || !names.has(parsed.name)) return next();
       const mentions = parsed.mentionNames.map((n) => ({ name: n, userName: resolveMention(ctx.chat.room, n) }));
-      return inner(extend(ctx as MessageContext<TextMessage>, 'command', { ...parsed, mentions }), next);
+      return inner(deriveContext(ctx as MessageContext<TextMessage>, 'command', { ...parsed, mentions }), next);
     });
     return branch;
   }

@@ -499,6 +499,32 @@ describe('PluginHost pipeline mechanics', () => {
     ]);
   });
 
+  test('hears/command contexts keep the plugin, state, helpers and what earlier middleware put on the context', async () => {
+    const { host, log } = makeHost();
+    const seen: unknown[] = [];
+    await host.start(
+      load(
+        plugin('enrich', (ctx) => {
+          ctx.use((m, next) => {
+            (m as unknown as { extra: string }).extra = 'added';
+            m.state['shared'] = 1;
+            return next();
+          });
+          // Nested matchers: the command context also has hears' match.
+          ctx.hears(/^\/(\w+)/).command('hello', (m) => {
+            const c = m as typeof m & { readonly match: RegExpExecArray; readonly extra: string };
+            seen.push([c.plugin, c.match[1], c.command.name, c.extra, c.state]);
+            return c.reply('hi');
+          });
+        }),
+      ),
+    );
+    const msg = message('/hello there');
+    await host.dispatch({ kind: 'message', message: msg, sentByBot: false });
+    expect(seen).toEqual([['enrich', 'hello', 'hello', 'added', { shared: 1 }]]);
+    expect(log.all()).toMatchObject([{ plugin: 'enrich', cause: msg.id, content: { type: 'text', text: 'hi' } }]);
+  });
+
   test('a downstream timeout resumes the waiting plugin, which is not charged for it', async () => {
     const { host, messages, log } = makeHost({ handlerTimeoutMs: 40 });
     const seen: string[] = [];
