@@ -1,6 +1,7 @@
 import { cleanName } from '../message/text.js';
 import type { RawContact, RawMember } from '../protocol/wire.js';
 import { classifyContact, isRoomUserName, SPECIAL_USER_NAMES } from './classify.js';
+import { MemberMap } from './members.js';
 import type { Contact, Room, RoomMember, StableIdConfidence } from './types.js';
 
 /** Lookups the client needs beyond ContactDirectory; mirrors client/types ContactStore. */
@@ -9,7 +10,7 @@ export interface StableIdInfo {
   confidence: StableIdConfidence;
 }
 
-const EMPTY_MEMBERS: ReadonlyMap<string, RoomMember> = new Map();
+const EMPTY_MEMBERS: ReadonlyMap<string, RoomMember> = new MemberMap([]);
 
 /** A room's wire record without its MemberList: members live in `Room.members` only, never twice. */
 function withoutMembers(raw: RawContact): RawContact {
@@ -19,8 +20,8 @@ function withoutMembers(raw: RawContact): RawContact {
 }
 
 /**
- * The in-memory contact store: Maps keyed by session UserName and stable id,
- * members held per room in a Map, so every lookup is O(1) whatever the size.
+ * The in-memory contact store: Maps keyed by session UserName and stable id (O(1)),
+ * members held per room in a compact MemberMap (O(log n), see members.ts).
  * Contacts are immutable snapshots, replaced on update.
  */
 export class MemoryContactStore {
@@ -192,13 +193,8 @@ export class MemoryContactStore {
     return changed;
   }
 
-  private toMembers(list: readonly RawMember[]): Map<string, RoomMember> {
-    const members = new Map<string, RoomMember>();
-    for (const m of list) {
-      const member = this.toMember(m);
-      members.set(member.userName, member);
-    }
-    return members;
+  private toMembers(list: readonly RawMember[]): ReadonlyMap<string, RoomMember> {
+    return new MemberMap(list.map((m) => this.toMember(m)));
   }
 
   // Names arrive as Web WeChat markup (emoji spans, HTML entities). The store holds
