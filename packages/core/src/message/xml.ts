@@ -1,5 +1,6 @@
 import { Parser } from 'xml2js';
 import { replaceBreaks, unescapeHtml } from './text.js';
+import { BAIL, FAIL, readXml } from './xml-reader.js';
 
 /**
  * Defensive XML access for Content payloads (appmsg, sysmsg, voicemsg, emoji,
@@ -27,6 +28,14 @@ const PARSER_OPTIONS = {
 } as const;
 
 function parseOnce(xml: string): XmlNode | undefined {
+  const read = readXml(xml);
+  if (read === FAIL) return undefined;
+  if (read !== BAIL) return read;
+  return parseWithXml2js(xml);
+}
+
+/** The reference parser: everything the fast reader does not know. */
+export function parseWithXml2js(xml: string): XmlNode | undefined {
   let result: unknown;
   let settled = false;
   try {
