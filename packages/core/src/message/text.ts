@@ -14,21 +14,58 @@ const NAMED_ENTITIES: Readonly<Record<string, string>> = {
   nbsp: ' ',
 };
 
-const ENTITY_RE = /&(?:#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6})|([a-zA-Z]{2,6}));/g;
-
 function codePointOrNull(cp: number): string | null {
   if (!Number.isFinite(cp) || cp < 0 || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return null;
   return String.fromCodePoint(cp);
 }
 
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+const isHex = (c: number): boolean => isDigit(c) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
+const isLetter = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
+
+/** `&...;` starting at `at`: [replacement, end] when it is an entity this decodes, else undefined. */
+function entityAt(input: string, at: number): [string, number] | undefined {
+  // Same grammar as /&(?:#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6})|([a-zA-Z]{2,6}));/ (XML-escaped Content
+  // is mostly &lt; &gt; &amp; &quot;, so a scan beats a regex with a replace callback several times over).
+  let i = at + 1;
+  const c = input.charCodeAt(i);
+  if (c === 35) {
+    i++;
+    const d = input.charCodeAt(i);
+    const hex = d === 120 || d === 88;
+    if (hex) i++;
+    const start = i;
+    const max = hex ? 6 : 7;
+    while (i - start < max && (hex ? isHex(input.charCodeAt(i)) : isDigit(input.charCodeAt(i)))) i++;
+    if (i === start || input.charCodeAt(i) !== 59) return undefined;
+    const ch = codePointOrNull(Number.parseInt(input.slice(start, i), hex ? 16 : 10));
+    return ch === null ? undefined : [ch, i + 1];
+  }
+  const start = i;
+  while (i - start < 6 && isLetter(input.charCodeAt(i))) i++;
+  if (i - start < 2 || input.charCodeAt(i) !== 59) return undefined;
+  const name = input.slice(start, i);
+  const ch = Object.hasOwn(NAMED_ENTITIES, name) ? NAMED_ENTITIES[name] : undefined;
+  return ch === undefined ? undefined : [ch, i + 1];
+}
+
 /** One level of HTML entity decoding (`&amp;quot;` → `&quot;`); unknown entities stay as written. */
 export function unescapeHtml(input: string): string {
-  if (!input.includes('&')) return input;
-  return input.replace(ENTITY_RE, (whole, dec?: string, hex?: string, name?: string) => {
-    if (dec !== undefined) return codePointOrNull(Number.parseInt(dec, 10)) ?? whole;
-    if (hex !== undefined) return codePointOrNull(Number.parseInt(hex, 16)) ?? whole;
-    return (name !== undefined ? NAMED_ENTITIES[name] : undefined) ?? whole;
-  });
+  let at = input.indexOf('&');
+  if (at === -1) return input;
+  let out = '';
+  let from = 0;
+  while (at !== -1) {
+    const found = entityAt(input, at);
+    if (found === undefined) {
+      at = input.indexOf('&', at + 1);
+      continue;
+    }
+    out += input.slice(from, at) + found[0];
+    from = found[1];
+    at = input.indexOf('&', from);
+  }
+  return from === 0 ? input : out + input.slice(from);
 }
 
 /**

@@ -1,10 +1,63 @@
 import { cleanText, emojiCodeToString, unescapeHtml } from '../../src/message/text.js';
 
+/** The regex decoder unescapeHtml replaced: an oracle for the scanner. */
+function referenceUnescape(input: string): string {
+  const named: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'", nbsp: ' ' };
+  const char = (cp: number): string | null =>
+    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) ? null : String.fromCodePoint(cp);
+  return input.replace(
+    /&(?:#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6})|([a-zA-Z]{2,6}));/g,
+    (whole, dec?: string, hex?: string, name?: string) =>
+      (dec !== undefined
+        ? char(Number.parseInt(dec, 10))
+        : hex !== undefined
+          ? char(Number.parseInt(hex, 16))
+          : Object.hasOwn(named, name!)
+            ? named[name!]
+            : null) ?? whole,
+  );
+}
+
 describe('text clean-up', () => {
+  it('unescapeHtml agrees with the regex decoder on seeded random input', () => {
+    const pieces = [
+      '&',
+      '#',
+      'x',
+      'X',
+      ';',
+      'lt',
+      'amp',
+      'quot',
+      'nbsp',
+      'foo',
+      '1',
+      '12345678',
+      'd800',
+      '1F600',
+      'a',
+      ' ',
+      '&&',
+    ];
+    let seed = 11;
+    const random = (): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    for (let t = 0; t < 5000; t++) {
+      let input = '';
+      const count = Math.floor(random() * 10);
+      for (let p = 0; p < count; p++) input += pieces[Math.floor(random() * pieces.length)]!;
+      expect([input, unescapeHtml(input)]).toEqual([input, referenceUnescape(input)]);
+    }
+  });
+
   it('decodes one level of entities; unknown or invalid ones stay', () => {
     expect(unescapeHtml('&lt;b&gt; &amp;quot; &#39;x&#39; &#x1F600; &nbsp;')).toBe("<b> &quot; 'x' 😀  ");
     expect(unescapeHtml('&bogus; &#xD800; &#99999999;')).toBe('&bogus; &#xD800; &#99999999;');
     expect(unescapeHtml('plain')).toBe('plain');
+    // At most 7 decimal / 6 hex digits, as the grammar always had.
+    expect(unescapeHtml('&#0000065;&#00000065;&#x000041;&#x0000041;')).toBe('A&#00000065;A&#x0000041;');
   });
 
   it('splits concatenated emoji code points (flags, ZWJ, keycaps, BMP)', () => {
