@@ -1,5 +1,6 @@
 import type { ContactDirectory, Room } from '../contact/types.js';
 import type { RawMessage } from '../protocol/wire.js';
+import { NO_MENTIONS } from './mentions.js';
 import type { ChatRef, MessageBase, SenderRef } from './types.js';
 
 /** What every kind builder needs: the decoded envelope of one wire entry. */
@@ -23,10 +24,15 @@ export interface Envelope {
   readonly directory: ContactDirectory;
 }
 
-/** Base fields without kind/text/mentions, which each builder supplies. */
-export type BaseFields = Omit<MessageBase, 'kind' | 'text' | 'mentions' | 'mentionNames' | 'mentionsSelf'>;
+/** Base fields and no mentions: what most kinds start from. */
+export type PlainBase = Omit<MessageBase, 'kind' | 'text'>;
 
-export function baseFields(env: Envelope): BaseFields {
+/**
+ * The fields every kind shares, with empty mention fields, as one literal: kinds
+ * build on it with `{ ...plainBase(env), kind, ... }`, a spread V8 clones
+ * fast, where a second spread (`...NO_MENTIONS`) copied property by property.
+ */
+export function plainBase(env: Envelope): PlainBase {
   return {
     id: env.id,
     msgType: env.msgType,
@@ -37,6 +43,9 @@ export function baseFields(env: Envelope): BaseFields {
     createdAt: env.createdAt,
     isSelf: env.isSelf,
     raw: env.raw,
+    mentions: NO_MENTIONS.mentions,
+    mentionNames: NO_MENTIONS.mentionNames,
+    mentionsSelf: false,
   };
 }
 

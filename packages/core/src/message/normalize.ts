@@ -2,7 +2,7 @@ import { isRoomUserName } from '../contact/classify.js';
 import type { Contact, ContactDirectory, Room } from '../contact/types.js';
 import type { RawMessage } from '../protocol/wire.js';
 import { buildAppMessage } from './app.js';
-import { baseFields, num, optNum, optStr, record, str, type Envelope } from './envelope.js';
+import { num, plainBase, optNum, optStr, record, str, type Envelope } from './envelope.js';
 import { NO_MENTIONS, findMentions } from './mentions.js';
 import type { RecentMessageCache } from './recent-cache.js';
 import { parseStatusNotify } from './status-notify.js';
@@ -141,7 +141,7 @@ const VIEW_ON_PHONE_RE = /^\[[^\]]*(?:请在手机上查看|手机上查看|view
 function buildText(env: Envelope): Message {
   const text = cleanText(env.body);
   if (text.startsWith('[') && VIEW_ON_PHONE_RE.test(text)) {
-    const m: UnsupportedMessage = { ...baseFields(env), ...NO_MENTIONS, kind: 'unsupported', text, title: text };
+    const m: UnsupportedMessage = { ...plainBase(env), kind: 'unsupported', text, title: text };
     return m;
   }
   const mentions = env.chat.isRoom && text.includes('@') ? findMentions(text, env.room, env.directory) : NO_MENTIONS;
@@ -181,8 +181,7 @@ function buildLocation(env: Envelope): LocationMessage {
   }
   const cleanLabel = cleanText(label ?? '');
   const m: LocationMessage = {
-    ...baseFields(env),
-    ...NO_MENTIONS,
+    ...plainBase(env),
     kind: 'location',
     text: cleanLabel,
     label: cleanLabel,
@@ -205,8 +204,7 @@ function isLocationText(env: Envelope): boolean {
 function buildImage(env: Envelope): ImageMessage {
   const img = child(child(parseContentXml(env.body), 'msg'), 'img');
   const m: ImageMessage = {
-    ...baseFields(env),
-    ...NO_MENTIONS,
+    ...plainBase(env),
     kind: 'image',
     text: '',
     width: optNum(env.record.ImgWidth),
@@ -223,7 +221,7 @@ function buildVoice(env: Envelope): VoiceMessage {
     const voice = child(child(parseContentXml(env.body), 'msg'), 'voicemsg');
     durationMs = toInt(attr(voice, 'voicelength'));
   }
-  const m: VoiceMessage = { ...baseFields(env), ...NO_MENTIONS, kind: 'voice', text: '', durationMs };
+  const m: VoiceMessage = { ...plainBase(env), kind: 'voice', text: '', durationMs };
   return m;
 }
 
@@ -234,8 +232,7 @@ function buildVideo(env: Envelope): VideoMessage {
     durationSeconds = toInt(attr(video, 'playlength'));
   }
   const m: VideoMessage = {
-    ...baseFields(env),
-    ...NO_MENTIONS,
+    ...plainBase(env),
     kind: 'video',
     text: '',
     durationSeconds,
@@ -249,8 +246,7 @@ function buildVideo(env: Envelope): VideoMessage {
 function buildEmoticon(env: Envelope): EmoticonMessage {
   const emoji = child(child(parseContentXml(env.body), 'msg'), 'emoji');
   const m: EmoticonMessage = {
-    ...baseFields(env),
-    ...NO_MENTIONS,
+    ...plainBase(env),
     kind: 'emoticon',
     text: '',
     md5: attr(emoji, 'md5'),
@@ -274,8 +270,7 @@ function buildCard(env: Envelope): CardMessage {
   const certFlag = toInt(attr(msg, 'certflag')) ?? 0;
   const brandFlags = toInt(attr(msg, 'brandFlags')) ?? 0;
   const m: CardMessage = {
-    ...baseFields(env),
-    ...NO_MENTIONS,
+    ...plainBase(env),
     kind: 'card',
     text: nickName,
     userName: str(info.UserName),
@@ -314,8 +309,7 @@ function buildFriendRequest(env: Envelope): FriendRequestMessage {
     avatarUrl: attr(msg, 'bigheadimgurl') ?? attr(msg, 'smallheadimgurl'),
   };
   const m: FriendRequestMessage = {
-    ...baseFields(env),
-    ...NO_MENTIONS,
+    ...plainBase(env),
     kind: 'friend-request',
     text: verifyText,
     request,
@@ -326,8 +320,7 @@ function buildFriendRequest(env: Envelope): FriendRequestMessage {
 function buildPossibleFriend(env: Envelope): PossibleFriendMessage {
   const info = recommendInfo(env);
   const m: PossibleFriendMessage = {
-    ...baseFields(env),
-    ...NO_MENTIONS,
+    ...plainBase(env),
     kind: 'possible-friend',
     text: '',
     userName: optStr(info.UserName),
@@ -339,15 +332,14 @@ function buildPossibleFriend(env: Envelope): PossibleFriendMessage {
 function buildVoip(env: Envelope): VoipMessage {
   const trimmed = env.body.trimStart();
   const text = trimmed.startsWith('<') || trimmed.startsWith('&lt;') ? '' : cleanText(env.body);
-  const m: VoipMessage = { ...baseFields(env), ...NO_MENTIONS, kind: 'voip', text };
+  const m: VoipMessage = { ...plainBase(env), kind: 'voip', text };
   return m;
 }
 
 function buildStatusNotify(env: Envelope): StatusNotifyMessage {
   const parsed = parseStatusNotify(env.record);
   const m: StatusNotifyMessage = {
-    ...baseFields(env),
-    ...NO_MENTIONS,
+    ...plainBase(env),
     kind: 'status-notify',
     text: '',
     code: parsed?.code ?? 0,
@@ -360,8 +352,7 @@ function buildUnknown(env: Envelope, reason: UnknownMessage['reason']): UnknownM
   const trimmed = env.body.trimStart();
   const looksXml = trimmed.startsWith('<') || trimmed.startsWith('&lt;');
   return {
-    ...baseFields(env),
-    ...NO_MENTIONS,
+    ...plainBase(env),
     kind: 'unknown',
     text: looksXml ? '' : cleanText(env.body),
     reason,
@@ -369,8 +360,10 @@ function buildUnknown(env: Envelope, reason: UnknownMessage['reason']): UnknownM
   };
 }
 
+/** Most messages imply no events: one shared empty list, not one per message. */
+const none: readonly NormalizedEvent[] = Object.freeze([]);
+
 function build(env: Envelope, recent: RecentMessageCache | undefined): NormalizeResult {
-  const none: readonly NormalizedEvent[] = [];
   switch (env.msgType) {
     case 1:
       return { message: isLocationText(env) ? buildLocation(env) : buildText(env), events: none };

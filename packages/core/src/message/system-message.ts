@@ -1,6 +1,5 @@
 import type { ContactDirectory } from '../contact/types.js';
-import { baseFields, type Envelope } from './envelope.js';
-import { NO_MENTIONS } from './mentions.js';
+import { plainBase, type Envelope } from './envelope.js';
 import type { RecentMessageCache } from './recent-cache.js';
 import { classifySystemText, resolvePerson, trimName, type PeopleResolver } from './system.js';
 import { cleanText } from './text.js';
@@ -173,7 +172,7 @@ export function buildSystemMessage(env: Envelope, recent: RecentMessageCache | u
     notice = classifySystemText(text, people, env.chat.isRoom);
   }
   const oldTopic = env.room !== undefined ? env.room.topic || undefined : undefined;
-  const message: SystemMessage = { ...baseFields(env), ...NO_MENTIONS, kind: 'system', text, notice };
+  const message: SystemMessage = { ...plainBase(env), kind: 'system', text, notice };
   return { message, events: eventsFor(notice, env, oldTopic) };
 }
 
@@ -218,8 +217,7 @@ export function buildRecallMessage(env: Envelope, recent: RecentMessageCache | u
     }
   }
   return {
-    ...baseFields(env),
-    ...NO_MENTIONS,
+    ...plainBase(env),
     kind: 'recall',
     text: replaceText,
     recalledId: msgId ?? newMsgId,
