@@ -2,7 +2,7 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { PassThrough, type Readable } from 'node:stream';
 import { createGunzip, createInflate } from 'node:zlib';
-import axios, { isAxiosError, type AxiosInstance, type AxiosResponse } from 'axios';
+import type { AxiosError, AxiosInstance, AxiosResponse } from 'axios';
 import { HttpCookieAgent, HttpsCookieAgent } from 'http-cookie-agent/http';
 import type { Logger } from 'pino';
 import { CookieJar } from 'tough-cookie';
@@ -95,7 +95,8 @@ function cookieAgents(jar: CookieJar): Agents {
 export class Http {
   private _jar: CookieJar;
   private agents: Agents;
-  private readonly ax: AxiosInstance;
+  /** axios, loaded on the first multipart upload or download: API calls never need it. */
+  private ax: Promise<AxiosInstance> | undefined;
   private readonly closer = new AbortController();
   private readonly log: Logger;
   private readonly inflight = new Set<AbortController>();
@@ -104,18 +105,27 @@ export class Http {
     this._jar = opts.jar ?? new CookieJar();
     this.agents = cookieAgents(this._jar);
     this.log = opts.logger;
-    this.ax = axios.create({
-      // Env proxies are not honoured (fetch never did); the agents carry the jar.
-      proxy: false,
-      // Bodies stay text: JSON.parse here would corrupt NewMsgId (> 2^53) before protectBigIds runs.
-      transformResponse: [(data: unknown) => data],
-      // Bodies are sent exactly as built (JSON text, FormData), never re-serialised.
-      transformRequest: [(data: unknown) => data],
-      // Statuses are classified here, so callers see typed errors rather than AxiosError.
-      validateStatus: () => true,
-      maxContentLength: -1,
-      maxBodyLength: -1,
+  }
+
+  private axios(): Promise<AxiosInstance> {
+    this.ax ??= import('axios').then(({ default: axios }) =>
+      axios.create({
+        // Env proxies are not honoured (fetch never did); the agents carry the jar.
+        proxy: false,
+        // Bodies stay text: JSON.parse here would corrupt NewMsgId (> 2^53) before protectBigIds runs.
+        transformResponse: [(data: unknown) => data],
+        // Bodies are sent exactly as built (JSON text, FormData), never re-serialised.
+        transformRequest: [(data: unknown) => data],
+        // Statuses are classified here, so callers see typed errors rather than AxiosError.
+        validateStatus: () => true,
+        maxContentLength: -1,
+        maxBodyLength: -1,
+      }),
+    );
+    this.ax.catch(() => {
+      this.ax = undefined;
     });
+    return this.ax;
   }
 
   get jar(): CookieJar {
@@ -211,7 +221,9 @@ export class Http {
       let hopData = data;
       let hopHeaders = headers;
       for (let hop = 0; ; hop++) {
-        res = await this.ax.request<T>({
+        res = await (
+          await this.axios()
+        ).request<T>({
           url: hopUrl,
           method: hopMethod,
           headers: hopHeaders,
@@ -492,8 +504,9 @@ function describe(err: unknown): string {
  * loggers, so the cause keeps only the message, code and the system error.
  */
 function safeCause(err: unknown): unknown {
-  if (!isAxiosError(err)) return err;
-  const plain = new Error(err.message, err.cause === undefined ? undefined : { cause: err.cause });
-  if (err.code !== undefined) (plain as Error & { code?: string }).code = err.code;
+  if (err === null || typeof err !== 'object' || (err as Partial<AxiosError>).isAxiosError !== true) return err;
+  const ax = err as AxiosError;
+  const plain = new Error(ax.message, ax.cause === undefined ? undefined : { cause: ax.cause });
+  if (ax.code !== undefined) (plain as Error & { code?: string }).code = ax.code;
   return plain;
 }

@@ -1,7 +1,5 @@
 /** jslogin, the QR code, the login long poll, webwxnewloginpage and push login. */
 
-import QRCode from 'qrcode';
-
 import { DEFAULT_LOGIN_REDIRECT, type LoginAttempt, type LoginRedirect } from '../engine.js';
 import type { RequestContext } from '../http.js';
 import { jsloginBody, loginPollBody, pushLoginBody } from '../wire/js.js';
@@ -61,6 +59,8 @@ export const qrcode: Handler = async (ctx, { engine }) => {
     ctx.send(404, '', 'text/plain');
     return;
   }
+  // Loaded on the first QR asked for: most simulator starts (tests, --simulator) never fetch one.
+  const { default: QRCode } = await import('qrcode');
   const png = await QRCode.toBuffer(`https://login.weixin.qq.com/l/${uuid}`, { type: 'png', margin: 2, scale: 6 });
   ctx.send(200, png, 'image/png');
 };
