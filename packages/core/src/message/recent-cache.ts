@@ -38,6 +38,8 @@ export class RecentMessageCache {
       if (oldest.done === true) break;
       const evicted = this.#byId.get(oldest.value);
       this.#byId.delete(oldest.value);
+      // Usually NewMsgId equals MsgId and no alias was ever stored.
+      if (this.#aliases.size === 0) continue;
       const evictedAlias = evicted !== undefined ? losslessNewMsgId(evicted) : undefined;
       if (evictedAlias !== undefined && this.#aliases.get(evictedAlias) === oldest.value) {
         this.#aliases.delete(evictedAlias);
@@ -65,6 +67,11 @@ export class RecentMessageCache {
 
 function losslessNewMsgId(message: Message): string | undefined {
   const raw: unknown = (message.raw as { NewMsgId?: unknown } | undefined)?.NewMsgId;
-  // A number has already lost precision above 2^53; only a string is trustworthy.
-  return typeof raw === 'string' && /^\d{1,25}$/.test(raw) ? raw : undefined;
+  // A number has already lost precision above 2^53; only a string of 1-25 digits is trustworthy.
+  if (typeof raw !== 'string' || raw.length === 0 || raw.length > 25) return undefined;
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw.charCodeAt(i);
+    if (c < 48 || c > 57) return undefined;
+  }
+  return raw;
 }

@@ -37,6 +37,18 @@ describe('RecentMessageCache', () => {
     expect(cache.get('7300000000000000000')).toBeUndefined();
   });
 
+  it('takes only 1-25 digit strings as NewMsgId aliases, and drops aliases on eviction among plain entries', () => {
+    const cache = new RecentMessageCache(2);
+    for (const bad of ['', '12a', '1'.repeat(26), ' 12']) cache.add(msg(`x${bad}`, bad));
+    for (const bad of ['12a', '1'.repeat(26), ' 12']) expect(cache.get(bad)).toBeUndefined();
+    cache.add(msg('21', '1'.repeat(25)));
+    cache.add(msg('22'));
+    expect(cache.get('1'.repeat(25))?.id).toBe('21');
+    cache.add(msg('23'));
+    cache.add(msg('24'));
+    expect(cache.get('1'.repeat(25))).toBeUndefined();
+  });
+
   it('rejects a nonsensical limit with a clear error', () => {
     expect(() => new RecentMessageCache(0)).toThrow(/limit must be a positive integer/);
     expect(() => new RecentMessageCache(1.5)).toThrow(RangeError);
