@@ -193,9 +193,14 @@ export async function runPipeline(o: { smoke: boolean }, log: (s: string) => voi
       // here, outside the measured loop: in the bot the client's JSON.parse makes each raw object, so copying
       // one is not pipeline work. More copies than the recent-message cache holds (1,000), so every message
       // is a new entry there, as in production.
+      // The server's NewMsgId is the MsgId (a lossless string once the client has quoted big ids); a copy
+      // keeps it so, or every message would look like one with a second id to index.
       const pool: RawMessage[] = [];
-      for (let i = 0; i < RAW_POOL; i++)
-        pool.push({ ...sample[i % sample.length]!, MsgId: String(9_000_000_000_000 + i) });
+      for (let i = 0; i < RAW_POOL; i++) {
+        const base = sample[i % sample.length]!;
+        const MsgId = String(9_000_000_000_000 + i);
+        pool.push(base.NewMsgId === base.MsgId ? { ...base, MsgId, NewMsgId: MsgId } : { ...base, MsgId });
+      }
       let seq = 0;
       const one = async (): Promise<void> => {
         const raw = pool[seq % RAW_POOL]!;
