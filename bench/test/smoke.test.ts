@@ -73,7 +73,8 @@ describe('pnpm bench --smoke', () => {
     expect(memory.oneAccount.contactsLoaded).toBeGreaterThan(memory.world.contacts);
     // generateWorld puts the account itself in every room, besides membersPerRoom others.
     expect(memory.oneAccount.membersLoaded).toBe(memory.world.rooms * (Number(memory.world.membersPerRoom) + 1));
-    for (const m of [memory.baseline, memory.oneAccount, memory.allAccounts]) expect(isNum(m.rssMb)).toBe(true);
+    for (const m of [memory.baseline, memory.oneAccount, memory.oneAccountIdle, memory.allAccounts])
+      expect(isNum(m.rssMb)).toBe(true);
 
     expect(coldStart.runsMs.length).toBeGreaterThan(0);
     expect(coldStart.runsMs.every(isNum)).toBe(true);
@@ -83,7 +84,8 @@ describe('pnpm bench --smoke', () => {
       'reply p50, all phases',
       'reply p50 vs wechat4u',
       'pipeline plain text',
-      'RSS, large world',
+      'RSS, large world, right after login',
+      'RSS, large world, after 0.5 s idle',
       'cold start',
     ]);
   }, 240_000);

@@ -13,6 +13,12 @@ export interface MemoryResult {
   baseline: MemorySnapshot;
   /** After one account logged in (all contacts and room members loaded). */
   oneAccount: MemorySnapshot & { contactsLoaded: number; membersLoaded: number; loginMs: number };
+  /**
+   * The same account after `idleMs` with nothing happening: V8 shrinks the
+   * young generation that parsing the login answers grew (forced GC does
+   * not), so this is what a running bot holds.
+   */
+  oneAccountIdle: MemorySnapshot & { idleMs: number };
   accounts: number;
   allAccounts: MemorySnapshot;
   perAddedAccount: { rssMb: number; heapUsedMb: number };
@@ -46,6 +52,12 @@ export async function runMemory(o: { smoke: boolean }, log: (s: string) => void)
     const one = (await bot.call<{ type: string; memory: MemorySnapshot & { gc: boolean } }>({ type: 'memory' }, 30_000))
       .memory;
     log(`  one account: rss ${one.rssMb} MB, heap ${one.heapUsedMb} MB`);
+    const idleMs = o.smoke ? 500 : 15_000;
+    await new Promise((r) => setTimeout(r, idleMs));
+    const idle = (
+      await bot.call<{ type: string; memory: MemorySnapshot & { gc: boolean } }>({ type: 'memory' }, 30_000)
+    ).memory;
+    log(`  one account after ${idleMs} ms idle: rss ${idle.rssMb} MB, heap ${idle.heapUsedMb} MB`);
     await bot.call({ type: 'login', sims: started.sims.slice(1) }, 300_000);
     const all = (await bot.call<{ type: string; memory: MemorySnapshot & { gc: boolean } }>({ type: 'memory' }, 30_000))
       .memory;
@@ -60,6 +72,7 @@ export async function runMemory(o: { smoke: boolean }, log: (s: string) => void)
         membersLoaded: first.members[0] ?? 0,
         loginMs: round(first.loginMs, 0),
       },
+      oneAccountIdle: { ...idle, idleMs },
       accounts,
       allAccounts: all,
       perAddedAccount: {
