@@ -1,4 +1,5 @@
-import { ActionLog, DEFAULT_ACTION_LOG_LIMIT } from '../../src/plugin/actions.js';
+import { ActionLog, DEFAULT_ACTION_LOG_LIMIT, createActions } from '../../src/plugin/actions.js';
+import { BOB, BOOK_CLUB, SELF, fakeBackend } from './helpers.js';
 
 /** Records one action with `text`, settling at once. */
 async function record(log: ActionLog, text: string): Promise<void> {
@@ -86,5 +87,40 @@ describe('ActionLog bound', () => {
 
   test.each([0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY])('rejects limit %p', (limit) => {
     expect(() => new ActionLog({ limit })).toThrow(/ActionLog limit must be a positive integer/);
+  });
+});
+
+describe('createActions', () => {
+  test('bad input rejects (never throws); send and groups work detached; records name plugin and cause', async () => {
+    const backend = fakeBackend();
+    const log = new ActionLog();
+    const actions = createActions(backend, log, { plugin: 'p', cause: 'm1' });
+    const { send, rooms, contacts } = actions;
+    let thrown: unknown;
+    let pending: Promise<unknown>[] = [];
+    try {
+      pending = [send('', 'x'), send('Alice', ''), send({ userName: '' }, 'x'), actions.send('nobody-named-so', 'x')];
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeUndefined();
+    const outcomes = await Promise.allSettled(pending);
+    expect(outcomes.map((o) => (o.status === 'rejected' ? (o.reason as Error).name : o.status))).toEqual([
+      'TargetError',
+      'TypeError',
+      'TargetError',
+      'TargetError',
+    ]);
+    await send('Alice', 'hi');
+    await send(BOB, { image: '/tmp/cat.png' });
+    await rooms.setTopic(BOOK_CLUB, 'Books');
+    expect(contacts.self).toBe(SELF);
+    expect(actions.rooms).toBe(rooms);
+    expect(log.all().map((r) => [r.action, r.plugin, r.cause, r.target, r.targetName, r.content])).toEqual([
+      ['send', 'p', 'm1', '@alice', 'Alice', { type: 'text', text: 'hi' }],
+      ['send', 'p', 'm1', '@bob', 'Bob', { type: 'image', name: 'cat.png' }],
+      ['setTopic', 'p', 'm1', '@@book', 'Book club', undefined],
+    ]);
+    expect(backend.calls.map((c) => c.method)).toEqual(['sendText', 'sendImage', 'setTopic']);
   });
 });
