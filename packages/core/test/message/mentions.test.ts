@@ -45,11 +45,8 @@ function referenceFindMentions(text: string, room: Room | undefined, directory: 
   return { mentions, mentionNames, mentionsSelf: mentions.includes(directory.self.userName) };
 }
 
-/** A roster entry (typed loosely: RoomMember is losing its wire record). */
 function member(userName: string, nickName: string, displayName = ''): RoomMember {
-  const entry: Pick<RoomMember, 'userName' | 'nickName' | 'displayName'> = { userName, nickName, displayName };
-  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- needed while the committed RoomMember still has `raw`
-  return entry as RoomMember;
+  return { userName, nickName, displayName };
 }
 
 function contact(userName: string, nickName: string): Contact {
