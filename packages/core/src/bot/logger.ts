@@ -1,5 +1,5 @@
+import { createRequire } from 'node:module';
 import { pino, type Logger } from 'pino';
-import pretty from 'pino-pretty';
 
 import type { LoggingConfig } from '../config/types.js';
 
@@ -8,6 +8,8 @@ export function createLogger(config: LoggingConfig = {}, stream: NodeJS.Writable
   const level = config.level ?? (process.env['WXBOT_LOG_LEVEL'] as LoggingConfig['level']) ?? 'info';
   const isTty = 'isTTY' in stream && Boolean(stream.isTTY);
   if (config.pretty ?? isTty) {
+    // Loaded only for pretty output (CommonJS, so synchronously): ~30 modules a JSON-logging bot never needs.
+    const pretty = createRequire(import.meta.url)('pino-pretty') as typeof import('pino-pretty');
     return pino(
       { level, name: 'wxbot' },
       pretty({

@@ -1,4 +1,4 @@
-import { Parser } from 'xml2js';
+import { createRequire } from 'node:module';
 import { replaceBreaks, unescapeHtml } from './text.js';
 import { BAIL, FAIL, readXml } from './xml-reader.js';
 
@@ -34,8 +34,13 @@ function parseOnce(xml: string): XmlNode | undefined {
   return parseWithXml2js(xml);
 }
 
+let xml2js: typeof import('xml2js') | undefined;
+
 /** The reference parser: everything the fast reader does not know. */
 export function parseWithXml2js(xml: string): XmlNode | undefined {
+  // Loaded on first use (synchronously, it is CommonJS): most bots start, and many run, without needing it.
+  xml2js ??= createRequire(import.meta.url)('xml2js') as typeof import('xml2js');
+  const { Parser } = xml2js;
   let result: unknown;
   let settled = false;
   try {
