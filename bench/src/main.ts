@@ -7,8 +7,9 @@
  *   --no-peer          skip wechat4u
  *   --no-experiments   skip the wxbot variant runs (always skipped with --smoke)
  *   --out=<dir>        results directory (default bench/results)
+ *   --load=<n>         run <n> busy-looping processes for the whole run (a loaded machine, reproducibly)
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -55,6 +56,7 @@ async function main(): Promise<number> {
       'no-peer': { type: 'boolean', default: false },
       'no-experiments': { type: 'boolean', default: false },
       out: { type: 'string' },
+      load: { type: 'string' },
     },
   });
   const only = values.only?.split(',').map((s) => s.trim()) ?? [...SUITES];
@@ -82,53 +84,69 @@ async function main(): Promise<number> {
     suites: {},
     targets: [],
   };
-  const attempt = async <K extends keyof BenchResults['suites']>(
-    key: K,
-    run: () => Promise<NonNullable<BenchResults['suites'][K]>>,
-  ): Promise<void> => {
-    try {
-      results.suites[key] = await run();
-    } catch (err) {
-      log(`  ${key} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-      results.suites[key] = { error: err instanceof Error ? err.message : String(err) };
+  const load = Number(values.load ?? 0);
+  if (!Number.isInteger(load) || load < 0 || load > 8) {
+    process.stderr.write(`bench: --load must be an integer from 0 to 8 (got "${values.load ?? ''}")\n`);
+    return 2;
+  }
+  results.loadProcesses = load;
+  const burners: ChildProcess[] = [];
+  for (let i = 0; i < load; i++) burners.push(spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }));
+  try {
+    return await runSuites();
+  } finally {
+    for (const b of burners) b.kill('SIGKILL');
+  }
+
+  async function runSuites(): Promise<number> {
+    const attempt = async <K extends keyof BenchResults['suites']>(
+      key: K,
+      run: () => Promise<NonNullable<BenchResults['suites'][K]>>,
+    ): Promise<void> => {
+      try {
+        results.suites[key] = await run();
+      } catch (err) {
+        log(`  ${key} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+        results.suites[key] = { error: err instanceof Error ? err.message : String(err) };
+      }
+    };
+    if (want('pipeline')) {
+      log('3. pipeline throughput');
+      await attempt('pipeline', () => runPipeline({ smoke }, log));
     }
-  };
-  if (want('pipeline')) {
-    log('3. pipeline throughput');
-    await attempt('pipeline', () => runPipeline({ smoke }, log));
+    if (want('memory')) {
+      log('4. memory');
+      await attempt('memory', () => runMemory({ smoke }, log));
+    }
+    if (want('latency')) {
+      log('1–2. reply latency (wxbot, then wechat4u)');
+      await attempt('latency', () =>
+        runLatency(
+          {
+            smoke,
+            peers: values['no-peer'] ? ['wxbot'] : ['wxbot', 'wechat4u'],
+            experiments: !smoke && !values['no-experiments'],
+          },
+          log,
+        ),
+      );
+    }
+    if (want('cold-start')) {
+      log('5. cold start');
+      await attempt('coldStart', () => runColdStart({ smoke }, log));
+    }
+    results.finishedAt = new Date().toISOString();
+    results.targets = evaluateTargets(results.suites);
+    mkdirSync(outDir, { recursive: true });
+    const json = JSON.stringify(results, null, 2) + '\n';
+    const stamp = started.toISOString().replace(/[:.]/g, '-');
+    const file = join(outDir, `${stamp}${smoke ? '-smoke' : ''}.json`);
+    writeAtomic(file, json);
+    writeAtomic(join(outDir, 'latest.json'), json);
+    process.stdout.write(`${renderTables(results)}\n\nresults: ${file}\n`);
+    const failed = Object.values(results.suites).filter((s) => 'error' in s).length;
+    return failed > 0 ? 1 : 0;
   }
-  if (want('memory')) {
-    log('4. memory');
-    await attempt('memory', () => runMemory({ smoke }, log));
-  }
-  if (want('latency')) {
-    log('1–2. reply latency (wxbot, then wechat4u)');
-    await attempt('latency', () =>
-      runLatency(
-        {
-          smoke,
-          peers: values['no-peer'] ? ['wxbot'] : ['wxbot', 'wechat4u'],
-          experiments: !smoke && !values['no-experiments'],
-        },
-        log,
-      ),
-    );
-  }
-  if (want('cold-start')) {
-    log('5. cold start');
-    await attempt('coldStart', () => runColdStart({ smoke }, log));
-  }
-  results.finishedAt = new Date().toISOString();
-  results.targets = evaluateTargets(results.suites);
-  mkdirSync(outDir, { recursive: true });
-  const json = JSON.stringify(results, null, 2) + '\n';
-  const stamp = started.toISOString().replace(/[:.]/g, '-');
-  const file = join(outDir, `${stamp}${smoke ? '-smoke' : ''}.json`);
-  writeAtomic(file, json);
-  writeAtomic(join(outDir, 'latest.json'), json);
-  process.stdout.write(`${renderTables(results)}\n\nresults: ${file}\n`);
-  const failed = Object.values(results.suites).filter((s) => 'error' in s).length;
-  return failed > 0 ? 1 : 0;
 }
 
 process.exitCode = await main();

@@ -20,6 +20,8 @@ export interface BenchResults {
   command: string;
   machine: MachineInfo;
   commit: string | undefined;
+  /** Busy-looping processes run beside the bench (`--load`), 0 for a normal run. */
+  loadProcesses?: number;
   suites: {
     latency?: LatencyResult | { error: string };
     pipeline?: PipelineResult | { error: string };
@@ -138,7 +140,7 @@ export function renderTables(r: BenchResults): string {
   const parts: string[] = [];
   const m = r.machine;
   parts.push(
-    `wxbot bench (${r.mode}) — ${r.finishedAt} — ${m.cpuModel}, ${m.cores} cores, ${m.memoryGb} GB, node ${m.node}, ${m.platform}${r.commit ? `, commit ${r.commit}` : ''}`,
+    `wxbot bench (${r.mode}) — ${r.finishedAt} — ${m.cpuModel}, ${m.cores} cores, ${m.memoryGb} GB, node ${m.node}, ${m.platform}${r.commit ? `, commit ${r.commit}` : ''}${r.loadProcesses ? ` — LOADED: ${r.loadProcesses} busy-looping process(es) ran beside it` : ''}`,
   );
   const lat = r.suites.latency;
   if (lat && 'error' in lat) parts.push(`\n1–2. Reply latency: FAILED — ${lat.error}`);
