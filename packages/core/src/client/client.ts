@@ -686,13 +686,16 @@ export class WebWxClient implements WxClient {
     this.checkpointTimer.unref();
   }
 
-  /** Syncs the inbox journal, then saves the SyncKey that every synced entry is covered by. */
+  /**
+   * Syncs both journals (the outbox's so journaled sends survive a machine crash too), then saves
+   * the SyncKey that every synced inbox entry is covered by.
+   */
   private async checkpoint(): Promise<void> {
     const cred = this.cred;
     if (!cred) return;
     const { round, syncKey, syncCheckKey } = cred;
     try {
-      await this.inbox.durable();
+      await Promise.all([this.inbox.durable(), this.outbox.durable()]);
       cred.markSafe(round, syncKey, syncCheckKey);
       await this.persistSession();
     } catch (err) {
@@ -934,6 +937,7 @@ export class WebWxClient implements WxClient {
       createdAt: Date.now(),
     };
     await this.outbox.journal(entry);
+    this.scheduleCheckpoint();
     return this.runJournaled(entry, cls);
   }
 

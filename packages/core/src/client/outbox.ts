@@ -207,6 +207,11 @@ export class Outbox {
       });
   }
 
+  /** Resolves once every journaled change so far would survive a machine crash. */
+  durable(): Promise<void> {
+    return this.journalLog.durable();
+  }
+
   /** Folds the journal into its document and releases its log (on stop). */
   close(): Promise<void> {
     return this.journalLog.close();
