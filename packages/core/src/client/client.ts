@@ -344,9 +344,6 @@ export class WebWxClient implements WxClient {
         { pending: this.outbox.pendingSends },
         'stop: outbound queue not drained in time; journaled sends will be replayed',
       );
-    await this.outbox.close().catch((err: unknown) => {
-      this.emitError(err, 'fold the outbox journal on stop');
-    });
     const folded = await this.inbox.idle(this.o.drainMs).then(
       () => true,
       (err: unknown) => {
@@ -354,6 +351,10 @@ export class WebWxClient implements WxClient {
         return false;
       },
     );
+    // After the handlers: what they journaled while finishing is folded too.
+    await this.outbox.close().catch((err: unknown) => {
+      this.emitError(err, 'fold the outbox journal on stop');
+    });
     // Folding made every accepted entry durable, so the latest keys are safe now.
     const c = this.cred;
     if (folded && c) c.markSafe(c.round, c.syncKey, c.syncCheckKey);

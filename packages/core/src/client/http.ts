@@ -310,7 +310,12 @@ export class Http {
     this.closer.signal.addEventListener('abort', onClose, { once: true });
     this.inflight.add(controller);
     return new Promise<HttpResponse>((resolve, reject) => {
+      let finished = false;
+      /** The hop whose events count: a redirected request's late errors must not end the next hop. */
+      let live = 0;
       const finish = (err: Error | undefined, res?: IncomingMessage, text?: string): void => {
+        if (finished) return;
+        finished = true;
         clearTimeout(timer);
         this.inflight.delete(controller);
         this.closer.signal.removeEventListener('abort', onClose);
@@ -354,8 +359,9 @@ export class Http {
           signal: controller.signal,
         };
         const req = https ? httpsRequest(url, options) : httpRequest(url, options);
-        req.once('error', (err) => {
-          finish(err);
+        const id = ++live;
+        req.on('error', (err) => {
+          if (id === live) finish(err);
         });
         req.once('response', (res) => {
           const status = res.statusCode ?? 0;
