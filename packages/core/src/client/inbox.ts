@@ -105,7 +105,15 @@ export class Inbox {
       fresh.push(msg);
       written = this.journal.write({ a: msg });
     }
-    if (written) await written;
+    if (written) {
+      try {
+        await written;
+      } catch (err) {
+        // Not journaled: forget them, so the caller's retry (same SyncKey) journals them again.
+        for (const m of fresh) this.pending.delete(m.raw.MsgId);
+        throw err;
+      }
+    }
     return fresh;
   }
 

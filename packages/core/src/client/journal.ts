@@ -52,6 +52,8 @@ export interface JournalModel<R> {
 export interface JournalOptions {
   /** Fold the log into the document after this many records. Default 4,000. */
   foldEvery?: number;
+  /** Failures nobody awaits (a periodic fold); they are retried, but should be seen. */
+  onError?: (err: unknown) => void;
 }
 
 interface Deferred {
@@ -88,6 +90,13 @@ export class Journal<R> {
   private batch: Deferred | undefined;
   private syncing: Deferred | undefined;
   private sinceFold = 0;
+  /**
+   * An append failed: the log may end in a partial line, and records the
+   * state holds may be missing from it. Until a fold succeeds, every batch
+   * and every durable() folds instead of appending.
+   */
+  private dirty = false;
+  private readonly onError: (err: unknown) => void;
 
   constructor(
     private readonly store: SessionStore,
@@ -97,14 +106,18 @@ export class Journal<R> {
   ) {
     this.log = store.log;
     this.foldEvery = opts.foldEvery ?? 4000;
+    this.onError = opts.onError ?? (() => undefined);
   }
 
-  /** Reads the document and the log into the model; folds a non-empty log. */
+  /**
+   * Reads the document and the log into the model, then folds: the log may
+   * end in a line torn by a crash, which the next append must not extend.
+   */
   async load(): Promise<void> {
     const doc = await this.store.get(this.key);
     const records = this.log ? ((await this.log.read(this.key)) as R[]) : [];
     this.model.restore(doc, records);
-    if (records.length > 0) await this.fold();
+    if (this.log) await this.fold();
   }
 
   /**
@@ -131,7 +144,8 @@ export class Journal<R> {
       this.enqueue(async () => {
         if (this.syncing === d) this.syncing = undefined;
         try {
-          await this.log?.sync(this.key);
+          if (this.dirty) await this.foldNow();
+          else await this.log?.sync(this.key);
           d.resolve();
         } catch (err) {
           d.reject(err);
@@ -170,18 +184,23 @@ export class Journal<R> {
     this.buffer = [];
     if (this.batch === d) this.batch = undefined;
     try {
-      if (this.log) {
-        await this.log.append(this.key, records);
-        this.sinceFold += records.length;
+      if (!this.log || this.dirty) {
+        await this.foldNow();
       } else {
-        await this.store.set(this.key, this.model.snapshot());
+        try {
+          await this.log.append(this.key, records);
+        } catch (err) {
+          this.dirty = true;
+          throw err;
+        }
+        this.sinceFold += records.length;
       }
       d.resolve();
     } catch (err) {
       d.reject(err);
       return;
     }
-    if (this.log && this.sinceFold >= this.foldEvery) await this.foldNow().catch(() => undefined);
+    if (this.log && this.sinceFold >= this.foldEvery) await this.foldNow().catch(this.onError);
   }
 
   private async foldNow(): Promise<void> {
@@ -189,6 +208,7 @@ export class Journal<R> {
     await this.store.set(this.key, this.model.snapshot());
     if (this.log) await this.log.clear(this.key);
     this.sinceFold = 0;
+    this.dirty = false;
   }
 }
 

@@ -123,12 +123,17 @@ export class Outbox {
       this.slots.set(cls, new Slots(Math.max(1, opts.concurrency?.[cls] ?? DEFAULT_CONCURRENCY[cls])));
     }
     this.sent = new BoundedSet(2000);
-    this.journalLog = new Journal<OutboxRecord>(store, key, {
-      snapshot: () => this.snapshot(),
-      restore: (doc, records) => {
-        this.restore(doc, records);
+    this.journalLog = new Journal<OutboxRecord>(
+      store,
+      key,
+      {
+        snapshot: () => this.snapshot(),
+        restore: (doc, records) => {
+          this.restore(doc, records);
+        },
       },
-    });
+      { onError: (err) => { log.error({ err }, 'outbox journal fold failed; will retry'); } },
+    );
   }
 
   /** Loads the journal; returns the sends that were journaled but never answered. */
@@ -186,9 +191,15 @@ export class Outbox {
   }
 
   /** Journals a send before it is attempted; resolves once it would survive a crash of the process. */
-  journal(entry: SendJournalEntry): Promise<void> {
+  async journal(entry: SendJournalEntry): Promise<void> {
     this.pending.set(entry.clientMsgId, entry);
-    return this.journalLog.write({ j: entry });
+    try {
+      await this.journalLog.write({ j: entry });
+    } catch (err) {
+      // The caller is told the send failed: it must not come back from a later fold.
+      this.pending.delete(entry.clientMsgId);
+      throw err;
+    }
   }
 
   /**

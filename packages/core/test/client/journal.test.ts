@@ -153,7 +153,7 @@ describe('Journal', () => {
     expect((docs.get('k') as { items: string[] }).items).toHaveLength(10);
   });
 
-  it('a failed append rejects its writers and the next batch still goes through', async () => {
+  it('after a failed append (maybe a partial line), batches and durable() fold until a fold succeeds', async () => {
     const { store, inner } = countingStore();
     let fail = true;
     const log = store.log!;
@@ -161,14 +161,49 @@ describe('Journal', () => {
       ...store,
       log: {
         ...log,
-        append: (k, r) => (fail ? Promise.reject(new Error('disk full')) : log.append(k, r)),
+        append: async (k, r) => {
+          if (!fail) return log.append(k, r);
+          // A write that died half way: the bytes it got out stay in the log.
+          await inner.log.append(k, [{ torn: true }]);
+          throw new Error('disk full');
+        },
       },
     };
     const m = new Model();
     const j = new Journal<Rec>(flaky, 'k', m);
+    m.items.add('a');
     await expect(j.write({ add: 'a' })).rejects.toThrow('disk full');
     fail = false;
+    m.items.add('b');
     await j.write({ add: 'b' });
-    expect(await inner.log.read('k')).toEqual([{ add: 'b' }]);
+    // The fold replaced the log (and its partial line) with the whole state.
+    expect(await inner.log.read('k')).toEqual([]);
+    expect(await inner.get('k')).toEqual({ items: ['a', 'b'] });
+    m.items.add('c');
+    await j.write({ add: 'c' });
+    expect(await inner.log.read('k')).toEqual([{ add: 'c' }]);
+  });
+
+  it('load() folds even when the log held nothing readable (a torn line must not be extended)', async () => {
+    const inner = new MemorySessionStore();
+    const calls: string[] = [];
+    const store: SessionStore = {
+      get: (k) => inner.get(k),
+      set: (k, v) => {
+        calls.push('set');
+        return inner.set(k, v);
+      },
+      delete: (k) => inner.delete(k),
+      log: {
+        ...inner.log,
+        read: async () => [],
+        clear: (k) => {
+          calls.push('clear');
+          return inner.log.clear(k);
+        },
+      },
+    };
+    await new Journal<Rec>(store, 'k', new Model()).load();
+    expect(calls).toEqual(['set', 'clear']);
   });
 });

@@ -88,6 +88,27 @@ describe('Outbox', () => {
     await expect(next).resolves.toBe('ok');
   });
 
+  it('a send whose journal write failed is forgotten: the caller was told it failed, no restart sends it', async () => {
+    const store = new MemorySessionStore();
+    const log = store.log;
+    let fail = true;
+    const flaky = Object.assign(Object.create(store) as MemorySessionStore, {
+      log: {
+        ...log,
+        append: (k: string, r: readonly unknown[]) => (fail ? Promise.reject(new Error('EIO')) : log.append(k, r)),
+      },
+    });
+    const box = outbox(flaky);
+    await box.load();
+    await expect(box.journal(entry(1))).rejects.toThrow('EIO');
+    expect(box.pendingSends).toBe(0);
+    fail = false;
+    await box.journal(entry(2));
+    await box.close();
+    const again = outbox(store);
+    expect((await again.load()).map((e) => e.clientMsgId)).toEqual(['c2']);
+  });
+
   it('journals sends before they run and replays only unanswered ones after a crash', async () => {
     const store = new MemorySessionStore();
     const box = outbox(store);
