@@ -128,6 +128,7 @@ export class WebApi {
       url: c.cgi('synccheck', 'push'),
       query: { r: now, skey: c.skey, sid: c.sid, uin: c.uin, deviceid: c.deviceId, synckey: c.syncKeyString(), _: now },
       timeoutMs: this.longPollMs,
+      longPoll: true,
     });
     try {
       return parseSyncCheck(text);

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { readFile, rm } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import type { Logger } from 'pino';
@@ -173,14 +173,25 @@ function resolveOptions(o: ClientOptions, i: ClientInternals): Resolved {
     lang: o.lang ?? 'zh_CN',
     jitterMs: o.sendJitterMs ?? 300,
     buckets: { ...DEFAULT_BUCKETS, ...o.rateLimits },
-    concurrency: { ...o.sendConcurrency },
+    concurrency: checkConcurrency(o.sendConcurrency),
     minPollMs: i.minPollIntervalMs ?? 500,
     batchDelayMs: i.contactBatchDelayMs ?? 50,
     batchGapMs: i.contactBatchGapMs ?? 250,
     drainMs: i.drainTimeoutMs ?? 10_000,
     checkpointMs: i.checkpointMs ?? 1_000,
-    spoolDir: join(o.dataDir, 'outbox-media'),
+    spoolDir: join(o.dataDir, 'outbox-media', account),
   };
+}
+
+function checkConcurrency(c: ClientOptions['sendConcurrency']): Partial<Record<ActionClass, number>> {
+  for (const [cls, n] of Object.entries(c ?? {})) {
+    if (!Number.isInteger(n) || n < 1)
+      throw new InvalidArgument(
+        'createClient',
+        `options.sendConcurrency.${cls} must be an integer ≥ 1 (got ${String(n)})`,
+      );
+  }
+  return { ...c };
 }
 
 /** The Web WeChat client of one account. */
@@ -197,6 +208,7 @@ export class WebWxClient implements WxClient {
   private readonly outbox: Outbox;
   private readonly sessionWriter: DocWriter;
   private checkpointTimer: NodeJS.Timeout | undefined;
+  private loggedOut = false;
   private lastCheckpoint = 0;
   private readonly fetcher: ContactFetcher;
   private cred: Credentials | undefined;
@@ -315,6 +327,7 @@ export class WebWxClient implements WxClient {
     try {
       await this.inbox.load();
       const replay = await this.outbox.load();
+      await this.sweepSpool(replay);
       const via = await this.login(this.o.loginMode);
       this.setState('syncing');
       this.startLoop();
@@ -387,6 +400,8 @@ export class WebWxClient implements WxClient {
       await this.api.logout().catch((err: unknown) => {
         this.log.debug({ err: String(err) }, 'webwxlogout failed');
       });
+    this.loggedOut = true;
+    this.cancelCheckpoint();
     await this.o.store.delete(this.key('session'));
     this.emit('logout', { reason: 'user-logout', endpoint: 'webwxlogout' });
     await this.stop();
@@ -499,7 +514,11 @@ export class WebWxClient implements WxClient {
     const cred = this.requireCred('webwxinit');
     const init = await this.api.init();
     this.lastInit = init;
-    if (fresh || cred.syncKey.List.length === 0) cred.resetKeys(init.SyncKey, undefined);
+    if (fresh || cred.syncKey.List.length === 0) {
+      // The server's key skips whatever came before it: entries already accepted must be durable first.
+      await this.inbox.durable();
+      cred.resetKeys(init.SyncKey, undefined);
+    }
     if (init.SKey) cred.skey = init.SKey;
     this.store.clear();
     this.store.setSelf(init.User);
@@ -530,7 +549,8 @@ export class WebWxClient implements WxClient {
 
   /** Saves the session; concurrent calls coalesce, and each write takes the state at write time. */
   private persistSession(): Promise<void> {
-    if (!this.cred) return Promise.resolve();
+    // After logout() the session is gone on purpose: nothing may write it back.
+    if (!this.cred || this.loggedOut) return Promise.resolve();
     return this.sessionWriter.save();
   }
 
@@ -771,6 +791,8 @@ export class WebWxClient implements WxClient {
     const cred = this.requireCred('webwxinit');
     const init = await this.api.init();
     this.lastInit = init;
+    // The server's key skips whatever came before it: entries already accepted must be durable first.
+    await this.inbox.durable();
     cred.resetKeys(init.SyncKey, undefined);
     if (init.SKey) cred.skey = init.SKey;
     this.store.setSelf(init.User);
@@ -1014,6 +1036,27 @@ export class WebWxClient implements WxClient {
     return { ...entry, mediaId, ...(content !== undefined ? { content } : {}) };
   }
 
+  /**
+   * Removes this account's spooled media that no journaled send refers to: a
+   * crash between spooling and journaling, or between sending and removing.
+   */
+  private async sweepSpool(pending: readonly SendJournalEntry[]): Promise<void> {
+    const keep = new Set(pending.flatMap((e) => (e.upload ? [e.upload.file] : [])));
+    let names: string[];
+    try {
+      names = await readdir(this.o.spoolDir);
+    } catch {
+      return; // no spool dir yet
+    }
+    for (const name of names) {
+      const file = join(this.o.spoolDir, name);
+      if (keep.has(file)) continue;
+      await rm(file, { force: true }).catch((err: unknown) => {
+        this.log.warn({ err: String(err) }, 'could not remove an orphaned spooled media file');
+      });
+    }
+  }
+
   /** Removes the spool file of a media send that left the journal. */
   private dropSpool(entry: SendJournalEntry): void {
     if (entry.upload)
@@ -1085,7 +1128,7 @@ export class WebWxClient implements WxClient {
     msgType: number,
   ): Promise<SentMessage> {
     const clientMsgId = newClientMsgId();
-    const file = join(this.o.spoolDir, `${this.account}-${clientMsgId}`);
+    const file = join(this.o.spoolDir, clientMsgId);
     await writeFileAtomic(file, data);
     const upload = { file, name, kind: uploadKind, size: data.length };
     return this.send(

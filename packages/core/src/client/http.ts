@@ -1,7 +1,7 @@
-import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { PassThrough, type Readable } from 'node:stream';
-import { createGunzip, createInflate } from 'node:zlib';
+import { constants as zlibConstants, createGunzip, createInflate } from 'node:zlib';
 import type { AxiosError, AxiosInstance, AxiosResponse } from 'axios';
 import { HttpCookieAgent, HttpsCookieAgent } from 'http-cookie-agent/http';
 import type { Logger } from 'pino';
@@ -27,6 +27,8 @@ export interface RequestSpec {
   timeoutMs?: number;
   /** 'manual' returns 3xx responses instead of following them (login page 301). */
   redirect?: 'manual' | 'follow';
+  /** A long poll (synccheck, the login poll): `abortInflight()` cancels it; other requests run to the end. */
+  longPoll?: boolean;
 }
 
 /** Read-only response headers, case-insensitive; repeated headers are joined with `, `. */
@@ -148,7 +150,11 @@ export class Http {
     this.agents.https.destroy();
   }
 
-  /** Aborts in-flight requests (long polls) without closing the transport. */
+  /**
+   * Aborts in-flight long polls without closing the transport. Other requests
+   * finish: an aborted send may have reached the server, and replaying it
+   * would deliver it twice.
+   */
   abortInflight(): void {
     for (const c of this.inflight) c.abort();
   }
@@ -191,7 +197,7 @@ export class Http {
       controller.abort();
     };
     this.closer.signal.addEventListener('abort', onClose, { once: true });
-    this.inflight.add(controller);
+    if (spec.longPoll) this.inflight.add(controller);
     const done = (): void => {
       clearTimeout(timer);
       this.inflight.delete(controller);
@@ -308,15 +314,18 @@ export class Http {
       controller.abort();
     };
     this.closer.signal.addEventListener('abort', onClose, { once: true });
-    this.inflight.add(controller);
+    if (spec.longPoll) this.inflight.add(controller);
     return new Promise<HttpResponse>((resolve, reject) => {
       let finished = false;
       /** The hop whose events count: a redirected request's late errors must not end the next hop. */
       let live = 0;
+      let current: ClientRequest | undefined;
       const finish = (err: Error | undefined, res?: IncomingMessage, text?: string): void => {
         if (finished) return;
         finished = true;
         clearTimeout(timer);
+        // A failure mid-body (bad gzip, reset) must not leave the socket assigned to a dead request.
+        if (err) current?.destroy();
         this.inflight.delete(controller);
         this.closer.signal.removeEventListener('abort', onClose);
         const debug = this.log.isLevelEnabled('debug');
@@ -359,6 +368,7 @@ export class Http {
           signal: controller.signal,
         };
         const req = https ? httpsRequest(url, options) : httpRequest(url, options);
+        current = req;
         const id = ++live;
         req.on('error', (err) => {
           if (id === live) finish(err);
@@ -372,17 +382,34 @@ export class Http {
               finish(new Error(`more than ${MAX_REDIRECTS} redirects`));
               return;
             }
-            url = new URL(location, url).href;
+            let next: URL;
+            try {
+              next = new URL(location, url);
+            } catch {
+              finish(new Error('redirect to an invalid Location'));
+              return;
+            }
+            if (next.protocol !== 'http:' && next.protocol !== 'https:') {
+              finish(new Error(`redirect to a ${next.protocol} location`));
+              return;
+            }
+            url = next.href;
             if (status === 303 || (method === 'POST' && status !== 307 && status !== 308)) {
               method = 'GET';
               body = undefined;
             }
-            hop(n + 1);
+            start(n + 1);
             return;
           }
           const encoding = res.headers['content-encoding'];
+          // SYNC_FLUSH: an empty or cut-short compressed body yields what it has, as browsers and axios do.
+          const flush = { finishFlush: zlibConstants.Z_SYNC_FLUSH };
           const stream: Readable =
-            encoding === 'gzip' ? res.pipe(createGunzip()) : encoding === 'deflate' ? res.pipe(createInflate()) : res;
+            encoding === 'gzip'
+              ? res.pipe(createGunzip(flush))
+              : encoding === 'deflate'
+                ? res.pipe(createInflate(flush))
+                : res;
           let text = '';
           stream.setEncoding('utf8');
           stream.on('data', (chunk: string) => {
@@ -401,7 +428,15 @@ export class Http {
         });
         req.end(body);
       };
-      hop(0);
+      // Building a request can throw (a header or URL node rejects): that is this request's failure, not a crash.
+      const start = (n: number): void => {
+        try {
+          hop(n);
+        } catch (err) {
+          finish(err instanceof Error ? err : new Error(String(err)));
+        }
+      };
+      start(0);
     });
   }
 

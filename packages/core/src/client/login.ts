@@ -110,6 +110,7 @@ async function pollUuid(
         url: `${ctx.loginOrigin}/cgi-bin/mmwebwx-bin/login`,
         query: { loginicon: 'true', uuid, tip, r: ~Math.floor(now / 1579), _: now },
         timeoutMs: ctx.longPollMs,
+        longPoll: true,
       }));
       failures = 0;
     } catch (err) {

@@ -132,7 +132,11 @@ export class Outbox {
           this.restore(doc, records);
         },
       },
-      { onError: (err) => { log.error({ err }, 'outbox journal fold failed; will retry'); } },
+      {
+        onError: (err) => {
+          log.error({ err }, 'outbox journal fold failed; will retry');
+        },
+      },
     );
   }
 

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { pino } from 'pino';
 import { CookieJar } from 'tough-cookie';
 import { NetworkError, ProtocolError, ServerError } from '../../src/client/errors.js';
@@ -299,13 +300,33 @@ describe('Http (axios + http-cookie-agent)', () => {
     await expect(http.text({ endpoint: 'echo', url: `${srv.url}/echo` })).rejects.toThrow(NetworkError);
   });
 
-  it('abortInflight() aborts long polls but keeps the transport usable', async () => {
-    srv.route('/hold', () => {});
+  it('abortInflight() aborts long polls only (a send in flight finishes) and keeps the transport usable', async () => {
+    const held: ServerResponse[] = [];
+    srv.route('/hold', (_req, res) => {
+      held.push(res);
+    });
     const http = track(newHttp());
-    const pending = http.text({ endpoint: 'synccheck', url: `${srv.url}/hold` });
-    for (let i = 0; i < 100 && !srv.hits.get('/hold'); i++) await new Promise((r) => setTimeout(r, 10));
+    const poll = http.text({ endpoint: 'synccheck', url: `${srv.url}/hold`, longPoll: true });
+    const send = http.json({ endpoint: 'webwxsendmsg', url: `${srv.url}/hold`, json: { Msg: {} } });
+    for (let i = 0; i < 100 && (srv.hits.get('/hold') ?? 0) < 2; i++) await new Promise((r) => setTimeout(r, 10));
     http.abortInflight();
-    await expect(pending).rejects.toThrow(NetworkError);
+    await expect(poll).rejects.toThrow(NetworkError);
+    for (const res of held) if (!res.destroyed) res.writeHead(200).end('{"BaseResponse":{"Ret":0}}');
+    await expect(send).resolves.toEqual({ BaseResponse: { Ret: 0 } });
+    expect((await http.text({ endpoint: 'echo', url: `${srv.url}/echo` })).status).toBe(200);
+  });
+
+  it('a redirect to a bad or non-http Location and an empty gzip body fail or succeed cleanly', async () => {
+    srv.route('/badloc', (_req, res) => res.writeHead(302, { Location: 'weixin://dl/chat' }).end());
+    srv.route('/gz-empty', (_req, res) => res.writeHead(200, { 'Content-Encoding': 'gzip' }).end());
+    srv.route('/gz-bad', (_req, res) => res.writeHead(200, { 'Content-Encoding': 'gzip' }).end('not gzip at all'));
+    srv.route('/gz', (_req, res) => res.writeHead(200, { 'Content-Encoding': 'gzip' }).end(gzipSync('{"ok":1}')));
+    const http = track(newHttp());
+    await expect(http.text({ endpoint: 'badloc', url: `${srv.url}/badloc` })).rejects.toThrow(/weixin: location/);
+    expect((await http.text({ endpoint: 'gz-empty', url: `${srv.url}/gz-empty` })).text).toBe('');
+    expect((await http.text({ endpoint: 'gz', url: `${srv.url}/gz` })).text).toBe('{"ok":1}');
+    await expect(http.text({ endpoint: 'gz-bad', url: `${srv.url}/gz-bad` })).rejects.toThrow(NetworkError);
+    // The failed request's connection is not left assigned: the transport keeps working.
     expect((await http.text({ endpoint: 'echo', url: `${srv.url}/echo` })).status).toBe(200);
   });
 

@@ -13,6 +13,27 @@ describe('login', () => {
     await client.stop();
   });
 
+  it('logout() deletes the saved session and nothing writes it back (the next start needs a QR)', async () => {
+    const sim = await env.start();
+    const store = new MemorySessionStore();
+    const client = newClient(sim, env.dir, { sessionStore: store });
+    client.setMessageHandler(async () => {});
+    await client.start();
+    await waitFor(() => store.keys().includes('bot/session'), 'session saved');
+    sim.say({ from: 'wxid_alice', text: 'a checkpoint is pending' });
+    await client.logout();
+    await new Promise((r) => setTimeout(r, 150)); // longer than the test checkpoint interval
+    expect(await store.get('bot/session')).toBeUndefined();
+  });
+
+  it('rejects a send concurrency that is not a positive integer, naming the option', () => {
+    expect(() =>
+      newClient({ url: 'http://127.0.0.1:1', loginUrl: 'http://127.0.0.1:1' } as never, env.dir, {
+        sendConcurrency: { text: 0 },
+      }),
+    ).toThrow(/options\.sendConcurrency\.text must be an integer ≥ 1 \(got 0\)/);
+  });
+
   it('walks waiting → scanned (with avatar) → confirmed and emits the QR uuid and URL', async () => {
     const { sim, client } = await env.startWithClient({ autoConfirm: false });
     const seen: string[] = [];

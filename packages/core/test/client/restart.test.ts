@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { WebWxClient } from '../../src/client/client.js';
@@ -138,7 +138,7 @@ describe('restart mid-stream', () => {
     sim.addFault({ kind: 'latency', ms: 5000, endpoint: 'webwxuploadmedia', times: 1 });
     const pending = first.sendImage(bob, Buffer.from('PNG-BYTES-crash'), 'crash.png').catch((e: unknown) => e);
     await waitFor(() => first['outbox'].pendingSends === 1, 'journaled');
-    expect(readdirSync(join(dir, 'outbox-media'))).toHaveLength(1);
+    expect(readdirSync(join(dir, 'outbox-media', 'bot'))).toHaveLength(1);
     await new Promise((r) => setTimeout(r, 100));
     const crashed = store.snapshot();
     first.halt();
@@ -151,9 +151,16 @@ describe('restart mid-stream', () => {
     await second.start();
     await sim.waitForAction((a) => a.endpoint === 'webwxsendmsgimg' && a.ret === 0, { timeoutMs: 5000 });
     await waitFor(() => second['outbox'].pendingSends === 0, 'journal emptied');
-    await waitFor(() => readdirSync(join(dir, 'outbox-media')).length === 0, 'spool file removed');
+    await waitFor(() => readdirSync(join(dir, 'outbox-media', 'bot')).length === 0, 'spool file removed');
     expect(sim.actions().filter((a) => a.endpoint === 'webwxsendmsgimg' && a.ret === 0)).toHaveLength(1);
     await second.stop();
+    // A file no journaled send refers to (a crash between spooling and journaling) is swept at start.
+    writeFileSync(join(dir, 'outbox-media', 'bot', 'orphan'), 'x');
+    const third = newClient(sim, dir, { sessionStore: crashed.snapshot() });
+    third.setMessageHandler(async () => {});
+    await third.start();
+    expect(readdirSync(join(dir, 'outbox-media', 'bot'))).toEqual([]);
+    await third.stop();
   });
 
   it('a graceful stop persists the SyncKey: restart neither replays history nor loses messages sent while down', async () => {
