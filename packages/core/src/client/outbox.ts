@@ -35,6 +35,8 @@ interface OutboxDoc {
   pending: SendJournalEntry[];
   /** ClientMsgId → server MsgID of recent sends (dedupe of replays, sentByBot after restart). */
   sent: Array<[string, string]>;
+  /** ClientMsgIds of recent sends dropped after a definitive failure (their callers got the error). */
+  dropped?: string[];
 }
 
 /** Log records: a send journaled, answered (with its MsgID), or dropped after a definitive failure. */
@@ -107,6 +109,8 @@ export class Outbox {
   private readonly chats = new Map<string, Promise<unknown>>();
   private readonly pending = new Map<string, SendJournalEntry>();
   private sent: BoundedSet;
+  /** Dropped after a definitive failure: a journal record replayed by a crash mid-fold must not revive them. */
+  private readonly dropped = new BoundedSet(2000);
   private readonly sentMsgIds = new Map<string, string>();
   private readonly journalLog: Journal<OutboxRecord>;
   private active = 0;
@@ -151,6 +155,7 @@ export class Outbox {
     const d = doc as OutboxDoc | undefined;
     if (d && Array.isArray(d.sent) && Array.isArray(d.pending)) {
       for (const pair of d.sent) if (Array.isArray(pair)) this.markSent(pair[0], pair[1]);
+      for (const cid of d.dropped ?? []) if (typeof cid === 'string') this.dropped.add(cid);
       for (const e of d.pending) this.restorePending(e);
     }
     for (const r of records) {
@@ -159,12 +164,16 @@ export class Outbox {
       else if ('s' in r && Array.isArray(r.s)) {
         this.pending.delete(r.s[0]);
         this.markSent(r.s[0], r.s[1]);
-      } else if ('x' in r && typeof r.x === 'string') this.pending.delete(r.x);
+      } else if ('x' in r && typeof r.x === 'string') {
+        this.pending.delete(r.x);
+        this.dropped.add(r.x);
+      }
     }
   }
 
   private restorePending(e: SendJournalEntry | undefined): void {
-    if (!e || typeof e.clientMsgId !== 'string' || this.sent.has(e.clientMsgId)) return;
+    if (!e || typeof e.clientMsgId !== 'string' || this.sent.has(e.clientMsgId) || this.dropped.has(e.clientMsgId))
+      return;
     this.pending.set(e.clientMsgId, e);
   }
 
@@ -182,7 +191,7 @@ export class Outbox {
   private snapshot(): OutboxDoc {
     const sent: Array<[string, string]> = [];
     for (const cid of this.sent.toArray()) sent.push([cid, this.sentMsgIds.get(cid) ?? '']);
-    return { version: 1, pending: [...this.pending.values()], sent };
+    return { version: 1, pending: [...this.pending.values()], sent, dropped: this.dropped.toArray() };
   }
 
   /** Server MsgIDs of sends this client made (for sentByBot). */
@@ -202,6 +211,7 @@ export class Outbox {
     } catch (err) {
       // The caller is told the send failed: it must not come back from a later fold.
       this.pending.delete(entry.clientMsgId);
+      this.dropped.add(entry.clientMsgId);
       throw err;
     }
   }
@@ -215,6 +225,7 @@ export class Outbox {
   settle(clientMsgId: string, msgId: string | undefined): void {
     if (!this.pending.delete(clientMsgId) && msgId === undefined) return;
     if (msgId !== undefined) this.markSent(clientMsgId, msgId);
+    else this.dropped.add(clientMsgId);
     this.journalLog
       .write(msgId !== undefined ? { s: [clientMsgId, msgId] } : { x: clientMsgId })
       .catch((err: unknown) => {

@@ -88,6 +88,18 @@ describe('Outbox', () => {
     await expect(next).resolves.toBe('ok');
   });
 
+  it('a send dropped after a definitive failure stays dropped even if a crash mid-fold replays its journal record', async () => {
+    const store = new MemorySessionStore();
+    const box = outbox(store);
+    await box.load();
+    await box.journal(entry(7));
+    box.settle('c7', undefined);
+    await box.close();
+    // A crash between saving the document and clearing the log leaves the old record behind.
+    await store.log.append('bot/outbox', [{ j: entry(7) }]);
+    expect(await outbox(store).load()).toEqual([]);
+  });
+
   it('a send whose journal write failed is forgotten: the caller was told it failed, no restart sends it', async () => {
     const store = new MemorySessionStore();
     const log = store.log;
