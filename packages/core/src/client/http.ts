@@ -164,6 +164,40 @@ export class Http {
   }
 
   /**
+   * One request's cancellation: its timeout, the transport closing, and (for
+   * long polls) `abortInflight()`. `release()` once the request is over.
+   */
+  private watch(spec: RequestSpec): {
+    controller: AbortController;
+    timeoutMs: number;
+    timedOut: () => boolean;
+    release: () => void;
+  } {
+    const controller = new AbortController();
+    const timeoutMs = spec.timeoutMs ?? this.opts.timeoutMs;
+    let expired = false;
+    const timer = setTimeout(() => {
+      expired = true;
+      controller.abort();
+    }, timeoutMs);
+    const onClose = (): void => {
+      controller.abort();
+    };
+    this.closer.signal.addEventListener('abort', onClose, { once: true });
+    if (spec.longPoll) this.inflight.add(controller);
+    return {
+      controller,
+      timeoutMs,
+      timedOut: () => expired,
+      release: () => {
+        clearTimeout(timer);
+        this.inflight.delete(controller);
+        this.closer.signal.removeEventListener('abort', onClose);
+      },
+    };
+  }
+
+  /**
    * Sends one request. Throws NetworkError on transport failure, timeout,
    * cancellation or 5xx; any other status is returned. The timeout covers
    * the body too: call the returned `done` once the body is consumed.
@@ -186,27 +220,11 @@ export class Http {
     } else if (spec.form) {
       data = spec.form;
     }
-    const controller = new AbortController();
-    const timeoutMs = spec.timeoutMs ?? this.opts.timeoutMs;
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, timeoutMs);
-    const onClose = (): void => {
-      controller.abort();
-    };
-    this.closer.signal.addEventListener('abort', onClose, { once: true });
-    if (spec.longPoll) this.inflight.add(controller);
-    const done = (): void => {
-      clearTimeout(timer);
-      this.inflight.delete(controller);
-      this.closer.signal.removeEventListener('abort', onClose);
-    };
+    const { controller, timeoutMs, timedOut, release: done } = this.watch(spec);
     const started = Date.now();
     const safeUrl = redactUrl(url);
     const failure = (err: unknown, status?: number): NetworkError => {
-      const why = timedOut
+      const why = timedOut()
         ? `timed out after ${timeoutMs} ms`
         : this.closer.signal.aborted
           ? 'cancelled (client stopping)'
@@ -302,19 +320,8 @@ export class Http {
       'Accept-Encoding': 'gzip, deflate',
       ...spec.headers,
     };
-    const timeoutMs = spec.timeoutMs ?? this.opts.timeoutMs;
     const started = Date.now();
-    const controller = new AbortController();
-    let why: string | undefined;
-    const timer = setTimeout(() => {
-      why = `timed out after ${timeoutMs} ms`;
-      controller.abort();
-    }, timeoutMs);
-    const onClose = (): void => {
-      controller.abort();
-    };
-    this.closer.signal.addEventListener('abort', onClose, { once: true });
-    if (spec.longPoll) this.inflight.add(controller);
+    const { controller, timeoutMs, timedOut, release } = this.watch(spec);
     return new Promise<HttpResponse>((resolve, reject) => {
       let finished = false;
       /** The hop whose events count: a redirected request's late errors must not end the next hop. */
@@ -323,15 +330,16 @@ export class Http {
       const finish = (err: Error | undefined, res?: IncomingMessage, text?: string): void => {
         if (finished) return;
         finished = true;
-        clearTimeout(timer);
+        release();
         // A failure mid-body (bad gzip, reset) must not leave the socket assigned to a dead request.
         if (err) current?.destroy();
-        this.inflight.delete(controller);
-        this.closer.signal.removeEventListener('abort', onClose);
         const debug = this.log.isLevelEnabled('debug');
         if (err || !res) {
-          const reason =
-            why ?? (this.closer.signal.aborted ? 'cancelled (client stopping)' : describe(err ?? 'no response'));
+          const reason = timedOut()
+            ? `timed out after ${timeoutMs} ms`
+            : this.closer.signal.aborted
+              ? 'cancelled (client stopping)'
+              : describe(err ?? 'no response');
           if (debug)
             this.log.debug(
               { endpoint: spec.endpoint, method, url: redactUrl(url), ms: Date.now() - started, error: reason },
