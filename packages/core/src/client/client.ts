@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { alignedPairs, parseStatusNotify } from '../message/status-notify.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import type { Logger } from 'pino';
 import { CookieJar } from 'tough-cookie';
@@ -10,7 +11,6 @@ import type { Contact, Room } from '../contact/types.js';
 import { createAccountLogger } from '../log/logger.js';
 import { DEFAULT_LOGIN_ORIGIN, DEFAULT_MAIN_ORIGIN } from '../protocol/hosts.js';
 import { DEFAULT_USER_AGENT, UOS_CLIENT_VERSION, UOS_EXTSPAM } from '../protocol/constants.js';
-import { pairStatusNotify } from '../protocol/status-notify.js';
 import type { InitResponse, RawContact, RawMessage, SyncResponse } from '../protocol/wire.js';
 import { FileSessionStore } from '../session/file-store.js';
 import type { Hosts, PersistedSession, SessionStore } from '../session/types.js';
@@ -675,8 +675,9 @@ export class WebWxClient implements WxClient {
       count++;
       if (typeof raw.MsgId !== 'string') (raw as { MsgId: string }).MsgId = String(raw.MsgId);
       if (raw.MsgType === 51) {
-        if (raw.StatusNotifyCode === 4) {
-          const changed = this.store.applyPairs(pairStatusNotify(raw.Content, raw.StatusNotifyUserName ?? ''));
+        const sn = raw.StatusNotifyCode === 4 ? parseStatusNotify(raw) : undefined;
+        if (sn) {
+          const changed = this.store.applyPairs(alignedPairs(sn));
           updated.push(...changed);
         }
         continue;

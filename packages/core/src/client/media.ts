@@ -4,6 +4,7 @@ import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { basename, extname, join, resolve, sep } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { unescapeHtml } from '../message/text.js';
 import type { RawMessage } from '../protocol/wire.js';
 import type { Credentials } from './credentials.js';
 import { InvalidArgument, ProtocolError } from './errors.js';
@@ -149,15 +150,6 @@ export function sanitizeFileName(name: string, fallback: string): string {
   return n;
 }
 
-function decodeHtml(s: string): string {
-  return s
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&amp;/g, '&');
-}
-
 export interface DownloadPlan {
   endpoint: string;
   url: string;
@@ -201,7 +193,7 @@ export function planDownload(c: Credentials, msg: RawMessage, opts: DownloadOpti
       };
     case 49: {
       if (!msg.MediaId) throw new InvalidArgument('webwxgetmedia', `message ${id} has no MediaId to download`);
-      const name = decodeHtml(msg.FileName ?? '');
+      const name = unescapeHtml(msg.FileName ?? '');
       return {
         endpoint: 'webwxgetmedia',
         url: c.cgi('webwxgetmedia', 'file'),

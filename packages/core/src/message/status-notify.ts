@@ -47,3 +47,12 @@ export function parseStatusNotify(raw: unknown): StatusNotify | undefined {
   }
   return { code: Number.isFinite(code) ? code : 0, stableIds, userNames, pairs };
 }
+
+/**
+ * The pairs the client may trust: only when both lists have the same
+ * length. Lists that disagree cannot be lined up by position, so nothing is
+ * guessed from them.
+ */
+export function alignedPairs(sn: StatusNotify): readonly StableIdPair[] {
+  return sn.stableIds.length === sn.userNames.length ? sn.pairs : [];
+}

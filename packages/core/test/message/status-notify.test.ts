@@ -1,4 +1,5 @@
 import { parseStatusNotify } from '../../src/message/index.js';
+import { alignedPairs } from '../../src/message/status-notify.js';
 import { fixture } from './fixtures.js';
 
 describe('parseStatusNotify', () => {
@@ -33,5 +34,22 @@ describe('parseStatusNotify', () => {
       userNames: ['@x'],
       pairs: [],
     });
+  });
+
+  it('alignedPairs: the pairs only when both lists line up; a list of another length yields none (never guess)', () => {
+    const content =
+      "&lt;msg&gt;<br/>&lt;op id='4'&gt;<br/>&lt;username&gt;wxid_aa,filehelper,123@chatroom&lt;/username&gt;<br/>&lt;/op&gt;<br/>&lt;/msg&gt;";
+    const entry = (names: string): unknown => ({
+      MsgType: 51,
+      StatusNotifyCode: 4,
+      Content: content,
+      StatusNotifyUserName: names,
+    });
+    expect(alignedPairs(parseStatusNotify(entry('@a1,filehelper,@@r1'))!)).toEqual([
+      { stableId: 'wxid_aa', userName: '@a1' },
+      { stableId: 'filehelper', userName: 'filehelper' },
+      { stableId: '123@chatroom', userName: '@@r1' },
+    ]);
+    expect(alignedPairs(parseStatusNotify(entry('@a1,filehelper'))!)).toEqual([]);
   });
 });

@@ -1,6 +1,5 @@
 import { deriveHosts } from '../../src/protocol/hosts.js';
 import { parseLoginPage } from '../../src/protocol/login-xml.js';
-import { pairStatusNotify } from '../../src/protocol/status-notify.js';
 import { parseLoginPoll, parseSyncCheck } from '../../src/protocol/synccheck.js';
 import { protectBigIds } from '../../src/client/http.js';
 
@@ -97,17 +96,7 @@ describe('synccheck and login poll', () => {
   });
 });
 
-describe('MsgType 51 pairing and big ids', () => {
-  it('pairs stable ids with session UserNames by position, and refuses mismatched lists', () => {
-    const content =
-      "&lt;msg&gt;<br/>&lt;op id='4'&gt;<br/>&lt;username&gt;wxid_aa,filehelper,123@chatroom&lt;/username&gt;<br/>&lt;/op&gt;<br/>&lt;/msg&gt;";
-    expect(pairStatusNotify(content, '@a1,filehelper,@@r1')).toEqual([
-      { stableId: 'wxid_aa', userName: '@a1' },
-      { stableId: 'filehelper', userName: 'filehelper' },
-      { stableId: '123@chatroom', userName: '@@r1' },
-    ]);
-    expect(pairStatusNotify(content, '@a1,filehelper')).toEqual([]);
-  });
+describe('big ids', () => {
   it('keeps ids above 2^53 exact', () => {
     const parsed = JSON.parse(protectBigIds('{"MsgId":"1","NewMsgId":9007199254740993123,"x":1}')) as {
       NewMsgId: string;
