@@ -185,25 +185,9 @@ describe('Journal', () => {
   });
 
   it('load() folds even when the log held nothing readable (a torn line must not be extended)', async () => {
-    const inner = new MemorySessionStore();
-    const calls: string[] = [];
-    const store: SessionStore = {
-      get: (k) => inner.get(k),
-      set: (k, v) => {
-        calls.push('set');
-        return inner.set(k, v);
-      },
-      delete: (k) => inner.delete(k),
-      log: {
-        ...inner.log,
-        read: async () => [],
-        clear: (k) => {
-          calls.push('clear');
-          return inner.log.clear(k);
-        },
-      },
-    };
-    await new Journal<Rec>(store, 'k', new Model()).load();
+    const { store, calls } = countingStore();
+    const blind: SessionStore = { ...store, log: { ...store.log!, read: async () => [] } };
+    await new Journal<Rec>(blind, 'k', new Model()).load();
     expect(calls).toEqual(['set', 'clear']);
   });
 });

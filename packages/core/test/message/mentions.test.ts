@@ -1,5 +1,6 @@
 import type { Contact, ContactDirectory, Room, RoomMember } from '../../src/contact/types.js';
 import { findMentions, type MentionResult } from '../../src/message/mentions.js';
+import { contact } from '../plugin/helpers.js';
 
 /**
  * The straightforward matcher findMentions replaced (every candidate name,
@@ -47,19 +48,6 @@ function referenceFindMentions(text: string, room: Room | undefined, directory: 
 
 function member(userName: string, nickName: string, displayName = ''): RoomMember {
   return { userName, nickName, displayName };
-}
-
-function contact(userName: string, nickName: string): Contact {
-  return {
-    userName,
-    stableId: undefined,
-    stableIdConfidence: undefined,
-    kind: 'friend',
-    nickName,
-    remarkName: '',
-    alias: '',
-    raw: { UserName: userName, NickName: nickName },
-  };
 }
 
 function room(members: RoomMember[]): Room {
