@@ -15,7 +15,7 @@ const shared = {
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: {
     // Workspace packages are tested from source, never from a stale dist/.
-    '^@wxbot/core/testing$': '<rootDir>/../core/src/testing/index.ts',
+    '^@wxbot/core/(testing|runtime)$': '<rootDir>/../core/src/$1/index.ts',
     '^@wxbot/(core|simulator|plugin-[a-z-]+)$': '<rootDir>/../$1/src/index.ts',
     // NodeNext sources import './x.js'; jest must find './x.ts'.
     '^(\\.{1,2}/.*)\\.js$': '$1',
@@ -40,7 +40,7 @@ const config: Config = {
       ...shared,
       moduleNameMapper: {
         ...shared.moduleNameMapper,
-        '^@wxbot/core/testing$': '<rootDir>/../packages/core/src/testing/index.ts',
+        '^@wxbot/core/(testing|runtime)$': '<rootDir>/../packages/core/src/$1/index.ts',
         '^@wxbot/(core|simulator|plugin-[a-z-]+)$': '<rootDir>/../packages/$1/src/index.ts',
       },
       transform: {

@@ -16,7 +16,7 @@ export class Child {
   private exited: Error | undefined;
   readonly stderr: string[] = [];
 
-  constructor(script: string, args: string[] = [], execArgv: string[] = []) {
+  constructor(script: string, args: string[] = [], execArgv: string[] = [], env: NodeJS.ProcessEnv = {}) {
     const path = fileURLToPath(new URL(`./children/${script}.js`, import.meta.url));
     this.proc = fork(path, args, {
       execArgv,
@@ -28,6 +28,7 @@ export class Child {
         HTTPS_PROXY: '',
         http_proxy: '',
         https_proxy: '',
+        ...env,
       },
     });
     this.proc.stderr?.on('data', (d: Buffer) => {

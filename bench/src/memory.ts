@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface MemorySnapshot {
@@ -6,6 +7,13 @@ export interface MemorySnapshot {
   heapTotalMb: number;
   externalMb: number;
   arrayBuffersMb: number;
+  /**
+   * Linux only (/proc/self/smaps_rollup): RSS split into pages backed by files
+   * (the node binary and shared libraries: clean, shared, not the bot's data)
+   * and anonymous pages (V8 heap, malloc, stacks).
+   */
+  fileBackedMb?: number;
+  anonymousMb?: number;
 }
 
 const MB = 1024 * 1024;
@@ -20,6 +28,7 @@ export async function memorySnapshot(): Promise<MemorySnapshot & { gc: boolean }
   }
   const m = process.memoryUsage();
   return {
+    ...rssSplit(),
     rssMb: r1(m.rss),
     heapUsedMb: r1(m.heapUsed),
     heapTotalMb: r1(m.heapTotal),
@@ -27,4 +36,21 @@ export async function memorySnapshot(): Promise<MemorySnapshot & { gc: boolean }
     arrayBuffersMb: r1(m.arrayBuffers),
     gc: gc !== undefined,
   };
+}
+
+function rssSplit(): { fileBackedMb?: number; anonymousMb?: number } {
+  let text: string;
+  try {
+    text = readFileSync('/proc/self/smaps_rollup', 'utf8');
+  } catch {
+    return {};
+  }
+  const kb = (key: string): number | undefined => {
+    const m = new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(text);
+    return m?.[1] === undefined ? undefined : Number(m[1]);
+  };
+  const rss = kb('Rss');
+  const anon = kb('Anonymous');
+  if (rss === undefined || anon === undefined) return {};
+  return { fileBackedMb: r1((rss - anon) * 1024), anonymousMb: r1(anon * 1024) };
 }

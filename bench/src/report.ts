@@ -2,6 +2,7 @@
 import type { ColdStartResult } from './suites/cold-start.js';
 import type { LatencyResult, PeerLatency } from './suites/latency.js';
 import type { MachineInfo } from './machine.js';
+import type { MemorySnapshot } from './memory.js';
 import type { MemoryResult } from './suites/memory.js';
 import type { PipelineResult } from './suites/pipeline.js';
 
@@ -199,27 +200,21 @@ export function renderTables(r: BenchResults): string {
   if (mem && 'error' in mem) parts.push(`\n4. Memory: FAILED — ${mem.error}`);
   else if (mem) {
     parts.push(
-      `\n4. Memory of the bot process after login (${mem.world.contacts} contacts, ${mem.world.rooms} rooms × ${mem.world.membersPerRoom} members; after forced GC: ${mem.gcForced}):`,
+      `\n4. Memory of the bot process after login (${mem.world.contacts} contacts, ${mem.world.rooms} rooms × ${mem.world.membersPerRoom} members; after forced GC: ${mem.gcForced}; young generation capped as \`wxbot start\` does: ${mem.youngGenerationCapped}):`,
     );
     parts.push(
       table(
-        ['state', 'RSS MB', 'heap used MB', 'external MB'],
+        ['state', 'RSS MB', 'file-backed MB', 'anonymous MB', 'heap total MB', 'heap used MB', 'external MB'],
         [
-          ['before login (modules loaded)', mem.baseline.rssMb, mem.baseline.heapUsedMb, mem.baseline.externalMb],
-          [
+          memRow('before login (modules loaded)', mem.baseline),
+          memRow(
             `1 account (${mem.oneAccount.contactsLoaded} contacts, ${mem.oneAccount.membersLoaded} members)`,
-            mem.oneAccount.rssMb,
-            mem.oneAccount.heapUsedMb,
-            mem.oneAccount.externalMb,
-          ],
-          [
-            `1 account, after ${mem.oneAccountIdle.idleMs / 1000} s idle`,
-            mem.oneAccountIdle.rssMb,
-            mem.oneAccountIdle.heapUsedMb,
-            mem.oneAccountIdle.externalMb,
-          ],
-          [`${mem.accounts} accounts`, mem.allAccounts.rssMb, mem.allAccounts.heapUsedMb, mem.allAccounts.externalMb],
-          ['per added account', mem.perAddedAccount.rssMb, mem.perAddedAccount.heapUsedMb, ''],
+            mem.oneAccount,
+          ),
+          memRow(`1 account, after ${mem.oneAccountIdle.idleMs / 1000} s idle`, mem.oneAccountIdle),
+          memRow(`${mem.accounts} accounts`, mem.allAccounts),
+          memRow("1 account, V8's default young generation (Bot embedded without the cap)", mem.uncapped),
+          ['per added account', mem.perAddedAccount.rssMb, '', '', '', mem.perAddedAccount.heapUsedMb, ''],
         ],
       ),
     );
@@ -241,4 +236,8 @@ export function renderTables(r: BenchResults): string {
     );
   }
   return parts.join('\n');
+}
+
+function memRow(state: string, m: MemorySnapshot): (string | number)[] {
+  return [state, m.rssMb, m.fileBackedMb ?? '', m.anonymousMb ?? '', m.heapTotalMb, m.heapUsedMb, m.externalMb];
 }

@@ -1,4 +1,6 @@
 /** wxbot process: one or more accounts (client + 10 plugins) against simulators; reports memory on request. */
+// First: the CLI's process setting, before the bot's modules load.
+import { youngGenerationCapped } from './cap-young-generation.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,7 +38,7 @@ serve(
         };
       }
       case 'memory':
-        return { memory: await memorySnapshot() };
+        return { memory: await memorySnapshot(), youngGenerationCapped };
       default:
         throw new Error(`wxbot child: unknown request ${m.type}`);
     }

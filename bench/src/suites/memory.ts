@@ -23,7 +23,17 @@ export interface MemoryResult {
   allAccounts: MemorySnapshot;
   perAddedAccount: { rssMb: number; heapUsedMb: number };
   gcForced: boolean;
+  /** The measured process capped its young generation as `wxbot start` does. */
+  youngGenerationCapped: boolean;
+  /**
+   * One account right after login in a process that keeps V8's default young
+   * generation (NODE_OPTIONS=--max-semi-space-size=16): a program embedding
+   * `Bot` without calling `capYoungGeneration`.
+   */
+  uncapped: MemorySnapshot;
 }
+
+type MemoryReply = { type: string; memory: MemorySnapshot & { gc: boolean }; youngGenerationCapped: boolean };
 
 export async function runMemory(o: { smoke: boolean }, log: (s: string) => void): Promise<MemoryResult> {
   const friends = o.smoke ? 100 : 5000;
@@ -49,8 +59,8 @@ export async function runMemory(o: { smoke: boolean }, log: (s: string) => void)
       { type: 'login', sims: started.sims.slice(0, 1) },
       120_000,
     );
-    const one = (await bot.call<{ type: string; memory: MemorySnapshot & { gc: boolean } }>({ type: 'memory' }, 30_000))
-      .memory;
+    const oneReply = await bot.call<MemoryReply>({ type: 'memory' }, 30_000);
+    const one = oneReply.memory;
     log(`  one account: rss ${one.rssMb} MB, heap ${one.heapUsedMb} MB`);
     const idleMs = o.smoke ? 500 : 15_000;
     await new Promise((r) => setTimeout(r, idleMs));
@@ -62,6 +72,10 @@ export async function runMemory(o: { smoke: boolean }, log: (s: string) => void)
     const all = (await bot.call<{ type: string; memory: MemorySnapshot & { gc: boolean } }>({ type: 'memory' }, 30_000))
       .memory;
     log(`  ${accounts} accounts: rss ${all.rssMb} MB, heap ${all.heapUsedMb} MB`);
+    // One live session per simulator: the measured bot leaves before another logs in there.
+    await bot.close(15_000);
+    const uncapped = await uncappedOneAccount(started.sims.slice(0, 1));
+    log(`  one account, V8's default young generation: rss ${uncapped.rssMb} MB, heap ${uncapped.heapUsedMb} MB`);
     const added = accounts - 1;
     return {
       world: { contacts: friends, rooms, membersPerRoom: members },
@@ -80,9 +94,23 @@ export async function runMemory(o: { smoke: boolean }, log: (s: string) => void)
         heapUsedMb: round((all.heapUsedMb - one.heapUsedMb) / added, 1),
       },
       gcForced: one.gc,
+      youngGenerationCapped: oneReply.youngGenerationCapped,
+      uncapped,
     };
   } finally {
     await bot.close(15_000);
     await sim.close();
+  }
+}
+
+async function uncappedOneAccount(sims: { url: string; loginUrl: string }[]): Promise<MemorySnapshot> {
+  const bot = new Child('wxbot', [], ['--expose-gc'], { NODE_OPTIONS: '--max-semi-space-size=16' });
+  try {
+    await bot.call({ type: 'login', sims }, 120_000);
+    const reply = await bot.call<MemoryReply>({ type: 'memory' }, 30_000);
+    if (reply.youngGenerationCapped) throw new Error('memory bench: the uncapped child capped its young generation');
+    return reply.memory;
+  } finally {
+    await bot.close(15_000);
   }
 }

@@ -11,5 +11,9 @@ if (!existsSync(built)) {
   );
   process.exit(1);
 }
+// Before anything big loads: a bot process keeps a small young generation
+// (see src/runtime/young-generation.ts; NODE_OPTIONS=--max-semi-space-size=N overrides).
+const { capYoungGeneration } = await import(new URL('../dist/runtime/young-generation.js', import.meta.url).href);
+capYoungGeneration();
 const { main } = await import(pathToFileURL(built).href);
 process.exitCode = await main(process.argv.slice(2));

@@ -5,3 +5,4 @@ export * from './message/index.js';
 export * from './client/index.js';
 export * from './plugin/index.js';
 export * from './config/index.js';
+export * from './runtime/index.js';
