@@ -4,12 +4,6 @@ import type { Config } from 'jest';
 // (or `--selectProjects @wxbot/<name>`) runs one.
 const packages = ['core', 'simulator', 'plugin-autoreply', 'plugin-group-admin', 'plugin-friend-accept'];
 
-// agent-base ships ESM only and http-cookie-agent (CommonJS) require()s it, which jest cannot do before
-// Node 24.9: compile it to CommonJS.
-const esmOnlyDeps = {
-  '/agent-base/.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true } }],
-} satisfies Config['transform'];
-
 const shared = {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
@@ -23,9 +17,7 @@ const shared = {
   transform: {
     // Type errors are `pnpm typecheck`'s job; transpile-only keeps the suite fast.
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: '<rootDir>/../../tsconfig.json' }],
-    ...esmOnlyDeps,
   },
-  transformIgnorePatterns: ['/node_modules/(?!(\\.pnpm/)?(agent-base|http-cookie-agent)[@/])'],
 } satisfies Config;
 
 const config: Config = {
@@ -45,7 +37,6 @@ const config: Config = {
       },
       transform: {
         '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: '<rootDir>/../tsconfig.json' }],
-        ...esmOnlyDeps,
       },
       displayName: 'examples',
       rootDir: '<rootDir>/examples',

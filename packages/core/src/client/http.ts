@@ -1,12 +1,12 @@
-import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { PassThrough, type Readable } from 'node:stream';
 import { constants as zlibConstants, createGunzip, createInflate } from 'node:zlib';
 import type { AxiosError, AxiosInstance, AxiosResponse } from 'axios';
-import { HttpCookieAgent, HttpsCookieAgent } from 'http-cookie-agent/http';
 import type { Logger } from 'pino';
 import { CookieJar } from 'tough-cookie';
 import { redactUrl } from '../log/redact.js';
+import { JarCookies } from './cookies.js';
 import type { BaseResponse } from '../protocol/wire.js';
 import { LoggedOut, NetworkError, NotFriend, ProtocolError, RateLimited, ServerError } from './errors.js';
 
@@ -52,7 +52,7 @@ export interface HttpOptions {
   userAgent: string;
   timeoutMs: number;
   logger: Logger;
-  /** Must use a synchronous store (the default MemoryCookieStore): the cookie agents read and write it synchronously. */
+  /** Must use a synchronous store (the default MemoryCookieStore): the transport reads and writes it synchronously. */
   jar?: CookieJar;
 }
 
@@ -66,36 +66,25 @@ export function buildUrl(url: string, query?: Query): string {
   return url + (url.includes('?') ? '&' : '?') + qs;
 }
 
-type AgentJar = NonNullable<ConstructorParameters<typeof HttpCookieAgent>[0]['cookies']>['jar'];
-
 interface Agents {
-  http: InstanceType<typeof HttpCookieAgent>;
-  https: InstanceType<typeof HttpsCookieAgent>;
+  http: HttpAgent;
+  https: HttpsAgent;
+}
+
+/** Keep-alive saves a TCP (and TLS) handshake per call; one pool per account, never the global agent. */
+function keepAliveAgents(): Agents {
+  return { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
 }
 
 /**
- * The jar lives in the agents (http-cookie-agent, the engine of
- * axios-cookiejar-support): they add `Cookie` to every request and store every
- * `Set-Cookie`, including those of a 301 we do not follow and of each hop we
- * do. We build the agents ourselves because axios-cookiejar-support 6's
- * `wrapper` creates a fresh agent without keep-alive for every request and
- * refuses agents it did not create; keep-alive saves a TCP handshake per call.
- */
-function cookieAgents(jar: CookieJar): Agents {
-  // tough-cookie is a dual package: http-cookie-agent (CommonJS) is typed against its require() build and we
-  // against its import() build. The agents only call methods on the jar we hand them, so the shapes agree.
-  const opts = { cookies: { jar: jar as unknown as AgentJar }, keepAlive: true };
-  return { http: new HttpCookieAgent(opts), https: new HttpsCookieAgent(opts) };
-}
-
-/**
- * One account's HTTP transport: an axios instance with its own tough-cookie
- * jar and keep-alive agents (no global agent or jar, so accounts never share
- * cookies or connections), timeouts, cancellation on `close()`, typed errors
- * and redacted debug summaries.
+ * One account's HTTP transport: its own tough-cookie jar and keep-alive agents
+ * (no global agent or jar, so accounts never share cookies or connections),
+ * timeouts, cancellation on `close()`, typed errors and redacted debug
+ * summaries. Every hop of every request, redirects included (followed or
+ * not), sends the jar's cookies and stores its `Set-Cookie`.
  */
 export class Http {
-  private _jar: CookieJar;
+  private cookies: JarCookies;
   private agents: Agents;
   /** axios, loaded on the first multipart upload or download: API calls never need it. */
   private ax: Promise<AxiosInstance> | undefined;
@@ -104,15 +93,15 @@ export class Http {
   private readonly inflight = new Set<AbortController>();
 
   constructor(private readonly opts: HttpOptions) {
-    this._jar = opts.jar ?? new CookieJar();
-    this.agents = cookieAgents(this._jar);
+    this.cookies = new JarCookies(opts.jar ?? new CookieJar());
+    this.agents = keepAliveAgents();
     this.log = opts.logger;
   }
 
   private axios(): Promise<AxiosInstance> {
     this.ax ??= import('axios').then(({ default: axios }) =>
       axios.create({
-        // Env proxies are not honoured (fetch never did); the agents carry the jar.
+        // Env proxies are not honoured (fetch never did).
         proxy: false,
         // Bodies stay text: JSON.parse here would corrupt NewMsgId (> 2^53) before protectBigIds runs.
         transformResponse: [(data: unknown) => data],
@@ -131,14 +120,14 @@ export class Http {
   }
 
   get jar(): CookieJar {
-    return this._jar;
+    return this.cookies.jar;
   }
 
-  /** Swaps the jar (hot login restores a saved one); connections of the old jar's agents are dropped. */
+  /** Swaps the jar (hot login restores a saved one); connections made under the old jar are dropped. */
   set jar(jar: CookieJar) {
     const old = this.agents;
-    this.agents = cookieAgents(jar);
-    this._jar = jar;
+    this.agents = keepAliveAgents();
+    this.cookies = new JarCookies(jar);
     old.http.destroy();
     old.https.destroy();
   }
@@ -245,12 +234,13 @@ export class Http {
       let hopData = data;
       let hopHeaders = headers;
       for (let hop = 0; ; hop++) {
+        const cookie = this.cookies.header(hopUrl);
         res = await (
           await this.axios()
         ).request<T>({
           url: hopUrl,
           method: hopMethod,
-          headers: hopHeaders,
+          headers: cookie ? { ...hopHeaders, Cookie: cookie } : hopHeaders,
           data: hopData,
           responseType,
           responseEncoding: 'utf8',
@@ -259,6 +249,7 @@ export class Http {
           httpAgent: this.agents.http,
           httpsAgent: this.agents.https,
         });
+        this.cookies.save(hopUrl, setCookieOf(res.headers['set-cookie']));
         const location: unknown = res.headers['location'];
         if (spec.redirect === 'manual' || !REDIRECTS.has(res.status) || typeof location !== 'string') break;
         if (responseType === 'stream') (res.data as Readable).destroy();
@@ -361,14 +352,16 @@ export class Http {
       };
       const hop = (n: number): void => {
         const https = url.startsWith('https:');
-        const headers =
+        const headers: Record<string, string> =
           body === undefined
-            ? baseHeaders
+            ? { ...baseHeaders }
             : {
                 ...baseHeaders,
                 'Content-Type': 'application/json;charset=UTF-8',
                 'Content-Length': String(Buffer.byteLength(body)),
               };
+        const cookie = this.cookies.header(url);
+        if (cookie) headers['Cookie'] = cookie;
         const options = {
           method,
           headers,
@@ -382,6 +375,7 @@ export class Http {
           if (id === live) finish(err);
         });
         req.once('response', (res) => {
+          this.cookies.save(url, res.headers['set-cookie']);
           const status = res.statusCode ?? 0;
           const location = res.headers.location;
           if (spec.redirect !== 'manual' && REDIRECTS.has(status) && location !== undefined) {
@@ -534,6 +528,11 @@ export function retError(endpoint: string, ret: number, errMsg: string): Error {
  */
 export function protectBigIds(text: string): string {
   return text.replace(/("(?:NewMsgId|MsgId|MsgID|SvrMsgId)"\s*:\s*)(-?\d{16,})/g, '$1"$2"');
+}
+
+function setCookieOf(value: unknown): string[] | undefined {
+  if (typeof value === 'string') return [value];
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : undefined;
 }
 
 function describe(err: unknown): string {

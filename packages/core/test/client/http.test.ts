@@ -57,7 +57,7 @@ const silent = pino({ level: 'silent' });
 const newHttp = (opts: Partial<ConstructorParameters<typeof Http>[0]> = {}): Http =>
   new Http({ userAgent: 'wxbot-test', timeoutMs: 3000, logger: silent, ...opts });
 
-describe('Http (axios + http-cookie-agent)', () => {
+describe('Http (node:http + tough-cookie; axios for uploads and streams)', () => {
   let srv: TestServer;
   const open: Http[] = [];
   const track = (h: Http): Http => {
@@ -101,6 +101,23 @@ describe('Http (axios + http-cookie-agent)', () => {
     expect((await c.text({ endpoint: 'echo', url: `${srv.url}/echo` })).text).toBe('');
     expect((await a.jar.getCookies(srv.url)).map((k) => k.value)).toEqual(['alice-sid', 'alice-ticket']);
     expect((await b.jar.getCookies(srv.url)).map((k) => k.value)).toEqual(['bob-sid', 'bob-ticket']);
+  });
+
+  it("uploads (axios) send the jar's cookies and store the answer's, which the next API call then sends", async () => {
+    srv.route('/upload', (req, res) => {
+      res.writeHead(200, { 'Set-Cookie': 'after_upload=1; Path=/', 'Content-Type': 'text/plain' });
+      res.end(req.headers.cookie ?? '');
+      req.resume();
+    });
+    const http = track(newHttp());
+    await http.text({ endpoint: 'set', url: `${srv.url}/set`, query: { who: 'alice' } });
+    const form = new FormData();
+    form.append('name', 'a.txt');
+    const up = await http.text({ endpoint: 'webwxuploadmedia', url: `${srv.url}/upload`, form });
+    expect(up.text).toBe('wxsid=alice-sid; webwx_data_ticket=alice-ticket');
+    expect((await http.text({ endpoint: 'echo', url: `${srv.url}/echo` })).text).toBe(
+      'wxsid=alice-sid; webwx_data_ticket=alice-ticket; after_upload=1',
+    );
   });
 
   it("redirect 'manual': returns the 301 with its XML body, stores its cookies, never follows it", async () => {
