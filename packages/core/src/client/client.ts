@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { alignedPairs, parseStatusNotify } from '../message/status-notify.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import type { Logger } from 'pino';
-import { CookieJar } from 'tough-cookie';
 import { isRoomUserName } from '../contact/classify.js';
 import { MemoryContactStore } from '../contact/store.js';
 import type { Contact, Room } from '../contact/types.js';
@@ -18,6 +17,7 @@ import { backoffDelay, sleep } from '../util/backoff.js';
 import { newClientMsgId, newDeviceId } from '../util/ids.js';
 import { WebApi, type OutboundMsg, type SendKind } from './api.js';
 import { ContactFetcher } from './contact-fetcher.js';
+import { restoreJar } from './cookies.js';
 import { Credentials, isSyncKey } from './credentials.js';
 import {
   ClientStopped,
@@ -488,7 +488,7 @@ export class WebWxClient implements WxClient {
   }
 
   private async hotLogin(saved: PersistedSession): Promise<void> {
-    this.http.jar = CookieJar.deserializeSync(saved.cookies as string);
+    this.http.jar = restoreJar(saved.cookies as string);
     const hosts: Hosts = { ...saved.hosts, ...this.o.hostOverrides };
     const cred = new Credentials(saved.uin, saved.sid, saved.skey, saved.passTicket, saved.deviceId, hosts);
     cred.resetKeys(saved.syncKey, saved.syncCheckKey);

@@ -1,4 +1,24 @@
+import { createRequire } from 'node:module';
+import type * as ToughCookie from 'tough-cookie';
 import type { CookieJar } from 'tough-cookie';
+
+/**
+ * tough-cookie's CommonJS build, through require(): importing its ESM build
+ * makes node's ESM loader take in tldts (its 200 KB public-suffix table, which
+ * is CommonJS) the expensive way, ~4 MB more RSS for the whole process
+ * (measured: 48.7 vs 52.5 MB for node + tough-cookie). Same API and types.
+ */
+const tough = createRequire(import.meta.url)('tough-cookie') as typeof ToughCookie;
+
+/** An empty jar (synchronous in-memory store, which `JarCookies` needs). */
+export function newJar(): CookieJar {
+  return new tough.CookieJar();
+}
+
+/** A jar saved with `serializeSync()` (hot login). */
+export function restoreJar(serialized: string): CookieJar {
+  return tough.CookieJar.deserializeSync(serialized);
+}
 
 type SetCookie = string | readonly string[] | undefined;
 

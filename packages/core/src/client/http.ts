@@ -4,9 +4,9 @@ import { PassThrough, type Readable } from 'node:stream';
 import { constants as zlibConstants, createGunzip, createInflate } from 'node:zlib';
 import type { AxiosError, AxiosInstance, AxiosResponse } from 'axios';
 import type { Logger } from 'pino';
-import { CookieJar } from 'tough-cookie';
+import type { CookieJar } from 'tough-cookie';
 import { redactUrl } from '../log/redact.js';
-import { JarCookies } from './cookies.js';
+import { JarCookies, newJar } from './cookies.js';
 import type { BaseResponse } from '../protocol/wire.js';
 import { LoggedOut, NetworkError, NotFriend, ProtocolError, RateLimited, ServerError } from './errors.js';
 
@@ -93,7 +93,7 @@ export class Http {
   private readonly inflight = new Set<AbortController>();
 
   constructor(private readonly opts: HttpOptions) {
-    this.cookies = new JarCookies(opts.jar ?? new CookieJar());
+    this.cookies = new JarCookies(opts.jar ?? newJar());
     this.agents = keepAliveAgents();
     this.log = opts.logger;
   }
