@@ -1,0 +1,43 @@
+import { pino } from 'pino';
+
+import { Inbox } from '../../src/client/inbox.js';
+import type { IncomingMessage } from '../../src/client/types.js';
+import type { RawMessage } from '../../src/protocol/wire.js';
+import { MemorySessionStore } from '../../src/session/file-store.js';
+
+function entry(n: number): { raw: RawMessage; sentByBot: boolean } {
+  return { raw: { MsgId: `m${n}`, MsgType: 1, Content: `ping ${n}` } as RawMessage, sentByBot: false };
+}
+
+describe('Inbox delivery', () => {
+  it('starts one handler per turn, so what a handler sends leaves before the next message is dispatched', async () => {
+    const inbox = new Inbox(new MemorySessionStore(), 'inbox', 100, pino({ level: 'silent' }), () => undefined);
+    await inbox.load();
+    const events: string[] = [];
+    let handled = 0;
+    const all = new Promise<void>((resolve) => {
+      inbox.setHandler(async (m: IncomingMessage) => {
+        events.push(`start ${m.raw.MsgId}`);
+        // Node writes a request to its socket from a nextTick: that is what must not wait for the batch.
+        process.nextTick(() => events.push(`write ${m.raw.MsgId}`));
+        await Promise.resolve();
+        if (++handled === 4) resolve();
+      });
+    });
+    const fresh = await inbox.accept([entry(1), entry(2), entry(3), entry(4)]);
+    expect(fresh).toHaveLength(4);
+    inbox.deliverPending();
+    await all;
+    expect(events).toEqual([
+      'start m1',
+      'write m1',
+      'start m2',
+      'write m2',
+      'start m3',
+      'write m3',
+      'start m4',
+      'write m4',
+    ]);
+    expect(await inbox.idle(1000)).toBe(true);
+  });
+});
