@@ -152,7 +152,10 @@ export class Inbox {
     const m = batch[i];
     if (m === undefined) return;
     this.run(handler, m);
-    if (i + 1 < batch.length) setImmediate(() => this.startFrom(handler, batch, i + 1));
+    if (i + 1 < batch.length)
+      setImmediate(() => {
+        this.startFrom(handler, batch, i + 1);
+      });
   }
 
   private run(handler: MessageHandler, m: IncomingMessage): void {
