@@ -2,8 +2,9 @@ import { createRequire } from 'node:module';
 import { pino, type Logger } from 'pino';
 
 import type { LoggingConfig } from '../config/types.js';
+import { REDACT } from '../log/redact.js';
 
-/** The bot's root logger: pretty lines in a terminal, JSON otherwise. */
+/** The bot's root logger: pretty lines in a terminal, JSON otherwise; secret fields censored (see log/redact). */
 export function createLogger(config: LoggingConfig = {}, stream: NodeJS.WritableStream = process.stdout): Logger {
   const level = config.level ?? (process.env['WXBOT_LOG_LEVEL'] as LoggingConfig['level']) ?? 'info';
   const isTty = 'isTTY' in stream && Boolean(stream.isTTY);
@@ -11,7 +12,7 @@ export function createLogger(config: LoggingConfig = {}, stream: NodeJS.Writable
     // Loaded only for pretty output (CommonJS, so synchronously): ~30 modules a JSON-logging bot never needs.
     const pretty = createRequire(import.meta.url)('pino-pretty') as typeof import('pino-pretty');
     return pino(
-      { level, name: 'wxbot' },
+      { level, name: 'wxbot', redact: REDACT },
       pretty({
         destination: stream,
         colorize: isTty,
@@ -21,5 +22,5 @@ export function createLogger(config: LoggingConfig = {}, stream: NodeJS.Writable
       }),
     );
   }
-  return pino({ level, name: 'wxbot' }, stream);
+  return pino({ level, name: 'wxbot', redact: REDACT }, stream);
 }

@@ -1,5 +1,5 @@
 import { pino, type Logger } from 'pino';
-import { CENSOR, REDACT_PATHS, redactText } from './redact.js';
+import { REDACT, redactText } from './redact.js';
 
 /**
  * The per-account child logger. Child-level `redact` applies even when the
@@ -8,7 +8,7 @@ import { CENSOR, REDACT_PATHS, redactText } from './redact.js';
  */
 export function createAccountLogger(parent: Logger | undefined, account: string): Logger {
   const base = parent ?? pino({ level: process.env['WXBOT_LOG_LEVEL'] ?? 'info', name: 'wxbot' });
-  return base.child({ account }, { redact: { paths: REDACT_PATHS, censor: CENSOR } });
+  return base.child({ account }, { redact: REDACT });
 }
 
 /** Scrubs a message string before it is logged (use for anything built from URLs or bodies). */

@@ -84,5 +84,29 @@ export const REDACT_PATHS: string[] = [
   '*.Uin',
   'BaseRequest',
   '*.BaseRequest',
+  // Wire records that plugins hold (`contact.raw`, `message.raw`, events) carry secrets too:
+  // a contact's HeadImgUrl has the session's skey, a friend request its verify ticket.
+  'HeadImgUrl',
+  '*.HeadImgUrl',
+  'raw.HeadImgUrl',
+  '*.raw.HeadImgUrl',
+  '*.*.raw.HeadImgUrl',
+  'RecommendInfo.Ticket',
+  '*.RecommendInfo.Ticket',
+  'raw.RecommendInfo.Ticket',
+  '*.raw.RecommendInfo.Ticket',
+  '*.*.raw.RecommendInfo.Ticket',
+  '*.*.ticket',
+  // A friend-request event, or the context around it: { event: ctx } puts the ticket 4 levels down.
+  '*.*.request.ticket',
 ];
+
 export { CENSOR };
+
+/** Censors a value at a redacted path; a URL keeps everything but its secret parameters. */
+export function censorValue(value: unknown, path: string[]): unknown {
+  return path[path.length - 1] === 'HeadImgUrl' && typeof value === 'string' ? redactUrl(value) : CENSOR;
+}
+
+/** pino's `redact` option: every logger that may see protocol data or plugin output uses it. */
+export const REDACT = { paths: REDACT_PATHS, censor: censorValue };

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 
+import { REDACT } from '../log/redact.js';
 import type { ChatMessage, NormalizedEvent } from '../message/types.js';
 import type { StorageDriver } from '../storage/types.js';
 import type { ActionBackend, ActionLog } from './actions.js';
@@ -95,7 +96,8 @@ export class PluginHost {
   async start(plugins: readonly LoadedPlugin[]): Promise<void> {
     const seen = new Set<string>();
     for (const { plugin, options } of plugins) {
-      const logger = this.#options.logger.child({ plugin: plugin.name });
+      // Redacted here too: the host may be given a logger built without it, and plugins log what they hold.
+      const logger = this.#options.logger.child({ plugin: plugin.name }, { redact: REDACT });
       if (seen.has(plugin.name)) {
         logger.warn(`plugin "${plugin.name}" is listed twice; both instances run and share its storage`);
       }

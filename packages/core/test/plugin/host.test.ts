@@ -723,3 +723,44 @@ describe('PluginHost attribution of scope-level actions (ctx.send on the setup c
     expect(sent).toHaveLength(5);
   });
 });
+
+describe('PluginHost logging', () => {
+  test('what a plugin logs of the records it holds never carries the skey or a verify ticket', async () => {
+    const { host, lines } = makeHost();
+    const skey = '@crypt_0123abcd_secret';
+    const contact = {
+      userName: '@alice',
+      nickName: 'Alice',
+      raw: { UserName: '@alice', HeadImgUrl: `/cgi-bin/mmwebwx-bin/webwxgeticon?seq=1&username=@alice&skey=${skey}` },
+    };
+    const wire = { MsgId: '1', MsgType: 37, RecommendInfo: { UserName: '@carol', Ticket: 'v2_ticket_secret' } };
+    await host.start(
+      load(
+        plugin('chatty', (ctx) => {
+          ctx.on('friend:request', (e) => {
+            ctx.logger.info({ contact }, 'a contact');
+            ctx.logger.info({ event: e }, 'an event');
+            ctx.logger.info(e.request, 'a request');
+            ctx.logger.info({ message: { raw: wire } }, 'a wire message');
+            ctx.logger.info(contact.raw, 'a wire contact');
+          });
+        }),
+      ),
+    );
+    await host.dispatch({ kind: 'event', event: friendRequestEvent() });
+    const out = JSON.stringify(lines);
+    expect(lines.map((l) => l['msg'])).toEqual([
+      'plugin "chatty" started',
+      'a contact',
+      'an event',
+      'a request',
+      'a wire message',
+      'a wire contact',
+    ]);
+    expect(out).not.toContain(skey);
+    expect(out).not.toContain('v2_ticket_secret');
+    expect(out).not.toContain('ticket-1');
+    // A censored URL keeps what is not secret.
+    expect(out).toContain('/cgi-bin/mmwebwx-bin/webwxgeticon?seq=1&username=@alice&skey=[redacted]');
+  });
+});
