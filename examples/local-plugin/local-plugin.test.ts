@@ -26,3 +26,10 @@ test('welcomes newcomers only in the configured rooms', async () => {
   await bot.roomJoin('测试群', 'Carol', 'Alice');
   expect(bot.replies()).toEqual(['Welcome, Bob!']);
 }, 30_000); // the first config load compiles TypeScript
+
+test('autoreply reads replies.json beside the config, whatever the working directory', async () => {
+  expect(process.cwd()).not.toBe(fileURLToPath(new URL('.', import.meta.url)).replace(/\/$/, ''));
+  bot = await createTestBot({ config });
+  await bot.receive('what are your opening hours?', { from: 'Bob' });
+  bot.expectReply('Bob', 'We are open 9:00-17:00.');
+}, 30_000); // the first config load compiles TypeScript

@@ -65,7 +65,7 @@ function setup(ctx: PluginContext, options: ResolvedAutoreplyOptions): Promise<v
   const now = options.now ?? Date.now;
   const random = options.random ?? Math.random;
   const cooldowns = new Cooldowns(options.cooldown);
-  const file = options.rulesFile === undefined ? undefined : resolve(options.rulesFile);
+  const file = options.rulesFile === undefined ? undefined : resolve(ctx.baseDir, options.rulesFile);
   let rules: CompiledRule[] = [];
 
   const load = async (): Promise<CompiledRule[]> => {

@@ -34,6 +34,18 @@ async function replace(path: string, rules: unknown): Promise<void> {
 const reply = async (b: TestBot, text: string, from = 'Alice') =>
   (await b.receive(text, { from })).map((r) => (r.content?.type === 'text' ? r.content.text : r.content?.type));
 
+describe('rulesFile location', () => {
+  it('resolves a relative rulesFile from the config directory (ctx.baseDir), not the working directory', async () => {
+    await tmp.file('replies.json', JSON.stringify([{ keyword: 'hours', reply: '9-5' }]));
+    expect(process.cwd()).not.toBe(tmp.dir);
+    bot = await createTestBot({
+      plugins: [[autoreply, { cooldown: OPEN, rulesFile: './replies.json' }]],
+      baseDir: tmp.dir,
+    });
+    expect(await reply(bot, 'opening hours?')).toEqual(['9-5']);
+  });
+});
+
 describe('reloading rules', () => {
   it('reloads a JSON rules file through a controller; media paths resolve next to the file', async () => {
     const file = await tmp.file('replies.json', JSON.stringify([{ keyword: 'hours', reply: '9-5' }]));

@@ -25,6 +25,8 @@ export interface BotOptions {
   readonly logger: Logger;
   readonly storage: StorageDriver;
   readonly isolation?: IsolationOptions;
+  /** Plugins' `ctx.baseDir`: where relative paths in their options resolve from. Default `process.cwd()`. */
+  readonly baseDir?: string;
   /**
    * Share an action log (the testing kit reads it); default a new one keeping
    * the latest `DEFAULT_ACTION_LOG_LIMIT` (1,000) records. Pass
@@ -63,6 +65,7 @@ export class Bot {
       storage: options.storage,
       backend: options.client,
       log: this.actions,
+      ...(options.baseDir === undefined ? {} : { baseDir: options.baseDir }),
       ...options.isolation,
     });
     this.#ready = new Promise((resolve) => {

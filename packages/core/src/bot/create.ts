@@ -44,6 +44,7 @@ export function createBotFromConfig(resolved: ResolvedConfig, overrides: CreateB
     plugins: resolved.plugins,
     logger,
     storage,
+    baseDir: resolved.dir,
     ...(config.runtime === undefined ? {} : { isolation: config.runtime }),
   });
 }

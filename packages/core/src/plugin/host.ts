@@ -46,6 +46,8 @@ export interface PluginHostOptions extends IsolationOptions {
   readonly storage: StorageDriver;
   readonly backend: ActionBackend;
   readonly log: ActionLog;
+  /** Plugins' `ctx.baseDir`: the config file's directory. Default `process.cwd()`. */
+  readonly baseDir?: string;
 }
 
 export type { PluginState } from './pipeline.js';
@@ -105,6 +107,7 @@ export class PluginHost {
       const scope = new PluginScope(plugin.name, logger, this.#options.storage.namespace(plugin.name), {
         backend: this.#options.backend,
         log: this.#options.log,
+        baseDir: this.#options.baseDir ?? process.cwd(),
         reportFailure: (s, error, where) => {
           this.#fail(entry, error, `${where} failed`);
         },

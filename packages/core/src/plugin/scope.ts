@@ -22,6 +22,8 @@ export function msUntilDaily(spec: string, now: Date): number {
 export interface ScopeHost {
   readonly backend: ActionBackend;
   readonly log: ActionLog;
+  /** See `PluginServices.baseDir`. */
+  readonly baseDir: string;
   /** Called with every error thrown by a timer or job callback. */
   reportFailure(scope: PluginScope, error: unknown, where: string): void;
   /** The message this scope's code is handling right now, so `ctx.send` inside a handler is attributed to it. */
@@ -54,6 +56,9 @@ export class PluginScope extends Composer<BotContext> implements PluginServices 
 
   get signal(): AbortSignal {
     return this.#abort.signal;
+  }
+  get baseDir(): string {
+    return this.#host.baseDir;
   }
   get disposed(): boolean {
     return this.#disposed;

@@ -220,6 +220,12 @@ export interface PluginServices extends Actions {
   readonly logger: Logger;
   /** The plugin's own key/value store. */
   readonly storage: KeyValueStore;
+  /**
+   * Where relative paths in the plugin's options are meant from: the directory
+   * of the config file that listed the plugin (the working directory when
+   * there is none). Resolve files against it, never against `process.cwd()`.
+   */
+  readonly baseDir: string;
   /** Aborted when the plugin stops (pass it to fetch and friends). */
   readonly signal: AbortSignal;
   setTimeout(callback: () => unknown, ms: number): TimerHandle;

@@ -47,6 +47,8 @@ export interface TestBotOptions {
   timeoutMs?: number;
   /** Plugin storage; default in memory. */
   storage?: StorageDriver;
+  /** Plugins' `ctx.baseDir`; default the directory of `config`, else the working directory. */
+  baseDir?: string;
   /** Logger; default silent. */
   logger?: Logger;
   /** Most action records kept (oldest dropped first). Default 100,000: far more than a test does. */
@@ -450,10 +452,12 @@ export async function createTestBot(options: TestBotOptions): Promise<TestBot> {
   const issues: ConfigIssue[] = [];
   const plugins: LoadedPlugin[] = [];
   let isolation = options.isolation;
+  let baseDir = options.baseDir;
   if (options.config !== undefined) {
     const resolved = await loadConfig({ file: resolvePath(options.config) });
     plugins.push(...resolved.plugins);
     isolation ??= resolved.config.runtime;
+    baseDir ??= resolved.dir;
   }
   for (const [index, entry] of (options.plugins ?? []).entries()) {
     const [plugin, opts] = isPlugin(entry) ? [entry, undefined] : (entry as readonly [unknown, unknown]);
@@ -496,6 +500,7 @@ export async function createTestBot(options: TestBotOptions): Promise<TestBot> {
     storage: options.storage ?? createMemoryStorage(),
     actionLog,
     ...(isolation === undefined ? {} : { isolation }),
+    ...(baseDir === undefined ? {} : { baseDir }),
   });
   try {
     const self = await bot.start();

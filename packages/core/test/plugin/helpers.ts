@@ -197,7 +197,7 @@ export function memoryLogger(level: pino.Level = 'debug') {
   return { logger, lines, messages: () => lines.map((l) => String(l['msg'])) };
 }
 
-export function makeHost(options: IsolationOptions = {}) {
+export function makeHost(options: IsolationOptions & { baseDir?: string } = {}) {
   const backend = fakeBackend();
   const log = new ActionLog();
   const { logger, lines, messages } = memoryLogger();

@@ -764,3 +764,15 @@ describe('PluginHost logging', () => {
     expect(out).toContain('/cgi-bin/mmwebwx-bin/webwxgeticon?seq=1&username=@alice&skey=[redacted]');
   });
 });
+
+describe('PluginHost baseDir', () => {
+  test('plugins see the directory their options are relative to: the one given, else the working directory', async () => {
+    const seen: string[] = [];
+    const probe = plugin('probe', (ctx) => {
+      seen.push(ctx.baseDir);
+    });
+    await makeHost({ baseDir: '/srv/bot' }).host.start(load(probe));
+    await makeHost().host.start(load(probe));
+    expect(seen).toEqual(['/srv/bot', process.cwd()]);
+  });
+});
