@@ -82,6 +82,53 @@ describe('sync loop', () => {
     await client.stop();
   });
 
+  it('the watchdog aborts a long poll that hangs past watchdogMs and the loop carries on; idle polls never trip it', async () => {
+    const { sim, client } = await env.startWithClient(
+      {},
+      { recovery: { backoff: { baseMs: 10, maxMs: 50 }, keepAliveMs: 0, watchdogMs: 400 } },
+    );
+    const contexts: string[] = [];
+    client.on('error', (e) => contexts.push(e.context));
+    const got: string[] = [];
+    client.setMessageHandler(async (m) => {
+      got.push(m.raw.Content);
+    });
+    await client.start();
+    // Idle: the simulator answers each long poll with selector 0 after 150 ms, which is progress.
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(contexts).toEqual([]);
+    // The next synccheck hangs for 2.5 s (under the 3 s long-poll timeout): only the watchdog can end it.
+    sim.addFault({ kind: 'latency', ms: 2_500, endpoint: 'synccheck', times: 1 });
+    await waitFor(() => contexts.includes('watchdog: aborting the stuck poll'), 'the watchdog', 2_000);
+    sim.say({ from: 'wxid_alice', text: 'after the watchdog' });
+    await waitFor(() => got.includes('after the watchdog'), 'a message after the watchdog', 2_000);
+    expect(client.state).toBe('syncing');
+    await client.stop();
+  });
+
+  it('keeps the session alive with an invisible status notification to itself every keepAliveMs', async () => {
+    const { sim, client } = await env.startWithClient(
+      {},
+      { recovery: { backoff: { baseMs: 10, maxMs: 50 }, keepAliveMs: 150, watchdogMs: 0 } },
+    );
+    const got: string[] = [];
+    client.setMessageHandler(async (m) => {
+      got.push(m.raw.Content);
+    });
+    await client.start();
+    const self = client.contacts.self.userName;
+    const pings = () =>
+      sim.actions().filter((a) => a.endpoint === 'webwxstatusnotify' && a['op'] === '3' && a['toUserName'] === self);
+    const atStart = pings().length; // the login's own notification
+    await waitFor(() => pings().length >= atStart + 3, 'three keep-alive pings', 3_000);
+    expect(pings().every((a) => a['ret'] === 0)).toBe(true);
+    expect(got).toEqual([]); // nothing reaches the plugins
+    await client.stop();
+    const after = pings().length;
+    await new Promise((r) => setTimeout(r, 400));
+    expect(pings().length).toBe(after); // stopped with the client
+  });
+
   it('a stuck selector trips the breaker: back off, re-init, carry on', async () => {
     const { sim, client } = await env.startWithClient(
       {},
