@@ -129,18 +129,24 @@ export function resolveTarget(directory: ActionBackend['contacts'], target: Targ
   if (target.length === 0) throw new TargetError(`${what} is an empty string`);
   const direct = directory.contact(target) ?? directory.byStableId(target);
   if (direct !== undefined) return direct;
-  const byName = new Map<string, Contact>();
-  for (const c of directory.findByName?.(target) ?? []) byName.set(c.userName, c);
-  for (const c of directory.all?.() ?? []) {
-    if (c.kind === 'room' && (c as Room).topic === target) byName.set(c.userName, c);
-  }
-  if (byName.size === 1) return [...byName.values()][0]!;
-  if (byName.size > 1) {
-    throw new TargetError(`${what} "${target}" is ambiguous: ${byName.size} contacts or rooms have that name`);
+  const byName = namedBy(directory, target);
+  if (byName.length === 1) return byName[0]!;
+  if (byName.length > 1) {
+    throw new TargetError(`${what} "${target}" is ambiguous: ${byName.length} contacts or rooms have that name`);
   }
   // Session UserNames of people we have not loaded yet (room members) still work.
   if (target.startsWith('@') || target === 'filehelper') return target;
   throw new TargetError(`${what} "${target}": no contact or room has that UserName, stable id or name`);
+}
+
+/** Contacts whose remark or nick name, and rooms whose topic, is exactly `name`. */
+function namedBy(directory: ActionBackend['contacts'], name: string): Contact[] {
+  const byName = new Map<string, Contact>();
+  for (const c of directory.findByName?.(name) ?? []) byName.set(c.userName, c);
+  for (const c of directory.all?.() ?? []) {
+    if (c.kind === 'room' && (c as Room).topic === name) byName.set(c.userName, c);
+  }
+  return [...byName.values()];
 }
 
 function userNameOf(resolved: Contact | string): string {
@@ -296,6 +302,15 @@ function contactActions(backend: ActionBackend, log: ActionLog, by: Attribution)
       } catch {
         return undefined;
       }
+    },
+    find: (target) => {
+      if (typeof target !== 'string') {
+        const known = typeof target.userName === 'string' ? directory.contact(target.userName) : undefined;
+        return known === undefined ? [] : [known];
+      }
+      if (target.length === 0) return [];
+      const direct = directory.contact(target) ?? directory.byStableId(target);
+      return direct === undefined ? namedBy(directory, target) : [direct];
     },
     setRemark: async (contact, remark) => {
       const target = resolveIn(directory, contact, 'contact');

@@ -93,8 +93,16 @@ export interface RoomActions {
 export interface ContactActions {
   /** The logged-in account. */
   readonly self: Contact;
-  /** Looks a contact (or room) up by UserName, stable id or exact remark / nick name. */
+  /**
+   * Looks a contact (or room) up by UserName, stable id or exact remark / nick name (a room by
+   * its topic). `undefined` when nobody matches and when several do: `find` tells them apart.
+   */
   get(target: Target): Contact | undefined;
+  /**
+   * Every contact or room the target names: one for a UserName or stable id we know, any number
+   * for a name (empty when nobody has it, several when the name is ambiguous).
+   */
+  find(target: Target): readonly Contact[];
   setRemark(contact: Target, remark: string): Promise<void>;
 }
 

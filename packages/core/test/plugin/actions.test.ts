@@ -1,5 +1,5 @@
 import { ActionLog, DEFAULT_ACTION_LOG_LIMIT, createActions } from '../../src/plugin/actions.js';
-import { BOB, BOOK_CLUB, SELF, fakeBackend } from './helpers.js';
+import { ALICE, BOB, BOOK_CLUB, SELF, contact, directory, fakeBackend } from './helpers.js';
 
 /** Records one action with `text`, settling at once. */
 async function record(log: ActionLog, text: string): Promise<void> {
@@ -122,5 +122,32 @@ describe('createActions', () => {
       ['setTopic', 'p', 'm1', '@@book', 'Book club', undefined],
     ]);
     expect(backend.calls.map((c) => c.method)).toEqual(['sendText', 'sendImage', 'setTopic']);
+  });
+});
+
+describe('contacts.get / contacts.find', () => {
+  const twinA = contact('@twin-a', 'Sam', { stableId: 'wxid_sam_a' });
+  const twinB = contact('@twin-b', 'Chris', { remarkName: 'Sam' });
+  const actions = createActions(fakeBackend(directory([SELF, ALICE, twinA, twinB, BOOK_CLUB])), new ActionLog(), {
+    plugin: 'p',
+    cause: undefined,
+  });
+
+  test('find tells "nobody" from "several"; get gives undefined for both', () => {
+    expect(actions.contacts.find('Nobody')).toEqual([]);
+    expect(actions.contacts.get('Nobody')).toBeUndefined();
+    expect(actions.contacts.find('Sam').map((c) => c.userName)).toEqual(['@twin-a', '@twin-b']);
+    expect(actions.contacts.get('Sam')).toBeUndefined();
+  });
+
+  test('a UserName, a stable id, a unique name or a room topic names exactly one', () => {
+    expect(actions.contacts.find('@alice')).toEqual([ALICE]);
+    expect(actions.contacts.find('wxid_sam_a')).toEqual([twinA]);
+    expect(actions.contacts.find('Chris')).toEqual([twinB]);
+    expect(actions.contacts.find('Book club')).toEqual([BOOK_CLUB]);
+    expect(actions.contacts.find(ALICE)).toEqual([ALICE]);
+    expect(actions.contacts.get('Book club')).toBe(BOOK_CLUB);
+    expect(actions.contacts.find({ userName: '@not-loaded' })).toEqual([]);
+    expect(actions.contacts.find('')).toEqual([]);
   });
 });
