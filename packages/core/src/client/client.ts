@@ -1203,6 +1203,12 @@ export class WebWxClient implements WxClient {
     await this.outbox.enqueue('friend', 'webwxverifyuser', () =>
       this.api.verifyUser(3, request.userName, request.ticket, ''),
     );
+    // The next sync's ModContactList would bring the new friend, but a welcome sent right after
+    // accepting must already find them by name (and logs show who it went to): fetch them now.
+    // The accept itself succeeded, so a failed fetch is only reported.
+    await this.fetcher.request([request.userName]).catch((err: unknown) => {
+      this.emitError(err, 'batchgetcontact of a just-accepted friend');
+    });
   }
 
   async createRoom(members: readonly string[], topic = ''): Promise<Room> {

@@ -65,7 +65,10 @@ describe('actions', () => {
     await waitFor(() => got.some((m) => m.raw.MsgType === 37), 'friend request');
     const req = got.find((m) => m.raw.MsgType === 37)!.raw.RecommendInfo!;
     expect(req.Ticket).toBe(ticket);
+    expect(client.contacts.contact(req.UserName)).toBeUndefined();
     await client.acceptFriend({ userName: req.UserName, ticket: req.Ticket });
+    // Known at once, by name, before any sync brings the contact change.
+    expect(client.contacts.contact(req.UserName)).toMatchObject({ kind: 'friend', nickName: 'Frank' });
     await client.addFriend(sim.userNameOf('wxid_erin'), 'hello erin');
     const alice = sim.userNameOf('wxid_alice');
     const bob = sim.userNameOf('wxid_bob');

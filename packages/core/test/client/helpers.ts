@@ -96,7 +96,10 @@ export interface SimSuite {
 export function simSuite(): SimSuite {
   const tmp = tempDir();
   let sim: Simulator | undefined;
+  const clients: WebWxClient[] = [];
   afterEach(async () => {
+    // A test that failed half-way left its client polling: stop it, or its retries keep jest from exiting.
+    await Promise.all(clients.splice(0).map((c) => c.stop().catch(() => undefined)));
     await sim?.close();
     sim = undefined;
   });
@@ -110,7 +113,9 @@ export function simSuite(): SimSuite {
     start,
     async startWithClient(opts = {}, extra = {}) {
       const started = await start(opts);
-      return { sim: started, client: newClient(started, tmp.dir, extra) };
+      const client = newClient(started, tmp.dir, extra);
+      clients.push(client);
+      return { sim: started, client };
     },
   };
 }
