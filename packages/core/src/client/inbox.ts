@@ -39,6 +39,8 @@ export class Inbox {
   private handler: MessageHandler | undefined;
   private readonly journal: Journal<InboxRecord>;
   private settledWaiters: Array<() => void> = [];
+  /** Set by `idle()`: entries not yet started stay pending (journaled) for the next start. */
+  private closing = false;
   /** Optional gate: delivery waits for it (e.g. unknown contacts being fetched). */
   beforeDeliver: ((msgs: readonly IncomingMessage[]) => Promise<void>) | undefined;
 
@@ -130,7 +132,7 @@ export class Inbox {
   /** Starts delivery of every journaled entry not yet in flight. Never awaits the handler. */
   deliverPending(): void {
     const handler = this.handler;
-    if (!handler) return;
+    if (!handler || this.closing) return;
     const batch = [...this.pending.values()].filter((m) => !this.inflight.has(m.raw.MsgId));
     if (batch.length === 0) return;
     for (const m of batch) this.inflight.add(m.raw.MsgId);
@@ -151,6 +153,12 @@ export class Inbox {
   private startFrom(handler: MessageHandler, batch: readonly IncomingMessage[], i: number): void {
     const m = batch[i];
     if (m === undefined) return;
+    if (this.closing) {
+      // Stopping: the rest stays journaled as accepted and is delivered again at the next start.
+      for (const rest of batch.slice(i)) this.inflight.delete(rest.raw.MsgId);
+      this.settleIfIdle();
+      return;
+    }
     this.run(handler, m);
     if (i + 1 < batch.length)
       setImmediate(() => {
@@ -174,12 +182,15 @@ export class Inbox {
       this.journal.write({ d: m.raw.MsgId }).catch((err: unknown) => {
         this.log.error({ err }, 'inbox journal write failed');
       });
-      if (this.inflight.size === 0) {
-        const w = this.settledWaiters;
-        this.settledWaiters = [];
-        for (const f of w) f();
-      }
+      this.settleIfIdle();
     });
+  }
+
+  private settleIfIdle(): void {
+    if (this.inflight.size !== 0) return;
+    const w = this.settledWaiters;
+    this.settledWaiters = [];
+    for (const f of w) f();
   }
 
   get pendingCount(): number {
@@ -190,8 +201,12 @@ export class Inbox {
     return this.inflight.size;
   }
 
-  /** Resolves when no handler is running, or after `timeoutMs`; then folds the journal and closes its log. */
+  /**
+   * Stops starting handlers (entries not started yet stay pending for the next start), resolves
+   * when no handler is running or after `timeoutMs`, then folds the journal and closes its log.
+   */
   async idle(timeoutMs: number): Promise<boolean> {
+    this.closing = true;
     const ok =
       this.inflight.size === 0 || (await settledWithin((settle) => this.settledWaiters.push(settle), timeoutMs));
     await this.journal.close();

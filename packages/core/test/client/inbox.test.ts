@@ -40,4 +40,32 @@ describe('Inbox delivery', () => {
     ]);
     expect(await inbox.idle(1000)).toBe(true);
   });
+
+  it('once stopping, starts nothing more: the rest stays journaled and is delivered at the next start', async () => {
+    const store = new MemorySessionStore();
+    const silent = pino({ level: 'silent' });
+    const first = new Inbox(store, 'inbox', 100, silent, () => undefined);
+    await first.load();
+    const started: string[] = [];
+    let stopping: Promise<boolean> | undefined;
+    first.setHandler(async (m: IncomingMessage) => {
+      started.push(m.raw.MsgId);
+      stopping ??= first.idle(1000); // stop() arrives while the batch is being started
+    });
+    await first.accept([entry(1), entry(2), entry(3)]);
+    first.deliverPending();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(await stopping).toBe(true);
+    expect(started).toEqual(['m1']);
+
+    const second = new Inbox(store, 'inbox', 100, silent, () => undefined);
+    await second.load();
+    const replayed: string[] = [];
+    second.setHandler(async (m: IncomingMessage) => {
+      replayed.push(m.raw.MsgId);
+    });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(replayed).toEqual(['m2', 'm3']);
+    expect(await second.idle(1000)).toBe(true);
+  });
 });
