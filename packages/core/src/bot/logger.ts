@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { pino, type Logger } from 'pino';
 
 import type { LoggingConfig } from '../config/types.js';
-import { REDACT } from '../log/redact.js';
+import { REDACT, REDACT_HOOKS } from '../log/redact.js';
 
 /** The bot's root logger: pretty lines in a terminal, JSON otherwise; secret fields censored (see log/redact). */
 export function createLogger(config: LoggingConfig = {}, stream: NodeJS.WritableStream = process.stdout): Logger {
@@ -12,7 +12,7 @@ export function createLogger(config: LoggingConfig = {}, stream: NodeJS.Writable
     // Loaded only for pretty output (CommonJS, so synchronously): ~30 modules a JSON-logging bot never needs.
     const pretty = createRequire(import.meta.url)('pino-pretty') as typeof import('pino-pretty');
     return pino(
-      { level, name: 'wxbot', redact: REDACT },
+      { level, name: 'wxbot', redact: REDACT, hooks: REDACT_HOOKS },
       pretty({
         destination: stream,
         colorize: isTty,
@@ -22,5 +22,5 @@ export function createLogger(config: LoggingConfig = {}, stream: NodeJS.Writable
       }),
     );
   }
-  return pino({ level, name: 'wxbot', redact: REDACT }, stream);
+  return pino({ level, name: 'wxbot', redact: REDACT, hooks: REDACT_HOOKS }, stream);
 }

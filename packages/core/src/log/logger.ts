@@ -1,5 +1,5 @@
 import { pino, type Logger } from 'pino';
-import { REDACT, redactText } from './redact.js';
+import { REDACT, REDACT_HOOKS, redactText } from './redact.js';
 
 /**
  * The per-account child logger. Child-level `redact` applies even when the
@@ -7,7 +7,7 @@ import { REDACT, redactText } from './redact.js';
  * through `safe()` (the client builds every URL summary with it).
  */
 export function createAccountLogger(parent: Logger | undefined, account: string): Logger {
-  const base = parent ?? pino({ level: process.env['WXBOT_LOG_LEVEL'] ?? 'info', name: 'wxbot' });
+  const base = parent ?? pino({ level: process.env['WXBOT_LOG_LEVEL'] ?? 'info', name: 'wxbot', hooks: REDACT_HOOKS });
   return base.child({ account }, { redact: REDACT });
 }
 

@@ -26,7 +26,7 @@ const SECRET_PARAMS = [
 const PARAM_RE = new RegExp(`([?&;]|^)(${SECRET_PARAMS.join('|')})=([^&#;\\s"']*)`, 'gi');
 const XML_RE = /<(skey|wxsid|wxuin|pass_ticket|ticket)>[^<]*<\/\1>/gi;
 const JSON_RE =
-  /("(?:Skey|Sid|Uin|SKey|DeviceID|Ticket|VerifyUserTicket|pass_ticket|skey|sid|uin)"\s*:\s*)("(?:[^"\\]|\\.)*"|-?\d+)/g;
+  /("(?:Skey|Sid|Uin|SKey|DeviceID|Ticket|VerifyUserTicket|pass_ticket|skey|sid|uin|ticket)"\s*:\s*)("(?:[^"\\]|\\.)*"|-?\d+)/g;
 const COOKIE_RE =
   /\b(webwx_data_ticket|webwx_auth_ticket|wxsid|wxuin|wxloadtime|webwxuvid|mm_lang|pass_ticket|skey)=([^;,\s]*)/gi;
 
@@ -110,3 +110,11 @@ export function censorValue(value: unknown, path: string[]): unknown {
 
 /** pino's `redact` option: every logger that may see protocol data or plugin output uses it. */
 export const REDACT = { paths: REDACT_PATHS, censor: censorValue };
+
+/**
+ * pino `hooks` for the loggers wxbot creates: the written line goes through
+ * `redactText`, the last net for secrets nested deeper than `REDACT_PATHS`
+ * reach (a plugin logging a whole context). A few regex passes per line; no
+ * log line is on the per-message path at the default level.
+ */
+export const REDACT_HOOKS = { streamWrite: redactText };

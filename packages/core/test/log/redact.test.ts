@@ -57,3 +57,32 @@ describe('redaction', () => {
     }
   });
 });
+
+describe("the bot's logger", () => {
+  it('censors secrets at any depth in what is written (a plugin logging a whole context)', async () => {
+    const { createLogger } = await import('../../src/bot/logger.js');
+    const lines: string[] = [];
+    const logger = createLogger({ level: 'info', pretty: false }, {
+      write: (line: string) => {
+        lines.push(line);
+        return true;
+      },
+    } as unknown as NodeJS.WritableStream);
+    const deep = {
+      ctx: {
+        event: {
+          request: { ticket: 'v1_deep_ticket', nickName: 'Carol' },
+          contacts: { self: { raw: { HeadImgUrl: '/cgi-bin/mmwebwx-bin/webwxgeticon?seq=1&skey=@crypt_deep_skey' } } },
+          wire: { RecommendInfo: { Ticket: 'v2_deep_ticket' }, Cookie: 'wxsid=deep_sid; webwx_data_ticket=deep_dt' },
+        },
+      },
+    };
+    logger.child({ plugin: 'chatty' }).info(deep, 'a whole context');
+    const out = lines.join('');
+    expect(out).toContain('a whole context');
+    expect(out).toContain('Carol');
+    for (const secret of ['v1_deep_ticket', 'v2_deep_ticket', '@crypt_deep_skey', 'deep_sid', 'deep_dt']) {
+      expect(out).not.toContain(secret);
+    }
+  });
+});
