@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import { writeFileAtomic } from './atomic-write.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
 import type { KeyValueStore, StorageDriver } from './types.js';
 
 /** File name for a namespace: plugin names hold `@` and `/`, which must not become directories. */
