@@ -1,3 +1,4 @@
+import { DIRECT_ADD_MAX_MEMBERS } from '@wxbot/core';
 import { z } from 'zod';
 
 const isFunction = (v: unknown): boolean => typeof v === 'function';
@@ -42,7 +43,7 @@ const objectSchema = z
       /** Rooms (stable id `...@chatroom` or topic) to bring the new friend into. */
       rooms: z.array(nonEmpty('room')).default([]),
       /** Rooms with more members than this get an invitation instead of a direct add (WeChat requires it above 40). */
-      inviteAbove: z.number().int().min(0).default(40),
+      inviteAbove: z.number().int().min(0).default(DIRECT_ADD_MAX_MEMBERS),
       /** How many accept/decline records storage keeps (oldest dropped first). */
       historyLimit: z.number().int().min(1).default(1_000),
       /** Clock (tests). */

@@ -18,7 +18,7 @@ describe('options schema', () => {
           delayMs: { min: 10_000, max: 60_000 },
           welcome: false,
           rooms: [],
-          inviteAbove: 40,
+          inviteAbove: 39,
           historyLimit: 1000,
         },
       });

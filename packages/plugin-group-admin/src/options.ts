@@ -1,3 +1,4 @@
+import { DIRECT_ADD_MAX_MEMBERS } from '@wxbot/core';
 import { z } from 'zod';
 
 const nonEmpty = (what: string) => z.string().min(1, { message: `${what} must not be empty` });
@@ -49,7 +50,7 @@ export const optionsSchema = z.strictObject(
      * `/invite` sends an invitation instead of adding directly in rooms with more members than this.
      * Web WeChat refuses direct adds from 40 members on, hence 39.
      */
-    inviteAbove: z.number().int().min(0).default(39),
+    inviteAbove: z.number().int().min(0).default(DIRECT_ADD_MAX_MEMBERS),
     /** A failing room operation is reported in the room at most once per kind in this window; later ones are only logged. */
     failureReportMs: ms.default(600_000),
     /** At most one "only admins can..." answer per person in this window (so non-admins cannot make the bot spam). */

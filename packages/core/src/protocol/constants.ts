@@ -9,5 +9,11 @@ export const UOS_EXTSPAM =
 export const DEFAULT_USER_AGENT =
   'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36 UOS';
 
+/**
+ * The most members a room may have for a direct add (webwxupdatechatroom fun=addmember): from 40
+ * members on the server refuses it, and only an invitation (fun=invitemember) works.
+ */
+export const DIRECT_ADD_MAX_MEMBERS = 39;
+
 /** Login poll codes. */
 export const LOGIN_CODE = { confirmed: 200, scanned: 201, expired: 400, wait: 408 } as const;
