@@ -25,10 +25,16 @@ const SECRET_PARAMS = [
 
 const PARAM_RE = new RegExp(`([?&;]|^)(${SECRET_PARAMS.join('|')})=([^&#;\\s"']*)`, 'gi');
 const XML_RE = /<(skey|wxsid|wxuin|pass_ticket|ticket)>[^<]*<\/\1>/gi;
-const JSON_RE =
-  /("(?:Skey|Sid|Uin|SKey|DeviceID|Ticket|VerifyUserTicket|pass_ticket|skey|sid|uin|ticket)"\s*:\s*)("(?:[^"\\]|\\.)*"|-?\d+)/g;
+const JSON_KEYS = 'Skey|Sid|Uin|SKey|DeviceID|Ticket|VerifyUserTicket|pass_ticket|passTicket|skey|sid|uin|ticket';
+const JSON_RE = new RegExp(`("(?:${JSON_KEYS})"\\s*:\\s*)("(?:[^"\\\\]|\\\\.)*"|-?\\d+)`, 'g');
+/** The same inside a JSON string (a logged request body): quotes escaped as \". */
+const ESCAPED_JSON_RE = new RegExp(
+  `(\\\\"(?:${JSON_KEYS})\\\\"\\s*:\\s*)(\\\\"(?:[^"\\\\]|\\\\[^"])*\\\\"|-?\\d+)`,
+  'g',
+);
+// A value ends where a cookie string, a URL or an enclosing JSON string does: the censor must never eat a quote.
 const COOKIE_RE =
-  /\b(webwx_data_ticket|webwx_auth_ticket|wxsid|wxuin|wxloadtime|webwxuvid|mm_lang|pass_ticket|skey)=([^;,\s]*)/gi;
+  /\b(webwx_data_ticket|webwx_auth_ticket|wxsid|wxuin|wxloadtime|webwxuvid|mm_lang|pass_ticket|skey)=([^;,\s"'&\\]*)/gi;
 
 /** Replaces secret query parameters in a URL or query string. */
 export function redactUrl(url: string): string {
@@ -40,6 +46,7 @@ export function redactText(text: string): string {
   return redactUrl(text)
     .replace(XML_RE, (_m, tag: string) => `<${tag}>${CENSOR}</${tag}>`)
     .replace(JSON_RE, (_m, key: string) => `${key}"${CENSOR}"`)
+    .replace(ESCAPED_JSON_RE, (_m, key: string) => `${key}\\"${CENSOR}\\"`)
     .replace(COOKIE_RE, (_m, name: string) => `${name}=${CENSOR}`);
 }
 

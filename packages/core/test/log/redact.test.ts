@@ -85,4 +85,42 @@ describe("the bot's logger", () => {
       expect(out).not.toContain(secret);
     }
   });
+
+  it('keeps every written line valid JSON while censoring URLs, cookie strings and JSON held in strings', async () => {
+    const { createLogger } = await import('../../src/bot/logger.js');
+    const lines: string[] = [];
+    const logger = createLogger({ level: 'debug', pretty: false }, {
+      write: (line: string) => {
+        lines.push(line);
+        return true;
+      },
+    } as unknown as NodeJS.WritableStream);
+    logger.debug(
+      {
+        url: 'https://wx.qq.com/cgi-bin/mmwebwx-bin/webwxsync?sid=SIDSECRET&skey=@crypt_SKEYSECRET&pass_ticket=PTSECRET&r=1',
+        status: 200,
+        cookie: 'wxsid=COOKIESID; webwx_data_ticket=DTSECRET',
+        body: JSON.stringify({ BaseRequest: { Uin: 12345678, Sid: 'BODYSID', Skey: '@crypt_BODYSKEY' }, Msg: 'hi' }),
+        deep: { a: { b: { passTicket: 'DEEPPT' } } },
+      },
+      'http',
+    );
+    expect(lines).toHaveLength(1);
+    const parsed = JSON.parse(lines[0]!) as Record<string, unknown>;
+    expect(parsed['status']).toBe(200);
+    expect(parsed['url']).toContain('&r=1');
+    expect(JSON.parse(parsed['body'] as string)).toMatchObject({ Msg: 'hi' });
+    for (const secret of [
+      'SIDSECRET',
+      'SKEYSECRET',
+      'PTSECRET',
+      'COOKIESID',
+      'DTSECRET',
+      'BODYSID',
+      'BODYSKEY',
+      '12345678',
+      'DEEPPT',
+    ])
+      expect(lines[0]).not.toContain(secret);
+  });
 });
