@@ -18,6 +18,7 @@ import { newClientMsgId, newDeviceId } from '../util/ids.js';
 import { WebApi, type OutboundMsg, type SendKind } from './api.js';
 import { ContactFetcher } from './contact-fetcher.js';
 import { restoreJar } from './cookies.js';
+import { checkSync } from './sync-answer.js';
 import { Credentials, isSyncKey } from './credentials.js';
 import {
   ClientStopped,
@@ -25,6 +26,7 @@ import {
   LoggedOut,
   LoginForbidden,
   NotLoggedIn,
+  ProtocolError,
   PushLoginFailed,
   ServerError,
   WxError,
@@ -655,40 +657,57 @@ export class WebWxClient implements WxClient {
     let count = 0;
     const updated: string[] = [];
     const removed: string[] = [];
-    for (const c of res.ModContactList ?? []) {
-      this.store.upsert(c);
-      updated.push(c.UserName);
+    const sync = checkSync(res);
+    let bad = sync.skipped;
+    // A contact change the store cannot take costs only itself (see checkSync).
+    const apply = (f: () => void): void => {
       count++;
-    }
-    for (const d of res.DelContactList ?? []) {
-      if (this.store.remove(d.UserName)) removed.push(d.UserName);
-      count++;
-    }
-    for (const m of res.ModChatRoomMemberList ?? []) {
-      this.store.setMembers(m.UserName, m.MemberList ?? [], m.MemberCount);
-      updated.push(m.UserName);
-      count++;
-    }
+      try {
+        f();
+      } catch {
+        bad++;
+      }
+    };
+    for (const c of sync.contacts)
+      apply(() => {
+        this.store.upsert(c);
+        updated.push(c.UserName);
+      });
+    for (const d of sync.deleted)
+      apply(() => {
+        if (this.store.remove(d.UserName)) removed.push(d.UserName);
+      });
+    for (const m of sync.members)
+      apply(() => {
+        this.store.setMembers(m.UserName, m.MemberList, m.MemberCount);
+        updated.push(m.UserName);
+      });
     const entries: Array<{ raw: RawMessage; sentByBot: boolean }> = [];
     const selfName = this.store.selfOrUndefined?.userName;
-    for (const raw of res.AddMsgList ?? []) {
-      count++;
-      if (typeof raw.MsgId !== 'string') (raw as { MsgId: string }).MsgId = String(raw.MsgId);
+    for (const raw of sync.messages) {
       if (raw.MsgType === 51) {
-        const sn = raw.StatusNotifyCode === 4 ? parseStatusNotify(raw) : undefined;
-        if (sn) {
-          const changed = this.store.applyPairs(alignedPairs(sn));
-          updated.push(...changed);
-        }
+        apply(() => {
+          const sn = raw.StatusNotifyCode === 4 ? parseStatusNotify(raw) : undefined;
+          if (sn) updated.push(...this.store.applyPairs(alignedPairs(sn)));
+        });
         continue;
       }
-      entries.push({ raw, sentByBot: raw.FromUserName === selfName && this.isBotMessage(raw) });
+      let sentByBot = false;
+      try {
+        sentByBot = raw.FromUserName === selfName && this.isBotMessage(raw);
+      } catch {
+        bad++; // still delivered: the normaliser reads what it can of any entry
+      }
+      entries.push({ raw, sentByBot });
+      count++;
     }
+    if (bad > 0)
+      this.emitError(new ProtocolError('webwxsync', `${bad} malformed entries skipped or read in part`), 'webwxsync');
     if (updated.length > 0 || removed.length > 0) this.emit('contacts-updated', { updated, removed });
     await this.inbox.accept(entries);
     cred.syncKey = isSyncKey(res.SyncKey) && res.SyncKey.List.length > 0 ? res.SyncKey : cred.syncKey;
     if (isSyncKey(res.SyncCheckKey) && res.SyncCheckKey.List.length > 0) cred.syncCheckKey = res.SyncCheckKey;
-    if (res.SKey) cred.skey = res.SKey;
+    if (typeof res.SKey === 'string' && res.SKey) cred.skey = res.SKey;
     cred.round++;
     // Entries are written (a process crash keeps them), so handlers can start now; the SyncKey
     // covering them is persisted by the next checkpoint, once the journal is synced, off the reply path.
