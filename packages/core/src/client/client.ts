@@ -10,7 +10,7 @@ import type { Contact, Room } from '../contact/types.js';
 import { createAccountLogger } from '../log/logger.js';
 import { DEFAULT_LOGIN_ORIGIN, DEFAULT_MAIN_ORIGIN } from '../protocol/hosts.js';
 import { DEFAULT_USER_AGENT, UOS_CLIENT_VERSION, UOS_EXTSPAM } from '../protocol/constants.js';
-import type { InitResponse, RawContact, RawMessage, SyncResponse } from '../protocol/wire.js';
+import type { RawContact, RawMessage, SyncResponse } from '../protocol/wire.js';
 import { FileSessionStore } from '../session/file-store.js';
 import type { Hosts, PersistedSession, SessionStore } from '../session/types.js';
 import { backoffDelay, sleep } from '../util/backoff.js';
@@ -228,7 +228,6 @@ export class WebWxClient implements WxClient {
    * bounded so a bot that runs for months does not keep every id it ever sent.
    */
   private readonly botMsgIds = new BoundedSet(BOT_MSG_ID_MEMORY);
-  private lastInit: InitResponse | undefined;
   private recovering = false;
 
   constructor(options: ClientOptions, internals: ClientInternals = {}) {
@@ -515,7 +514,6 @@ export class WebWxClient implements WxClient {
   private async initSession(fresh: boolean): Promise<void> {
     const cred = this.requireCred('webwxinit');
     const init = await this.api.init();
-    this.lastInit = init;
     if (fresh || cred.syncKey.List.length === 0) {
       // The server's key skips whatever came before it: entries already accepted must be durable first.
       await this.inbox.durable();
@@ -810,7 +808,6 @@ export class WebWxClient implements WxClient {
   private async reinit(): Promise<void> {
     const cred = this.requireCred('webwxinit');
     const init = await this.api.init();
-    this.lastInit = init;
     // The server's key skips whatever came before it: entries already accepted must be durable first.
     await this.inbox.durable();
     cred.resetKeys(init.SyncKey, undefined);
@@ -926,7 +923,8 @@ export class WebWxClient implements WxClient {
   // ---- events ---------------------------------------------------------------
 
   private emit<E extends keyof ClientEvents>(event: E, payload: Parameters<ClientEvents[E]>[0]): void {
-    for (const l of this.emitter.listeners(event)) {
+    // rawListeners: a once() listener is its wrapper here, which removes itself when called.
+    for (const l of this.emitter.rawListeners(event)) {
       try {
         (l as (p: unknown) => void)(payload);
       } catch (err) {
@@ -1302,11 +1300,6 @@ export class WebWxClient implements WxClient {
     const c = this.requireCred('download');
     const plan = planDownload(c, msg, opts, await this.uploader.dataTicket());
     return runDownload(this.http, plan, target, opts.fileName);
-  }
-
-  /** For tests and diagnostics: the init answer of the current session. */
-  get lastInitResponse(): InitResponse | undefined {
-    return this.lastInit;
   }
 }
 

@@ -154,11 +154,12 @@ async function pollUuid(
  * answers 301 with the XML in the body; following it would lose it).
  */
 export async function fetchLoginPage(ctx: LoginContext, redirectUri: string): Promise<LoginOutcome> {
+  // First: it reads the URI with an error that carries no ticket (URL's own error holds the input).
+  const hosts = deriveHosts(redirectUri, ctx.loginOrigin, ctx.hostOverrides);
   const url = new URL(redirectUri);
   url.searchParams.set('fun', 'new');
   url.searchParams.set('version', 'v2');
   if (ctx.desktop && !url.searchParams.has('mod')) url.searchParams.set('mod', 'desktop');
-  const hosts = deriveHosts(redirectUri, ctx.loginOrigin, ctx.hostOverrides);
   const headers: Record<string, string> = { Referer: `${hosts.main}/?&lang=${ctx.lang}&target=t` };
   if (ctx.desktop) {
     headers['client-version'] = ctx.desktop.clientVersion;

@@ -31,7 +31,8 @@ export function deriveHosts(redirectUri: string, loginOrigin: string, overrides:
   try {
     url = new URL(redirectUri);
   } catch {
-    throw new Error(`login: redirect_uri is not a URL: ${JSON.stringify(redirectUri.slice(0, 80))}`);
+    // Said without the input: it carries the login ticket.
+    throw new Error(`login: redirect_uri is not a URL (${redirectUri.length} characters)`);
   }
   const { protocol, hostname, host } = url;
   const origin = `${protocol}//${host}`;

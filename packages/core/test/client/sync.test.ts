@@ -25,6 +25,18 @@ describe('sync loop', () => {
     await client.stop();
   });
 
+  it('once() listeners fire once and are gone; on() listeners keep firing', async () => {
+    const { client } = await env.startWithClient();
+    const once: string[] = [];
+    const all: string[] = [];
+    client.once('state', (e) => once.push(e.to));
+    client.on('state', (e) => all.push(e.to));
+    await client.start();
+    await client.stop();
+    expect(once).toEqual(['logging-in']);
+    expect(all.length).toBeGreaterThanOrEqual(3);
+  });
+
   it('marks the bot’s own sends sentByBot, and the owner’s phone messages as self but not sentByBot', async () => {
     const { sim, client } = await env.startWithClient();
     const got: IncomingMessage[] = [];

@@ -42,6 +42,8 @@ describe('deriveHosts', () => {
   it('overrides win and lose trailing slashes; garbage is a clear error', () => {
     expect(deriveHosts('https://wx2.qq.com/x', L, { push: 'http://proxy:1/' }).push).toBe('http://proxy:1');
     expect(() => deriveHosts('not a url', L)).toThrow(/redirect_uri is not a URL/);
+    // Never with the input: a redirect_uri carries the login ticket.
+    expect(() => deriveHosts('wx.qq.com/webwxnewloginpage?ticket=SECRET_TICKET', L)).toThrow(/^(?!.*SECRET_TICKET)/);
   });
 });
 
