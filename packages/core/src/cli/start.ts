@@ -6,6 +6,7 @@ import { MemorySessionStore } from '../session/file-store.js';
 import { createMemoryStorage } from '../storage/memory.js';
 import { untilStopped, type CliIo } from './io.js';
 import { loadOrReport } from './load-config.js';
+import { errorMessage } from '../util/error-message.js';
 
 export interface StartOptions {
   readonly config?: string;
@@ -119,7 +120,7 @@ export async function runStart(io: CliIo, options: StartOptions): Promise<number
       logger.info(`${why}: stopping (finishing handlers, sending queued messages, saving the session)`);
     }
   } catch (error) {
-    logger.error({ err: error }, `wxbot could not start: ${(error as Error).message}`);
+    logger.error({ err: error }, `wxbot could not start: ${errorMessage(error)}`);
     exitCode = 1;
   } finally {
     chat?.close();

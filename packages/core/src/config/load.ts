@@ -5,6 +5,7 @@ import type { Loader } from 'cosmiconfig';
 import { ConfigError } from './errors.js';
 import { mayHaveConfig } from './probe.js';
 import type { BotConfig } from './types.js';
+import { errorMessage } from '../util/error-message.js';
 
 /** Where configs are looked for, in order (each directory from cwd up to the project root). */
 export const CONFIG_FILES = [
@@ -84,7 +85,7 @@ export async function loadConfigFile(options: LoadConfigOptions = {}): Promise<L
     if (typeof value === 'function') value = (value as () => unknown)();
     value = await value;
   } catch (error) {
-    throw new ConfigError([{ path: '', message: `the exported function threw: ${(error as Error).message}` }], file);
+    throw new ConfigError([{ path: '', message: `the exported function threw: ${errorMessage(error)}` }], file);
   }
   if (value === undefined || value === null) {
     throw new ConfigError(

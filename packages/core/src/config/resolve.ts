@@ -7,6 +7,7 @@ import type { Jiti } from 'jiti';
 import { isPlugin, type Plugin } from '../plugin/define.js';
 import type { LoadedPlugin } from '../plugin/host.js';
 import { formatPath, joinPath, type ConfigIssue } from './errors.js';
+import { errorMessage } from '../util/error-message.js';
 
 /** How a string entry is tried: the candidates, in order. */
 export function packageCandidates(name: string): string[] {
@@ -36,7 +37,7 @@ function pickPlugin(mod: unknown): Plugin<unknown, unknown> | undefined {
 const NOT_A_PLUGIN = 'does not export a plugin (expected `export default definePlugin({...})`)';
 
 function message(error: unknown): string {
-  return error instanceof Error ? error.message.split('\n')[0]! : String(error);
+  return errorMessage(error).split('\n')[0]!;
 }
 
 async function importModule(jiti: () => Promise<Jiti>, specifier: string): Promise<unknown> {

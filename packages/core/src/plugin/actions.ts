@@ -4,6 +4,7 @@ import type { ContactStore, SentMessage, WxClient } from '../client/types.js';
 import type { Contact, ContactDirectory, Room } from '../contact/types.js';
 import type { FriendRequestInfo } from '../message/types.js';
 import type { ActionKind, ActionRecord, Actions, MediaInput, OutgoingContent, Target } from './types.js';
+import { errorMessage } from '../util/error-message.js';
 
 /** The part of the client actions go through (the real `WxClient` satisfies it). */
 export type ActionBackend = Pick<
@@ -106,7 +107,7 @@ export class ActionLog {
       return result;
     } catch (error) {
       record.status = 'failed';
-      record.error = error instanceof Error ? error.message : String(error);
+      record.error = errorMessage(error);
       throw error;
     }
   }

@@ -17,6 +17,7 @@ import {
   type Run,
 } from './pipeline.js';
 import { PluginScope } from './scope.js';
+import { errorMessage } from '../util/error-message.js';
 
 /** A plugin ready to start: the value plus its validated options. */
 export interface LoadedPlugin {
@@ -32,13 +33,13 @@ export type Dispatchable =
 /** Isolation settings (all optional in config). */
 export interface IsolationOptions {
   /** A handler running longer than this (excluding time spent in `next()`) counts as failed. Default 10 000. */
-  handlerTimeoutMs?: number;
+  handlerTimeoutMs?: number | undefined;
   /** `setup` running longer than this fails the plugin. Default 30 000. */
-  setupTimeoutMs?: number;
+  setupTimeoutMs?: number | undefined;
   /** This many failures within `failureWindowMs` disable the plugin. Default 5. */
-  maxFailures?: number;
+  maxFailures?: number | undefined;
   /** Default 60 000. */
-  failureWindowMs?: number;
+  failureWindowMs?: number | undefined;
 }
 
 export interface PluginHostOptions extends IsolationOptions {
@@ -61,7 +62,7 @@ const DONE: Promise<void> = Promise.resolve();
  * others or the bot. `dispatch` never rejects.
  */
 export class PluginHost {
-  readonly #options: Required<IsolationOptions> & PluginHostOptions;
+  readonly #options: PluginHostOptions & { readonly [K in keyof IsolationOptions]-?: number };
   readonly #entries: Entry[] = [];
   /** The plugins that also see the bot's own messages (`receiveOwnMessages`), in order. */
   readonly #ownEntries: Entry[] = [];
@@ -70,12 +71,14 @@ export class PluginHost {
   #stopped = false;
 
   constructor(options: PluginHostOptions) {
+    // `??`, not a spread: a config may spell a setting out as undefined (`x: env.X ? Number(env.X) : undefined`),
+    // which must mean the default, not an undefined timeout.
     this.#options = {
-      handlerTimeoutMs: 10_000,
-      setupTimeoutMs: 30_000,
-      maxFailures: 5,
-      failureWindowMs: 60_000,
       ...options,
+      handlerTimeoutMs: options.handlerTimeoutMs ?? 10_000,
+      setupTimeoutMs: options.setupTimeoutMs ?? 30_000,
+      maxFailures: options.maxFailures ?? 5,
+      failureWindowMs: options.failureWindowMs ?? 60_000,
     };
     const timeoutMs = this.#options.handlerTimeoutMs;
     this.#pass = {
@@ -128,7 +131,7 @@ export class PluginHost {
         entry.state = 'failed';
         logger.error(
           errorFields(error),
-          `plugin "${plugin.name}" failed to start and is disabled: ${(error as Error).message ?? String(error)}`,
+          `plugin "${plugin.name}" failed to start and is disabled: ${errorMessage(error)}`,
         );
         await scope.dispose();
       }
@@ -173,7 +176,7 @@ export class PluginHost {
   #fail(entry: Entry, error: unknown, what: string, messageId?: string): void {
     const { logger } = entry.scope;
     const fields = { ...errorFields(error), ...(messageId === undefined ? {} : { messageId }) };
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     logger.error(
       fields,
       `plugin "${entry.plugin.name}" ${what}${messageId === undefined ? '' : ` (message ${messageId})`}: ${message}`,

@@ -776,3 +776,35 @@ describe('PluginHost baseDir', () => {
     expect(seen).toEqual(['/srv/bot', process.cwd()]);
   });
 });
+
+describe('PluginHost setup failures and settings', () => {
+  test('a setup that throws a non-Error is logged and left out; the plugins after it still start', async () => {
+    const { host, messages } = makeHost();
+    const started: string[] = [];
+    await host.start(
+      load(
+        plugin('throws-undefined', () => {
+          // eslint-disable-next-line @typescript-eslint/only-throw-error
+          throw undefined;
+        }),
+        plugin('rejects-bare', () => Promise.reject()), // eslint-disable-line @typescript-eslint/prefer-promise-reject-errors
+        plugin('fine', () => {
+          started.push('fine');
+        }),
+      ),
+    );
+    expect(started).toEqual(['fine']);
+    expect(host.status()).toEqual([
+      { name: 'throws-undefined', state: 'failed' },
+      { name: 'rejects-bare', state: 'failed' },
+      { name: 'fine', state: 'active' },
+    ]);
+    expect(messages()).toContain('plugin "throws-undefined" failed to start and is disabled: undefined');
+  });
+
+  test('a setting spelled out as undefined means its default, not an undefined timeout', async () => {
+    const { host } = makeHost({ setupTimeoutMs: undefined, handlerTimeoutMs: undefined });
+    await host.start(load(plugin('slow-ish', () => new Promise<void>((r) => setTimeout(r, 20)))));
+    expect(host.status()).toEqual([{ name: 'slow-ish', state: 'active' }]);
+  });
+});
