@@ -314,6 +314,14 @@ function setup(ctx: PluginContext, options: ResolvedGroupAdminOptions): Promise<
     return isAdmin(options.admins, { isSelf: false, stableId: contact?.stableId, contact });
   };
 
+  // Before the commands: a refused command must not carry spam past the filter.
+  if (spam !== undefined) {
+    ctx.on('message', async (m, next) => {
+      if (managed(m.chat) && !m.sender.isSelf && !isAdmin(options.admins, m.sender)) await checkSpam(m, m.chat);
+      await next();
+    });
+  }
+
   ctx.command([...enabled], { prefixes: [options.prefix] }, async (m, next) => {
     if (!managed(m.chat)) return next();
     const chat = m.chat;
@@ -329,13 +337,6 @@ function setup(ctx: PluginContext, options: ResolvedGroupAdminOptions): Promise<
     }
     await commands[m.command.name as CommandName](m as CommandContext & { chat: ChatRef & { room: Room } });
   });
-
-  if (spam !== undefined) {
-    ctx.on('message', async (m, next) => {
-      if (managed(m.chat) && !m.sender.isSelf && !isAdmin(options.admins, m.sender)) await checkSpam(m, m.chat);
-      await next();
-    });
-  }
 
   const checkSpam = async (m: MessageContext, chat: ChatRef & { room: Room }): Promise<void> => {
     if (spam === undefined) return;

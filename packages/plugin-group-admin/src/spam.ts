@@ -1,5 +1,7 @@
+// The lookbehind lets a bare host start only where a run of host characters starts: without it the
+// scan restarted at every label of a long dotted run, quadratic in its length (80 KB took 3.3 s).
 const URL_LIKE =
-  /\b(?:https?:\/\/)?((?:[a-z0-9-]+\.)+(?:com|cn|net|org|io|xyz|top|me|cc|info|biz|vip|app|site|link|ly|co|tk|ru|to))\b(?:[/?#][^\s]*)?|\bhttps?:\/\/([^\s/?#]+)/gi;
+  /(?<![a-z0-9-])(?<![a-z0-9-]\.)(?:https?:\/\/)?((?:[a-z0-9-]+\.)+(?:com|cn|net|org|io|xyz|top|me|cc|info|biz|vip|app|site|link|ly|co|tk|ru|to))\b(?:[/?#][^\s]*)?|\bhttps?:\/\/([^\s/?#]+)/gi;
 
 /** Hosts of the links in `text` (lower-cased). */
 export function linkHosts(text: string): string[] {

@@ -70,4 +70,19 @@ describe('anti-spam', () => {
     expect(out[0]).toMatch(/^Could not remove 小红: /);
     expect(s.bot.wireActions().filter((a) => a.endpoint === 'webwxupdatechatroom').length).toBeLessThanOrEqual(1);
   });
+
+  it('spam behind a command prefix is still spam: the refused command does not carry it past the filter', async () => {
+    s = await start({ admins: ['wxid_alice'], antiSpam: { keywords: ['casino'], kickAfter: 2 } });
+    const first = await s.say('/help casino tonight', 'Bob');
+    expect(first).toContain(`@Bob${M}warning 1/2: forbidden words. At 2 you will be removed.`);
+    expect(await s.say('/help casino again', 'Bob')).toContain('Removed Bob: forbidden words (warning 2/2).');
+    s.bot.expectRemoved(ROOM, 'Bob');
+  });
+
+  it('finds links in a long dotted run, and one that follows an ellipsis', async () => {
+    s = await start({ admins: ['wxid_alice'], antiSpam: { links: true, kickAfter: 3 } });
+    expect(await s.say(`${'a.'.repeat(20_000)} 点击...spam.top`, 'Bob')).toEqual([
+      `@Bob${M}warning 1/3: no links. At 3 you will be removed.`,
+    ]);
+  });
 });
