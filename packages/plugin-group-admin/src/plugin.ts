@@ -249,24 +249,15 @@ function setup(ctx: PluginContext, options: ResolvedGroupAdminOptions): Promise<
         .trim();
       if (name === '') return say((c) => m.reply(c), `Usage: ${options.prefix}invite <name>`);
       if (findMembers(m.chat.room, name).length > 0) return say((c) => m.reply(c), `${name} is already in this room.`);
-      const contact = ctx.contacts.get(name);
-      if (contact === undefined || contact.kind === 'room') {
-        // contacts.get hides why; asking the action to resolve the name gives "ambiguous" or "not found".
-        try {
-          await ctx.rooms.invite(m.chat.userName, [name]);
-        } catch (error) {
-          if (error instanceof TargetError && /ambiguous/.test(error.message)) {
-            return say(
-              (c) => m.reply(c),
-              `Ambiguous name: several of the bot’s contacts are called "${name}"; use their remark name.`,
-            );
-          }
-          if (error instanceof TargetError)
-            return say((c) => m.reply(c), `Not found: the bot has no contact called "${name}".`);
-          await reportFailure(m.chat, (c) => m.reply(c), `invite ${name}`, 'invite', error);
-        }
-        return;
-      }
+      // People only: a room's topic can equal the name, and a room is never a member.
+      const people = ctx.contacts.find(name).filter((c) => c.kind !== 'room');
+      if (people.length > 1)
+        return say(
+          (c) => m.reply(c),
+          `Ambiguous name: several of the bot’s contacts are called "${name}"; use their remark name.`,
+        );
+      const contact = people[0];
+      if (contact === undefined) return say((c) => m.reply(c), `Not found: the bot has no contact called "${name}".`);
       const invite = m.chat.room.members.size > options.inviteAbove;
       try {
         if (invite) await ctx.rooms.invite(m.chat.userName, [contact.userName]);

@@ -117,6 +117,13 @@ describe('commands', () => {
       'Ambiguous name: several of the bot’s contacts are called "Sam"; use their remark name.',
     ]);
     expect(await s.say('/invite Bob', 'wxid_alice')).toEqual(['Bob is already in this room.']);
+    // A room's topic is not a person: never invited as a member.
+    expect(await s.say(`/invite ${FAMILY}`, 'wxid_alice')).toEqual([
+      `Not found: the bot has no contact called "${FAMILY}".`,
+    ]);
+    expect(
+      s.bot.wireActions().filter((a) => a.endpoint === 'webwxupdatechatroom' && a.op === 'invitemember'),
+    ).toHaveLength(1);
   });
 
   it('/help lists the enabled commands; disabled ones are ignored', async () => {

@@ -36,6 +36,9 @@ const ESCAPED_JSON_RE = new RegExp(
 const COOKIE_RE =
   /\b(webwx_data_ticket|webwx_auth_ticket|wxsid|wxuin|wxloadtime|webwxuvid|mm_lang|pass_ticket|skey)=([^;,\s"'&\\]*)/gi;
 
+/** The account's own stable id is `uin:<digits>` (the store's fallback when it has no wxid). */
+const UIN_ID_RE = /\buin:\d+/g;
+
 /** Replaces secret query parameters in a URL or query string. */
 export function redactUrl(url: string): string {
   return url.replace(PARAM_RE, (_m, sep: string, name: string) => `${sep}${name}=${CENSOR}`);
@@ -47,7 +50,8 @@ export function redactText(text: string): string {
     .replace(XML_RE, (_m, tag: string) => `<${tag}>${CENSOR}</${tag}>`)
     .replace(JSON_RE, (_m, key: string) => `${key}"${CENSOR}"`)
     .replace(ESCAPED_JSON_RE, (_m, key: string) => `${key}\\"${CENSOR}\\"`)
-    .replace(COOKIE_RE, (_m, name: string) => `${name}=${CENSOR}`);
+    .replace(COOKIE_RE, (_m, name: string) => `${name}=${CENSOR}`)
+    .replace(UIN_ID_RE, `uin:${CENSOR}`);
 }
 
 const SECRET_HEADERS = new Set(['cookie', 'set-cookie', 'authorization', 'proxy-authorization', 'extspam']);

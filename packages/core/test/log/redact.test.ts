@@ -102,6 +102,7 @@ describe("the bot's logger", () => {
         cookie: 'wxsid=COOKIESID; webwx_data_ticket=DTSECRET',
         body: JSON.stringify({ BaseRequest: { Uin: 12345678, Sid: 'BODYSID', Skey: '@crypt_BODYSKEY' }, Msg: 'hi' }),
         deep: { a: { b: { passTicket: 'DEEPPT' } } },
+        sender: { stableId: 'uin:2891234567' },
       },
       'http',
     );
@@ -120,6 +121,7 @@ describe("the bot's logger", () => {
       'BODYSKEY',
       '12345678',
       'DEEPPT',
+      '2891234567',
     ])
       expect(lines[0]).not.toContain(secret);
   });
