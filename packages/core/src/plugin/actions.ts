@@ -251,9 +251,12 @@ function roomActions(backend: ActionBackend, log: ActionLog, by: Attribution): A
   const directory = backend.contacts;
   const members = (room: Room | undefined, list: readonly Target[]): string[] =>
     list.map((m) => {
-      if (typeof m === 'string' && room !== undefined) {
-        const member = [...room.members.values()].find((x) => x.displayName === m || x.nickName === m);
-        if (member !== undefined) return member.userName;
+      if (typeof m === 'string' && room !== undefined && !room.members.has(m)) {
+        const named = [...room.members.values()].filter((x) => x.displayName === m || x.nickName === m);
+        // Never a guess: removing "Bob" must not remove whichever Bob comes first.
+        if (named.length > 1)
+          throw new TargetError(`member "${m}" is ambiguous: ${named.length} members have that name`);
+        if (named[0] !== undefined) return named[0].userName;
       }
       return userNameOf(resolveTarget(directory, m, 'member'));
     });

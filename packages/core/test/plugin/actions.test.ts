@@ -1,5 +1,5 @@
 import { ActionLog, DEFAULT_ACTION_LOG_LIMIT, createActions } from '../../src/plugin/actions.js';
-import { ALICE, BOB, BOOK_CLUB, SELF, contact, directory, fakeBackend } from './helpers.js';
+import { ALICE, BOB, BOOK_CLUB, SELF, contact, directory, fakeBackend, room } from './helpers.js';
 
 /** Records one action with `text`, settling at once. */
 async function record(log: ActionLog, text: string): Promise<void> {
@@ -149,5 +149,22 @@ describe('contacts.get / contacts.find', () => {
     expect(actions.contacts.get('Book club')).toBe(BOOK_CLUB);
     expect(actions.contacts.find({ userName: '@not-loaded' })).toEqual([]);
     expect(actions.contacts.find('')).toEqual([]);
+  });
+});
+
+describe('rooms.remove by member name', () => {
+  const club = room('@@club', 'Club', [
+    ['@bob1', 'Bob'],
+    ['@bob2', 'Bob'],
+    ['@carl', 'Carl'],
+  ]);
+  const backend = fakeBackend(directory([SELF, club]));
+  const actions = createActions(backend, new ActionLog(), { plugin: 'p', cause: undefined });
+
+  test('a unique name or a UserName picks that member; a shared name is refused, never guessed', async () => {
+    await actions.rooms.remove('@@club', ['Carl', '@bob2']);
+    expect(backend.calls.at(-1)?.args).toEqual(['@@club', ['@carl', '@bob2']]);
+    await expect(actions.rooms.remove('@@club', ['Bob'])).rejects.toThrow('member "Bob" is ambiguous: 2 members');
+    expect(backend.calls).toHaveLength(1);
   });
 });
