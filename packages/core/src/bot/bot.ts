@@ -51,8 +51,6 @@ export class Bot {
   readonly #events = new EventEmitter();
   /** Per-chat tail of the processing chain, so replies in one chat keep their order. */
   readonly #chains = new Map<string, Promise<void>>();
-  #ready: Promise<void>;
-  #markReady!: () => void;
   #state: 'new' | 'starting' | 'running' | 'stopping' | 'stopped' = 'new';
 
   constructor(options: BotOptions) {
@@ -67,9 +65,6 @@ export class Bot {
       log: this.actions,
       ...(options.baseDir === undefined ? {} : { baseDir: options.baseDir }),
       ...options.isolation,
-    });
-    this.#ready = new Promise((resolve) => {
-      this.#markReady = resolve;
     });
     this.#events.setMaxListeners(0);
   }
@@ -89,22 +84,22 @@ export class Bot {
   async start(): Promise<Contact> {
     if (this.#state !== 'new') throw new Error(`bot.start(): the bot is ${this.#state}`);
     this.#state = 'starting';
-    // Set before start so journaled messages are delivered, but held until plugins are ready.
-    this.client.setMessageHandler((incoming) => this.#handle(incoming));
     const self = await this.client.start();
     await this.#host.start(this.#plugins);
+    // stop() came during login or plugin setup: it has stopped the client; nothing more to serve.
+    if (this.#state !== 'starting') return self;
+    // Only now: until a handler is set the inbox keeps what arrives journaled, then delivers it in order.
+    this.client.setMessageHandler((incoming) => this.#handle(incoming));
     const failed = this.#host.status().filter((p) => p.state !== 'active');
     this.logger.info(
       `bot ready as ${self.nickName || self.userName}: ${this.#plugins.length - failed.length} plugin(s) running` +
         (failed.length > 0 ? `, ${failed.length} failed to start (${failed.map((p) => p.name).join(', ')})` : ''),
     );
     this.#state = 'running';
-    this.#markReady();
     return self;
   }
 
   async #handle(incoming: IncomingMessage): Promise<void> {
-    await this.#ready;
     const { message, events } = normalizeMessage(incoming.raw, {
       directory: this.client.contacts,
       recent: this.#recent,
@@ -146,7 +141,6 @@ export class Bot {
         this.logger.error({ err: error }, 'the client did not stop cleanly');
       }
     }
-    this.#markReady(); // a bot stopped before it was ready lets held handlers return
     await Promise.allSettled([...this.#chains.values()]);
     await this.#host.stop();
     this.#state = 'stopped';

@@ -1,0 +1,65 @@
+import { pino } from 'pino';
+
+import { Bot } from '../../src/bot/bot.js';
+import { definePlugin } from '../../src/plugin/define.js';
+import { MemorySessionStore } from '../../src/session/file-store.js';
+import { createMemoryStorage } from '../../src/storage/memory.js';
+import { newClient, startSim, tempDir, waitFor } from '../client/helpers.js';
+
+const silent = pino({ level: 'silent' });
+
+function recorder(handled: string[], gate?: Promise<void>) {
+  return definePlugin({
+    name: 'recorder',
+    async setup(ctx) {
+      await gate;
+      ctx.on('message:text', (m) => {
+        handled.push(m.text);
+      });
+    },
+  });
+}
+
+describe('Bot start and stop', () => {
+  it('stopped during plugin setup: nothing reaches a plugin, and the message is served once at the next start', async () => {
+    const sim = await startSim();
+    const tmp = tempDir();
+    const store = new MemorySessionStore();
+    try {
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      const first: string[] = [];
+      const client1 = newClient(sim, tmp.dir, { sessionStore: store });
+      const bot1 = new Bot({
+        client: client1,
+        plugins: [{ plugin: recorder(first, gate), options: undefined }],
+        logger: silent,
+        storage: createMemoryStorage(),
+      });
+      const starting = bot1.start();
+      await waitFor(() => client1.state === 'syncing', 'login');
+      sim.say({ from: 'wxid_alice', text: 'early' });
+      await new Promise((r) => setTimeout(r, 500)); // the sync brings it into the inbox, which holds it
+      const stopping = bot1.stop();
+      release();
+      await Promise.all([starting, stopping]);
+      expect(first).toEqual([]);
+
+      const second: string[] = [];
+      const bot2 = new Bot({
+        client: newClient(sim, tmp.dir, { sessionStore: store }),
+        plugins: [{ plugin: recorder(second), options: undefined }],
+        logger: silent,
+        storage: createMemoryStorage(),
+      });
+      await bot2.start();
+      await waitFor(() => second.includes('early'), 'the held message after restart');
+      await new Promise((r) => setTimeout(r, 300));
+      expect(second).toEqual(['early']);
+      await bot2.stop();
+    } finally {
+      await sim.close();
+      tmp.cleanup();
+    }
+  }, 20_000);
+});
