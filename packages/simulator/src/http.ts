@@ -32,7 +32,9 @@ export class RequestContext {
     readonly res: ServerResponse,
     readonly role: HostRole,
   ) {
-    this.url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    // Appended to the origin, not resolved against it: a target starting with `//` is a path here, not a host.
+    const target = req.url ?? '/';
+    this.url = new URL(`http://127.0.0.1${target.startsWith('/') ? '' : '/'}${target}`);
     this.query = this.url.searchParams;
     this.cookies = parseCookies(req.headers.cookie);
     res.on('close', () => {

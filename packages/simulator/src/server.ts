@@ -39,7 +39,14 @@ export class Listeners {
 
   async listen(role: HostRole, port: number): Promise<string> {
     const sockets = new Set<Socket>();
-    const server = createServer((req, res) => void this.handle(role, req, res));
+    const server = createServer((req, res) => {
+      // Nothing a client sends may end the process: a rejection here would be unhandled.
+      this.handle(role, req, res).catch((err: unknown) => {
+        this.engine.log('warn', `request failed before its handler: ${(err as Error).message}`);
+        if (!res.headersSent) res.writeHead(400, { 'Content-Type': 'text/plain' }).end('bad request');
+        else res.destroy();
+      });
+    });
     server.on('connection', (sock) => {
       sockets.add(sock);
       sock.on('close', () => sockets.delete(sock));

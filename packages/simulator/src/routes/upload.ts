@@ -4,6 +4,8 @@
  * StartPos = bytes so far; the last one answers the MediaId.
  */
 
+import { pipeline } from 'node:stream';
+
 import busboy from 'busboy';
 
 import type { ActionFields } from '../actions.js';
@@ -44,15 +46,23 @@ function readForm(
       fileName = info.filename ?? '';
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
+      // Cut short at the size limit: a refusal, never a silently truncated file.
+      stream.on('limit', () => {
+        reject(new Error('file too large'));
+      });
       stream.on('end', () => {
         file = Buffer.concat(chunks);
       });
+      // The part's stream errors too when the body is cut off; unheard, that error would end the process.
+      stream.on('error', reject);
     });
     bb.on('close', () => {
       resolve({ fields, file, fileName });
     });
-    bb.on('error', reject);
-    ctx.req.pipe(bb);
+    // pipeline (not pipe): a client that goes away mid-body ends the wait with an error.
+    pipeline(ctx.req, bb, (err) => {
+      if (err) reject(err);
+    });
   });
 }
 
@@ -83,12 +93,13 @@ export const webwxuploadmedia: Handler = async (ctx, { engine }) => {
     answer(ctx, 1, '', 0);
     return;
   }
-  const chunks = Math.max(1, Number(form.fields['chunks'] ?? '1') || 1);
-  const chunk = Math.max(0, Number(form.fields['chunk'] ?? '0') || 0);
+  const chunks = Number(form.fields['chunks'] ?? '1');
+  const chunk = Number(form.fields['chunk'] ?? '0');
   const name = form.fields['name'] ?? form.fileName;
   const req = parseJsonBody(form.fields['uploadmediarequest'] ?? '');
   known = { content: name, chunk, chunks, ...(req !== undefined ? { body: req } : {}) };
-  if (!isRecord(req) || !isRecord(req['BaseRequest']) || !form.file) {
+  const chunkOk = Number.isInteger(chunks) && chunks >= 1 && Number.isInteger(chunk) && chunk >= 0 && chunk < chunks;
+  if (!chunkOk || !isRecord(req) || !isRecord(req['BaseRequest']) || !form.file) {
     record(1);
     answer(ctx, 1, '', 0);
     return;
