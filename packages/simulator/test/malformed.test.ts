@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 
 import { createSimulator, type Simulator } from '../src/index.js';
-import { CGI, loginAndInit } from './helpers/client.js';
+import { CGI, loginAndInit, raw } from './helpers/client.js';
 
 /** Sends raw bytes and resolves with what came back before the socket closed (or after `waitMs`). */
 function rawExchange(url: string, bytes: string, waitMs = 1_000): Promise<string> {
@@ -78,5 +78,39 @@ describe('malformed requests', () => {
       expect(res.status).toBe(200);
       expect((JSON.parse(await res.text()) as { BaseResponse: { Ret: number } }).BaseResponse.Ret).toBe(1);
     }
+  });
+
+  it('the control API refuses bad world data whole: nothing half-stored to fail later requests', async () => {
+    sim = await createSimulator({ autoConfirm: true, loginPollHoldMs: 100, synccheckHoldMs: 50 });
+    const ctl = (method: string, path: string, body: unknown) =>
+      raw(`${sim.controlUrl}${path}`, { method, body: JSON.stringify(body) }).then((r) => ({
+        status: r.status,
+        error: (JSON.parse(r.text) as { error?: string }).error,
+      }));
+    const people = sim.world.people.size;
+    const rooms = sim.world.rooms.size;
+    const world = await ctl('PUT', '/world', { self: { wxid: 'wxid_me', uin: 1, nickName: 'Me' }, specialAccounts: 5 });
+    expect(world).toEqual({
+      status: 400,
+      error: expect.stringContaining('specialAccounts: expected an array of ids') as unknown,
+    });
+    expect([sim.world.people.size, sim.world.rooms.size]).toEqual([people, rooms]);
+    expect(await ctl('POST', '/world/person', { wxid: 'wxid_zed', nickName: 'Zed', signature: 5 })).toEqual({
+      status: 400,
+      error: 'world/person.signature: expected a string',
+    });
+    expect(await ctl('POST', '/world/room', { id: '9@chatroom', topic: 'T', members: [5] })).toEqual({
+      status: 400,
+      error: 'world/room.members[0]: expected a wxid string or { wxid, displayName? }',
+    });
+    expect(await ctl('POST', '/friend-request', { from: { wxid: 'wxid_q', nickName: 'Q', city: 7 } })).toEqual({
+      status: 400,
+      error: 'friend-request.from.city: expected a string',
+    });
+    expect((await ctl('POST', '/world/generate', { friends: 1e8 })).status).toBe(400);
+    // Everything still serves.
+    const c = await loginAndInit(sim.url);
+    expect((await c.init()).BaseResponse.Ret).toBe(0);
+    expect(sim.world.person('wxid_zed')).toBeUndefined();
   });
 });

@@ -10,7 +10,7 @@ import type { SendSpec } from '../incoming.js';
 import type { Simulator } from '../simulator.js';
 import { generateWorld } from '../world/generate.js';
 import type { PersonSpec, RoomSpec } from '../world/types.js';
-import { validateWorldSpec } from '../world/validate.js';
+import { personProblems, roomProblems, validateWorldSpec } from '../world/validate.js';
 
 class BadInput extends Error {}
 
@@ -27,6 +27,45 @@ function opt(body: Body, key: string, where: string): string | undefined {
   if (v === undefined) return undefined;
   if (typeof v !== 'string') throw new BadInput(`${where}.${key}: expected a string`);
   return v;
+}
+
+/** Throws the first problems of a person or room spec as a 400. */
+function check(problems: string[]): void {
+  if (problems.length > 0) throw new BadInput(problems.join('; '));
+}
+
+/** Bounds for a generated world over HTTP: generating is synchronous, so size is the server's time. */
+const MAX_GENERATED_PEOPLE = 100_000;
+const MAX_GENERATED_MEMBERS = 1_000_000;
+
+function generateProblems(b: Body): string[] {
+  const problems: string[] = [];
+  const count = (key: string, v: unknown, max: number): number => {
+    if (v === undefined) return 0;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > max) {
+      problems.push(`world/generate.${key}: expected a whole number from 0 to ${max}`);
+      return 0;
+    }
+    return v;
+  };
+  count('friends', b['friends'], MAX_GENERATED_PEOPLE);
+  count('officialAccounts', b['officialAccounts'], MAX_GENERATED_PEOPLE);
+  count('seed', b['seed'], Number.MAX_SAFE_INTEGER);
+  const rooms = b['rooms'];
+  if (rooms !== undefined) {
+    if (!Array.isArray(rooms)) problems.push('world/generate.rooms: expected an array');
+    else {
+      let members = 0;
+      rooms.forEach((r: unknown, i) => {
+        members += count(`rooms[${i}]`, isRecord(r) ? r['members'] : r, MAX_GENERATED_MEMBERS);
+        if (isRecord(r)) count(`rooms[${i}].strangers`, r['strangers'], MAX_GENERATED_MEMBERS);
+      });
+      if (members > MAX_GENERATED_MEMBERS)
+        problems.push(`world/generate.rooms: at most ${MAX_GENERATED_MEMBERS} members in all`);
+    }
+  }
+  if (b['self'] !== undefined && !isRecord(b['self'])) problems.push('world/generate.self: expected an object');
+  return problems;
 }
 
 function matches(a: BotAction, q: Body): boolean {
@@ -78,11 +117,7 @@ const routes: Record<string, ControlRoute> = {
   },
   'POST /friend-request': (sim, b) => {
     const from = b['from'];
-    if (
-      typeof from !== 'string' &&
-      !(isRecord(from) && typeof from['wxid'] === 'string' && typeof from['nickName'] === 'string')
-    )
-      throw new BadInput('friend-request.from: expected a wxid or { wxid, nickName, ... }');
+    if (typeof from !== 'string' || from === '') check(personProblems(from, 'friend-request.from'));
     return sim.friendRequest({
       from: from as string | PersonSpec,
       ...(typeof b['text'] === 'string' ? { text: b['text'] } : {}),
@@ -153,12 +188,13 @@ const routes: Record<string, ControlRoute> = {
     return { ok: true };
   },
   'POST /world/generate': (sim, b) => {
+    check(generateProblems(b));
     sim.loadWorld(generateWorld(b));
     return { ok: true, people: sim.world.people.size, rooms: sim.world.rooms.size };
   },
   'POST /world/person': (sim, b) => {
-    const wxid = need(b, 'wxid', 'world/person');
-    need(b, 'nickName', 'world/person');
+    check(personProblems(b, 'world/person'));
+    const wxid = b['wxid'] as string;
     const kind = b['kind'] ?? 'friend';
     if (kind !== 'friend' && kind !== 'stranger' && kind !== 'official')
       throw new BadInput('world/person.kind: expected "friend", "stranger" or "official"');
@@ -169,10 +205,8 @@ const routes: Record<string, ControlRoute> = {
     return { ok: true };
   },
   'POST /world/room': (sim, b) => {
-    const id = need(b, 'id', 'world/room');
-    if (!id.endsWith('@chatroom')) throw new BadInput('world/room.id: expected "<digits>@chatroom"');
-    need(b, 'topic', 'world/room');
-    if (!Array.isArray(b['members'])) throw new BadInput('world/room.members: expected an array of wxids');
+    check(roomProblems(b, 'world/room'));
+    const id = b['id'] as string;
     if (sim.world.room(id)) throw new BadInput(`world/room.id: "${id}" already exists`);
     sim.world.addRoomFromSpec(b as unknown as RoomSpec);
     return { ok: true };

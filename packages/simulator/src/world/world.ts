@@ -90,6 +90,29 @@ export class World {
 
   load(spec: WorldSpec): void {
     validateWorldSpec(spec);
+    // A spec that fails half-way (it should not, once validated) must not leave half a world.
+    const before = {
+      people: [...this.people],
+      rooms: [...this.rooms],
+      recent: this.recentChats,
+      lang: this.lang,
+      webLoginForbidden: this.webLoginForbidden,
+    };
+    try {
+      this.fill(spec);
+    } catch (error) {
+      this.people.clear();
+      this.rooms.clear();
+      for (const [k, v] of before.people) this.people.set(k, v);
+      for (const [k, v] of before.rooms) this.rooms.set(k, v);
+      this.recentChats = before.recent;
+      this.lang = before.lang;
+      this.webLoginForbidden = before.webLoginForbidden;
+      throw error;
+    }
+  }
+
+  private fill(spec: WorldSpec): void {
     this.people.clear();
     this.rooms.clear();
     const self = personFrom({ ...spec.self }, 'self');
