@@ -102,10 +102,13 @@ export class Faults {
     return out;
   }
 
-  /** stuck-selector is a standing condition checked by synccheck/webwxsync rather than a one-shot. */
+  /**
+   * stuck-selector is a standing condition checked by synccheck and webwxsync alike: from the first time
+   * the rule fired (so `after`, `probability` and `endpoint` decide when it starts) until `times` is used up.
+   */
   stuck(): boolean {
     return this.rules.some(
-      (s) => s.rule.kind === 'stuck-selector' && (s.rule.times === undefined || s.fired < s.rule.times),
+      (s) => s.rule.kind === 'stuck-selector' && s.fired > 0 && (s.rule.times === undefined || s.fired < s.rule.times),
     );
   }
 }

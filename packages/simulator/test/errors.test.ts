@@ -106,6 +106,14 @@ describe('error paths, faults, control API, load', () => {
     expect((await c.sync()).json.AddMsgCount).toBe(0);
     sim.clearFaults();
     expect((await c.sync()).json.AddMsgList[0].Content).toBe('hidden');
+    // A stuck-selector rule starts when it first fires: `after` holds it back like any rule.
+    sim.addFault({ kind: 'stuck-selector', endpoint: 'synccheck', after: 1 });
+    sim.say({ from: 'wxid_alice', text: 'seen' });
+    expect((await c.sync()).json.AddMsgList[0].Content).toBe('seen');
+    expect((await c.synccheck()).text).toBe('window.synccheck={retcode:"0",selector:"0"}');
+    expect((await c.synccheck()).text).toBe('window.synccheck={retcode:"0",selector:"2"}');
+    expect((await c.sync()).json.AddMsgCount).toBe(0);
+    sim.clearFaults();
     sim.addFault({ kind: 'latency', ms: 30, endpoint: 'webwxsync' });
     sim.addFault({ kind: 'expire-session', endpoint: 'webwxsync', after: 1 });
     expect((await c.sync()).json.BaseResponse.Ret).toBe(0);
