@@ -34,7 +34,7 @@ export interface WxbotHarnessOptions {
   mainUrl: string;
   account?: string;
   dataDir: string;
-  /** Plugins on (latency) or off (memory: the client alone plus an idle host). */
+  /** The 10-plugin config (default, what latency and memory measure) or none (the client alone). */
   plugins?: boolean;
   internals?: ClientInternals;
   /**

@@ -44,27 +44,28 @@ function once(
     });
     let out = '';
     const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`cold start: no QR line within ${timeoutMs} ms; output: ${out.slice(-500)}`));
+      child.kill('SIGKILL'); // after the QR line this only cuts a slow shutdown short; exit then resolves
+      if (measured === undefined)
+        reject(new Error(`cold start: no QR line within ${timeoutMs} ms; output: ${out.slice(-500)}`));
     }, timeoutMs);
+    let measured: { wallMs: number; inProcessMs?: number } | undefined;
     const onData = (d: Buffer): void => {
       out += d.toString();
-      const m = qrLine.exec(out);
+      const m = measured === undefined ? qrLine.exec(out) : null;
       if (m) {
         const wallMs = performance.now() - t;
-        clearTimeout(timer);
-        child.kill('SIGTERM');
         const inProcess = m[1] === undefined ? undefined : Number(m[1]);
-        resolve(inProcess === undefined ? { wallMs } : { wallMs, inProcessMs: inProcess });
+        measured = inProcess === undefined ? { wallMs } : { wallMs, inProcessMs: inProcess };
+        child.kill('SIGTERM');
       }
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
+    // Settled on exit, not at the QR line: the next run must not start while this one shuts down.
     child.on('exit', (code) => {
-      if (!qrLine.test(out)) {
-        clearTimeout(timer);
-        reject(new Error(`cold start: exited (${code}) before the QR line; output: ${out.slice(-500)}`));
-      }
+      clearTimeout(timer);
+      if (measured !== undefined) resolve(measured);
+      else reject(new Error(`cold start: exited (${code}) before the QR line; output: ${out.slice(-500)}`));
     });
   });
 }

@@ -205,7 +205,9 @@ export async function runLatency(o: LatencyOptions, log: (s: string) => void): P
       ['journal writes free (store keeps references; not durable)', 'discard'],
     ] as const) {
       log(`  experiment: ${variant}…`);
-      experiments.push({ variant, phase: await runPhase({ child: 'wxbot', label: variant, store }, steady, o.smoke) });
+      const phase = await runPhase({ child: 'wxbot', label: variant, store }, steady, o.smoke);
+      delete (phase as unknown as { samples?: number[] }).samples; // raw samples stay out of the JSON
+      experiments.push({ variant, phase });
     }
   }
   const spec = workloads(o.smoke);
