@@ -101,8 +101,11 @@ export async function runStart(io: CliIo, options: StartOptions): Promise<number
     bot = createBotFromConfig(resolved, { logger });
   }
 
+  // A person at a terminal reads plain lines; anything else (a log shipper) gets them as log records, so the
+  // JSON stream stays JSON and passes the logger's redaction.
   const stopActions = bot.actions.subscribe((record) => {
-    io.stdout.write(`${describeAction(record)}\n`);
+    if (io.interactive) io.stdout.write(`${describeAction(record)}\n`);
+    else logger.info({ action: record.action, plugin: record.plugin }, describeAction(record));
   });
   const stopped = untilStopped(io.signal);
   let exitCode = 0;

@@ -87,7 +87,7 @@ describe('wxbot start', () => {
         'package.json': '{"type":"module"}',
         'bot.config.ts': `import { defineConfig, definePlugin } from '@wxbot/core';
         const ping = definePlugin({ name: 'ping', setup(ctx) { ctx.command('ping', (m) => m.reply('pong')); } });
-        export default defineConfig({ logging: { level: 'warn' }, plugins: [ping] });`,
+        export default defineConfig({ logging: { level: 'info' }, plugins: [ping] });`,
       });
       dirs.push(p.dir);
       const stop = new AbortController();
@@ -108,7 +108,8 @@ describe('wxbot start', () => {
           body: JSON.stringify({ from: 'wxid_bob', text: '/ping' }),
         });
         expect(res.status).toBe(200);
-        await waitUntil(() => m.out().includes('bot → Bob: pong (by ping)'), 'the reply');
+        // Not a terminal: the action comes as a log record (JSON), not a plain line mixed into the log stream.
+        await waitUntil(() => m.out().includes('"msg":"bot → Bob: pong (by ping)"'), 'the reply');
         // The line is printed when the bot asks; the simulator records the send a moment later.
         const deadline = Date.now() + 10_000;
         let actions: { endpoint: string; to?: string; content?: string }[] = [];

@@ -71,7 +71,7 @@ async function tarball(dir: string, prefix: string): Promise<string> {
       await writeFile(join(app, 'package.json'), JSON.stringify({ name: 'my-bot', private: true, type: 'module' }));
       await writeFile(
         join(app, 'bot.config.ts'),
-        "import { defineConfig } from '@wxbot/core';\nimport 'wxbot-plugin-greet';\n\nexport default defineConfig({ logging: { level: 'warn' }, plugins: [['greet', { reply: 'hi from the package' }]] });\n",
+        "import { defineConfig } from '@wxbot/core';\nimport 'wxbot-plugin-greet';\n\nexport default defineConfig({ logging: { level: 'info' }, plugins: [['greet', { reply: 'hi from the package' }]] });\n",
       );
       run('npm', ['install', '--no-audit', '--no-fund', sim, core, plugin], app);
 
