@@ -19,8 +19,13 @@ export function matchTrigger(trigger: Trigger, text: string, caseSensitive = fal
   if ('exact' in trigger) {
     return norm(text.trim()) === norm(trigger.exact.trim()) ? { groups: [text.trim()], named: {} } : null;
   }
-  // A global or sticky regex keeps lastIndex between calls; copy it so every message starts fresh.
-  const re = new RegExp(trigger.regex.source, trigger.regex.flags.replace(/[gy]/g, ''));
+  // A global or sticky regex keeps lastIndex between calls; such a one is copied so every message starts
+  // fresh. Compiled rules never are (compileRules strips g and y once), so no regex is built per message.
+  const flags = trigger.regex.flags;
+  const re =
+    flags.includes('g') || flags.includes('y')
+      ? new RegExp(trigger.regex.source, flags.replace(/[gy]/g, ''))
+      : trigger.regex;
   const m = re.exec(text);
   if (!m) return null;
   return { groups: m.map((g) => g ?? ''), named: { ...(m.groups ?? {}) } };

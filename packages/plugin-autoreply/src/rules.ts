@@ -38,7 +38,8 @@ function triggers(rule: ParsedRule): Trigger[] {
   if (rule.keyword !== undefined) return list(rule.keyword).map((keyword) => ({ keyword }));
   if (rule.exact !== undefined) return list(rule.exact).map((exact) => ({ exact }));
   if (rule.regex !== undefined) {
-    return [{ regex: typeof rule.regex === 'string' ? new RegExp(rule.regex, rule.flags) : rule.regex }];
+    const re = typeof rule.regex === 'string' ? new RegExp(rule.regex, rule.flags) : rule.regex;
+    return [{ regex: new RegExp(re.source, re.flags.replace(/[gy]/g, '')) }];
   }
   return [];
 }
