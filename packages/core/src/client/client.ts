@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { alignedPairs, parseStatusNotify } from '../message/status-notify.js';
+import { replaceBreaks, unescapeHtml } from '../message/text.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import type { Logger } from 'pino';
 import { isRoomUserName } from '../contact/classify.js';
@@ -1303,14 +1304,9 @@ export class WebWxClient implements WxClient {
   }
 }
 
+/** Wire Content (HTML-escaped, `<br/>` for newlines) back to the text to send again. */
 function decodeText(s: string): string {
-  return s
-    .replace(/<br\/>/g, '\n')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&amp;/g, '&');
+  return unescapeHtml(replaceBreaks(s));
 }
 
 /** Creates the client of one account. No global state: call it once per account. */
