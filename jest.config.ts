@@ -43,6 +43,21 @@ const config: Config = {
       testMatch: ['<rootDir>/**/*.test.ts'],
     },
     {
+      // The docs' code samples: the plugin test shown in the plugin guide must pass as written.
+      ...shared,
+      displayName: 'docs',
+      rootDir: '<rootDir>/docs',
+      testMatch: ['<rootDir>/snippets/**/*.test.ts'],
+      moduleNameMapper: {
+        ...shared.moduleNameMapper,
+        '^@wxbot/core/(testing|runtime)$': '<rootDir>/../packages/core/src/$1/index.ts',
+        '^@wxbot/(core|simulator|plugin-[a-z-]+)$': '<rootDir>/../packages/$1/src/index.ts',
+      },
+      transform: {
+        '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: '<rootDir>/../tsconfig.json' }],
+      },
+    },
+    {
       // Smoke run of `pnpm bench --smoke`: results produced and well-formed, never timings.
       ...shared,
       displayName: 'bench',
