@@ -4,6 +4,7 @@ import { basename, dirname, resolve } from 'node:path';
 import {
   definePlugin,
   parseCommand,
+  stripMentions,
   type ChatRef,
   type MessageContext,
   type OutgoingContent,
@@ -42,15 +43,9 @@ function isAdmin(admins: readonly string[], sender: SenderRef): boolean {
   return remark !== undefined && remark !== '' && admins.includes(remark);
 }
 
-/** Removes the @-mentions of the bot so `exact` rules still match "@Bot hi". */
+/** Removes the @-mentions of the bot, with any separator, so `exact` rules still match "@Bot hi". */
 function stripSelfMentions(m: MessageContext<TextMessage>, selfNames: readonly string[]): string {
-  let text = m.text;
-  for (const name of selfNames) {
-    if (name === '') continue;
-    text = text.split(`@${name}${MENTION_END}`).join(' ');
-    if (text.trimEnd().endsWith(`@${name}`)) text = text.trimEnd().slice(0, -(name.length + 1));
-  }
-  return text.trim();
+  return stripMentions(m.text, selfNames);
 }
 
 function selfNames(ctx: PluginContext, chat: ChatRef): string[] {

@@ -174,6 +174,19 @@ describe('scope', () => {
     expect(texts(await b.receive('ping', { from: 'Alice' }))).toEqual(['pong']);
   });
 
+  it('matches exact and anchored regex rules after a mention typed with a normal space', async () => {
+    const b = await start({
+      mentionOnly: true,
+      rules: [
+        { exact: 'hi', reply: 'hello' },
+        { regex: '^order (\\d+)$', reply: 'order $1' },
+      ],
+    });
+    expect(texts(await b.receive('@Bot hi', { from: 'Alice', room: ROOM }))).toEqual(['hello']);
+    expect(texts(await b.receive('@Bot\u2005hi', { from: 'Alice', room: ROOM }))).toEqual(['hello']);
+    expect(texts(await b.receive('@Bot order 42', { from: 'Alice', room: ROOM }))).toEqual(['order 42']);
+  });
+
   it('addresses the asker by room display name when addressAsker', async () => {
     const b = await start({ addressAsker: true, rules });
     expect(texts(await b.receive('ping', { from: 'Erin', room: ROOM }))).toEqual(['@E\u2005pong']);

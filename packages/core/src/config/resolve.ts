@@ -117,6 +117,12 @@ export async function validateOptions(
   let result: StandardSchemaV1.Result<unknown>;
   try {
     result = await schema['~standard'].validate(options);
+    // `plugins: ['weather']` means "the defaults": an object schema whose every field has a
+    // default rejects `undefined` but accepts `{}`, so a bare entry is tried as `{}` too.
+    if (result.issues !== undefined && options === undefined) {
+      const empty = await schema['~standard'].validate({});
+      if (empty.issues === undefined) result = empty;
+    }
   } catch (error) {
     return { issues: [{ path: label, message: `options validation threw: ${message(error)}` }] };
   }

@@ -5,6 +5,6 @@ export type { NormalizeContext } from './normalize.js';
 export { RecentMessageCache } from './recent-cache.js';
 export { parseStatusNotify } from './status-notify.js';
 export type { StatusNotify } from './status-notify.js';
-export { findMentions } from './mentions.js';
+export { findMentions, isMentionTerminator, stripMentions } from './mentions.js';
 export type { MentionResult } from './mentions.js';
 export { AppMsgType } from './app.js';

@@ -12,8 +12,12 @@ export const NO_MENTIONS: MentionResult = Object.freeze({
   mentionsSelf: false,
 });
 
-/** WeChat inserts U+2005 (four-per-em space) after a picked mention; people type spaces. */
-function isTerminator(ch: string | undefined): boolean {
+/**
+ * Whether `ch` ends an @-mention. WeChat inserts U+2005 (four-per-em space)
+ * after a picked mention; people, PC/Mac clients and the chat prompt type a
+ * normal space. Every parser and stripper of mentions uses this one rule.
+ */
+export function isMentionTerminator(ch: string | undefined): boolean {
   return (
     ch === undefined ||
     ch === '\u2005' ||
@@ -118,7 +122,7 @@ export function findMentions(text: string, room: Room | undefined, directory: Co
       let matchedUser: string | undefined;
       // A name ends where a terminator (or the text) does; try the longest first.
       for (let end = Math.min(text.length, at + 1 + longest); end > at + 1; end--) {
-        if (end < text.length && !isTerminator(text[end])) continue;
+        if (end < text.length && !isMentionTerminator(text[end])) continue;
         const name = text.slice(at + 1, end);
         const userName =
           index?.display.get(name) ?? index?.nick.get(name) ?? (name === selfName ? self.userName : undefined);
@@ -135,7 +139,7 @@ export function findMentions(text: string, room: Room | undefined, directory: Co
         next = at + 1 + matchedName.length;
       } else if (index === undefined) {
         let end = at + 1;
-        while (end < text.length && !isTerminator(text[end]) && text[end] !== '@') end++;
+        while (end < text.length && !isMentionTerminator(text[end]) && text[end] !== '@') end++;
         if (end > at + 1 && text[end] !== '@') {
           (mentionNames ??= []).push(text.slice(at + 1, end));
           next = end;
@@ -147,4 +151,36 @@ export function findMentions(text: string, room: Room | undefined, directory: Co
   if (mentionNames === undefined) return NO_MENTIONS;
   const found = mentions ?? [];
   return { mentions: found, mentionNames, mentionsSelf: found.includes(self.userName) };
+}
+
+/**
+ * Removes `@name` mentions of any of `names` (e.g. the bot's own names) from
+ * `text`, whatever separator follows them (U+2005, a space, a line break, or
+ * the end of the text), and trims the result, so `exact` and anchored rules
+ * match "@Bot hi" however it was typed. A name must be followed by a
+ * terminator: "@Botany" does not lose "@Bot".
+ */
+export function stripMentions(text: string, names: readonly string[]): string {
+  // Longest first, so "@Bot Two" is not cut to " Two" by a shorter "Bot".
+  const sorted = names.filter((n) => n !== '').sort((a, b) => b.length - a.length);
+  if (sorted.length === 0 || !text.includes('@')) return text.trim();
+  let out = '';
+  let i = 0;
+  while (i < text.length) {
+    const ch = text[i]!;
+    const before = i > 0 ? text[i - 1] : undefined;
+    if (ch === '@' && (before === undefined || !WORDISH_RE.test(before))) {
+      const name = sorted.find((n) => text.startsWith(n, i + 1) && isMentionTerminator(text[i + 1 + n.length]));
+      if (name !== undefined) {
+        const end = i + 1 + name.length;
+        // One separator stays between the words either side: "a @Bot b" → "a b".
+        if (out !== '' && !isMentionTerminator(out[out.length - 1])) out += ' ';
+        i = end < text.length ? end + 1 : end;
+        continue;
+      }
+    }
+    out += ch;
+    i++;
+  }
+  return out.trim();
 }

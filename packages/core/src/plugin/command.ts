@@ -70,19 +70,36 @@ function findSpace(input: string, from: number): number {
 }
 
 /**
+ * Where a leading `@name` ends: at U+2005 when WeChat inserted one (names may
+ * hold spaces), unless a command prefix starts a word before it ("@Bot /kick
+ * @Bob\u2005" typed with a space after "Bot"); else at the first whitespace.
+ */
+function leadingMentionEnd(body: string, prefixes: readonly string[]): number {
+  const picked = body.indexOf(MENTION_END);
+  const typed = findSpace(body, 0);
+  if (typed === body.length) return picked;
+  if (picked === -1) return typed;
+  for (let i = typed; i < picked; i++) {
+    if (isSpace(body[i]!) && prefixes.some((p) => body.startsWith(p, i + 1))) return typed;
+  }
+  return picked;
+}
+
+/**
  * Parses `text` as a command when it starts (after optional leading
  * @-mentions, as when someone addresses the bot in a room) with one of
  * `prefixes` followed by a name; undefined otherwise.
  */
 export function parseCommand(text: string, prefixes: readonly string[] = ['/']): ParsedCommand | undefined {
   let body = text.trimStart();
+  const usable = prefixes.filter((p) => p.length > 0);
   // "@Bot /kick @Bob": skip leading mentions so a command can address the bot.
   while (body.startsWith('@')) {
-    const end = body.indexOf(MENTION_END);
+    const end = leadingMentionEnd(body, usable);
     if (end === -1) break;
     body = body.slice(end + 1).trimStart();
   }
-  const prefix = prefixes.find((p) => p.length > 0 && body.startsWith(p));
+  const prefix = usable.find((p) => body.startsWith(p));
   if (prefix === undefined) return undefined;
   const match = /^([\p{L}\p{N}_-]+)/u.exec(body.slice(prefix.length));
   if (match === null) return undefined;

@@ -1,5 +1,5 @@
 import type { Contact, ContactDirectory, Room, RoomMember } from '../../src/contact/types.js';
-import { findMentions, type MentionResult } from '../../src/message/mentions.js';
+import { findMentions, stripMentions, type MentionResult } from '../../src/message/mentions.js';
 import { contact } from '../plugin/helpers.js';
 
 /**
@@ -147,5 +147,27 @@ describe('findMentions', () => {
       expect(findMentions('@Bot hi', theRoom, after).mentionsSelf).toBe(false);
       expect(findMentions('@Helper hi', theRoom, after).mentionsSelf).toBe(true);
     });
+  });
+});
+
+describe('stripMentions', () => {
+  test.each([
+    ['@Bot\u2005hi', 'hi'],
+    ['@Bot hi', 'hi'],
+    ['@Bot\thi', 'hi'],
+    ['@Bot\u3000hi', 'hi'],
+    ['hi @Bot', 'hi'],
+    ['@Bot', ''],
+    ['a @Bot b', 'a b'],
+    ['@Bot\u2005@Bot hi', 'hi'],
+    ['@Bot Two hi', 'hi'],
+  ])('%j → %j', (text, expected) => {
+    expect(stripMentions(text, ['Bot', 'Bot Two'])).toBe(expected);
+  });
+  test('leaves other names, longer words and e-mail addresses alone', () => {
+    expect(stripMentions('@Botany hi', ['Bot'])).toBe('@Botany hi');
+    expect(stripMentions('@Alice hi', ['Bot'])).toBe('@Alice hi');
+    expect(stripMentions('mail me@Bot now', ['Bot'])).toBe('mail me@Bot now');
+    expect(stripMentions('  hi  there ', [])).toBe('hi  there');
   });
 });

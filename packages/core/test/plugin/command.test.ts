@@ -26,6 +26,12 @@ describe('parseCommand', () => {
   test('leading mentions of the bot are skipped', () => {
     expect(parseCommand('@Bot\u2005/help')?.name).toBe('help');
   });
+  test('a leading mention typed with a normal space is skipped too (PC/Mac clients, the chat prompt)', () => {
+    expect(parseCommand('@Bot /help')?.name).toBe('help');
+    expect(parseCommand('@Bot  /kick @Bob\u2005spam')).toMatchObject({ name: 'kick', mentionNames: ['Bob'] });
+    expect(parseCommand('@Big Bob\u2005/help')?.name).toBe('help');
+    expect(parseCommand('@Bot hello /help')).toBeUndefined();
+  });
   test('not a command', () => {
     expect(parseCommand('hello /kick')).toBeUndefined();
     expect(parseCommand('/')).toBeUndefined();
