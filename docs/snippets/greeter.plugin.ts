@@ -32,7 +32,7 @@ export default definePlugin({
     });
 
     // Jobs are cancelled when the plugin stops; failures are isolated like handler failures.
-    ctx.schedule({ daily: '09:00' }, async () => {
+    ctx.schedule({ daily: '09:00', timeZone: 'Asia/Shanghai' }, async () => {
       for (const topic of remindIn) await ctx.send(topic, 'Good morning! Stand-up in 15 minutes.');
     });
   },

@@ -3,20 +3,11 @@ import type { Logger } from 'pino';
 import type { KeyValueStore } from '../storage/types.js';
 import { createActions, type ActionBackend, type ActionLog } from './actions.js';
 import { Composer } from './composer.js';
+import { CalendarSchedule } from './schedule.js';
 import type { Actions, BotContext, PluginServices, ScheduleSpec, TimerHandle } from './types.js';
 
 /** Longest delay Node timers accept; longer waits are chained. */
 const MAX_DELAY = 2_147_483_647;
-
-/** Milliseconds from `now` until the next local `HH:MM`. */
-export function msUntilDaily(spec: string, now: Date): number {
-  const match = /^([01]?\d|2[0-3]):([0-5]\d)$/.exec(spec);
-  if (match === null) throw new TypeError(`schedule: daily "${spec}" is not HH:MM (00:00–23:59)`);
-  const next = new Date(now);
-  next.setHours(Number(match[1]), Number(match[2]), 0, 0);
-  if (next.getTime() <= now.getTime()) next.setDate(next.getDate() + 1);
-  return next.getTime() - now.getTime();
-}
 
 /** What a scope needs from the host. */
 export interface ScopeHost {
@@ -174,11 +165,16 @@ export class PluginScope extends Composer<BotContext> implements PluginServices 
       if (!Number.isFinite(when)) throw new RangeError('schedule: `at` is not a valid time');
       return this.#at(when, run);
     }
-    msUntilDaily(spec.daily, new Date()); // validate now, at registration
+    const calendar = new CalendarSchedule(spec); // throws now, at registration, on a bad spec
     let current: TimerHandle | undefined;
     let cancelled = false;
+    let last = 0;
     const plan = () => {
-      current = this.#at(Date.now() + msUntilDaily(spec.daily, new Date()), () => {
+      // From the later of now and the last run: a timer firing a hair early must not run a slot twice.
+      const when = calendar.next(Math.max(Date.now(), last));
+      if (when === undefined) return; // e.g. a cron naming a date that has passed
+      last = when;
+      current = this.#at(when, () => {
         run();
         if (!cancelled && !this.#disposed) plan();
       });

@@ -217,8 +217,18 @@ export type ScheduleSpec =
   | { readonly everyMs: number }
   /** Once, at this instant. */
   | { readonly at: Date | number }
-  /** Every day at this local time, `HH:MM`. */
-  | { readonly daily: string };
+  /**
+   * Every day at `HH:MM`, in `timeZone` (an IANA name such as `'Asia/Shanghai'`)
+   * or, without one, in the server's local time.
+   */
+  | { readonly daily: string; readonly timeZone?: string }
+  /**
+   * A cron expression (five fields `min hour day month weekday`, or six with
+   * seconds first; `L`, `#` and ranges as croner reads them), in `timeZone` or
+   * the server's local time: `{ cron: '0 9 * * 1-5', timeZone: 'Asia/Shanghai' }`
+   * runs at 09:00 Beijing time on weekdays wherever the bot runs.
+   */
+  | { readonly cron: string; readonly timeZone?: string };
 
 /** Services a plugin gets besides the middleware API; all scoped to it. */
 export interface PluginServices extends Actions {
