@@ -11,7 +11,7 @@ import type { Contact, Room } from '../contact/types.js';
 import { createAccountLogger } from '../log/logger.js';
 import { DEFAULT_LOGIN_ORIGIN, DEFAULT_MAIN_ORIGIN } from '../protocol/hosts.js';
 import { DEFAULT_USER_AGENT, UOS_CLIENT_VERSION, UOS_EXTSPAM } from '../protocol/constants.js';
-import type { RawContact, RawMessage, SyncResponse } from '../protocol/wire.js';
+import type { RawContact, RawMessage, SyncKey, SyncResponse } from '../protocol/wire.js';
 import { FileSessionStore } from '../session/file-store.js';
 import type { Hosts, PersistedSession, SessionStore } from '../session/types.js';
 import { backoffDelay, sleep } from '../util/backoff.js';
@@ -21,6 +21,7 @@ import { ContactFetcher } from './contact-fetcher.js';
 import { restoreJar } from './cookies.js';
 import { checkSync } from './sync-answer.js';
 import { Credentials, isSyncKey } from './credentials.js';
+import { keepHeldCursor, type CursorPolicy, type HeldCursor, type InitReason } from './cursor-policy.js';
 import {
   ClientStopped,
   InvalidArgument,
@@ -93,6 +94,8 @@ export interface ClientInternals {
    * dedupe drops them. Default 1,000.
    */
   checkpointMs?: number;
+  /** Which SyncKey recovery paths continue from; default `keepHeldCursor`. */
+  cursorPolicy?: CursorPolicy;
 }
 
 type Resolved = {
@@ -127,6 +130,7 @@ type Resolved = {
   drainMs: number;
   checkpointMs: number;
   spoolDir: string;
+  cursor: CursorPolicy;
 };
 
 function resolveOptions(o: ClientOptions, i: ClientInternals): Resolved {
@@ -182,6 +186,7 @@ function resolveOptions(o: ClientOptions, i: ClientInternals): Resolved {
     batchGapMs: i.contactBatchGapMs ?? 250,
     drainMs: i.drainTimeoutMs ?? 10_000,
     checkpointMs: i.checkpointMs ?? 1_000,
+    cursor: i.cursorPolicy ?? keepHeldCursor,
     spoolDir: join(o.dataDir, 'outbox-media', account),
   };
 }
@@ -230,6 +235,9 @@ export class WebWxClient implements WxClient {
    */
   private readonly botMsgIds = new BoundedSet(BOT_MSG_ID_MEMORY);
   private recovering = false;
+  /** The key of the latest webwxinit while the client continues from a key it kept instead (see CursorPolicy). */
+  private offeredKey: SyncKey | undefined;
+  private keptKeyRefusals = 0;
 
   constructor(options: ClientOptions, internals: ClientInternals = {}) {
     this.o = resolveOptions(options, internals);
@@ -477,7 +485,8 @@ export class WebWxClient implements WxClient {
     if (mode === 'hot') throw new WxError('HOT_LOGIN_FAILED', 'login', 'no saved session to resume');
     if (saved && (mode === 'auto' || mode === 'push')) {
       try {
-        await this.adopt(await pushLogin(this.loginContext(), saved.uin, saved.hosts.main));
+        const held = { syncKey: saved.syncKey, syncCheckKey: saved.syncCheckKey, uin: saved.uin };
+        await this.adopt(await pushLogin(this.loginContext(), saved.uin, saved.hosts.main), held);
         return 'push';
       } catch (err) {
         if (err instanceof ClientStopped || err instanceof LoginForbidden || mode === 'push') throw err;
@@ -497,29 +506,28 @@ export class WebWxClient implements WxClient {
     this.cred = cred;
     this.setState('initializing');
     // The saved SyncKey is where we stopped; the server's would skip what arrived while we were down.
-    await this.initSession(false);
+    await this.initSession('hot', { syncKey: saved.syncKey, syncCheckKey: saved.syncCheckKey, uin: saved.uin });
   }
 
-  private async adopt(outcome: LoginOutcome): Promise<void> {
+  /** Takes a login's credentials; `held` is the cursor to keep (default: the session being replaced). */
+  private async adopt(outcome: LoginOutcome, held?: HeldCursor): Promise<void> {
     const { page, hosts } = outcome;
     const prev = this.cred;
+    const cursor =
+      held ?? (prev ? { syncKey: prev.syncKey, syncCheckKey: prev.syncCheckKey, uin: prev.uin } : undefined);
     const deviceId = newDeviceId();
     this.cred = new Credentials(page.uin, page.sid, page.skey, page.passTicket, deviceId, hosts);
     if (prev && prev.uin !== page.uin) this.log.warn('logged in as a different account than the saved session');
     this.uploader.reset();
     this.setState('initializing');
-    await this.initSession(true);
+    await this.initSession('login', cursor);
   }
 
-  /** webwxinit, statusnotify, contacts; `fresh` = take the server's SyncKey. */
-  private async initSession(fresh: boolean): Promise<void> {
+  /** webwxinit, statusnotify, contacts; the CursorPolicy picks the held key or the server's. */
+  private async initSession(reason: InitReason, held: HeldCursor | undefined): Promise<void> {
     const cred = this.requireCred('webwxinit');
     const init = await this.api.init();
-    if (fresh || cred.syncKey.List.length === 0) {
-      // The server's key skips whatever came before it: entries already accepted must be durable first.
-      await this.inbox.durable();
-      cred.resetKeys(init.SyncKey, undefined);
-    }
+    await this.chooseCursor(reason, held, init.SyncKey);
     if (init.SKey) cred.skey = init.SKey;
     this.store.clear();
     this.store.setSelf(init.User);
@@ -532,6 +540,47 @@ export class WebWxClient implements WxClient {
     if (rooms.length > 0) await this.fetcher.request(rooms);
     await this.persistSession();
     this.emit('contacts-updated', { updated: [...this.store.all()].map((c) => c.userName), removed: [] });
+  }
+
+  /**
+   * Continues from the held key or the one webwxinit offered, as the CursorPolicy says. Either way the
+   * entries accepted so far are made durable first: the key set here is marked safe to persist.
+   */
+  private async chooseCursor(reason: InitReason, held: HeldCursor | undefined, offered: SyncKey): Promise<void> {
+    const cred = this.requireCred('webwxinit');
+    const has = held !== undefined && held.syncKey.List.length > 0;
+    const choice = this.o.cursor.afterInit({
+      reason,
+      held: has ? held.syncKey : undefined,
+      heldUin: has ? held.uin : undefined,
+      uin: cred.uin,
+      offered,
+    });
+    await this.inbox.durable();
+    this.keptKeyRefusals = 0;
+    if (choice === 'keep' && has) {
+      if (held.syncKey !== cred.syncKey) cred.resetKeys(held.syncKey, held.syncCheckKey);
+      this.offeredKey = offered;
+      return;
+    }
+    if (has)
+      this.log.warn({ reason }, 'continuing from the SyncKey of webwxinit: messages queued before it are skipped');
+    cred.resetKeys(offered, undefined);
+    this.offeredKey = undefined;
+  }
+
+  /** webwxsync refused a kept key; once the policy calls it proven invalid, the offered key is taken. */
+  private async keptKeyRefused(err: unknown): Promise<void> {
+    if (!this.offeredKey || !(err instanceof ServerError) || err.endpoint !== 'webwxsync') return;
+    if (!this.o.cursor.rejected(err.ret ?? 0, ++this.keptKeyRefusals)) return;
+    const offered = this.offeredKey;
+    this.offeredKey = undefined;
+    this.log.warn(
+      { refusals: this.keptKeyRefusals },
+      'webwxsync keeps refusing the kept SyncKey; continuing from the SyncKey of webwxinit',
+    );
+    await this.inbox.durable();
+    this.requireCred('webwxsync').resetKeys(offered, undefined);
   }
 
   private async loadContacts(): Promise<void> {
@@ -627,6 +676,7 @@ export class WebWxClient implements WxClient {
           return;
         }
         failures++;
+        await this.keptKeyRefused(err);
         const delay = backoffDelay(failures, this.o.backoffBase, this.o.backoffMax);
         this.emitError(err, `sync loop (attempt ${failures}, retrying in ${delay} ms)`);
         await sleep(delay, this.stopCtl.signal);
@@ -705,6 +755,8 @@ export class WebWxClient implements WxClient {
     if (updated.length > 0 || removed.length > 0) this.emit('contacts-updated', { updated, removed });
     await this.inbox.accept(entries);
     cred.syncKey = isSyncKey(res.SyncKey) && res.SyncKey.List.length > 0 ? res.SyncKey : cred.syncKey;
+    // An accepted sync proves the kept key valid.
+    this.offeredKey = undefined;
     if (isSyncKey(res.SyncCheckKey) && res.SyncCheckKey.List.length > 0) cred.syncCheckKey = res.SyncCheckKey;
     if (typeof res.SKey === 'string' && res.SKey) cred.skey = res.SKey;
     cred.round++;
@@ -805,13 +857,15 @@ export class WebWxClient implements WxClient {
     }
   }
 
-  /** Re-runs webwxinit with the current credentials, taking the server's SyncKey. */
+  /** Re-runs webwxinit with the current credentials; the CursorPolicy decides whether its SyncKey is taken. */
   private async reinit(): Promise<void> {
     const cred = this.requireCred('webwxinit');
     const init = await this.api.init();
-    // The server's key skips whatever came before it: entries already accepted must be durable first.
-    await this.inbox.durable();
-    cred.resetKeys(init.SyncKey, undefined);
+    await this.chooseCursor(
+      'reinit',
+      { syncKey: cred.syncKey, syncCheckKey: cred.syncCheckKey, uin: cred.uin },
+      init.SyncKey,
+    );
     if (init.SKey) cred.skey = init.SKey;
     this.store.setSelf(init.User);
     for (const c of init.ContactList ?? []) this.store.upsert(c);
