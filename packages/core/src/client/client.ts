@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { alignedPairs, parseStatusNotify } from '../message/status-notify.js';
 import { replaceBreaks, unescapeHtml } from '../message/text.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
+import { settledWithin } from '../util/settled-within.js';
 import type { Logger } from 'pino';
 import { isRoomUserName } from '../contact/classify.js';
 import { MemoryContactStore } from '../contact/store.js';
@@ -85,6 +86,8 @@ export interface ClientInternals {
   contactBatchDelayMs?: number;
   /** Minimum gap between batchgetcontact calls. */
   contactBatchGapMs?: number;
+  /** How long delivery in a chat waits for batchgetcontact of an unknown sender. Default 3,000. */
+  lookupHoldMs?: number;
   /** How long stop() waits for the queue and handlers. */
   drainTimeoutMs?: number;
   /**
@@ -128,6 +131,7 @@ type Resolved = {
   batchDelayMs: number;
   batchGapMs: number;
   drainMs: number;
+  lookupHoldMs: number;
   checkpointMs: number;
   spoolDir: string;
   cursor: CursorPolicy;
@@ -185,6 +189,7 @@ function resolveOptions(o: ClientOptions, i: ClientInternals): Resolved {
     batchDelayMs: i.contactBatchDelayMs ?? 50,
     batchGapMs: i.contactBatchGapMs ?? 250,
     drainMs: i.drainTimeoutMs ?? 10_000,
+    lookupHoldMs: i.lookupHoldMs ?? 3_000,
     checkpointMs: i.checkpointMs ?? 1_000,
     cursor: i.cursorPolicy ?? keepHeldCursor,
     spoolDir: join(o.dataDir, 'outbox-media', account),
@@ -250,6 +255,7 @@ export class WebWxClient implements WxClient {
       this.emitError(err, `message handler failed for MsgId ${m.raw.MsgId}`);
     });
     this.inbox.beforeDeliver = (msgs) => this.resolveUnknown(msgs.map((m) => m.raw));
+    this.inbox.chatOf = (m) => chatOf(m.raw, this.store.selfOrUndefined?.userName);
     this.outbox = this.makeOutbox();
     this.sessionWriter = new DocWriter(this.o.store, this.key('session'), () => this.sessionDoc());
     this.fetcher = new ContactFetcher(
@@ -811,9 +817,13 @@ export class WebWxClient implements WxClient {
     return `${to}\u0000${t}\u0000${t === 1 ? (content ?? '') : ''}`;
   }
 
-  /** Unknown rooms, room members and private senders are fetched before their messages are delivered. */
-  private async resolveUnknown(msgs: readonly RawMessage[]): Promise<void> {
-    if (!this.cred) return;
+  /**
+   * Unknown rooms, room members and private senders are fetched before their messages are delivered;
+   * undefined when nothing needs fetching. Asked per chat by the inbox, so only that chat waits, and for
+   * at most `lookupHoldMs`: a slow batchgetcontact delays a message, it never holds it.
+   */
+  private resolveUnknown(msgs: readonly RawMessage[]): Promise<void> | undefined {
+    if (!this.cred) return undefined;
     const want = new Set<string>();
     for (const m of msgs) {
       const from = m.FromUserName;
@@ -825,8 +835,10 @@ export class WebWxClient implements WxClient {
         want.add(from);
       }
     }
-    if (want.size === 0) return;
-    await Promise.race([this.fetcher.request(want), sleep(10_000, this.stopCtl.signal)]);
+    if (want.size === 0) return undefined;
+    return settledWithin((settle) => {
+      void this.fetcher.request(want).then(settle);
+    }, this.o.lookupHoldMs).then(() => undefined);
   }
 
   private applyContacts(list: RawContact[]): void {
@@ -1356,6 +1368,11 @@ export class WebWxClient implements WxClient {
     const plan = planDownload(c, msg, opts, await this.uploader.dataTicket());
     return runDownload(this.http, plan, target, opts.fileName);
   }
+}
+
+/** The chat of a sync entry: the peer or room, whichever side is not the bot. */
+function chatOf(raw: RawMessage, self: string | undefined): string {
+  return raw.FromUserName === self ? raw.ToUserName : raw.FromUserName;
 }
 
 /** Wire Content (HTML-escaped, `<br/>` for newlines) back to the text to send again. */
