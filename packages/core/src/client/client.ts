@@ -131,10 +131,7 @@ type Resolved = {
 
 function resolveOptions(o: ClientOptions, i: ClientInternals): Resolved {
   if (!o || typeof o.dataDir !== 'string' || o.dataDir === '') {
-    throw new InvalidArgument(
-      'createClient',
-      'options.dataDir is required (a directory for the session and downloads)',
-    );
+    throw new InvalidArgument('createClient', 'options.dataDir is required (a directory for the session and journals)');
   }
   const account = o.account ?? 'default';
   if (!/^[\w.-]{1,64}$/.test(account))
@@ -1300,7 +1297,7 @@ export class WebWxClient implements WxClient {
   async download(msg: RawMessage, target: DownloadTarget, opts: DownloadOptions = {}): Promise<DownloadResult> {
     const c = this.requireCred('download');
     const plan = planDownload(c, msg, opts, await this.uploader.dataTicket());
-    return runDownload(this.http, plan, target, opts.fileName);
+    return runDownload(this.http, plan, target, opts.fileName, join(this.o.spoolDir, '..', '..')); // spoolDir = <dataDir>/outbox-media/<account>
   }
 }
 
