@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { alignedPairs, parseStatusNotify } from '../message/status-notify.js';
 import { replaceBreaks, unescapeHtml } from '../message/text.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
+import { settledWithin } from '../util/settled-within.js';
 import type { Logger } from 'pino';
 import { isRoomUserName } from '../contact/classify.js';
 import { MemoryContactStore } from '../contact/store.js';
@@ -11,7 +12,7 @@ import type { Contact, Room } from '../contact/types.js';
 import { createAccountLogger } from '../log/logger.js';
 import { DEFAULT_LOGIN_ORIGIN, DEFAULT_MAIN_ORIGIN } from '../protocol/hosts.js';
 import { DEFAULT_USER_AGENT, UOS_CLIENT_VERSION, UOS_EXTSPAM } from '../protocol/constants.js';
-import type { RawContact, RawMessage, SyncResponse } from '../protocol/wire.js';
+import type { RawContact, RawMessage, SyncKey, SyncResponse } from '../protocol/wire.js';
 import { FileSessionStore } from '../session/file-store.js';
 import type { Hosts, PersistedSession, SessionStore } from '../session/types.js';
 import { backoffDelay, sleep } from '../util/backoff.js';
@@ -21,6 +22,7 @@ import { ContactFetcher } from './contact-fetcher.js';
 import { restoreJar } from './cookies.js';
 import { checkSync } from './sync-answer.js';
 import { Credentials, isSyncKey } from './credentials.js';
+import { keepHeldCursor, type CursorPolicy, type HeldCursor, type InitReason } from './cursor-policy.js';
 import {
   ClientStopped,
   InvalidArgument,
@@ -84,6 +86,8 @@ export interface ClientInternals {
   contactBatchDelayMs?: number;
   /** Minimum gap between batchgetcontact calls. */
   contactBatchGapMs?: number;
+  /** How long delivery in a chat waits for batchgetcontact of an unknown sender. Default 3,000. */
+  lookupHoldMs?: number;
   /** How long stop() waits for the queue and handlers. */
   drainTimeoutMs?: number;
   /**
@@ -93,6 +97,8 @@ export interface ClientInternals {
    * dedupe drops them. Default 1,000.
    */
   checkpointMs?: number;
+  /** Which SyncKey recovery paths continue from; default `keepHeldCursor`. */
+  cursorPolicy?: CursorPolicy;
 }
 
 type Resolved = {
@@ -125,16 +131,15 @@ type Resolved = {
   batchDelayMs: number;
   batchGapMs: number;
   drainMs: number;
+  lookupHoldMs: number;
   checkpointMs: number;
   spoolDir: string;
+  cursor: CursorPolicy;
 };
 
 function resolveOptions(o: ClientOptions, i: ClientInternals): Resolved {
   if (!o || typeof o.dataDir !== 'string' || o.dataDir === '') {
-    throw new InvalidArgument(
-      'createClient',
-      'options.dataDir is required (a directory for the session and downloads)',
-    );
+    throw new InvalidArgument('createClient', 'options.dataDir is required (a directory for the session and journals)');
   }
   const account = o.account ?? 'default';
   if (!/^[\w.-]{1,64}$/.test(account))
@@ -181,7 +186,9 @@ function resolveOptions(o: ClientOptions, i: ClientInternals): Resolved {
     batchDelayMs: i.contactBatchDelayMs ?? 50,
     batchGapMs: i.contactBatchGapMs ?? 250,
     drainMs: i.drainTimeoutMs ?? 10_000,
+    lookupHoldMs: i.lookupHoldMs ?? 3_000,
     checkpointMs: i.checkpointMs ?? 1_000,
+    cursor: i.cursorPolicy ?? keepHeldCursor,
     spoolDir: join(o.dataDir, 'outbox-media', account),
   };
 }
@@ -230,6 +237,9 @@ export class WebWxClient implements WxClient {
    */
   private readonly botMsgIds = new BoundedSet(BOT_MSG_ID_MEMORY);
   private recovering = false;
+  /** The key of the latest webwxinit while the client continues from a key it kept instead (see CursorPolicy). */
+  private offeredKey: SyncKey | undefined;
+  private keptKeyRefusals = 0;
 
   constructor(options: ClientOptions, internals: ClientInternals = {}) {
     this.o = resolveOptions(options, internals);
@@ -242,6 +252,7 @@ export class WebWxClient implements WxClient {
       this.emitError(err, `message handler failed for MsgId ${m.raw.MsgId}`);
     });
     this.inbox.beforeDeliver = (msgs) => this.resolveUnknown(msgs.map((m) => m.raw));
+    this.inbox.chatOf = (m) => chatOf(m.raw, this.store.selfOrUndefined?.userName);
     this.outbox = this.makeOutbox();
     this.sessionWriter = new DocWriter(this.o.store, this.key('session'), () => this.sessionDoc());
     this.fetcher = new ContactFetcher(
@@ -477,7 +488,8 @@ export class WebWxClient implements WxClient {
     if (mode === 'hot') throw new WxError('HOT_LOGIN_FAILED', 'login', 'no saved session to resume');
     if (saved && (mode === 'auto' || mode === 'push')) {
       try {
-        await this.adopt(await pushLogin(this.loginContext(), saved.uin, saved.hosts.main));
+        const held = { syncKey: saved.syncKey, syncCheckKey: saved.syncCheckKey, uin: saved.uin };
+        await this.adopt(await pushLogin(this.loginContext(), saved.uin, saved.hosts.main), held);
         return 'push';
       } catch (err) {
         if (err instanceof ClientStopped || err instanceof LoginForbidden || mode === 'push') throw err;
@@ -497,29 +509,28 @@ export class WebWxClient implements WxClient {
     this.cred = cred;
     this.setState('initializing');
     // The saved SyncKey is where we stopped; the server's would skip what arrived while we were down.
-    await this.initSession(false);
+    await this.initSession('hot', { syncKey: saved.syncKey, syncCheckKey: saved.syncCheckKey, uin: saved.uin });
   }
 
-  private async adopt(outcome: LoginOutcome): Promise<void> {
+  /** Takes a login's credentials; `held` is the cursor to keep (default: the session being replaced). */
+  private async adopt(outcome: LoginOutcome, held?: HeldCursor): Promise<void> {
     const { page, hosts } = outcome;
     const prev = this.cred;
+    const cursor =
+      held ?? (prev ? { syncKey: prev.syncKey, syncCheckKey: prev.syncCheckKey, uin: prev.uin } : undefined);
     const deviceId = newDeviceId();
     this.cred = new Credentials(page.uin, page.sid, page.skey, page.passTicket, deviceId, hosts);
     if (prev && prev.uin !== page.uin) this.log.warn('logged in as a different account than the saved session');
     this.uploader.reset();
     this.setState('initializing');
-    await this.initSession(true);
+    await this.initSession('login', cursor);
   }
 
-  /** webwxinit, statusnotify, contacts; `fresh` = take the server's SyncKey. */
-  private async initSession(fresh: boolean): Promise<void> {
+  /** webwxinit, statusnotify, contacts; the CursorPolicy picks the held key or the server's. */
+  private async initSession(reason: InitReason, held: HeldCursor | undefined): Promise<void> {
     const cred = this.requireCred('webwxinit');
     const init = await this.api.init();
-    if (fresh || cred.syncKey.List.length === 0) {
-      // The server's key skips whatever came before it: entries already accepted must be durable first.
-      await this.inbox.durable();
-      cred.resetKeys(init.SyncKey, undefined);
-    }
+    await this.chooseCursor(reason, held, init.SyncKey);
     if (init.SKey) cred.skey = init.SKey;
     this.store.clear();
     this.store.setSelf(init.User);
@@ -532,6 +543,47 @@ export class WebWxClient implements WxClient {
     if (rooms.length > 0) await this.fetcher.request(rooms);
     await this.persistSession();
     this.emit('contacts-updated', { updated: [...this.store.all()].map((c) => c.userName), removed: [] });
+  }
+
+  /**
+   * Continues from the held key or the one webwxinit offered, as the CursorPolicy says. Either way the
+   * entries accepted so far are made durable first: the key set here is marked safe to persist.
+   */
+  private async chooseCursor(reason: InitReason, held: HeldCursor | undefined, offered: SyncKey): Promise<void> {
+    const cred = this.requireCred('webwxinit');
+    const has = held !== undefined && held.syncKey.List.length > 0;
+    const choice = this.o.cursor.afterInit({
+      reason,
+      held: has ? held.syncKey : undefined,
+      heldUin: has ? held.uin : undefined,
+      uin: cred.uin,
+      offered,
+    });
+    await this.inbox.durable();
+    this.keptKeyRefusals = 0;
+    if (choice === 'keep' && has) {
+      if (held.syncKey !== cred.syncKey) cred.resetKeys(held.syncKey, held.syncCheckKey);
+      this.offeredKey = offered;
+      return;
+    }
+    if (has)
+      this.log.warn({ reason }, 'continuing from the SyncKey of webwxinit: messages queued before it are skipped');
+    cred.resetKeys(offered, undefined);
+    this.offeredKey = undefined;
+  }
+
+  /** webwxsync refused a kept key; once the policy calls it proven invalid, the offered key is taken. */
+  private async keptKeyRefused(err: unknown): Promise<void> {
+    if (!this.offeredKey || !(err instanceof ServerError) || err.endpoint !== 'webwxsync') return;
+    if (!this.o.cursor.rejected(err.ret ?? 0, ++this.keptKeyRefusals)) return;
+    const offered = this.offeredKey;
+    this.offeredKey = undefined;
+    this.log.warn(
+      { refusals: this.keptKeyRefusals },
+      'webwxsync keeps refusing the kept SyncKey; continuing from the SyncKey of webwxinit',
+    );
+    await this.inbox.durable();
+    this.requireCred('webwxsync').resetKeys(offered, undefined);
   }
 
   private async loadContacts(): Promise<void> {
@@ -627,6 +679,7 @@ export class WebWxClient implements WxClient {
           return;
         }
         failures++;
+        await this.keptKeyRefused(err);
         const delay = backoffDelay(failures, this.o.backoffBase, this.o.backoffMax);
         this.emitError(err, `sync loop (attempt ${failures}, retrying in ${delay} ms)`);
         await sleep(delay, this.stopCtl.signal);
@@ -705,6 +758,8 @@ export class WebWxClient implements WxClient {
     if (updated.length > 0 || removed.length > 0) this.emit('contacts-updated', { updated, removed });
     await this.inbox.accept(entries);
     cred.syncKey = isSyncKey(res.SyncKey) && res.SyncKey.List.length > 0 ? res.SyncKey : cred.syncKey;
+    // An accepted sync proves the kept key valid.
+    this.offeredKey = undefined;
     if (isSyncKey(res.SyncCheckKey) && res.SyncCheckKey.List.length > 0) cred.syncCheckKey = res.SyncCheckKey;
     if (typeof res.SKey === 'string' && res.SKey) cred.skey = res.SKey;
     cred.round++;
@@ -759,9 +814,13 @@ export class WebWxClient implements WxClient {
     return `${to}\u0000${t}\u0000${t === 1 ? (content ?? '') : ''}`;
   }
 
-  /** Unknown rooms, room members and private senders are fetched before their messages are delivered. */
-  private async resolveUnknown(msgs: readonly RawMessage[]): Promise<void> {
-    if (!this.cred) return;
+  /**
+   * Unknown rooms, room members and private senders are fetched before their messages are delivered;
+   * undefined when nothing needs fetching. Asked per chat by the inbox, so only that chat waits, and for
+   * at most `lookupHoldMs`: a slow batchgetcontact delays a message, it never holds it.
+   */
+  private resolveUnknown(msgs: readonly RawMessage[]): Promise<void> | undefined {
+    if (!this.cred) return undefined;
     const want = new Set<string>();
     for (const m of msgs) {
       const from = m.FromUserName;
@@ -773,8 +832,10 @@ export class WebWxClient implements WxClient {
         want.add(from);
       }
     }
-    if (want.size === 0) return;
-    await Promise.race([this.fetcher.request(want), sleep(10_000, this.stopCtl.signal)]);
+    if (want.size === 0) return undefined;
+    return settledWithin((settle) => {
+      void this.fetcher.request(want).then(settle);
+    }, this.o.lookupHoldMs).then(() => undefined);
   }
 
   private applyContacts(list: RawContact[]): void {
@@ -805,13 +866,15 @@ export class WebWxClient implements WxClient {
     }
   }
 
-  /** Re-runs webwxinit with the current credentials, taking the server's SyncKey. */
+  /** Re-runs webwxinit with the current credentials; the CursorPolicy decides whether its SyncKey is taken. */
   private async reinit(): Promise<void> {
     const cred = this.requireCred('webwxinit');
     const init = await this.api.init();
-    // The server's key skips whatever came before it: entries already accepted must be durable first.
-    await this.inbox.durable();
-    cred.resetKeys(init.SyncKey, undefined);
+    await this.chooseCursor(
+      'reinit',
+      { syncKey: cred.syncKey, syncCheckKey: cred.syncCheckKey, uin: cred.uin },
+      init.SyncKey,
+    );
     if (init.SKey) cred.skey = init.SKey;
     this.store.setSelf(init.User);
     for (const c of init.ContactList ?? []) this.store.upsert(c);
@@ -1300,8 +1363,13 @@ export class WebWxClient implements WxClient {
   async download(msg: RawMessage, target: DownloadTarget, opts: DownloadOptions = {}): Promise<DownloadResult> {
     const c = this.requireCred('download');
     const plan = planDownload(c, msg, opts, await this.uploader.dataTicket());
-    return runDownload(this.http, plan, target, opts.fileName);
+    return runDownload(this.http, plan, target, opts.fileName, join(this.o.spoolDir, '..', '..')); // spoolDir = <dataDir>/outbox-media/<account>
   }
+}
+
+/** The chat of a sync entry: the peer or room, whichever side is not the bot. */
+function chatOf(raw: RawMessage, self: string | undefined): string {
+  return raw.FromUserName === self ? raw.ToUserName : raw.FromUserName;
 }
 
 /** Wire Content (HTML-escaped, `<br/>` for newlines) back to the text to send again. */

@@ -81,7 +81,7 @@ export interface RecoveryOptions {
 export interface ClientOptions {
   /** Account name: the session-store key prefix and the logger child's `account`. Default 'default'. */
   account?: string;
-  /** Directory for the default file session store, QR PNG and downloads. */
+  /** Directory for the default file session store, journals and QR PNG; `download` refuses it as a target. */
   dataDir: string;
   /** Pluggable durable store; default: JSON files under `dataDir` (atomic, 0600). */
   sessionStore?: SessionStore;
@@ -165,7 +165,10 @@ export interface FriendRequestRef {
   ticket: string;
 }
 
-/** Where `download` writes. */
+/**
+ * Where `download` writes. A `dir` gets a new file (`name (1).ext` when the name is taken; nothing is
+ * overwritten) and must not be the data dir.
+ */
 export type DownloadTarget = { dir: string } | { stream: Writable };
 
 /** Download options. */

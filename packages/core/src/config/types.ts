@@ -76,7 +76,10 @@ export type CheckPluginEntry<E> = E extends FalsyEntry
 export interface AccountConfig {
   /** Account name (session key, log field). Default 'default'. */
   name?: string;
-  /** Where the session, plugin storage, QR code and downloads live; relative to the config file. Default `.wxbot`. */
+  /**
+   * Where the session, journals, plugin storage and QR code live; relative to the config file. Default `.wxbot`.
+   * Not a place for downloads: `download` refuses it (it holds the session).
+   */
   dataDir?: string;
   /** Login strategy. Default 'auto' (saved session → phone confirm → QR). */
   loginMode?: LoginMode;

@@ -166,4 +166,23 @@ describe('actions', () => {
     expect(Buffer.concat(chunks).length).toBe(r2.bytes);
     await client.stop();
   });
+
+  it('two received files of one name both survive, and the data dir is refused as a download target', async () => {
+    const { sim, client } = await env.startWithClient();
+    const got: IncomingMessage[] = [];
+    client.setMessageHandler(async (m) => {
+      got.push(m);
+    });
+    await client.start();
+    sim.send({ from: 'wxid_alice', kind: 'file', data: Buffer.from('first'), fileName: 'bot.session.json' });
+    sim.send({ from: 'wxid_bob', kind: 'file', data: Buffer.from('second'), fileName: 'bot.session.json' });
+    await waitFor(() => got.length >= 2, 'two files');
+    const dir = join(env.dir, 'same-name');
+    const paths = [];
+    for (const m of got) paths.push((await client.download(m.raw, { dir })).path!);
+    expect((await readdir(dir)).sort()).toEqual(['bot.session (1).json', 'bot.session.json']);
+    expect((await Promise.all(paths.map((p) => readFile(p, 'utf8')))).sort()).toEqual(['first', 'second']);
+    await expect(client.download(got[0]!.raw, { dir: env.dir })).rejects.toThrow(/account\.dataDir/);
+    await client.stop();
+  });
 });
