@@ -405,6 +405,9 @@ export class WebWxClient implements WxClient {
     this.stopCtl.abort();
     for (const w of this.readyWaiters.splice(0)) w.reject(new ClientStopped('halt'));
     this.http.close();
+    // The OS closes a dead process's files; here the handles are closed, never folded.
+    void this.inbox.release().catch(() => undefined);
+    void this.outbox.release().catch(() => undefined);
     this._state = 'stopped';
   }
 

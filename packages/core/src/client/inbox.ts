@@ -255,4 +255,9 @@ export class Inbox {
     await this.journal.close();
     return ok;
   }
+
+  /** Releases the journal's file handle without folding (a simulated crash). */
+  release(): Promise<void> {
+    return this.journal.release();
+  }
 }

@@ -243,6 +243,11 @@ export class Outbox {
     return this.journalLog.close();
   }
 
+  /** Releases the journal's file handle without folding (a simulated crash). */
+  release(): Promise<void> {
+    return this.journalLog.release();
+  }
+
   get pendingSends(): number {
     return this.pending.size;
   }
