@@ -176,7 +176,7 @@ function resolveOptions(o: ClientOptions, i: ClientInternals): Resolved {
     stuckThreshold: r.stuckSyncThreshold ?? 10,
     watchdogMs: r.watchdogMs ?? 180_000,
     keepAliveMs: r.keepAliveMs ?? 1_800_000,
-    rateLimitRetries: r.rateLimitRetries ?? Infinity,
+    rateLimitRetries: r.rateLimitRetries ?? 3,
     maxAgeMs: positive(o.sends?.maxAgeMs, 'sends.maxAgeMs') ?? 600_000,
     reconcileMs: positive(o.sends?.reconcileMs, 'sends.reconcileMs') ?? 60_000,
     dedupeSize: o.dedupeSize ?? 5_000,
@@ -1031,6 +1031,7 @@ export class WebWxClient implements WxClient {
           }),
         {
           orderKey: entry.to,
+          journaled: true,
           createdAt: entry.createdAt,
           clientMsgId: entry.clientMsgId,
           reconcile: async (err) => {

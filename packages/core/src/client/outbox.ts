@@ -73,9 +73,9 @@ export interface OutboxOptions {
   buckets: Record<ActionClass, Bucket>;
   concurrency?: Partial<Record<ActionClass, number>>;
   jitterMs: number;
-  /** 1205 retries before `RateLimited` rejects; Infinity (the default) leaves it to `maxAgeMs`. */
+  /** 1205 retries of an action that is not a journaled send before `RateLimited` rejects (sends: `maxAgeMs`). */
   rateLimitRetries: number;
-  /** Network retries of actions without `reconcile` (sends retry until `maxAgeMs`). */
+  /** Network retries of an action that is not a journaled send (sends: `maxAgeMs`). */
   networkRetries: number;
   /** Refused (1205) or unreachable actions older than this reject with `SendExpired`. Default 600 000. */
   maxAgeMs?: number;
@@ -373,7 +373,7 @@ export class Outbox {
       const ageMs = Date.now() - createdAt;
       if (failure instanceof RateLimited) {
         bucket.penalise();
-        if (rateLimits >= this.opts.rateLimitRetries) throw failure;
+        if (!o.journaled && rateLimits >= this.opts.rateLimitRetries) throw failure;
         if (ageMs >= maxAgeMs) throw this.expired(endpoint, cls, o, ageMs, maxAgeMs);
         rateLimits++;
         // The last try lands at the deadline rather than after it.
@@ -403,8 +403,8 @@ export class Outbox {
         }
         netFailures++;
         // Sends stay queued until they are too old; other actions give up after a few tries.
-        const more = o.reconcile ? ageMs < maxAgeMs : netFailures <= this.opts.networkRetries;
-        if (!more) throw o.reconcile ? this.expired(endpoint, cls, o, ageMs, maxAgeMs) : failure;
+        const more = o.journaled ? ageMs < maxAgeMs : netFailures <= this.opts.networkRetries;
+        if (!more) throw o.journaled ? this.expired(endpoint, cls, o, ageMs, maxAgeMs) : failure;
         await sleep(backoffDelay(netFailures, this.opts.backoffBaseMs, this.opts.backoffMaxMs), signal);
         continue;
       }

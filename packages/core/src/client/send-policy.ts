@@ -6,6 +6,12 @@ export interface ActionOptions<T> {
   orderKey?: string | undefined;
   /** When the action was first asked for; a journaled send keeps it across restarts. Default: enqueue time. */
   createdAt?: number | undefined;
+  /**
+   * A journaled send: refused (1205) or unreachable, it is retried until
+   * `maxAgeMs`, then SendExpired. Other actions give up after
+   * `rateLimitRetries` / `networkRetries` (RateLimited, NetworkError).
+   */
+  journaled?: boolean | undefined;
   /** The send's ClientMsgId, for logs and errors (a message id, never a secret). */
   clientMsgId?: string | undefined;
   /**

@@ -74,8 +74,9 @@ export interface RecoveryOptions {
   /** Invisible keep-alive (webwxstatusnotify to self / webwxgetcontact) interval; 0 = off. Default 1 800 000. */
   keepAliveMs?: number;
   /**
-   * Retries of a rate-limited (1205) action before it rejects with `RateLimited`.
-   * Default: no limit of its own; `sends.maxAgeMs` decides when a refused action is dropped.
+   * Retries of a rate-limited (1205) room, friend or other action before it
+   * rejects with `RateLimited` (never counted as a plugin failure). Messages are
+   * not limited by this: they wait until `sends.maxAgeMs`. Default 3.
    */
   rateLimitRetries?: number;
 }
@@ -83,8 +84,8 @@ export interface RecoveryOptions {
 /** How long sends are kept trying, and how a send whose answer was lost is settled. */
 export interface SendOptions {
   /**
-   * How long a send (or other action) the server keeps refusing with 1205, or
-   * cannot be reached for, stays journaled and retried with backoff. Past it
+   * How long a message send the server keeps refusing with 1205, or cannot be
+   * reached for, stays journaled and retried with backoff. Past it
    * the caller gets `SendExpired` and the drop is logged with the message's
    * ClientMsgId. A refusal never counts as a plugin failure. Default 600 000
    * (10 minutes).

@@ -119,8 +119,12 @@ describe('Outbox', () => {
     expect(order).not.toContain('stuck#2'); // never ahead of the refused send of its chat
   });
 
-  it('1205 is retried until maxAgeMs, then SendExpired; 1204 is not retried', async () => {
-    const box = outbox(undefined, { rateLimitRetries: Infinity, maxAgeMs: 50, backoffBaseMs: 5, backoffMaxMs: 10 });
+  it('a journaled send refused with 1205 is retried until maxAgeMs, then SendExpired; 1204 is not retried', async () => {
+    // rateLimitRetries is 0 here: it bounds room and friend actions, not journaled sends.
+    const box = outbox(undefined, { maxAgeMs: 50, backoffBaseMs: 5, backoffMaxMs: 10 });
+    await expect(
+      box.enqueue('room', 'webwxupdatechatroom', () => Promise.reject(new RateLimited('webwxupdatechatroom'))),
+    ).rejects.toBeInstanceOf(RateLimited);
     let tries = 0;
     const err = await box
       .enqueue(
@@ -130,7 +134,7 @@ describe('Outbox', () => {
           tries++;
           return Promise.reject(new RateLimited('webwxsendmsg'));
         },
-        { orderKey: '@a', clientMsgId: 'c1' },
+        { orderKey: '@a', clientMsgId: 'c1', journaled: true },
       )
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SendExpired);
