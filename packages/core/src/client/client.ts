@@ -1025,10 +1025,13 @@ export class WebWxClient implements WxClient {
       .enqueue(
         cls,
         endpoint,
-        () =>
-          this.performSend(entry, (probe, e) => {
+        () => {
+          // A probe from an earlier try (refused, so discarded) must not stand for this one.
+          lost = undefined;
+          return this.performSend(entry, (probe, e) => {
             lost = { probe, entry: e };
-          }),
+          });
+        },
         {
           orderKey: entry.to,
           journaled: true,
