@@ -263,6 +263,7 @@ export class WebWxClient implements WxClient {
     this.reconciler = new SendReconciler({
       boundMs: this.o.reconcileMs,
       selfName: () => this.store.selfOrUndefined?.userName,
+      session: () => this.sessionTag(),
       isAnswered: (id) => this.botMsgIds.has(id),
       onMatch: (clientMsgId, msgId) => {
         this.botMsgIds.add(msgId);
@@ -361,6 +362,8 @@ export class WebWxClient implements WxClient {
     try {
       await this.inbox.load();
       const replay = await this.outbox.load();
+      // Echoes the server sends again after a restart are of sends it answered, not of a lost one.
+      for (const id of this.outbox.knownMsgIds()) if (id) this.botMsgIds.add(id);
       await this.sweepSpool(replay);
       const via = await this.login(this.o.loginMode);
       this.setState('syncing');
@@ -1110,6 +1113,7 @@ export class WebWxClient implements WxClient {
       to: entry.to,
       msgType: entry.msgType,
       content: entry.msgType === 1 ? entry.content : undefined,
+      sentAt: this.outbox.attemptedAt(entry.clientMsgId) ?? Date.now(),
     });
     tracked(probe, entry);
     const k = this.sendKey(entry.to, entry.msgType, entry.content);
@@ -1212,7 +1216,15 @@ export class WebWxClient implements WxClient {
     const endpoint = e.kind === 'text' ? 'webwxsendmsg' : `send:${e.kind}`;
     const sameSession = entry.session === this.sessionTag();
     const verdict: Promise<EchoVerdict> = sameSession
-      ? this.reconciler.track({ clientMsgId: e.clientMsgId, to: e.to, msgType: e.msgType, content: e.content }).lost()
+      ? this.reconciler
+          .track({
+            clientMsgId: e.clientMsgId,
+            to: e.to,
+            msgType: e.msgType,
+            content: e.msgType === 1 ? e.content : undefined,
+            sentAt: e.attemptedAt,
+          })
+          .lost()
       : Promise.resolve('unknown'); // a new session never echoes what the old one sent
     void verdict
       .then((v) => {

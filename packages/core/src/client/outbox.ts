@@ -225,6 +225,11 @@ export class Outbox {
     return new Set(this.sentMsgIds.values());
   }
 
+  /** When a pending send's request first went out (undefined: not yet, or not pending). */
+  attemptedAt(clientMsgId: string): number | undefined {
+    return this.pending.get(clientMsgId)?.attemptedAt;
+  }
+
   /** Whether the server was ever seen echoing this account's sends. */
   get echoesSeen(): boolean {
     return this.echoes;

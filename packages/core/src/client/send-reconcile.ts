@@ -12,6 +12,8 @@ export interface SendShape {
   msgType: number;
   /** Text as sent (decoded); compared for text sends only. */
   content?: string | undefined;
+  /** Epoch ms the request first went out: an echo created well before it is an older message. */
+  sentAt: number;
 }
 
 /** `arrived`: its echo came back (with the server MsgId). `absent`: provably not delivered. */
@@ -26,6 +28,8 @@ export interface ReconcilerOptions {
   isAnswered: (msgId: string) => boolean;
   /** A tracked send's echo was found (journal it, mark the echo sentByBot). */
   onMatch: (clientMsgId: string, msgId: string) => void;
+  /** Identifies the session: a probe of another session's send is never proven absent by this one's syncs. */
+  session: () => string;
   /** Whether this server was already seen to echo the bot's sends (persisted across restarts). */
   echoes: () => boolean;
   /** Called once when an echo of an answered send is first seen. */
@@ -34,6 +38,7 @@ export interface ReconcilerOptions {
 
 interface Probe {
   shape: SendShape;
+  session: string;
   /** Sync request counter when the answer was found lost; -1 while the request is in flight. */
   lostAt: number;
   echoMsgId: string | undefined;
@@ -53,6 +58,9 @@ export interface SendProbe {
 
 /** Answered sends without a single echo after which absence of an echo proves nothing. */
 const NO_ECHO_AFTER = 5;
+
+/** How far the server's clock (CreateTime) may be behind ours before an echo counts as older than the send. */
+const CLOCK_SKEW_MS = 120_000;
 
 /** Echo type of a sent MsgType (files and links come back as appmsg 49). */
 function echoType(msgType: number): number {
@@ -74,8 +82,9 @@ function echoType(msgType: number): number {
  * is `unknown` (at most once), never re-sent.
  *
  * An echo is matched by ClientMsgId/LocalID when it carries one, else by
- * recipient, type and (for text) content; an echo already claimed, or of a
- * send the server answered, is never matched again.
+ * recipient, type, (for text) content and time (not created before the send,
+ * within CLOCK_SKEW_MS); an echo already claimed, or of a send the server
+ * answered, is never matched again.
  */
 export class SendReconciler {
   private seq = 0;
@@ -90,7 +99,14 @@ export class SendReconciler {
 
   /** Starts tracking a send just before its request goes out. */
   track(shape: SendShape): SendProbe {
-    const probe: Probe = { shape, lostAt: -1, echoMsgId: undefined, resolve: undefined, timer: undefined };
+    const probe: Probe = {
+      shape,
+      session: this.o.session(),
+      lostAt: -1,
+      echoMsgId: undefined,
+      resolve: undefined,
+      timer: undefined,
+    };
     this.probes.set(shape.clientMsgId, probe);
     const forget = (): void => {
       if (this.probes.get(shape.clientMsgId) === probe) this.probes.delete(shape.clientMsgId);
@@ -156,8 +172,10 @@ export class SendReconciler {
   private prove(started: number): void {
     // The protocol echoes every send; a server seen answering sends but never echoing them does not.
     const echoes = this.echoes || this.o.echoes() || this.answeredCount < NO_ECHO_AFTER;
+    const session = this.o.session();
     for (const p of [...this.probes.values()]) {
-      if (p.resolve && p.lostAt < started) p.resolve(echoes ? 'absent' : 'unknown');
+      // After a re-login the old session's echoes are gone: silence proves nothing.
+      if (p.resolve && p.lostAt < started) p.resolve(echoes && p.session === session ? 'absent' : 'unknown');
     }
   }
 
@@ -196,6 +214,8 @@ export class SendReconciler {
     for (const p of this.probes.values()) {
       const s = p.shape;
       if (p.echoMsgId !== undefined || s.to !== m.ToUserName || echoType(s.msgType) !== m.MsgType) continue;
+      const created = typeof m.CreateTime === 'number' ? m.CreateTime * 1000 : NaN;
+      if (created < s.sentAt - CLOCK_SKEW_MS) continue;
       if (s.msgType === 1) {
         text ??= typeof m.Content === 'string' ? unescapeHtml(replaceBreaks(m.Content)) : '';
         if (text !== s.content) continue;

@@ -15,6 +15,7 @@ function reconciler(extra: Partial<ReconcilerOptions> = {}): {
   const r = new SendReconciler({
     boundMs: 60_000,
     selfName: () => SELF,
+    session: () => 's',
     isAnswered: (id) => answered.has(id),
     onMatch: (cid, id) => matches.push([cid, id]),
     echoes: () => false,
@@ -42,7 +43,7 @@ function sync(list: RawMessage[], more = false): SyncResponse {
 describe('SendReconciler', () => {
   it('matches a lost text by recipient and decoded content, and resolves with the echo MsgId', async () => {
     const { r, matches } = reconciler();
-    const p = r.track({ clientMsgId: 'c1', to: '@bob', msgType: 1, content: 'a < b\nc' });
+    const p = r.track({ clientMsgId: 'c1', to: '@bob', msgType: 1, content: 'a < b\nc', sentAt: 0 });
     const verdict = p.lost();
     const s = r.starting();
     // Another chat's echo, and the same text to someone else, are not it.
@@ -54,7 +55,7 @@ describe('SendReconciler', () => {
 
   it('an echo that came while the request was still in flight settles it when the answer is then lost', async () => {
     const { r, matches } = reconciler();
-    const p = r.track({ clientMsgId: 'c1', to: '@bob', msgType: 3 });
+    const p = r.track({ clientMsgId: 'c1', to: '@bob', msgType: 3, sentAt: 0 });
     r.synced(r.starting(), sync([echo('11', '@bob', '<msg/>', 3)]));
     expect(matches).toEqual([['c1', '11']]);
     await expect(p.lost()).resolves.toEqual({ arrived: '11' });
@@ -63,14 +64,14 @@ describe('SendReconciler', () => {
   it('an echo of an answered send, or one already claimed, is nobody else’s', async () => {
     const { r, answered, learned } = reconciler();
     answered.add('20');
-    const p = r.track({ clientMsgId: 'c2', to: '@bob', msgType: 1, content: 'ok' });
+    const p = r.track({ clientMsgId: 'c2', to: '@bob', msgType: 1, content: 'ok', sentAt: 0 });
     const verdict = p.lost();
     const s = r.starting();
     r.synced(s, sync([echo('20', '@bob', 'ok')], true));
     expect(learned).toEqual([1]); // the server echoes sends
     r.synced(r.starting(), sync([echo('21', '@bob', 'ok')]));
     await expect(verdict).resolves.toEqual({ arrived: '21' });
-    const q = r.track({ clientMsgId: 'c3', to: '@bob', msgType: 1, content: 'ok' });
+    const q = r.track({ clientMsgId: 'c3', to: '@bob', msgType: 1, content: 'ok', sentAt: 0 });
     const again = q.lost();
     r.synced(r.starting(), sync([echo('21', '@bob', 'ok')]));
     await expect(again).resolves.toBe('absent');
@@ -79,7 +80,7 @@ describe('SendReconciler', () => {
   it('absence needs a sync that started after the failure: an older one proves nothing', async () => {
     const { r } = reconciler();
     const before = r.starting();
-    const p = r.track({ clientMsgId: 'c4', to: '@bob', msgType: 1, content: 'x' });
+    const p = r.track({ clientMsgId: 'c4', to: '@bob', msgType: 1, content: 'x', sentAt: 0 });
     let settled: unknown;
     void p.lost().then((v) => (settled = v));
     r.syncChecked(before, { retcode: 0, selector: 0 });
@@ -98,8 +99,8 @@ describe('SendReconciler', () => {
   it('a server seen answering sends but never echoing them proves nothing by silence: unknown, never re-sent', async () => {
     const { r } = reconciler();
     for (let i = 0; i < 5; i++)
-      r.track({ clientMsgId: `ok${i}`, to: '@bob', msgType: 1, content: `${i}` }).answered(`${i}`);
-    const p = r.track({ clientMsgId: 'c5', to: '@bob', msgType: 1, content: 'y' });
+      r.track({ clientMsgId: `ok${i}`, to: '@bob', msgType: 1, content: `${i}`, sentAt: 0 }).answered(`${i}`);
+    const p = r.track({ clientMsgId: 'c5', to: '@bob', msgType: 1, content: 'y', sentAt: 0 });
     const verdict = p.lost();
     r.syncChecked(r.starting(), { retcode: 0, selector: 0 });
     await expect(verdict).resolves.toBe('unknown');
@@ -108,13 +109,35 @@ describe('SendReconciler', () => {
   it('without proof either way the bound answers unknown', async () => {
     const { r } = reconciler({ boundMs: 30 });
     const started = Date.now();
-    await expect(r.track({ clientMsgId: 'c6', to: '@bob', msgType: 1, content: 'z' }).lost()).resolves.toBe('unknown');
+    await expect(r.track({ clientMsgId: 'c6', to: '@bob', msgType: 1, content: 'z', sentAt: 0 }).lost()).resolves.toBe(
+      'unknown',
+    );
     expect(Date.now() - started).toBeGreaterThanOrEqual(25);
+  });
+
+  it('an identical text created before the send (CreateTime) is an older message, not its echo', async () => {
+    const { r, matches } = reconciler();
+    const now = Date.now();
+    const verdict = r.track({ clientMsgId: 'c8', to: '@bob', msgType: 1, content: 'hi', sentAt: now }).lost();
+    const old = { ...echo('40', '@bob', 'hi'), CreateTime: Math.floor((now - 600_000) / 1000) };
+    const fresh = { ...echo('41', '@bob', 'hi'), CreateTime: Math.floor(now / 1000) };
+    r.synced(r.starting(), sync([old, fresh]));
+    await expect(verdict).resolves.toEqual({ arrived: '41' });
+    expect(matches).toEqual([['c8', '41']]);
+  });
+
+  it('a probe of another session is never proven absent by this session’s syncs', async () => {
+    let session = 'a';
+    const { r } = reconciler({ session: () => session });
+    const verdict = r.track({ clientMsgId: 'c9', to: '@bob', msgType: 1, content: 'q', sentAt: 0 }).lost();
+    session = 'b';
+    r.syncChecked(r.starting(), { retcode: 0, selector: 0 });
+    await expect(verdict).resolves.toBe('unknown');
   });
 
   it('a refusal discards the probe: a later identical echo is not taken for it', () => {
     const { r, matches } = reconciler();
-    r.track({ clientMsgId: 'c7', to: '@bob', msgType: 1, content: 'q' }).discard();
+    r.track({ clientMsgId: 'c7', to: '@bob', msgType: 1, content: 'q', sentAt: 0 }).discard();
     r.synced(r.starting(), sync([echo('30', '@bob', 'q')]));
     expect(matches).toEqual([]);
   });
