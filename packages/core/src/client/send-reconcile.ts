@@ -74,9 +74,10 @@ function echoType(msgType: number): number {
  * so an echo that arrives before the failure is noticed still counts.
  *
  * Proof of absence: a synccheck that started after the failure answered
- * "nothing new", or a webwxsync that started after it brought everything
- * (ContinueFlag 0) without the echo. The server queues the echo before it
- * answers, so either would have carried it. That proof rests on the server
+ * "nothing new", or a webwxsync that started after it brought messages and
+ * everything it had (ContinueFlag 0) without the echo. The server queues the
+ * echo before it answers, so either would have carried it. An empty webwxsync
+ * is no proof (a stuck server signals news and then sends nothing). That proof rests on the server
  * echoing sends at all: once this process saw `NO_ECHO_AFTER` sends answered
  * and none of them echoed (and no earlier run saw one), a send without an echo
  * is `unknown` (at most once), never re-sent.
@@ -157,7 +158,9 @@ export class SendReconciler {
 
   synced(started: number, res: SyncResponse): void {
     const list = Array.isArray(res.AddMsgList) ? res.AddMsgList : [];
-    if (list.length > 0) this.scan(list);
+    if (list.length === 0) return;
+    this.scan(list);
+    // An empty answer proves nothing: a stuck server says "something new" and then sends nothing.
     if (!res.ContinueFlag) this.prove(started);
   }
 

@@ -91,9 +91,20 @@ describe('SendReconciler', () => {
     r.synced(r.starting(), sync([], true));
     await new Promise((res) => setImmediate(res));
     expect(settled).toBeUndefined();
+    // An empty answer after "something new" is a stuck server, not proof.
+    r.synced(r.starting(), sync([]));
+    await new Promise((res) => setImmediate(res));
+    expect(settled).toBeUndefined();
     r.syncChecked(r.starting(), { retcode: 0, selector: 0 });
     await new Promise((res) => setImmediate(res));
     expect(settled).toBe('absent');
+  });
+
+  it('a later webwxsync that brought other messages and everything it had proves absence', async () => {
+    const { r } = reconciler();
+    const verdict = r.track({ clientMsgId: 'c10', to: '@bob', msgType: 1, content: 'x', sentAt: 0 }).lost();
+    r.synced(r.starting(), sync([{ ...echo('50', '@bob', 'hello'), FromUserName: '@bob', ToUserName: SELF }]));
+    await expect(verdict).resolves.toBe('absent');
   });
 
   it('a server seen answering sends but never echoing them proves nothing by silence: unknown, never re-sent', async () => {
