@@ -17,7 +17,7 @@ import { FileSessionStore } from '../session/file-store.js';
 import type { Hosts, PersistedSession, SessionStore } from '../session/types.js';
 import { backoffDelay, sleep } from '../util/backoff.js';
 import { newClientMsgId, newDeviceId } from '../util/ids.js';
-import { WebApi, type OutboundMsg, type SendKind } from './api.js';
+import type { OutboundMsg, SendKind } from './api.js';
 import { ContactFetcher } from './contact-fetcher.js';
 import { restoreJar } from './cookies.js';
 import { checkSync } from './sync-answer.js';
@@ -28,9 +28,11 @@ import {
   InvalidArgument,
   LoggedOut,
   LoginForbidden,
+  NetworkError,
   NotLoggedIn,
   ProtocolError,
   PushLoginFailed,
+  SendOutcomeUnknown,
   ServerError,
   WxError,
 } from './errors.js';
@@ -47,6 +49,7 @@ import {
 } from './login.js';
 import { fileAppMsg, planDownload, readSource, runDownload, Uploader, type UploadKind } from './media.js';
 import { DEFAULT_BUCKETS, Outbox, type SendJournalEntry } from './outbox.js';
+import { ObservedApi, SendReconciler, type EchoVerdict, type SendProbe } from './send-reconcile.js';
 import { printQrToTerminal, saveQrPng } from './qr-display.js';
 import type {
   ActionClass,
@@ -122,6 +125,8 @@ type Resolved = {
   watchdogMs: number;
   keepAliveMs: number;
   rateLimitRetries: number;
+  maxAgeMs: number;
+  reconcileMs: number;
   dedupeSize: number;
   lang: string;
   jitterMs: number;
@@ -177,6 +182,8 @@ function resolveOptions(o: ClientOptions, i: ClientInternals): Resolved {
     watchdogMs: r.watchdogMs ?? 180_000,
     keepAliveMs: r.keepAliveMs ?? 1_800_000,
     rateLimitRetries: r.rateLimitRetries ?? 3,
+    maxAgeMs: positive(o.sends?.maxAgeMs, 'sends.maxAgeMs') ?? 600_000,
+    reconcileMs: positive(o.sends?.reconcileMs, 'sends.reconcileMs') ?? 60_000,
     dedupeSize: o.dedupeSize ?? 5_000,
     lang: o.lang ?? 'zh_CN',
     jitterMs: o.sendJitterMs ?? 300,
@@ -191,6 +198,15 @@ function resolveOptions(o: ClientOptions, i: ClientInternals): Resolved {
     cursor: i.cursorPolicy ?? keepHeldCursor,
     spoolDir: join(o.dataDir, 'outbox-media', account),
   };
+}
+
+function positive(v: number | undefined, name: string): number | undefined {
+  if (v !== undefined && !(typeof v === 'number' && v > 0))
+    throw new InvalidArgument(
+      'createClient',
+      `options.${name} must be a number of milliseconds > 0 (got ${String(v)})`,
+    );
+  return v;
 }
 
 function checkConcurrency(c: ClientOptions['sendConcurrency']): Partial<Record<ActionClass, number>> {
@@ -212,7 +228,8 @@ export class WebWxClient implements WxClient {
   private readonly emitter = new EventEmitter();
   private readonly store: MemoryContactStore = new MemoryContactStore();
   private readonly http: Http;
-  private readonly api: WebApi;
+  private readonly api: ObservedApi;
+  private readonly reconciler: SendReconciler;
   private readonly uploader: Uploader;
   private readonly inbox: Inbox;
   private readonly outbox: Outbox;
@@ -246,7 +263,7 @@ export class WebWxClient implements WxClient {
     this.account = this.o.account;
     this.log = createAccountLogger(options.logger, this.account);
     this.http = new Http({ userAgent: this.o.userAgent, timeoutMs: this.o.requestMs, logger: this.log });
-    this.api = new WebApi(this.http, () => this.requireCred('api'), this.o.lang, this.o.longPollMs);
+    this.api = new ObservedApi(this.http, () => this.requireCred('api'), this.o.lang, this.o.longPollMs);
     this.uploader = new Uploader(this.http, () => this.requireCred('webwxuploadmedia'), this.o.uploadMs);
     this.inbox = new Inbox(this.o.store, this.key('inbox'), this.o.dedupeSize, this.log, (err, m) => {
       this.emitError(err, `message handler failed for MsgId ${m.raw.MsgId}`);
@@ -254,6 +271,21 @@ export class WebWxClient implements WxClient {
     this.inbox.beforeDeliver = (msgs) => this.resolveUnknown(msgs.map((m) => m.raw));
     this.inbox.chatOf = (m) => chatOf(m.raw, this.store.selfOrUndefined?.userName);
     this.outbox = this.makeOutbox();
+    this.reconciler = new SendReconciler({
+      boundMs: this.o.reconcileMs,
+      selfName: () => this.store.selfOrUndefined?.userName,
+      session: () => this.sessionTag(),
+      isAnswered: (id) => this.botMsgIds.has(id),
+      onMatch: (clientMsgId, msgId) => {
+        this.botMsgIds.add(msgId);
+        this.outbox.settle(clientMsgId, msgId);
+      },
+      echoes: () => this.outbox.echoesSeen,
+      onEchoesLearned: () => {
+        this.outbox.noteEchoes();
+      },
+    });
+    this.api.reconciler = this.reconciler;
     this.sessionWriter = new DocWriter(this.o.store, this.key('session'), () => this.sessionDoc());
     this.fetcher = new ContactFetcher(
       (names) => this.api.batchGetContact(names.map((UserName) => ({ UserName }))),
@@ -277,6 +309,7 @@ export class WebWxClient implements WxClient {
         jitterMs: this.o.jitterMs,
         rateLimitRetries: this.o.rateLimitRetries,
         networkRetries: 3,
+        maxAgeMs: this.o.maxAgeMs,
         backoffBaseMs: this.o.backoffBase,
         backoffMaxMs: this.o.backoffMax,
         ready: () => this.ready(),
@@ -340,6 +373,8 @@ export class WebWxClient implements WxClient {
     try {
       await this.inbox.load();
       const replay = await this.outbox.load();
+      // Echoes the server sends again after a restart are of sends it answered, not of a lost one.
+      for (const id of this.outbox.knownMsgIds()) if (id) this.botMsgIds.add(id);
       await this.sweepSpool(replay);
       const via = await this.login(this.o.loginMode);
       this.setState('syncing');
@@ -388,6 +423,8 @@ export class WebWxClient implements WxClient {
       this.emitError(err, 'persist session on stop');
     });
     this.stopCtl.abort();
+    // Sends still waiting for an echo stay journaled: the next start reconciles them.
+    this.reconciler.abandon();
     for (const w of this.readyWaiters.splice(0)) w.reject(new ClientStopped('stop'));
     this.http.close();
     await this.loopDone;
@@ -403,6 +440,7 @@ export class WebWxClient implements WxClient {
     this.clearTimers();
     this.cancelCheckpoint();
     this.stopCtl.abort();
+    this.reconciler.abandon();
     for (const w of this.readyWaiters.splice(0)) w.reject(new ClientStopped('halt'));
     this.http.close();
     // The OS closes a dead process's files; here the handles are closed, never folded.
@@ -1051,8 +1089,32 @@ export class WebWxClient implements WxClient {
 
   private runJournaled(entry: SendJournalEntry, cls: ActionClass): Promise<SentMessage> {
     const endpoint = entry.kind === 'text' ? 'webwxsendmsg' : `send:${entry.kind}`;
+    let lost: { probe: SendProbe; entry: SendJournalEntry } | undefined;
     return this.outbox
-      .enqueue(cls, endpoint, () => this.performSend(entry), entry.to)
+      .enqueue(
+        cls,
+        endpoint,
+        () => {
+          // A probe from an earlier try (refused, so discarded) must not stand for this one.
+          lost = undefined;
+          return this.performSend(entry, (probe, e) => {
+            lost = { probe, entry: e };
+          });
+        },
+        {
+          orderKey: entry.to,
+          journaled: true,
+          createdAt: entry.createdAt,
+          clientMsgId: entry.clientMsgId,
+          reconcile: async (err) => {
+            const l = lost;
+            lost = undefined;
+            // No probe: the failed request was an upload, the send itself never went out.
+            if (!l) return 'retry';
+            return this.settleLost(await l.probe.lost(), l.entry, endpoint, err);
+          },
+        },
+      )
       .catch((err: unknown) => {
         // Definitive failures leave the journal; a stop keeps the entry for the next start.
         if (!(err instanceof ClientStopped)) {
@@ -1063,7 +1125,38 @@ export class WebWxClient implements WxClient {
       });
   }
 
-  private async performSend(queued: SendJournalEntry): Promise<SentMessage> {
+  /** What a send whose answer was lost comes to, once the sync echoes said so (or could not). */
+  private settleLost(
+    v: EchoVerdict,
+    e: SendJournalEntry,
+    endpoint: string,
+    cause: unknown,
+  ): { done: SentMessage } | 'retry' {
+    if (this.stopCtl.signal.aborted || this._state === 'stopping') throw new ClientStopped(endpoint);
+    const fields = { clientMsgId: e.clientMsgId, endpoint };
+    if (v === 'absent') {
+      this.log.info(fields, 'lost send answer: no echo came back, so it did not arrive; sending again');
+      return 'retry';
+    }
+    if (v === 'unknown') {
+      this.log.warn(fields, 'lost send answer: whether it arrived is unknown; not sent again (at most once)');
+      throw new SendOutcomeUnknown(
+        endpoint,
+        e.clientMsgId,
+        `no echo, and no proof it did not arrive, within sends.reconcileMs (${this.o.reconcileMs} ms)`,
+        { cause },
+      );
+    }
+    this.log.info({ ...fields, msgId: v.arrived }, 'lost send answer: its echo came back, so it arrived');
+    this.outbox.settle(e.clientMsgId, v.arrived);
+    this.dropSpool(e);
+    return { done: sentMessage(e, v.arrived) };
+  }
+
+  private async performSend(
+    queued: SendJournalEntry,
+    tracked: (probe: SendProbe, entry: SendJournalEntry) => void,
+  ): Promise<SentMessage> {
     // A re-login between enqueue and now changed every UserName: re-address through the stable id.
     let entry = this.readdress(queued) ?? queued;
     const self = this.store.self.userName;
@@ -1079,21 +1172,30 @@ export class WebWxClient implements WxClient {
       ...(entry.msgType === 47 ? { EmojiFlag: 2 } : {}),
       ...(entry.emoticonMd5 !== undefined ? { EMoticonMd5: entry.emoticonMd5 } : {}),
     };
+    // From here the server may act on it: a crash or a lost answer is reconciled, not re-sent blindly.
+    await this.outbox.markAttempted(entry.clientMsgId);
+    const probe = this.reconciler.track({
+      clientMsgId: entry.clientMsgId,
+      to: entry.to,
+      msgType: entry.msgType,
+      content: entry.msgType === 1 ? entry.content : undefined,
+      sentAt: this.outbox.attemptedAt(entry.clientMsgId) ?? Date.now(),
+    });
+    tracked(probe, entry);
     const k = this.sendKey(entry.to, entry.msgType, entry.content);
     this.inflightSends.set(k, (this.inflightSends.get(k) ?? 0) + 1);
     try {
       const res = await this.api.send(entry.kind, msg);
       const msgId = res.MsgID === undefined ? '' : `${res.MsgID as unknown as string | number}`;
       if (msgId) this.botMsgIds.add(msgId);
+      probe.answered(msgId);
       this.outbox.settle(entry.clientMsgId, msgId);
       this.dropSpool(entry);
-      return {
-        msgId,
-        localId: entry.clientMsgId,
-        toUserName: entry.to,
-        type: entry.msgType,
-        endpoint: `webwx${entry.kind}`,
-      };
+      return sentMessage(entry, msgId);
+    } catch (err) {
+      // Only a lost answer leaves the outcome open; any answer (1204, 1205...) says it was not taken.
+      if (!(err instanceof NetworkError)) probe.discard();
+      throw err;
     } finally {
       // Keep the marker briefly: the sync echo can arrive after the HTTP answer.
       setTimeout(() => {
@@ -1166,10 +1268,40 @@ export class WebWxClient implements WxClient {
       return;
     }
     const cls: ActionClass = e.kind === 'text' ? 'text' : 'media';
-    this.log.info({ clientMsgId: e.clientMsgId, kind: e.kind }, 'replaying a journaled send');
-    this.runJournaled(e, cls).catch((err: unknown) => {
-      this.emitError(err, `replayed send ${e.clientMsgId} failed`);
-    });
+    const replay = (): void => {
+      this.log.info({ clientMsgId: e.clientMsgId, kind: e.kind }, 'replaying a journaled send');
+      this.runJournaled(e, cls).catch((err: unknown) => {
+        this.emitError(err, `replayed send ${e.clientMsgId} failed`);
+      });
+    };
+    if (e.attemptedAt === undefined) {
+      replay();
+      return;
+    }
+    // Its request may have reached the server before the crash: ask the echoes first.
+    const endpoint = e.kind === 'text' ? 'webwxsendmsg' : `send:${e.kind}`;
+    const sameSession = entry.session === this.sessionTag();
+    const verdict: Promise<EchoVerdict> = sameSession
+      ? this.reconciler
+          .track({
+            clientMsgId: e.clientMsgId,
+            to: e.to,
+            msgType: e.msgType,
+            content: e.msgType === 1 ? e.content : undefined,
+            sentAt: e.attemptedAt,
+          })
+          .lost()
+      : Promise.resolve('unknown'); // a new session never echoes what the old one sent
+    void verdict
+      .then((v) => {
+        if (this.settleLost(v, e, endpoint, undefined) === 'retry') replay();
+      })
+      .catch((err: unknown) => {
+        if (err instanceof ClientStopped) return;
+        this.outbox.settle(e.clientMsgId, undefined);
+        this.dropSpool(e);
+        this.emitError(err, `journaled send ${e.clientMsgId} not replayed`);
+      });
   }
 
   private readdress(entry: SendJournalEntry): SendJournalEntry | undefined {
@@ -1278,7 +1410,10 @@ export class WebWxClient implements WxClient {
 
   async addFriend(userName: string, verifyText: string): Promise<void> {
     this.checkTarget('webwxverifyuser', userName);
-    await this.outbox.enqueue('friend', 'webwxverifyuser', () => this.api.verifyUser(2, userName, '', verifyText));
+    // A second request would be a second friend request: at most once.
+    await this.outbox.enqueue('friend', 'webwxverifyuser', () => this.api.verifyUser(2, userName, '', verifyText), {
+      atMostOnce: true,
+    });
   }
 
   async acceptFriend(request: FriendRequestRef): Promise<void> {
@@ -1298,7 +1433,10 @@ export class WebWxClient implements WxClient {
   async createRoom(members: readonly string[], topic = ''): Promise<Room> {
     if (!this.cred) throw new NotLoggedIn('webwxcreatechatroom');
     if (members.length < 2) throw new InvalidArgument('webwxcreatechatroom', 'a room needs at least 2 other members');
-    const res = await this.outbox.enqueue('room', 'webwxcreatechatroom', () => this.api.createRoom(members, topic));
+    // Room operations have no echo to reconcile against: a lost answer is SendOutcomeUnknown, never a second room.
+    const res = await this.outbox.enqueue('room', 'webwxcreatechatroom', () => this.api.createRoom(members, topic), {
+      atMostOnce: true,
+    });
     const name = res.ChatRoomName!;
     this.store.upsert({
       UserName: name,
@@ -1319,8 +1457,11 @@ export class WebWxClient implements WxClient {
   ): Promise<void> {
     this.checkTarget('webwxupdatechatroom', room);
     if (members.length === 0) throw new InvalidArgument(`webwxupdatechatroom?fun=${fun}`, 'no members given');
-    await this.outbox.enqueue('room', `webwxupdatechatroom?fun=${fun}`, () =>
-      this.api.updateRoom(fun, room, members.join(',')),
+    await this.outbox.enqueue(
+      'room',
+      `webwxupdatechatroom?fun=${fun}`,
+      () => this.api.updateRoom(fun, room, members.join(',')),
+      { atMostOnce: true },
     );
   }
 
@@ -1338,8 +1479,11 @@ export class WebWxClient implements WxClient {
 
   async setTopic(room: string, topic: string): Promise<void> {
     this.checkTarget('webwxupdatechatroom', room);
-    await this.outbox.enqueue('room', 'webwxupdatechatroom?fun=modtopic', () =>
-      this.api.updateRoom('modtopic', room, topic),
+    await this.outbox.enqueue(
+      'room',
+      'webwxupdatechatroom?fun=modtopic',
+      () => this.api.updateRoom('modtopic', room, topic),
+      { atMostOnce: true },
     );
   }
 
@@ -1373,6 +1517,10 @@ export class WebWxClient implements WxClient {
 /** The chat of a sync entry: the peer or room, whichever side is not the bot. */
 function chatOf(raw: RawMessage, self: string | undefined): string {
   return raw.FromUserName === self ? raw.ToUserName : raw.FromUserName;
+}
+
+function sentMessage(e: SendJournalEntry, msgId: string): SentMessage {
+  return { msgId, localId: e.clientMsgId, toUserName: e.to, type: e.msgType, endpoint: `webwx${e.kind}` };
 }
 
 /** Wire Content (HTML-escaped, `<br/>` for newlines) back to the text to send again. */

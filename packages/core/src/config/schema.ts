@@ -131,6 +131,7 @@ const configSchema = object({
     pretty: boolean,
   }),
   rateLimits: object({ text: bucket, media: bucket, friend: bucket, room: bucket, misc: bucket }),
+  sends: object({ maxAgeMs: positiveMs, reconcileMs: positiveMs }),
   runtime: object({
     handlerTimeoutMs: positiveMs,
     setupTimeoutMs: positiveMs,

@@ -1,4 +1,4 @@
-import type { LoginMode, ActionClass, Bucket, DesktopOptions, QrOptions } from '../client/types.js';
+import type { LoginMode, ActionClass, Bucket, DesktopOptions, QrOptions, SendOptions } from '../client/types.js';
 import type { Plugin } from '../plugin/define.js';
 import type { IsolationOptions } from '../plugin/host.js';
 import type { Hosts, SessionStore } from '../session/types.js';
@@ -111,6 +111,13 @@ export interface BotConfigBase {
   logging?: LoggingConfig;
   /** Outbound token buckets per action class (messages, media, friend, room, misc). */
   rateLimits?: Partial<Record<ActionClass, Bucket>>;
+  /**
+   * Sends the server refuses (1205) or whose answer was lost: `maxAgeMs` (default
+   * 600 000) is how long a refused send is retried before the caller gets
+   * `SendExpired`; `reconcileMs` (default 60 000) how long a lost answer is checked
+   * against the server's echo before the caller gets `SendOutcomeUnknown`.
+   */
+  sends?: SendOptions;
   /** Plugin isolation: handler timeout, failure budget. */
   runtime?: PluginRuntimeConfig;
   /** Plugin storage; default JSON files under `<dataDir>/storage`. */

@@ -18,6 +18,7 @@ import {
 } from './pipeline.js';
 import { PluginScope } from './scope.js';
 import { errorMessage } from '../util/error-message.js';
+import { isServerVerdict } from '../client/errors.js';
 
 /** A plugin ready to start: the value plus its validated options. */
 export interface LoadedPlugin {
@@ -177,6 +178,19 @@ export class PluginHost {
     const { logger } = entry.scope;
     const fields = { ...errorFields(error), ...(messageId === undefined ? {} : { messageId }) };
     const message = errorMessage(error);
+    const waiting =
+      error instanceof HandlerTimeout &&
+      messageId !== undefined &&
+      this.#options.log.pendingFor(entry.plugin.name, messageId);
+    // A handler awaiting its own send, held back by the server (1205) or the bot's pacing, is not hanging.
+    if (isServerVerdict(error) || waiting) {
+      // The server refused the action (or its outcome is unknowable): the plugin did nothing wrong.
+      logger.warn(
+        fields,
+        `plugin "${entry.plugin.name}" ${what}${messageId === undefined ? '' : ` (message ${messageId})`}: ${message} (${waiting ? 'its action is still waiting in the queue' : 'a server verdict'}, not counted as a plugin failure)`,
+      );
+      return;
+    }
     logger.error(
       fields,
       `plugin "${entry.plugin.name}" ${what}${messageId === undefined ? '' : ` (message ${messageId})`}: ${message}`,

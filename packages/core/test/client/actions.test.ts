@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { NotFriend, RateLimited } from '../../src/client/errors.js';
+import { NotFriend, RateLimited, SendExpired } from '../../src/client/errors.js';
 import type { IncomingMessage } from '../../src/client/types.js';
 import { simSuite, waitFor } from './helpers.js';
 
@@ -118,11 +118,12 @@ describe('actions', () => {
     await client.stop();
   });
 
-  it('maps Ret 1204 to NotFriend and persistent 1205 to RateLimited, with code and endpoint', async () => {
+  it('maps Ret 1204 to NotFriend; persistent 1205 to SendExpired for a message, RateLimited for a room action', async () => {
     const { sim, client } = await env.startWithClient(
       {},
       {
         recovery: { backoff: { baseMs: 5, maxMs: 10 }, rateLimitRetries: 1, keepAliveMs: 0, watchdogMs: 0 },
+        sends: { maxAgeMs: 200 },
       },
     );
     client.setMessageHandler(async () => {});
@@ -132,10 +133,14 @@ describe('actions', () => {
     const e1 = await client.sendText(bob, 'x').catch((e: unknown) => e);
     expect(e1).toBeInstanceOf(NotFriend);
     expect(e1).toMatchObject({ code: 'NOT_FRIEND', endpoint: 'webwxsendmsg', ret: 1204 });
-    sim.addFault({ kind: 'ret', ret: 1205, endpoint: 'webwxsendmsg' });
+    sim.addFault({ kind: 'ret', ret: 1205, endpoint: ['webwxsendmsg', 'webwxupdatechatroom'] });
+    // A message waits out the refusal until sends.maxAgeMs; rateLimitRetries does not cut it short.
     const e2 = await client.sendText(bob, 'y').catch((e: unknown) => e);
-    expect(e2).toBeInstanceOf(RateLimited);
-    expect(e2).toMatchObject({ code: 'RATE_LIMITED', endpoint: 'webwxsendmsg' });
+    expect(e2).toBeInstanceOf(SendExpired);
+    expect(e2).toMatchObject({ code: 'SEND_EXPIRED', endpoint: 'webwxsendmsg', maxAgeMs: 200 });
+    const e3 = await client.setTopic(sim.userNameOf('1000000001@chatroom'), 't').catch((e: unknown) => e);
+    expect(e3).toBeInstanceOf(RateLimited);
+    expect(e3).toMatchObject({ code: 'RATE_LIMITED', endpoint: 'webwxupdatechatroom?fun=modtopic' });
     sim.clearFaults();
     await client.stop();
   });
