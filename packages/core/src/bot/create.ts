@@ -46,6 +46,7 @@ export function createBotFromConfig(resolved: ResolvedConfig, overrides: CreateB
     logger,
     storage,
     baseDir: resolved.dir,
+    dataDir: resolved.dataDir,
     ...(config.runtime === undefined ? {} : { isolation: config.runtime }),
   });
 }

@@ -5,7 +5,7 @@ import type { ActionRecord } from '../plugin/types.js';
 import { MemorySessionStore } from '../session/file-store.js';
 import { createMemoryStorage } from '../storage/memory.js';
 import { untilStopped, type CliIo } from './io.js';
-import { loadOrReport } from './load-config.js';
+import { ensureDataDirOrReport, loadOrReport } from './load-config.js';
 import { errorMessage } from '../util/error-message.js';
 
 export interface StartOptions {
@@ -74,7 +74,7 @@ export async function runStart(io: CliIo, options: StartOptions): Promise<number
   ]);
   loading.catch(() => undefined); // awaited below, unless the config is unusable
   const resolved = await loadOrReport(io, options.config);
-  if (resolved === undefined) return 1;
+  if (resolved === undefined || !(await ensureDataDirOrReport(io, resolved))) return 1;
   const [{ createBotFromConfig }, { createLogger }, simulator] = await loading;
   const logger = createLogger(resolved.config.logging, io.stdout);
 

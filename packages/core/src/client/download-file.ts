@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, realpath, rename, rm } from 'node:fs/promises';
+import { open, realpath, rename, rm } from 'node:fs/promises';
 import { extname, join, relative, resolve, sep, isAbsolute } from 'node:path';
+import { ensureDir } from '../util/ensure-dir.js';
 import { InvalidArgument } from './errors.js';
 
 /** Sub-directories of the data dir that wxbot itself writes (outbox spool, plugin storage). */
@@ -9,7 +10,7 @@ const OWN_SUBDIRS = ['outbox-media', 'storage'];
 /** How many `name (n).ext` candidates are tried before a random suffix (bounded: no endless loop). */
 const MAX_NUMBERED = 999;
 
-/** A file reserved for a download: write `tmp`, then `commit()` moves it onto `path`. */
+/** A file reserved for a download: write `tmp` (create it exclusively: `wx`), then `commit()` moves it onto `path`. */
 export interface ReservedFile {
   readonly path: string;
   readonly tmp: string;
@@ -66,8 +67,8 @@ export async function assertNotDataDir(dir: string, dataDir: string | undefined)
  * nothing is ever overwritten.
  */
 export async function reserveDownload(dir: string, safe: string, dataDir?: string): Promise<ReservedFile> {
-  const root = resolve(dir);
-  await mkdir(root, { recursive: true });
+  // Bounded and explained, unlike mkdir -p (which spins forever under /proc).
+  const root = await ensureDir(dir, { setting: 'the download directory' });
   await assertNotDataDir(root, dataDir);
   for (let n = 0; n <= MAX_NUMBERED + 1; n++) {
     // Past the numbered names, one random suffix: a full directory costs 1,000 tries, not a loop.
@@ -86,9 +87,10 @@ export async function reserveDownload(dir: string, safe: string, dataDir?: strin
       path,
       tmp,
       commit: () => rename(tmp, path),
+      // Best effort: the error that made the download fail is the one the caller must see.
       abort: async () => {
-        await rm(tmp, { force: true });
-        await rm(path, { force: true });
+        await rm(tmp, { force: true }).catch(() => undefined);
+        await rm(path, { force: true }).catch(() => undefined);
       },
     };
   }

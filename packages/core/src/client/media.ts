@@ -261,7 +261,7 @@ export async function runDownload(
   }
   const file = await targetFile(target.dir, fileName ?? plan.defaultName, plan.defaultName, dataDir);
   try {
-    await pipeline(res.body, counter, createWriteStream(file.tmp, { mode: 0o600 }));
+    await pipeline(res.body, counter, createWriteStream(file.tmp, { flags: 'wx', mode: 0o600 }));
     await file.commit();
   } catch (err) {
     await file.abort();
@@ -290,7 +290,7 @@ async function writeBuffer(
   }
   const file = await targetFile(target.dir, fileName ?? plan.defaultName, plan.defaultName, dataDir);
   try {
-    await writeFile(file.tmp, buf, { mode: 0o600 });
+    await writeFile(file.tmp, buf, { flag: 'wx', mode: 0o600 });
     await file.commit();
   } catch (err) {
     await file.abort();

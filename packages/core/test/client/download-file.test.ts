@@ -53,6 +53,12 @@ describe('download file names', () => {
     expect(await readdir(tmp.dir)).toEqual(['dl']);
   });
 
+  it('a download directory that cannot be created fails fast and says so (no mkdir -p spin under /proc)', async () => {
+    await expect(reserveDownload('/proc/wxbot-downloads', 'a.txt')).rejects.toThrow(
+      /^the download directory: cannot use "\/proc\/wxbot-downloads": \/proc is a virtual file system/,
+    );
+  });
+
   it("refuses the account's data dir (and the dirs wxbot writes in it), naming the option", async () => {
     const data = join(tmp.dir, '.wxbot');
     await mkdir(data);
