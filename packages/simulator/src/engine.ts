@@ -7,6 +7,7 @@ import { ActionLog } from './actions.js';
 import { Faults, type FaultRule } from './faults.js';
 import { Ids, Rng } from './ids.js';
 import { fakeJpeg, type StoredMedia } from './media.js';
+import { OfflineQueue } from './offline.js';
 import { Session, type EndCode } from './session.js';
 import { encodeChatText, encodeXmlContent, escapeHtml } from './wire/content.js';
 import {
@@ -42,6 +43,8 @@ export interface EngineOptions {
   rateLimit: { max: number; windowMs: number } | undefined;
   /** webwxinit's InviteStartCount: rooms with at least this many members refuse `addmember`. */
   inviteStartCount: number;
+  /** Messages kept while no session is live, for the next login's first sync (see offline.ts). */
+  offlineMessages: number;
   /** Which webwxsync lists carry a room's roster change. */
   roomMemberUpdates: RoomMemberUpdates;
   logger: Logger | undefined;
@@ -129,6 +132,7 @@ export class Engine {
   /** Invitations sent with fun=invitemember, by room id. */
   readonly roomInvites = new Map<string, Set<string>>();
   session: Session | undefined;
+  readonly offline: OfflineQueue;
   closing = false;
   urls = { main: '', login: '', push: '', file: '' };
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -146,6 +150,7 @@ export class Engine {
     this.mediaRng = this.rng.fork();
     this.world = new World(spec);
     this.faults = new Faults(seed, faultRules);
+    this.offline = new OfflineQueue(opts.offlineMessages);
   }
 
   log(level: 'debug' | 'info' | 'warn', msg: string): void {
@@ -329,8 +334,7 @@ export class Engine {
       ...(spec.thumb ? { thumb: spec.thumb } : {}),
     };
     this.messages.set(msgId, stored);
-    const s = this.live();
-    if (s) {
+    const queue = (s: Session): void => {
       const { roomSender, media: _m, thumb: _t, msgId: _id, from, to, ...fields } = spec;
       let fromName: string;
       let toName: string;
@@ -347,7 +351,10 @@ export class Engine {
         kind: 'msg',
         entry: messageEntry({ ...fields, content, msgId, from: fromName, to: toName, createTime }),
       });
-    }
+    };
+    const s = this.live();
+    if (s) queue(s);
+    else this.offline.add(queue);
     return msgId;
   }
 

@@ -22,6 +22,7 @@ import { ContactFetcher } from './contact-fetcher.js';
 import { restoreJar } from './cookies.js';
 import { checkSync } from './sync-answer.js';
 import { Credentials, isSyncKey } from './credentials.js';
+import { DEFAULT_HISTORY_CUTOFF_SECONDS, HistoryCutoff } from './history-cutoff.js';
 import { keepHeldCursor, type CursorPolicy, type HeldCursor, type InitReason } from './cursor-policy.js';
 import {
   ClientStopped,
@@ -156,6 +157,12 @@ function resolveOptions(o: ClientOptions, i: ClientInternals): Resolved {
   const defaultOnLogout: Array<'reinit' | 'push' | 'qr'> =
     loginMode === 'hot' ? ['reinit'] : loginMode === 'push' ? ['reinit', 'push'] : ['reinit', 'push', 'qr'];
   const r = o.recovery ?? {};
+  const cutoff = o.historyCutoffSeconds;
+  if (cutoff !== undefined && cutoff !== false && !(Number.isInteger(cutoff) && cutoff >= 0))
+    throw new InvalidArgument(
+      'createClient',
+      `options.historyCutoffSeconds must be an integer ≥ 0 or false (got ${String(cutoff)})`,
+    );
   return {
     account,
     store: o.sessionStore ?? new FileSessionStore(o.dataDir),
@@ -243,6 +250,7 @@ export class WebWxClient implements WxClient {
   /** The key of the latest webwxinit while the client continues from a key it kept instead (see CursorPolicy). */
   private offeredKey: SyncKey | undefined;
   private keptKeyRefusals = 0;
+  private readonly history: HistoryCutoff;
 
   constructor(options: ClientOptions, internals: ClientInternals = {}) {
     this.o = resolveOptions(options, internals);
@@ -257,6 +265,7 @@ export class WebWxClient implements WxClient {
     this.inbox.beforeDeliver = (msgs) => this.resolveUnknown(msgs.map((m) => m.raw));
     this.inbox.chatOf = (m) => chatOf(m.raw, this.store.selfOrUndefined?.userName);
     this.outbox = this.makeOutbox();
+    this.history = new HistoryCutoff(options.historyCutoffSeconds ?? DEFAULT_HISTORY_CUTOFF_SECONDS);
     this.sessionWriter = new DocWriter(this.o.store, this.key('session'), () => this.sessionDoc());
     this.fetcher = new ContactFetcher(
       (names) => this.api.batchGetContact(names.map((UserName) => ({ UserName }))),
@@ -573,6 +582,8 @@ export class WebWxClient implements WxClient {
       this.log.warn({ reason }, 'continuing from the SyncKey of webwxinit: messages queued before it are skipped');
     cred.resetKeys(offered, undefined);
     this.offeredKey = undefined;
+    // A login with no cursor of this account: what the first syncs bring includes offline history.
+    if (reason === 'login') this.history.freshLogin(Date.now());
   }
 
   /** webwxsync refused a kept key; once the policy calls it proven invalid, the offered key is taken. */
@@ -759,7 +770,12 @@ export class WebWxClient implements WxClient {
     if (bad > 0)
       this.emitError(new ProtocolError('webwxsync', `${bad} malformed entries skipped or read in part`), 'webwxsync');
     if (updated.length > 0 || removed.length > 0) this.emit('contacts-updated', { updated, removed });
-    await this.inbox.accept(entries);
+    const { deliver, history } = this.history.split(entries);
+    if (history.length > 0) {
+      const n = await this.inbox.skip(history);
+      if (n > 0) this.log.info({ skipped: n }, 'messages from before the login not handed over (historyCutoffSeconds)');
+    }
+    await this.inbox.accept(deliver);
     cred.syncKey = isSyncKey(res.SyncKey) && res.SyncKey.List.length > 0 ? res.SyncKey : cred.syncKey;
     // An accepted sync proves the kept key valid.
     this.offeredKey = undefined;
