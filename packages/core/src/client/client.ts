@@ -23,6 +23,7 @@ import { restoreJar } from './cookies.js';
 import { checkSync } from './sync-answer.js';
 import { Credentials, isSyncKey } from './credentials.js';
 import { DEFAULT_HISTORY_CUTOFF_SECONDS, HistoryCutoff } from './history-cutoff.js';
+import { CursorKeeper } from './cursor-keeper.js';
 import { keepHeldCursor, type CursorPolicy, type HeldCursor, type InitReason } from './cursor-policy.js';
 import {
   ClientStopped,
@@ -247,9 +248,7 @@ export class WebWxClient implements WxClient {
    */
   private readonly botMsgIds = new BoundedSet(BOT_MSG_ID_MEMORY);
   private recovering = false;
-  /** The key of the latest webwxinit while the client continues from a key it kept instead (see CursorPolicy). */
-  private offeredKey: SyncKey | undefined;
-  private keptKeyRefusals = 0;
+  private readonly cursor: CursorKeeper;
   private readonly history: HistoryCutoff;
 
   constructor(options: ClientOptions, internals: ClientInternals = {}) {
@@ -265,6 +264,7 @@ export class WebWxClient implements WxClient {
     this.inbox.beforeDeliver = (msgs) => this.resolveUnknown(msgs.map((m) => m.raw));
     this.inbox.chatOf = (m) => chatOf(m.raw, this.store.selfOrUndefined?.userName);
     this.outbox = this.makeOutbox();
+    this.cursor = new CursorKeeper(this.o.cursor, () => this.inbox.durable(), this.log);
     this.history = new HistoryCutoff(options.historyCutoffSeconds ?? DEFAULT_HISTORY_CUTOFF_SECONDS);
     this.sessionWriter = new DocWriter(this.o.store, this.key('session'), () => this.sessionDoc());
     this.fetcher = new ContactFetcher(
@@ -557,47 +557,11 @@ export class WebWxClient implements WxClient {
     this.emit('contacts-updated', { updated: [...this.store.all()].map((c) => c.userName), removed: [] });
   }
 
-  /**
-   * Continues from the held key or the one webwxinit offered, as the CursorPolicy says. Either way the
-   * entries accepted so far are made durable first: the key set here is marked safe to persist.
-   */
+  /** Continues from the held key or the one webwxinit offered (CursorPolicy); a fresh login arms the history cutoff. */
   private async chooseCursor(reason: InitReason, held: HeldCursor | undefined, offered: SyncKey): Promise<void> {
-    const cred = this.requireCred('webwxinit');
-    const has = held !== undefined && held.syncKey.List.length > 0;
-    const choice = this.o.cursor.afterInit({
-      reason,
-      held: has ? held.syncKey : undefined,
-      heldUin: has ? held.uin : undefined,
-      uin: cred.uin,
-      offered,
-    });
-    await this.inbox.durable();
-    this.keptKeyRefusals = 0;
-    if (choice === 'keep' && has) {
-      if (held.syncKey !== cred.syncKey) cred.resetKeys(held.syncKey, held.syncCheckKey);
-      this.offeredKey = offered;
-      return;
-    }
-    if (has)
-      this.log.warn({ reason }, 'continuing from the SyncKey of webwxinit: messages queued before it are skipped');
-    cred.resetKeys(offered, undefined);
-    this.offeredKey = undefined;
+    const choice = await this.cursor.afterInit(this.requireCred('webwxinit'), reason, held, offered);
     // A login with no cursor of this account: what the first syncs bring includes offline history.
-    if (reason === 'login') this.history.freshLogin(Date.now());
-  }
-
-  /** webwxsync refused a kept key; once the policy calls it proven invalid, the offered key is taken. */
-  private async keptKeyRefused(err: unknown): Promise<void> {
-    if (!this.offeredKey || !(err instanceof ServerError) || err.endpoint !== 'webwxsync') return;
-    if (!this.o.cursor.rejected(err.ret ?? 0, ++this.keptKeyRefusals)) return;
-    const offered = this.offeredKey;
-    this.offeredKey = undefined;
-    this.log.warn(
-      { refusals: this.keptKeyRefusals },
-      'webwxsync keeps refusing the kept SyncKey; continuing from the SyncKey of webwxinit',
-    );
-    await this.inbox.durable();
-    this.requireCred('webwxsync').resetKeys(offered, undefined);
+    if (choice === 'adopt' && reason === 'login') this.history.freshLogin(Date.now());
   }
 
   private async loadContacts(): Promise<void> {
@@ -693,7 +657,7 @@ export class WebWxClient implements WxClient {
           return;
         }
         failures++;
-        await this.keptKeyRefused(err);
+        if (this.cred) await this.cursor.failed(this.cred, err);
         const delay = backoffDelay(failures, this.o.backoffBase, this.o.backoffMax);
         this.emitError(err, `sync loop (attempt ${failures}, retrying in ${delay} ms)`);
         await sleep(delay, this.stopCtl.signal);
@@ -777,8 +741,7 @@ export class WebWxClient implements WxClient {
     }
     await this.inbox.accept(deliver);
     cred.syncKey = isSyncKey(res.SyncKey) && res.SyncKey.List.length > 0 ? res.SyncKey : cred.syncKey;
-    // An accepted sync proves the kept key valid.
-    this.offeredKey = undefined;
+    this.cursor.accepted();
     if (isSyncKey(res.SyncCheckKey) && res.SyncCheckKey.List.length > 0) cred.syncCheckKey = res.SyncCheckKey;
     if (typeof res.SKey === 'string' && res.SKey) cred.skey = res.SKey;
     cred.round++;
