@@ -41,6 +41,9 @@ export class CursorKeeper {
     this.#refusals = 0;
     if (choice === 'keep' && has) {
       if (held.syncKey !== cred.syncKey) cred.resetKeys(held.syncKey, held.syncCheckKey);
+      // A re-init means synccheck kept signalling what webwxsync never brought: a stale SyncCheckKey is
+      // one cause. synccheck reads the SyncKey until the next webwxsync answer brings a fresh one.
+      else if (reason === 'reinit') cred.syncCheckKey = undefined;
       this.#offered = offered;
       return 'keep';
     }
