@@ -110,6 +110,8 @@ export interface EmitSpec extends Omit<MessageFields, 'msgId' | 'from' | 'to' | 
   media?: StoredMedia;
   thumb?: StoredMedia;
   msgId?: string;
+  /** A friend request's person: RecommendInfo.UserName is filled in per session (it may arrive offline). */
+  recommendWxid?: string;
 }
 
 export class Engine {
@@ -335,7 +337,9 @@ export class Engine {
     };
     this.messages.set(msgId, stored);
     const queue = (s: Session): void => {
-      const { roomSender, media: _m, thumb: _t, msgId: _id, from, to, ...fields } = spec;
+      const { roomSender, media: _m, thumb: _t, msgId: _id, from, to, recommendWxid, ...fields } = spec;
+      if (recommendWxid !== undefined && fields.recommendInfo)
+        fields.recommendInfo = { ...fields.recommendInfo, UserName: s.userNameOf(recommendWxid) };
       let fromName: string;
       let toName: string;
       let content = fields.content;
@@ -436,6 +440,7 @@ export class Engine {
       msgType: 37,
       content: encodeXmlContent(xml),
       ticket,
+      recommendWxid: wxid,
       recommendInfo: {
         UserName: userName,
         NickName: wireText(p.nickName),

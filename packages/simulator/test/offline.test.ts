@@ -36,6 +36,14 @@ describe('messages that arrive while no session is live', () => {
     expect((await again.drain()).some((m: Json) => m.MsgId === msgId)).toBe(false);
   });
 
+  it('a friend request that arrived offline names the person by the new session’s UserName', async () => {
+    sim = await createSimulator({ autoConfirm: true, loginPollHoldMs: 100, synccheckHoldMs: 100 });
+    sim.friendRequest({ from: 'wxid_erin', text: 'hi' });
+    const c = await loginAndInit(sim.url);
+    const request = (await c.drain()).find((m: Json) => m.MsgType === 37);
+    expect(request?.RecommendInfo.UserName).toBe(sim.userNameOf('wxid_erin'));
+  });
+
   it('offlineMessages: 0 drops them', async () => {
     sim = await createSimulator({ autoConfirm: true, loginPollHoldMs: 100, synccheckHoldMs: 100, offlineMessages: 0 });
     const { msgId } = sim.say({ from: 'wxid_alice', text: 'lost' });
