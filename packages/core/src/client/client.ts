@@ -718,6 +718,7 @@ export class WebWxClient implements WxClient {
       if (raw.MsgType === 51) {
         apply(() => {
           const sn = raw.StatusNotifyCode === 4 ? parseStatusNotify(raw) : undefined;
+          if (sn?.truncated) this.log.warn('a status notification listed more chats than are read; none of it paired');
           if (sn) updated.push(...this.store.applyPairs(alignedPairs(sn)));
         });
         continue;
