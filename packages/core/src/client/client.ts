@@ -487,7 +487,8 @@ export class WebWxClient implements WxClient {
 
   /** Logs in per mode; on success credentials, contacts and SyncKey are set. */
   private async login(mode: ClientOptions['loginMode']): Promise<LoginVia> {
-    const saved = mode === 'qr' ? undefined : await this.loadSession();
+    // Loaded in 'qr' mode too: not to resume it, but for its SyncKey (a restart keeps its place).
+    const saved = await this.loadSession();
     if (saved && (mode === 'auto' || mode === 'hot')) {
       try {
         await this.hotLogin(saved);
@@ -500,8 +501,7 @@ export class WebWxClient implements WxClient {
     if (mode === 'hot') throw new WxError('HOT_LOGIN_FAILED', 'login', 'no saved session to resume');
     if (saved && (mode === 'auto' || mode === 'push')) {
       try {
-        const held = { syncKey: saved.syncKey, syncCheckKey: saved.syncCheckKey, uin: saved.uin };
-        await this.adopt(await pushLogin(this.loginContext(), saved.uin, saved.hosts.main), held);
+        await this.adopt(await pushLogin(this.loginContext(), saved.uin, saved.hosts.main), heldOf(saved));
         return 'push';
       } catch (err) {
         if (err instanceof ClientStopped || err instanceof LoginForbidden || mode === 'push') throw err;
@@ -509,7 +509,7 @@ export class WebWxClient implements WxClient {
       }
     }
     if (mode === 'push') throw new PushLoginFailed('no saved session (push login needs a previous login)');
-    await this.adopt(await qrLogin(this.loginContext()));
+    await this.adopt(await qrLogin(this.loginContext()), this.cred || !saved ? undefined : heldOf(saved));
     return 'qr';
   }
 
@@ -521,7 +521,7 @@ export class WebWxClient implements WxClient {
     this.cred = cred;
     this.setState('initializing');
     // The saved SyncKey is where we stopped; the server's would skip what arrived while we were down.
-    await this.initSession('hot', { syncKey: saved.syncKey, syncCheckKey: saved.syncCheckKey, uin: saved.uin });
+    await this.initSession('hot', heldOf(saved));
   }
 
   /** Takes a login's credentials; `held` is the cursor to keep (default: the session being replaced). */
@@ -1348,6 +1348,11 @@ export class WebWxClient implements WxClient {
     const plan = planDownload(c, msg, opts, await this.uploader.dataTicket());
     return runDownload(this.http, plan, target, opts.fileName);
   }
+}
+
+/** The cursor a saved session holds. */
+function heldOf(saved: PersistedSession): HeldCursor {
+  return { syncKey: saved.syncKey, syncCheckKey: saved.syncCheckKey, uin: saved.uin };
 }
 
 /** The chat of a sync entry: the peer or room, whichever side is not the bot. */
