@@ -257,7 +257,10 @@ export class Engine {
   }
 
   startSession(desktop: boolean): Session {
-    this.session?.end(1101, 'logged in again elsewhere');
+    const old = this.session;
+    old?.end(1101, 'logged in again elsewhere');
+    // What the old session never got to the client is still owed to the account.
+    if (old) for (const queue of old.unsynced()) this.offline.add(queue);
     this.sessionCount++;
     const s = new Session(
       this.ids,
@@ -351,10 +354,13 @@ export class Engine {
         fromName = s.userNameOf(from);
         toName = s.userNameOf(to);
       }
-      s.push({
-        kind: 'msg',
-        entry: messageEntry({ ...fields, content, msgId, from: fromName, to: toName, createTime }),
-      });
+      s.push(
+        {
+          kind: 'msg',
+          entry: messageEntry({ ...fields, content, msgId, from: fromName, to: toName, createTime }),
+        },
+        queue,
+      );
     };
     const s = this.live();
     if (s) queue(s);

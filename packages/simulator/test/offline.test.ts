@@ -31,7 +31,8 @@ describe('messages that arrive while no session is live', () => {
     const offline = msgs.find((m: Json) => m.MsgId === msgId);
     expect(offline?.Content).toBe('sent while offline');
     expect(offline?.MsgType).toBe(1);
-    // Handed over once: a second login does not get it again.
+    // Handed over once: confirmed by the next request's key, a second login does not get it again.
+    await c.sync();
     const again = await loginAndInit(sim.url);
     expect((await again.drain()).some((m: Json) => m.MsgId === msgId)).toBe(false);
   });
@@ -42,6 +43,21 @@ describe('messages that arrive while no session is live', () => {
     const c = await loginAndInit(sim.url);
     const request = (await c.drain()).find((m: Json) => m.MsgType === 37);
     expect(request?.RecommendInfo.UserName).toBe(sim.userNameOf('wxid_erin'));
+  });
+
+  it('what a session that died never got to the client comes with the next login; what it confirmed does not', async () => {
+    sim = await createSimulator({ autoConfirm: true, loginPollHoldMs: 100, synccheckHoldMs: 100 });
+    const c = await loginAndInit(sim.url);
+    await c.drain();
+    const confirmed = sim.say({ from: 'wxid_alice', text: 'synced' }).msgId;
+    await c.drain();
+    await c.sync(); // this request's key confirms 'synced'
+    const owed = [1, 2, 3].map((i) => sim.say({ from: 'wxid_bob', text: `owed ${i}` }).msgId);
+    sim.expireSession(1101);
+    const next = await loginAndInit(sim.url);
+    const ids = (await next.drain()).map((m: Json) => m.MsgId as string);
+    expect(ids.filter((id) => owed.includes(id))).toEqual(owed);
+    expect(ids).not.toContain(confirmed);
   });
 
   it('offlineMessages: 0 drops them', async () => {
