@@ -113,6 +113,31 @@ describe('recovery keeps the SyncKey', () => {
     await client.stop();
   });
 
+  it('messages the dead session never delivered (stuck, then 1101) arrive once after push login', async () => {
+    const { sim, client } = await env.startWithClient(
+      {},
+      { recovery: { backoff: { baseMs: 10, maxMs: 50 }, onLogout: ['push'], keepAliveMs: 0, watchdogMs: 0 } },
+    );
+    const recovered: string[] = [];
+    client.on('recovered', (e) => recovered.push(e.via));
+    const got: string[] = [];
+    client.setMessageHandler(async (m) => {
+      got.push(m.raw.Content);
+    });
+    await client.start();
+    sim.addFault({ kind: 'stuck-selector', endpoint: ['synccheck', 'webwxsync'] });
+    await waitFor(() => sim.faults().some((f) => f.fired > 0), 'the stuck selector to start');
+    const owed = Array.from({ length: 5 }, (_, i) => `owed ${i}`);
+    for (const text of owed) sim.say({ from: 'wxid_bob', text });
+    sim.clearFaults();
+    sim.expireSession(1101);
+    await waitFor(() => recovered.includes('push'), 'recovered by push', 8000);
+    sim.say({ from: 'wxid_alice', text: 'probe' });
+    await waitFor(() => got.includes('probe'), 'probe', 8000);
+    expect(got.filter((t) => t.startsWith('owed'))).toEqual(owed);
+    await client.stop();
+  });
+
   it('push login after 1101 keeps the held key: messages queued before its webwxinit are not skipped', async () => {
     const { sim, client } = await env.startWithClient(
       {},
