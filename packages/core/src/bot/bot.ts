@@ -118,9 +118,9 @@ export class Bot {
     const run = previous.then(async () => {
       const dispatched = isChatMessage(message) && (this.#state === 'running' || this.#state === 'stopping');
       if (dispatched) {
-        await this.#host.dispatch({ kind: 'message', message, sentByBot: incoming.sentByBot });
+        await this.#host.dispatch({ kind: 'message', message, sentByBot: incoming.sentByBot }, key);
         if (!incoming.sentByBot) {
-          for (const event of events) await this.#host.dispatch({ kind: 'event', event });
+          for (const event of events) await this.#host.dispatch({ kind: 'event', event }, key);
         }
       }
       this.#events.emit('processed', { message, dispatched, sentByBot: incoming.sentByBot } satisfies ProcessedMessage);

@@ -15,6 +15,7 @@ function clientOptions(resolved: ResolvedConfig, io: CliIo): ClientOptions {
     ...(account.hosts === undefined ? {} : { hosts: account.hosts }),
     ...(account.sessionStore === undefined ? {} : { sessionStore: account.sessionStore }),
     ...(account.qr === undefined ? {} : { qr: account.qr }),
+    ...(account.historyCutoffSeconds === undefined ? {} : { historyCutoffSeconds: account.historyCutoffSeconds }),
   };
 }
 

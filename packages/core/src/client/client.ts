@@ -22,6 +22,8 @@ import { ContactFetcher } from './contact-fetcher.js';
 import { restoreJar } from './cookies.js';
 import { checkSync } from './sync-answer.js';
 import { Credentials, isSyncKey } from './credentials.js';
+import { DEFAULT_HISTORY_CUTOFF_SECONDS, HistoryCutoff } from './history-cutoff.js';
+import { CursorKeeper } from './cursor-keeper.js';
 import { keepHeldCursor, type CursorPolicy, type HeldCursor, type InitReason } from './cursor-policy.js';
 import {
   ClientStopped,
@@ -158,6 +160,12 @@ function resolveOptions(o: ClientOptions, i: ClientInternals): Resolved {
   const defaultOnLogout: Array<'reinit' | 'push' | 'qr'> =
     loginMode === 'hot' ? ['reinit'] : loginMode === 'push' ? ['reinit', 'push'] : ['reinit', 'push', 'qr'];
   const r = o.recovery ?? {};
+  const cutoff = o.historyCutoffSeconds;
+  if (cutoff !== undefined && cutoff !== false && !(Number.isInteger(cutoff) && cutoff >= 0))
+    throw new InvalidArgument(
+      'createClient',
+      `options.historyCutoffSeconds must be an integer ≥ 0 or false (got ${String(cutoff)})`,
+    );
   return {
     account,
     store: o.sessionStore ?? new FileSessionStore(o.dataDir),
@@ -254,9 +262,8 @@ export class WebWxClient implements WxClient {
    */
   private readonly botMsgIds = new BoundedSet(BOT_MSG_ID_MEMORY);
   private recovering = false;
-  /** The key of the latest webwxinit while the client continues from a key it kept instead (see CursorPolicy). */
-  private offeredKey: SyncKey | undefined;
-  private keptKeyRefusals = 0;
+  private readonly cursor: CursorKeeper;
+  private readonly history: HistoryCutoff;
 
   constructor(options: ClientOptions, internals: ClientInternals = {}) {
     this.o = resolveOptions(options, internals);
@@ -286,6 +293,8 @@ export class WebWxClient implements WxClient {
       },
     });
     this.api.reconciler = this.reconciler;
+    this.cursor = new CursorKeeper(this.o.cursor, () => this.inbox.durable(), this.log);
+    this.history = new HistoryCutoff(options.historyCutoffSeconds ?? DEFAULT_HISTORY_CUTOFF_SECONDS);
     this.sessionWriter = new DocWriter(this.o.store, this.key('session'), () => this.sessionDoc());
     this.fetcher = new ContactFetcher(
       (names) => this.api.batchGetContact(names.map((UserName) => ({ UserName }))),
@@ -516,7 +525,8 @@ export class WebWxClient implements WxClient {
 
   /** Logs in per mode; on success credentials, contacts and SyncKey are set. */
   private async login(mode: ClientOptions['loginMode']): Promise<LoginVia> {
-    const saved = mode === 'qr' ? undefined : await this.loadSession();
+    // Loaded in 'qr' mode too: not to resume it, but for its SyncKey (a restart keeps its place).
+    const saved = await this.loadSession();
     if (saved && (mode === 'auto' || mode === 'hot')) {
       try {
         await this.hotLogin(saved);
@@ -529,8 +539,7 @@ export class WebWxClient implements WxClient {
     if (mode === 'hot') throw new WxError('HOT_LOGIN_FAILED', 'login', 'no saved session to resume');
     if (saved && (mode === 'auto' || mode === 'push')) {
       try {
-        const held = { syncKey: saved.syncKey, syncCheckKey: saved.syncCheckKey, uin: saved.uin };
-        await this.adopt(await pushLogin(this.loginContext(), saved.uin, saved.hosts.main), held);
+        await this.adopt(await pushLogin(this.loginContext(), saved.uin, saved.hosts.main), heldOf(saved));
         return 'push';
       } catch (err) {
         if (err instanceof ClientStopped || err instanceof LoginForbidden || mode === 'push') throw err;
@@ -538,7 +547,7 @@ export class WebWxClient implements WxClient {
       }
     }
     if (mode === 'push') throw new PushLoginFailed('no saved session (push login needs a previous login)');
-    await this.adopt(await qrLogin(this.loginContext()));
+    await this.adopt(await qrLogin(this.loginContext()), this.cred || !saved ? undefined : heldOf(saved));
     return 'qr';
   }
 
@@ -550,7 +559,7 @@ export class WebWxClient implements WxClient {
     this.cred = cred;
     this.setState('initializing');
     // The saved SyncKey is where we stopped; the server's would skip what arrived while we were down.
-    await this.initSession('hot', { syncKey: saved.syncKey, syncCheckKey: saved.syncCheckKey, uin: saved.uin });
+    await this.initSession('hot', heldOf(saved));
   }
 
   /** Takes a login's credentials; `held` is the cursor to keep (default: the session being replaced). */
@@ -586,45 +595,11 @@ export class WebWxClient implements WxClient {
     this.emit('contacts-updated', { updated: [...this.store.all()].map((c) => c.userName), removed: [] });
   }
 
-  /**
-   * Continues from the held key or the one webwxinit offered, as the CursorPolicy says. Either way the
-   * entries accepted so far are made durable first: the key set here is marked safe to persist.
-   */
+  /** Continues from the held key or the one webwxinit offered (CursorPolicy); a fresh login arms the history cutoff. */
   private async chooseCursor(reason: InitReason, held: HeldCursor | undefined, offered: SyncKey): Promise<void> {
-    const cred = this.requireCred('webwxinit');
-    const has = held !== undefined && held.syncKey.List.length > 0;
-    const choice = this.o.cursor.afterInit({
-      reason,
-      held: has ? held.syncKey : undefined,
-      heldUin: has ? held.uin : undefined,
-      uin: cred.uin,
-      offered,
-    });
-    await this.inbox.durable();
-    this.keptKeyRefusals = 0;
-    if (choice === 'keep' && has) {
-      if (held.syncKey !== cred.syncKey) cred.resetKeys(held.syncKey, held.syncCheckKey);
-      this.offeredKey = offered;
-      return;
-    }
-    if (has)
-      this.log.warn({ reason }, 'continuing from the SyncKey of webwxinit: messages queued before it are skipped');
-    cred.resetKeys(offered, undefined);
-    this.offeredKey = undefined;
-  }
-
-  /** webwxsync refused a kept key; once the policy calls it proven invalid, the offered key is taken. */
-  private async keptKeyRefused(err: unknown): Promise<void> {
-    if (!this.offeredKey || !(err instanceof ServerError) || err.endpoint !== 'webwxsync') return;
-    if (!this.o.cursor.rejected(err.ret ?? 0, ++this.keptKeyRefusals)) return;
-    const offered = this.offeredKey;
-    this.offeredKey = undefined;
-    this.log.warn(
-      { refusals: this.keptKeyRefusals },
-      'webwxsync keeps refusing the kept SyncKey; continuing from the SyncKey of webwxinit',
-    );
-    await this.inbox.durable();
-    this.requireCred('webwxsync').resetKeys(offered, undefined);
+    const choice = await this.cursor.afterInit(this.requireCred('webwxinit'), reason, held, offered);
+    // A login with no cursor of this account: what the first syncs bring includes offline history.
+    if (choice === 'adopt' && reason === 'login') this.history.freshLogin(Date.now());
   }
 
   private async loadContacts(): Promise<void> {
@@ -720,7 +695,7 @@ export class WebWxClient implements WxClient {
           return;
         }
         failures++;
-        await this.keptKeyRefused(err);
+        if (this.cred) await this.cursor.failed(this.cred, err);
         const delay = backoffDelay(failures, this.o.backoffBase, this.o.backoffMax);
         this.emitError(err, `sync loop (attempt ${failures}, retrying in ${delay} ms)`);
         await sleep(delay, this.stopCtl.signal);
@@ -781,6 +756,7 @@ export class WebWxClient implements WxClient {
       if (raw.MsgType === 51) {
         apply(() => {
           const sn = raw.StatusNotifyCode === 4 ? parseStatusNotify(raw) : undefined;
+          if (sn?.truncated) this.log.warn('a status notification listed more chats than are read; none of it paired');
           if (sn) updated.push(...this.store.applyPairs(alignedPairs(sn)));
         });
         continue;
@@ -797,10 +773,14 @@ export class WebWxClient implements WxClient {
     if (bad > 0)
       this.emitError(new ProtocolError('webwxsync', `${bad} malformed entries skipped or read in part`), 'webwxsync');
     if (updated.length > 0 || removed.length > 0) this.emit('contacts-updated', { updated, removed });
-    await this.inbox.accept(entries);
+    const { deliver, history } = this.history.split(entries);
+    if (history.length > 0) {
+      const n = await this.inbox.skip(history);
+      if (n > 0) this.log.info({ skipped: n }, 'messages from before the login not handed over (historyCutoffSeconds)');
+    }
+    await this.inbox.accept(deliver);
     cred.syncKey = isSyncKey(res.SyncKey) && res.SyncKey.List.length > 0 ? res.SyncKey : cred.syncKey;
-    // An accepted sync proves the kept key valid.
-    this.offeredKey = undefined;
+    this.cursor.accepted();
     if (isSyncKey(res.SyncCheckKey) && res.SyncCheckKey.List.length > 0) cred.syncCheckKey = res.SyncCheckKey;
     if (typeof res.SKey === 'string' && res.SKey) cred.skey = res.SKey;
     cred.round++;
@@ -1512,6 +1492,11 @@ export class WebWxClient implements WxClient {
     const plan = planDownload(c, msg, opts, await this.uploader.dataTicket());
     return runDownload(this.http, plan, target, opts.fileName, join(this.o.spoolDir, '..', '..')); // spoolDir = <dataDir>/outbox-media/<account>
   }
+}
+
+/** The cursor a saved session holds. */
+function heldOf(saved: PersistedSession): HeldCursor {
+  return { syncKey: saved.syncKey, syncCheckKey: saved.syncCheckKey, uin: saved.uin };
 }
 
 /** The chat of a sync entry: the peer or room, whichever side is not the bot. */

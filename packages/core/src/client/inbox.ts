@@ -129,6 +129,24 @@ export class Inbox {
     return fresh;
   }
 
+  /**
+   * Marks entries handled without handing them over (history of a fresh login): they join the
+   * dedupe set and the journal, so a re-sent copy is dropped like any handled entry.
+   */
+  async skip(entries: ReadonlyArray<{ raw: RawMessage }>): Promise<number> {
+    let written: Promise<void> | undefined;
+    let n = 0;
+    for (const e of entries) {
+      const id = e.raw.MsgId;
+      if (this.seen(id)) continue;
+      this.done.add(id);
+      n++;
+      written = this.journal.write({ d: id });
+    }
+    await written;
+    return n;
+  }
+
   /** Resolves once every accepted entry would survive a machine crash. */
   durable(): Promise<void> {
     return this.journal.durable();

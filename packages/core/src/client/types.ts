@@ -136,6 +136,12 @@ export interface ClientOptions {
   sends?: SendOptions;
   /** How many handled MsgIds are remembered for dedupe (persisted). Default 5 000. */
   dedupeSize?: number;
+  /**
+   * After a fresh login (no saved SyncKey of this account), messages created more than this many
+   * seconds before the login are history: marked handled, never handed over. Default 60; `false`
+   * hands all history over.
+   */
+  historyCutoffSeconds?: number | false;
   /** Language sent as `lang=`. Default 'zh_CN'. */
   lang?: string;
 }

@@ -125,6 +125,10 @@ const configSchema = object({
       },
       maxRefreshes: number({ integer: true, min: 0 }),
     }),
+    historyCutoffSeconds: (value, path, report) => {
+      if (typeof value === 'number') number({ integer: true, min: 0 })(value, path, report);
+      else if (value !== false) report(path, expected('seconds (an integer >= 0) or false', value));
+    },
   }),
   logging: object({
     level: oneOf(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']),

@@ -91,6 +91,13 @@ export interface AccountConfig {
   sessionStore?: SessionStore;
   /** QR presentation. */
   qr?: QrOptions;
+  /**
+   * After a fresh QR login (no saved session), the server hands over messages that arrived while the
+   * account was offline. Those created more than this many seconds before the login are not handed to
+   * plugins (they are marked handled, so they never come back). Default 60; `false` hands all history
+   * to plugins. Logins that resume a saved session miss nothing and skip nothing.
+   */
+  historyCutoffSeconds?: number | false;
 }
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';

@@ -17,6 +17,7 @@ import {
   type Run,
 } from './pipeline.js';
 import { PluginScope } from './scope.js';
+import { Stalls } from './stalls.js';
 import { errorMessage } from '../util/error-message.js';
 import { isServerVerdict } from '../client/errors.js';
 
@@ -86,6 +87,7 @@ export class PluginHost {
       // Timeouts may fire up to 5 % (at most 100 ms) late; that is what lets one timer serve every handler.
       watch: new DeadlineWatch<Run>(Math.min(100, timeoutMs / 20)),
       handlerTimeoutMs: timeoutMs,
+      stalls: new Stalls<Entry>(this.#options.failureWindowMs),
       tracking: false,
       fail: (entry, error, what, messageId) => {
         this.#fail(entry, error, what, messageId);
@@ -208,13 +210,17 @@ export class PluginHost {
     }
   }
 
-  /** Passes one message or event through the active plugins, in order. Never rejects. */
-  dispatch(item: Dispatchable): Promise<void> {
+  /**
+   * Passes one message or event through the active plugins, in order. Never rejects. `chat` names the
+   * ordered chain it belongs to: a plugin whose handler timed out there is skipped by that chat until the
+   * handler settles (see stalls.ts).
+   */
+  dispatch(item: Dispatchable, chat?: string): Promise<void> {
     if (this.#stopped) return DONE;
     const own = item.kind === 'message' && item.sentByBot;
     const id = item.kind === 'message' ? item.message.id : item.event.messageId;
     this.#dispatched = true;
-    const pass = new Pass(this.#pass, own ? this.#ownEntries : this.#entries, item, id);
+    const pass = new Pass(this.#pass, own ? this.#ownEntries : this.#entries, item, id, chat);
     try {
       // The pass's promise never rejects: every plugin's failure is contained in its run.
       return pass.start() ?? DONE;

@@ -1,5 +1,5 @@
 import { keepHeldCursor, KEPT_KEY_REFUSALS } from '../../src/client/cursor-policy.js';
-import { simSuite, waitFor } from './helpers.js';
+import { captureLogger, simSuite, waitFor } from './helpers.js';
 
 const key = (v: number) => ({ Count: 1, List: [{ Key: 2, Val: v }] });
 
@@ -44,6 +44,97 @@ describe('recovery keeps the SyncKey', () => {
     sim.say({ from: 'wxid_alice', text: 'probe' });
     await waitFor(() => got.includes('probe'), 'the probe after the breaker', 8000);
     expect(got.filter((t) => t.startsWith('queued'))).toEqual(queued);
+    await client.stop();
+  });
+
+  it('a kept key webwxsync keeps refusing is proven invalid: the client continues from the init key', async () => {
+    const { logger, lines } = captureLogger();
+    const { sim, client } = await env.startWithClient(
+      {},
+      { logger, recovery: { backoff: { baseMs: 10, maxMs: 50 }, onLogout: ['push'], keepAliveMs: 0, watchdogMs: 0 } },
+    );
+    const recovered: string[] = [];
+    client.on('recovered', (e) => recovered.push(e.via));
+    const got: string[] = [];
+    client.setMessageHandler(async (m) => {
+      got.push(m.raw.Content);
+    });
+    await client.start();
+    // From the push login's webwxinit on, webwxsync refuses (as a server would a key it cannot use).
+    const off = sim.onAction((a) => {
+      if (a.endpoint !== 'webwxinit') return;
+      off();
+      sim.addFault({ kind: 'ret', ret: 1, endpoint: 'webwxsync', times: KEPT_KEY_REFUSALS });
+    });
+    sim.expireSession(1101);
+    await waitFor(() => recovered.includes('push'), 'recovered by push', 8000);
+    sim.say({ from: 'wxid_alice', text: 'after the refusals' });
+    await waitFor(() => got.includes('after the refusals'), 'delivery from the init key', 8000);
+    expect(lines.some((l) => l.includes('keeps refusing the kept SyncKey'))).toBe(true);
+    await client.stop();
+  });
+
+  it('fewer refusals than that are a passing fault: the kept key stays', async () => {
+    const { logger, lines } = captureLogger();
+    const { sim, client } = await env.startWithClient({}, { logger });
+    const got: string[] = [];
+    client.setMessageHandler(async (m) => {
+      got.push(m.raw.Content);
+    });
+    await client.start();
+    sim.addFault({ kind: 'ret', ret: 1, endpoint: 'webwxsync', times: KEPT_KEY_REFUSALS });
+    sim.say({ from: 'wxid_alice', text: 'after a bad patch' });
+    await waitFor(() => got.includes('after a bad patch'), 'delivery', 8000);
+    // Not after a recovery: no key was kept, so refusals never replace it.
+    expect(lines.some((l) => l.includes('keeps refusing the kept SyncKey'))).toBe(false);
+    await client.stop();
+  });
+
+  it('messages sent while the session is dead (1101) arrive once after push login', async () => {
+    const { sim, client } = await env.startWithClient(
+      {},
+      { recovery: { backoff: { baseMs: 10, maxMs: 50 }, onLogout: ['push'], keepAliveMs: 0, watchdogMs: 0 } },
+    );
+    const recovered: string[] = [];
+    client.on('recovered', (e) => recovered.push(e.via));
+    const got: string[] = [];
+    client.setMessageHandler(async (m) => {
+      got.push(m.raw.Content);
+    });
+    await client.start();
+    // Said the moment the session ends, before the client can even notice.
+    const gap = Array.from({ length: 5 }, (_, i) => `in the gap ${i}`);
+    sim.expireSession(1101);
+    for (const text of gap) sim.say({ from: 'wxid_carol', text });
+    await waitFor(() => recovered.includes('push'), 'recovered by push', 8000);
+    sim.say({ from: 'wxid_alice', text: 'probe' });
+    await waitFor(() => got.includes('probe'), 'probe', 8000);
+    expect(got.filter((t) => t.startsWith('in the gap'))).toEqual(gap);
+    await client.stop();
+  });
+
+  it('messages the dead session never delivered (stuck, then 1101) arrive once after push login', async () => {
+    const { sim, client } = await env.startWithClient(
+      {},
+      { recovery: { backoff: { baseMs: 10, maxMs: 50 }, onLogout: ['push'], keepAliveMs: 0, watchdogMs: 0 } },
+    );
+    const recovered: string[] = [];
+    client.on('recovered', (e) => recovered.push(e.via));
+    const got: string[] = [];
+    client.setMessageHandler(async (m) => {
+      got.push(m.raw.Content);
+    });
+    await client.start();
+    sim.addFault({ kind: 'stuck-selector', endpoint: ['synccheck', 'webwxsync'] });
+    await waitFor(() => sim.faults().some((f) => f.fired > 0), 'the stuck selector to start');
+    const owed = Array.from({ length: 5 }, (_, i) => `owed ${i}`);
+    for (const text of owed) sim.say({ from: 'wxid_bob', text });
+    sim.clearFaults();
+    sim.expireSession(1101);
+    await waitFor(() => recovered.includes('push'), 'recovered by push', 8000);
+    sim.say({ from: 'wxid_alice', text: 'probe' });
+    await waitFor(() => got.includes('probe'), 'probe', 8000);
+    expect(got.filter((t) => t.startsWith('owed'))).toEqual(owed);
     await client.stop();
   });
 

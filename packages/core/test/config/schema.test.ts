@@ -27,6 +27,20 @@ describe('checkConfigShape', () => {
     ).toEqual([]);
     expect(lines({})).toEqual([]);
     expect(lines({ account: { desktop: true, qr: { pngPath: 'qr.png' } } })).toEqual([]);
+    expect(lines({ account: { historyCutoffSeconds: false } })).toEqual([]);
+    expect(lines({ account: { historyCutoffSeconds: 0 } })).toEqual([]);
+  });
+
+  test('account.historyCutoffSeconds: whole seconds >= 0, or false', () => {
+    expect(lines({ account: { historyCutoffSeconds: -1 } })).toEqual([
+      'account.historyCutoffSeconds: expected a number >= 0, got -1',
+    ]);
+    expect(lines({ account: { historyCutoffSeconds: 1.5 } })).toEqual([
+      'account.historyCutoffSeconds: expected an integer, got 1.5',
+    ]);
+    expect(lines({ account: { historyCutoffSeconds: true } })).toEqual([
+      'account.historyCutoffSeconds: expected seconds (an integer >= 0) or false, got boolean',
+    ]);
   });
 
   test('sends: whole positive milliseconds, known keys only', () => {

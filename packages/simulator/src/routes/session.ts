@@ -83,6 +83,8 @@ export const webwxinit: Handler = async (ctx, { engine }) => {
   if (!s.initialized) {
     s.initialized = true;
     queueStatusNotify(engine, s, recent);
+    // Behind the key this init answers with: the first webwxsync brings what arrived while logged out.
+    engine.offline.flush(s);
   }
   engine.actions.record({ endpoint: 'webwxinit', ret: 0 }, ctx);
   ctx.jsonText(wireJson(body));
