@@ -1,0 +1,271 @@
+/**
+ * Simulator process for the fault matrix: hosts one simulator, streams
+ * `q<n>` texts over many chats, and counts the bot's replies (`echo q<n>`)
+ * per inbound message at the simulator. Faults themselves are switched by the
+ * orchestrator through the HTTP control API; this process only does what the
+ * control API cannot: kill the bot inside a send, make senders unreachable
+ * (1204), and emit a MsgType 51 flood.
+ */
+import { performance } from 'node:perf_hooks';
+
+import { createSimulator, generateWorld, type Simulator } from '@wxbot/simulator';
+
+import { serve, type IpcMessage } from '../ipc.js';
+
+interface Chat {
+  from: string;
+  room?: string;
+}
+
+/** What the bench reaches past the simulator's public surface for (test hooks the control API has no words for). */
+interface EngineHooks {
+  engine: {
+    session:
+      | { ended: unknown; fromUser: Map<string, string>; userNameOf(stableId: string): string; selfUserName: string }
+      | undefined;
+    emit(spec: {
+      from: string;
+      to: string;
+      msgType: number;
+      content: string;
+      statusNotifyCode?: number;
+      statusNotifyUserName?: string;
+    }): string;
+  };
+}
+
+export interface FaultStats {
+  injected: number;
+  /** Distinct inbound messages with at least one accepted reply. */
+  replied: number;
+  /** Reachable inbound messages with no accepted reply. */
+  lost: number;
+  /** Inbound messages with more than one accepted reply. */
+  duplicated: number;
+  /** Inbound messages from senders who had removed the bot (their replies are refused with 1204). */
+  unreachable: number;
+  /** webwxsendmsg answered with a non-zero Ret (1204, 1205, 1101...). */
+  refusedSends: number;
+  /** Sends whose answer an accept-then-drop fault destroyed (the message was delivered). */
+  droppedAnswers: number;
+  killsOnSend: number;
+}
+
+let sim: Simulator | undefined;
+let chats: Chat[] = [];
+const replies = new Map<number, number>();
+const unreachable = new Set<number>();
+const removedSenders = new Set<string>();
+let injected = 0;
+let refusedSends = 0;
+let droppedAnswers = 0;
+let killPid: number | undefined;
+let killsOnSend = 0;
+let lastReplyAt = 0;
+let streamDone: Promise<void> = Promise.resolve();
+const probes = new Map<number, (at: number) => void>();
+let probeSeq = 0;
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+function hooks(s: Simulator): EngineHooks['engine'] {
+  return (s as unknown as EngineHooks).engine;
+}
+
+function live(s: Simulator): boolean {
+  const info = s.session;
+  return info !== undefined && info.ended === undefined;
+}
+
+function onSend(a: { endpoint: string; ret: number; content?: string; responseDropped?: true }): void {
+  if (a.endpoint !== 'webwxsendmsg') return;
+  if (a.ret !== 0) {
+    refusedSends++;
+    return;
+  }
+  if (killPid !== undefined) {
+    // Synchronous, before the simulator answers: the server has accepted the send, the bot never hears so.
+    try {
+      process.kill(killPid, 'SIGKILL');
+      killsOnSend++;
+    } catch {
+      // already gone
+    }
+    killPid = undefined;
+  }
+  if (a.responseDropped) droppedAnswers++;
+  const content = a.content ?? '';
+  const q = /^echo q(\d+)$/.exec(content);
+  if (q) {
+    const n = Number(q[1]);
+    replies.set(n, (replies.get(n) ?? 0) + 1);
+    lastReplyAt = performance.now();
+    return;
+  }
+  const p = /^echo probe (\d+)$/.exec(content);
+  if (p) probes.get(Number(p[1]))?.(performance.now());
+}
+
+function pickChats(privateChats: number, roomChats: number, seed: number): ReturnType<typeof generateWorld> {
+  const spec = generateWorld({
+    friends: privateChats + roomChats * 5 + 5,
+    rooms: Array.from({ length: roomChats }, () => 8),
+    seed,
+  });
+  chats = [];
+  for (const f of (spec.friends ?? []).slice(0, privateChats)) chats.push({ from: f.wxid });
+  for (const r of (spec.rooms ?? []).slice(0, roomChats)) {
+    const member = r.members.map((m) => (typeof m === 'string' ? m : m.wxid)).find((m) => m !== spec.self.wxid);
+    if (member !== undefined) chats.push({ from: member, room: r.id });
+  }
+  return spec;
+}
+
+/** A sender who removed the bot: the simulator no longer resolves their UserName, so sends to it get Ret 1204. */
+function refuseRepliesTo(s: Simulator, wxid: string): void {
+  const session = hooks(s).session;
+  if (session) session.fromUser.delete(session.userNameOf(wxid));
+}
+
+function say(s: Simulator, chat: Chat, text: string): void {
+  if (chat.room === undefined) s.say({ from: chat.from, text });
+  else s.say({ from: chat.from, room: chat.room, text });
+}
+
+async function stream(s: Simulator, count: number, ratePerSec: number): Promise<void> {
+  const started = performance.now();
+  let sent = 0;
+  while (sent < count) {
+    const due = Math.min(count, Math.floor(((performance.now() - started) * ratePerSec) / 1000) + 1);
+    // Messages said while no session is live would vanish at the simulator (it does not queue for a
+    // logged-out account), which is not the bot's loss: hold them until a session is live again.
+    while (sent < due && live(s)) {
+      const n = ++sent;
+      const chat = chats[(n - 1) % chats.length]!;
+      if (chat.room === undefined && removedSenders.has(chat.from)) {
+        unreachable.add(n);
+        refuseRepliesTo(s, chat.from);
+      }
+      say(s, chat, `q${n}`);
+      injected = n;
+    }
+    await sleep(5);
+  }
+}
+
+function stats(): FaultStats {
+  let replied = 0;
+  let lost = 0;
+  let duplicated = 0;
+  for (let n = 1; n <= injected; n++) {
+    const r = replies.get(n) ?? 0;
+    if (r > 0) replied++;
+    if (r > 1) duplicated++;
+    if (r === 0 && !unreachable.has(n)) lost++;
+  }
+  return {
+    injected,
+    replied,
+    lost,
+    duplicated,
+    unreachable: unreachable.size,
+    refusedSends,
+    droppedAnswers,
+    killsOnSend,
+  };
+}
+
+/** Until every reachable message has a reply, no reply came for `quietMs`, or `maxMs` passed. */
+async function drain(quietMs: number, maxMs: number): Promise<void> {
+  const until = performance.now() + maxMs;
+  const quietFrom = performance.now();
+  while (performance.now() < until) {
+    if (stats().lost === 0) return;
+    if (performance.now() - Math.max(lastReplyAt, quietFrom) > quietMs) return;
+    await sleep(50);
+  }
+}
+
+async function probe(s: Simulator, timeoutMs: number): Promise<{ answered: boolean; ms: number }> {
+  const k = ++probeSeq;
+  const started = performance.now();
+  const deadline = started + timeoutMs;
+  while (!live(s) && performance.now() < deadline) await sleep(50);
+  const answered = new Promise<number>((resolve) => probes.set(k, resolve));
+  say(s, chats[0]!, `probe ${k}`);
+  const at = await Promise.race([answered, sleep(Math.max(0, deadline - performance.now())).then(() => undefined)]);
+  probes.delete(k);
+  return at === undefined ? { answered: false, ms: timeoutMs } : { answered: true, ms: at - started };
+}
+
+/** One MsgType 51 (status notify) entry naming `names` chats, as a phone with a huge chat list sends at login. */
+function flood51(s: Simulator, entries: number, names: number): void {
+  const e = hooks(s);
+  const self = s.world.self.wxid;
+  const list = Array.from({ length: names }, (_, i) => `@${i.toString(16).padStart(32, '0')}`).join(',');
+  for (let i = 0; i < entries; i++)
+    e.emit({
+      from: self,
+      to: self,
+      msgType: 51,
+      content: `<msg>\n<op id='2'>\n<username>${list}</username>\n</op>\n</msg>`,
+      statusNotifyCode: 4,
+      statusNotifyUserName: list,
+    });
+}
+
+serve(
+  async (m: IpcMessage) => {
+    switch (m.type) {
+      case 'start': {
+        const spec = pickChats(
+          m['privateChats'] as number,
+          m['roomChats'] as number,
+          (m['seed'] as number | undefined) ?? 7,
+        );
+        sim = await createSimulator({
+          world: spec,
+          autoConfirm: true,
+          loginPollHoldMs: 200,
+          synccheckHoldMs: 5_000,
+          seed: (m['seed'] as number | undefined) ?? 7,
+        });
+        sim.onAction(onSend);
+        return { url: sim.url, loginUrl: sim.loginUrl, controlUrl: sim.controlUrl, chats: chats.length };
+      }
+      case 'stream': {
+        const s = sim!;
+        streamDone = stream(s, m['count'] as number, m['ratePerSec'] as number);
+        return {};
+      }
+      case 'stream-wait':
+        await streamDone;
+        return { injected };
+      case 'kill-on-send':
+        // pid null disarms.
+        killPid = typeof m['pid'] === 'number' && m['pid'] > 0 ? m['pid'] : undefined;
+        return {};
+      case 'unreach': {
+        // Private senders only (a room stays reachable when one member removed the bot), never chat 0 (the probe's).
+        const senders = chats.filter((c, i) => i > 0 && c.room === undefined).slice(0, m['senders'] as number);
+        for (const c of senders) removedSenders.add(c.from);
+        return { senders: senders.length };
+      }
+      case 'flood51':
+        flood51(sim!, m['entries'] as number, m['names'] as number);
+        return {};
+      case 'drain':
+        await drain(m['quietMs'] as number, m['maxMs'] as number);
+        return { stats: stats() };
+      case 'probe':
+        return await probe(sim!, m['timeoutMs'] as number);
+      case 'stats':
+        return { stats: stats() };
+      default:
+        throw new Error(`faults-sim child: unknown request ${m.type}`);
+    }
+  },
+  async () => {
+    await sim?.close();
+  },
+);
