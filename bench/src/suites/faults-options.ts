@@ -1,5 +1,6 @@
 /** The fault matrix's command-line options, checked: a bad value names the option and what it takes. */
-import { faultRowNames, type FaultsOptions } from './faults.js';
+import { faultRowNames } from './faults-rows.js';
+import type { FaultsOptions } from './faults.js';
 
 type Values = Partial<Record<`faults-${'rows' | 'scale' | 'count' | 'chats' | 'rate' | 'parallel'}`, string>>;
 

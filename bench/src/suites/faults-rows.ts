@@ -30,6 +30,13 @@ export interface FaultRow {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** Clears the simulator's fault rules, noting how often they fired first (rule refusals leave no action). */
+async function clearNoting(c: RowContext): Promise<void> {
+  const fired = (await c.control.faults()).reduce((n, f) => n + f.fired, 0);
+  c.note(`fired ${fired}×`);
+  await c.control.clearFaults();
+}
+
 /** A simulator fault rule on from 25 % to 75 % of the stream. */
 function ruleWindow(name: string, fault: string, rule: Record<string, unknown>): FaultRow {
   return {
@@ -39,9 +46,7 @@ function ruleWindow(name: string, fault: string, rule: Record<string, unknown>):
       await c.at(c.streamMs * 0.25);
       await c.control.addFaults([{ kind: String(rule['kind']), ...rule }]);
       await c.at(c.streamMs * 0.75);
-      const fired = (await c.control.faults()).reduce((n, f) => n + f.fired, 0);
-      c.note(`fired ${fired}×`);
-      await c.control.clearFaults();
+      await clearNoting(c);
     },
   };
 }
@@ -55,7 +60,7 @@ function refusalWindow(seconds: number): FaultRow {
       await c.at(c.streamMs * 0.25);
       await c.control.addFaults([{ kind: 'ret', ret: 1205, endpoint: 'webwxsendmsg' }]);
       await sleep(seconds * 1000);
-      await c.control.clearFaults();
+      await clearNoting(c);
     },
   };
 }
@@ -121,7 +126,7 @@ export const FAULT_ROWS: readonly FaultRow[] = [
       await c.at(c.streamMs * 0.25);
       await c.control.addFaults([{ kind: 'stuck-selector', endpoint: 'synccheck' }]);
       await sleep(5000);
-      await c.control.clearFaults();
+      await clearNoting(c);
     },
   },
   ruleWindow('accept-then-drop', '10 % of webwxsendmsg delivered, then the answer dropped', {
@@ -156,4 +161,9 @@ export function rowSlug(name: string): string {
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-|-$/g, '');
+}
+
+/** Row names as `--faults-rows` takes them. */
+export function faultRowNames(): string[] {
+  return FAULT_ROWS.map((r) => rowSlug(r.name));
 }

@@ -16,7 +16,7 @@ import { RAISED_TEXT_BUCKET } from '../harness/wxbot.js';
 import { Child } from '../ipc.js';
 import { round } from '../stats.js';
 import { BotUnderTest } from './faults-bot.js';
-import { FAULT_ROWS, rowSlug, type FaultRow } from './faults-rows.js';
+import { FAULT_ROWS, faultRowNames, rowSlug, type FaultRow } from './faults-rows.js';
 
 export interface FaultsOptions {
   smoke: boolean;
@@ -57,10 +57,6 @@ export interface FaultsResult {
 const DRAIN_QUIET_MS = 10_000;
 const DRAIN_MAX_MS = 60_000;
 const PROBE_TIMEOUT_MS = 30_000;
-
-export function faultRowNames(): string[] {
-  return FAULT_ROWS.map((r) => rowSlug(r.name));
-}
 
 function pickRows(wanted: string[] | undefined): FaultRow[] {
   if (!wanted) return [...FAULT_ROWS];
