@@ -5,6 +5,8 @@
  * directory is the orchestrator's, so a bot started again after kill -9
  * resumes from what the killed one left on disk.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+
 import { Bot, FileSessionStore, createClient, createMemoryStorage, definePlugin, type LoadedPlugin } from '@wxbot/core';
 
 import { RAISED_TEXT_BUCKET, silentLogger } from '../harness/wxbot.js';
@@ -34,6 +36,9 @@ const echo = definePlugin({
 const dataDir = process.argv[2];
 if (dataDir === undefined) throw new Error('faults-bot child: expected the data directory as its first argument');
 let bot: Bot | undefined;
+// The longest event-loop stall of this process (one huge entry must not take seconds of CPU: issue 13, item 8).
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
 
 serve(
   async (m: IpcMessage) => {
@@ -59,6 +64,11 @@ serve(
         await bot.start();
         return { pid: process.pid };
       }
+      case 'health':
+        return {
+          maxLoopDelayMs: Math.round(loopDelay.max / 1e6),
+          maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+        };
       case 'plugin-fault':
         pluginFault = m['mode'] as PluginFault;
         return {};

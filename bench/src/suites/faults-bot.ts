@@ -48,6 +48,14 @@ export class BotUnderTest {
     return killed;
   }
 
+  /** The current process's longest event-loop stall and peak RSS; undefined when it is gone. */
+  async health(): Promise<{ maxLoopDelayMs: number; maxRssMb: number } | undefined> {
+    return this.#child
+      ?.call<{ type: string; maxLoopDelayMs: number; maxRssMb: number }>({ type: 'health' }, 10_000)
+      .then((h) => ({ maxLoopDelayMs: h.maxLoopDelayMs, maxRssMb: h.maxRssMb }))
+      .catch(() => undefined);
+  }
+
   async pluginFault(mode: 'off' | 'throw' | 'hang'): Promise<void> {
     await this.#child?.call({ type: 'plugin-fault', mode }, 10_000);
   }

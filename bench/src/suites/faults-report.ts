@@ -8,7 +8,18 @@ export function renderFaults(f: FaultsResult | { error: string }): string {
     `\n6. Fault matrix: ${f.count} texts over ${f.chats} chats at ${f.ratePerSec}/s per row (${f.parallel} row(s) at a time). Setup: ${f.setup}.`,
     `Counts: ${f.rules}.`,
     table(
-      ['row', 'injected', 'replied', 'lost', 'duplicated', 'probe answered', 'duration s', 'notes'],
+      [
+        'row',
+        'injected',
+        'replied',
+        'lost',
+        'duplicated',
+        'probe answered',
+        'duration s',
+        'bot loop max ms',
+        'bot max RSS MB',
+        'notes',
+      ],
       f.rows.map((r) => [
         r.row,
         r.injected,
@@ -17,6 +28,8 @@ export function renderFaults(f: FaultsResult | { error: string }): string {
         r.duplicated,
         r.probeAnswered ? 'yes' : 'NO',
         (r.durationMs / 1000).toFixed(1),
+        r.botMaxLoopDelayMs ?? '—',
+        r.botMaxRssMb ?? '—',
         notes(r),
       ]),
     ),

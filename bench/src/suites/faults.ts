@@ -40,6 +40,9 @@ export interface FaultRowResult extends FaultStats {
   durationMs: number;
   /** Bot processes started (1 + restarts). */
   botStarts: number;
+  /** The last bot process's longest event-loop stall (ms) and peak RSS (MB), read before it stops. */
+  botMaxLoopDelayMs?: number;
+  botMaxRssMb?: number;
   notes: string[];
   error?: string;
 }
@@ -125,6 +128,7 @@ async function runRow(row: FaultRow, plan: RowPlan): Promise<FaultRowResult> {
     );
     const durationMs = performance.now() - started;
     const { stats } = await sim.call<{ type: string; stats: FaultStats }>({ type: 'stats' }, 10_000);
+    const health = await bot.health();
     return {
       row: row.name,
       fault: row.fault,
@@ -132,6 +136,7 @@ async function runRow(row: FaultRow, plan: RowPlan): Promise<FaultRowResult> {
       probeAnswered: probe.answered,
       durationMs: round(durationMs, 0),
       botStarts: bot.starts,
+      ...(health ? { botMaxLoopDelayMs: health.maxLoopDelayMs, botMaxRssMb: health.maxRssMb } : {}),
       notes,
     };
   } catch (err) {
