@@ -21,7 +21,13 @@ interface Chat {
 interface EngineHooks {
   engine: {
     session:
-      | { ended: unknown; fromUser: Map<string, string>; userNameOf(stableId: string): string; selfUserName: string }
+      | {
+          ended: unknown;
+          initialized: boolean;
+          fromUser: Map<string, string>;
+          userNameOf(stableId: string): string;
+          selfUserName: string;
+        }
       | undefined;
     emit(spec: {
       from: string;
@@ -49,6 +55,13 @@ export interface FaultStats {
   /** Sends whose answer an accept-then-drop fault destroyed (the message was delivered). */
   droppedAnswers: number;
   killsOnSend: number;
+  /**
+   * Lost texts said into a session less than 1 s before the server ended it: the simulator hands a new
+   * session nothing the old one held, so these may be the model's loss as much as the bot's. Part of `lost`.
+   */
+  lostNearExpiry: number;
+  /** The first lost message numbers, to look up. */
+  lostSample: number[];
 }
 
 let sim: Simulator | undefined;
@@ -72,9 +85,28 @@ function hooks(s: Simulator): EngineHooks['engine'] {
   return (s as unknown as EngineHooks).engine;
 }
 
+/**
+ * A session the bot has initialised and not lost. The simulator does not queue for a logged-out account,
+ * and what is said between a new login and its webwxinit lies before the SyncKey webwxinit hands out:
+ * neither is the bot's to receive.
+ */
 function live(s: Simulator): boolean {
-  const info = s.session;
-  return info !== undefined && info.ended === undefined;
+  const session = hooks(s).session;
+  noteEnd(session);
+  return session !== undefined && session.initialized && session.ended === undefined;
+}
+
+type SessionRef = NonNullable<EngineHooks['engine']['session']>;
+/** Which session each text was said into, and when; when each session was first seen ended. */
+const saidInto = new Map<number, { session: SessionRef; at: number }>();
+const endedAt = new Map<SessionRef, number>();
+let lastSession: SessionRef | undefined;
+
+function noteEnd(current: SessionRef | undefined): void {
+  if (lastSession && lastSession.ended !== undefined && !endedAt.has(lastSession))
+    endedAt.set(lastSession, performance.now());
+  if (current !== lastSession && lastSession && !endedAt.has(lastSession)) endedAt.set(lastSession, performance.now());
+  lastSession = current;
 }
 
 function onSend(a: { endpoint: string; ret: number; content?: string; responseDropped?: true }): void {
@@ -132,13 +164,22 @@ function say(s: Simulator, chat: Chat, text: string): void {
   else s.say({ from: chat.from, room: chat.room, text });
 }
 
+/** The stream gives up after this long without a live session (a bot that never logs in again). */
+const NO_SESSION_GIVE_UP_MS = 60_000;
+let streamStopped: string | undefined;
+
 async function stream(s: Simulator, count: number, ratePerSec: number): Promise<void> {
   const started = performance.now();
   let sent = 0;
+  let liveAt = performance.now();
   while (sent < count) {
+    if (live(s)) liveAt = performance.now();
+    else if (performance.now() - liveAt > NO_SESSION_GIVE_UP_MS) {
+      streamStopped = `stream stopped after ${sent} texts: no live session for ${NO_SESSION_GIVE_UP_MS / 1000} s`;
+      return;
+    }
     const due = Math.min(count, Math.floor(((performance.now() - started) * ratePerSec) / 1000) + 1);
-    // Messages said while no session is live would vanish at the simulator (it does not queue for a
-    // logged-out account), which is not the bot's loss: hold them until a session is live again.
+    // Held while no session is live (see live()): that loss would be the simulator's model, not the bot's.
     while (sent < due && live(s)) {
       const n = ++sent;
       const chat = chats[(n - 1) % chats.length]!;
@@ -147,6 +188,8 @@ async function stream(s: Simulator, count: number, ratePerSec: number): Promise<
         refuseRepliesTo(s, chat.from);
       }
       say(s, chat, `q${n}`);
+      const session = hooks(s).session;
+      if (session) saidInto.set(n, { session, at: performance.now() });
       injected = n;
     }
     await sleep(5);
@@ -157,11 +200,20 @@ function stats(): FaultStats {
   let replied = 0;
   let lost = 0;
   let duplicated = 0;
+  let lostNearExpiry = 0;
+  const lostSample: number[] = [];
+  if (sim) noteEnd(hooks(sim).session);
   for (let n = 1; n <= injected; n++) {
     const r = replies.get(n) ?? 0;
     if (r > 0) replied++;
     if (r > 1) duplicated++;
-    if (r === 0 && !unreachable.has(n)) lost++;
+    if (r === 0 && !unreachable.has(n)) {
+      lost++;
+      if (lostSample.length < 20) lostSample.push(n);
+      const into = saidInto.get(n);
+      const end = into && endedAt.get(into.session);
+      if (into && end !== undefined && end - into.at < 1000) lostNearExpiry++;
+    }
   }
   return {
     injected,
@@ -172,6 +224,8 @@ function stats(): FaultStats {
     refusedSends,
     droppedAnswers,
     killsOnSend,
+    lostNearExpiry,
+    lostSample,
   };
 }
 
@@ -240,7 +294,7 @@ serve(
       }
       case 'stream-wait':
         await streamDone;
-        return { injected };
+        return { injected, ...(streamStopped !== undefined ? { stopped: streamStopped } : {}) };
       case 'kill-on-send':
         // pid null disarms.
         killPid = typeof m['pid'] === 'number' && m['pid'] > 0 ? m['pid'] : undefined;

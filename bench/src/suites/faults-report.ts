@@ -44,6 +44,7 @@ function notes(r: FaultsResult['rows'][number]): string {
   if (r.unreachable > 0) out.push(`${r.unreachable} unreachable`);
   if (r.refusedSends > 0) out.push(`${r.refusedSends} sends refused`);
   if (r.droppedAnswers > 0) out.push(`${r.droppedAnswers} answers dropped`);
+  if (r.lostNearExpiry > 0) out.push(`${r.lostNearExpiry} of the lost said < 1 s before a session ended`);
   if (r.killsOnSend > 0) out.push(`${r.killsOnSend} killed in a send`);
   if (r.botStarts > 1) out.push(`${r.botStarts - 1} restarts`);
   if (r.error) out.push(`ERROR: ${r.error.split('\n')[0]!.slice(0, 160)}`);

@@ -90,6 +90,8 @@ async function runRow(row: FaultRow, plan: RowPlan): Promise<FaultRowResult> {
     refusedSends: 0,
     droppedAnswers: 0,
     killsOnSend: 0,
+    lostNearExpiry: 0,
+    lostSample: [],
   };
   let started = performance.now();
   try {
@@ -117,7 +119,8 @@ async function runRow(row: FaultRow, plan: RowPlan): Promise<FaultRowResult> {
       note: (text: string) => notes.push(text),
     };
     await row.inject(ctx);
-    await sim.call({ type: 'stream-wait' }, streamMs + 600_000);
+    const waited = await sim.call<{ type: string; stopped?: string }>({ type: 'stream-wait' }, streamMs + 600_000);
+    if (waited.stopped !== undefined) notes.push(waited.stopped);
     // Faults off (rows clear their own; this is the backstop), then the bot gets its chance to catch up.
     await control.clearFaults();
     await bot.pluginFault('off');
