@@ -31,19 +31,17 @@ describe('pnpm bench --only=faults --smoke', () => {
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
   it('prints a well-formed fault table and the probe is answered after faults clear', () => {
-    execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(benchDir, 'tsconfig.json')], {
-      stdio: 'pipe',
-      timeout: 120_000,
-    });
+    // Its own build directory (under dist/, so packages still resolve from bench/node_modules): the other
+    // bench test compiles into dist/ at the same time, and a child forked mid-write would read half a file.
+    const build = join(benchDir, 'dist', '.faults-test');
+    execFileSync(
+      process.execPath,
+      [require.resolve('typescript/bin/tsc'), '-p', join(benchDir, 'tsconfig.json'), '--outDir', build],
+      { stdio: 'pipe', timeout: 120_000 },
+    );
     const stdout = execFileSync(
       process.execPath,
-      [
-        join(benchDir, 'dist/main.js'),
-        '--only=faults',
-        '--smoke',
-        '--faults-rows=drop,accept-then-drop',
-        `--out=${out}`,
-      ],
+      [join(build, 'main.js'), '--only=faults', '--smoke', '--faults-rows=drop,accept-then-drop', `--out=${out}`],
       { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 180_000 },
     );
     expect(stdout).toContain('6. Fault matrix: 60 texts over 10 chats');
