@@ -85,6 +85,24 @@ function hooks(s: Simulator): EngineHooks['engine'] {
   return (s as unknown as EngineHooks).engine;
 }
 
+/** Fails loudly when the simulator's internals moved, instead of measuring nothing. */
+function checkHooks(s: Simulator): void {
+  const e = hooks(s);
+  const session = e.session;
+  const problems: string[] = [];
+  if (typeof e.emit !== 'function') problems.push('engine.emit is not a function');
+  if (session === undefined) problems.push('no engine.session after login');
+  else {
+    if (typeof session.initialized !== 'boolean') problems.push('session.initialized is not a boolean');
+    if (!(session.fromUser instanceof Map)) problems.push('session.fromUser is not a Map');
+    if (typeof session.userNameOf !== 'function') problems.push('session.userNameOf is not a function');
+  }
+  if (problems.length > 0)
+    throw new Error(
+      `faults-sim: the simulator internals this bench reaches for changed (${problems.join('; ')}); update EngineHooks in bench/src/children/faults-sim.ts`,
+    );
+}
+
 /**
  * A session the bot has initialised and not lost. The simulator does not queue for a logged-out account,
  * and what is said between a new login and its webwxinit lies before the SyncKey webwxinit hands out:
@@ -289,6 +307,7 @@ serve(
       }
       case 'stream': {
         const s = sim!;
+        checkHooks(s);
         streamDone = stream(s, m['count'] as number, m['ratePerSec'] as number);
         return {};
       }
