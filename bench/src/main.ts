@@ -3,11 +3,14 @@
  * results/<timestamp>.json and results/latest.json.
  *
  *   --smoke            tiny counts (< 20 s); what CI runs. Never asserts timings.
- *   --only=a,b         latency,pipeline,memory,cold-start (default: all)
+ *   --only=a,b         latency,pipeline,memory,cold-start,faults (default: all but faults)
  *   --no-peer          skip wechat4u
  *   --no-experiments   skip the wxbot variant runs (always skipped with --smoke)
  *   --out=<dir>        results directory (default bench/results)
  *   --load=<n>         run <n> busy-looping processes for the whole run (a loaded machine, reproducibly)
+ *   --faults-rows=a,b  fault-matrix rows by slug (default: all; see bench/README.md)
+ *   --faults-scale=<f> fault matrix: texts and chats × f (default 1 = 2,000 texts over 50 chats)
+ *   --faults-count=<n> --faults-chats=<n> --faults-rate=<per s> --faults-parallel=<rows at a time>
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
@@ -18,12 +21,16 @@ import { parseArgs } from 'node:util';
 import { machineInfo } from './machine.js';
 import { evaluateTargets, renderTables, type BenchResults } from './report.js';
 import { runColdStart } from './suites/cold-start.js';
+import { faultOptions } from './suites/faults-options.js';
+import { runFaults } from './suites/faults.js';
 import { runLatency } from './suites/latency.js';
 import { runMemory } from './suites/memory.js';
 import { runPipeline } from './suites/pipeline.js';
 
-const SUITES = ['pipeline', 'memory', 'latency', 'cold-start'] as const;
+const SUITES = ['pipeline', 'memory', 'latency', 'cold-start', 'faults'] as const;
 type Suite = (typeof SUITES)[number];
+/** The fault matrix takes minutes and measures correctness, not speed: only on request. */
+const DEFAULT_SUITES: readonly Suite[] = ['pipeline', 'memory', 'latency', 'cold-start'];
 
 function gitCommit(): string | undefined {
   try {
@@ -57,9 +64,15 @@ async function main(): Promise<number> {
       'no-experiments': { type: 'boolean', default: false },
       out: { type: 'string' },
       load: { type: 'string' },
+      'faults-rows': { type: 'string' },
+      'faults-scale': { type: 'string' },
+      'faults-count': { type: 'string' },
+      'faults-chats': { type: 'string' },
+      'faults-rate': { type: 'string' },
+      'faults-parallel': { type: 'string' },
     },
   });
-  const only = values.only?.split(',').map((s) => s.trim()) ?? [...SUITES];
+  const only = values.only?.split(',').map((s) => s.trim()) ?? [...DEFAULT_SUITES];
   for (const s of only) {
     if (!(SUITES as readonly string[]).includes(s)) {
       process.stderr.write(`bench: --only: unknown suite "${s}" (choose from ${SUITES.join(', ')})\n`);
@@ -90,6 +103,12 @@ async function main(): Promise<number> {
     return 2;
   }
   results.loadProcesses = load;
+  const faultsOrError = faultOptions(values, smoke);
+  if (typeof faultsOrError === 'string') {
+    process.stderr.write(`bench: ${faultsOrError}\n`);
+    return 2;
+  }
+  const faults = faultsOrError;
   const burners: ChildProcess[] = [];
   for (let i = 0; i < load; i++) burners.push(spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }));
   try {
@@ -134,6 +153,10 @@ async function main(): Promise<number> {
     if (want('cold-start')) {
       log('5. cold start');
       await attempt('coldStart', () => runColdStart({ smoke }, log));
+    }
+    if (want('faults')) {
+      log('6. fault matrix');
+      await attempt('faults', () => runFaults(faults, log));
     }
     results.finishedAt = new Date().toISOString();
     results.targets = evaluateTargets(results.suites);

@@ -5,6 +5,9 @@ import type { MachineInfo } from './machine.js';
 import type { MemorySnapshot } from './memory.js';
 import type { MemoryResult } from './suites/memory.js';
 import type { PipelineResult } from './suites/pipeline.js';
+import type { FaultsResult } from './suites/faults.js';
+import { renderFaults } from './suites/faults-report.js';
+import { table } from './table.js';
 
 export interface Target {
   name: string;
@@ -28,6 +31,7 @@ export interface BenchResults {
     pipeline?: PipelineResult | { error: string };
     memory?: MemoryResult | { error: string };
     coldStart?: ColdStartResult | { error: string };
+    faults?: FaultsResult | { error: string };
   };
   targets: Target[];
 }
@@ -99,15 +103,6 @@ export function evaluateTargets(s: BenchResults['suites']): Target[] {
 function fmt(n: number | null | undefined): string {
   if (n === null || n === undefined || !Number.isFinite(n)) return '—';
   return n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2);
-}
-
-function table(head: string[], rows: (string | number)[][]): string {
-  const cells = [head, ...rows.map((r) => r.map(String))];
-  const widths = head.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
-  const line = (r: string[]): string => '| ' + r.map((c, i) => c.padEnd(widths[i]!)).join(' | ') + ' |';
-  return [line(head), '|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|', ...cells.slice(1).map(line)].join(
-    '\n',
-  );
 }
 
 function latencyRows(p: PeerLatency): (string | number)[][] {
@@ -226,6 +221,7 @@ export function renderTables(r: BenchResults): string {
       `\n5. Cold start to the QR event: median ${cold.medianMs} ms (runs: ${cold.runsMs.join(', ')})${cold.inProcessMedianMs === undefined ? '' : `; inside the process ${cold.inProcessMedianMs} ms`}. ${cold.command}. ${cold.note}`,
     );
   }
+  if (r.suites.faults) parts.push(renderFaults(r.suites.faults));
   if (r.targets.length > 0) {
     parts.push('\nTargets:');
     parts.push(
