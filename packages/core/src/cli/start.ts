@@ -72,9 +72,13 @@ export async function runStart(io: CliIo, options: StartOptions): Promise<number
     import('../bot/logger.js'),
     options.simulator ? import('@wxbot/simulator') : undefined,
   ]);
-  loading.catch(() => undefined); // awaited below, unless the config is unusable
+  loading.catch(() => undefined); // awaited below
   const resolved = await loadOrReport(io, options.config);
-  if (resolved === undefined) return 1;
+  if (resolved === undefined) {
+    // Nothing left loading behind the exit code (an embedding caller may go on to import the same modules).
+    await loading.catch(() => undefined);
+    return 1;
+  }
   const [{ createBotFromConfig }, { createLogger }, simulator] = await loading;
   const logger = createLogger(resolved.config.logging, io.stdout);
 

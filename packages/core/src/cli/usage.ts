@@ -21,8 +21,10 @@ export const COMMAND_USAGE: Readonly<Record<string, string>> = {
   start: `Usage: wxbot start [--config <path>] [--simulator]
 
 Runs the bot described by bot.config.ts (found from the current directory
-upwards; --config picks a file). Plugins are resolved and their options
-checked before logging in; every problem is reported at once.
+upwards, up to the directory holding package.json; --config picks a file).
+Without a config it starts nothing, --simulator included: it names where it
+looked and exits 1 (\`wxbot init\` makes one). Plugins are resolved and their
+options checked before logging in; every problem is reported at once.
 
 Without --simulator the bot logs in to WeChat: a saved session is resumed,
 else your phone is asked to confirm, else a QR code is shown to scan.

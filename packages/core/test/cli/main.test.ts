@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -61,6 +61,26 @@ describe('wxbot help and usage errors', () => {
 });
 
 describe('wxbot start', () => {
+  test(
+    'without a config it names where it looked, points to wxbot init and exits 1 (--simulator too)',
+    async () => {
+      const p = await makeProject({ 'package.json': '{"type":"module"}' });
+      dirs.push(p.dir);
+      const sub = join(p.dir, 'src');
+      await mkdir(sub);
+      for (const argv of [['start'], ['start', '--simulator'], ['login'], ['logout']]) {
+        const m = memoryIo(sub);
+        expect(await main(argv, m.io)).toBe(1);
+        expect(m.err()).toContain('wxbot: no bot config found.');
+        expect(m.err()).toContain('looked for bot.config.ts, bot.config.mts');
+        expect(m.err()).toContain(`in ${sub}, ${p.dir} (up to ${p.dir})`);
+        expect(m.err()).toContain('`wxbot init`');
+        expect(m.out()).toBe('');
+      }
+    },
+    SLOW,
+  );
+
   test(
     'an invalid config exits 1 before logging in, listing every problem',
     async () => {
