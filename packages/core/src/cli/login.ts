@@ -2,7 +2,7 @@ import { createClient } from '../client/client.js';
 import type { ClientOptions } from '../client/types.js';
 import { createLogger } from '../bot/logger.js';
 import type { ResolvedConfig } from '../config/prepare.js';
-import type { CliIo } from './io.js';
+import { humanOut, type CliIo } from './io.js';
 import { loadOrReport } from './load-config.js';
 
 function clientOptions(resolved: ResolvedConfig, io: CliIo): ClientOptions {
@@ -28,7 +28,7 @@ export async function runLogin(io: CliIo, config: string | undefined): Promise<n
   });
   try {
     const self = await client.start();
-    io.stdout.write(`Logged in as ${self.nickName}; the session is saved under ${resolved.dataDir}.\n`);
+    humanOut(io).write(`Logged in as ${self.nickName}; the session is saved under ${resolved.dataDir}.\n`);
     return 0;
   } catch (error) {
     io.stderr.write(`wxbot login: ${(error as Error).message}\n`);
@@ -47,12 +47,12 @@ export async function runLogout(io: CliIo, config: string | undefined): Promise<
     await client.start();
   } catch {
     await client.stop();
-    io.stdout.write('No saved session to log out.\n');
+    humanOut(io).write('No saved session to log out.\n');
     return 0;
   }
   try {
     await client.logout();
-    io.stdout.write('Logged out; the saved session is deleted.\n');
+    humanOut(io).write('Logged out; the saved session is deleted.\n');
     return 0;
   } catch (error) {
     io.stderr.write(`wxbot logout: ${(error as Error).message}\n`);

@@ -4,7 +4,7 @@ import type { Bot } from '../bot/bot.js';
 import type { ActionRecord } from '../plugin/types.js';
 import { MemorySessionStore } from '../session/file-store.js';
 import { createMemoryStorage } from '../storage/memory.js';
-import { untilStopped, type CliIo } from './io.js';
+import { humanOut, untilStopped, type CliIo } from './io.js';
 import { loadOrReport } from './load-config.js';
 import { errorMessage } from '../util/error-message.js';
 
@@ -120,7 +120,7 @@ export async function runStart(io: CliIo, options: StartOptions): Promise<number
     const first = await Promise.race([started.then(() => 'started' as const), stopped]);
     if (first === 'started') {
       if (sim !== undefined && world !== undefined) {
-        io.stdout.write(banner(sim, world, bot, io.interactive));
+        humanOut(io).write(banner(sim, world, bot, io.interactive));
         if (io.interactive) chat = (await import('./chat.js')).openChatPrompt(io, sim, world, bot);
       }
       const why = await stopped;

@@ -113,11 +113,12 @@ describe('wxbot start', () => {
       const stop = new AbortController();
       const m = memoryIo(p.dir, stop.signal);
       const exit = main(['start', '--simulator'], m.io);
-      await waitUntil(() => m.out().includes('Stop with Ctrl+C'), 'the banner');
-      expect(m.out()).toContain('plugins: ping');
-      const control = /Control API: (\S+)/.exec(m.out())?.[1];
+      // stdout is not a terminal: the banner goes to stderr, stdout stays JSON lines.
+      await waitUntil(() => m.err().includes('Stop with Ctrl+C'), 'the banner');
+      expect(m.err()).toContain('plugins: ping');
+      const control = /Control API: (\S+)/.exec(m.err())?.[1];
       expect(control).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/__sim$/);
-      expect(m.out()).toContain(
+      expect(m.err()).toContain(
         `curl -s -X POST ${control}/say -H 'content-type: application/json' -d '{"from":"wxid_alice","text":"hello"}'`,
       );
 
@@ -144,6 +145,12 @@ describe('wxbot start', () => {
         stop.abort();
       }
       expect(await exit).toBe(0);
+      const lines = m
+        .out()
+        .split('\n')
+        .filter((l) => l !== '');
+      expect(lines.length).toBeGreaterThan(0);
+      for (const line of lines) expect(() => JSON.parse(line) as unknown).not.toThrow();
     },
     SLOW,
   );
