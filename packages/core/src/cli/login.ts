@@ -3,6 +3,7 @@ import type { ClientOptions } from '../client/types.js';
 import { createLogger } from '../bot/logger.js';
 import type { ResolvedConfig } from '../config/prepare.js';
 import { humanOut, type CliIo } from './io.js';
+import { reportLoginProgress } from './login-progress.js';
 import { loadOrReport } from './load-config.js';
 
 function clientOptions(resolved: ResolvedConfig, io: CliIo): ClientOptions {
@@ -26,6 +27,7 @@ export async function runLogin(io: CliIo, config: string | undefined): Promise<n
     ...clientOptions(resolved, io),
     loginMode: resolved.config.account?.loginMode ?? 'auto',
   });
+  const stopProgress = reportLoginProgress(client, humanOut(io));
   try {
     const self = await client.start();
     humanOut(io).write(`Logged in as ${self.nickName}; the session is saved under ${resolved.dataDir}.\n`);
@@ -34,6 +36,7 @@ export async function runLogin(io: CliIo, config: string | undefined): Promise<n
     io.stderr.write(`wxbot login: ${(error as Error).message}\n`);
     return 1;
   } finally {
+    stopProgress();
     await client.stop();
   }
 }

@@ -111,6 +111,9 @@ export async function runStart(io: CliIo, options: StartOptions): Promise<number
     if (io.interactive) io.stdout.write(`${describeAction(record)}\n`);
     else logger.info({ action: record.action, plugin: record.plugin }, describeAction(record));
   });
+  // The simulator confirms its own logins: nothing to scan or confirm there.
+  const stopProgress =
+    sim === undefined ? (await import('./login-progress.js')).reportLoginProgress(bot.client, humanOut(io)) : undefined;
   const stopped = untilStopped(io.signal);
   let exitCode = 0;
   let chat: { close(): void } | undefined;
@@ -132,6 +135,7 @@ export async function runStart(io: CliIo, options: StartOptions): Promise<number
   } finally {
     chat?.close();
     stopActions();
+    stopProgress?.();
     await bot.stop();
     await sim?.close();
   }

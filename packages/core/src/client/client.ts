@@ -462,7 +462,8 @@ export class WebWxClient implements WxClient {
       await printQrToTerminal(url).catch((err: unknown) => {
         this.emitError(err, 'printing the QR code');
       });
-    this.log.info({ url, refresh }, 'scan the QR code to log in');
+    // A QR code shown nowhere (the simulator confirms by itself) is not for anyone to scan.
+    if (pngPath !== undefined || this.o.qrTerminal) this.log.info({ url, refresh }, 'scan the QR code to log in');
     this.emit('qr', pngPath === undefined ? { uuid, url, refresh } : { uuid, url, pngPath, refresh });
   }
 

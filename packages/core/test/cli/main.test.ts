@@ -114,7 +114,7 @@ describe('wxbot start', () => {
       const m = memoryIo(p.dir, stop.signal);
       const exit = main(['start', '--simulator'], m.io);
       // stdout is not a terminal: the banner goes to stderr, stdout stays JSON lines.
-      await waitUntil(() => m.err().includes('Stop with Ctrl+C'), 'the banner');
+      await waitUntil(() => m.err().includes('Stop with Ctrl+C'), 'the banner', 25_000);
       expect(m.err()).toContain('plugins: ping');
       const control = /Control API: (\S+)/.exec(m.err())?.[1];
       expect(control).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/__sim$/);
@@ -145,6 +145,8 @@ describe('wxbot start', () => {
         stop.abort();
       }
       expect(await exit).toBe(0);
+      // The simulator confirms by itself: nobody is told to scan anything.
+      expect(m.out() + m.err()).not.toMatch(/scan the QR code/i);
       const lines = m
         .out()
         .split('\n')
