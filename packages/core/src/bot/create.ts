@@ -34,6 +34,7 @@ export function createBotFromConfig(resolved: ResolvedConfig, overrides: CreateB
     ...(account.hosts === undefined ? {} : { hosts: account.hosts }),
     ...(account.sessionStore === undefined ? {} : { sessionStore: account.sessionStore }),
     ...(account.qr === undefined ? {} : { qr: account.qr }),
+    ...(account.proxy === undefined ? {} : { proxy: account.proxy }),
     ...(config.rateLimits === undefined ? {} : { rateLimits: config.rateLimits }),
     ...overrides.client,
   };

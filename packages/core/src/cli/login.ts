@@ -16,6 +16,7 @@ function clientOptions(resolved: ResolvedConfig, io: CliIo): ClientOptions {
     ...(account.hosts === undefined ? {} : { hosts: account.hosts }),
     ...(account.sessionStore === undefined ? {} : { sessionStore: account.sessionStore }),
     ...(account.qr === undefined ? {} : { qr: account.qr }),
+    ...(account.proxy === undefined ? {} : { proxy: account.proxy }),
   };
 }
 

@@ -98,6 +98,8 @@ export async function runStart(io: CliIo, options: StartOptions): Promise<number
         sessionStore: new MemorySessionStore(),
         loginMode: 'qr',
         qr: { terminal: false, pngPath: false },
+        // The simulator runs in this process on 127.0.0.1: an HTTPS_PROXY meant for WeChat must not catch it.
+        proxy: false,
         sendJitterMs: 0,
       },
     });

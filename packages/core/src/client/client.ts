@@ -245,7 +245,12 @@ export class WebWxClient implements WxClient {
     this.o = resolveOptions(options, internals);
     this.account = this.o.account;
     this.log = createAccountLogger(options.logger, this.account);
-    this.http = new Http({ userAgent: this.o.userAgent, timeoutMs: this.o.requestMs, logger: this.log });
+    this.http = new Http({
+      userAgent: this.o.userAgent,
+      timeoutMs: this.o.requestMs,
+      logger: this.log,
+      proxy: options.proxy,
+    });
     this.api = new WebApi(this.http, () => this.requireCred('api'), this.o.lang, this.o.longPollMs);
     this.uploader = new Uploader(this.http, () => this.requireCred('webwxuploadmedia'), this.o.uploadMs);
     this.inbox = new Inbox(this.o.store, this.key('inbox'), this.o.dedupeSize, this.log, (err, m) => {

@@ -125,6 +125,12 @@ const configSchema = object({
       },
       maxRefreshes: number({ integer: true, min: 0 }),
     }),
+    proxy: (value, path, report) => {
+      if (value === false) return;
+      if (typeof value !== 'string') report(path, expected('a proxy URL or false', value));
+      else if (!/^https?:\/\/[^/\s]+\/?$/.test(value))
+        report(path, 'expected a proxy URL like http://proxy.example:3128 (http:// or https://, no path)');
+    },
   }),
   logging: object({
     level: oneOf(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']),
