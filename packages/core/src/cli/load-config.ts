@@ -4,7 +4,18 @@ import { ConfigError } from '../config/errors.js';
 import { CONFIG_FILES } from '../config/load.js';
 import { loadConfig, type ResolvedConfig } from '../config/prepare.js';
 import { configSearchDirs } from '../config/probe.js';
+import type { LogLevel } from '../config/types.js';
+import { closest } from '../plugin/suggest.js';
 import type { CliIo } from './io.js';
+
+/** Flags shared by start, login and logout. */
+export interface RunFlags {
+  config?: string;
+  dataDir?: string;
+  logLevel?: string;
+}
+
+const LOG_LEVELS: readonly LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
 
 /** Says that no config was found, where the search looked, and how to make one. */
 export function noConfigMessage(cwd: string): string {
@@ -25,7 +36,15 @@ export function noConfigMessage(cwd: string): string {
  * it is not usable. A bot without a config file would start with no plugins
  * and answer nothing, so that is refused with a pointer to `wxbot init`.
  */
-export async function loadOrReport(io: CliIo, file: string | undefined): Promise<ResolvedConfig | undefined> {
+export async function loadOrReport(io: CliIo, flags: RunFlags): Promise<ResolvedConfig | undefined> {
+  const { config: file, dataDir, logLevel } = flags;
+  if (logLevel !== undefined && !(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    const guess = closest(logLevel, LOG_LEVELS);
+    io.stderr.write(
+      `wxbot: --log-level ${logLevel} is not a level${guess === undefined ? '' : ` (did you mean ${guess}?)`}; use one of ${LOG_LEVELS.join(', ')}\n`,
+    );
+    return undefined;
+  }
   let resolved: ResolvedConfig;
   try {
     resolved = await loadConfig({ cwd: io.cwd, ...(file === undefined ? {} : { file }) });
@@ -40,5 +59,12 @@ export async function loadOrReport(io: CliIo, file: string | undefined): Promise
     io.stderr.write(noConfigMessage(io.cwd));
     return undefined;
   }
-  return resolved;
+  // Flags win over the file; a flag's path is relative to where the command runs.
+  return {
+    ...resolved,
+    ...(dataDir === undefined ? {} : { dataDir: resolvePath(io.cwd, dataDir) }),
+    ...(logLevel === undefined
+      ? {}
+      : { config: { ...resolved.config, logging: { ...resolved.config.logging, level: logLevel as LogLevel } } }),
+  };
 }

@@ -4,7 +4,7 @@ import { createLogger } from '../bot/logger.js';
 import type { ResolvedConfig } from '../config/prepare.js';
 import { humanOut, type CliIo } from './io.js';
 import { reportLoginProgress } from './login-progress.js';
-import { loadOrReport } from './load-config.js';
+import { loadOrReport, type RunFlags } from './load-config.js';
 
 function clientOptions(resolved: ResolvedConfig, io: CliIo): ClientOptions {
   const account = resolved.config.account ?? {};
@@ -21,8 +21,8 @@ function clientOptions(resolved: ResolvedConfig, io: CliIo): ClientOptions {
 }
 
 /** `wxbot login`: logs in, saves the session, exits. */
-export async function runLogin(io: CliIo, config: string | undefined): Promise<number> {
-  const resolved = await loadOrReport(io, config);
+export async function runLogin(io: CliIo, flags: RunFlags): Promise<number> {
+  const resolved = await loadOrReport(io, flags);
   if (resolved === undefined) return 1;
   const client = createClient({
     ...clientOptions(resolved, io),
@@ -43,10 +43,17 @@ export async function runLogin(io: CliIo, config: string | undefined): Promise<n
 }
 
 /** `wxbot logout`: resumes the saved session only to log it out, then forgets it. */
-export async function runLogout(io: CliIo, config: string | undefined): Promise<number> {
-  const resolved = await loadOrReport(io, config);
+export async function runLogout(io: CliIo, flags: RunFlags): Promise<number> {
+  const resolved = await loadOrReport(io, flags);
   if (resolved === undefined) return 1;
-  const client = createClient({ ...clientOptions(resolved, io), loginMode: 'hot' });
+  // The session is resumed only to end it: its sync loop then sees the logout and would warn
+  // about it and try to recover. Only errors are worth showing, unless --log-level asks for more.
+  const quiet =
+    flags.logLevel === undefined ? { logging: { ...resolved.config.logging, level: 'error' as const } } : {};
+  const client = createClient({
+    ...clientOptions({ ...resolved, config: { ...resolved.config, ...quiet } }, io),
+    loginMode: 'hot',
+  });
   try {
     await client.start();
   } catch {

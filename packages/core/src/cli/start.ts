@@ -5,11 +5,10 @@ import type { ActionRecord } from '../plugin/types.js';
 import { MemorySessionStore } from '../session/file-store.js';
 import { createMemoryStorage } from '../storage/memory.js';
 import { humanOut, untilStopped, type CliIo } from './io.js';
-import { loadOrReport } from './load-config.js';
+import { loadOrReport, type RunFlags } from './load-config.js';
 import { errorMessage } from '../util/error-message.js';
 
-export interface StartOptions {
-  readonly config?: string;
+export interface StartOptions extends RunFlags {
   readonly simulator: boolean;
 }
 
@@ -73,7 +72,7 @@ export async function runStart(io: CliIo, options: StartOptions): Promise<number
     options.simulator ? import('@wxbot/simulator') : undefined,
   ]);
   loading.catch(() => undefined); // awaited below
-  const resolved = await loadOrReport(io, options.config);
+  const resolved = await loadOrReport(io, options);
   if (resolved === undefined) {
     // Nothing left loading behind the exit code (an embedding caller may go on to import the same modules).
     await loading.catch(() => undefined);

@@ -21,7 +21,7 @@ describe('login progress', () => {
   });
 
   test(
-    'wxbot login names the saved QR PNG, says when it was scanned, and later resumes the saved session',
+    'wxbot login names the saved QR PNG, says when it was scanned, later resumes the saved session; logout is quiet',
     async () => {
       sim = await createSimulator({ autoConfirm: false, loginPollHoldMs: 100, synccheckHoldMs: 100 });
       const p = await makeProject({ 'package.json': '{"type":"module"}' });
@@ -31,7 +31,6 @@ describe('login progress', () => {
       await writeFile(
         join(p.dir, 'bot.config.json'),
         JSON.stringify({
-          logging: { level: 'warn' },
           account: { hosts: { login: sim.loginUrl, main: sim.url }, qr: { terminal: false, pngPath: png } },
           plugins: [],
         }),
@@ -53,6 +52,12 @@ describe('login progress', () => {
       expect(await main(['login'], second.io)).toBe(0);
       expect(second.err()).toContain('Resumed the saved session (no scan needed).');
       expect(second.err()).not.toContain('QR code');
+
+      const out = memoryIo(p.dir);
+      expect(await main(['logout'], out.io)).toBe(0);
+      expect(out.err()).toContain('Logged out; the saved session is deleted.');
+      // The resumed sync loop sees its own logout: that is not worth a warning.
+      expect(out.out()).not.toContain('"level":40');
     },
     SLOW,
   );

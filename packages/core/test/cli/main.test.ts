@@ -30,10 +30,50 @@ describe('wxbot help and usage errors', () => {
       for (const cmd of ['start', 'login', 'logout', 'init', 'plugin new']) expect(m.out()).toContain(`  ${cmd}`);
       const s = memoryIo('/');
       expect(await main(['start', '--help'], s.io)).toBe(0);
-      expect(s.out()).toMatch(/^Usage: wxbot start \[--config <path>\] \[--simulator\]/);
+      expect(s.out()).toMatch(
+        /^Usage: wxbot start \[--config <path>\] \[--data-dir <path>\] \[--log-level <level>\] \[--simulator\]/,
+      );
       const h = memoryIo('/');
       expect(await main(['help', 'plugin'], h.io)).toBe(0);
       expect(h.out()).toContain('Usage: wxbot plugin new <name>');
+    },
+    SLOW,
+  );
+
+  test(
+    'no command prints the usage to stderr and exits 2',
+    async () => {
+      const m = memoryIo('/');
+      expect(await main([], m.io)).toBe(2);
+      expect(m.err()).toContain('Usage: wxbot <command> [options]');
+      expect(m.err()).toContain('--log-level <level>');
+      expect(m.out()).toBe('');
+    },
+    SLOW,
+  );
+
+  test(
+    '--data-dir and --log-level override the config; a wrong level is named with the closest one',
+    async () => {
+      const p = await makeProject({
+        'package.json': '{"type":"module"}',
+        'bot.config.json': '{"account":{"dataDir":"from-file"},"logging":{"level":"warn","pretty":false},"plugins":[]}',
+      });
+      dirs.push(p.dir);
+      const sub = join(p.dir, 'sub');
+      await mkdir(sub);
+      const { loadOrReport } = await import('../../src/cli/load-config.js');
+      const plain = await loadOrReport(memoryIo(sub).io, {});
+      expect(plain?.dataDir).toBe(join(p.dir, 'from-file'));
+      const flagged = await loadOrReport(memoryIo(sub).io, { dataDir: 'here', logLevel: 'debug' });
+      expect(flagged?.dataDir).toBe(join(sub, 'here'));
+      expect(flagged?.config.logging).toEqual({ level: 'debug', pretty: false });
+      const bad = memoryIo(sub);
+      expect(await main(['logout', '--log-level', 'wran'], bad.io)).toBe(1);
+      expect(bad.err()).toContain('--log-level wran is not a level (did you mean warn?)');
+      const ok = memoryIo(sub);
+      expect(await main(['logout', '--log-level=debug', '--data-dir', 'd'], ok.io)).toBe(0);
+      expect(ok.err()).toContain('No saved session to log out.');
     },
     SLOW,
   );
@@ -43,10 +83,16 @@ describe('wxbot help and usage errors', () => {
     async () => {
       const a = memoryIo('/');
       expect(await main(['strat'], a.io)).toBe(2);
-      expect(a.err()).toContain('unknown command "strat"');
+      expect(a.err()).toContain('unknown command "strat" (did you mean "wxbot start"?)');
       const b = memoryIo('/');
       expect(await main(['start', '--simulater'], b.io)).toBe(2);
-      expect(b.err()).toContain('unknown option --simulater (options: --config, --simulator)');
+      expect(b.err()).toContain('unknown option --simulater (did you mean --simulator?)');
+      const f = memoryIo('/');
+      expect(await main(['login', '--zzz'], f.io)).toBe(2);
+      expect(f.err()).toContain('unknown option --zzz (options: --config, --data-dir, --log-level)');
+      const g = memoryIo('/');
+      expect(await main(['start', '--loglevel', 'debug'], g.io)).toBe(2);
+      expect(g.err()).toContain('unknown option --loglevel (did you mean --log-level?)');
       const c = memoryIo('/');
       expect(await main(['start', '--config'], c.io)).toBe(2);
       expect(c.err()).toContain('--config needs a value');
