@@ -28,7 +28,7 @@ export function parseArgs(argv: readonly string[], allowed: readonly string[]): 
     }
     const [name, inline] = arg.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
     if (!allowed.includes(name) && name !== 'help') {
-      const guess = closest(name, [...allowed, 'help']);
+      const guess = closest(name, [...allowed, 'help', 'verbose']);
       const hint =
         guess !== undefined
           ? ` (did you mean --${guess}?)`

@@ -6,6 +6,7 @@ import { loadConfig, type ResolvedConfig } from '../config/prepare.js';
 import { configSearchDirs } from '../config/probe.js';
 import type { LogLevel } from '../config/types.js';
 import { closest } from '../plugin/suggest.js';
+import { errorMessage } from '../util/error-message.js';
 import type { CliIo } from './io.js';
 
 /** Flags shared by start, login and logout. */
@@ -13,6 +14,8 @@ export interface RunFlags {
   config?: string;
   dataDir?: string;
   logLevel?: string;
+  /** Print stack traces of failures (--verbose). */
+  verbose?: boolean;
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
@@ -51,6 +54,10 @@ export async function loadOrReport(io: CliIo, flags: RunFlags): Promise<Resolved
   } catch (error) {
     if (error instanceof ConfigError) {
       io.stderr.write(`wxbot: ${error.message}\n`);
+      if (flags.verbose === true && error.cause !== undefined) {
+        const stack = (error.cause as { stack?: unknown }).stack;
+        io.stderr.write(`${typeof stack === 'string' ? stack : errorMessage(error.cause)}\n`);
+      }
       return undefined;
     }
     throw error;

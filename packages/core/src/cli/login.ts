@@ -2,6 +2,7 @@ import { createClient } from '../client/client.js';
 import type { ClientOptions } from '../client/types.js';
 import { createLogger } from '../bot/logger.js';
 import type { ResolvedConfig } from '../config/prepare.js';
+import { describeFailure, type ErrorContext } from './explain-error.js';
 import { humanOut, type CliIo } from './io.js';
 import { reportLoginProgress } from './login-progress.js';
 import { loadOrReport, type RunFlags } from './load-config.js';
@@ -20,6 +21,10 @@ function clientOptions(resolved: ResolvedConfig, io: CliIo): ClientOptions {
   };
 }
 
+function failureContext(resolved: ResolvedConfig): ErrorContext {
+  return { dataDir: resolved.dataDir, ...(resolved.file === undefined ? {} : { configFile: resolved.file }) };
+}
+
 /** `wxbot login`: logs in, saves the session, exits. */
 export async function runLogin(io: CliIo, flags: RunFlags): Promise<number> {
   const resolved = await loadOrReport(io, flags);
@@ -34,7 +39,7 @@ export async function runLogin(io: CliIo, flags: RunFlags): Promise<number> {
     humanOut(io).write(`Logged in as ${self.nickName}; the session is saved under ${resolved.dataDir}.\n`);
     return 0;
   } catch (error) {
-    io.stderr.write(`wxbot login: ${(error as Error).message}\n`);
+    io.stderr.write(`wxbot login: ${describeFailure(error, failureContext(resolved), flags.verbose === true)}`);
     return 1;
   } finally {
     stopProgress();
@@ -66,7 +71,7 @@ export async function runLogout(io: CliIo, flags: RunFlags): Promise<number> {
     humanOut(io).write('Logged out; the saved session is deleted.\n');
     return 0;
   } catch (error) {
-    io.stderr.write(`wxbot logout: ${(error as Error).message}\n`);
+    io.stderr.write(`wxbot logout: ${describeFailure(error, failureContext(resolved), flags.verbose === true)}`);
     return 1;
   }
 }

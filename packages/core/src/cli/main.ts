@@ -25,6 +25,24 @@ const OPTIONS: Readonly<Record<string, readonly string[]>> = {
 
 /** Entry point of the `wxbot` bin; returns the process exit code. */
 export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  // --verbose is accepted by every command, anywhere on the line.
+  const verbose = argv.includes('--verbose');
+  try {
+    return await run(
+      argv.filter((a) => a !== '--verbose'),
+      io,
+      verbose,
+    );
+  } catch (error) {
+    // Whatever a command did not expect: one line, and the stack only when asked for.
+    const { describeFailure } = await import('./explain-error.js');
+    io.stderr.write(`wxbot: ${describeFailure(error, {}, verbose)}`);
+    if (!verbose) io.stderr.write('(run again with --verbose for the stack trace)\n');
+    return 1;
+  }
+}
+
+async function run(argv: readonly string[], io: CliIo, verbose: boolean): Promise<number> {
   const [command, ...rest] = argv;
   // No command is a mistake (a script that lost its argument), not a request for help.
   if (command === undefined) {
@@ -60,14 +78,14 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     io.stdout.write(COMMAND_USAGE[command] ?? MAIN_USAGE);
     return 0;
   }
-  const run: RunFlags = {};
+  const flags: RunFlags = verbose ? { verbose } : {};
   for (const [flag, key] of [
     ['config', 'config'],
     ['data-dir', 'dataDir'],
     ['log-level', 'logLevel'],
   ] as const) {
     const value = args.flags.get(flag);
-    if (typeof value === 'string') run[key] = value;
+    if (typeof value === 'string') flags[key] = value;
   }
   const dirFlag = args.flags.get('dir');
   const dir = typeof dirFlag === 'string' ? dirFlag : undefined;
@@ -78,11 +96,11 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   }
   switch (command) {
     case 'start':
-      return (await import('./start.js')).runStart(io, { ...run, simulator: args.flags.has('simulator') });
+      return (await import('./start.js')).runStart(io, { ...flags, simulator: args.flags.has('simulator') });
     case 'login':
-      return (await import('./login.js')).runLogin(io, run);
+      return (await import('./login.js')).runLogin(io, flags);
     case 'logout':
-      return (await import('./login.js')).runLogout(io, run);
+      return (await import('./login.js')).runLogout(io, flags);
     case 'init':
       return (await import('./init.js')).runInit(io, dir);
     case 'plugin': {

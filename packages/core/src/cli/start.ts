@@ -7,6 +7,7 @@ import { createMemoryStorage } from '../storage/memory.js';
 import { humanOut, untilStopped, type CliIo } from './io.js';
 import { loadOrReport, type RunFlags } from './load-config.js';
 import { errorMessage } from '../util/error-message.js';
+import { describeFailure } from './explain-error.js';
 
 export interface StartOptions extends RunFlags {
   readonly simulator: boolean;
@@ -131,7 +132,19 @@ export async function runStart(io: CliIo, options: StartOptions): Promise<number
       logger.info(`${why}: stopping (finishing handlers, sending queued messages, saving the session)`);
     }
   } catch (error) {
-    logger.error({ err: error }, `wxbot could not start: ${errorMessage(error)}`);
+    const context = {
+      dataDir: resolved.dataDir,
+      ...(resolved.file === undefined ? {} : { configFile: resolved.file }),
+    };
+    const verbose = options.verbose === true;
+    const why = describeFailure(error, context, verbose);
+    io.stderr.write(`wxbot: could not start: ${why}`);
+    // A log shipper reading stdout gets the failure too; the stack only when asked for.
+    if (!io.interactive)
+      logger.error(
+        verbose ? { err: error } : { error: errorMessage(error) },
+        `wxbot could not start: ${why.split('\n')[0]!}`,
+      );
     exitCode = 1;
   } finally {
     chat?.close();

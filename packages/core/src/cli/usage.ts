@@ -17,6 +17,7 @@ Options of start, login and logout:
                                           (overrides logging.level)
 
 Options:
+  --verbose                               stack traces with errors (any command)
   --help, -h                              help for wxbot or for a command (wxbot start --help)
   --version, -v                           print the version
 
