@@ -1,35 +1,16 @@
 import type { Simulator, WorldSpec } from '@wxbot/simulator';
 
 import type { Bot } from '../bot/bot.js';
-import type { ActionRecord } from '../plugin/types.js';
 import { MemorySessionStore } from '../session/file-store.js';
 import { createMemoryStorage } from '../storage/memory.js';
 import { humanOut, untilStopped, type CliIo } from './io.js';
 import { loadOrReport, type RunFlags } from './load-config.js';
 import { errorMessage } from '../util/error-message.js';
+import { describeAction } from './action-line.js';
 import { describeFailure } from './explain-error.js';
 
 export interface StartOptions extends RunFlags {
   readonly simulator: boolean;
-}
-
-function describeAction(record: ActionRecord): string {
-  const to = record.targetName ?? record.target;
-  const by = record.plugin === undefined ? '' : ` (by ${record.plugin})`;
-  switch (record.action) {
-    case 'send':
-      return record.content?.type === 'text'
-        ? `bot → ${to}: ${record.content.text}${by}`
-        : `bot → ${to}: [${record.content?.type ?? 'media'}${record.content?.name ? ` ${record.content.name}` : ''}]${by}`;
-    case 'acceptFriend':
-      return `bot accepted the friend request of ${to}${by}`;
-    case 'setTopic':
-      return `bot renamed ${to} to "${record.topic ?? ''}"${by}`;
-    case 'setRemark':
-      return `bot set the remark of ${to} to "${record.remark ?? ''}"${by}`;
-    default:
-      return `bot ${record.action} ${to}${record.members ? ` [${record.members.join(', ')}]` : ''}${by}`;
-  }
 }
 
 function banner(sim: Simulator, world: WorldSpec, bot: Bot, interactive: boolean): string {
@@ -56,7 +37,7 @@ function banner(sim: Simulator, world: WorldSpec, bot: Bot, interactive: boolean
     `  curl -s ${sim.controlUrl}/actions`,
     '',
     interactive
-      ? 'Type below to chat as a simulated friend (/help for commands). Ctrl+C stops.'
+      ? 'Type below to chat as a simulated friend (.help for chat commands; /commands go to the bot). Ctrl+C stops.'
       : 'Stop with Ctrl+C (SIGINT) or SIGTERM.',
     '',
   ];
@@ -110,8 +91,9 @@ export async function runStart(io: CliIo, options: StartOptions): Promise<number
   // A person at a terminal reads plain lines; anything else (a log shipper) gets them as log records, so the
   // JSON stream stays JSON and passes the logger's redaction.
   const stopActions = bot.actions.subscribe((record) => {
-    if (io.interactive) io.stdout.write(`${describeAction(record)}\n`);
-    else logger.info({ action: record.action, plugin: record.plugin }, describeAction(record));
+    const line = describeAction(record, bot.client.contacts);
+    if (io.interactive) io.stdout.write(`${line}\n`);
+    else logger.info({ action: record.action, plugin: record.plugin }, line);
   });
   // The simulator confirms its own logins: nothing to scan or confirm there.
   const stopProgress =
