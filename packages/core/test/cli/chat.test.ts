@@ -106,7 +106,8 @@ describe('wxbot start --simulator in a terminal', () => {
       const kill = fakeKill(true);
       const t = terminalIo(p.dir);
       const exit = main(['start', '--simulator'], t.io);
-      await t.see('Type below to chat as a simulated friend');
+      // Loading the TypeScript config compiles it: slow on a busy machine.
+      await waitUntil(() => t.raw().includes('Type below to chat as a simulated friend'), 'the banner', 25_000);
       await t.see('Alice> ');
 
       t.type('hello');
