@@ -8,8 +8,6 @@ function messageOf(error: unknown): string {
 export interface ErrorContext {
   /** The data directory in use (account.dataDir or --data-dir). */
   readonly dataDir?: string;
-  /** The config file, when one was loaded. */
-  readonly configFile?: string;
 }
 
 interface SystemErrorLike {

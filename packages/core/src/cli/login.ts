@@ -22,7 +22,7 @@ function clientOptions(resolved: ResolvedConfig, io: CliIo): ClientOptions {
 }
 
 function failureContext(resolved: ResolvedConfig): ErrorContext {
-  return { dataDir: resolved.dataDir, ...(resolved.file === undefined ? {} : { configFile: resolved.file }) };
+  return { dataDir: resolved.dataDir };
 }
 
 /** `wxbot login`: logs in, saves the session, exits. */

@@ -114,10 +114,7 @@ export async function runStart(io: CliIo, options: StartOptions): Promise<number
       logger.info(`${why}: stopping (finishing handlers, sending queued messages, saving the session)`);
     }
   } catch (error) {
-    const context = {
-      dataDir: resolved.dataDir,
-      ...(resolved.file === undefined ? {} : { configFile: resolved.file }),
-    };
+    const context = { dataDir: resolved.dataDir };
     const verbose = options.verbose === true;
     const why = describeFailure(error, context, verbose);
     io.stderr.write(`wxbot: could not start: ${why}`);
