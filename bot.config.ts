@@ -33,7 +33,10 @@ export default defineConfig({
         ],
         mentionOnly: true, // in rooms, answer only when someone @-mentions the bot
         addressAsker: true,
-        cooldown: { chatMs: 500, userMs: 1_000, maxPerUser: 20, windowMs: 60_000 },
+        // Demo settings: every message gets its answer, however fast you type. The defaults
+        // (1 s per chat, 5 s per person, 5 answers per person per 10 min) silently skip
+        // quick follow-ups; keep them on a real account, where they stop reply loops and spam.
+        cooldown: { chatMs: 0, userMs: 0, maxPerUser: 30, windowMs: 60_000 },
       },
     ],
     [

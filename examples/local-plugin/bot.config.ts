@@ -7,6 +7,12 @@ import greeter from './plugins/greeter.js';
 export default defineConfig({
   plugins: [
     [greeter, { style: 'formal', welcomeRooms: ['Family'] }],
-    ['autoreply', { rulesFile: './replies.json' }],
+    // No cooldown, so that every question in a demo gets its answer. The defaults (1 s per chat,
+    // 5 s per person, 5 answers per person per 10 min) silently skip quick follow-ups: keep them
+    // on a real account, where they stop reply loops and spam.
+    [
+      'autoreply',
+      { rulesFile: './replies.json', cooldown: { chatMs: 0, userMs: 0, maxPerUser: 30, windowMs: 60_000 } },
+    ],
   ],
 });

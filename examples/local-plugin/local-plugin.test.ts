@@ -32,4 +32,7 @@ test('autoreply reads replies.json beside the config, whatever the working direc
   bot = await createTestBot({ config });
   await bot.receive('what are your opening hours?', { from: 'Bob' });
   bot.expectReply('Bob', 'We are open 9:00-17:00.');
+  // Asked again at once: answered again (the demo turns the cooldown off).
+  await bot.receive('opening hours, again?', { from: 'Bob' });
+  expect(bot.replies().filter((r) => r === 'We are open 9:00-17:00.')).toHaveLength(2);
 }, 30_000); // the first config load compiles TypeScript

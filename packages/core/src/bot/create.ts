@@ -35,6 +35,7 @@ export function createBotFromConfig(resolved: ResolvedConfig, overrides: CreateB
     ...(account.sessionStore === undefined ? {} : { sessionStore: account.sessionStore }),
     ...(account.qr === undefined ? {} : { qr: account.qr }),
     ...(account.historyCutoffSeconds === undefined ? {} : { historyCutoffSeconds: account.historyCutoffSeconds }),
+    ...(account.proxy === undefined ? {} : { proxy: account.proxy }),
     ...(config.rateLimits === undefined ? {} : { rateLimits: config.rateLimits }),
     ...(config.sends === undefined ? {} : { sends: config.sends }),
     ...overrides.client,

@@ -1,3 +1,5 @@
+import { closest } from '../plugin/suggest.js';
+
 /** Parsed command line: positional words and `--flag [value]` options. */
 export interface ParsedArgs {
   readonly positionals: string[];
@@ -5,7 +7,7 @@ export interface ParsedArgs {
 }
 
 /** Flags that take a value (`--config path` or `--config=path`). */
-const VALUE_FLAGS = new Set(['config', 'dir']);
+const VALUE_FLAGS = new Set(['config', 'dir', 'log-level', 'data-dir']);
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -26,9 +28,14 @@ export function parseArgs(argv: readonly string[], allowed: readonly string[]): 
     }
     const [name, inline] = arg.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
     if (!allowed.includes(name) && name !== 'help') {
-      throw new UsageError(
-        `unknown option --${name}${allowed.length > 0 ? ` (options: ${allowed.map((a) => `--${a}`).join(', ')})` : ''}`,
-      );
+      const guess = closest(name, [...allowed, 'help', 'verbose']);
+      const hint =
+        guess !== undefined
+          ? ` (did you mean --${guess}?)`
+          : allowed.length > 0
+            ? ` (options: ${allowed.map((a) => `--${a}`).join(', ')})`
+            : '';
+      throw new UsageError(`unknown option --${name}${hint}`);
     }
     if (VALUE_FLAGS.has(name)) {
       const value = inline ?? argv[++i];

@@ -4,20 +4,24 @@ import { Writable } from 'node:stream';
 import type { Simulator, WorldSpec } from '@wxbot/simulator';
 
 import type { Bot } from '../bot/bot.js';
+import { closest } from '../plugin/suggest.js';
 import { findPerson, findRoom } from '../testing/names.js';
 import type { CliIo } from './io.js';
 
-const HELP = `Chat commands:
-  <text>                 say it (as the current person, in the current place)
-  /as <name>             speak as someone else (a friend's name or wxid)
-  /in <room>             speak inside a room (its name or id); /in with nothing = private chat
-  /request <name> [text] someone (new or known) sends the bot a friend request
-  /join <room> <name>    someone joins a room;  /leave <room> <name>  someone leaves
-  /rename <room> <topic> someone renames a room
-  /who                   list people and rooms
-  /help                  this help;  /quit (or Ctrl+D)  stop the bot
-  Any other /word (/ping ...) is said to the bot; start with // to say a literal "/".
+const HELP = `Chat commands start with "." so that every "/" command reaches the bot (/help included):
+  <text>                 say it (as the current person, in the current place); /ping, /help ... are said too
+  .as <name>             speak as someone else (a friend's name or wxid)
+  .in <room>             speak inside a room the current person is in (its name or id); .in alone = private chat
+  .request <name> [text] someone (new or known) sends the bot a friend request
+  .join <room> <name>    someone joins a room;  .leave <room> <name>  someone leaves
+  .rename <room> <topic> someone renames a room
+  .who                   list people and rooms
+  .help                  this help;  .quit (or Ctrl+D)  stop the bot
+  Other lines starting with "." are said as typed; "..who" says ".who".
 `;
+
+/** Prompt-local commands: written with a leading "." (see HELP). */
+const CHAT_COMMANDS = ['as', 'in', 'request', 'join', 'leave', 'rename', 'who', 'help', 'quit', 'exit'];
 
 /** Clear from the start of the prompt's first row to the end of the screen. */
 const clearRows = (rows: number) => `\r${rows > 0 ? `\x1b[${rows}A` : ''}\x1b[0J`;
@@ -86,18 +90,18 @@ export function openChatPrompt(
   const person = (who: string | undefined): string | undefined => {
     if (who === undefined || who === '') return undefined;
     const found = findPerson(world, who);
-    if (found === undefined) print(`nobody called "${who}" (try /who)`);
+    if (found === undefined) print(`nobody called "${who}" (try .who)`);
     return found?.wxid;
   };
   const roomOf = (which: string | undefined): string | undefined => {
     if (which === undefined || which === '') return undefined;
     const found = findRoom(world, which);
-    if (found === undefined) print(`no room "${which}" (try /who)`);
+    if (found === undefined) print(`no room "${which}" (try .who)`);
     return found?.id;
   };
   const isMember = (id: string, wxid: string) => sim.world.room(id)?.members.has(wxid) ?? false;
   const notMember = (id: string, wxid: string) => {
-    print(`${name(wxid)} is not in ${topic(id)} (/as someone who is, or /join ${topic(id)} ${name(wxid)})`);
+    print(`${name(wxid)} is not in ${topic(id)} (.as someone who is, or .join ${topic(id)} ${name(wxid)})`);
   };
   const say = (body: string): string | undefined => {
     if (room !== undefined && !isMember(room, as)) {
@@ -114,7 +118,7 @@ export function openChatPrompt(
     if (word === undefined) return;
     unknownCommands.delete(processed.message.id);
     if (bot.actions.all().some((a) => a.cause === processed.message.id)) return;
-    out.write(`/${word}: not a chat command, and no plugin answered it (/help lists chat commands)\n`);
+    out.write(`/${word}: no plugin answered it (chat prompt commands start with ".": .help lists them)\n`);
   });
 
   const usage = (text: string) => {
@@ -124,17 +128,28 @@ export function openChatPrompt(
   rl.on('line', (line) => {
     const text = line.trim();
     try {
+      const word = /^\.(\S*)/.exec(text)?.[1] ?? '';
+      // ".hlep" was meant for the prompt; ".hi" or "..." are things to say.
+      const guess =
+        /^[a-z]{3,}$/i.test(word) && !CHAT_COMMANDS.includes(word) ? closest(word, CHAT_COMMANDS) : undefined;
       if (text === '') {
         // nothing
-      } else if (!text.startsWith('/') || text.startsWith('//')) {
-        say(text.startsWith('//') ? text.slice(1) : text);
+      } else if (text.startsWith('/')) {
+        // Bot commands (/ping, /help, /kick ...): said, and flagged when no plugin answers.
+        const id = say(text);
+        if (id !== undefined) unknownCommands.set(id, text.slice(1).split(/\s+/)[0] ?? '');
+      } else if (guess !== undefined) {
+        print(`.${word}: not a chat command (did you mean .${guess}?); to say it, start with ".."`);
+      } else if (!CHAT_COMMANDS.includes(word)) {
+        // "..who" says ".who"; "..." and ".5%" are said as typed.
+        say(/^\.\.[a-z]+(\s|$)/i.test(text) ? text.slice(1) : text);
       } else {
         const [command = '', ...rest] = text.slice(1).split(/\s+/);
         const arg = rest.join(' ');
         switch (command) {
           case 'as': {
             if (arg === '') {
-              usage('/as <name>');
+              usage('.as <name>');
               break;
             }
             const who = person(arg);
@@ -150,14 +165,18 @@ export function openChatPrompt(
             }
             const id = roomOf(arg);
             if (id === undefined) break;
+            // Speaking in a room one is not in is impossible: the prompt stays where it was.
+            if (!isMember(id, as)) {
+              notMember(id, as);
+              break;
+            }
             room = id;
-            if (!isMember(room, as)) notMember(room, as);
             break;
           }
           case 'request': {
             const [who = '', ...words] = rest;
             if (who === '') {
-              usage('/request <name> [text]');
+              usage('.request <name> [text]');
               break;
             }
             const known = findPerson(world, who);
@@ -177,7 +196,7 @@ export function openChatPrompt(
           case 'leave': {
             const [which = '', who = ''] = rest;
             if (which === '' || who === '') {
-              usage(`/${command} <room> <name>`);
+              usage(`.${command} <room> <name>`);
               break;
             }
             const id = roomOf(which);
@@ -190,7 +209,7 @@ export function openChatPrompt(
           case 'rename': {
             const [which = '', ...words] = rest;
             if (which === '' || words.length === 0) {
-              usage('/rename <room> <topic>');
+              usage('.rename <room> <topic>');
               break;
             }
             const id = roomOf(which);
@@ -210,11 +229,6 @@ export function openChatPrompt(
           case 'help':
             draw(HELP);
             break;
-          default: {
-            // Other slash words are bot commands (/ping, /kick ...): say them.
-            const id = say(text);
-            if (id !== undefined) unknownCommands.set(id, command);
-          }
         }
       }
     } catch (error) {

@@ -22,6 +22,14 @@ export function processIo(): CliIo {
   };
 }
 
+/**
+ * Where lines for a person go (banner, login progress, results): stdout at a
+ * terminal, stderr otherwise, so a piped stdout carries only JSON log lines.
+ */
+export function humanOut(io: CliIo): Writable {
+  return io.interactive ? io.stdout : io.stderr;
+}
+
 /** Resolves on SIGINT/SIGTERM or when `signal` aborts. */
 export function untilStopped(signal: AbortSignal | undefined): Promise<string> {
   return new Promise((resolve) => {

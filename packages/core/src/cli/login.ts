@@ -2,8 +2,10 @@ import { createClient } from '../client/client.js';
 import type { ClientOptions } from '../client/types.js';
 import { createLogger } from '../bot/logger.js';
 import type { ResolvedConfig } from '../config/prepare.js';
-import type { CliIo } from './io.js';
-import { ensureDataDirOrReport, loadOrReport } from './load-config.js';
+import { describeFailure, type ErrorContext } from './explain-error.js';
+import { humanOut, type CliIo } from './io.js';
+import { reportLoginProgress } from './login-progress.js';
+import { ensureDataDirOrReport, loadOrReport, type RunFlags } from './load-config.js';
 
 function clientOptions(resolved: ResolvedConfig, io: CliIo): ClientOptions {
   const account = resolved.config.account ?? {};
@@ -16,47 +18,61 @@ function clientOptions(resolved: ResolvedConfig, io: CliIo): ClientOptions {
     ...(account.sessionStore === undefined ? {} : { sessionStore: account.sessionStore }),
     ...(account.qr === undefined ? {} : { qr: account.qr }),
     ...(account.historyCutoffSeconds === undefined ? {} : { historyCutoffSeconds: account.historyCutoffSeconds }),
+    ...(account.proxy === undefined ? {} : { proxy: account.proxy }),
   };
 }
 
+function failureContext(resolved: ResolvedConfig): ErrorContext {
+  return { dataDir: resolved.dataDir };
+}
+
 /** `wxbot login`: logs in, saves the session, exits. */
-export async function runLogin(io: CliIo, config: string | undefined): Promise<number> {
-  const resolved = await loadOrReport(io, config);
+export async function runLogin(io: CliIo, flags: RunFlags): Promise<number> {
+  const resolved = await loadOrReport(io, flags);
   if (resolved === undefined || !(await ensureDataDirOrReport(io, resolved))) return 1;
   const client = createClient({
     ...clientOptions(resolved, io),
     loginMode: resolved.config.account?.loginMode ?? 'auto',
   });
+  const stopProgress = reportLoginProgress(client, humanOut(io));
   try {
     const self = await client.start();
-    io.stdout.write(`Logged in as ${self.nickName}; the session is saved under ${resolved.dataDir}.\n`);
+    humanOut(io).write(`Logged in as ${self.nickName}; the session is saved under ${resolved.dataDir}.\n`);
     return 0;
   } catch (error) {
-    io.stderr.write(`wxbot login: ${(error as Error).message}\n`);
+    io.stderr.write(`wxbot login: ${describeFailure(error, failureContext(resolved), flags.verbose === true)}`);
     return 1;
   } finally {
+    stopProgress();
     await client.stop();
   }
 }
 
 /** `wxbot logout`: resumes the saved session only to log it out, then forgets it. */
-export async function runLogout(io: CliIo, config: string | undefined): Promise<number> {
-  const resolved = await loadOrReport(io, config);
+export async function runLogout(io: CliIo, flags: RunFlags): Promise<number> {
+  const resolved = await loadOrReport(io, flags);
   if (resolved === undefined) return 1;
-  const client = createClient({ ...clientOptions(resolved, io), loginMode: 'hot' });
+  // The session is resumed only to end it: its sync loop then sees the logout and would warn
+  // about it and try to recover. Only errors are worth showing, unless --log-level asks for more.
+  const quiet =
+    flags.logLevel === undefined ? { logging: { ...resolved.config.logging, level: 'error' as const } } : {};
+  const client = createClient({
+    ...clientOptions({ ...resolved, config: { ...resolved.config, ...quiet } }, io),
+    loginMode: 'hot',
+  });
   try {
     await client.start();
   } catch {
     await client.stop();
-    io.stdout.write('No saved session to log out.\n');
+    humanOut(io).write('No saved session to log out.\n');
     return 0;
   }
   try {
     await client.logout();
-    io.stdout.write('Logged out; the saved session is deleted.\n');
+    humanOut(io).write('Logged out; the saved session is deleted.\n');
     return 0;
   } catch (error) {
-    io.stderr.write(`wxbot logout: ${(error as Error).message}\n`);
+    io.stderr.write(`wxbot logout: ${describeFailure(error, failureContext(resolved), flags.verbose === true)}`);
     return 1;
   }
 }

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 
+import { closest } from '../plugin/suggest.js';
 import { parseArgs, UsageError } from './args.js';
 import { processIo, type CliIo } from './io.js';
+import type { RunFlags } from './load-config.js';
 import { COMMAND_USAGE, MAIN_USAGE } from './usage.js';
 
 // Each command's module is imported when that command runs: `wxbot init` never loads the
@@ -12,18 +14,42 @@ function version(): string {
   return pkg.version;
 }
 
+const RUN_OPTIONS = ['config', 'data-dir', 'log-level'];
 const OPTIONS: Readonly<Record<string, readonly string[]>> = {
-  start: ['config', 'simulator'],
-  login: ['config'],
-  logout: ['config'],
+  start: [...RUN_OPTIONS, 'simulator'],
+  login: RUN_OPTIONS,
+  logout: RUN_OPTIONS,
   init: ['dir'],
   plugin: ['dir'],
 };
 
 /** Entry point of the `wxbot` bin; returns the process exit code. */
 export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  // --verbose is accepted by every command, anywhere on the line.
+  const verbose = argv.includes('--verbose');
+  try {
+    return await run(
+      argv.filter((a) => a !== '--verbose'),
+      io,
+      verbose,
+    );
+  } catch (error) {
+    // Whatever a command did not expect: one line, and the stack only when asked for.
+    const { describeFailure } = await import('./explain-error.js');
+    io.stderr.write(`wxbot: ${describeFailure(error, {}, verbose)}`);
+    if (!verbose) io.stderr.write('(run again with --verbose for the stack trace)\n');
+    return 1;
+  }
+}
+
+async function run(argv: readonly string[], io: CliIo, verbose: boolean): Promise<number> {
   const [command, ...rest] = argv;
-  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+  // No command is a mistake (a script that lost its argument), not a request for help.
+  if (command === undefined) {
+    io.stderr.write(MAIN_USAGE);
+    return 2;
+  }
+  if (command === '--help' || command === '-h' || command === 'help') {
     const topic = command === 'help' ? rest[0] : undefined;
     io.stdout.write(topic !== undefined && COMMAND_USAGE[topic] !== undefined ? COMMAND_USAGE[topic] : MAIN_USAGE);
     return 0;
@@ -34,7 +60,10 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   }
   const allowed = OPTIONS[command];
   if (allowed === undefined) {
-    io.stderr.write(`wxbot: unknown command "${command}"\n\n${MAIN_USAGE}`);
+    const guess = closest(command, Object.keys(OPTIONS));
+    io.stderr.write(
+      `wxbot: unknown command "${command}"${guess === undefined ? '' : ` (did you mean "wxbot ${guess}"?)`}\n\n${MAIN_USAGE}`,
+    );
     return 2;
   }
   let args;
@@ -49,8 +78,15 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     io.stdout.write(COMMAND_USAGE[command] ?? MAIN_USAGE);
     return 0;
   }
-  const config = args.flags.get('config');
-  const configFile = typeof config === 'string' ? config : undefined;
+  const flags: RunFlags = verbose ? { verbose } : {};
+  for (const [flag, key] of [
+    ['config', 'config'],
+    ['data-dir', 'dataDir'],
+    ['log-level', 'logLevel'],
+  ] as const) {
+    const value = args.flags.get(flag);
+    if (typeof value === 'string') flags[key] = value;
+  }
   const dirFlag = args.flags.get('dir');
   const dir = typeof dirFlag === 'string' ? dirFlag : undefined;
   const extra = command === 'plugin' ? args.positionals.slice(2) : args.positionals;
@@ -60,14 +96,11 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   }
   switch (command) {
     case 'start':
-      return (await import('./start.js')).runStart(io, {
-        simulator: args.flags.has('simulator'),
-        ...(configFile === undefined ? {} : { config: configFile }),
-      });
+      return (await import('./start.js')).runStart(io, { ...flags, simulator: args.flags.has('simulator') });
     case 'login':
-      return (await import('./login.js')).runLogin(io, configFile);
+      return (await import('./login.js')).runLogin(io, flags);
     case 'logout':
-      return (await import('./login.js')).runLogout(io, configFile);
+      return (await import('./login.js')).runLogout(io, flags);
     case 'init':
       return (await import('./init.js')).runInit(io, dir);
     case 'plugin': {

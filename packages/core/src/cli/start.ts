@@ -1,35 +1,16 @@
 import type { Simulator, WorldSpec } from '@wxbot/simulator';
 
 import type { Bot } from '../bot/bot.js';
-import type { ActionRecord } from '../plugin/types.js';
 import { MemorySessionStore } from '../session/file-store.js';
 import { createMemoryStorage } from '../storage/memory.js';
-import { untilStopped, type CliIo } from './io.js';
-import { ensureDataDirOrReport, loadOrReport } from './load-config.js';
+import { humanOut, untilStopped, type CliIo } from './io.js';
+import { ensureDataDirOrReport, loadOrReport, type RunFlags } from './load-config.js';
 import { errorMessage } from '../util/error-message.js';
+import { describeAction } from './action-line.js';
+import { describeFailure } from './explain-error.js';
 
-export interface StartOptions {
-  readonly config?: string;
+export interface StartOptions extends RunFlags {
   readonly simulator: boolean;
-}
-
-function describeAction(record: ActionRecord): string {
-  const to = record.targetName ?? record.target;
-  const by = record.plugin === undefined ? '' : ` (by ${record.plugin})`;
-  switch (record.action) {
-    case 'send':
-      return record.content?.type === 'text'
-        ? `bot → ${to}: ${record.content.text}${by}`
-        : `bot → ${to}: [${record.content?.type ?? 'media'}${record.content?.name ? ` ${record.content.name}` : ''}]${by}`;
-    case 'acceptFriend':
-      return `bot accepted the friend request of ${to}${by}`;
-    case 'setTopic':
-      return `bot renamed ${to} to "${record.topic ?? ''}"${by}`;
-    case 'setRemark':
-      return `bot set the remark of ${to} to "${record.remark ?? ''}"${by}`;
-    default:
-      return `bot ${record.action} ${to}${record.members ? ` [${record.members.join(', ')}]` : ''}${by}`;
-  }
 }
 
 function banner(sim: Simulator, world: WorldSpec, bot: Bot, interactive: boolean): string {
@@ -56,7 +37,7 @@ function banner(sim: Simulator, world: WorldSpec, bot: Bot, interactive: boolean
     `  curl -s ${sim.controlUrl}/actions`,
     '',
     interactive
-      ? 'Type below to chat as a simulated friend (/help for commands). Ctrl+C stops.'
+      ? 'Type below to chat as a simulated friend (.help for chat commands; /commands go to the bot). Ctrl+C stops.'
       : 'Stop with Ctrl+C (SIGINT) or SIGTERM.',
     '',
   ];
@@ -72,9 +53,13 @@ export async function runStart(io: CliIo, options: StartOptions): Promise<number
     import('../bot/logger.js'),
     options.simulator ? import('@wxbot/simulator') : undefined,
   ]);
-  loading.catch(() => undefined); // awaited below, unless the config is unusable
-  const resolved = await loadOrReport(io, options.config);
-  if (resolved === undefined || !(await ensureDataDirOrReport(io, resolved))) return 1;
+  loading.catch(() => undefined); // awaited below
+  const resolved = await loadOrReport(io, options);
+  if (resolved === undefined || !(await ensureDataDirOrReport(io, resolved))) {
+    // Nothing left loading behind the exit code (an embedding caller may go on to import the same modules).
+    await loading.catch(() => undefined);
+    return 1;
+  }
   const [{ createBotFromConfig }, { createLogger }, simulator] = await loading;
   const logger = createLogger(resolved.config.logging, io.stdout);
 
@@ -94,6 +79,8 @@ export async function runStart(io: CliIo, options: StartOptions): Promise<number
         sessionStore: new MemorySessionStore(),
         loginMode: 'qr',
         qr: { terminal: false, pngPath: false },
+        // The simulator runs in this process on 127.0.0.1: an HTTPS_PROXY meant for WeChat must not catch it.
+        proxy: false,
         sendJitterMs: 0,
       },
     });
@@ -104,9 +91,13 @@ export async function runStart(io: CliIo, options: StartOptions): Promise<number
   // A person at a terminal reads plain lines; anything else (a log shipper) gets them as log records, so the
   // JSON stream stays JSON and passes the logger's redaction.
   const stopActions = bot.actions.subscribe((record) => {
-    if (io.interactive) io.stdout.write(`${describeAction(record)}\n`);
-    else logger.info({ action: record.action, plugin: record.plugin }, describeAction(record));
+    const line = describeAction(record, bot.client.contacts);
+    if (io.interactive) io.stdout.write(`${line}\n`);
+    else logger.info({ action: record.action, plugin: record.plugin }, line);
   });
+  // The simulator confirms its own logins: nothing to scan or confirm there.
+  const stopProgress =
+    sim === undefined ? (await import('./login-progress.js')).reportLoginProgress(bot.client, humanOut(io)) : undefined;
   const stopped = untilStopped(io.signal);
   let exitCode = 0;
   let chat: { close(): void } | undefined;
@@ -116,18 +107,28 @@ export async function runStart(io: CliIo, options: StartOptions): Promise<number
     const first = await Promise.race([started.then(() => 'started' as const), stopped]);
     if (first === 'started') {
       if (sim !== undefined && world !== undefined) {
-        io.stdout.write(banner(sim, world, bot, io.interactive));
+        humanOut(io).write(banner(sim, world, bot, io.interactive));
         if (io.interactive) chat = (await import('./chat.js')).openChatPrompt(io, sim, world, bot);
       }
       const why = await stopped;
       logger.info(`${why}: stopping (finishing handlers, sending queued messages, saving the session)`);
     }
   } catch (error) {
-    logger.error({ err: error }, `wxbot could not start: ${errorMessage(error)}`);
+    const context = { dataDir: resolved.dataDir };
+    const verbose = options.verbose === true;
+    const why = describeFailure(error, context, verbose);
+    io.stderr.write(`wxbot: could not start: ${why}`);
+    // A log shipper reading stdout gets the failure too; the stack only when asked for.
+    if (!io.interactive)
+      logger.error(
+        verbose ? { err: error } : { error: errorMessage(error) },
+        `wxbot could not start: ${why.split('\n')[0]!}`,
+      );
     exitCode = 1;
   } finally {
     chat?.close();
     stopActions();
+    stopProgress?.();
     await bot.stop();
     await sim?.close();
   }

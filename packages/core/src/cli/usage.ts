@@ -3,13 +3,21 @@ export const MAIN_USAGE = `wxbot — run a WeChat bot made of plugins
 Usage: wxbot <command> [options]
 
 Commands:
-  start [--config <path>] [--simulator]   run the bot (scan a QR code, or use the built-in simulator)
-  login [--config <path>]                 log in and save the session, then exit
-  logout [--config <path>]                log the saved session out and forget it
+  start [--simulator]                     run the bot (scan a QR code, or use the built-in simulator)
+  login                                   log in and save the session, then exit
+  logout                                  log the saved session out and forget it
   init [--dir <path>]                     create bot.config.ts and a sample local plugin
   plugin new <name> [--dir <path>]        create a publishable plugin package
 
+Options of start, login and logout:
+  --config <path>                         the config file (default: bot.config.ts, found upwards)
+  --data-dir <path>                       where the session and plugin data live (overrides
+                                          account.dataDir; relative to the current directory)
+  --log-level <level>                     trace, debug, info, warn, error, fatal or silent
+                                          (overrides logging.level)
+
 Options:
+  --verbose                               stack traces with errors (any command)
   --help, -h                              help for wxbot or for a command (wxbot start --help)
   --version, -v                           print the version
 
@@ -18,32 +26,36 @@ WeChat on this machine, with a chat prompt to talk to it.
 `;
 
 export const COMMAND_USAGE: Readonly<Record<string, string>> = {
-  start: `Usage: wxbot start [--config <path>] [--simulator]
+  start: `Usage: wxbot start [--config <path>] [--data-dir <path>] [--log-level <level>] [--simulator]
 
 Runs the bot described by bot.config.ts (found from the current directory
-upwards; --config picks a file). Plugins are resolved and their options
-checked before logging in; every problem is reported at once.
+upwards, up to the directory holding package.json; --config picks a file).
+Without a config it starts nothing, --simulator included: it names where it
+looked and exits 1 (\`wxbot init\` makes one). Plugins are resolved and their
+options checked before logging in; every problem is reported at once.
 
 Without --simulator the bot logs in to WeChat: a saved session is resumed,
 else your phone is asked to confirm, else a QR code is shown to scan.
 
-  --config <path>   the config file (bot.config.ts, .js, .mjs, .json)
-  --simulator       run against an in-process simulated WeChat with a few friends
-                    and rooms; prints its control API URL and, in a terminal,
-                    opens a chat prompt to talk to the bot as a simulated friend
+  --config <path>      the config file (bot.config.ts, .js, .mjs, .json)
+  --data-dir <path>    session, journals and plugin data (overrides account.dataDir)
+  --log-level <level>  trace|debug|info|warn|error|fatal|silent (overrides logging.level)
+  --simulator          run against an in-process simulated WeChat with a few friends
+                       and rooms; prints its control API URL and, in a terminal,
+                       opens a chat prompt to talk to the bot as a simulated friend
 
 Stop with Ctrl+C: polling stops, queued messages are sent, the session is saved.
 `,
-  login: `Usage: wxbot login [--config <path>]
+  login: `Usage: wxbot login [--config <path>] [--data-dir <path>] [--log-level <level>]
 
 Logs the configured account in (saved session, phone confirmation or QR code),
 saves the session under the data directory and exits. \`wxbot start\` then
 resumes it without scanning.
 `,
-  logout: `Usage: wxbot logout [--config <path>]
+  logout: `Usage: wxbot logout [--config <path>] [--data-dir <path>] [--log-level <level>]
 
 Logs the saved session out on the server and deletes it locally. Plugin data
-is kept.
+is kept. Only errors are logged unless --log-level asks for more.
 `,
   init: `Usage: wxbot init [--dir <path>]
 

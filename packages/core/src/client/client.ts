@@ -269,7 +269,12 @@ export class WebWxClient implements WxClient {
     this.o = resolveOptions(options, internals);
     this.account = this.o.account;
     this.log = createAccountLogger(options.logger, this.account);
-    this.http = new Http({ userAgent: this.o.userAgent, timeoutMs: this.o.requestMs, logger: this.log });
+    this.http = new Http({
+      userAgent: this.o.userAgent,
+      timeoutMs: this.o.requestMs,
+      logger: this.log,
+      proxy: options.proxy,
+    });
     this.api = new ObservedApi(this.http, () => this.requireCred('api'), this.o.lang, this.o.longPollMs);
     this.uploader = new Uploader(this.http, () => this.requireCred('webwxuploadmedia'), this.o.uploadMs);
     this.inbox = new Inbox(this.o.store, this.key('inbox'), this.o.dedupeSize, this.log, (err, m) => {
@@ -512,7 +517,8 @@ export class WebWxClient implements WxClient {
       await printQrToTerminal(url).catch((err: unknown) => {
         this.emitError(err, 'printing the QR code');
       });
-    this.log.info({ url, refresh }, 'scan the QR code to log in');
+    // A QR code shown nowhere (the simulator confirms by itself) is not for anyone to scan.
+    if (pngPath !== undefined || this.o.qrTerminal) this.log.info({ url, refresh }, 'scan the QR code to log in');
     this.emit('qr', pngPath === undefined ? { uuid, url, refresh } : { uuid, url, pngPath, refresh });
   }
 

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { CookieJar } from 'tough-cookie';
 import { redactUrl } from '../log/redact.js';
 import { JarCookies, newJar } from './cookies.js';
+import { proxyAgents, proxyRoutes, redactProxyUrl, type ProxyOption, type ProxyRoutes } from './proxy.js';
 import type { BaseResponse } from '../protocol/wire.js';
 import { LoggedOut, NetworkError, NotFriend, ProtocolError, RateLimited, ServerError } from './errors.js';
 
@@ -54,6 +55,8 @@ export interface HttpOptions {
   logger: Logger;
   /** Must use a synchronous store (the default MemoryCookieStore): the transport reads and writes it synchronously. */
   jar?: CookieJar;
+  /** A proxy URL, `false` for none, or undefined to follow HTTPS_PROXY / HTTP_PROXY / NO_PROXY. */
+  proxy?: ProxyOption;
 }
 
 /** Builds `url?query` with standard encoding (pass_ticket's `%2B` becomes `%252B`, as the web client sends it). */
@@ -71,8 +74,13 @@ interface Agents {
   https: HttpsAgent;
 }
 
-/** Keep-alive saves a TCP (and TLS) handshake per call; one pool per account, never the global agent. */
-function keepAliveAgents(): Agents {
+/**
+ * Keep-alive saves a TCP (and TLS) handshake per call; one pool per account, never the global agent.
+ * Behind a proxy the same agents route every request (API calls, long polls, and axios' uploads and
+ * downloads, which are given these agents) through it.
+ */
+function keepAliveAgents(proxy: ProxyRoutes | undefined): Agents {
+  if (proxy !== undefined) return proxyAgents(proxy);
   return { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
 }
 
@@ -92,16 +100,26 @@ export class Http {
   private readonly log: Logger;
   private readonly inflight = new Set<AbortController>();
 
+  private readonly proxy: ProxyRoutes | undefined;
+
   constructor(private readonly opts: HttpOptions) {
     this.cookies = new JarCookies(opts.jar ?? newJar());
-    this.agents = keepAliveAgents();
+    this.proxy = proxyRoutes(opts.proxy);
+    this.agents = keepAliveAgents(this.proxy);
     this.log = opts.logger;
+    if (this.proxy !== undefined) {
+      const via = [...new Set([this.proxy.https, this.proxy.http].filter((u) => u !== undefined))];
+      this.log.info(
+        { proxy: via.map(redactProxyUrl), noProxy: this.proxy.noProxy },
+        `requests go through ${via.map(redactProxyUrl).join(' and ')}`,
+      );
+    }
   }
 
   private axios(): Promise<AxiosInstance> {
     this.ax ??= import('axios').then(({ default: axios }) =>
       axios.create({
-        // Env proxies are not honoured (fetch never did).
+        // axios' own env proxy handling is off: the agents below route through the proxy (see proxy.ts).
         proxy: false,
         // Bodies stay text: JSON.parse here would corrupt NewMsgId (> 2^53) before protectBigIds runs.
         transformResponse: [(data: unknown) => data],
@@ -126,7 +144,7 @@ export class Http {
   /** Swaps the jar (hot login restores a saved one); connections made under the old jar are dropped. */
   set jar(jar: CookieJar) {
     const old = this.agents;
-    this.agents = keepAliveAgents();
+    this.agents = keepAliveAgents(this.proxy);
     this.cookies = new JarCookies(jar);
     old.http.destroy();
     old.https.destroy();

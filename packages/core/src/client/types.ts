@@ -116,6 +116,13 @@ export interface ClientOptions {
   hosts?: Partial<Hosts>;
   /** QR presentation. */
   qr?: QrOptions;
+  /**
+   * HTTP(S) proxy for every request (API calls, long polls, uploads, downloads):
+   * a URL (`http://host:3128`, `http://user:pass@host:3128`, or `https://`), or
+   * `false` to ignore the environment. Default: `HTTPS_PROXY` / `HTTP_PROXY`
+   * (or lower-case), minus the hosts in `NO_PROXY`, which applies to an explicit URL too.
+   */
+  proxy?: string | false;
   /** Token buckets per action class. */
   rateLimits?: Partial<Record<ActionClass, Bucket>>;
   /**

@@ -34,9 +34,14 @@ export class ConfigError extends Error {
     readonly issues: readonly ConfigIssue[],
     /** The config file, when known. */
     readonly file?: string,
+    /** What the config's own code threw, when it threw (for --verbose). */
+    cause?: unknown,
   ) {
     const where = file === undefined ? 'the bot configuration' : file;
     const lines = issues.map((i) => `  - ${i.path.length > 0 ? `${i.path}: ` : ''}${i.message}`);
-    super(`${issues.length} problem${issues.length === 1 ? '' : 's'} in ${where}:\n${lines.join('\n')}`);
+    super(
+      `${issues.length} problem${issues.length === 1 ? '' : 's'} in ${where}:\n${lines.join('\n')}`,
+      cause === undefined ? undefined : { cause },
+    );
   }
 }

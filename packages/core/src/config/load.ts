@@ -49,15 +49,48 @@ export interface LoadConfigOptions {
   file?: string;
 }
 
+/** The config file's own code threw while it was imported. */
+export class ConfigLoadFailure extends Error {
+  override name = 'ConfigLoadFailure';
+  constructor(
+    readonly file: string,
+    cause: unknown,
+  ) {
+    super(errorMessage(cause), { cause });
+  }
+}
+
+/**
+ * cosmiconfig takes an ENOENT from a loader for "no such config file" and
+ * searches on, so a config that reads a missing file (a token, a .env) was
+ * reported as no config at all. Errors from the config's code are wrapped.
+ */
+function guarded(loader: Loader): Loader {
+  return async (filepath, content) => {
+    try {
+      return (await loader(filepath, content)) as unknown;
+    } catch (error) {
+      throw new ConfigLoadFailure(filepath, error);
+    }
+  };
+}
+
 async function explorer() {
   // Loaded on use (see probe.ts): most of a config-less start would otherwise be spent here.
-  const { cosmiconfig } = await import('cosmiconfig');
+  const { cosmiconfig, defaultLoaders } = await import('cosmiconfig');
   return cosmiconfig('wxbot', {
     searchPlaces: [...CONFIG_FILES],
     packageProp: 'wxbot',
     searchStrategy: 'project',
     cache: false,
-    loaders: { '.ts': jitiLoader, '.mts': jitiLoader, '.cts': jitiLoader },
+    loaders: {
+      '.ts': guarded(jitiLoader),
+      '.mts': guarded(jitiLoader),
+      '.cts': guarded(jitiLoader),
+      '.js': guarded(defaultLoaders['.js']),
+      '.mjs': guarded(defaultLoaders['.mjs']),
+      '.cjs': guarded(defaultLoaders['.cjs']),
+    },
   });
 }
 
@@ -74,6 +107,13 @@ export async function loadConfigFile(options: LoadConfigOptions = {}): Promise<L
   try {
     result = target === undefined ? await (await explorer()).search(cwd) : await (await explorer()).load(target);
   } catch (error) {
+    if (error instanceof ConfigLoadFailure) {
+      throw new ConfigError(
+        [{ path: '', message: `loading it threw: ${error.message} (fix the config's code; --verbose shows where)` }],
+        error.file,
+        error.cause,
+      );
+    }
     const err = error as NodeJS.ErrnoException;
     if (err.code === 'ENOENT') throw new ConfigError([{ path: '', message: `config file not found: ${target}` }]);
     throw new ConfigError([{ path: '', message: `could not load: ${err.message}` }], target);
@@ -85,7 +125,7 @@ export async function loadConfigFile(options: LoadConfigOptions = {}): Promise<L
     if (typeof value === 'function') value = (value as () => unknown)();
     value = await value;
   } catch (error) {
-    throw new ConfigError([{ path: '', message: `the exported function threw: ${errorMessage(error)}` }], file);
+    throw new ConfigError([{ path: '', message: `the exported function threw: ${errorMessage(error)}` }], file, error);
   }
   if (value === undefined || value === null) {
     throw new ConfigError(

@@ -14,15 +14,27 @@ import { dirname, join } from 'node:path';
  */
 export function mayHaveConfig(cwd: string, places: readonly string[]): boolean {
   if (hasMetaConfig(process.cwd())) return true;
+  return configSearchDirs(cwd).some((dir) =>
+    places.some((place) => {
+      const path = join(dir, place);
+      return place === 'package.json' ? packageHasKey(path, 'wxbot') : exists(path);
+    }),
+  );
+}
+
+/**
+ * The directories the config search looks in, nearest first: `cwd` and its
+ * parents up to the first holding a package.json or package.yaml (the project
+ * root), or up to the filesystem root. `wxbot start` names them when it finds nothing.
+ */
+export function configSearchDirs(cwd: string): string[] {
+  const dirs: string[] = [];
   let dir = cwd;
   for (;;) {
-    for (const place of places) {
-      const path = join(dir, place);
-      if (place === 'package.json' ? packageHasKey(path, 'wxbot') : exists(path)) return true;
-    }
-    if (exists(join(dir, 'package.json')) || exists(join(dir, 'package.yaml'))) return false;
+    dirs.push(dir);
+    if (exists(join(dir, 'package.json')) || exists(join(dir, 'package.yaml'))) return dirs;
     const parent = dirname(dir);
-    if (parent === dir) return false;
+    if (parent === dir) return dirs;
     dir = parent;
   }
 }

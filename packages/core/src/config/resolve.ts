@@ -6,7 +6,8 @@ import type { Jiti } from 'jiti';
 
 import { isPlugin, type Plugin } from '../plugin/define.js';
 import type { LoadedPlugin } from '../plugin/host.js';
-import { formatPath, joinPath, type ConfigIssue } from './errors.js';
+import type { ConfigIssue } from './errors.js';
+import { explainUnknownKeys, suggestPlugin } from './hints.js';
 import { errorMessage } from '../util/error-message.js';
 
 /** How a string entry is tried: the candidates, in order. */
@@ -91,16 +92,15 @@ async function resolveString(
       : { plugin, label };
   }
   const tried = candidates.length === 1 ? candidates[0]! : candidates.join(', ');
+  const guess = suggestPlugin(entry, baseDir);
   return {
     issue: {
       path: where,
-      message: `cannot find plugin "${entry}" from ${baseDir} (tried ${tried}); is it installed?`,
+      message: `cannot find plugin "${entry}" from ${baseDir} (tried ${tried}); ${
+        guess === undefined ? 'is it installed?' : `did you mean "${guess}"?`
+      }`,
     },
   };
-}
-
-function segmentKey(segment: PropertyKey | StandardSchemaV1.PathSegment): PropertyKey {
-  return typeof segment === 'object' ? segment.key : segment;
 }
 
 /** Validates options with the plugin's Standard Schema; issues carry the entry's label as prefix. */
@@ -126,13 +126,9 @@ export async function validateOptions(
   } catch (error) {
     return { issues: [{ path: label, message: `options validation threw: ${message(error)}` }] };
   }
-  if (result.issues === undefined) return { value: result.value };
-  return {
-    issues: result.issues.map((issue) => ({
-      path: joinPath(label, formatPath((issue.path ?? []).map(segmentKey))),
-      message: issue.message,
-    })),
-  };
+  const { issues } = explainUnknownKeys(schema, options, result, label);
+  if (issues.length === 0 && result.issues === undefined) return { value: result.value };
+  return { issues };
 }
 
 export interface ResolvePluginsOptions {

@@ -129,6 +129,12 @@ const configSchema = object({
       if (typeof value === 'number') number({ integer: true, min: 0 })(value, path, report);
       else if (value !== false) report(path, expected('seconds (an integer >= 0) or false', value));
     },
+    proxy: (value, path, report) => {
+      if (value === false) return;
+      if (typeof value !== 'string') report(path, expected('a proxy URL or false', value));
+      else if (!/^https?:\/\/[^/\s]+\/?$/.test(value))
+        report(path, 'expected a proxy URL like http://proxy.example:3128 (http:// or https://, no path)');
+    },
   }),
   logging: object({
     level: oneOf(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']),

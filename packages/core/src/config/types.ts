@@ -98,6 +98,14 @@ export interface AccountConfig {
    * to plugins. Logins that resume a saved session miss nothing and skip nothing.
    */
   historyCutoffSeconds?: number | false;
+  /**
+   * HTTP(S) proxy for every request (API calls, long polls, uploads, downloads):
+   * a URL such as `http://proxy.example:3128` or `http://user:pass@proxy.example:3128`
+   * (credentials are never logged), or `false` to ignore the environment.
+   * Default: the `HTTPS_PROXY` / `HTTP_PROXY` environment variables (or their
+   * lower-case forms), except for hosts listed in `NO_PROXY`, which also applies to an explicit URL.
+   */
+  proxy?: string | false;
 }
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';

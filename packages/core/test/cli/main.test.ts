@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -30,10 +30,50 @@ describe('wxbot help and usage errors', () => {
       for (const cmd of ['start', 'login', 'logout', 'init', 'plugin new']) expect(m.out()).toContain(`  ${cmd}`);
       const s = memoryIo('/');
       expect(await main(['start', '--help'], s.io)).toBe(0);
-      expect(s.out()).toMatch(/^Usage: wxbot start \[--config <path>\] \[--simulator\]/);
+      expect(s.out()).toMatch(
+        /^Usage: wxbot start \[--config <path>\] \[--data-dir <path>\] \[--log-level <level>\] \[--simulator\]/,
+      );
       const h = memoryIo('/');
       expect(await main(['help', 'plugin'], h.io)).toBe(0);
       expect(h.out()).toContain('Usage: wxbot plugin new <name>');
+    },
+    SLOW,
+  );
+
+  test(
+    'no command prints the usage to stderr and exits 2',
+    async () => {
+      const m = memoryIo('/');
+      expect(await main([], m.io)).toBe(2);
+      expect(m.err()).toContain('Usage: wxbot <command> [options]');
+      expect(m.err()).toContain('--log-level <level>');
+      expect(m.out()).toBe('');
+    },
+    SLOW,
+  );
+
+  test(
+    '--data-dir and --log-level override the config; a wrong level is named with the closest one',
+    async () => {
+      const p = await makeProject({
+        'package.json': '{"type":"module"}',
+        'bot.config.json': '{"account":{"dataDir":"from-file"},"logging":{"level":"warn","pretty":false},"plugins":[]}',
+      });
+      dirs.push(p.dir);
+      const sub = join(p.dir, 'sub');
+      await mkdir(sub);
+      const { loadOrReport } = await import('../../src/cli/load-config.js');
+      const plain = await loadOrReport(memoryIo(sub).io, {});
+      expect(plain?.dataDir).toBe(join(p.dir, 'from-file'));
+      const flagged = await loadOrReport(memoryIo(sub).io, { dataDir: 'here', logLevel: 'debug' });
+      expect(flagged?.dataDir).toBe(join(sub, 'here'));
+      expect(flagged?.config.logging).toEqual({ level: 'debug', pretty: false });
+      const bad = memoryIo(sub);
+      expect(await main(['logout', '--log-level', 'wran'], bad.io)).toBe(1);
+      expect(bad.err()).toContain('--log-level wran is not a level (did you mean warn?)');
+      const ok = memoryIo(sub);
+      expect(await main(['logout', '--log-level=debug', '--data-dir', 'd'], ok.io)).toBe(0);
+      expect(ok.err()).toContain('No saved session to log out.');
     },
     SLOW,
   );
@@ -43,10 +83,16 @@ describe('wxbot help and usage errors', () => {
     async () => {
       const a = memoryIo('/');
       expect(await main(['strat'], a.io)).toBe(2);
-      expect(a.err()).toContain('unknown command "strat"');
+      expect(a.err()).toContain('unknown command "strat" (did you mean "wxbot start"?)');
       const b = memoryIo('/');
       expect(await main(['start', '--simulater'], b.io)).toBe(2);
-      expect(b.err()).toContain('unknown option --simulater (options: --config, --simulator)');
+      expect(b.err()).toContain('unknown option --simulater (did you mean --simulator?)');
+      const f = memoryIo('/');
+      expect(await main(['login', '--zzz'], f.io)).toBe(2);
+      expect(f.err()).toContain('unknown option --zzz (options: --config, --data-dir, --log-level)');
+      const g = memoryIo('/');
+      expect(await main(['start', '--loglevel', 'debug'], g.io)).toBe(2);
+      expect(g.err()).toContain('unknown option --loglevel (did you mean --log-level?)');
       const c = memoryIo('/');
       expect(await main(['start', '--config'], c.io)).toBe(2);
       expect(c.err()).toContain('--config needs a value');
@@ -61,6 +107,26 @@ describe('wxbot help and usage errors', () => {
 });
 
 describe('wxbot start', () => {
+  test(
+    'without a config it names where it looked, points to wxbot init and exits 1 (--simulator too)',
+    async () => {
+      const p = await makeProject({ 'package.json': '{"type":"module"}' });
+      dirs.push(p.dir);
+      const sub = join(p.dir, 'src');
+      await mkdir(sub);
+      for (const argv of [['start'], ['start', '--simulator'], ['login'], ['logout']]) {
+        const m = memoryIo(sub);
+        expect(await main(argv, m.io)).toBe(1);
+        expect(m.err()).toContain('wxbot: no bot config found.');
+        expect(m.err()).toContain('looked for bot.config.ts, bot.config.mts');
+        expect(m.err()).toContain(`in ${sub}, ${p.dir} (up to ${p.dir})`);
+        expect(m.err()).toContain('`wxbot init`');
+        expect(m.out()).toBe('');
+      }
+    },
+    SLOW,
+  );
+
   test(
     'an invalid config exits 1 before logging in, listing every problem',
     async () => {
@@ -93,11 +159,12 @@ describe('wxbot start', () => {
       const stop = new AbortController();
       const m = memoryIo(p.dir, stop.signal);
       const exit = main(['start', '--simulator'], m.io);
-      await waitUntil(() => m.out().includes('Stop with Ctrl+C'), 'the banner');
-      expect(m.out()).toContain('plugins: ping');
-      const control = /Control API: (\S+)/.exec(m.out())?.[1];
+      // stdout is not a terminal: the banner goes to stderr, stdout stays JSON lines.
+      await waitUntil(() => m.err().includes('Stop with Ctrl+C'), 'the banner', 25_000);
+      expect(m.err()).toContain('plugins: ping');
+      const control = /Control API: (\S+)/.exec(m.err())?.[1];
       expect(control).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/__sim$/);
-      expect(m.out()).toContain(
+      expect(m.err()).toContain(
         `curl -s -X POST ${control}/say -H 'content-type: application/json' -d '{"from":"wxid_alice","text":"hello"}'`,
       );
 
@@ -124,6 +191,14 @@ describe('wxbot start', () => {
         stop.abort();
       }
       expect(await exit).toBe(0);
+      // The simulator confirms by itself: nobody is told to scan anything.
+      expect(m.out() + m.err()).not.toMatch(/scan the QR code/i);
+      const lines = m
+        .out()
+        .split('\n')
+        .filter((l) => l !== '');
+      expect(lines.length).toBeGreaterThan(0);
+      for (const line of lines) expect(() => JSON.parse(line) as unknown).not.toThrow();
     },
     SLOW,
   );

@@ -51,6 +51,15 @@ describe('checkConfigShape', () => {
     ]);
   });
 
+  test('account.proxy is a proxy URL or false', () => {
+    expect(lines({ account: { proxy: 'http://user:pass@proxy.example:3128' } })).toEqual([]);
+    expect(lines({ account: { proxy: false } })).toEqual([]);
+    expect(lines({ account: { proxy: true } })).toEqual(['account.proxy: expected a proxy URL or false, got boolean']);
+    expect(lines({ account: { proxy: 'socks5://x:1' } })).toEqual([
+      'account.proxy: expected a proxy URL like http://proxy.example:3128 (http:// or https://, no path)',
+    ]);
+  });
+
   test('a config that is not an object', () => {
     expect(lines([])).toEqual([': expected the config to be an object, got an array']);
     expect(lines(null)).toEqual([': expected the config to be an object, got object']);
