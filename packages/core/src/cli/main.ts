@@ -16,7 +16,7 @@ const OPTIONS: Readonly<Record<string, readonly string[]>> = {
   start: ['config', 'simulator'],
   login: ['config'],
   logout: ['config'],
-  init: ['dir'],
+  init: ['dir', 'no-install'],
   plugin: ['dir'],
 };
 
@@ -69,7 +69,10 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     case 'logout':
       return (await import('./login.js')).runLogout(io, configFile);
     case 'init':
-      return (await import('./init.js')).runInit(io, dir);
+      return (await import('./init.js')).runInit(io, dir, {
+        install: !args.flags.has('no-install'),
+        userAgent: process.env['npm_config_user_agent'],
+      });
     case 'plugin': {
       if (args.positionals[0] !== 'new') {
         io.stderr.write(`wxbot plugin: expected "new"\n\n${COMMAND_USAGE['plugin'] ?? ''}`);

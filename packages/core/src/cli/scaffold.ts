@@ -13,8 +13,10 @@ export async function writeNew(dir: string, files: Readonly<Record<string, strin
     }
   }
   if (existing.length > 0) {
+    const shown = existing.map((f) => relative(process.cwd(), join(dir, f)) || f);
     throw new Error(
-      `refusing to overwrite ${existing.map((f) => relative(process.cwd(), join(dir, f)) || f).join(', ')}`,
+      `refusing to overwrite ${shown.join(', ')} (${existing.length === 1 ? 'it exists' : 'they exist'}); ` +
+        'nothing was written. Pick a new directory with --dir <path>, or move the file away.',
     );
   }
   for (const [name, content] of Object.entries(files)) {

@@ -6,6 +6,7 @@ import { MemorySessionStore } from '../session/file-store.js';
 import { createMemoryStorage } from '../storage/memory.js';
 import { untilStopped, type CliIo } from './io.js';
 import { loadOrReport } from './load-config.js';
+import { loadSimulator, SimulatorMissingError } from './load-simulator.js';
 import { errorMessage } from '../util/error-message.js';
 
 export interface StartOptions {
@@ -70,12 +71,20 @@ export async function runStart(io: CliIo, options: StartOptions): Promise<number
   const loading = Promise.all([
     import('../bot/create.js'),
     import('../bot/logger.js'),
-    options.simulator ? import('@wxbot/simulator') : undefined,
+    options.simulator ? loadSimulator() : undefined,
   ]);
   loading.catch(() => undefined); // awaited below, unless the config is unusable
   const resolved = await loadOrReport(io, options.config);
   if (resolved === undefined) return 1;
-  const [{ createBotFromConfig }, { createLogger }, simulator] = await loading;
+  let modules;
+  try {
+    modules = await loading;
+  } catch (error) {
+    if (!(error instanceof SimulatorMissingError)) throw error;
+    io.stderr.write(`${error.message}\n`);
+    return 1;
+  }
+  const [{ createBotFromConfig }, { createLogger }, simulator] = modules;
   const logger = createLogger(resolved.config.logging, io.stdout);
 
   let sim: Simulator | undefined;
