@@ -23,11 +23,13 @@ const PACKAGES = [
   'plugin-friend-accept',
   'create-wxbot',
 ];
-// One npm cache (the user's default) for every install; offline when it already has a package.
+// One npm cache (the user's, or npm_config_cache) for every install; offline when it already has a package.
 const NPM_INSTALL = ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'];
 
-// The outer pnpm/npm run's settings (npm_config_*) must not leak into the user's npm.
-const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(npm|pnpm)_/i.test(k)));
+// The outer pnpm/npm run's script settings (npm_config_*, npm_package_*) must not leak into the
+// user's npm; where to fetch from (a CI's registry mirror, cache or proxy) must.
+const KEEP = /^npm_config_(.*registry|cache|userconfig|globalconfig|https?_proxy|proxy|noproxy|cafile|strict_ssl)$/i;
+const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => KEEP.test(k) || !/^(npm|pnpm)_/i.test(k)));
 
 const execFileAsync = promisify(execFile);
 async function run(cmd: string, args: readonly string[], cwd: string): Promise<{ stdout: string; stderr: string }> {
