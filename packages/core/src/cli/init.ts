@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { basename, relative, resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 
 import { projectFiles, projectName, type ProjectVersions } from './init-files.js';
 import type { CliIo } from './io.js';
 import { detectPackageManager, runCommand, runScript, type CommandRunner } from './package-manager.js';
-import { writeNew } from './scaffold.js';
+import { shownPath, writeNew } from './scaffold.js';
 
 export interface InitOptions {
   /** Run the package manager's install after writing the files (`--no-install` turns it off). */
@@ -39,7 +39,7 @@ export async function runInit(io: CliIo, dir: string | undefined, options: InitO
   io.stdout.write(
     `Created a wxbot project in ${target}:\n${Object.keys(files)
       .map((f) => `  ${f}\n`)
-      .join('')}\n`,
+      .join('')}`,
   );
 
   const pm = detectPackageManager(options.userAgent);
@@ -55,9 +55,9 @@ export async function runInit(io: CliIo, dir: string | undefined, options: InitO
     installed = code === 0;
   }
 
-  const where = relative(io.cwd, target);
+  const where = shownPath(target, io.cwd);
   const steps = [
-    ...(where === '' ? [] : [`  cd ${/\s/.test(where) ? JSON.stringify(where) : where}`]),
+    ...(where === '.' ? [] : [`  cd ${/\s/.test(where) ? JSON.stringify(where) : where}`]),
     ...(installed ? [] : [`  ${pm} install`]),
     `  ${runScript(pm, 'dev').padEnd(14)} run the bot against a simulated WeChat (no account needed)`,
     `  ${runScript(pm, 'test').padEnd(14)} run the plugin tests`,
