@@ -1,4 +1,4 @@
-import type { MessageContext, OutgoingContent, TextMessage } from '@wxbot/core';
+import { weakStableIdProblem, type MessageContext, type OutgoingContent, type TextMessage } from '@wxbot/core';
 import { z } from 'zod';
 
 import { AutoreplyController } from './controller.js';
@@ -36,6 +36,16 @@ const isRegExp = (v: unknown): v is RegExp => Object.prototype.toString.call(v) 
 const fn = <T>(what: string) => z.custom<T>(isFunction, { message: `${what} must be a function` });
 
 const nonEmpty = (what: string) => z.string().min(1, { message: `${what} must not be empty` });
+
+/** An admin entry: a weak (name-based) stable id would let anyone with that name in, so it is refused here. */
+const adminEntry = nonEmpty('admin').superRefine((entry, ctx) => {
+  const problem = weakStableIdProblem(entry);
+  if (problem !== undefined)
+    ctx.addIssue({
+      code: 'custom',
+      message: `${problem} autoreply logs the strong id of each sender whose reload command it refuses.`,
+    });
+});
 const textList = (what: string) =>
   z.union([nonEmpty(what), z.array(nonEmpty(what)).min(1, { message: `${what} needs at least one entry` })]);
 
@@ -142,7 +152,7 @@ export const optionsSchema = z
         .regex(/^[\p{L}\p{N}_-]+$/u, { message: 'a command name is letters, digits, _ or -' })
         .optional(),
       /** Who may run `reloadCommand` besides the account itself: stable ids (`wxid_...`) or remark names you set. */
-      admins: z.array(nonEmpty('admin')).default([]),
+      admins: z.array(adminEntry).default([]),
       /** Reload when the process receives this signal. */
       reloadSignal: z.enum(['SIGHUP', 'SIGUSR1', 'SIGUSR2']).optional(),
       /** A handle for reloading from code: `new AutoreplyController()`, then `controller.reload()`. */

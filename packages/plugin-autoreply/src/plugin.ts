@@ -5,6 +5,7 @@ import {
   definePlugin,
   parseCommand,
   stripMentions,
+  strongStableId,
   type ChatRef,
   type MessageContext,
   type OutgoingContent,
@@ -35,10 +36,17 @@ function senderMatches(entry: string, sender: SenderRef): boolean {
   return c !== undefined && (entry === c.remarkName || entry === c.nickName);
 }
 
-/** Admins are named by stable id or a remark the owner set — never by a name anyone can give themselves. */
-function isAdmin(admins: readonly string[], sender: SenderRef): boolean {
+/**
+ * Admins are named by a strong stable id or a remark the owner set — never by a name anyone can give
+ * themselves, nor by a weak (name-based) stable id, which namesakes share.
+ */
+export function isAdmin(
+  admins: readonly string[],
+  sender: Pick<SenderRef, 'isSelf' | 'stableId' | 'contact'>,
+): boolean {
   if (sender.isSelf) return true;
-  if (sender.stableId !== undefined && admins.includes(sender.stableId)) return true;
+  const id = strongStableId(sender);
+  if (id !== undefined && admins.includes(id)) return true;
   const remark = sender.contact?.remarkName;
   return remark !== undefined && remark !== '' && admins.includes(remark);
 }
@@ -129,7 +137,17 @@ function setup(ctx: PluginContext, options: ResolvedAutoreplyOptions): Promise<v
   const reloadCommand = options.reloadCommand;
   if (reloadCommand !== undefined) {
     ctx.command(reloadCommand, async (m, next) => {
-      if (!isAdmin(options.admins, m.sender)) return next();
+      if (!isAdmin(options.admins, m.sender)) {
+        // What the owner needs to make this sender an admin: the strong id to list, or why there is none.
+        const strongId = strongStableId(m.sender);
+        ctx.logger.info(
+          { sender: m.sender.name, command: reloadCommand, ...(strongId === undefined ? {} : { strongId }) },
+          strongId === undefined
+            ? 'ignored a reload command from a non-admin (no strong id known: list a remark name you set for them)'
+            : 'ignored a reload command from a non-admin (list strongId in admins to allow them)',
+        );
+        return next();
+      }
       try {
         const { rules: count } = await reload();
         await m.reply(`Reloaded ${count} auto-reply rule(s).`);

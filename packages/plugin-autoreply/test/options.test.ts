@@ -26,6 +26,14 @@ describe('options schema', () => {
     });
   });
 
+  it('refuses a weak (name-based) stable id in admins, saying why and what to write instead', async () => {
+    const [issue, ...rest] = await issues({ rules: [{ keyword: 'a', reply: 'b' }], admins: ['weak:friend:Alice'] });
+    expect(rest).toEqual([]);
+    expect(issue).toMatch(/^plugins\[0\]\.admins\[0\]: "weak:friend:Alice" is a weak stable id/);
+    expect(issue).toMatch(/strong id instead/);
+    expect(issue).toMatch(/remark name/);
+  });
+
   it.each([
     [undefined, 'plugins[0]: autoreply needs options, e.g. { rules: [{ keyword: "hi", reply: "hello" }] }'],
     [{ rules: [] }, 'plugins[0].rules: give some rules, a rules function or a rulesFile'],

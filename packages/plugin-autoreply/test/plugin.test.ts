@@ -306,3 +306,22 @@ describe('cooldowns, caps and quiet hours', () => {
     expect(bot.replies()).toEqual(['pong']);
   });
 });
+
+describe('admins of the reload command', () => {
+  it('match only strong identities: a weak (name-based) id, which namesakes share, never passes', async () => {
+    const { isAdmin } = await import('../src/plugin.js');
+    const contact = (userName: string) =>
+      ({
+        userName,
+        stableId: 'weak:friend:Alice',
+        stableIdConfidence: 'weak',
+        remarkName: '',
+      }) as unknown as Parameters<typeof isAdmin>[1]['contact'];
+    for (const userName of ['@alice', '@impostor'])
+      expect(
+        isAdmin(['weak:friend:Alice'], { isSelf: false, stableId: 'weak:friend:Alice', contact: contact(userName) }),
+      ).toBe(false);
+    expect(isAdmin(['wxid_alice'], { isSelf: false, stableId: 'wxid_alice', contact: undefined })).toBe(true);
+    expect(isAdmin([], { isSelf: true, stableId: undefined, contact: undefined })).toBe(true);
+  });
+});

@@ -185,3 +185,28 @@ describe('reloading rules', () => {
     expect(await b.receive('anything', { from: 'Alice' })).toEqual([]);
   });
 });
+
+describe('a refused reload command', () => {
+  it("is logged with the sender's strong id, what the owner lists in admins to allow them", async () => {
+    const { createLogger } = await import('@wxbot/core');
+    const lines: string[] = [];
+    const sink = {
+      write: (line: string) => {
+        lines.push(line);
+        return true;
+      },
+    } as unknown as NodeJS.WritableStream;
+    const file = await tmp.file('replies.json', JSON.stringify([{ keyword: 'menu', reply: 'soup' }]));
+    bot = await createTestBot({
+      plugins: [
+        [autoreply, { cooldown: OPEN, rulesFile: file, reloadCommand: 'reload-replies', admins: ['wxid_bob'] }],
+      ],
+      logger: createLogger({ level: 'info', pretty: false }, sink),
+    });
+    expect(await reply(bot, '/reload-replies', 'Alice')).toEqual([]);
+    const refused = lines
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((l) => l['command'] === 'reload-replies');
+    expect(refused).toMatchObject([{ strongId: 'wxid_alice', msg: /list strongId in admins/ }]);
+  });
+});

@@ -1,7 +1,17 @@
-import { DIRECT_ADD_MAX_MEMBERS } from '@wxbot/core';
+import { DIRECT_ADD_MAX_MEMBERS, weakStableIdProblem } from '@wxbot/core';
 import { z } from 'zod';
 
 const nonEmpty = (what: string) => z.string().min(1, { message: `${what} must not be empty` });
+
+/** An admin entry: a weak (name-based) stable id would let anyone with that name in, so it is refused here. */
+const adminEntry = nonEmpty('admin').superRefine((entry, ctx) => {
+  const problem = weakStableIdProblem(entry);
+  if (problem !== undefined)
+    ctx.addIssue({
+      code: 'custom',
+      message: `${problem} group-admin logs the strong id of each sender whose command it refuses.`,
+    });
+});
 const ms = z.number().int().min(0);
 
 export const COMMANDS = ['kick', 'topic', 'invite', 'warn', 'help', 'pin', 'unpin', 'remark'] as const;
@@ -28,9 +38,7 @@ export const optionsSchema = z.strictObject(
      * Who may run commands: stable ids (`wxid_...`) or remark names you set.
      * Never nick names or room display names: anyone can take those.
      */
-    admins: z
-      .array(nonEmpty('admin'))
-      .min(1, { message: 'name at least one admin (stable id or a remark name you set)' }),
+    admins: z.array(adminEntry).min(1, { message: 'name at least one admin (stable id or a remark name you set)' }),
     /** Rooms to manage (stable id `...@chatroom` or topic); default every room. */
     rooms: z.array(nonEmpty('room')).optional(),
     /** What starts a command. */

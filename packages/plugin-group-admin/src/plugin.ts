@@ -10,6 +10,7 @@ import {
   type Room,
   type RoomMember,
   type SenderRef,
+  strongStableId,
 } from '@wxbot/core';
 
 import { optionsSchema, type CommandName, type ResolvedGroupAdminOptions } from './options.js';
@@ -29,13 +30,17 @@ const USAGE: Record<CommandName, string> = {
   remark: 'remark @name <text> — set the bot’s remark name for a member who is its friend',
 };
 
-/** Admins are named by stable id or a remark the owner set — never by a name anyone can give themselves. */
+/**
+ * Admins are named by a strong stable id or a remark the owner set — never by a name anyone can give
+ * themselves, nor by a weak (name-based) stable id, which namesakes share.
+ */
 export function isAdmin(
   admins: readonly string[],
   sender: Pick<SenderRef, 'isSelf' | 'stableId' | 'contact'>,
 ): boolean {
   if (sender.isSelf) return true;
-  if (sender.stableId !== undefined && admins.includes(sender.stableId)) return true;
+  const id = strongStableId(sender);
+  if (id !== undefined && admins.includes(id)) return true;
   const remark = sender.contact?.remarkName;
   return remark !== undefined && remark !== '' && admins.includes(remark);
 }
@@ -322,6 +327,14 @@ function setup(ctx: PluginContext, options: ResolvedGroupAdminOptions): Promise<
       const last = refused.get(key);
       if (last === undefined || at - last >= options.refusalCooldownMs) {
         refused.set(key, at);
+        // What the owner needs to make this sender an admin: the strong id to list, or why there is none.
+        const strongId = strongStableId(m.sender);
+        ctx.logger.info(
+          { sender: m.sender.name, command: m.command.name, ...(strongId === undefined ? {} : { strongId }) },
+          strongId === undefined
+            ? 'refused a command from a non-admin (no strong id known: list a remark name you set for them)'
+            : 'refused a command from a non-admin (list strongId in admins to allow them)',
+        );
         await say((c) => m.reply(c), `Only admins can use ${options.prefix}${m.command.name}.`);
       }
       return;

@@ -51,6 +51,16 @@ describe('options schema', () => {
     expect(await issues(options)).toContain(expected);
   });
 
+  it('refuses a weak (name-based) stable id in admins, saying why and what to write instead', async () => {
+    const [issue, ...rest] = await issues({ admins: ['wxid_ok', 'weak:friend:Alice'] });
+    expect(rest).toEqual([]);
+    expect(issue).toMatch(/^plugins\[0\]\.admins\[1\]: "weak:friend:Alice" is a weak stable id/);
+    expect(issue).toMatch(/anyone with that name would match it/);
+    expect(issue).toMatch(/wxid_…|alias:<their WeChat ID>/);
+    expect(issue).toMatch(/remark name/);
+    expect(issue).toMatch(/logs the strong id of each sender whose command it refuses/);
+  });
+
   it('types "group-admin" entries in bot.config.ts', () => {
     const good = defineConfig({ plugins: [['group-admin', { admins: ['wxid_me'], antiSpam: { links: true } }]] });
     // @ts-expect-error -- admins is required

@@ -7,6 +7,7 @@ import { ActionLog } from './actions.js';
 import { Faults, type FaultRule } from './faults.js';
 import { Ids, Rng } from './ids.js';
 import { fakeJpeg, type StoredMedia } from './media.js';
+import { OfflineQueue } from './offline.js';
 import { Session, type EndCode } from './session.js';
 import { encodeChatText, encodeXmlContent, escapeHtml } from './wire/content.js';
 import {
@@ -42,6 +43,8 @@ export interface EngineOptions {
   rateLimit: { max: number; windowMs: number } | undefined;
   /** webwxinit's InviteStartCount: rooms with at least this many members refuse `addmember`. */
   inviteStartCount: number;
+  /** Messages kept while no session is live, for the next login's first sync (see offline.ts). */
+  offlineMessages: number;
   /** Which webwxsync lists carry a room's roster change. */
   roomMemberUpdates: RoomMemberUpdates;
   logger: Logger | undefined;
@@ -107,6 +110,8 @@ export interface EmitSpec extends Omit<MessageFields, 'msgId' | 'from' | 'to' | 
   media?: StoredMedia;
   thumb?: StoredMedia;
   msgId?: string;
+  /** A friend request's person: RecommendInfo.UserName is filled in per session (it may arrive offline). */
+  recommendWxid?: string;
 }
 
 export class Engine {
@@ -129,6 +134,7 @@ export class Engine {
   /** Invitations sent with fun=invitemember, by room id. */
   readonly roomInvites = new Map<string, Set<string>>();
   session: Session | undefined;
+  readonly offline: OfflineQueue;
   closing = false;
   urls = { main: '', login: '', push: '', file: '' };
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -146,6 +152,7 @@ export class Engine {
     this.mediaRng = this.rng.fork();
     this.world = new World(spec);
     this.faults = new Faults(seed, faultRules);
+    this.offline = new OfflineQueue(opts.offlineMessages);
   }
 
   log(level: 'debug' | 'info' | 'warn', msg: string): void {
@@ -250,7 +257,10 @@ export class Engine {
   }
 
   startSession(desktop: boolean): Session {
-    this.session?.end(1101, 'logged in again elsewhere');
+    const old = this.session;
+    old?.end(1101, 'logged in again elsewhere');
+    // What the old session never got to the client is still owed to the account.
+    if (old) for (const queue of old.unsynced()) this.offline.add(queue);
     this.sessionCount++;
     const s = new Session(
       this.ids,
@@ -329,9 +339,10 @@ export class Engine {
       ...(spec.thumb ? { thumb: spec.thumb } : {}),
     };
     this.messages.set(msgId, stored);
-    const s = this.live();
-    if (s) {
-      const { roomSender, media: _m, thumb: _t, msgId: _id, from, to, ...fields } = spec;
+    const queue = (s: Session): void => {
+      const { roomSender, media: _m, thumb: _t, msgId: _id, from, to, recommendWxid, ...fields } = spec;
+      if (recommendWxid !== undefined && fields.recommendInfo)
+        fields.recommendInfo = { ...fields.recommendInfo, UserName: s.userNameOf(recommendWxid) };
       let fromName: string;
       let toName: string;
       let content = fields.content;
@@ -343,11 +354,17 @@ export class Engine {
         fromName = s.userNameOf(from);
         toName = s.userNameOf(to);
       }
-      s.push({
-        kind: 'msg',
-        entry: messageEntry({ ...fields, content, msgId, from: fromName, to: toName, createTime }),
-      });
-    }
+      s.push(
+        {
+          kind: 'msg',
+          entry: messageEntry({ ...fields, content, msgId, from: fromName, to: toName, createTime }),
+        },
+        queue,
+      );
+    };
+    const s = this.live();
+    if (s) queue(s);
+    else this.offline.add(queue);
     return msgId;
   }
 
@@ -429,6 +446,7 @@ export class Engine {
       msgType: 37,
       content: encodeXmlContent(xml),
       ticket,
+      recommendWxid: wxid,
       recommendInfo: {
         UserName: userName,
         NickName: wireText(p.nickName),

@@ -15,7 +15,11 @@ export type SyncEventBody =
   | { kind: 'del'; userName: string }
   | { kind: 'modmember'; entry: WireObject };
 
-export type SyncEvent = SyncEventBody & { seq: number };
+export type SyncEvent = SyncEventBody & {
+  seq: number;
+  /** Queues the same message for another session (see `unsynced`). */
+  requeue?: (s: Session) => void;
+};
 
 export interface SessionTickets {
   uin: number;
@@ -45,6 +49,8 @@ export class Session implements SessionTickets {
   private seq = 0;
   private readonly base: { k1: number; k2: number; k3: number; k11: number; k13: number; t: number };
   private waiters = new Set<() => void>();
+  /** The furthest position a webwxsync request has confirmed. */
+  private acked = 0;
 
   constructor(
     private readonly ids: Ids,
@@ -97,10 +103,18 @@ export class Session implements SessionTickets {
     return this.seq;
   }
 
-  push(event: SyncEventBody): void {
+  push(event: SyncEventBody, requeue?: (s: Session) => void): void {
     this.seq++;
-    this.events.push({ ...event, seq: this.seq });
+    this.events.push({ ...event, seq: this.seq, ...(requeue ? { requeue } : {}) });
     this.wake();
+  }
+
+  /**
+   * Messages the client never confirmed (nothing past the position its latest webwxsync sent): the
+   * account still owes them, so the next login gets them (see offline.ts).
+   */
+  unsynced(): Array<(s: Session) => void> {
+    return this.pendingAfter(this.acked).flatMap((e) => (e.requeue ? [e.requeue] : []));
   }
 
   /** Key 2 carries our message sequence; the other keys only look real. */
@@ -142,6 +156,7 @@ export class Session implements SessionTickets {
 
   /** Drop what a client has acknowledged, keeping a tail for clients that retry with an older key. */
   acknowledge(position: number): void {
+    if (position > this.acked) this.acked = position;
     if (this.events.length > 2000) this.events = this.events.filter((e) => e.seq > position - 500);
   }
 

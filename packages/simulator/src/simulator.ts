@@ -48,6 +48,12 @@ export interface SimulatorOptions {
   rateLimit?: { max: number; windowMs: number };
   /** webwxinit's InviteStartCount (default 40): rooms with at least this many members refuse `addmember` (Ret 1). */
   inviteStartCount?: number;
+  /**
+   * Messages arriving while no web session is live, and those a session that ended never got to its client,
+   * are kept (at most this many, default 1000) and handed to the next login's first webwxsync with their
+   * original CreateTime, as the real server does; 0 drops them.
+   */
+  offlineMessages?: number;
   /** Which webwxsync lists carry roster changes (default 'both': ModContactList and ModChatRoomMemberList). */
   roomMemberUpdates?: RoomMemberUpdates;
   /** Serve login, push (synccheck) and file (upload/getmedia) endpoints on their own ports. */
@@ -131,6 +137,7 @@ export class Simulator {
         revokeWindowMs: options.revokeWindowMs ?? 120_000,
         rateLimit: options.rateLimit,
         inviteStartCount: options.inviteStartCount ?? 40,
+        offlineMessages: options.offlineMessages ?? 1000,
         roomMemberUpdates: options.roomMemberUpdates ?? 'both',
         logger: options.logger,
       },

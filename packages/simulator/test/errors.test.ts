@@ -123,10 +123,13 @@ describe('error paths, faults, control API, load', () => {
 
   it('drives everything through the HTTP control API', async () => {
     sim = await createSimulator({ loginPollHoldMs: 100, synccheckHoldMs: 50 });
+    // A local tool, as the guard wants it: JSON content type on every POST, no Origin.
     const ctl = (method: string, path: string, body?: unknown) =>
-      raw(`${sim.controlUrl}${path}`, { method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) }).then(
-        (r) => ({ status: r.status, json: JSON.parse(r.text) }),
-      );
+      raw(`${sim.controlUrl}${path}`, {
+        method,
+        ...(method === 'POST' || method === 'PUT' ? { headers: { 'Content-Type': 'application/json' } } : {}),
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      }).then((r) => ({ status: r.status, json: JSON.parse(r.text) }));
     const c = new TestClient(sim.url);
     const uuid = await c.jslogin();
     expect((await ctl('GET', '/login')).json.pending).toEqual([uuid]);

@@ -83,7 +83,11 @@ describe('malformed requests', () => {
   it('the control API refuses bad world data whole: nothing half-stored to fail later requests', async () => {
     sim = await createSimulator({ autoConfirm: true, loginPollHoldMs: 100, synccheckHoldMs: 50 });
     const ctl = (method: string, path: string, body: unknown) =>
-      raw(`${sim.controlUrl}${path}`, { method, body: JSON.stringify(body) }).then((r) => ({
+      raw(`${sim.controlUrl}${path}`, {
+        method,
+        body: JSON.stringify(body),
+        headers: { 'Content-Type': 'application/json' },
+      }).then((r) => ({
         status: r.status,
         error: (JSON.parse(r.text) as { error?: string }).error,
       }));

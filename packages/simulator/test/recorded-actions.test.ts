@@ -76,6 +76,7 @@ describe('jslogin and every uploadmedia request are actions', () => {
     const c = await loginAndInit(sim.url);
     const wait = raw(`${sim.controlUrl}/actions/wait`, {
       body: JSON.stringify({ match: { endpoint: 'webwxuploadmedia', chunk: 1 }, timeoutMs: 5000 }),
+      headers: { 'Content-Type': 'application/json' },
     });
     await upload(c, Buffer.alloc(1000, 3), 'w.bin', 2);
     const { action } = JSON.parse((await wait).text) as { action: BotAction };
@@ -86,6 +87,7 @@ describe('jslogin and every uploadmedia request are actions', () => {
       (
         await raw(`${sim.controlUrl}/actions/wait`, {
           body: JSON.stringify({ match: { uuid: jslogin.uuid }, timeoutMs: 1000 }),
+          headers: { 'Content-Type': 'application/json' },
         })
       ).text,
     ) as { action: BotAction };

@@ -10,6 +10,7 @@ import type { Message } from '../message/types.js';
 import { ActionLog } from '../plugin/actions.js';
 import { PluginHost, type IsolationOptions, type LoadedPlugin } from '../plugin/host.js';
 import type { StorageDriver } from '../storage/types.js';
+import { ensureDir } from '../util/ensure-dir.js';
 
 /** What the bot did with one incoming message; the testing kit waits on these. */
 export interface ProcessedMessage {
@@ -33,6 +34,11 @@ export interface BotOptions {
    * `new ActionLog({ limit })` to keep more or fewer.
    */
   readonly actionLog?: ActionLog;
+  /**
+   * `account.dataDir`: created and checked before login, so a path that cannot
+   * work (a dangling link, /proc, a file in the way) fails at once with what to fix.
+   */
+  readonly dataDir?: string;
 }
 
 /**
@@ -52,12 +58,14 @@ export class Bot {
   /** Per-chat tail of the processing chain, so replies in one chat keep their order. */
   readonly #chains = new Map<string, Promise<void>>();
   #state: 'new' | 'starting' | 'running' | 'stopping' | 'stopped' = 'new';
+  readonly #dataDir: string | undefined;
 
   constructor(options: BotOptions) {
     this.client = options.client;
     this.logger = options.logger;
     this.actions = options.actionLog ?? new ActionLog();
     this.#plugins = options.plugins;
+    this.#dataDir = options.dataDir;
     this.#host = new PluginHost({
       logger: options.logger,
       storage: options.storage,
@@ -84,6 +92,7 @@ export class Bot {
   async start(): Promise<Contact> {
     if (this.#state !== 'new') throw new Error(`bot.start(): the bot is ${this.#state}`);
     this.#state = 'starting';
+    if (this.#dataDir !== undefined) await ensureDir(this.#dataDir, { setting: 'account.dataDir' });
     const self = await this.client.start();
     await this.#host.start(this.#plugins);
     // stop() came during login or plugin setup: it has stopped the client; nothing more to serve.
@@ -109,9 +118,9 @@ export class Bot {
     const run = previous.then(async () => {
       const dispatched = isChatMessage(message) && (this.#state === 'running' || this.#state === 'stopping');
       if (dispatched) {
-        await this.#host.dispatch({ kind: 'message', message, sentByBot: incoming.sentByBot });
+        await this.#host.dispatch({ kind: 'message', message, sentByBot: incoming.sentByBot }, key);
         if (!incoming.sentByBot) {
-          for (const event of events) await this.#host.dispatch({ kind: 'event', event });
+          for (const event of events) await this.#host.dispatch({ kind: 'event', event }, key);
         }
       }
       this.#events.emit('processed', { message, dispatched, sentByBot: incoming.sentByBot } satisfies ProcessedMessage);

@@ -34,7 +34,9 @@ export function createBotFromConfig(resolved: ResolvedConfig, overrides: CreateB
     ...(account.hosts === undefined ? {} : { hosts: account.hosts }),
     ...(account.sessionStore === undefined ? {} : { sessionStore: account.sessionStore }),
     ...(account.qr === undefined ? {} : { qr: account.qr }),
+    ...(account.historyCutoffSeconds === undefined ? {} : { historyCutoffSeconds: account.historyCutoffSeconds }),
     ...(config.rateLimits === undefined ? {} : { rateLimits: config.rateLimits }),
+    ...(config.sends === undefined ? {} : { sends: config.sends }),
     ...overrides.client,
   };
   const storage =
@@ -45,6 +47,7 @@ export function createBotFromConfig(resolved: ResolvedConfig, overrides: CreateB
     logger,
     storage,
     baseDir: resolved.dir,
+    dataDir: resolved.dataDir,
     ...(config.runtime === undefined ? {} : { isolation: config.runtime }),
   });
 }

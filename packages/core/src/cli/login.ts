@@ -3,7 +3,7 @@ import type { ClientOptions } from '../client/types.js';
 import { createLogger } from '../bot/logger.js';
 import type { ResolvedConfig } from '../config/prepare.js';
 import type { CliIo } from './io.js';
-import { loadOrReport } from './load-config.js';
+import { ensureDataDirOrReport, loadOrReport } from './load-config.js';
 
 function clientOptions(resolved: ResolvedConfig, io: CliIo): ClientOptions {
   const account = resolved.config.account ?? {};
@@ -15,13 +15,14 @@ function clientOptions(resolved: ResolvedConfig, io: CliIo): ClientOptions {
     ...(account.hosts === undefined ? {} : { hosts: account.hosts }),
     ...(account.sessionStore === undefined ? {} : { sessionStore: account.sessionStore }),
     ...(account.qr === undefined ? {} : { qr: account.qr }),
+    ...(account.historyCutoffSeconds === undefined ? {} : { historyCutoffSeconds: account.historyCutoffSeconds }),
   };
 }
 
 /** `wxbot login`: logs in, saves the session, exits. */
 export async function runLogin(io: CliIo, config: string | undefined): Promise<number> {
   const resolved = await loadOrReport(io, config);
-  if (resolved === undefined) return 1;
+  if (resolved === undefined || !(await ensureDataDirOrReport(io, resolved))) return 1;
   const client = createClient({
     ...clientOptions(resolved, io),
     loginMode: resolved.config.account?.loginMode ?? 'auto',

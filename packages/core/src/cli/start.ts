@@ -5,7 +5,7 @@ import type { ActionRecord } from '../plugin/types.js';
 import { MemorySessionStore } from '../session/file-store.js';
 import { createMemoryStorage } from '../storage/memory.js';
 import { untilStopped, type CliIo } from './io.js';
-import { loadOrReport } from './load-config.js';
+import { ensureDataDirOrReport, loadOrReport } from './load-config.js';
 import { loadSimulator, SimulatorMissingError } from './load-simulator.js';
 import { errorMessage } from '../util/error-message.js';
 
@@ -75,7 +75,7 @@ export async function runStart(io: CliIo, options: StartOptions): Promise<number
   ]);
   loading.catch(() => undefined); // awaited below, unless the config is unusable
   const resolved = await loadOrReport(io, options.config);
-  if (resolved === undefined) return 1;
+  if (resolved === undefined || !(await ensureDataDirOrReport(io, resolved))) return 1;
   let modules;
   try {
     modules = await loading;

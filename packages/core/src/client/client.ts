@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { alignedPairs, parseStatusNotify } from '../message/status-notify.js';
 import { replaceBreaks, unescapeHtml } from '../message/text.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
+import { settledWithin } from '../util/settled-within.js';
 import type { Logger } from 'pino';
 import { isRoomUserName } from '../contact/classify.js';
 import { MemoryContactStore } from '../contact/store.js';
@@ -11,24 +12,29 @@ import type { Contact, Room } from '../contact/types.js';
 import { createAccountLogger } from '../log/logger.js';
 import { DEFAULT_LOGIN_ORIGIN, DEFAULT_MAIN_ORIGIN } from '../protocol/hosts.js';
 import { DEFAULT_USER_AGENT, UOS_CLIENT_VERSION, UOS_EXTSPAM } from '../protocol/constants.js';
-import type { RawContact, RawMessage, SyncResponse } from '../protocol/wire.js';
+import type { RawContact, RawMessage, SyncKey, SyncResponse } from '../protocol/wire.js';
 import { FileSessionStore } from '../session/file-store.js';
 import type { Hosts, PersistedSession, SessionStore } from '../session/types.js';
 import { backoffDelay, sleep } from '../util/backoff.js';
 import { newClientMsgId, newDeviceId } from '../util/ids.js';
-import { WebApi, type OutboundMsg, type SendKind } from './api.js';
+import type { OutboundMsg, SendKind } from './api.js';
 import { ContactFetcher } from './contact-fetcher.js';
 import { restoreJar } from './cookies.js';
 import { checkSync } from './sync-answer.js';
 import { Credentials, isSyncKey } from './credentials.js';
+import { DEFAULT_HISTORY_CUTOFF_SECONDS, HistoryCutoff } from './history-cutoff.js';
+import { CursorKeeper } from './cursor-keeper.js';
+import { keepHeldCursor, type CursorPolicy, type HeldCursor, type InitReason } from './cursor-policy.js';
 import {
   ClientStopped,
   InvalidArgument,
   LoggedOut,
   LoginForbidden,
+  NetworkError,
   NotLoggedIn,
   ProtocolError,
   PushLoginFailed,
+  SendOutcomeUnknown,
   ServerError,
   WxError,
 } from './errors.js';
@@ -45,6 +51,7 @@ import {
 } from './login.js';
 import { fileAppMsg, planDownload, readSource, runDownload, Uploader, type UploadKind } from './media.js';
 import { DEFAULT_BUCKETS, Outbox, type SendJournalEntry } from './outbox.js';
+import { ObservedApi, SendReconciler, type EchoVerdict, type SendProbe } from './send-reconcile.js';
 import { printQrToTerminal, saveQrPng } from './qr-display.js';
 import type {
   ActionClass,
@@ -84,6 +91,8 @@ export interface ClientInternals {
   contactBatchDelayMs?: number;
   /** Minimum gap between batchgetcontact calls. */
   contactBatchGapMs?: number;
+  /** How long delivery in a chat waits for batchgetcontact of an unknown sender. Default 3,000. */
+  lookupHoldMs?: number;
   /** How long stop() waits for the queue and handlers. */
   drainTimeoutMs?: number;
   /**
@@ -93,6 +102,8 @@ export interface ClientInternals {
    * dedupe drops them. Default 1,000.
    */
   checkpointMs?: number;
+  /** Which SyncKey recovery paths continue from; default `keepHeldCursor`. */
+  cursorPolicy?: CursorPolicy;
 }
 
 type Resolved = {
@@ -116,6 +127,8 @@ type Resolved = {
   watchdogMs: number;
   keepAliveMs: number;
   rateLimitRetries: number;
+  maxAgeMs: number;
+  reconcileMs: number;
   dedupeSize: number;
   lang: string;
   jitterMs: number;
@@ -125,16 +138,15 @@ type Resolved = {
   batchDelayMs: number;
   batchGapMs: number;
   drainMs: number;
+  lookupHoldMs: number;
   checkpointMs: number;
   spoolDir: string;
+  cursor: CursorPolicy;
 };
 
 function resolveOptions(o: ClientOptions, i: ClientInternals): Resolved {
   if (!o || typeof o.dataDir !== 'string' || o.dataDir === '') {
-    throw new InvalidArgument(
-      'createClient',
-      'options.dataDir is required (a directory for the session and downloads)',
-    );
+    throw new InvalidArgument('createClient', 'options.dataDir is required (a directory for the session and journals)');
   }
   const account = o.account ?? 'default';
   if (!/^[\w.-]{1,64}$/.test(account))
@@ -148,6 +160,12 @@ function resolveOptions(o: ClientOptions, i: ClientInternals): Resolved {
   const defaultOnLogout: Array<'reinit' | 'push' | 'qr'> =
     loginMode === 'hot' ? ['reinit'] : loginMode === 'push' ? ['reinit', 'push'] : ['reinit', 'push', 'qr'];
   const r = o.recovery ?? {};
+  const cutoff = o.historyCutoffSeconds;
+  if (cutoff !== undefined && cutoff !== false && !(Number.isInteger(cutoff) && cutoff >= 0))
+    throw new InvalidArgument(
+      'createClient',
+      `options.historyCutoffSeconds must be an integer ≥ 0 or false (got ${String(cutoff)})`,
+    );
   return {
     account,
     store: o.sessionStore ?? new FileSessionStore(o.dataDir),
@@ -172,6 +190,8 @@ function resolveOptions(o: ClientOptions, i: ClientInternals): Resolved {
     watchdogMs: r.watchdogMs ?? 180_000,
     keepAliveMs: r.keepAliveMs ?? 1_800_000,
     rateLimitRetries: r.rateLimitRetries ?? 3,
+    maxAgeMs: positive(o.sends?.maxAgeMs, 'sends.maxAgeMs') ?? 600_000,
+    reconcileMs: positive(o.sends?.reconcileMs, 'sends.reconcileMs') ?? 60_000,
     dedupeSize: o.dedupeSize ?? 5_000,
     lang: o.lang ?? 'zh_CN',
     jitterMs: o.sendJitterMs ?? 300,
@@ -181,9 +201,20 @@ function resolveOptions(o: ClientOptions, i: ClientInternals): Resolved {
     batchDelayMs: i.contactBatchDelayMs ?? 50,
     batchGapMs: i.contactBatchGapMs ?? 250,
     drainMs: i.drainTimeoutMs ?? 10_000,
+    lookupHoldMs: i.lookupHoldMs ?? 3_000,
     checkpointMs: i.checkpointMs ?? 1_000,
+    cursor: i.cursorPolicy ?? keepHeldCursor,
     spoolDir: join(o.dataDir, 'outbox-media', account),
   };
+}
+
+function positive(v: number | undefined, name: string): number | undefined {
+  if (v !== undefined && !(typeof v === 'number' && v > 0))
+    throw new InvalidArgument(
+      'createClient',
+      `options.${name} must be a number of milliseconds > 0 (got ${String(v)})`,
+    );
+  return v;
 }
 
 function checkConcurrency(c: ClientOptions['sendConcurrency']): Partial<Record<ActionClass, number>> {
@@ -205,7 +236,8 @@ export class WebWxClient implements WxClient {
   private readonly emitter = new EventEmitter();
   private readonly store: MemoryContactStore = new MemoryContactStore();
   private readonly http: Http;
-  private readonly api: WebApi;
+  private readonly api: ObservedApi;
+  private readonly reconciler: SendReconciler;
   private readonly uploader: Uploader;
   private readonly inbox: Inbox;
   private readonly outbox: Outbox;
@@ -230,19 +262,39 @@ export class WebWxClient implements WxClient {
    */
   private readonly botMsgIds = new BoundedSet(BOT_MSG_ID_MEMORY);
   private recovering = false;
+  private readonly cursor: CursorKeeper;
+  private readonly history: HistoryCutoff;
 
   constructor(options: ClientOptions, internals: ClientInternals = {}) {
     this.o = resolveOptions(options, internals);
     this.account = this.o.account;
     this.log = createAccountLogger(options.logger, this.account);
     this.http = new Http({ userAgent: this.o.userAgent, timeoutMs: this.o.requestMs, logger: this.log });
-    this.api = new WebApi(this.http, () => this.requireCred('api'), this.o.lang, this.o.longPollMs);
+    this.api = new ObservedApi(this.http, () => this.requireCred('api'), this.o.lang, this.o.longPollMs);
     this.uploader = new Uploader(this.http, () => this.requireCred('webwxuploadmedia'), this.o.uploadMs);
     this.inbox = new Inbox(this.o.store, this.key('inbox'), this.o.dedupeSize, this.log, (err, m) => {
       this.emitError(err, `message handler failed for MsgId ${m.raw.MsgId}`);
     });
     this.inbox.beforeDeliver = (msgs) => this.resolveUnknown(msgs.map((m) => m.raw));
+    this.inbox.chatOf = (m) => chatOf(m.raw, this.store.selfOrUndefined?.userName);
     this.outbox = this.makeOutbox();
+    this.reconciler = new SendReconciler({
+      boundMs: this.o.reconcileMs,
+      selfName: () => this.store.selfOrUndefined?.userName,
+      session: () => this.sessionTag(),
+      isAnswered: (id) => this.botMsgIds.has(id),
+      onMatch: (clientMsgId, msgId) => {
+        this.botMsgIds.add(msgId);
+        this.outbox.settle(clientMsgId, msgId);
+      },
+      echoes: () => this.outbox.echoesSeen,
+      onEchoesLearned: () => {
+        this.outbox.noteEchoes();
+      },
+    });
+    this.api.reconciler = this.reconciler;
+    this.cursor = new CursorKeeper(this.o.cursor, () => this.inbox.durable(), this.log);
+    this.history = new HistoryCutoff(options.historyCutoffSeconds ?? DEFAULT_HISTORY_CUTOFF_SECONDS);
     this.sessionWriter = new DocWriter(this.o.store, this.key('session'), () => this.sessionDoc());
     this.fetcher = new ContactFetcher(
       (names) => this.api.batchGetContact(names.map((UserName) => ({ UserName }))),
@@ -266,6 +318,7 @@ export class WebWxClient implements WxClient {
         jitterMs: this.o.jitterMs,
         rateLimitRetries: this.o.rateLimitRetries,
         networkRetries: 3,
+        maxAgeMs: this.o.maxAgeMs,
         backoffBaseMs: this.o.backoffBase,
         backoffMaxMs: this.o.backoffMax,
         ready: () => this.ready(),
@@ -329,6 +382,8 @@ export class WebWxClient implements WxClient {
     try {
       await this.inbox.load();
       const replay = await this.outbox.load();
+      // Echoes the server sends again after a restart are of sends it answered, not of a lost one.
+      for (const id of this.outbox.knownMsgIds()) if (id) this.botMsgIds.add(id);
       await this.sweepSpool(replay);
       const via = await this.login(this.o.loginMode);
       this.setState('syncing');
@@ -377,6 +432,8 @@ export class WebWxClient implements WxClient {
       this.emitError(err, 'persist session on stop');
     });
     this.stopCtl.abort();
+    // Sends still waiting for an echo stay journaled: the next start reconciles them.
+    this.reconciler.abandon();
     for (const w of this.readyWaiters.splice(0)) w.reject(new ClientStopped('stop'));
     this.http.close();
     await this.loopDone;
@@ -392,8 +449,12 @@ export class WebWxClient implements WxClient {
     this.clearTimers();
     this.cancelCheckpoint();
     this.stopCtl.abort();
+    this.reconciler.abandon();
     for (const w of this.readyWaiters.splice(0)) w.reject(new ClientStopped('halt'));
     this.http.close();
+    // The OS closes a dead process's files; here the handles are closed, never folded.
+    void this.inbox.release().catch(() => undefined);
+    void this.outbox.release().catch(() => undefined);
     this._state = 'stopped';
   }
 
@@ -464,7 +525,8 @@ export class WebWxClient implements WxClient {
 
   /** Logs in per mode; on success credentials, contacts and SyncKey are set. */
   private async login(mode: ClientOptions['loginMode']): Promise<LoginVia> {
-    const saved = mode === 'qr' ? undefined : await this.loadSession();
+    // Loaded in 'qr' mode too: not to resume it, but for its SyncKey (a restart keeps its place).
+    const saved = await this.loadSession();
     if (saved && (mode === 'auto' || mode === 'hot')) {
       try {
         await this.hotLogin(saved);
@@ -477,7 +539,7 @@ export class WebWxClient implements WxClient {
     if (mode === 'hot') throw new WxError('HOT_LOGIN_FAILED', 'login', 'no saved session to resume');
     if (saved && (mode === 'auto' || mode === 'push')) {
       try {
-        await this.adopt(await pushLogin(this.loginContext(), saved.uin, saved.hosts.main));
+        await this.adopt(await pushLogin(this.loginContext(), saved.uin, saved.hosts.main), heldOf(saved));
         return 'push';
       } catch (err) {
         if (err instanceof ClientStopped || err instanceof LoginForbidden || mode === 'push') throw err;
@@ -485,7 +547,7 @@ export class WebWxClient implements WxClient {
       }
     }
     if (mode === 'push') throw new PushLoginFailed('no saved session (push login needs a previous login)');
-    await this.adopt(await qrLogin(this.loginContext()));
+    await this.adopt(await qrLogin(this.loginContext()), this.cred || !saved ? undefined : heldOf(saved));
     return 'qr';
   }
 
@@ -497,29 +559,28 @@ export class WebWxClient implements WxClient {
     this.cred = cred;
     this.setState('initializing');
     // The saved SyncKey is where we stopped; the server's would skip what arrived while we were down.
-    await this.initSession(false);
+    await this.initSession('hot', heldOf(saved));
   }
 
-  private async adopt(outcome: LoginOutcome): Promise<void> {
+  /** Takes a login's credentials; `held` is the cursor to keep (default: the session being replaced). */
+  private async adopt(outcome: LoginOutcome, held?: HeldCursor): Promise<void> {
     const { page, hosts } = outcome;
     const prev = this.cred;
+    const cursor =
+      held ?? (prev ? { syncKey: prev.syncKey, syncCheckKey: prev.syncCheckKey, uin: prev.uin } : undefined);
     const deviceId = newDeviceId();
     this.cred = new Credentials(page.uin, page.sid, page.skey, page.passTicket, deviceId, hosts);
     if (prev && prev.uin !== page.uin) this.log.warn('logged in as a different account than the saved session');
     this.uploader.reset();
     this.setState('initializing');
-    await this.initSession(true);
+    await this.initSession('login', cursor);
   }
 
-  /** webwxinit, statusnotify, contacts; `fresh` = take the server's SyncKey. */
-  private async initSession(fresh: boolean): Promise<void> {
+  /** webwxinit, statusnotify, contacts; the CursorPolicy picks the held key or the server's. */
+  private async initSession(reason: InitReason, held: HeldCursor | undefined): Promise<void> {
     const cred = this.requireCred('webwxinit');
     const init = await this.api.init();
-    if (fresh || cred.syncKey.List.length === 0) {
-      // The server's key skips whatever came before it: entries already accepted must be durable first.
-      await this.inbox.durable();
-      cred.resetKeys(init.SyncKey, undefined);
-    }
+    await this.chooseCursor(reason, held, init.SyncKey);
     if (init.SKey) cred.skey = init.SKey;
     this.store.clear();
     this.store.setSelf(init.User);
@@ -532,6 +593,13 @@ export class WebWxClient implements WxClient {
     if (rooms.length > 0) await this.fetcher.request(rooms);
     await this.persistSession();
     this.emit('contacts-updated', { updated: [...this.store.all()].map((c) => c.userName), removed: [] });
+  }
+
+  /** Continues from the held key or the one webwxinit offered (CursorPolicy); a fresh login arms the history cutoff. */
+  private async chooseCursor(reason: InitReason, held: HeldCursor | undefined, offered: SyncKey): Promise<void> {
+    const choice = await this.cursor.afterInit(this.requireCred('webwxinit'), reason, held, offered);
+    // A login with no cursor of this account: what the first syncs bring includes offline history.
+    if (choice === 'adopt' && reason === 'login') this.history.freshLogin(Date.now());
   }
 
   private async loadContacts(): Promise<void> {
@@ -627,6 +695,7 @@ export class WebWxClient implements WxClient {
           return;
         }
         failures++;
+        if (this.cred) await this.cursor.failed(this.cred, err);
         const delay = backoffDelay(failures, this.o.backoffBase, this.o.backoffMax);
         this.emitError(err, `sync loop (attempt ${failures}, retrying in ${delay} ms)`);
         await sleep(delay, this.stopCtl.signal);
@@ -687,6 +756,7 @@ export class WebWxClient implements WxClient {
       if (raw.MsgType === 51) {
         apply(() => {
           const sn = raw.StatusNotifyCode === 4 ? parseStatusNotify(raw) : undefined;
+          if (sn?.truncated) this.log.warn('a status notification listed more chats than are read; none of it paired');
           if (sn) updated.push(...this.store.applyPairs(alignedPairs(sn)));
         });
         continue;
@@ -703,8 +773,14 @@ export class WebWxClient implements WxClient {
     if (bad > 0)
       this.emitError(new ProtocolError('webwxsync', `${bad} malformed entries skipped or read in part`), 'webwxsync');
     if (updated.length > 0 || removed.length > 0) this.emit('contacts-updated', { updated, removed });
-    await this.inbox.accept(entries);
+    const { deliver, history } = this.history.split(entries);
+    if (history.length > 0) {
+      const n = await this.inbox.skip(history);
+      if (n > 0) this.log.info({ skipped: n }, 'messages from before the login not handed over (historyCutoffSeconds)');
+    }
+    await this.inbox.accept(deliver);
     cred.syncKey = isSyncKey(res.SyncKey) && res.SyncKey.List.length > 0 ? res.SyncKey : cred.syncKey;
+    this.cursor.accepted();
     if (isSyncKey(res.SyncCheckKey) && res.SyncCheckKey.List.length > 0) cred.syncCheckKey = res.SyncCheckKey;
     if (typeof res.SKey === 'string' && res.SKey) cred.skey = res.SKey;
     cred.round++;
@@ -759,9 +835,13 @@ export class WebWxClient implements WxClient {
     return `${to}\u0000${t}\u0000${t === 1 ? (content ?? '') : ''}`;
   }
 
-  /** Unknown rooms, room members and private senders are fetched before their messages are delivered. */
-  private async resolveUnknown(msgs: readonly RawMessage[]): Promise<void> {
-    if (!this.cred) return;
+  /**
+   * Unknown rooms, room members and private senders are fetched before their messages are delivered;
+   * undefined when nothing needs fetching. Asked per chat by the inbox, so only that chat waits, and for
+   * at most `lookupHoldMs`: a slow batchgetcontact delays a message, it never holds it.
+   */
+  private resolveUnknown(msgs: readonly RawMessage[]): Promise<void> | undefined {
+    if (!this.cred) return undefined;
     const want = new Set<string>();
     for (const m of msgs) {
       const from = m.FromUserName;
@@ -773,8 +853,10 @@ export class WebWxClient implements WxClient {
         want.add(from);
       }
     }
-    if (want.size === 0) return;
-    await Promise.race([this.fetcher.request(want), sleep(10_000, this.stopCtl.signal)]);
+    if (want.size === 0) return undefined;
+    return settledWithin((settle) => {
+      void this.fetcher.request(want).then(settle);
+    }, this.o.lookupHoldMs).then(() => undefined);
   }
 
   private applyContacts(list: RawContact[]): void {
@@ -805,13 +887,15 @@ export class WebWxClient implements WxClient {
     }
   }
 
-  /** Re-runs webwxinit with the current credentials, taking the server's SyncKey. */
+  /** Re-runs webwxinit with the current credentials; the CursorPolicy decides whether its SyncKey is taken. */
   private async reinit(): Promise<void> {
     const cred = this.requireCred('webwxinit');
     const init = await this.api.init();
-    // The server's key skips whatever came before it: entries already accepted must be durable first.
-    await this.inbox.durable();
-    cred.resetKeys(init.SyncKey, undefined);
+    await this.chooseCursor(
+      'reinit',
+      { syncKey: cred.syncKey, syncCheckKey: cred.syncCheckKey, uin: cred.uin },
+      init.SyncKey,
+    );
     if (init.SKey) cred.skey = init.SKey;
     this.store.setSelf(init.User);
     for (const c of init.ContactList ?? []) this.store.upsert(c);
@@ -985,8 +1069,32 @@ export class WebWxClient implements WxClient {
 
   private runJournaled(entry: SendJournalEntry, cls: ActionClass): Promise<SentMessage> {
     const endpoint = entry.kind === 'text' ? 'webwxsendmsg' : `send:${entry.kind}`;
+    let lost: { probe: SendProbe; entry: SendJournalEntry } | undefined;
     return this.outbox
-      .enqueue(cls, endpoint, () => this.performSend(entry), entry.to)
+      .enqueue(
+        cls,
+        endpoint,
+        () => {
+          // A probe from an earlier try (refused, so discarded) must not stand for this one.
+          lost = undefined;
+          return this.performSend(entry, (probe, e) => {
+            lost = { probe, entry: e };
+          });
+        },
+        {
+          orderKey: entry.to,
+          journaled: true,
+          createdAt: entry.createdAt,
+          clientMsgId: entry.clientMsgId,
+          reconcile: async (err) => {
+            const l = lost;
+            lost = undefined;
+            // No probe: the failed request was an upload, the send itself never went out.
+            if (!l) return 'retry';
+            return this.settleLost(await l.probe.lost(), l.entry, endpoint, err);
+          },
+        },
+      )
       .catch((err: unknown) => {
         // Definitive failures leave the journal; a stop keeps the entry for the next start.
         if (!(err instanceof ClientStopped)) {
@@ -997,7 +1105,38 @@ export class WebWxClient implements WxClient {
       });
   }
 
-  private async performSend(queued: SendJournalEntry): Promise<SentMessage> {
+  /** What a send whose answer was lost comes to, once the sync echoes said so (or could not). */
+  private settleLost(
+    v: EchoVerdict,
+    e: SendJournalEntry,
+    endpoint: string,
+    cause: unknown,
+  ): { done: SentMessage } | 'retry' {
+    if (this.stopCtl.signal.aborted || this._state === 'stopping') throw new ClientStopped(endpoint);
+    const fields = { clientMsgId: e.clientMsgId, endpoint };
+    if (v === 'absent') {
+      this.log.info(fields, 'lost send answer: no echo came back, so it did not arrive; sending again');
+      return 'retry';
+    }
+    if (v === 'unknown') {
+      this.log.warn(fields, 'lost send answer: whether it arrived is unknown; not sent again (at most once)');
+      throw new SendOutcomeUnknown(
+        endpoint,
+        e.clientMsgId,
+        `no echo, and no proof it did not arrive, within sends.reconcileMs (${this.o.reconcileMs} ms)`,
+        { cause },
+      );
+    }
+    this.log.info({ ...fields, msgId: v.arrived }, 'lost send answer: its echo came back, so it arrived');
+    this.outbox.settle(e.clientMsgId, v.arrived);
+    this.dropSpool(e);
+    return { done: sentMessage(e, v.arrived) };
+  }
+
+  private async performSend(
+    queued: SendJournalEntry,
+    tracked: (probe: SendProbe, entry: SendJournalEntry) => void,
+  ): Promise<SentMessage> {
     // A re-login between enqueue and now changed every UserName: re-address through the stable id.
     let entry = this.readdress(queued) ?? queued;
     const self = this.store.self.userName;
@@ -1013,21 +1152,30 @@ export class WebWxClient implements WxClient {
       ...(entry.msgType === 47 ? { EmojiFlag: 2 } : {}),
       ...(entry.emoticonMd5 !== undefined ? { EMoticonMd5: entry.emoticonMd5 } : {}),
     };
+    // From here the server may act on it: a crash or a lost answer is reconciled, not re-sent blindly.
+    await this.outbox.markAttempted(entry.clientMsgId);
+    const probe = this.reconciler.track({
+      clientMsgId: entry.clientMsgId,
+      to: entry.to,
+      msgType: entry.msgType,
+      content: entry.msgType === 1 ? entry.content : undefined,
+      sentAt: this.outbox.attemptedAt(entry.clientMsgId) ?? Date.now(),
+    });
+    tracked(probe, entry);
     const k = this.sendKey(entry.to, entry.msgType, entry.content);
     this.inflightSends.set(k, (this.inflightSends.get(k) ?? 0) + 1);
     try {
       const res = await this.api.send(entry.kind, msg);
       const msgId = res.MsgID === undefined ? '' : `${res.MsgID as unknown as string | number}`;
       if (msgId) this.botMsgIds.add(msgId);
+      probe.answered(msgId);
       this.outbox.settle(entry.clientMsgId, msgId);
       this.dropSpool(entry);
-      return {
-        msgId,
-        localId: entry.clientMsgId,
-        toUserName: entry.to,
-        type: entry.msgType,
-        endpoint: `webwx${entry.kind}`,
-      };
+      return sentMessage(entry, msgId);
+    } catch (err) {
+      // Only a lost answer leaves the outcome open; any answer (1204, 1205...) says it was not taken.
+      if (!(err instanceof NetworkError)) probe.discard();
+      throw err;
     } finally {
       // Keep the marker briefly: the sync echo can arrive after the HTTP answer.
       setTimeout(() => {
@@ -1100,10 +1248,40 @@ export class WebWxClient implements WxClient {
       return;
     }
     const cls: ActionClass = e.kind === 'text' ? 'text' : 'media';
-    this.log.info({ clientMsgId: e.clientMsgId, kind: e.kind }, 'replaying a journaled send');
-    this.runJournaled(e, cls).catch((err: unknown) => {
-      this.emitError(err, `replayed send ${e.clientMsgId} failed`);
-    });
+    const replay = (): void => {
+      this.log.info({ clientMsgId: e.clientMsgId, kind: e.kind }, 'replaying a journaled send');
+      this.runJournaled(e, cls).catch((err: unknown) => {
+        this.emitError(err, `replayed send ${e.clientMsgId} failed`);
+      });
+    };
+    if (e.attemptedAt === undefined) {
+      replay();
+      return;
+    }
+    // Its request may have reached the server before the crash: ask the echoes first.
+    const endpoint = e.kind === 'text' ? 'webwxsendmsg' : `send:${e.kind}`;
+    const sameSession = entry.session === this.sessionTag();
+    const verdict: Promise<EchoVerdict> = sameSession
+      ? this.reconciler
+          .track({
+            clientMsgId: e.clientMsgId,
+            to: e.to,
+            msgType: e.msgType,
+            content: e.msgType === 1 ? e.content : undefined,
+            sentAt: e.attemptedAt,
+          })
+          .lost()
+      : Promise.resolve('unknown'); // a new session never echoes what the old one sent
+    void verdict
+      .then((v) => {
+        if (this.settleLost(v, e, endpoint, undefined) === 'retry') replay();
+      })
+      .catch((err: unknown) => {
+        if (err instanceof ClientStopped) return;
+        this.outbox.settle(e.clientMsgId, undefined);
+        this.dropSpool(e);
+        this.emitError(err, `journaled send ${e.clientMsgId} not replayed`);
+      });
   }
 
   private readdress(entry: SendJournalEntry): SendJournalEntry | undefined {
@@ -1212,7 +1390,10 @@ export class WebWxClient implements WxClient {
 
   async addFriend(userName: string, verifyText: string): Promise<void> {
     this.checkTarget('webwxverifyuser', userName);
-    await this.outbox.enqueue('friend', 'webwxverifyuser', () => this.api.verifyUser(2, userName, '', verifyText));
+    // A second request would be a second friend request: at most once.
+    await this.outbox.enqueue('friend', 'webwxverifyuser', () => this.api.verifyUser(2, userName, '', verifyText), {
+      atMostOnce: true,
+    });
   }
 
   async acceptFriend(request: FriendRequestRef): Promise<void> {
@@ -1232,7 +1413,10 @@ export class WebWxClient implements WxClient {
   async createRoom(members: readonly string[], topic = ''): Promise<Room> {
     if (!this.cred) throw new NotLoggedIn('webwxcreatechatroom');
     if (members.length < 2) throw new InvalidArgument('webwxcreatechatroom', 'a room needs at least 2 other members');
-    const res = await this.outbox.enqueue('room', 'webwxcreatechatroom', () => this.api.createRoom(members, topic));
+    // Room operations have no echo to reconcile against: a lost answer is SendOutcomeUnknown, never a second room.
+    const res = await this.outbox.enqueue('room', 'webwxcreatechatroom', () => this.api.createRoom(members, topic), {
+      atMostOnce: true,
+    });
     const name = res.ChatRoomName!;
     this.store.upsert({
       UserName: name,
@@ -1253,8 +1437,11 @@ export class WebWxClient implements WxClient {
   ): Promise<void> {
     this.checkTarget('webwxupdatechatroom', room);
     if (members.length === 0) throw new InvalidArgument(`webwxupdatechatroom?fun=${fun}`, 'no members given');
-    await this.outbox.enqueue('room', `webwxupdatechatroom?fun=${fun}`, () =>
-      this.api.updateRoom(fun, room, members.join(',')),
+    await this.outbox.enqueue(
+      'room',
+      `webwxupdatechatroom?fun=${fun}`,
+      () => this.api.updateRoom(fun, room, members.join(',')),
+      { atMostOnce: true },
     );
   }
 
@@ -1272,8 +1459,11 @@ export class WebWxClient implements WxClient {
 
   async setTopic(room: string, topic: string): Promise<void> {
     this.checkTarget('webwxupdatechatroom', room);
-    await this.outbox.enqueue('room', 'webwxupdatechatroom?fun=modtopic', () =>
-      this.api.updateRoom('modtopic', room, topic),
+    await this.outbox.enqueue(
+      'room',
+      'webwxupdatechatroom?fun=modtopic',
+      () => this.api.updateRoom('modtopic', room, topic),
+      { atMostOnce: true },
     );
   }
 
@@ -1300,8 +1490,22 @@ export class WebWxClient implements WxClient {
   async download(msg: RawMessage, target: DownloadTarget, opts: DownloadOptions = {}): Promise<DownloadResult> {
     const c = this.requireCred('download');
     const plan = planDownload(c, msg, opts, await this.uploader.dataTicket());
-    return runDownload(this.http, plan, target, opts.fileName);
+    return runDownload(this.http, plan, target, opts.fileName, join(this.o.spoolDir, '..', '..')); // spoolDir = <dataDir>/outbox-media/<account>
   }
+}
+
+/** The cursor a saved session holds. */
+function heldOf(saved: PersistedSession): HeldCursor {
+  return { syncKey: saved.syncKey, syncCheckKey: saved.syncCheckKey, uin: saved.uin };
+}
+
+/** The chat of a sync entry: the peer or room, whichever side is not the bot. */
+function chatOf(raw: RawMessage, self: string | undefined): string {
+  return raw.FromUserName === self ? raw.ToUserName : raw.FromUserName;
+}
+
+function sentMessage(e: SendJournalEntry, msgId: string): SentMessage {
+  return { msgId, localId: e.clientMsgId, toUserName: e.to, type: e.msgType, endpoint: `webwx${e.kind}` };
 }
 
 /** Wire Content (HTML-escaped, `<br/>` for newlines) back to the text to send again. */

@@ -14,6 +14,8 @@ export type WxErrorCode =
   | 'LOGGED_OUT'
   | 'RATE_LIMITED'
   | 'NOT_FRIEND'
+  | 'SEND_EXPIRED'
+  | 'SEND_OUTCOME_UNKNOWN'
   | 'SERVER_ERROR'
   | 'NETWORK'
   | 'PROTOCOL'
@@ -103,6 +105,58 @@ export class NotFriend extends WxError {
   }
 }
 
+/**
+ * A send (or other action) the server kept refusing with 1205 (or that could
+ * not reach it) until it was older than `sends.maxAgeMs`: it left the journal
+ * and was never delivered. The drop is logged with its ClientMsgId.
+ */
+export class SendExpired extends WxError {
+  override name = 'SendExpired';
+  constructor(
+    endpoint: string,
+    /** The send's ClientMsgId (absent for actions that are not messages). */
+    readonly clientMsgId: string | undefined,
+    /** How long it waited, in ms. */
+    readonly ageMs: number,
+    /** The configured `sends.maxAgeMs`. */
+    readonly maxAgeMs: number,
+  ) {
+    super(
+      'SEND_EXPIRED',
+      endpoint,
+      `the server did not accept this action (refused with ret 1205, or unreachable) within sends.maxAgeMs ` +
+        `(${maxAgeMs} ms; it waited ${ageMs} ms); dropped` +
+        (clientMsgId === undefined ? '' : ` (ClientMsgId ${clientMsgId})`),
+    );
+  }
+}
+
+/**
+ * The request went out but its answer was lost, and whether the server acted
+ * on it could not be established within the reconcile bound. The action was
+ * not repeated (at most once): it may or may not have happened.
+ */
+export class SendOutcomeUnknown extends WxError {
+  override name = 'SendOutcomeUnknown';
+  constructor(
+    endpoint: string,
+    /** The send's ClientMsgId (absent for room and friend operations). */
+    readonly clientMsgId: string | undefined,
+    /** Why it could not be known (our own words). */
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      'SEND_OUTCOME_UNKNOWN',
+      endpoint,
+      `the answer was lost and whether the server acted is unknown (${reason}); not repeated` +
+        (clientMsgId === undefined ? '' : ` (ClientMsgId ${clientMsgId})`),
+      undefined,
+      options,
+    );
+  }
+}
+
 /** Any other non-zero `BaseResponse.Ret`. */
 export class ServerError extends WxError {
   override name = 'ServerError';
@@ -155,6 +209,21 @@ export class InvalidArgument extends WxError {
   constructor(endpoint: string, message: string) {
     super('INVALID_ARGUMENT', endpoint, message);
   }
+}
+
+const SERVER_VERDICTS = new Set<string>(['RATE_LIMITED', 'NOT_FRIEND', 'SEND_EXPIRED', 'SEND_OUTCOME_UNKNOWN']);
+
+/**
+ * True for errors that report what the server did with an action — refused
+ * it (1204, 1205 until expiry) or left its outcome unknowable — rather than a
+ * bug in the code that asked for it. The plugin host never counts these as a
+ * plugin's failure. Checked by `code`, so copies of this module loaded twice
+ * (two installs of @wxbot/core) agree.
+ */
+export function isServerVerdict(err: unknown): boolean {
+  if (typeof err !== 'object' || err === null) return false;
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' && SERVER_VERDICTS.has(code) && err instanceof Error;
 }
 
 /** Errors worth retrying with backoff (the server or the network hiccupped). */

@@ -41,8 +41,18 @@ export class Inbox {
   private settledWaiters: Array<() => void> = [];
   /** Set by `idle()`: entries not yet started stay pending (journaled) for the next start. */
   private closing = false;
-  /** Optional gate: delivery waits for it (e.g. unknown contacts being fetched). */
-  beforeDeliver: ((msgs: readonly IncomingMessage[]) => Promise<void>) | undefined;
+  /**
+   * Optional gate, asked per chat: the entries of that chat wait for the promise it returns (e.g. unknown
+   * contacts being fetched); undefined lets them start at once. Other chats never wait for it.
+   */
+  beforeDeliver: ((msgs: readonly IncomingMessage[]) => Promise<void> | undefined) | undefined;
+  /** The chat an entry belongs to (gates and the order they keep are per chat); default: its sender. */
+  chatOf: (m: IncomingMessage) => string = (m) => m.raw.FromUserName;
+  /** Per chat: the gate its entries currently wait behind; later entries of that chat queue after it. */
+  private readonly chatGates = new Map<string, Promise<void>>();
+  /** Entries whose gates are open, started one per event-loop turn in this order (see `pump`). */
+  private readonly ready: Array<{ handler: MessageHandler; m: IncomingMessage }> = [];
+  private pumping = false;
 
   constructor(
     store: SessionStore,
@@ -119,6 +129,24 @@ export class Inbox {
     return fresh;
   }
 
+  /**
+   * Marks entries handled without handing them over (history of a fresh login): they join the
+   * dedupe set and the journal, so a re-sent copy is dropped like any handled entry.
+   */
+  async skip(entries: ReadonlyArray<{ raw: RawMessage }>): Promise<number> {
+    let written: Promise<void> | undefined;
+    let n = 0;
+    for (const e of entries) {
+      const id = e.raw.MsgId;
+      if (this.seen(id)) continue;
+      this.done.add(id);
+      n++;
+      written = this.journal.write({ d: id });
+    }
+    await written;
+    return n;
+  }
+
   /** Resolves once every accepted entry would survive a machine crash. */
   durable(): Promise<void> {
     return this.journal.durable();
@@ -136,35 +164,68 @@ export class Inbox {
     const batch = [...this.pending.values()].filter((m) => !this.inflight.has(m.raw.MsgId));
     if (batch.length === 0) return;
     for (const m of batch) this.inflight.add(m.raw.MsgId);
-    const gate = this.beforeDeliver ? this.beforeDeliver(batch).catch(() => undefined) : Promise.resolve();
-    void gate.then(() => {
-      this.startFrom(handler, batch, 0);
-    });
+    const chats = new Map<string, IncomingMessage[]>();
+    for (const m of batch) {
+      const chat = this.chatOf(m);
+      const list = chats.get(chat);
+      if (list) list.push(m);
+      else chats.set(chat, [m]);
+    }
+    const now: IncomingMessage[] = [];
+    for (const [chat, msgs] of chats) {
+      const before = this.chatGates.get(chat);
+      let gate: Promise<void> | undefined;
+      try {
+        gate = this.beforeDeliver?.(msgs)?.catch(() => undefined);
+      } catch {
+        gate = undefined; // a failing gate only costs its lookup
+      }
+      if (before === undefined && gate === undefined) {
+        now.push(...msgs);
+        continue;
+      }
+      const open = Promise.all([before, gate]).then(() => {
+        if (this.chatGates.get(chat) === open) this.chatGates.delete(chat);
+        this.enqueue(handler, msgs);
+      });
+      this.chatGates.set(chat, open);
+    }
+    if (now.length > 0) this.enqueue(handler, now);
+  }
+
+  private enqueue(handler: MessageHandler, msgs: readonly IncomingMessage[]): void {
+    for (const m of msgs) this.ready.push({ handler, m });
+    if (!this.pumping) this.pump();
   }
 
   /**
-   * Starts one handler per event-loop turn. Started all at once, a batch of
-   * 100 runs every handler's synchronous part and promise chain before node
-   * writes the first reply to its socket (socket writes wait for the
-   * microtask queue to drain), so the first reply waited for the 100th
-   * message's dispatch. One turn each lets each reply leave as soon as its
-   * handler has sent it.
+   * Starts one handler per event-loop turn, in the order entries became
+   * ready. Started all at once, a batch of 100 runs every handler's
+   * synchronous part and promise chain before node writes the first reply to
+   * its socket (socket writes wait for the microtask queue to drain), so the
+   * first reply waited for the 100th message's dispatch. One turn each lets
+   * each reply leave as soon as its handler has sent it. One queue for all
+   * keeps each chat's order across deliveries.
    */
-  private startFrom(handler: MessageHandler, batch: readonly IncomingMessage[], i: number): void {
-    const m = batch[i];
-    if (m === undefined) return;
+  private readonly pump = (): void => {
+    const next = this.ready.shift();
+    if (next === undefined) {
+      this.pumping = false;
+      return;
+    }
     if (this.closing) {
       // Stopping: the rest stays journaled as accepted and is delivered again at the next start.
-      for (const rest of batch.slice(i)) this.inflight.delete(rest.raw.MsgId);
+      this.inflight.delete(next.m.raw.MsgId);
+      for (const rest of this.ready.splice(0)) this.inflight.delete(rest.m.raw.MsgId);
+      this.pumping = false;
       this.settleIfIdle();
       return;
     }
-    this.run(handler, m);
-    if (i + 1 < batch.length)
-      setImmediate(() => {
-        this.startFrom(handler, batch, i + 1);
-      });
-  }
+    this.pumping = true;
+    this.run(next.handler, next.m);
+    if (this.ready.length > 0) setImmediate(this.pump);
+    else this.pumping = false;
+  };
 
   private run(handler: MessageHandler, m: IncomingMessage): void {
     let p: Promise<void>;
@@ -211,5 +272,10 @@ export class Inbox {
       this.inflight.size === 0 || (await settledWithin((settle) => this.settledWaiters.push(settle), timeoutMs));
     await this.journal.close();
     return ok;
+  }
+
+  /** Releases the journal's file handle without folding (a simulated crash). */
+  release(): Promise<void> {
+    return this.journal.release();
   }
 }

@@ -14,6 +14,8 @@ export {
   LoggedOut,
   RateLimited,
   NotFriend,
+  SendExpired,
+  SendOutcomeUnknown,
   ServerError,
   NetworkError,
   ProtocolError,
@@ -21,5 +23,6 @@ export {
   NotLoggedIn,
   InvalidArgument,
   isRetryable,
+  isServerVerdict,
 } from './errors.js';
 export type { WxErrorCode } from './errors.js';

@@ -175,6 +175,19 @@ export class Journal<R> {
     await this.log?.close(this.key);
   }
 
+  /**
+   * Releases the log's file handle without folding, as the OS does when the
+   * process dies: writes already handed to the OS stay, nothing more is done.
+   */
+  release(): Promise<void> {
+    const d = deferred();
+    this.enqueue(async () => {
+      await this.log?.close(this.key);
+      d.resolve();
+    });
+    return d.promise;
+  }
+
   private enqueue(op: () => Promise<void>): void {
     this.chain = this.chain.then(op, op);
   }

@@ -1,12 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, readFile, rename, rm } from 'node:fs/promises';
-import { basename, extname, join, resolve, sep } from 'node:path';
+import { readFile, writeFile } from 'node:fs/promises';
+import { basename, extname } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { unescapeHtml } from '../message/text.js';
 import type { RawMessage } from '../protocol/wire.js';
 import type { Credentials } from './credentials.js';
+import { reserveDownload, type ReservedFile } from './download-file.js';
 import { InvalidArgument, ProtocolError } from './errors.js';
 import { protectBigIds, retError, type Http } from './http.js';
 import type { DownloadOptions, DownloadResult, DownloadTarget, MediaSource } from './types.js';
@@ -128,6 +129,8 @@ export function fileAppMsg(name: string, size: number, mediaId: string): string 
 /**
  * A file name safe to create inside a directory: no path, no separators, no
  * control or reserved characters, no leading dots, bounded length.
+ * Leading dots become `_` rather than vanishing, so `.`, `..` and `...` stay
+ * distinct names (`_`, `__`, `___`) instead of all collapsing to the fallback.
  */
 export function sanitizeFileName(name: string, fallback: string): string {
   let n = name.replace(/\\/g, '/');
@@ -136,7 +139,8 @@ export function sanitizeFileName(name: string, fallback: string): string {
   n = n
     // eslint-disable-next-line no-control-regex -- control characters are exactly what must go
     .replace(/[\u0000-\u001f\u007f<>:"|?*]/g, '_')
-    .replace(/^[.\s]+/, '')
+    .replace(/^\s+/, '')
+    .replace(/^\.+/, (dots) => '_'.repeat(dots.length))
     .replace(/[.\s]+$/, '');
   if (/^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$/i.test(n)) n = `_${n}`;
   if (n === '') n = fallback;
@@ -214,12 +218,18 @@ export function planDownload(c: Credentials, msg: RawMessage, opts: DownloadOpti
   }
 }
 
-/** Streams a download into a stream, or into a sanitised file inside `dir` (temp + rename; never outside `dir`). */
+/**
+ * Streams a download into a stream, or into a sanitised file inside `dir`
+ * (temp + rename onto an exclusively reserved name: never outside `dir`, never
+ * over an existing file). `dataDir`, the account's data directory, is refused
+ * as a target: it holds the session and journals.
+ */
 export async function runDownload(
   http: Http,
   plan: DownloadPlan,
   target: DownloadTarget,
   fileName?: string,
+  dataDir?: string,
 ): Promise<DownloadResult> {
   const res = await http.stream({ endpoint: plan.endpoint, url: plan.url, query: plan.query, headers: plan.headers });
   const contentType = res.headers.get('content-type') ?? undefined;
@@ -235,7 +245,7 @@ export async function runDownload(
     } catch (err) {
       if (!(err instanceof SyntaxError)) throw err;
     }
-    return writeBuffer(Buffer.from(text), target, plan, fileName, contentType);
+    return writeBuffer(Buffer.from(text), target, plan, fileName, contentType, dataDir);
   }
   let bytes = 0;
   // Count inside the pipeline: a bare 'data' listener would start the flow before the pipe exists.
@@ -249,14 +259,15 @@ export async function runDownload(
     await pipeline(res.body, counter, target.stream, { end: false });
     return contentType === undefined ? { bytes } : { bytes, contentType };
   }
-  const { path, tmp } = await targetPath(target.dir, fileName ?? plan.defaultName, plan.defaultName);
+  const file = await targetFile(target.dir, fileName ?? plan.defaultName, plan.defaultName, dataDir);
   try {
-    await pipeline(res.body, counter, createWriteStream(tmp, { mode: 0o600 }));
-    await rename(tmp, path);
+    await pipeline(res.body, counter, createWriteStream(file.tmp, { flags: 'wx', mode: 0o600 }));
+    await file.commit();
   } catch (err) {
-    await rm(tmp, { force: true });
+    await file.abort();
     throw err;
   }
+  const path = file.path;
   return contentType === undefined ? { path, bytes } : { path, bytes, contentType };
 }
 
@@ -266,6 +277,7 @@ async function writeBuffer(
   plan: DownloadPlan,
   fileName: string | undefined,
   contentType: string | undefined,
+  dataDir: string | undefined,
 ): Promise<DownloadResult> {
   if ('stream' in target) {
     await new Promise<void>((res, rej) =>
@@ -276,18 +288,18 @@ async function writeBuffer(
     );
     return contentType === undefined ? { bytes: buf.length } : { bytes: buf.length, contentType };
   }
-  const { path, tmp } = await targetPath(target.dir, fileName ?? plan.defaultName, plan.defaultName);
-  const { writeFile } = await import('node:fs/promises');
-  await writeFile(tmp, buf, { mode: 0o600 });
-  await rename(tmp, path);
+  const file = await targetFile(target.dir, fileName ?? plan.defaultName, plan.defaultName, dataDir);
+  try {
+    await writeFile(file.tmp, buf, { flag: 'wx', mode: 0o600 });
+    await file.commit();
+  } catch (err) {
+    await file.abort();
+    throw err;
+  }
+  const path = file.path;
   return contentType === undefined ? { path, bytes: buf.length } : { path, bytes: buf.length, contentType };
 }
 
-async function targetPath(dir: string, name: string, fallback: string): Promise<{ path: string; tmp: string }> {
-  const root = resolve(dir);
-  await mkdir(root, { recursive: true });
-  const safe = sanitizeFileName(name, sanitizeFileName(fallback, 'download.bin'));
-  const path = resolve(join(root, safe));
-  if (!path.startsWith(root + sep)) throw new InvalidArgument('download', `refusing to write outside ${root}`);
-  return { path, tmp: `${path}.${randomBytes(4).toString('hex')}.part` };
+function targetFile(dir: string, name: string, fallback: string, dataDir: string | undefined): Promise<ReservedFile> {
+  return reserveDownload(dir, sanitizeFileName(name, sanitizeFileName(fallback, 'download.bin')), dataDir);
 }

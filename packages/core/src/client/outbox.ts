@@ -2,11 +2,12 @@ import type { Logger } from 'pino';
 import type { SessionStore } from '../session/types.js';
 import { backoffDelay, sleep } from '../util/backoff.js';
 import { TokenBucket } from '../util/token-bucket.js';
-import { ClientStopped, LoggedOut, NetworkError, RateLimited } from './errors.js';
+import { ClientStopped, LoggedOut, NetworkError, RateLimited, SendExpired, SendOutcomeUnknown } from './errors.js';
 import { BoundedSet, Journal } from './journal.js';
 import type { SendKind } from './api.js';
 import type { ActionClass, Bucket } from './types.js';
 import { settledWithin } from '../util/settled-within.js';
+import { surelyNotSent, type ActionOptions } from './send-policy.js';
 
 /** A journaled send: enough to re-send it after a crash with the same ClientMsgId. */
 export interface SendJournalEntry {
@@ -28,6 +29,12 @@ export interface SendJournalEntry {
   /** Session the UserName belongs to (uin:sid), to know whether `to` is still valid. */
   session: string;
   createdAt: number;
+  /**
+   * Set (and journaled) just before the request first goes out: after a crash
+   * such an entry may have reached the server, so it is reconciled against
+   * the sync echoes instead of being sent again blindly.
+   */
+  attemptedAt?: number;
 }
 
 interface OutboxDoc {
@@ -37,10 +44,13 @@ interface OutboxDoc {
   sent: Array<[string, string]>;
   /** ClientMsgIds of recent sends dropped after a definitive failure (their callers got the error). */
   dropped?: string[];
+  /** The server was seen echoing this account's sends through webwxsync (what reconciling relies on). */
+  echoes?: boolean;
 }
 
-/** Log records: a send journaled, answered (with its MsgID), or dropped after a definitive failure. */
-type OutboxRecord = { j: SendJournalEntry } | { s: [string, string] } | { x: string };
+/** Log records: a send journaled, about to go out, answered (with its MsgID), or dropped after a definitive failure. */
+type OutboxRecord =
+  { j: SendJournalEntry } | { a: [string, number] } | { s: [string, string] } | { x: string } | { e: 1 };
 
 export const DEFAULT_BUCKETS: Record<ActionClass, Bucket> = {
   text: { burst: 5, perSecond: 1 },
@@ -63,8 +73,12 @@ export interface OutboxOptions {
   buckets: Record<ActionClass, Bucket>;
   concurrency?: Partial<Record<ActionClass, number>>;
   jitterMs: number;
+  /** 1205 retries of an action that is not a journaled send before `RateLimited` rejects (sends: `maxAgeMs`). */
   rateLimitRetries: number;
+  /** Network retries of an action that is not a journaled send (sends: `maxAgeMs`). */
   networkRetries: number;
+  /** Refused (1205) or unreachable actions older than this reject with `SendExpired`. Default 600 000. */
+  maxAgeMs?: number;
   backoffBaseMs: number;
   backoffMaxMs: number;
   /** Resolves when the session is usable; rejects when the client stops. */
@@ -114,6 +128,7 @@ export class Outbox {
   private readonly sentMsgIds = new Map<string, string>();
   private readonly journalLog: Journal<OutboxRecord>;
   private active = 0;
+  private echoes = false;
   private drainWaiters: Array<() => void> = [];
 
   constructor(
@@ -157,11 +172,16 @@ export class Outbox {
       for (const pair of d.sent) if (Array.isArray(pair)) this.markSent(pair[0], pair[1]);
       for (const cid of d.dropped ?? []) if (typeof cid === 'string') this.dropped.add(cid);
       for (const e of d.pending) this.restorePending(e);
+      if (d.echoes === true) this.echoes = true;
     }
     for (const r of records) {
       if (r === null || typeof r !== 'object') continue;
       if ('j' in r) this.restorePending(r.j);
-      else if ('s' in r && Array.isArray(r.s)) {
+      else if ('e' in r) this.echoes = true;
+      else if ('a' in r && Array.isArray(r.a)) {
+        const e = this.pending.get(r.a[0]);
+        if (e) this.pending.set(r.a[0], { ...e, attemptedAt: r.a[1] });
+      } else if ('s' in r && Array.isArray(r.s)) {
         this.pending.delete(r.s[0]);
         this.markSent(r.s[0], r.s[1]);
       } else if ('x' in r && typeof r.x === 'string') {
@@ -191,12 +211,37 @@ export class Outbox {
   private snapshot(): OutboxDoc {
     const sent: Array<[string, string]> = [];
     for (const cid of this.sent.toArray()) sent.push([cid, this.sentMsgIds.get(cid) ?? '']);
-    return { version: 1, pending: [...this.pending.values()], sent, dropped: this.dropped.toArray() };
+    return {
+      version: 1,
+      pending: [...this.pending.values()],
+      sent,
+      dropped: this.dropped.toArray(),
+      ...(this.echoes ? { echoes: true } : {}),
+    };
   }
 
   /** Server MsgIDs of sends this client made (for sentByBot). */
   knownMsgIds(): Set<string> {
     return new Set(this.sentMsgIds.values());
+  }
+
+  /** When a pending send's request first went out (undefined: not yet, or not pending). */
+  attemptedAt(clientMsgId: string): number | undefined {
+    return this.pending.get(clientMsgId)?.attemptedAt;
+  }
+
+  /** Whether the server was ever seen echoing this account's sends. */
+  get echoesSeen(): boolean {
+    return this.echoes;
+  }
+
+  /** Records (durably, in the background) that the server echoes this account's sends. */
+  noteEchoes(): void {
+    if (this.echoes) return;
+    this.echoes = true;
+    this.journalLog.write({ e: 1 }).catch((err: unknown) => {
+      this.log.error({ err }, 'outbox journal write failed');
+    });
   }
 
   wasSent(clientMsgId: string): boolean {
@@ -214,6 +259,19 @@ export class Outbox {
       this.dropped.add(entry.clientMsgId);
       throw err;
     }
+  }
+
+  /**
+   * Journals that a send's request is about to go out (once per send);
+   * resolves once that would survive a crash of the process, so a restart
+   * knows to reconcile it rather than send it again.
+   */
+  async markAttempted(clientMsgId: string): Promise<void> {
+    const e = this.pending.get(clientMsgId);
+    if (!e || e.attemptedAt !== undefined) return;
+    const at = Date.now();
+    this.pending.set(clientMsgId, { ...e, attemptedAt: at });
+    await this.journalLog.write({ a: [clientMsgId, at] });
   }
 
   /**
@@ -243,6 +301,11 @@ export class Outbox {
     return this.journalLog.close();
   }
 
+  /** Releases the journal's file handle without folding (a simulated crash). */
+  release(): Promise<void> {
+    return this.journalLog.release();
+  }
+
   get pendingSends(): number {
     return this.pending.size;
   }
@@ -251,19 +314,20 @@ export class Outbox {
    * Runs `run` in class `cls`: after every earlier action with the same
    * `orderKey`, when one of the class's slots is free, paced and retried.
    */
-  enqueue<T>(cls: ActionClass, endpoint: string, run: () => Promise<T>, orderKey?: string): Promise<T> {
+  enqueue<T>(
+    cls: ActionClass,
+    endpoint: string,
+    run: () => Promise<T>,
+    orderKeyOrOptions?: string | ActionOptions<T>,
+  ): Promise<T> {
     if (this.opts.signal.aborted) return Promise.reject(new ClientStopped(endpoint));
+    const o: ActionOptions<T> =
+      typeof orderKeyOrOptions === 'string' ? { orderKey: orderKeyOrOptions } : { ...orderKeyOrOptions };
+    o.createdAt ??= Date.now();
+    const orderKey = o.orderKey;
     this.active++;
-    const slots = this.slots.get(cls)!;
     const prev = orderKey !== undefined ? this.chats.get(orderKey) : undefined;
-    const go = async (): Promise<T> => {
-      await slots.acquire();
-      try {
-        return await this.attempt(cls, endpoint, run);
-      } finally {
-        slots.release();
-      }
-    };
+    const go = (): Promise<T> => this.attempt(cls, endpoint, run, o);
     const job = prev ? prev.then(go, go) : go();
     const tail = job.finally(() => {
       this.active--;
@@ -283,49 +347,100 @@ export class Outbox {
     return tail;
   }
 
-  private async attempt<T>(cls: ActionClass, endpoint: string, run: () => Promise<T>): Promise<T> {
+  /**
+   * Runs one action until it succeeds or fails for good. A class slot is held
+   * only while a request is being paced and made: backoff after 1205 and
+   * reconciling a lost answer wait outside it, so a chat the server keeps
+   * refusing never holds up other chats (its own later sends wait: order).
+   */
+  private async attempt<T>(cls: ActionClass, endpoint: string, run: () => Promise<T>, o: ActionOptions<T>): Promise<T> {
     const bucket = this.buckets.get(cls)!;
+    const slots = this.slots.get(cls)!;
+    const signal = this.opts.signal;
+    const createdAt = o.createdAt ?? Date.now();
+    const maxAgeMs = this.opts.maxAgeMs ?? 600_000;
     let rateLimits = 0;
     let netFailures = 0;
     let logouts = 0;
     for (;;) {
-      if (this.opts.signal.aborted) throw new ClientStopped(endpoint);
-      for (let wait = bucket.take(); wait > 0; wait = bucket.take()) {
-        await sleep(wait, this.opts.signal);
-        if (this.opts.signal.aborted) throw new ClientStopped(endpoint);
-      }
-      if (this.opts.jitterMs > 0) await sleep(Math.random() * this.opts.jitterMs, this.opts.signal);
+      if (signal.aborted) throw new ClientStopped(endpoint);
       await this.opts.ready();
+      let failure: unknown;
+      await slots.acquire();
       try {
+        for (let wait = bucket.take(); wait > 0; wait = bucket.take()) {
+          await sleep(wait, signal);
+          if (signal.aborted) throw new ClientStopped(endpoint);
+        }
+        if (this.opts.jitterMs > 0) await sleep(Math.random() * this.opts.jitterMs, signal);
+        if (signal.aborted) throw new ClientStopped(endpoint);
         return await run();
       } catch (err) {
-        if (err instanceof RateLimited) {
-          bucket.penalise();
-          if (rateLimits >= this.opts.rateLimitRetries) throw err;
-          const retryInMs = backoffDelay(rateLimits + 1, this.opts.backoffBaseMs, this.opts.backoffMaxMs);
-          rateLimits++;
-          this.opts.onRateLimited({ endpoint, actionClass: cls, retryInMs, attempt: rateLimits });
-          this.log.warn(
-            { endpoint, actionClass: cls, retryInMs, attempt: rateLimits },
-            'rate-limited (1205); slowing down',
-          );
-          await sleep(retryInMs, this.opts.signal);
-          continue;
-        }
-        if (err instanceof NetworkError && netFailures < this.opts.networkRetries) {
-          netFailures++;
-          await sleep(backoffDelay(netFailures, this.opts.backoffBaseMs, this.opts.backoffMaxMs), this.opts.signal);
-          continue;
-        }
-        if (err instanceof LoggedOut && logouts < 2) {
-          // The sync loop notices too and recovers; wait for it instead of failing the action.
-          logouts++;
-          await sleep(backoffDelay(logouts, this.opts.backoffBaseMs, this.opts.backoffMaxMs), this.opts.signal);
-          continue;
-        }
-        throw err;
+        failure = err;
+      } finally {
+        slots.release();
       }
+      const ageMs = Date.now() - createdAt;
+      if (failure instanceof RateLimited) {
+        bucket.penalise();
+        if (!o.journaled && rateLimits >= this.opts.rateLimitRetries) throw failure;
+        if (ageMs >= maxAgeMs) throw this.expired(endpoint, cls, o, ageMs, maxAgeMs);
+        rateLimits++;
+        // The last try lands at the deadline rather than after it.
+        const retryInMs = Math.min(
+          backoffDelay(rateLimits, this.opts.backoffBaseMs, this.opts.backoffMaxMs),
+          maxAgeMs - ageMs,
+        );
+        this.opts.onRateLimited({ endpoint, actionClass: cls, retryInMs, attempt: rateLimits });
+        this.log.warn(
+          { endpoint, actionClass: cls, retryInMs, attempt: rateLimits, clientMsgId: o.clientMsgId },
+          'rate-limited (1205); slowing down, the action waits',
+        );
+        await sleep(retryInMs, signal);
+        continue;
+      }
+      if (failure instanceof NetworkError) {
+        if (signal.aborted) throw new ClientStopped(endpoint);
+        if (!surelyNotSent(failure)) {
+          if (o.reconcile) {
+            const verdict = await o.reconcile(failure);
+            if (verdict !== 'retry') return verdict.done;
+          } else if (o.atMostOnce) {
+            throw new SendOutcomeUnknown(endpoint, o.clientMsgId, 'no echo to reconcile this action against', {
+              cause: failure,
+            });
+          }
+        }
+        netFailures++;
+        // Sends stay queued until they are too old; other actions give up after a few tries.
+        const more = o.journaled ? ageMs < maxAgeMs : netFailures <= this.opts.networkRetries;
+        if (!more) throw o.journaled ? this.expired(endpoint, cls, o, ageMs, maxAgeMs) : failure;
+        await sleep(backoffDelay(netFailures, this.opts.backoffBaseMs, this.opts.backoffMaxMs), signal);
+        continue;
+      }
+      if (failure instanceof LoggedOut && logouts < 2) {
+        // The sync loop notices too and recovers; wait for it instead of failing the action.
+        logouts++;
+        await sleep(backoffDelay(logouts, this.opts.backoffBaseMs, this.opts.backoffMaxMs), signal);
+        continue;
+      }
+      throw failure;
     }
+  }
+
+  private expired<T>(
+    endpoint: string,
+    cls: ActionClass,
+    o: ActionOptions<T>,
+    ageMs: number,
+    maxAgeMs: number,
+  ): SendExpired {
+    // The message id only: the drop must be traceable, and nothing here is a secret.
+    this.log.warn(
+      { endpoint, actionClass: cls, clientMsgId: o.clientMsgId, ageMs, maxAgeMs },
+      'action dropped: the server did not accept it within sends.maxAgeMs',
+    );
+    return new SendExpired(endpoint, o.clientMsgId, ageMs, maxAgeMs);
   }
 
   /** Resolves when every queued action finished, or after `timeoutMs` (returns false). */

@@ -73,15 +73,38 @@ export interface RecoveryOptions {
   watchdogMs?: number;
   /** Invisible keep-alive (webwxstatusnotify to self / webwxgetcontact) interval; 0 = off. Default 1 800 000. */
   keepAliveMs?: number;
-  /** Retries of a rate-limited (1205) action before it rejects with `RateLimited`. Default 3. */
+  /**
+   * Retries of a rate-limited (1205) room, friend or other action before it
+   * rejects with `RateLimited` (never counted as a plugin failure). Messages are
+   * not limited by this: they wait until `sends.maxAgeMs`. Default 3.
+   */
   rateLimitRetries?: number;
+}
+
+/** How long sends are kept trying, and how a send whose answer was lost is settled. */
+export interface SendOptions {
+  /**
+   * How long a message send the server keeps refusing with 1205, or cannot be
+   * reached for, stays journaled and retried with backoff. Past it
+   * the caller gets `SendExpired` and the drop is logged with the message's
+   * ClientMsgId. A refusal never counts as a plugin failure. Default 600 000
+   * (10 minutes).
+   */
+  maxAgeMs?: number;
+  /**
+   * How long a send whose answer was lost waits for the server's echo of it in
+   * webwxsync, or for proof that it did not arrive (then it is sent again),
+   * before the caller gets `SendOutcomeUnknown` and it is not repeated (at most
+   * once). Keep it above the long-poll timeout. Default 60 000.
+   */
+  reconcileMs?: number;
 }
 
 /** Options of `createClient`. */
 export interface ClientOptions {
   /** Account name: the session-store key prefix and the logger child's `account`. Default 'default'. */
   account?: string;
-  /** Directory for the default file session store, QR PNG and downloads. */
+  /** Directory for the default file session store, journals and QR PNG; `download` refuses it as a target. */
   dataDir: string;
   /** Pluggable durable store; default: JSON files under `dataDir` (atomic, 0600). */
   sessionStore?: SessionStore;
@@ -109,8 +132,16 @@ export interface ClientOptions {
   timeouts?: TimeoutOptions;
   /** Recovery behaviour. */
   recovery?: RecoveryOptions;
+  /** Refused and lost sends: how long they are retried, how long a lost answer is reconciled. */
+  sends?: SendOptions;
   /** How many handled MsgIds are remembered for dedupe (persisted). Default 5 000. */
   dedupeSize?: number;
+  /**
+   * After a fresh login (no saved SyncKey of this account), messages created more than this many
+   * seconds before the login are history: marked handled, never handed over. Default 60; `false`
+   * hands all history over.
+   */
+  historyCutoffSeconds?: number | false;
   /** Language sent as `lang=`. Default 'zh_CN'. */
   lang?: string;
 }
@@ -165,7 +196,10 @@ export interface FriendRequestRef {
   ticket: string;
 }
 
-/** Where `download` writes. */
+/**
+ * Where `download` writes. A `dir` gets a new file (`name (1).ext` when the name is taken; nothing is
+ * overwritten) and must not be the data dir.
+ */
 export type DownloadTarget = { dir: string } | { stream: Writable };
 
 /** Download options. */

@@ -125,12 +125,17 @@ const configSchema = object({
       },
       maxRefreshes: number({ integer: true, min: 0 }),
     }),
+    historyCutoffSeconds: (value, path, report) => {
+      if (typeof value === 'number') number({ integer: true, min: 0 })(value, path, report);
+      else if (value !== false) report(path, expected('seconds (an integer >= 0) or false', value));
+    },
   }),
   logging: object({
     level: oneOf(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']),
     pretty: boolean,
   }),
   rateLimits: object({ text: bucket, media: bucket, friend: bucket, room: bucket, misc: bucket }),
+  sends: object({ maxAgeMs: positiveMs, reconcileMs: positiveMs }),
   runtime: object({
     handlerTimeoutMs: positiveMs,
     setupTimeoutMs: positiveMs,

@@ -1,4 +1,4 @@
-import type { LoginMode, ActionClass, Bucket, DesktopOptions, QrOptions } from '../client/types.js';
+import type { LoginMode, ActionClass, Bucket, DesktopOptions, QrOptions, SendOptions } from '../client/types.js';
 import type { Plugin } from '../plugin/define.js';
 import type { IsolationOptions } from '../plugin/host.js';
 import type { Hosts, SessionStore } from '../session/types.js';
@@ -76,7 +76,10 @@ export type CheckPluginEntry<E> = E extends FalsyEntry
 export interface AccountConfig {
   /** Account name (session key, log field). Default 'default'. */
   name?: string;
-  /** Where the session, plugin storage, QR code and downloads live; relative to the config file. Default `.wxbot`. */
+  /**
+   * Where the session, journals, plugin storage and QR code live; relative to the config file. Default `.wxbot`.
+   * Not a place for downloads: `download` refuses it (it holds the session).
+   */
   dataDir?: string;
   /** Login strategy. Default 'auto' (saved session → phone confirm → QR). */
   loginMode?: LoginMode;
@@ -88,6 +91,13 @@ export interface AccountConfig {
   sessionStore?: SessionStore;
   /** QR presentation. */
   qr?: QrOptions;
+  /**
+   * After a fresh QR login (no saved session), the server hands over messages that arrived while the
+   * account was offline. Those created more than this many seconds before the login are not handed to
+   * plugins (they are marked handled, so they never come back). Default 60; `false` hands all history
+   * to plugins. Logins that resume a saved session miss nothing and skip nothing.
+   */
+  historyCutoffSeconds?: number | false;
 }
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
@@ -108,6 +118,13 @@ export interface BotConfigBase {
   logging?: LoggingConfig;
   /** Outbound token buckets per action class (messages, media, friend, room, misc). */
   rateLimits?: Partial<Record<ActionClass, Bucket>>;
+  /**
+   * Sends the server refuses (1205) or whose answer was lost: `maxAgeMs` (default
+   * 600 000) is how long a refused send is retried before the caller gets
+   * `SendExpired`; `reconcileMs` (default 60 000) how long a lost answer is checked
+   * against the server's echo before the caller gets `SendOutcomeUnknown`.
+   */
+  sends?: SendOptions;
   /** Plugin isolation: handler timeout, failure budget. */
   runtime?: PluginRuntimeConfig;
   /** Plugin storage; default JSON files under `<dataDir>/storage`. */

@@ -92,6 +92,19 @@ export class ActionLog {
     return () => this.#listeners.delete(listener);
   }
 
+  /**
+   * Whether `plugin` has an action for message `cause` still waiting (queued,
+   * paced, retried after a server refusal). Newest first: such an action is recent.
+   */
+  pendingFor(plugin: string, cause: string): boolean {
+    const ring = this.#ring;
+    for (let n = 0; n < ring.length; n++) {
+      const r = ring[(this.#head - 1 - n + 2 * ring.length) % ring.length]!;
+      if (r.status === 'pending' && r.plugin === plugin && r.cause === cause) return true;
+    }
+    return false;
+  }
+
   async track<T>(entry: NewRecord, perform: () => Promise<T>): Promise<T> {
     const record: ActionRecord = { ...entry, seq: ++this.#seq, at: Date.now(), status: 'pending' };
     if (this.#ring.length < this.limit) {

@@ -17,7 +17,9 @@ import {
   type Run,
 } from './pipeline.js';
 import { PluginScope } from './scope.js';
+import { Stalls } from './stalls.js';
 import { errorMessage } from '../util/error-message.js';
+import { isServerVerdict } from '../client/errors.js';
 
 /** A plugin ready to start: the value plus its validated options. */
 export interface LoadedPlugin {
@@ -85,6 +87,7 @@ export class PluginHost {
       // Timeouts may fire up to 5 % (at most 100 ms) late; that is what lets one timer serve every handler.
       watch: new DeadlineWatch<Run>(Math.min(100, timeoutMs / 20)),
       handlerTimeoutMs: timeoutMs,
+      stalls: new Stalls<Entry>(this.#options.failureWindowMs),
       tracking: false,
       fail: (entry, error, what, messageId) => {
         this.#fail(entry, error, what, messageId);
@@ -177,6 +180,19 @@ export class PluginHost {
     const { logger } = entry.scope;
     const fields = { ...errorFields(error), ...(messageId === undefined ? {} : { messageId }) };
     const message = errorMessage(error);
+    const waiting =
+      error instanceof HandlerTimeout &&
+      messageId !== undefined &&
+      this.#options.log.pendingFor(entry.plugin.name, messageId);
+    // A handler awaiting its own send, held back by the server (1205) or the bot's pacing, is not hanging.
+    if (isServerVerdict(error) || waiting) {
+      // The server refused the action (or its outcome is unknowable): the plugin did nothing wrong.
+      logger.warn(
+        fields,
+        `plugin "${entry.plugin.name}" ${what}${messageId === undefined ? '' : ` (message ${messageId})`}: ${message} (${waiting ? 'its action is still waiting in the queue' : 'a server verdict'}, not counted as a plugin failure)`,
+      );
+      return;
+    }
     logger.error(
       fields,
       `plugin "${entry.plugin.name}" ${what}${messageId === undefined ? '' : ` (message ${messageId})`}: ${message}`,
@@ -194,13 +210,17 @@ export class PluginHost {
     }
   }
 
-  /** Passes one message or event through the active plugins, in order. Never rejects. */
-  dispatch(item: Dispatchable): Promise<void> {
+  /**
+   * Passes one message or event through the active plugins, in order. Never rejects. `chat` names the
+   * ordered chain it belongs to: a plugin whose handler timed out there is skipped by that chat until the
+   * handler settles (see stalls.ts).
+   */
+  dispatch(item: Dispatchable, chat?: string): Promise<void> {
     if (this.#stopped) return DONE;
     const own = item.kind === 'message' && item.sentByBot;
     const id = item.kind === 'message' ? item.message.id : item.event.messageId;
     this.#dispatched = true;
-    const pass = new Pass(this.#pass, own ? this.#ownEntries : this.#entries, item, id);
+    const pass = new Pass(this.#pass, own ? this.#ownEntries : this.#entries, item, id, chat);
     try {
       // The pass's promise never rejects: every plugin's failure is contained in its run.
       return pass.start() ?? DONE;

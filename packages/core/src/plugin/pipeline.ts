@@ -4,6 +4,7 @@ import { createEventContext } from './event-context.js';
 import type { Dispatchable } from './host.js';
 import { currentCause, enterSync, leaveSync } from './cause.js';
 import type { PluginScope } from './scope.js';
+import type { Stalls } from './stalls.js';
 import type { BotContext, Middleware, NextFunction } from './types.js';
 
 export type PluginState = 'starting' | 'active' | 'failed' | 'disabled' | 'stopped';
@@ -23,6 +24,8 @@ export interface PassHost {
   readonly handlerTimeoutMs: number;
   /** Passes run inside `currentCause` (see cause.ts). */
   readonly tracking: boolean;
+  /** Plugins stalled per chat (see stalls.ts); passes without a chat are not tracked. */
+  readonly stalls?: Stalls<Entry>;
   /** Records a failure (logs it with plugin name and message id; may disable the plugin). */
   fail(entry: Entry, error: unknown, what: string, messageId: string): void;
 }
@@ -53,17 +56,20 @@ export class Pass {
   readonly entries: readonly Entry[];
   readonly item: Dispatchable;
   readonly id: string;
+  /** The chat whose ordered chain this pass belongs to; undefined: not tracked for stalls. */
+  readonly chat: string | undefined;
   /** Entered `currentCause`: async code of its handlers can read the cause from there. */
   readonly tracked: boolean;
   readonly state: Record<string, unknown> = {};
   /** The latest clock reading taken in this pass. */
   now = 0;
 
-  constructor(host: PassHost, entries: readonly Entry[], item: Dispatchable, id: string) {
+  constructor(host: PassHost, entries: readonly Entry[], item: Dispatchable, id: string, chat?: string) {
     this.host = host;
     this.entries = entries;
     this.item = item;
     this.id = id;
+    this.chat = chat;
     this.tracked = host.tracking;
   }
 
@@ -77,6 +83,7 @@ export class Pass {
     for (let i = index; i < entries.length; i++) {
       const entry = entries[i]!;
       if (entry.state !== 'active') continue;
+      if (this.chat !== undefined && this.host.stalls?.skips(entry, this.chat) === true) continue;
       const run = new Run(this, entry, i, parent);
       const outer = enterSync(this.id);
       try {
@@ -255,6 +262,7 @@ export class Run implements Watched {
       () => {
         // After a timeout the run no longer waits for its handler.
         if (this.#phase === RUNNING) this.#finished();
+        else this.#unstall();
       },
       (error: unknown) => {
         if (this.#phase === RUNNING) this.#failed(error);
@@ -289,7 +297,14 @@ export class Run implements Watched {
     this.#checkComplete();
   }
 
+  /** A timed-out handler settled: its plugin is no longer stalled in this chat. */
+  #unstall(): void {
+    const chat = this.#pass.chat;
+    if (chat !== undefined) this.#pass.host.stalls?.clear(this.#entry, chat);
+  }
+
   #lateFailure(error: unknown): void {
+    this.#unstall();
     const entry = this.#entry;
     entry.scope.logger.warn(
       { ...errorFields(error), messageId: this.#pass.id },
@@ -311,6 +326,7 @@ export class Run implements Watched {
     const pass = this.#pass;
     this.#watched = false;
     this.#phase = TIMED_OUT;
+    if (pass.chat !== undefined) pass.host.stalls?.mark(this.#entry, pass.chat);
     pass.host.fail(
       this.#entry,
       new HandlerTimeout(`handler did not finish within ${pass.host.handlerTimeoutMs} ms`),

@@ -63,3 +63,32 @@ describe('Bot start and stop', () => {
     }
   }, 20_000);
 });
+
+describe('Bot start: the data dir', () => {
+  it('is checked before login: a dangling symlink fails at once, naming account.dataDir, and nothing logs in', async () => {
+    const { symlink } = await import('node:fs/promises');
+    const { join } = await import('node:path');
+    const { DirectoryError } = await import('../../src/util/ensure-dir.js');
+    const sim = await startSim();
+    const tmp = tempDir();
+    try {
+      const dataDir = join(tmp.dir, 'data');
+      await symlink(join(tmp.dir, 'gone'), dataDir);
+      const bot = new Bot({
+        client: newClient(sim, tmp.dir),
+        plugins: [],
+        logger: silent,
+        storage: createMemoryStorage(),
+        dataDir,
+      });
+      const err = await bot.start().catch((e: unknown) => e);
+      await bot.stop();
+      expect(err).toBeInstanceOf(DirectoryError);
+      expect((err as Error).message).toMatch(/^account\.dataDir: cannot use ".*data".*dangling/);
+      expect(sim.actions().filter((a) => a.endpoint === 'jslogin')).toEqual([]);
+    } finally {
+      await sim.close();
+      tmp.cleanup();
+    }
+  });
+});

@@ -167,4 +167,37 @@ describe('scaffolding', () => {
     },
     SLOW,
   );
+
+  test.each([
+    ['a dangling symlink', 'dangling', /dangling/],
+    ['a path under /proc', '/proc/wxbot-cli-test/data', /virtual file system/],
+    ['a file in the way', 'afile/data', /is a file, not a directory/],
+  ])(
+    '--simulator checks account.dataDir first: %s fails fast with what to fix, nothing started',
+    async (_what, dataDir, reason) => {
+      const p = await makeProject({
+        'package.json': '{"type":"module"}',
+        afile: 'not a directory',
+        'bot.config.json': JSON.stringify({ account: { dataDir }, plugins: [] }),
+      });
+      dirs.push(p.dir);
+      const { symlink } = await import('node:fs/promises');
+      await symlink(join(p.dir, 'missing-target'), join(p.dir, 'dangling'));
+      const stop = new AbortController();
+      const m = memoryIo(p.dir, stop.signal);
+      const exit = main(['start', '--simulator'], m.io);
+      // Either it refuses at once, or (the old behaviour) it starts: then stop it so the test ends.
+      const first = await Promise.race([
+        exit.then((code) => ({ code })),
+        waitUntil(() => m.out().includes('Stop with Ctrl+C'), 'the banner').then(() => 'started' as const),
+      ]);
+      if (first === 'started') stop.abort();
+      expect(first).toEqual({ code: 1 });
+      expect(m.err()).toMatch(/^wxbot: account\.dataDir: cannot use "/);
+      expect(m.err()).toMatch(reason);
+      expect(m.out()).not.toContain('Control API');
+      await exit;
+    },
+    SLOW,
+  );
 });

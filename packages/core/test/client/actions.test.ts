@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { NotFriend, RateLimited } from '../../src/client/errors.js';
+import { NotFriend, RateLimited, SendExpired } from '../../src/client/errors.js';
 import type { IncomingMessage } from '../../src/client/types.js';
 import { simSuite, waitFor } from './helpers.js';
 
@@ -118,11 +118,12 @@ describe('actions', () => {
     await client.stop();
   });
 
-  it('maps Ret 1204 to NotFriend and persistent 1205 to RateLimited, with code and endpoint', async () => {
+  it('maps Ret 1204 to NotFriend; persistent 1205 to SendExpired for a message, RateLimited for a room action', async () => {
     const { sim, client } = await env.startWithClient(
       {},
       {
         recovery: { backoff: { baseMs: 5, maxMs: 10 }, rateLimitRetries: 1, keepAliveMs: 0, watchdogMs: 0 },
+        sends: { maxAgeMs: 200 },
       },
     );
     client.setMessageHandler(async () => {});
@@ -132,10 +133,14 @@ describe('actions', () => {
     const e1 = await client.sendText(bob, 'x').catch((e: unknown) => e);
     expect(e1).toBeInstanceOf(NotFriend);
     expect(e1).toMatchObject({ code: 'NOT_FRIEND', endpoint: 'webwxsendmsg', ret: 1204 });
-    sim.addFault({ kind: 'ret', ret: 1205, endpoint: 'webwxsendmsg' });
+    sim.addFault({ kind: 'ret', ret: 1205, endpoint: ['webwxsendmsg', 'webwxupdatechatroom'] });
+    // A message waits out the refusal until sends.maxAgeMs; rateLimitRetries does not cut it short.
     const e2 = await client.sendText(bob, 'y').catch((e: unknown) => e);
-    expect(e2).toBeInstanceOf(RateLimited);
-    expect(e2).toMatchObject({ code: 'RATE_LIMITED', endpoint: 'webwxsendmsg' });
+    expect(e2).toBeInstanceOf(SendExpired);
+    expect(e2).toMatchObject({ code: 'SEND_EXPIRED', endpoint: 'webwxsendmsg', maxAgeMs: 200 });
+    const e3 = await client.setTopic(sim.userNameOf('1000000001@chatroom'), 't').catch((e: unknown) => e);
+    expect(e3).toBeInstanceOf(RateLimited);
+    expect(e3).toMatchObject({ code: 'RATE_LIMITED', endpoint: 'webwxupdatechatroom?fun=modtopic' });
     sim.clearFaults();
     await client.stop();
   });
@@ -164,6 +169,25 @@ describe('actions', () => {
     const r2 = await client.download(img.raw, { stream: sink });
     expect(r2.bytes).toBeGreaterThan(0);
     expect(Buffer.concat(chunks).length).toBe(r2.bytes);
+    await client.stop();
+  });
+
+  it('two received files of one name both survive, and the data dir is refused as a download target', async () => {
+    const { sim, client } = await env.startWithClient();
+    const got: IncomingMessage[] = [];
+    client.setMessageHandler(async (m) => {
+      got.push(m);
+    });
+    await client.start();
+    sim.send({ from: 'wxid_alice', kind: 'file', data: Buffer.from('first'), fileName: 'bot.session.json' });
+    sim.send({ from: 'wxid_bob', kind: 'file', data: Buffer.from('second'), fileName: 'bot.session.json' });
+    await waitFor(() => got.length >= 2, 'two files');
+    const dir = join(env.dir, 'same-name');
+    const paths = [];
+    for (const m of got) paths.push((await client.download(m.raw, { dir })).path!);
+    expect((await readdir(dir)).sort()).toEqual(['bot.session (1).json', 'bot.session.json']);
+    expect((await Promise.all(paths.map((p) => readFile(p, 'utf8')))).sort()).toEqual(['first', 'second']);
+    await expect(client.download(got[0]!.raw, { dir: env.dir })).rejects.toThrow(/account\.dataDir/);
     await client.stop();
   });
 });

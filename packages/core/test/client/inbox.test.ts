@@ -69,3 +69,45 @@ describe('Inbox delivery', () => {
     expect(await second.idle(1000)).toBe(true);
   });
 });
+
+describe('Inbox per-chat gates', () => {
+  const chatEntry = (n: number, from: string): { raw: RawMessage; sentByBot: boolean } => ({
+    raw: { MsgId: `c${n}`, MsgType: 1, FromUserName: from, Content: `${from} ${n}` } as RawMessage,
+    sentByBot: false,
+  });
+
+  it('a gated chat waits alone, and its later entries queue behind its gate in order', async () => {
+    const inbox = new Inbox(new MemorySessionStore(), 'inbox', 100, pino({ level: 'silent' }), () => undefined);
+    await inbox.load();
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    inbox.beforeDeliver = (msgs) =>
+      msgs[0]!.raw.FromUserName === '@slow' && msgs[0]!.raw.MsgId === 'c1' ? gate : undefined;
+    const got: string[] = [];
+    let notify: (() => void) | undefined;
+    inbox.setHandler(async (m) => {
+      got.push(m.raw.MsgId);
+      notify?.();
+    });
+    const reached = (n: number): Promise<void> =>
+      new Promise<void>((resolve) => {
+        notify = () => {
+          if (got.length >= n) resolve();
+        };
+        notify();
+      });
+    await inbox.accept([chatEntry(1, '@slow'), chatEntry(2, '@fast')]);
+    inbox.deliverPending();
+    await reached(1);
+    expect(got).toEqual(['c2']);
+    // A later delivery for the gated chat needs no lookup of its own, yet must not overtake c1.
+    await inbox.accept([chatEntry(3, '@slow'), chatEntry(4, '@fast')]);
+    inbox.deliverPending();
+    await reached(2);
+    expect(got).toEqual(['c2', 'c4']);
+    open();
+    await reached(4);
+    expect(got).toEqual(['c2', 'c4', 'c1', 'c3']);
+    expect(await inbox.idle(1000)).toBe(true);
+  });
+});

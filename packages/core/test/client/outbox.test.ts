@@ -1,5 +1,6 @@
 import { pino } from 'pino';
 import { DEFAULT_BUCKETS, Outbox, type OutboxOptions, type SendJournalEntry } from '../../src/client/outbox.js';
+import { NotFriend, RateLimited, SendExpired } from '../../src/client/errors.js';
 import { MemorySessionStore } from '../../src/session/file-store.js';
 
 const FREE = { burst: 1_000_000, perSecond: 1_000_000 };
@@ -78,6 +79,87 @@ describe('Outbox', () => {
     await Promise.all(jobs);
     expect(order.indexOf(0)).toBeLessThan(order.indexOf(2));
     expect(await box.drain(100)).toBe(true);
+  });
+
+  it('a chat waiting out 1205 holds neither the class slot nor other chats; its own next send keeps its order', async () => {
+    const stop = new AbortController();
+    const box = outbox(undefined, {
+      concurrency: { text: 1 },
+      rateLimitRetries: Infinity,
+      backoffBaseMs: 60_000,
+      backoffMaxMs: 60_000,
+      maxAgeMs: 600_000,
+      signal: stop.signal,
+    });
+    const order: string[] = [];
+    let refusals = 0;
+    const refused = box.enqueue(
+      'text',
+      'webwxsendmsg',
+      () => {
+        refusals++;
+        return Promise.reject(new RateLimited('webwxsendmsg'));
+      },
+      '@stuck',
+    );
+    const sameChat = box.enqueue('text', 'webwxsendmsg', () => Promise.resolve(order.push('stuck#2')), '@stuck');
+    // A failed assertion must not leave the refused action sleeping out its backoff.
+    const cleanup = setTimeout(() => stop.abort(), 4000);
+    await tick();
+    // Only one slot, and @stuck sleeps ~60 s in backoff: the others must go now.
+    await box.enqueue('text', 'webwxsendmsg', () => Promise.resolve(order.push('a')), '@a');
+    await box.enqueue('text', 'webwxsendmsg', () => Promise.resolve(order.push('b')), '@b');
+    expect(order).toEqual(['a', 'b']);
+    expect(refusals).toBe(1);
+    expect(box.rateFactor('text')).toBeLessThan(1); // the class still slowed down
+    clearTimeout(cleanup);
+    stop.abort();
+    await expect(refused).rejects.toThrow('stopped');
+    await sameChat.catch(() => undefined);
+    expect(order).not.toContain('stuck#2'); // never ahead of the refused send of its chat
+  });
+
+  it('a journaled send refused with 1205 is retried until maxAgeMs, then SendExpired; 1204 is not retried', async () => {
+    // rateLimitRetries is 0 here: it bounds room and friend actions, not journaled sends.
+    const box = outbox(undefined, { maxAgeMs: 50, backoffBaseMs: 5, backoffMaxMs: 10 });
+    await expect(
+      box.enqueue('room', 'webwxupdatechatroom', () => Promise.reject(new RateLimited('webwxupdatechatroom'))),
+    ).rejects.toBeInstanceOf(RateLimited);
+    let tries = 0;
+    const err = await box
+      .enqueue(
+        'text',
+        'webwxsendmsg',
+        () => {
+          tries++;
+          return Promise.reject(new RateLimited('webwxsendmsg'));
+        },
+        { orderKey: '@a', clientMsgId: 'c1', journaled: true },
+      )
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SendExpired);
+    expect((err as SendExpired).clientMsgId).toBe('c1');
+    expect(tries).toBeGreaterThan(2);
+    let friendTries = 0;
+    await expect(
+      box.enqueue('text', 'webwxsendmsg', () => {
+        friendTries++;
+        return Promise.reject(new NotFriend('webwxsendmsg'));
+      }),
+    ).rejects.toBeInstanceOf(NotFriend);
+    expect(friendTries).toBe(1);
+  });
+
+  it('the attempted mark is journaled and restored, so a restart knows the request may have gone out', async () => {
+    const store = new MemorySessionStore();
+    const box = outbox(store);
+    await box.load();
+    await box.journal(entry(1));
+    await box.journal(entry(2));
+    await box.markAttempted('c1');
+    const replay = await outbox(store.snapshot()).load();
+    expect(replay.find((e) => e.clientMsgId === 'c1')?.attemptedAt).toEqual(expect.any(Number));
+    expect(replay.find((e) => e.clientMsgId === 'c2')?.attemptedAt).toBeUndefined();
   });
 
   it('a failed action does not stall its chat', async () => {

@@ -19,6 +19,7 @@ describe('checkConfigShape', () => {
         },
         logging: { level: 'silent', pretty: true },
         rateLimits: { text: { burst: 5, perSecond: 0.5 }, misc: { burst: 1, perSecond: 1 } },
+        sends: { maxAgeMs: 600_000, reconcileMs: 60_000 },
         runtime: { handlerTimeoutMs: 1, setupTimeoutMs: 10, maxFailures: 3, failureWindowMs: 60_000 },
         storage: { namespace: () => ({}) },
         plugins: ['x', null, false],
@@ -26,6 +27,28 @@ describe('checkConfigShape', () => {
     ).toEqual([]);
     expect(lines({})).toEqual([]);
     expect(lines({ account: { desktop: true, qr: { pngPath: 'qr.png' } } })).toEqual([]);
+    expect(lines({ account: { historyCutoffSeconds: false } })).toEqual([]);
+    expect(lines({ account: { historyCutoffSeconds: 0 } })).toEqual([]);
+  });
+
+  test('account.historyCutoffSeconds: whole seconds >= 0, or false', () => {
+    expect(lines({ account: { historyCutoffSeconds: -1 } })).toEqual([
+      'account.historyCutoffSeconds: expected a number >= 0, got -1',
+    ]);
+    expect(lines({ account: { historyCutoffSeconds: 1.5 } })).toEqual([
+      'account.historyCutoffSeconds: expected an integer, got 1.5',
+    ]);
+    expect(lines({ account: { historyCutoffSeconds: true } })).toEqual([
+      'account.historyCutoffSeconds: expected seconds (an integer >= 0) or false, got boolean',
+    ]);
+  });
+
+  test('sends: whole positive milliseconds, known keys only', () => {
+    expect(lines({ sends: { maxAgeMs: 0, reconcileMs: 1.5, maxAge: 1 } })).toEqual([
+      'sends.maxAgeMs: expected a number > 0, got 0',
+      'sends.reconcileMs: expected an integer, got 1.5',
+      'sends.maxAge: unknown option (did you mean "maxAgeMs"?)',
+    ]);
   });
 
   test('a config that is not an object', () => {

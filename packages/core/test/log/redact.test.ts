@@ -1,4 +1,5 @@
 import { redactHeaders, redactText, redactUrl } from '../../src/log/redact.js';
+import type { IncomingKind } from '@wxbot/simulator';
 import { captureLogger, newClient, startSim, tempDir, waitFor } from '../client/helpers.js';
 
 describe('redaction', () => {
@@ -124,5 +125,166 @@ describe("the bot's logger", () => {
       '2891234567',
     ])
       expect(lines[0]).not.toContain(secret);
+  });
+});
+
+describe('a plugin logging every message kind and event whole', () => {
+  const kit = { bot: undefined as import('../../src/testing/index.js').TestBot | undefined };
+  afterEach(async () => {
+    await kit.bot?.close();
+    kit.bot = undefined;
+  });
+
+  it('writes none of the seeded secrets, at trace level, in any form', async () => {
+    const { createLogger } = await import('../../src/bot/logger.js');
+    const { definePlugin } = await import('../../src/plugin/define.js');
+    const { createTestBot } = await import('../../src/testing/index.js');
+    const { inspect } = await import('node:util');
+    const { PassThrough } = await import('node:stream');
+    const lines: string[] = [];
+    const logger = createLogger({ level: 'trace', pretty: false }, {
+      write: (line: string) => {
+        lines.push(line);
+        return true;
+      },
+    } as unknown as NodeJS.WritableStream);
+    const seen: import('../../src/plugin/types.js').BotContext[] = [];
+    const chatty = definePlugin({
+      name: 'chatty',
+      setup(ctx) {
+        ctx.use(async (c, next) => {
+          seen.push(c);
+          // Every way a careless plugin author logs: the context, the message, the raw wire record, inspect().
+          ctx.logger.info({ c }, 'context');
+          if (c.type === 'message') {
+            ctx.logger.info({ message: c.message, raw: c.message.raw, chat: c.chat.contact }, 'message');
+            ctx.logger.info(`raw ${JSON.stringify(c.message.raw)} room ${JSON.stringify(c.chat.room?.raw ?? null)}`);
+          } else ctx.logger.info({ event: c.event }, c.type);
+          ctx.logger.debug(inspect(c, { depth: 8 }));
+          await next();
+        });
+      },
+    });
+    const bot = await createTestBot({ plugins: [chatty], logger });
+    kit.bot = bot;
+    const kinds: IncomingKind[] = [
+      'text',
+      'image',
+      'voice',
+      'video',
+      'emoticon',
+      'card',
+      'location',
+      'link',
+      'file',
+      'mini-program',
+      'transfer',
+      'red-packet',
+      'recall',
+      'system',
+    ];
+    const first = bot.sim.say({ from: 'wxid_alice', text: 'to recall' });
+    for (const kind of kinds) {
+      if (kind === 'recall') bot.sim.send({ from: 'wxid_alice', kind, msgId: first.msgId });
+      else if (kind === 'system')
+        bot.sim.send({ from: 'wxid_alice', kind, text: 'a notice', room: '1000000001@chatroom' });
+      else bot.sim.send({ from: 'wxid_alice', kind, fileName: 'f.pdf', card: 'wxid_bob' });
+    }
+    await bot.receive('last from Alice', { from: 'Alice' }); // one chat is handled in order: everything before is done
+    await bot.receive('in a room', { from: 'Bob', room: '测试群' });
+    const { ticket } = bot.sim.friendRequest({ from: { wxid: 'wxid_zed', nickName: 'Zed' }, text: 'hi' });
+    await bot.friendRequest('Dave', 'me too');
+    await bot.roomJoin('测试群', 'dave1988');
+    await bot.roomLeave('测试群', 'dave1988');
+    await bot.roomRename('测试群', 'new topic');
+    // The download line (debug) carries `fromuser=<uin>` and the data ticket.
+    const file = seen.find((c) => c.type === 'message' && c.message.raw.MsgType === 49 && c.message.raw.MediaId);
+    expect(file).toBeDefined();
+    if (file?.type === 'message') await bot.bot.client.download(file.message.raw, { stream: new PassThrough() });
+
+    const s = bot.sim.session!;
+    const engine = (
+      bot.sim as unknown as {
+        engine: { session: { authTicket: string }; logins: Map<string, { uuid: string; ticket?: string }> };
+      }
+    ).engine;
+    const uuids = [...engine.logins.values()].map((a) => a.uuid);
+    const loginTickets = [...engine.logins.values()].flatMap((a) => (a.ticket ? [a.ticket] : []));
+    const wire = JSON.stringify(seen.map((c) => (c.type === 'message' ? [c.message.raw, c.chat.room?.raw] : c.event)));
+    const encrypted = [...new Set(wire.match(/v\d_[0-9a-f]{16,}(?:@stranger)?/g) ?? [])];
+    const encryRooms = [...new Set(wire.match(/"EncryChatRoomId":"(@[0-9a-f]+)"/g) ?? [])].map((m) => m.split('"')[3]!);
+    const secrets = {
+      skey: s.skey,
+      skeyEncoded: encodeURIComponent(s.skey),
+      sid: s.sid,
+      passTicket: s.passTicket,
+      passTicketDecoded: decodeURIComponent(s.passTicket),
+      dataTicket: s.dataTicket,
+      authTicket: engine.session.authTicket,
+      uin: String(s.uin),
+      friendTicket: ticket,
+      ...Object.fromEntries(uuids.map((u, i) => [`uuid${i}`, u])),
+      ...Object.fromEntries(loginTickets.map((t, i) => [`loginTicket${i}`, t])),
+      ...Object.fromEntries(encrypted.map((e, i) => [`encrypted${i}`, e])),
+      ...Object.fromEntries(encryRooms.map((e, i) => [`encryChatRoomId${i}`, e])),
+    };
+    expect(uuids.length).toBeGreaterThan(0);
+    expect(loginTickets.length).toBeGreaterThan(0);
+    expect(encrypted.length).toBeGreaterThan(1); // the requests' encryptusername and verify ticket
+    const out = lines.join('');
+    // The plugin's lines are really there: the test would pass vacuously otherwise.
+    expect(out).toContain('"plugin":"chatty"');
+    expect(out).toContain('scan the QR code to log in');
+    expect(out).toContain('webwxgetmedia');
+    const kindsLogged = ['friend:request', 'room:join', 'room:topic'].filter((k) => out.includes(`"msg":"${k}"`));
+    expect(kindsLogged).toEqual(['friend:request', 'room:join', 'room:topic']);
+    expect(out).toMatch(/OwnerUin/);
+    const leaked = Object.entries(secrets).filter(([, v]) => v !== '' && out.includes(v));
+    expect(leaked.map(([k]) => k)).toEqual([]);
+    const broken = lines.filter((line) => {
+      try {
+        JSON.parse(line);
+        return false;
+      } catch {
+        return true;
+      }
+    });
+    expect(broken.length).toBe(0); // censoring must never break a line's JSON
+  });
+});
+
+describe('redactText', () => {
+  it.each([
+    ['QR login URL', 'scan https://login.weixin.qq.com/l/4dcaWx3uBw== now', '4dcaWx3uBw=='],
+    ['QR image URL', 'GET https://login.weixin.qq.com/qrcode/Ab-cd_EF0g== 200', 'Ab-cd_EF0g=='],
+    ['fromuser', '/webwxgetmedia?sender=@a&fromuser=2891234567&mediaid=x', '2891234567'],
+    ['chatroomid', 'webwxgeticon?seq=1&username=@x&chatroomid=@0f0e0d0c0b0a', '@0f0e0d0c0b0a'],
+    ['qrticket param', 'x?qrticket=QRT123&r=1', 'QRT123'],
+    ['OwnerUin', '{"OwnerUin":2891234567,"NickName":"r"}', '2891234567'],
+    ['uuid field', '{"uuid":"4dcaWx3uBw=="}', '4dcaWx3uBw=='],
+    ['ticket attribute', '<msg ticket="T1cket" opcode="2"/>', 'T1cket'],
+    ['ticket in JSON-escaped XML', '{"c":"<msg ticket=\\"T2cket\\"/>"}', 'T2cket'],
+    ['ticket in escaped XML', '&lt;msg ticket=&quot;T3cket&quot; /&gt;', 'T3cket'],
+    ['ticket twice escaped', 'content=&amp;quot;x&amp;quot; ticket=&amp;quot;T4cket&amp;quot;', 'T4cket'],
+    ['encryptusername', 'encryptusername=&quot;E5ncrypted&quot;', 'E5ncrypted'],
+    ['v1 stranger', 'from v1_0c0c0c0c@stranger said', 'v1_0c0c0c0c'],
+    ['v3 name', 'user v3_020b3826fd03010000000000 x', 'v3_020b3826fd03010000000000'],
+    ['v4 ticket', 'ticket v4_000b708f0b0400000100 x', 'v4_000b708f0b0400000100'],
+    ['@stranger', 'user abcdef0123@stranger', 'abcdef0123'],
+    ['@crypt_', 'mediaid @crypt_8d2c_ffee00 end', '8d2c_ffee00'],
+    ['login ticket', 'redirect AbCdEf-_12@qrticket_0', 'AbCdEf-_12'],
+    ['auth-ticket cookie', 'webwx_auth_ticket=AUTHT1CKET; Domain=wx.qq.com', 'AUTHT1CKET'],
+    ['OwnerUin in inspect output', "{ OwnerUin: 2100000001, NickName: 'r' }", '2100000001'],
+    ['EncryChatRoomId in inspect output', "EncryChatRoomId: '@c92504dc9ec8',", '@c92504dc9ec8'],
+    ['uuid param', 'login?loginicon=true&uuid=UU1D==&tip=0', 'UU1D=='],
+  ])('censors the %s', (_what, text, secret) => {
+    const out = redactText(text);
+    expect(out).not.toContain(secret);
+    expect(out).toContain('[redacted]');
+  });
+
+  it('leaves ordinary text alone', () => {
+    const text = 'hello dev2_x /lib/l.js {"NickName":"Bob","MsgType":1} ticketing=no';
+    expect(redactText(text)).toBe(text);
   });
 });

@@ -1,18 +1,30 @@
 /**
  * Replays the team's reference captures against their expect.json. The folder
- * lives outside the repo and is read only when present (CI may not have it);
- * nothing from it is copied here. expect.json uses neutral field names, mapped
+ * lives outside the repo, next to it (`../shared/protocol-captures` from the
+ * repository root, or WXBOT_CAPTURES_DIR); nothing from it is copied here.
+ * Contributors without it skip the replay; in CI (CI set) a missing folder
+ * fails, so the replay can never silently stop running. expect.json uses neutral field names, mapped
  * below onto ours.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { isChatMessage, normalizeMessage, RecentMessageCache } from '../../src/message/index.js';
 import type { Message, NormalizeResult, PersonRef } from '../../src/message/index.js';
 import type { RawContact } from '../../src/protocol/wire.js';
 import { makeDirectory } from './helpers.js';
 
-const DIR = process.env.WXBOT_CAPTURES_DIR ?? '/work/shared/protocol-captures';
+const REPO = fileURLToPath(new URL('../../../../', import.meta.url));
+const DIR = process.env['WXBOT_CAPTURES_DIR'] ?? join(REPO, '..', 'shared', 'protocol-captures');
 const present = existsSync(join(DIR, 'expect.json'));
+
+if (!present && process.env['CI'] !== undefined && process.env['CI'] !== '' && process.env['CI'] !== 'false') {
+  test('the protocol captures are present in CI', () => {
+    throw new Error(
+      `protocol captures not found: ${join(DIR, 'expect.json')} is missing; check out shared/protocol-captures next to the repository or set WXBOT_CAPTURES_DIR`,
+    );
+  });
+}
 
 interface ExpectEntry {
   file: string;
@@ -215,47 +227,51 @@ const entries: ExpectEntry[] = present
   ? (load('expect.json') as ExpectEntry[]).filter((e) => e.layer === 'message')
   : [];
 
-(present ? describe : describe.skip)('protocol captures replay (reads /work/shared when present)', () => {
-  it('has message-layer entries to replay', () => {
-    expect(entries.length).toBeGreaterThan(20);
-  });
+(present ? describe : describe.skip)(
+  'protocol captures replay (reads ../shared/protocol-captures when present)',
+  () => {
+    it('has message-layer entries to replay', () => {
+      expect(entries.length).toBeGreaterThan(20);
+    });
 
-  it.each(entries.map((e) => [`${e.file}${e.select !== undefined ? ` ${e.select}` : ''}`, e] as const))(
-    '%s',
-    (_label, entry) => {
-      const doc = load(entry.file);
-      const raw = stripClientKeys(selectEntry(doc, entry.select), entry.context?.clientAddedKeys ?? []);
-      const selfUserName = entry.context?.self ?? SELF_PLACEHOLDER;
-      const contactDict =
-        entry.context?.contacts !== undefined ? (load(entry.context.contacts) as Record<string, RawContact>) : {};
-      const contacts = Object.entries(contactDict).map(([userName, c]) => ({ ...c, UserName: userName }));
-      const rooms = entry.context?.roomRoster !== undefined ? [load(entry.context.roomRoster) as RawContact] : [];
-      const selfRaw = contactDict[selfUserName] ?? { UserName: selfUserName };
-      const directory = makeDirectory({ self: { ...selfRaw, UserName: selfUserName }, contacts, rooms });
-      const result = normalizeMessage(raw, { directory, recent: new RecentMessageCache(50) });
+    it.each(entries.map((e) => [`${e.file}${e.select !== undefined ? ` ${e.select}` : ''}`, e] as const))(
+      '%s',
+      (_label, entry) => {
+        const doc = load(entry.file);
+        const raw = stripClientKeys(selectEntry(doc, entry.select), entry.context?.clientAddedKeys ?? []);
+        const selfUserName = entry.context?.self ?? SELF_PLACEHOLDER;
+        const contactDict =
+          entry.context?.contacts !== undefined ? (load(entry.context.contacts) as Record<string, RawContact>) : {};
+        const contacts = Object.entries(contactDict).map(([userName, c]) => ({ ...c, UserName: userName }));
+        const rooms = entry.context?.roomRoster !== undefined ? [load(entry.context.roomRoster) as RawContact] : [];
+        const selfRaw = contactDict[selfUserName] ?? { UserName: selfUserName };
+        const directory = makeDirectory({ self: { ...selfRaw, UserName: selfUserName }, contacts, rooms });
+        const result = normalizeMessage(raw, { directory, recent: new RecentMessageCache(50) });
 
-      const got: Record<string, unknown> = {};
-      const want: Record<string, unknown> = {};
-      for (const [field, value] of Object.entries(entry.expect)) {
-        let ours = actual(field, result, selfUserName);
-        if (ours === 'skip') continue;
-        if (field === 'examplePairs' && Array.isArray(ours)) {
-          // A sample of the pairs: each must be present, in any position.
-          const have = new Set(ours.map((p) => JSON.stringify(p)));
-          ours = (value as unknown[]).filter((p) => have.has(JSON.stringify(p)));
+        const got: Record<string, unknown> = {};
+        const want: Record<string, unknown> = {};
+        for (const [field, value] of Object.entries(entry.expect)) {
+          let ours = actual(field, result, selfUserName);
+          if (ours === 'skip') continue;
+          if (field === 'examplePairs' && Array.isArray(ours)) {
+            // A sample of the pairs: each must be present, in any position.
+            const have = new Set(ours.map((p) => JSON.stringify(p)));
+            ours = (value as unknown[]).filter((p) => have.has(JSON.stringify(p)));
+          }
+          got[field] = ours;
+          want[field] = value;
         }
-        got[field] = ours;
-        want[field] = value;
-      }
-      expect(got).toEqual(want);
-      expect(result.message.raw).toEqual(raw);
+        expect(got).toEqual(want);
+        expect(result.message.raw).toEqual(raw);
 
-      // Events mirror the system notice for room and friend changes.
-      const event = entry.expect.event;
-      if (event === 'room-join' || event === 'room-leave' || event === 'room-topic' || event === 'friend-added') {
-        expect(result.events.map((e) => e.type)).toEqual([event]);
-      }
-      if (entry.expect.kind === 'friend-request') expect(result.events.map((e) => e.type)).toEqual(['friend-request']);
-    },
-  );
-});
+        // Events mirror the system notice for room and friend changes.
+        const event = entry.expect.event;
+        if (event === 'room-join' || event === 'room-leave' || event === 'room-topic' || event === 'friend-added') {
+          expect(result.events.map((e) => e.type)).toEqual([event]);
+        }
+        if (entry.expect.kind === 'friend-request')
+          expect(result.events.map((e) => e.type)).toEqual(['friend-request']);
+      },
+    );
+  },
+);

@@ -1,5 +1,5 @@
 import { parseStatusNotify } from '../../src/message/index.js';
-import { alignedPairs } from '../../src/message/status-notify.js';
+import { alignedPairs, MAX_STATUS_NAME_CHARS, MAX_STATUS_NAMES } from '../../src/message/status-notify.js';
 import { fixture } from './fixtures.js';
 
 describe('parseStatusNotify', () => {
@@ -51,5 +51,59 @@ describe('parseStatusNotify', () => {
       { stableId: '123@chatroom', userName: '@@r1' },
     ]);
     expect(alignedPairs(parseStatusNotify(entry('@a1,filehelper'))!)).toEqual([]);
+  });
+});
+
+describe('parseStatusNotify bounds', () => {
+  const entry = (ids: string, names: string): unknown => ({
+    MsgType: 51,
+    StatusNotifyCode: 4,
+    Content: `&lt;msg&gt;<br/>&lt;op id='4'&gt;<br/>&lt;username&gt;${ids}&lt;/username&gt;<br/>&lt;/op&gt;<br/>&lt;/msg&gt;`,
+    StatusNotifyUserName: names,
+  });
+  const list = (n: number, f: (i: number) => string): string => Array.from({ length: n }, (_, i) => f(i)).join(',');
+
+  it('reads a list of MAX_STATUS_NAMES in full and pairs it', () => {
+    const n = MAX_STATUS_NAMES;
+    const sn = parseStatusNotify(
+      entry(
+        list(n, (i) => `wxid_${i}`),
+        list(n, (i) => `@u${i}`),
+      ),
+    )!;
+    expect(sn.truncated).toBeUndefined();
+    expect(alignedPairs(sn)).toHaveLength(n);
+    expect(alignedPairs(sn)[n - 1]).toEqual({ stableId: `wxid_${n - 1}`, userName: `@u${n - 1}` });
+  });
+
+  it('500k names: reads at most MAX_STATUS_NAMES per list, marks it truncated and trusts no pairs', () => {
+    const n = 500_000;
+    const sn = parseStatusNotify(
+      entry(
+        list(n, (i) => `wxid_${i}`),
+        list(n, (i) => `@${'f'.repeat(60)}${i}`),
+      ),
+    )!;
+    expect(sn.truncated).toBe(true);
+    expect(sn.stableIds.length).toBeLessThanOrEqual(MAX_STATUS_NAMES);
+    expect(sn.userNames.length).toBeLessThanOrEqual(MAX_STATUS_NAMES);
+    expect(alignedPairs(sn)).toEqual([]);
+  });
+
+  it('one name longer than MAX_STATUS_NAME_CHARS is an empty slot; positions still line up', () => {
+    const long = 'x'.repeat(MAX_STATUS_NAME_CHARS + 1);
+    const sn = parseStatusNotify(entry(`wxid_a,${long},wxid_c`, '@a,@b,@c'))!;
+    expect(sn.stableIds).toEqual(['wxid_a', '', 'wxid_c']);
+    expect(alignedPairs(sn)).toEqual([
+      { stableId: 'wxid_a', userName: '@a' },
+      { stableId: 'wxid_c', userName: '@c' },
+    ]);
+  });
+
+  it('a list with no closing tag is read up to the bound only', () => {
+    const content = `<msg><op id="4"><username>${list(MAX_STATUS_NAMES + 5, (i) => `wxid_${i}`)}`;
+    const sn = parseStatusNotify({ MsgType: 51, StatusNotifyCode: 4, Content: content, StatusNotifyUserName: '@a' })!;
+    expect(sn.stableIds.length).toBeLessThanOrEqual(MAX_STATUS_NAMES);
+    expect(sn.truncated).toBe(true);
   });
 });

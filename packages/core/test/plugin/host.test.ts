@@ -4,6 +4,7 @@ import { definePlugin, type PluginContext } from '../../src/plugin/define.js';
 import type { LoadedPlugin } from '../../src/plugin/host.js';
 import { currentCause } from '../../src/plugin/cause.js';
 import type { BotContext } from '../../src/plugin/types.js';
+import { NotFriend, RateLimited, SendExpired, SendOutcomeUnknown } from '../../src/client/errors.js';
 import { friendRequestEvent, makeHost, message, roomJoinEvent, BOOK_CLUB } from './helpers.js';
 
 const load = (...plugins: LoadedPlugin['plugin'][]): LoadedPlugin[] =>
@@ -322,6 +323,30 @@ describe('PluginHost isolation', () => {
     await new Promise((r) => setImmediate(r));
     expect(disposed).toBe(true);
     expect(signal?.aborted).toBe(true);
+  });
+
+  test('a server verdict (1204, 1205, expired, outcome unknown) is logged but never counts toward disabling', async () => {
+    const { host, messages } = makeHost({ maxFailures: 1, failureWindowMs: 60_000 });
+    const verdicts = [
+      new NotFriend('webwxsendmsg'),
+      new RateLimited('webwxupdatechatroom'),
+      new SendExpired('webwxsendmsg', 'c1', 700_000, 600_000),
+      new SendOutcomeUnknown('webwxsendmsg', 'c2', 'no echo'),
+    ];
+    let i = 0;
+    await host.start(
+      load(
+        plugin('refused', (ctx) => {
+          ctx.use(async () => {
+            throw verdicts[i++ % verdicts.length]!;
+          });
+        }),
+      ),
+    );
+    for (let n = 0; n < 8; n++) await host.dispatch({ kind: 'message', message: message(`m${n}`), sentByBot: false });
+    expect(host.status()).toEqual([{ name: 'refused', state: 'active' }]);
+    expect(messages().filter((m) => m.includes('not counted as a plugin failure'))).toHaveLength(8);
+    expect(messages().filter((m) => m.includes('disabled'))).toEqual([]);
   });
 
   test('a failing or hanging setup disables only that plugin, and undoes what it registered', async () => {

@@ -30,7 +30,7 @@ describe('sanitizeFileName', () => {
     ['../../x', 'x'],
     ['..\\..\\evil.exe', 'evil.exe'],
     ['/etc/passwd', 'passwd'],
-    ['..', 'fallback.bin'],
+    ['..', '__'],
     ['a\u0000b<c>.txt', 'a_b_c_.txt'],
     ['CON.txt', '_CON.txt'],
     ['报告.pdf', '报告.pdf'],

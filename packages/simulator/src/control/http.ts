@@ -1,6 +1,7 @@
 /**
  * The HTTP control API under /__sim/ (JSON in, JSON out), mirroring the
- * TypeScript API. Bad input answers 400 with `{ "error": "<where>: <what>" }`.
+ * TypeScript API. Bad input answers 400 with `{ "error": "<where>: <what>" }`;
+ * requests a web page could forge answer 403 or 415 (see guard.ts).
  */
 
 import type { BotAction } from '../actions.js';
@@ -9,6 +10,7 @@ import { isRecord, type RequestContext } from '../http.js';
 import type { SendSpec } from '../incoming.js';
 import type { Simulator } from '../simulator.js';
 import { generateWorld } from '../world/generate.js';
+import { refuseControlRequest } from './guard.js';
 import type { PersonSpec, RoomSpec } from '../world/types.js';
 import { personProblems, roomProblems, validateWorldSpec } from '../world/validate.js';
 
@@ -246,6 +248,12 @@ export function controlHandler(sim: Simulator): (ctx: RequestContext) => Promise
     const reply = (status: number, body: unknown): void => {
       ctx.send(status, JSON.stringify(body), 'application/json; charset=utf-8');
     };
+    // Before anything else, the 404 included: a foreign page learns nothing about the API.
+    const refusal = refuseControlRequest(ctx.req);
+    if (refusal) {
+      reply(refusal.status, { error: refusal.error });
+      return;
+    }
     if (!route) {
       reply(404, { error: `no control endpoint ${ctx.method} /__sim${sub}; GET /__sim/ lists them` });
       return;

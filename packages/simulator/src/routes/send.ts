@@ -57,6 +57,11 @@ function makeSend(endpoint: string, kind: SendKind): Handler {
       fail(1204, { toUserName });
       return;
     }
+    // Someone known only from a room (or who removed the account) is not a friend: the server refuses.
+    if (engine.world.person(to)?.kind === 'stranger') {
+      fail(1204, { to, toUserName });
+      return;
+    }
     if (engine.overRate()) {
       fail(1205, { to, toUserName });
       return;

@@ -33,6 +33,8 @@ export const webwxinit: Handler = async (ctx, { engine }) => {
     BaseResponse: baseResponse(),
     Count: contactList.length,
     ContactList: contactList,
+    // As the real server: a key at the latest position. A client that takes it skips whatever is still
+    // queued behind the key it held (a stuck selector's backlog, messages between login page and init).
     SyncKey: s.syncKey(),
     User: {
       Uin: self.uin,
@@ -81,6 +83,8 @@ export const webwxinit: Handler = async (ctx, { engine }) => {
   if (!s.initialized) {
     s.initialized = true;
     queueStatusNotify(engine, s, recent);
+    // Behind the key this init answers with: the first webwxsync brings what arrived while logged out.
+    engine.offline.flush(s);
   }
   engine.actions.record({ endpoint: 'webwxinit', ret: 0 }, ctx);
   ctx.jsonText(wireJson(body));
