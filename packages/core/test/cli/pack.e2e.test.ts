@@ -8,7 +8,7 @@ import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
@@ -30,6 +30,8 @@ const NPM_INSTALL = ['install', '--prefer-offline', '--no-audit', '--no-fund', '
 // user's npm; where to fetch from (a CI's registry mirror, cache or proxy) must.
 const KEEP = /^npm_config_(.*registry|cache|userconfig|globalconfig|https?_proxy|proxy|noproxy|cafile|strict_ssl)$/i;
 const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => KEEP.test(k) || !/^(npm|pnpm)_/i.test(k)));
+// npm, pnpm and the installed bins run on the Node that runs this test (`pnpm test:node-lts` runs it on 22 and 24).
+env['PATH'] = `${dirname(process.execPath)}${delimiter}${process.env['PATH'] ?? ''}`;
 
 const execFileAsync = promisify(execFile);
 async function run(cmd: string, args: readonly string[], cwd: string): Promise<{ stdout: string; stderr: string }> {
