@@ -19,7 +19,7 @@ const OPTIONS: Readonly<Record<string, readonly string[]>> = {
   start: [...RUN_OPTIONS, 'simulator'],
   login: RUN_OPTIONS,
   logout: RUN_OPTIONS,
-  init: ['dir'],
+  init: ['dir', 'no-install'],
   plugin: ['dir'],
 };
 
@@ -102,7 +102,10 @@ async function run(argv: readonly string[], io: CliIo, verbose: boolean): Promis
     case 'logout':
       return (await import('./login.js')).runLogout(io, flags);
     case 'init':
-      return (await import('./init.js')).runInit(io, dir);
+      return (await import('./init.js')).runInit(io, dir, {
+        install: !args.flags.has('no-install'),
+        userAgent: process.env['npm_config_user_agent'],
+      });
     case 'plugin': {
       if (args.positionals[0] !== 'new') {
         io.stderr.write(`wxbot plugin: expected "new"\n\n${COMMAND_USAGE['plugin'] ?? ''}`);

@@ -40,6 +40,8 @@ function files(pkgName: string, version: string): Record<string, string> {
     dependencies: { zod: '^4.0.0' },
     devDependencies: {
       '@wxbot/core': `^${version}`,
+      // @wxbot/core/testing runs the plugin against it; core has it as an optional peer.
+      '@wxbot/simulator': `^${version}`,
       '@types/jest': '^30.0.0',
       '@types/node': '^20.19.0',
       jest: '^30.0.0',

@@ -1,5 +1,5 @@
 import { access, mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join, relative } from 'node:path';
+import { dirname, isAbsolute, join, relative } from 'node:path';
 
 /** Writes files under `dir`, refusing to overwrite any existing one (nothing is written then). */
 export async function writeNew(dir: string, files: Readonly<Record<string, string>>): Promise<string[]> {
@@ -13,8 +13,10 @@ export async function writeNew(dir: string, files: Readonly<Record<string, strin
     }
   }
   if (existing.length > 0) {
+    const one = existing.length === 1;
     throw new Error(
-      `refusing to overwrite ${existing.map((f) => relative(process.cwd(), join(dir, f)) || f).join(', ')}`,
+      `refusing to overwrite ${existing.join(', ')} in ${shownPath(dir)} (${one ? 'it exists' : 'they exist'}); ` +
+        `nothing was written. Pick a new directory with --dir <path>, or move ${one ? 'the file' : 'those files'} away.`,
     );
   }
   for (const [name, content] of Object.entries(files)) {
@@ -22,4 +24,11 @@ export async function writeNew(dir: string, files: Readonly<Record<string, strin
     await writeFile(join(dir, name), content);
   }
   return Object.keys(files);
+}
+
+/** A directory as a person at the terminal would type it: relative below the current directory, else absolute. */
+export function shownPath(dir: string, cwd: string = process.cwd()): string {
+  const rel = relative(cwd, dir);
+  if (rel === '') return '.';
+  return rel.startsWith('..') || isAbsolute(rel) ? dir : rel;
 }

@@ -5,6 +5,7 @@ import { MemorySessionStore } from '../session/file-store.js';
 import { createMemoryStorage } from '../storage/memory.js';
 import { humanOut, untilStopped, type CliIo } from './io.js';
 import { ensureDataDirOrReport, loadOrReport, type RunFlags } from './load-config.js';
+import { loadSimulator, SimulatorMissingError } from './load-simulator.js';
 import { errorMessage } from '../util/error-message.js';
 import { describeAction } from './action-line.js';
 import { describeFailure } from './explain-error.js';
@@ -51,7 +52,7 @@ export async function runStart(io: CliIo, options: StartOptions): Promise<number
   const loading = Promise.all([
     import('../bot/create.js'),
     import('../bot/logger.js'),
-    options.simulator ? import('@wxbot/simulator') : undefined,
+    options.simulator ? loadSimulator() : undefined,
   ]);
   loading.catch(() => undefined); // awaited below
   const resolved = await loadOrReport(io, options);
@@ -60,7 +61,15 @@ export async function runStart(io: CliIo, options: StartOptions): Promise<number
     await loading.catch(() => undefined);
     return 1;
   }
-  const [{ createBotFromConfig }, { createLogger }, simulator] = await loading;
+  let modules;
+  try {
+    modules = await loading;
+  } catch (error) {
+    if (!(error instanceof SimulatorMissingError)) throw error;
+    io.stderr.write(`${error.message}\n`);
+    return 1;
+  }
+  const [{ createBotFromConfig }, { createLogger }, simulator] = modules;
   const logger = createLogger(resolved.config.logging, io.stdout);
 
   let sim: Simulator | undefined;

@@ -6,7 +6,7 @@ Commands:
   start [--simulator]                     run the bot (scan a QR code, or use the built-in simulator)
   login                                   log in and save the session, then exit
   logout                                  log the saved session out and forget it
-  init [--dir <path>]                     create bot.config.ts and a sample local plugin
+  init [--dir <path>] [--no-install]      create a bot project (config, sample plugin, tests) and install it
   plugin new <name> [--dir <path>]        create a publishable plugin package
 
 Options of start, login and logout:
@@ -57,11 +57,18 @@ resumes it without scanning.
 Logs the saved session out on the server and deletes it locally. Plugin data
 is kept. Only errors are logged unless --log-level asks for more.
 `,
-  init: `Usage: wxbot init [--dir <path>]
+  init: `Usage: wxbot init [--dir <path>] [--no-install]
 
-Creates bot.config.ts and plugins/hello.ts (a sample local plugin) in the
-directory (default: the current one). Existing files are never overwritten.
-Then: \`wxbot start --simulator\`.
+Creates a bot project in the directory (default: the current one): package.json
+(scripts start, dev, test), tsconfig.json, .gitignore (keeps the data dir with
+the session out of git), bot.config.ts, plugins/hello.ts and its test; then
+installs with the package manager that ran it (npm, pnpm or yarn).
+Existing files are never overwritten. Also: npm create wxbot@latest <dir>.
+
+  --dir <path>      where to create the project
+  --no-install      write the files only
+
+Then: npm run dev (the bot against a simulated WeChat).
 `,
   plugin: `Usage: wxbot plugin new <name> [--dir <path>]
 

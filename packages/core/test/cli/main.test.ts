@@ -206,24 +206,6 @@ describe('wxbot start', () => {
 
 describe('scaffolding', () => {
   test(
-    'init writes bot.config.ts and a sample plugin that load, and never overwrites',
-    async () => {
-      const p = await makeProject({ 'package.json': '{"type":"module"}' });
-      dirs.push(p.dir);
-      const m = memoryIo(p.dir);
-      expect(await main(['init'], m.io)).toBe(0);
-      expect(m.out()).toContain('Created bot.config.ts and plugins/hello.ts');
-      const { loadConfig } = await import('../../src/config/index.js');
-      const config = await loadConfig({ cwd: p.dir });
-      expect(config.plugins.map((x) => x.plugin.name)).toEqual(['hello']);
-      const again = memoryIo(p.dir);
-      expect(await main(['init'], again.io)).toBe(1);
-      expect(again.err()).toContain('refusing to overwrite');
-    },
-    SLOW,
-  );
-
-  test(
     'plugin new scaffolds a publishable package',
     async () => {
       const dir = await tempDir();
