@@ -46,7 +46,7 @@ describe('options schema', () => {
       { admins: ['a'], antiSpam: { kickAfter: 0 } },
       'plugins[0].antiSpam.kickAfter: Too small: expected number to be >=1',
     ],
-    [{ admins: ['a'], admin: ['b'] }, 'plugins[0]: Unrecognized key: "admin"'],
+    [{ admins: ['a'], admin: ['b'] }, 'plugins[0].admin: unknown option (did you mean "admins"?)'],
   ])('explains %j', async (options, expected) => {
     expect(await issues(options)).toContain(expected);
   });
