@@ -1,7 +1,7 @@
 import { isRoomUserName } from '../contact/classify.js';
 import type { MemoryContactStore } from '../contact/store.js';
 import type { Room } from '../contact/types.js';
-import { replaceBreaks, unescapeHtml } from '../message/text.js';
+import { replaceBreaks, unescapeHtml } from '../protocol/text.js';
 import { AppMsgType, MsgType, StatusNotifyCode } from '../protocol/msg-type.js';
 import { splitSenderPrefix } from '../protocol/sender-prefix.js';
 import type { RawMessage } from '../protocol/wire.js';
