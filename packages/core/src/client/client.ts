@@ -59,9 +59,9 @@ export type { ClientInternals } from './options.js';
  * - SendPath (send-path.ts): journaled sends, reconciliation, replay, media spool;
  * - Actions (actions.ts): argument checks and the calls of every action.
  *
- * Ordering per chat: the Outbox serialises the sends of one recipient
- * (`orderKey`, see outbox.ts). The Bot runtime's per-chat chains order
- * handler *runs*, not sends (see bot/bot.ts); neither repeats the other.
+ * Ordering per chat is one policy with two halves (written down in the core
+ * README, "Ordering per chat"): the Bot's chains order handling, the Outbox's
+ * `orderKey` queue orders sends; neither repeats the other.
  */
 export class WebWxClient implements WxClient {
   readonly account: string;
