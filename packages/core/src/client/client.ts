@@ -105,26 +105,6 @@ export class WebWxClient implements WxClient {
     };
     const http = new Http({ userAgent: o.userAgent, timeoutMs: o.requestMs, logger: log });
     this.http = http;
-    const api = new ObservedApi(http, () => cred.require('api'), o.lang, o.longPollMs);
-    this.api = api;
-    const uploader = new Uploader(http, () => cred.require('webwxuploadmedia'), o.uploadMs);
-    const fetcher = contactFetcher(api, store, events, o, signal);
-    const gate = lookupGate({ contacts: store, fetcher, loggedIn: () => !!cred.current, holdMs: o.lookupHoldMs });
-    const inbox = new Inbox(
-      o.store,
-      this.key('inbox'),
-      o.dedupeSize,
-      log,
-      (err, m) => {
-        onError(err, `message handler failed for MsgId ${m.raw.MsgId}`);
-      },
-      {
-        beforeDeliver: (msgs) => gate(msgs.map((m) => m.raw)),
-        // The chat of an entry: the peer or room, whichever side is not the bot.
-        chatOf: (m) => (m.raw.FromUserName === store.selfOrUndefined?.userName ? m.raw.ToUserName : m.raw.FromUserName),
-      },
-    );
-    this.inbox = inbox;
     const outbox = new Outbox(
       o.store,
       this.key('outbox'),
@@ -148,8 +128,27 @@ export class WebWxClient implements WxClient {
     this.outbox = outbox;
     const reconciler = sendReconciler({ boundMs: o.reconcileMs, contacts: store, cred, echo, outbox });
     this.reconciler = reconciler;
-    // The api reports every sync answer to the reconciler, which matches echoes of sends whose answer was lost.
-    api.reconciler = reconciler;
+    // Every sync answer goes to the reconciler, which matches the echoes of sends whose answer was lost.
+    const api = new ObservedApi(http, () => cred.require('api'), o.lang, o.longPollMs, reconciler);
+    this.api = api;
+    const uploader = new Uploader(http, () => cred.require('webwxuploadmedia'), o.uploadMs);
+    const fetcher = contactFetcher(api, store, events, o, signal);
+    const gate = lookupGate({ contacts: store, fetcher, loggedIn: () => !!cred.current, holdMs: o.lookupHoldMs });
+    const inbox = new Inbox(
+      o.store,
+      this.key('inbox'),
+      o.dedupeSize,
+      log,
+      (err, m) => {
+        onError(err, `message handler failed for MsgId ${m.raw.MsgId}`);
+      },
+      {
+        beforeDeliver: (msgs) => gate(msgs.map((m) => m.raw)),
+        // The chat of an entry: the peer or room, whichever side is not the bot.
+        chatOf: (m) => (m.raw.FromUserName === store.selfOrUndefined?.userName ? m.raw.ToUserName : m.raw.FromUserName),
+      },
+    );
+    this.inbox = inbox;
     const cursor = new CursorKeeper(o.cursor, () => inbox.durable(), log);
     const history = new HistoryCutoff(options.historyCutoffSeconds ?? DEFAULT_HISTORY_CUTOFF_SECONDS);
     const session = new SessionKeeper({
