@@ -18,7 +18,7 @@ import { Inbox } from './inbox.js';
 import { Lifecycle } from './lifecycle.js';
 import { LoginChain } from './login-chain.js';
 import { Uploader } from './media.js';
-import { resolveOptions, type ClientInternals, type ResolvedOptions } from './options.js';
+import { outboxOptions, resolveOptions, type ClientInternals, type ResolvedOptions } from './options.js';
 import { Outbox } from './outbox.js';
 import { Recovery } from './recovery.js';
 import { ObservedApi, type SendReconciler } from './send-reconcile.js';
@@ -108,21 +108,13 @@ export class WebWxClient implements WxClient {
     const outbox = new Outbox(
       o.store,
       this.key('outbox'),
-      {
-        buckets: o.buckets,
-        concurrency: o.concurrency,
-        jitterMs: o.jitterMs,
-        rateLimitRetries: o.rateLimitRetries,
-        networkRetries: 3,
-        maxAgeMs: o.maxAgeMs,
-        backoffBaseMs: o.backoffBase,
-        backoffMaxMs: o.backoffMax,
+      outboxOptions(o, {
         ready: () => lifecycle.ready(),
         onRateLimited: (e) => {
           events.emit('rate-limited', e);
         },
         signal,
-      },
+      }),
       log,
     );
     this.outbox = outbox;

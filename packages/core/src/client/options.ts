@@ -5,7 +5,7 @@ import type { Hosts, SessionStore } from '../session/types.js';
 import { keepHeldCursor, type CursorPolicy } from './cursor-policy.js';
 import { InvalidArgument } from './errors.js';
 import type { DesktopIdentity } from './login.js';
-import { DEFAULT_BUCKETS } from './outbox.js';
+import { DEFAULT_BUCKETS, type OutboxOptions } from './outbox.js';
 import type { ActionClass, ClientOptions } from './types.js';
 
 /** Internal knobs beyond ClientOptions (tests shorten them). */
@@ -152,4 +152,23 @@ function checkConcurrency(c: ClientOptions['sendConcurrency']): Partial<Record<A
       );
   }
   return { ...c };
+}
+
+/** The send queue's settings from the client's options; `hooks` connect it to the client's state. */
+export function outboxOptions(
+  o: ResolvedOptions,
+  hooks: Pick<OutboxOptions, 'ready' | 'onRateLimited' | 'signal'>,
+): OutboxOptions {
+  return {
+    buckets: o.buckets,
+    concurrency: o.concurrency,
+    jitterMs: o.jitterMs,
+    rateLimitRetries: o.rateLimitRetries,
+    // For actions other than journaled sends (those retry until maxAgeMs).
+    networkRetries: 3,
+    maxAgeMs: o.maxAgeMs,
+    backoffBaseMs: o.backoffBase,
+    backoffMaxMs: o.backoffMax,
+    ...hooks,
+  };
 }
