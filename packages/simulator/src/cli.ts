@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 
 import { validateFaultRule, type FaultRule } from './faults.js';
-import { createSimulator } from './simulator.js';
+import { createSimulator } from './create.js';
 import { loadWorldFile } from './world/load.js';
 
 const USAGE = `usage: wxbot-simulator [--port N] [--world world.json] [--auto-confirm] [--faults faults.json] [--separate-hosts] [--seed N]`;

@@ -1,4 +1,5 @@
-export { createSimulator, Simulator } from './simulator.js';
+export { createSimulator } from './create.js';
+export { Simulator } from './simulator.js';
 export type { SimulatorOptions, SessionInfo } from './simulator.js';
 export type { BotAction, ActionPredicate, ActionListener } from './actions.js';
 export type { FaultRule, FaultKind, FaultRuleState } from './faults.js';

@@ -1,7 +1,6 @@
-/** createSimulator and the TypeScript control surface. */
+/** The Simulator class: the TypeScript control surface (created and started by create.ts). */
 
 import type { ActionListener, ActionPredicate, BotAction } from './actions.js';
-import { controlHandler } from './control/http.js';
 import { Engine, type Logger, type RoomMemberUpdates } from './engine.js';
 import type { FaultRule, FaultRuleState } from './faults.js';
 import { sendIncoming, type SendSpec } from './incoming.js';
@@ -74,7 +73,7 @@ export interface SessionInfo {
 const R = (role: HostRole, handler: Handler): Route => ({ role, handler });
 const CGI = '/cgi-bin/mmwebwx-bin/';
 
-function routeTable(sim: Simulator): RouteTable {
+function routeTable(control: RouteTable['control']): RouteTable {
   const entries: [string, Route][] = [
     ['/jslogin', R('login', login.jslogin)],
     [CGI + 'login', R('login', login.loginPoll)],
@@ -111,7 +110,7 @@ function routeTable(sim: Simulator): RouteTable {
       { prefix: '/qrcode/', endpoint: 'qrcode', route: R('login', login.qrcode) },
       { prefix: '/l/', endpoint: 'l', route: R('login', login.qrTarget) },
     ],
-    control: controlHandler(sim),
+    control,
   };
 }
 
@@ -147,10 +146,13 @@ export class Simulator {
     );
   }
 
-  /** @internal */
-  async start(): Promise<void> {
+  /**
+   * @internal `control` serves `/__sim/*`; it is passed in (see create.ts) so that this
+   * file and the control API, which drives a Simulator, do not import each other.
+   */
+  async start(control: RouteTable['control']): Promise<void> {
     const sep = this.options.separateHosts;
-    this.listeners = new Listeners(this.engine, routeTable(this), Boolean(sep));
+    this.listeners = new Listeners(this.engine, routeTable(control), Boolean(sep));
     const urls = this.engine.urls;
     urls.main = await this.listeners.listen('main', this.options.port ?? 0);
     if (sep) {
@@ -331,15 +333,4 @@ export class Simulator {
     this.engine.shutdown();
     await this.listeners?.close();
   }
-}
-
-export async function createSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
-  const sim = new Simulator(options);
-  try {
-    await sim.start();
-  } catch (err) {
-    await sim.close();
-    throw err;
-  }
-  return sim;
 }

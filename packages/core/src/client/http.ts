@@ -2,72 +2,42 @@ import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type In
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { PassThrough, type Readable } from 'node:stream';
 import { constants as zlibConstants, createGunzip, createInflate } from 'node:zlib';
-import type { AxiosError, AxiosInstance, AxiosResponse } from 'axios';
+import type { AxiosInstance, AxiosResponse } from 'axios';
 import type { Logger } from 'pino';
 import type { CookieJar } from 'tough-cookie';
 import { redactUrl } from '../log/redact.js';
 import { JarCookies, newJar } from './cookies.js';
-import { proxyAgents, proxyRoutes, redactProxyUrl, type ProxyOption, type ProxyRoutes } from './proxy.js';
+import { proxyAgents, proxyRoutes, redactProxyUrl, type ProxyRoutes } from './proxy.js';
 import type { BaseResponse } from '../protocol/wire.js';
-import { LoggedOut, NetworkError, NotFriend, ProtocolError, RateLimited, ServerError } from './errors.js';
+import { NetworkError, ProtocolError } from './errors.js';
+import { describe, plainCause, retError, safeCause } from './http-errors.js';
+import { protectBigIds } from '../protocol/big-ids.js';
 
-export type Query = Record<string, string | number | boolean | undefined>;
+// Kept importable from here, where the client's modules have always found them.
+export { retError } from './http-errors.js';
+export { protectBigIds } from '../protocol/big-ids.js';
+export {
+  buildUrl,
+  responseHeaders,
+  type HttpOptions,
+  type HttpResponse,
+  type Query,
+  type RequestSpec,
+  type ResponseHeaders,
+  type StreamResponse,
+} from './http-shapes.js';
+import {
+  buildUrl,
+  responseHeaders,
+  type RawHeaders,
+  type HttpOptions,
+  type HttpResponse,
+  type RequestSpec,
+  type StreamResponse,
+} from './http-shapes.js';
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const MAX_REDIRECTS = 20;
-
-export interface RequestSpec {
-  /** Endpoint name for errors and logs (`webwxsync`). */
-  endpoint: string;
-  url: string;
-  method?: 'GET' | 'POST';
-  query?: Query;
-  json?: unknown;
-  form?: FormData;
-  headers?: Record<string, string>;
-  timeoutMs?: number;
-  /** 'manual' returns 3xx responses instead of following them (login page 301). */
-  redirect?: 'manual' | 'follow';
-  /** A long poll (synccheck, the login poll): `abortInflight()` cancels it; other requests run to the end. */
-  longPoll?: boolean;
-}
-
-/** Read-only response headers, case-insensitive; repeated headers are joined with `, `. */
-export interface ResponseHeaders {
-  get(name: string): string | null;
-}
-
-export interface HttpResponse {
-  status: number;
-  headers: ResponseHeaders;
-  text: string;
-}
-
-export interface StreamResponse {
-  status: number;
-  headers: ResponseHeaders;
-  body: Readable;
-}
-
-export interface HttpOptions {
-  userAgent: string;
-  timeoutMs: number;
-  logger: Logger;
-  /** Must use a synchronous store (the default MemoryCookieStore): the transport reads and writes it synchronously. */
-  jar?: CookieJar;
-  /** A proxy URL, `false` for none, or undefined to follow HTTPS_PROXY / HTTP_PROXY / NO_PROXY. */
-  proxy?: ProxyOption;
-}
-
-/** Builds `url?query` with standard encoding (pass_ticket's `%2B` becomes `%252B`, as the web client sends it). */
-export function buildUrl(url: string, query?: Query): string {
-  if (!query) return url;
-  const params = new URLSearchParams();
-  for (const [k, v] of Object.entries(query)) if (v !== undefined) params.append(k, String(v));
-  const qs = params.toString();
-  if (!qs) return url;
-  return url + (url.includes('?') ? '&' : '?') + qs;
-}
 
 interface Agents {
   http: HttpAgent;
@@ -509,70 +479,7 @@ export class Http {
   }
 }
 
-type RawHeaders = AxiosResponse['headers'];
-
-/** A plain copy of a transport error: message and system codes, nothing else it may hold (sockets, URLs). */
-function plainCause(err: Error | undefined): Error | undefined {
-  if (!err) return undefined;
-  const plain = new Error(err.message);
-  for (const k of ['code', 'errno', 'syscall'] as const) {
-    const v = (err as Error & Record<string, unknown>)[k];
-    if (v !== undefined) (plain as Error & Record<string, unknown>)[k] = v;
-  }
-  return plain;
-}
-
-/** Case-insensitive view of axios' or node's response headers, shaped like fetch's `Headers.get`. */
-export function responseHeaders(raw: RawHeaders): ResponseHeaders {
-  const map = new Map<string, string>();
-  for (const [k, v] of Object.entries(raw as Record<string, string | string[] | number | undefined>)) {
-    if (v === undefined) continue;
-    map.set(k.toLowerCase(), Array.isArray(v) ? v.join(', ') : String(v));
-  }
-  return { get: (name) => map.get(name.toLowerCase()) ?? null };
-}
-
-/** Maps a non-zero BaseResponse.Ret to a typed error. */
-export function retError(endpoint: string, ret: number, errMsg: string): Error {
-  if (ret === 1100 || ret === 1101 || ret === 1102) return new LoggedOut(endpoint, ret);
-  if (ret === 1205) return new RateLimited(endpoint);
-  if (ret === 1204) return new NotFriend(endpoint);
-  return new ServerError(endpoint, ret, errMsg);
-}
-
-/**
- * Quotes NewMsgId / MsgId / SvrMsgId numbers before JSON.parse: they exceed
- * 2^53 and JSON.parse would silently corrupt them.
- */
-export function protectBigIds(text: string): string {
-  return text.replace(/("(?:NewMsgId|MsgId|MsgID|SvrMsgId)"\s*:\s*)(-?\d{16,})/g, '$1"$2"');
-}
-
 function setCookieOf(value: unknown): string[] | undefined {
   if (typeof value === 'string') return [value];
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : undefined;
-}
-
-function describe(err: unknown): string {
-  if (err instanceof Error) {
-    const cause = (err as Error & { cause?: unknown }).cause;
-    const own = (err as Error & { code?: unknown }).code;
-    const code =
-      typeof own === 'string' ? own : cause && typeof cause === 'object' && 'code' in cause ? String(cause.code) : '';
-    return code && !err.message.includes(code) ? `${err.message} (${code})` : err.message;
-  }
-  return String(err);
-}
-
-/**
- * An AxiosError carries the request config (URL with skey/pass_ticket, JSON
- * body with Sid/Skey) and the socket objects; errors reach user handlers and
- * loggers, so the cause keeps only the message, code and the system error.
- */
-function safeCause(err: unknown): unknown {
-  if (err === null || typeof err !== 'object' || (err as Partial<AxiosError>).isAxiosError !== true) return err;
-  const ax = err as AxiosError;
-  const plain = new Error(ax.message, ax.cause === undefined ? undefined : { cause: ax.cause });
-  if (ax.code !== undefined) (plain as Error & { code?: string }).code = ax.code;
-  return plain;
 }

@@ -24,6 +24,14 @@ function isEntry(m: unknown): m is IncomingMessage {
   return m !== null && typeof m === 'object' && typeof (m as IncomingMessage).raw?.MsgId === 'string';
 }
 
+/** How the inbox groups entries into chats and what it waits for before delivering a chat's entries. */
+export interface InboxDelivery {
+  /** See `Inbox.beforeDeliver`. */
+  readonly beforeDeliver?: ((msgs: readonly IncomingMessage[]) => Promise<void> | undefined) | undefined;
+  /** See `Inbox.chatOf`. */
+  readonly chatOf?: ((m: IncomingMessage) => string) | undefined;
+}
+
 /**
  * The durable inbox. `accept()` journals new entries (deduped by MsgId) and
  * resolves once they would survive a crash of the process; `durable()` once
@@ -60,7 +68,10 @@ export class Inbox {
     private readonly dedupeSize: number,
     private readonly log: Logger,
     private readonly onHandlerError: (err: Error, msg: IncomingMessage) => void,
+    delivery: InboxDelivery = {},
   ) {
+    this.beforeDeliver = delivery.beforeDeliver;
+    if (delivery.chatOf) this.chatOf = delivery.chatOf;
     this.done = new BoundedSet(dedupeSize);
     this.journal = new Journal<InboxRecord>(store, key, {
       snapshot: () => this.snapshot(),

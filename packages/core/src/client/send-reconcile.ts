@@ -233,6 +233,17 @@ export class SendReconciler {
 export class ObservedApi extends WebApi {
   reconciler: SendReconciler | undefined;
 
+  constructor(
+    http: ConstructorParameters<typeof WebApi>[0],
+    cred: ConstructorParameters<typeof WebApi>[1],
+    lang: string,
+    longPollMs: number,
+    reconciler?: SendReconciler,
+  ) {
+    super(http, cred, lang, longPollMs);
+    this.reconciler = reconciler;
+  }
+
   override async syncCheck(): Promise<SyncCheckResult> {
     const r = this.reconciler;
     if (!r) return super.syncCheck();

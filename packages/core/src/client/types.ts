@@ -265,7 +265,14 @@ export interface ClientEvents {
   state: (e: { from: ClientState; to: ClientState }) => void;
 }
 
-/** One Web WeChat account. Several can run side by side in one process. */
+/**
+ * One Web WeChat account. Several can run side by side in one process.
+ *
+ * This is the transport seam: the bot runtime and the plugin host talk to this
+ * interface, never to `WebWxClient` — log in (`start`), events in (the message
+ * handler and `on`), actions out. `WebWxClient` is its first implementation; a
+ * second transport (e.g. the official bot API) implements it too.
+ */
 export interface WxClient {
   /** The account name (session key, logger child). */
   readonly account: string;

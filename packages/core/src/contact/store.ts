@@ -1,4 +1,4 @@
-import { cleanName } from '../message/text.js';
+import { cleanName } from '../protocol/text.js';
 import type { RawContact, RawMember } from '../protocol/wire.js';
 import { classifyContact, isRoomUserName, SPECIAL_USER_NAMES } from './classify.js';
 import { MemberMap } from './members.js';

@@ -20,22 +20,9 @@ import type {
 } from './types.js';
 import { attr, child, childText, children, parseContentXml, path, toInt, type XmlValue } from './xml.js';
 
-/** MsgType 49 sub-types (AppMsgType), as Web WeChat and the phone send them. */
-export const AppMsgType = {
-  unsupported: 0,
-  text: 1,
-  music: 3,
-  link: 5,
-  file: 6,
-  emoji: 8,
-  locationShare: 17,
-  chatHistory: 19,
-  miniProgram: 33,
-  miniProgramAlt: 36,
-  quote: 57,
-  transfer: 2000,
-  redPacket: 2001,
-} as const;
+/** MsgType 49 sub-types; defined with the other wire codes, re-exported here where app messages are read. */
+export { AppMsgType } from '../protocol/msg-type.js';
+import { AppMsgType } from '../protocol/msg-type.js';
 
 function appFields(env: Envelope, appmsg: XmlValue | undefined, root: XmlValue | undefined): AppMessageFields {
   const raw = env.record;

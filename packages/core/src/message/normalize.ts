@@ -1,5 +1,7 @@
 import { isRoomUserName } from '../contact/classify.js';
 import type { Contact, ContactDirectory, Room } from '../contact/types.js';
+import { MsgType } from '../protocol/msg-type.js';
+import { splitSenderPrefix } from '../protocol/sender-prefix.js';
 import type { RawMessage } from '../protocol/wire.js';
 import { buildAppMessage } from './app.js';
 import { num, plainBase, optNum, optStr, record, str, type Envelope } from './envelope.js';
@@ -40,9 +42,6 @@ export interface NormalizeContext {
    */
   readonly recent?: RecentMessageCache | undefined;
 }
-
-// Room messages start with `<sender>:<br/>`; the sender is a session UserName or a stable id, never prose.
-const SENDER_PREFIX_RE = /^([@A-Za-z0-9_.-]{1,128}):<br\/>/;
 
 function chatRef(userName: string, directory: ContactDirectory): ChatRef {
   const isRoom = isRoomUserName(userName);
@@ -99,18 +98,18 @@ function decodeEnvelope(input: unknown, directory: ContactDirectory): Envelope {
   let body = content;
   let sender: SenderRef;
   if (fromRoom) {
-    const m = SENDER_PREFIX_RE.exec(content);
-    if (m !== null) {
-      body = content.slice(m[0].length);
-      sender = senderRef(m[1]!, room, directory);
+    const p = splitSenderPrefix(content);
+    if (p !== undefined) {
+      body = p.body;
+      sender = senderRef(p.sender, room, directory);
     } else {
       sender = roomSenderRef(chat);
     }
   } else {
     if (chat.isRoom) {
       // Self-sent room entries can still carry a prefix; it is not the sender.
-      const m = SENDER_PREFIX_RE.exec(content);
-      if (m !== null && m[1]!.startsWith('@')) body = content.slice(m[0].length);
+      const p = splitSenderPrefix(content);
+      if (p !== undefined && p.sender.startsWith('@')) body = p.body;
     }
     sender = senderRef(from, room, directory);
   }
@@ -365,15 +364,15 @@ const none: readonly NormalizedEvent[] = Object.freeze([]);
 
 function build(env: Envelope, recent: RecentMessageCache | undefined): NormalizeResult {
   switch (env.msgType) {
-    case 1:
+    case MsgType.Text:
       return { message: isLocationText(env) ? buildLocation(env) : buildText(env), events: none };
-    case 48:
+    case MsgType.Location:
       return { message: buildLocation(env), events: none };
-    case 3:
+    case MsgType.Image:
       return { message: buildImage(env), events: none };
-    case 34:
+    case MsgType.Voice:
       return { message: buildVoice(env), events: none };
-    case 37: {
+    case MsgType.FriendRequest: {
       const message = buildFriendRequest(env);
       return {
         message,
@@ -382,27 +381,27 @@ function build(env: Envelope, recent: RecentMessageCache | undefined): Normalize
         ],
       };
     }
-    case 40:
+    case MsgType.PossibleFriend:
       return { message: buildPossibleFriend(env), events: none };
-    case 42:
+    case MsgType.Card:
       return { message: buildCard(env), events: none };
-    case 43:
-    case 62:
+    case MsgType.Video:
+    case MsgType.ShortVideo:
       return { message: buildVideo(env), events: none };
-    case 47:
+    case MsgType.Emoticon:
       return { message: buildEmoticon(env), events: none };
-    case 49:
+    case MsgType.App:
       return { message: buildAppMessage(env), events: none };
-    case 50:
-    case 52:
-    case 53:
+    case MsgType.VoipMsg:
+    case MsgType.VoipNotify:
+    case MsgType.VoipInvite:
       return { message: buildVoip(env), events: none };
-    case 51:
+    case MsgType.StatusNotify:
       return { message: buildStatusNotify(env), events: none };
-    case 9999:
-    case 10000:
+    case MsgType.SysNotice:
+    case MsgType.System:
       return buildSystemMessage(env, recent);
-    case 10002:
+    case MsgType.Recalled:
       return { message: buildRecallMessage(env, recent), events: none };
     default:
       return { message: buildUnknown(env, 'unrecognised-type'), events: none };

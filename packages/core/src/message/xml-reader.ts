@@ -11,7 +11,9 @@
  * so results never differ; input xml2js would certainly reject answers FAIL.
  * A test compares the two on fixtures and fuzzed payloads.
  */
-import type { XmlNode } from './xml.js';
+/** An element: `$` attributes, `_` text, children by name (several of one name make an array), as xml2js builds it. */
+export type XmlNode = { readonly [key: string]: XmlValue };
+export type XmlValue = string | XmlNode | readonly XmlValue[];
 
 export const BAIL = 0;
 export const FAIL = 1;

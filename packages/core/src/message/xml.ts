@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { replaceBreaks, unescapeHtml } from './text.js';
-import { BAIL, FAIL, readXml } from './xml-reader.js';
+import { BAIL, FAIL, readXml, type XmlNode, type XmlValue } from './xml-reader.js';
 
 /**
  * Defensive XML access for Content payloads (appmsg, sysmsg, voicemsg, emoji,
@@ -14,8 +14,8 @@ import { BAIL, FAIL, readXml } from './xml-reader.js';
  */
 export const MAX_XML_CHARS = 256 * 1024;
 
-export type XmlNode = { readonly [key: string]: XmlValue };
-export type XmlValue = string | XmlNode | readonly XmlValue[];
+// The tree types live with the reader that builds them (xml-reader.ts) so the two files do not import each other.
+export type { XmlNode, XmlValue } from './xml-reader.js';
 
 const PARSER_OPTIONS = {
   async: false,

@@ -1,6 +1,6 @@
 import type { SentMessage } from '../client/types.js';
 import type { ChatMessage, ChatRef, NormalizedEvent } from '../message/types.js';
-import type { Dispatchable } from './host.js';
+import type { Dispatchable } from './dispatchable.js';
 import type { Actions, BotContext, OutgoingContent } from './types.js';
 
 /** Where a context gets the actions attributed to its plugin and event. */

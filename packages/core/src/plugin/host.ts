@@ -1,10 +1,10 @@
 import type { Logger } from 'pino';
 
 import { REDACT } from '../log/redact.js';
-import type { ChatMessage, NormalizedEvent } from '../message/types.js';
 import type { StorageDriver } from '../storage/types.js';
 import type { ActionBackend, ActionLog } from './actions.js';
 import { DeadlineWatch } from './deadline.js';
+import type { Dispatchable } from './dispatchable.js';
 import type { Plugin } from './define.js';
 import { currentCause, syncCause } from './cause.js';
 import {
@@ -27,10 +27,7 @@ export interface LoadedPlugin {
   readonly options: unknown;
 }
 
-/** What the pipeline receives from the bot runtime. */
-export type Dispatchable =
-  | { readonly kind: 'message'; readonly message: ChatMessage; readonly sentByBot: boolean }
-  | { readonly kind: 'event'; readonly event: NormalizedEvent };
+export type { Dispatchable } from './dispatchable.js';
 
 /** Isolation settings (all optional in config). */
 export interface IsolationOptions {

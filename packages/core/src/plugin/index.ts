@@ -30,6 +30,3 @@ export type * from './types.js';
 // Plugin storage lives in its own area; its public part is exported with the plugin API.
 export { createJsonFileStorage, createMemoryStorage } from '../storage/index.js';
 export type { KeyValueStore, StorageDriver } from '../storage/index.js';
-// The runtime that runs plugins on a client (the CLI and the testing kit build on it).
-export { Bot, createBotFromConfig, createLogger } from '../bot/index.js';
-export type { BotOptions, ProcessedMessage, CreateBotOverrides } from '../bot/index.js';

@@ -1,7 +1,7 @@
 import type { Plugin } from './define.js';
 import type { DeadlineWatch, Watched } from './deadline.js';
 import { createEventContext } from './event-context.js';
-import type { Dispatchable } from './host.js';
+import type { Dispatchable } from './dispatchable.js';
 import { currentCause, enterSync, leaveSync } from './cause.js';
 import type { PluginScope } from './scope.js';
 import type { Stalls } from './stalls.js';

@@ -1,4 +1,14 @@
-import type { Hosts } from '../session/types.js';
+/** Full origins (scheme://host[:port]) of the four Web WeChat services one session talks to. */
+export interface Hosts {
+  /** jslogin, the login poll and qrcode (`https://login.wx.qq.com`). */
+  readonly login: string;
+  /** The main API (`https://wx2.qq.com`): init, sync, send... */
+  readonly main: string;
+  /** Uploads and file downloads (`https://file.wx2.qq.com`). */
+  readonly file: string;
+  /** The synccheck long poll (`https://webpush.wx2.qq.com`). */
+  readonly push: string;
+}
 
 /** Known main hosts and their file/push companions (seeds: webpush.wx2.qq.com, file.wx2.qq.com, ...). */
 const KNOWN: Record<string, { file: string; push: string; login: string }> = {

@@ -1,16 +1,8 @@
+import type { Hosts } from '../protocol/hosts.js';
 import type { RawContact, SyncKey } from '../protocol/wire.js';
 
-/** Full origins (scheme://host[:port]) of the four Web WeChat services one session talks to. */
-export interface Hosts {
-  /** jslogin, the login poll and qrcode (`https://login.wx.qq.com`). */
-  readonly login: string;
-  /** The main API (`https://wx2.qq.com`): init, sync, send... */
-  readonly main: string;
-  /** Uploads and file downloads (`https://file.wx2.qq.com`). */
-  readonly file: string;
-  /** The synccheck long poll (`https://webpush.wx2.qq.com`). */
-  readonly push: string;
-}
+// Hosts is a wire notion (which origin serves which endpoint); it lives in protocol/hosts.ts.
+export type { Hosts } from '../protocol/hosts.js';
 
 /** Everything needed to resume a session without scanning again. Persisted; never logged. */
 export interface PersistedSession {

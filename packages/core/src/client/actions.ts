@@ -1,0 +1,232 @@
+import { isRoomUserName } from '../contact/classify.js';
+import type { MemoryContactStore } from '../contact/store.js';
+import type { Room } from '../contact/types.js';
+import { replaceBreaks, unescapeHtml } from '../protocol/text.js';
+import { AppMsgType, MsgType, StatusNotifyCode } from '../protocol/msg-type.js';
+import { splitSenderPrefix } from '../protocol/sender-prefix.js';
+import type { RawMessage } from '../protocol/wire.js';
+import type { ContactFetcher } from './contact-fetcher.js';
+import type { CredentialSlot } from './cred-slot.js';
+import { InvalidArgument, NotLoggedIn, ServerError } from './errors.js';
+import type { ClientEmitter } from './events.js';
+import type { Http } from './http.js';
+import { planDownload, readSource, runDownload, type Uploader } from './media.js';
+import type { Outbox } from './outbox.js';
+import type { ObservedApi } from './send-reconcile.js';
+import type { SendPath } from './send-path.js';
+import type {
+  DownloadOptions,
+  DownloadResult,
+  DownloadTarget,
+  FriendRequestRef,
+  MediaSource,
+  SentMessage,
+} from './types.js';
+
+export interface ActionsDeps {
+  readonly cred: CredentialSlot;
+  readonly contacts: MemoryContactStore;
+  readonly api: ObservedApi;
+  readonly http: Http;
+  readonly outbox: Pick<Outbox, 'enqueue'>;
+  readonly sender: Pick<SendPath, 'send' | 'sendMedia'>;
+  readonly fetcher: Pick<ContactFetcher, 'request'>;
+  readonly uploader: Pick<Uploader, 'dataTicket'>;
+  readonly events: ClientEmitter;
+  /** Where downloads land when the target names no directory (the data dir). */
+  readonly downloadDir: string;
+}
+
+/**
+ * Every action of the WxClient interface: arguments checked here, then a
+ * journaled send (SendPath) or one rate-limited call through the outbox.
+ */
+export class Actions {
+  constructor(private readonly d: ActionsDeps) {}
+
+  private checkTarget(endpoint: string, to: string): void {
+    if (typeof to !== 'string' || to.trim() === '') throw new InvalidArgument(endpoint, 'recipient UserName is empty');
+    if (!this.d.cred.current) throw new NotLoggedIn(endpoint);
+  }
+
+  sendText(to: string, text: string): Promise<SentMessage> {
+    try {
+      this.checkTarget('webwxsendmsg', to);
+      if (typeof text !== 'string' || text === '') throw new InvalidArgument('webwxsendmsg', 'text is empty');
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
+    return this.d.sender.send('text', 'text', to, { Type: MsgType.Text, Content: text });
+  }
+
+  async sendEmoticon(to: string, emoticon: string | Buffer): Promise<SentMessage> {
+    this.checkTarget('webwxsendemoticon', to);
+    if (typeof emoticon === 'string') {
+      if (!/^[0-9a-f]{32}$/i.test(emoticon))
+        throw new InvalidArgument('webwxsendemoticon', 'emoticon must be a 32-hex md5 or a Buffer');
+      return this.d.sender.send('emoticon', 'media', to, {
+        Type: MsgType.Emoticon,
+        EMoticonMd5: emoticon.toLowerCase(),
+      });
+    }
+    return this.d.sender.sendMedia('emoticon', to, emoticon, 'emoticon.gif', 'pic', MsgType.Emoticon);
+  }
+
+  async sendImage(to: string, file: MediaSource, name?: string): Promise<SentMessage> {
+    this.checkTarget('webwxsendmsgimg', to);
+    const src = await readSource(file, 'webwxsendmsgimg');
+    return this.d.sender.sendMedia('image', to, src.data, name ?? src.name, 'pic', MsgType.Image);
+  }
+
+  async sendVideo(to: string, file: MediaSource, name?: string): Promise<SentMessage> {
+    this.checkTarget('webwxsendvideomsg', to);
+    const src = await readSource(file, 'webwxsendvideomsg');
+    return this.d.sender.sendMedia('video', to, src.data, name ?? src.name, 'video', MsgType.Video);
+  }
+
+  async sendFile(to: string, file: MediaSource, name?: string): Promise<SentMessage> {
+    this.checkTarget('webwxsendappmsg', to);
+    const src = await readSource(file, 'webwxsendappmsg');
+    return this.d.sender.sendMedia('file', to, src.data, name ?? src.name, 'doc', AppMsgType.file);
+  }
+
+  async revoke(sent: SentMessage): Promise<void> {
+    this.checkTarget('webwxrevokemsg', sent.toUserName);
+    if (!sent.msgId) throw new InvalidArgument('webwxrevokemsg', 'the message has no server MsgID');
+    await this.d.outbox.enqueue('misc', 'webwxrevokemsg', () =>
+      this.d.api.revoke(sent.msgId, sent.toUserName, sent.localId),
+    );
+  }
+
+  async forward(msg: RawMessage, to: string): Promise<SentMessage> {
+    this.checkTarget('forward', to);
+    const content = isRoomUserName(msg.FromUserName)
+      ? (splitSenderPrefix(msg.Content)?.body ?? msg.Content)
+      : msg.Content;
+    const text = decodeText(content);
+    const send = this.d.sender.send.bind(this.d.sender);
+    switch (msg.MsgType) {
+      case MsgType.Text:
+        return send('text', 'text', to, { Type: MsgType.Text, Content: text });
+      case MsgType.Image:
+        return send('image', 'media', to, { Type: MsgType.Image, MediaId: msg.MediaId ?? '', Content: text });
+      case MsgType.Video:
+      case MsgType.ShortVideo:
+        return send('video', 'media', to, { Type: MsgType.Video, MediaId: msg.MediaId ?? '', Content: text });
+      case MsgType.Emoticon:
+        return send('emoticon', 'media', to, {
+          Type: MsgType.Emoticon,
+          Content: text,
+          ...(msg.MediaId ? { MediaId: msg.MediaId } : {}),
+        });
+      case MsgType.App:
+        // An app message is re-sent as its AppMsgType (a file as 6, a link as 5 when the type is missing).
+        return send('file', 'media', to, { Type: msg.AppMsgType ?? AppMsgType.link, Content: text });
+      default:
+        throw new InvalidArgument('forward', `MsgType ${msg.MsgType} cannot be forwarded`);
+    }
+  }
+
+  async addFriend(userName: string, verifyText: string): Promise<void> {
+    this.checkTarget('webwxverifyuser', userName);
+    // A second request would be a second friend request: at most once.
+    await this.d.outbox.enqueue('friend', 'webwxverifyuser', () => this.d.api.verifyUser(2, userName, '', verifyText), {
+      atMostOnce: true,
+    });
+  }
+
+  async acceptFriend(request: FriendRequestRef): Promise<void> {
+    this.checkTarget('webwxverifyuser', request.userName);
+    if (!request.ticket) throw new InvalidArgument('webwxverifyuser', 'accepting a friend request needs its ticket');
+    await this.d.outbox.enqueue('friend', 'webwxverifyuser', () =>
+      this.d.api.verifyUser(3, request.userName, request.ticket, ''),
+    );
+    // The next sync's ModContactList would bring the new friend, but a welcome sent right after
+    // accepting must already find them by name (and logs show who it went to): fetch them now.
+    // The accept itself succeeded, so a failed fetch is only reported.
+    await this.d.fetcher.request([request.userName]).catch((err: unknown) => {
+      this.d.events.error(err, 'batchgetcontact of a just-accepted friend');
+    });
+  }
+
+  async createRoom(members: readonly string[], topic = ''): Promise<Room> {
+    if (!this.d.cred.current) throw new NotLoggedIn('webwxcreatechatroom');
+    if (members.length < 2) throw new InvalidArgument('webwxcreatechatroom', 'a room needs at least 2 other members');
+    // Room operations have no echo to reconcile against: a lost answer is SendOutcomeUnknown, never a second room.
+    const res = await this.d.outbox.enqueue(
+      'room',
+      'webwxcreatechatroom',
+      () => this.d.api.createRoom(members, topic),
+      { atMostOnce: true },
+    );
+    const name = res.ChatRoomName!;
+    this.d.contacts.upsert({
+      UserName: name,
+      NickName: res.Topic ?? topic,
+      MemberList: res.MemberList ?? [],
+      MemberCount: res.MemberCount ?? 0,
+    });
+    await this.d.fetcher.request([name]);
+    const room = this.d.contacts.room(name);
+    if (!room) throw new ServerError('webwxcreatechatroom', 0, 'the new room is not in the contact store');
+    return room;
+  }
+
+  async updateRoom(
+    fun: 'addmember' | 'delmember' | 'invitemember',
+    room: string,
+    members: readonly string[],
+  ): Promise<void> {
+    this.checkTarget('webwxupdatechatroom', room);
+    if (members.length === 0) throw new InvalidArgument(`webwxupdatechatroom?fun=${fun}`, 'no members given');
+    await this.d.outbox.enqueue(
+      'room',
+      `webwxupdatechatroom?fun=${fun}`,
+      () => this.d.api.updateRoom(fun, room, members.join(',')),
+      { atMostOnce: true },
+    );
+  }
+
+  async setTopic(room: string, topic: string): Promise<void> {
+    this.checkTarget('webwxupdatechatroom', room);
+    await this.d.outbox.enqueue(
+      'room',
+      'webwxupdatechatroom?fun=modtopic',
+      () => this.d.api.updateRoom('modtopic', room, topic),
+      { atMostOnce: true },
+    );
+  }
+
+  async setRemark(userName: string, remark: string): Promise<void> {
+    this.checkTarget('webwxoplog', userName);
+    await this.d.outbox.enqueue('misc', 'webwxoplog', () =>
+      this.d.api.opLog({ UserName: userName, CmdId: 2, RemarkName: remark }),
+    );
+  }
+
+  async pin(userName: string, on: boolean): Promise<void> {
+    this.checkTarget('webwxoplog', userName);
+    await this.d.outbox.enqueue('misc', 'webwxoplog', () =>
+      this.d.api.opLog({ UserName: userName, CmdId: 3, OP: on ? 1 : 0 }),
+    );
+  }
+
+  async markRead(userName: string): Promise<void> {
+    this.checkTarget('webwxstatusnotify', userName);
+    const self = this.d.contacts.self.userName;
+    await this.d.outbox.enqueue('misc', 'webwxstatusnotify', () =>
+      this.d.api.statusNotify(StatusNotifyCode.Read, self, userName),
+    );
+  }
+
+  async download(msg: RawMessage, target: DownloadTarget, opts: DownloadOptions = {}): Promise<DownloadResult> {
+    const c = this.d.cred.require('download');
+    const plan = planDownload(c, msg, opts, await this.d.uploader.dataTicket());
+    return runDownload(this.d.http, plan, target, opts.fileName, this.d.downloadDir);
+  }
+}
+
+/** Wire Content (HTML-escaped, `<br/>` for newlines) back to the text to send again. */
+function decodeText(s: string): string {
+  return unescapeHtml(replaceBreaks(s));
+}

@@ -1,0 +1,55 @@
+import type { RawMessage } from '../protocol/wire.js';
+import { MsgType } from '../protocol/msg-type.js';
+import { BoundedSet } from './journal.js';
+
+/** How many ids of the bot's own sent messages are remembered for echo detection. */
+export const BOT_MSG_ID_MEMORY = 2000;
+
+/** How long a send stays "in flight" for echo matching after its answer: the sync echo can trail the HTTP answer. */
+const INFLIGHT_GRACE_MS = 30_000;
+
+/**
+ * Tells the sync echoes of the bot's own sends from messages the account's
+ * owner typed on a phone: both arrive with FromUserName = self.
+ */
+export class EchoTracker {
+  /**
+   * Ids of messages the bot sent, to mark their sync echoes `sentByBot`. An
+   * echo arrives within a sync or two of the send, so only the latest ids matter;
+   * bounded so a bot that runs for months does not keep every id it ever sent.
+   */
+  readonly ids = new BoundedSet(BOT_MSG_ID_MEMORY);
+  /** Sends whose request is out (or answered less than INFLIGHT_GRACE_MS ago), by recipient, type and text. */
+  private readonly inflight = new Map<string, number>();
+
+  /** Whether a self-sent sync entry is the echo of one of the bot's sends (remembering its id if newly matched). */
+  isBotMessage(raw: RawMessage): boolean {
+    if (this.ids.has(raw.MsgId)) return true;
+    const n = this.inflight.get(sendKey(raw.ToUserName, raw.MsgType, raw.Content)) ?? 0;
+    if (n > 0) {
+      this.ids.add(raw.MsgId);
+      return true;
+    }
+    return false;
+  }
+
+  /** Marks a send as in flight; call the returned function once its request settled. */
+  sending(to: string, type: number, content: string | undefined): () => void {
+    const k = sendKey(to, type, content);
+    this.inflight.set(k, (this.inflight.get(k) ?? 0) + 1);
+    return () => {
+      // Keep the marker briefly: the sync echo can arrive after the HTTP answer.
+      setTimeout(() => {
+        const cur = this.inflight.get(k) ?? 0;
+        if (cur <= 1) this.inflight.delete(k);
+        else this.inflight.set(k, cur - 1);
+      }, INFLIGHT_GRACE_MS).unref();
+    };
+  }
+}
+
+/** A file send goes out as MsgType 6 and echoes as an app message (49): both key as 6. */
+function sendKey(to: string, type: number, content: string | undefined): string {
+  const t = type === MsgType.App ? 6 : type;
+  return `${to}\u0000${t}\u0000${t === MsgType.Text ? (content ?? '') : ''}`;
+}

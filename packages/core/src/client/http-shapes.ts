@@ -1,0 +1,75 @@
+import type { Readable } from 'node:stream';
+import type { AxiosResponse } from 'axios';
+import type { Logger } from 'pino';
+import type { CookieJar } from 'tough-cookie';
+
+import type { ProxyOption } from './proxy.js';
+
+/* What goes into and comes out of the HTTP transport (http.ts). */
+
+export type Query = Record<string, string | number | boolean | undefined>;
+
+export interface RequestSpec {
+  /** Endpoint name for errors and logs (`webwxsync`). */
+  endpoint: string;
+  url: string;
+  method?: 'GET' | 'POST';
+  query?: Query;
+  json?: unknown;
+  form?: FormData;
+  headers?: Record<string, string>;
+  timeoutMs?: number;
+  /** 'manual' returns 3xx responses instead of following them (login page 301). */
+  redirect?: 'manual' | 'follow';
+  /** A long poll (synccheck, the login poll): `abortInflight()` cancels it; other requests run to the end. */
+  longPoll?: boolean;
+}
+
+/** Read-only response headers, case-insensitive; repeated headers are joined with `, `. */
+export interface ResponseHeaders {
+  get(name: string): string | null;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: ResponseHeaders;
+  text: string;
+}
+
+export interface StreamResponse {
+  status: number;
+  headers: ResponseHeaders;
+  body: Readable;
+}
+
+export interface HttpOptions {
+  userAgent: string;
+  timeoutMs: number;
+  logger: Logger;
+  /** Must use a synchronous store (the default MemoryCookieStore): the transport reads and writes it synchronously. */
+  jar?: CookieJar;
+  /** A proxy URL, `false` for none, or undefined to follow HTTPS_PROXY / HTTP_PROXY / NO_PROXY. */
+  proxy?: ProxyOption;
+}
+
+/** Builds `url?query` with standard encoding (pass_ticket's `%2B` becomes `%252B`, as the web client sends it). */
+export function buildUrl(url: string, query?: Query): string {
+  if (!query) return url;
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (v !== undefined) params.append(k, String(v));
+  const qs = params.toString();
+  if (!qs) return url;
+  return url + (url.includes('?') ? '&' : '?') + qs;
+}
+
+export type RawHeaders = AxiosResponse['headers'];
+
+/** Case-insensitive view of axios' or node's response headers, shaped like fetch's `Headers.get`. */
+export function responseHeaders(raw: RawHeaders): ResponseHeaders {
+  const map = new Map<string, string>();
+  for (const [k, v] of Object.entries(raw as Record<string, string | string[] | number | undefined>)) {
+    if (v === undefined) continue;
+    map.set(k.toLowerCase(), Array.isArray(v) ? v.join(', ') : String(v));
+  }
+  return { get: (name) => map.get(name.toLowerCase()) ?? null };
+}

@@ -1,0 +1,224 @@
+import type { Logger } from 'pino';
+import type { MemoryContactStore } from '../contact/store.js';
+import { alignedPairs, parseStatusNotify } from '../message/status-notify.js';
+import { MsgType, StatusNotifyCode } from '../protocol/msg-type.js';
+import type { RawMessage, SyncResponse } from '../protocol/wire.js';
+import { backoffDelay, sleep } from '../util/backoff.js';
+import type { CredentialSlot } from './cred-slot.js';
+import { isSyncKey } from './credentials.js';
+import type { CursorKeeper } from './cursor-keeper.js';
+import type { EchoTracker } from './echo.js';
+import { LoggedOut, ProtocolError, ServerError } from './errors.js';
+import type { ClientEmitter } from './events.js';
+import type { HistoryCutoff } from './history-cutoff.js';
+import type { Inbox } from './inbox.js';
+import type { ResolvedOptions } from './options.js';
+import type { ObservedApi } from './send-reconcile.js';
+import { checkSync } from './sync-answer.js';
+
+const LOGOUT_CODES = new Set([1100, 1101, 1102]);
+
+/** What the sync loop reports; it never recovers by itself, whoever owns the state machine decides. */
+export interface SyncReports {
+  /** The server says the session is gone; the loop has ended. */
+  loggedOut(endpoint: string, ret: number | undefined): void;
+  /**
+   * The selector keeps signalling but syncs bring nothing. The loop waits for the answer: 'stop' ends
+   * it (a recovery took over), 'continue' polls again. `running` tells whether this loop is still current.
+   */
+  stuck(running: () => boolean): Promise<'continue' | 'stop'>;
+}
+
+export interface SyncLoopDeps {
+  readonly o: Pick<ResolvedOptions, 'minPollMs' | 'stuckThreshold' | 'backoffBase' | 'backoffMax'>;
+  readonly log: Logger;
+  readonly api: Pick<ObservedApi, 'syncCheck' | 'sync'>;
+  readonly cred: CredentialSlot;
+  readonly contacts: MemoryContactStore;
+  readonly cursor: Pick<CursorKeeper, 'failed' | 'accepted'>;
+  readonly echo: Pick<EchoTracker, 'isBotMessage'>;
+  readonly history: Pick<HistoryCutoff, 'split'>;
+  readonly inbox: Pick<Inbox, 'skip' | 'accept' | 'deliverPending'>;
+  readonly events: ClientEmitter;
+  /** Asks for a session checkpoint once the entries of a sync are journaled. */
+  readonly checkpoint: () => void;
+  /** Whether the client is in the `syncing` state. */
+  readonly syncing: () => boolean;
+  readonly signal: AbortSignal;
+  readonly reports: SyncReports;
+}
+
+/**
+ * synccheck → webwxsync → inbox, in a loop. Each start() begins a new
+ * generation; a loop whose generation is no longer current ends at its next step.
+ */
+export class SyncLoop {
+  private gen = 0;
+  /** When the last synccheck or webwxsync answered (the watchdog reads it). */
+  lastProgress = Date.now();
+  /** Settles when the current loop has ended. */
+  done: Promise<void> = Promise.resolve();
+
+  constructor(private readonly d: SyncLoopDeps) {}
+
+  start(): void {
+    const gen = ++this.gen;
+    this.lastProgress = Date.now();
+    this.done = this.run(gen).catch((err: unknown) => {
+      this.d.events.error(err, 'sync loop crashed');
+    });
+  }
+
+  /** Ends the current loop at its next step (an in-flight request is aborted by whoever stops the client). */
+  stop(): void {
+    this.gen++;
+  }
+
+  private running(gen: number): boolean {
+    return this.gen === gen && !this.d.signal.aborted && this.d.syncing();
+  }
+
+  private async run(gen: number): Promise<void> {
+    const { o, signal } = this.d;
+    let failures = 0;
+    let empty = 0;
+    while (this.running(gen)) {
+      const started = Date.now();
+      try {
+        const sc = await this.d.api.syncCheck();
+        this.lastProgress = Date.now();
+        if (!this.running(gen)) return;
+        if (LOGOUT_CODES.has(sc.retcode)) {
+          this.d.reports.loggedOut('synccheck', sc.retcode);
+          return;
+        }
+        if (sc.retcode !== 0) throw new ServerError('synccheck', sc.retcode, 'unexpected retcode');
+        failures = 0;
+        if (sc.selector === 0) {
+          const rest = o.minPollMs - (Date.now() - started);
+          if (rest > 0) await sleep(rest, signal);
+          continue;
+        }
+        const got = await this.syncOnce(gen);
+        if (got > 0) {
+          empty = 0;
+          // Let the handlers just started run up to their replies' requests before the next long
+          // poll is built: the poll can wait a turn, a reply waiting behind it is latency.
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          continue;
+        }
+        empty++;
+        if (empty >= o.stuckThreshold) {
+          empty = 0;
+          if ((await this.d.reports.stuck(() => this.running(gen))) === 'stop') return;
+        }
+      } catch (err) {
+        if (!this.running(gen)) return;
+        if (err instanceof LoggedOut) {
+          this.d.reports.loggedOut(err.endpoint, err.ret);
+          return;
+        }
+        failures++;
+        const cred = this.d.cred.current;
+        if (cred) await this.d.cursor.failed(cred, err);
+        const delay = backoffDelay(failures, o.backoffBase, o.backoffMax);
+        this.d.events.error(err, `sync loop (attempt ${failures}, retrying in ${delay} ms)`);
+        await sleep(delay, signal);
+      }
+    }
+  }
+
+  /** webwxsync until ContinueFlag is 0; returns how many things it brought. */
+  private async syncOnce(gen: number): Promise<number> {
+    let total = 0;
+    for (let round = 0; round < 50; round++) {
+      const res = await this.d.api.sync();
+      this.lastProgress = Date.now();
+      if (this.gen !== gen) return total;
+      total += await this.apply(res);
+      if (!res.ContinueFlag) break;
+    }
+    return total;
+  }
+
+  /**
+   * Applies one webwxsync answer in the order that keeps the delivery promise:
+   * contacts, then journal the messages durably, then persist the SyncKey.
+   */
+  private async apply(res: SyncResponse): Promise<number> {
+    const { contacts: store, inbox, log } = this.d;
+    const cred = this.d.cred.require('webwxsync');
+    let count = 0;
+    const updated: string[] = [];
+    const removed: string[] = [];
+    const sync = checkSync(res);
+    let bad = sync.skipped;
+    // A contact change the store cannot take costs only itself (see checkSync).
+    const apply = (f: () => void): void => {
+      count++;
+      try {
+        f();
+      } catch {
+        bad++;
+      }
+    };
+    for (const c of sync.contacts)
+      apply(() => {
+        store.upsert(c);
+        updated.push(c.UserName);
+      });
+    for (const d of sync.deleted)
+      apply(() => {
+        if (store.remove(d.UserName)) removed.push(d.UserName);
+      });
+    for (const m of sync.members)
+      apply(() => {
+        store.setMembers(m.UserName, m.MemberList, m.MemberCount);
+        updated.push(m.UserName);
+      });
+    const entries: Array<{ raw: RawMessage; sentByBot: boolean }> = [];
+    const selfName = store.selfOrUndefined?.userName;
+    for (const raw of sync.messages) {
+      // Status notifications are decided here, never delivered: the one that matters pairs session
+      // UserNames with stable ids (the normaliser's StatusNotify kind is for fixtures and tools).
+      if (raw.MsgType === MsgType.StatusNotify) {
+        apply(() => {
+          const sn = raw.StatusNotifyCode === StatusNotifyCode.SyncConv ? parseStatusNotify(raw) : undefined;
+          if (sn?.truncated) log.warn('a status notification listed more chats than are read; none of it paired');
+          if (sn) updated.push(...store.applyPairs(alignedPairs(sn)));
+        });
+        continue;
+      }
+      let sentByBot = false;
+      try {
+        sentByBot = raw.FromUserName === selfName && this.d.echo.isBotMessage(raw);
+      } catch {
+        bad++; // still delivered: the normaliser reads what it can of any entry
+      }
+      entries.push({ raw, sentByBot });
+      count++;
+    }
+    if (bad > 0)
+      this.d.events.error(
+        new ProtocolError('webwxsync', `${bad} malformed entries skipped or read in part`),
+        'webwxsync',
+      );
+    if (updated.length > 0 || removed.length > 0) this.d.events.emit('contacts-updated', { updated, removed });
+    const { deliver, history } = this.d.history.split(entries);
+    if (history.length > 0) {
+      const n = await inbox.skip(history);
+      if (n > 0) log.info({ skipped: n }, 'messages from before the login not handed over (historyCutoffSeconds)');
+    }
+    await inbox.accept(deliver);
+    cred.syncKey = isSyncKey(res.SyncKey) && res.SyncKey.List.length > 0 ? res.SyncKey : cred.syncKey;
+    this.d.cursor.accepted();
+    if (isSyncKey(res.SyncCheckKey) && res.SyncCheckKey.List.length > 0) cred.syncCheckKey = res.SyncCheckKey;
+    if (typeof res.SKey === 'string' && res.SKey) cred.skey = res.SKey;
+    cred.round++;
+    // Entries are written (a process crash keeps them), so handlers can start now; the SyncKey
+    // covering them is persisted by the next checkpoint, once the journal is synced, off the reply path.
+    inbox.deliverPending();
+    this.d.checkpoint();
+    return count;
+  }
+}

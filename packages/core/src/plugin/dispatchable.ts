@@ -1,0 +1,6 @@
+import type { ChatMessage, NormalizedEvent } from '../message/types.js';
+
+/** What the pipeline receives from the bot runtime: a chat message or a typed event. */
+export type Dispatchable =
+  | { readonly kind: 'message'; readonly message: ChatMessage; readonly sentByBot: boolean }
+  | { readonly kind: 'event'; readonly event: NormalizedEvent };

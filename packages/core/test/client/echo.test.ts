@@ -1,0 +1,41 @@
+import { jest } from '@jest/globals';
+import type { RawMessage } from '../../src/protocol/wire.js';
+import { BOT_MSG_ID_MEMORY, EchoTracker } from '../../src/client/echo.js';
+
+const echo = (msgId: string, content = 'hi'): RawMessage =>
+  ({ MsgId: msgId, FromUserName: '@self', ToUserName: '@bob', MsgType: 1, Content: content }) as RawMessage;
+
+test('ids of sent messages are remembered for echo detection, but only the latest BOT_MSG_ID_MEMORY', () => {
+  const tracker = new EchoTracker();
+  const extra = 5;
+  for (let i = 1; i <= BOT_MSG_ID_MEMORY + extra; i++) tracker.ids.add(`id${i}`);
+  expect(tracker.ids.size).toBe(BOT_MSG_ID_MEMORY);
+  // The oldest ids are forgotten: their echoes (long past) are no longer marked as the bot's.
+  for (let i = 1; i <= extra; i++) expect(tracker.isBotMessage(echo(`id${i}`))).toBe(false);
+  expect(tracker.isBotMessage(echo(`id${extra + 1}`))).toBe(true);
+  expect(tracker.isBotMessage(echo(`id${BOT_MSG_ID_MEMORY + extra}`))).toBe(true);
+});
+
+test('an echo that beats the send answer is the bot’s while the send is in flight, and its id is learned', () => {
+  jest.useFakeTimers();
+  try {
+    const tracker = new EchoTracker();
+    const release = tracker.sending('@bob', 1, 'hi');
+    expect(tracker.isBotMessage(echo('m1'))).toBe(true);
+    expect(tracker.isBotMessage(echo('m2', 'other text'))).toBe(false);
+    release();
+    // The marker outlives the answer briefly: the echo can trail the HTTP answer.
+    expect(tracker.isBotMessage(echo('m3'))).toBe(true);
+    jest.advanceTimersByTime(30_000);
+    expect(tracker.isBotMessage(echo('m4'))).toBe(false);
+    expect(tracker.isBotMessage(echo('m1'))).toBe(true);
+  } finally {
+    jest.useRealTimers();
+  }
+});
+
+test('a file send (MsgType 6) matches its echo as an app message (49)', () => {
+  const tracker = new EchoTracker();
+  tracker.sending('@bob', 6, '<appmsg/>');
+  expect(tracker.isBotMessage({ ...echo('f1', '<other/>'), MsgType: 49 })).toBe(true);
+});
