@@ -52,6 +52,7 @@ import {
 import { fileAppMsg, planDownload, readSource, runDownload, Uploader, type UploadKind } from './media.js';
 import { DEFAULT_BUCKETS, Outbox, type SendJournalEntry } from './outbox.js';
 import { ObservedApi, SendReconciler, type EchoVerdict, type SendProbe } from './send-reconcile.js';
+import { sendFingerprint, type RecoveredSends } from './send-causes.js';
 import { printQrToTerminal, saveQrPng } from './qr-display.js';
 import type {
   ActionClass,
@@ -67,6 +68,7 @@ import type {
   LogoutReason,
   MediaSource,
   MessageHandler,
+  SendCallOptions,
   SentMessage,
   WxClient,
 } from './types.js';
@@ -255,6 +257,10 @@ export class WebWxClient implements WxClient {
   private timers: NodeJS.Timeout[] = [];
   private readyWaiters: Array<{ resolve: () => void; reject: (e: Error) => void }> = [];
   private readonly inflightSends = new Map<string, number>();
+  /** Sends an earlier process made for inbound messages; their handlers' second run joins them. */
+  private recovered: RecoveredSends | undefined;
+  /** Journaled sends replayed at start, by ClientMsgId: what a joining send settles with. */
+  private readonly replays = new Map<string, Promise<SentMessage>>();
   /**
    * Ids of messages the bot sent, to mark their sync echoes `sentByBot`. An
    * echo arrives within a sync or two of the send, so only the latest ids matter;
@@ -387,6 +393,7 @@ export class WebWxClient implements WxClient {
     try {
       await this.inbox.load();
       const replay = await this.outbox.load();
+      this.recovered = this.outbox.recoveredCauses();
       // Echoes the server sends again after a restart are of sends it answered, not of a lost one.
       for (const id of this.outbox.knownMsgIds()) if (id) this.botMsgIds.add(id);
       await this.sweepSpool(replay);
@@ -396,8 +403,9 @@ export class WebWxClient implements WxClient {
       this.startTimers();
       const self = this.store.self;
       this.emit('login', { self, via });
-      this.inbox.deliverPending();
+      // Replays first: a handler run again joins its earlier sends (see SendCallOptions.cause).
       for (const e of replay) this.replaySend(e);
+      this.inbox.deliverPending();
       return self;
     } catch (err) {
       if (!this.stopCtl.signal.aborted) this.setState('logged-out');
@@ -1053,6 +1061,7 @@ export class WebWxClient implements WxClient {
     to: string,
     fields: Omit<OutboundMsg, 'FromUserName' | 'ToUserName' | 'LocalID' | 'ClientMsgId'>,
     media?: { clientMsgId: string; upload: NonNullable<SendJournalEntry['upload']> },
+    cause?: string,
   ): Promise<SentMessage> {
     const stable = this.store.contact(to)?.stableId;
     const entry: SendJournalEntry = {
@@ -1067,7 +1076,14 @@ export class WebWxClient implements WxClient {
       ...(fields.EMoticonMd5 !== undefined ? { emoticonMd5: fields.EMoticonMd5 } : {}),
       session: this.sessionTag(),
       createdAt: Date.now(),
+      ...(cause !== undefined ? { cause } : {}),
     };
+    const earlier = cause !== undefined ? this.recovered?.claim(cause, sendFingerprint(entry)) : undefined;
+    const joined = earlier !== undefined ? this.joinEarlier(earlier, entry) : undefined;
+    if (joined) {
+      this.dropSpool(entry);
+      return joined;
+    }
     await this.outbox.journal(entry);
     this.scheduleCheckpoint();
     return this.runJournaled(entry, cls);
@@ -1104,11 +1120,29 @@ export class WebWxClient implements WxClient {
       .catch((err: unknown) => {
         // Definitive failures leave the journal; a stop keeps the entry for the next start.
         if (!(err instanceof ClientStopped)) {
-          this.outbox.settle(entry.clientMsgId, undefined);
+          this.outbox.settle(entry.clientMsgId, undefined, err instanceof SendOutcomeUnknown);
           this.dropSpool(entry);
         }
         throw err;
       });
+  }
+
+  /**
+   * A handler run again after a crash asks for a send its first run journaled
+   * (same cause, recipient and content): it gets that send's outcome, never a
+   * second copy. Undefined when that send provably did not arrive (or is
+   * forgotten): then it is made anew.
+   */
+  private joinEarlier(clientMsgId: string, entry: SendJournalEntry): Promise<SentMessage> | undefined {
+    const msgId = this.outbox.msgIdOf(clientMsgId);
+    if (msgId !== undefined) return Promise.resolve(sentMessage({ ...entry, clientMsgId }, msgId));
+    const replay = this.replays.get(clientMsgId);
+    if (replay) return replay;
+    if (!this.outbox.outcomeUnknown(clientMsgId)) return undefined;
+    const endpoint = entry.kind === 'text' ? 'webwxsendmsg' : `send:${entry.kind}`;
+    return Promise.reject(
+      new SendOutcomeUnknown(endpoint, clientMsgId, 'made before a restart and whether it arrived is unknown'),
+    );
   }
 
   /** What a send whose answer was lost comes to, once the sync echoes said so (or could not). */
@@ -1240,23 +1274,34 @@ export class WebWxClient implements WxClient {
 
   /** Re-sends a journaled entry after a restart (same ClientMsgId), re-addressing it if the session changed. */
   private replaySend(entry: SendJournalEntry): void {
+    let settle!: { resolve: (m: SentMessage) => void; reject: (err: unknown) => void };
+    const outcome = new Promise<SentMessage>((resolve, reject) => (settle = { resolve, reject }));
+    outcome.catch(() => undefined); // reported below; a joining handler gets it too
+    this.replays.set(entry.clientMsgId, outcome);
+    this.replayJournaled(entry, settle);
+  }
+
+  private replayJournaled(
+    entry: SendJournalEntry,
+    settle: { resolve: (m: SentMessage) => void; reject: (err: unknown) => void },
+  ): void {
     const e = this.readdress(entry);
     if (!e) {
       this.outbox.settle(entry.clientMsgId, undefined);
       this.dropSpool(entry);
-      this.emitError(
-        new InvalidArgument(
-          'replay',
-          `cannot re-address journaled send ${entry.clientMsgId}: recipient unknown in the new session`,
-        ),
-        'outbox replay',
+      const err = new InvalidArgument(
+        'replay',
+        `cannot re-address journaled send ${entry.clientMsgId}: recipient unknown in the new session`,
       );
+      settle.reject(err);
+      this.emitError(err, 'outbox replay');
       return;
     }
     const cls: ActionClass = e.kind === 'text' ? 'text' : 'media';
     const replay = (): void => {
       this.log.info({ clientMsgId: e.clientMsgId, kind: e.kind }, 'replaying a journaled send');
-      this.runJournaled(e, cls).catch((err: unknown) => {
+      this.runJournaled(e, cls).then(settle.resolve, (err: unknown) => {
+        settle.reject(err);
         this.emitError(err, `replayed send ${e.clientMsgId} failed`);
       });
     };
@@ -1280,11 +1325,14 @@ export class WebWxClient implements WxClient {
       : Promise.resolve('unknown'); // a new session never echoes what the old one sent
     void verdict
       .then((v) => {
-        if (this.settleLost(v, e, endpoint, undefined) === 'retry') replay();
+        const lost = this.settleLost(v, e, endpoint, undefined);
+        if (lost === 'retry') replay();
+        else settle.resolve(lost.done);
       })
       .catch((err: unknown) => {
+        settle.reject(err);
         if (err instanceof ClientStopped) return;
-        this.outbox.settle(e.clientMsgId, undefined);
+        this.outbox.settle(e.clientMsgId, undefined, err instanceof SendOutcomeUnknown);
         this.dropSpool(e);
         this.emitError(err, `journaled send ${e.clientMsgId} not replayed`);
       });
@@ -1297,24 +1345,31 @@ export class WebWxClient implements WxClient {
     return { ...entry, to: c.userName, session: this.sessionTag() };
   }
 
-  sendText(to: string, text: string): Promise<SentMessage> {
+  sendText(to: string, text: string, opts?: SendCallOptions): Promise<SentMessage> {
     try {
       this.checkTarget('webwxsendmsg', to);
       if (typeof text !== 'string' || text === '') throw new InvalidArgument('webwxsendmsg', 'text is empty');
     } catch (err) {
       return Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
-    return this.send('text', 'text', to, { Type: 1, Content: text });
+    return this.send('text', 'text', to, { Type: 1, Content: text }, undefined, opts?.cause);
   }
 
-  async sendEmoticon(to: string, emoticon: string | Buffer): Promise<SentMessage> {
+  async sendEmoticon(to: string, emoticon: string | Buffer, opts?: SendCallOptions): Promise<SentMessage> {
     this.checkTarget('webwxsendemoticon', to);
     if (typeof emoticon === 'string') {
       if (!/^[0-9a-f]{32}$/i.test(emoticon))
         throw new InvalidArgument('webwxsendemoticon', 'emoticon must be a 32-hex md5 or a Buffer');
-      return this.send('emoticon', 'media', to, { Type: 47, EMoticonMd5: emoticon.toLowerCase() });
+      return this.send(
+        'emoticon',
+        'media',
+        to,
+        { Type: 47, EMoticonMd5: emoticon.toLowerCase() },
+        undefined,
+        opts?.cause,
+      );
     }
-    return this.sendMedia('emoticon', to, emoticon, 'emoticon.gif', 'pic', 47);
+    return this.sendMedia('emoticon', to, emoticon, 'emoticon.gif', 'pic', 47, opts?.cause);
   }
 
   /**
@@ -1329,6 +1384,7 @@ export class WebWxClient implements WxClient {
     name: string,
     uploadKind: UploadKind,
     msgType: number,
+    cause: string | undefined,
   ): Promise<SentMessage> {
     const clientMsgId = newClientMsgId();
     const file = join(this.o.spoolDir, clientMsgId);
@@ -1340,25 +1396,26 @@ export class WebWxClient implements WxClient {
       to,
       { Type: msgType, ...(kind === 'file' || kind === 'emoticon' ? {} : { Content: '' }) },
       { clientMsgId, upload },
+      cause,
     );
   }
 
-  async sendImage(to: string, file: MediaSource, name?: string): Promise<SentMessage> {
+  async sendImage(to: string, file: MediaSource, name?: string, opts?: SendCallOptions): Promise<SentMessage> {
     this.checkTarget('webwxsendmsgimg', to);
     const src = await readSource(file, 'webwxsendmsgimg');
-    return this.sendMedia('image', to, src.data, name ?? src.name, 'pic', 3);
+    return this.sendMedia('image', to, src.data, name ?? src.name, 'pic', 3, opts?.cause);
   }
 
-  async sendVideo(to: string, file: MediaSource, name?: string): Promise<SentMessage> {
+  async sendVideo(to: string, file: MediaSource, name?: string, opts?: SendCallOptions): Promise<SentMessage> {
     this.checkTarget('webwxsendvideomsg', to);
     const src = await readSource(file, 'webwxsendvideomsg');
-    return this.sendMedia('video', to, src.data, name ?? src.name, 'video', 43);
+    return this.sendMedia('video', to, src.data, name ?? src.name, 'video', 43, opts?.cause);
   }
 
-  async sendFile(to: string, file: MediaSource, name?: string): Promise<SentMessage> {
+  async sendFile(to: string, file: MediaSource, name?: string, opts?: SendCallOptions): Promise<SentMessage> {
     this.checkTarget('webwxsendappmsg', to);
     const src = await readSource(file, 'webwxsendappmsg');
-    return this.sendMedia('file', to, src.data, name ?? src.name, 'doc', 6);
+    return this.sendMedia('file', to, src.data, name ?? src.name, 'doc', 6, opts?.cause);
   }
 
   async revoke(sent: SentMessage): Promise<void> {
