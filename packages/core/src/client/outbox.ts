@@ -8,6 +8,8 @@ import type { SendKind } from './api.js';
 import type { ActionClass, Bucket } from './types.js';
 import { settledWithin } from '../util/settled-within.js';
 import { surelyNotSent, type ActionOptions } from './send-policy.js';
+import { RefusalWait } from './refusal-wait.js';
+import { Slots } from './slots.js';
 import { CausedSends, sendFingerprint, type CausedRow, type RecoveredSends } from './send-causes.js';
 
 /** A journaled send: enough to re-send it after a crash with the same ClientMsgId. */
@@ -89,31 +91,15 @@ export interface OutboxOptions {
   maxAgeMs?: number;
   backoffBaseMs: number;
   backoffMaxMs: number;
+  /**
+   * Longest wait between retries of a send refused with 1205 (also capped by
+   * `backoffMaxMs`); an accepted send of its class ends the wait sooner. Default 5 000.
+   */
+  refusedMaxMs?: number;
   /** Resolves when the session is usable; rejects when the client stops. */
   ready: () => Promise<void>;
   onRateLimited: (e: { endpoint: string; actionClass: ActionClass; retryInMs: number; attempt: number }) => void;
   signal: AbortSignal;
-}
-
-/** A FIFO counting semaphore: at most `limit` holders, served in arrival order. */
-class Slots {
-  private used = 0;
-  private readonly waiters: Array<() => void> = [];
-  constructor(private readonly limit: number) {}
-
-  acquire(): Promise<void> {
-    if (this.used < this.limit) {
-      this.used++;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => this.waiters.push(resolve));
-  }
-
-  release(): void {
-    const next = this.waiters.shift();
-    if (next) next();
-    else this.used--;
-  }
 }
 
 /**
@@ -127,6 +113,7 @@ class Slots {
 export class Outbox {
   private readonly buckets = new Map<ActionClass, TokenBucket>();
   private readonly slots = new Map<ActionClass, Slots>();
+  private readonly refusals = new Map<ActionClass, RefusalWait>();
   /** Tail of each order key's chain. */
   private readonly chats = new Map<string, Promise<unknown>>();
   private readonly pending = new Map<string, SendJournalEntry>();
@@ -149,6 +136,7 @@ export class Outbox {
     for (const [cls, b] of Object.entries(opts.buckets) as Array<[ActionClass, Bucket]>) {
       this.buckets.set(cls, new TokenBucket(b.burst, b.perSecond));
       this.slots.set(cls, new Slots(Math.max(1, opts.concurrency?.[cls] ?? DEFAULT_CONCURRENCY[cls])));
+      this.refusals.set(cls, new RefusalWait());
     }
     this.sent = new BoundedSet(2000);
     this.journalLog = new Journal<OutboxRecord>(
@@ -397,6 +385,9 @@ export class Outbox {
   private async attempt<T>(cls: ActionClass, endpoint: string, run: () => Promise<T>, o: ActionOptions<T>): Promise<T> {
     const bucket = this.buckets.get(cls)!;
     const slots = this.slots.get(cls)!;
+    const refusal = this.refusals.get(cls)!;
+    // Woken early and refused again: the next wait runs its course (no retry per success elsewhere).
+    let woken = false;
     const signal = this.opts.signal;
     const createdAt = o.createdAt ?? Date.now();
     const maxAgeMs = this.opts.maxAgeMs ?? 600_000;
@@ -415,7 +406,9 @@ export class Outbox {
         }
         if (this.opts.jitterMs > 0) await sleep(Math.random() * this.opts.jitterMs, signal);
         if (signal.aborted) throw new ClientStopped(endpoint);
-        return await run();
+        const done = await run();
+        refusal.wake();
+        return done;
       } catch (err) {
         failure = err;
       } finally {
@@ -428,16 +421,14 @@ export class Outbox {
         if (ageMs >= maxAgeMs) throw this.expired(endpoint, cls, o, ageMs, maxAgeMs);
         rateLimits++;
         // The last try lands at the deadline rather than after it.
-        const retryInMs = Math.min(
-          backoffDelay(rateLimits, this.opts.backoffBaseMs, this.opts.backoffMaxMs),
-          maxAgeMs - ageMs,
-        );
+        const cap = Math.min(this.opts.backoffMaxMs, this.opts.refusedMaxMs ?? 5_000);
+        const retryInMs = Math.min(backoffDelay(rateLimits, this.opts.backoffBaseMs, cap), maxAgeMs - ageMs);
         this.opts.onRateLimited({ endpoint, actionClass: cls, retryInMs, attempt: rateLimits });
         this.log.warn(
           { endpoint, actionClass: cls, retryInMs, attempt: rateLimits, clientMsgId: o.clientMsgId },
           'rate-limited (1205); slowing down, the action waits',
         );
-        await sleep(retryInMs, signal);
+        woken = await refusal.wait(retryInMs, signal, !woken);
         continue;
       }
       if (failure instanceof NetworkError) {
