@@ -1137,7 +1137,10 @@ export class WebWxClient implements WxClient {
     const msgId = this.outbox.msgIdOf(clientMsgId);
     if (msgId !== undefined) return Promise.resolve(sentMessage({ ...entry, clientMsgId }, msgId));
     const replay = this.replays.get(clientMsgId);
-    if (replay) return replay;
+    if (replay) {
+      this.replays.delete(clientMsgId); // claimed once: a second identical send of this run is a new one
+      return replay;
+    }
     if (!this.outbox.outcomeUnknown(clientMsgId)) return undefined;
     const endpoint = entry.kind === 'text' ? 'webwxsendmsg' : `send:${entry.kind}`;
     return Promise.reject(
