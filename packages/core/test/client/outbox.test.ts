@@ -2,6 +2,7 @@ import { pino } from 'pino';
 import { DEFAULT_BUCKETS, Outbox, type OutboxOptions, type SendJournalEntry } from '../../src/client/outbox.js';
 import { NotFriend, RateLimited, SendExpired } from '../../src/client/errors.js';
 import { MemorySessionStore } from '../../src/session/file-store.js';
+import { sendFingerprint } from '../../src/client/send-causes.js';
 
 const FREE = { burst: 1_000_000, perSecond: 1_000_000 };
 
@@ -261,6 +262,39 @@ describe('Outbox', () => {
     await box.close();
     const again = outbox(store);
     expect((await again.load()).map((e) => e.clientMsgId)).toEqual(['c2']);
+  });
+
+  it("a send's cause survives a crash with its outcome: answered, unknown, or refused (then forgotten)", async () => {
+    const store = new MemorySessionStore();
+    const box = outbox(store);
+    await box.load();
+    const caused = (n: number): SendJournalEntry => ({ ...entry(n, '@a'), cause: 'm1' });
+    for (const n of [1, 2, 3, 4]) await box.journal(caused(n));
+    box.settle('c1', '9001');
+    box.settle('c2', undefined, true); // SendOutcomeUnknown
+    box.settle('c3', undefined); // refused: provably not delivered
+    await box.durable();
+    const crashed = store.snapshot();
+    await box.release();
+    const after = outbox(crashed);
+    expect((await after.load()).map((e) => e.clientMsgId)).toEqual(['c4']);
+    expect(after.msgIdOf('c1')).toBe('9001');
+    expect(after.outcomeUnknown('c2')).toBe(true);
+    expect(after.outcomeUnknown('c1')).toBe(false);
+    const r = after.recoveredCauses();
+    const fp = (n: number): string => sendFingerprint(caused(n));
+    expect([r.claim('m1', fp(1)), r.claim('m1', fp(2)), r.claim('m1', fp(3)), r.claim('m1', fp(4))]).toEqual([
+      'c1',
+      'c2',
+      undefined,
+      'c4',
+    ]);
+    // Folded into the document, it says the same.
+    await after.close();
+    const folded = outbox(crashed);
+    await folded.load();
+    expect(folded.outcomeUnknown('c2')).toBe(true);
+    expect(folded.recoveredCauses().claim('m1', fp(4))).toBe('c4');
   });
 
   it('journals sends before they run and replays only unanswered ones after a crash', async () => {
