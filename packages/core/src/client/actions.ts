@@ -20,6 +20,7 @@ import type {
   DownloadTarget,
   FriendRequestRef,
   MediaSource,
+  SendCallOptions,
   SentMessage,
 } from './types.js';
 
@@ -49,45 +50,49 @@ export class Actions {
     if (!this.d.cred.current) throw new NotLoggedIn(endpoint);
   }
 
-  sendText(to: string, text: string): Promise<SentMessage> {
+  sendText(to: string, text: string, opts?: SendCallOptions): Promise<SentMessage> {
     try {
       this.checkTarget('webwxsendmsg', to);
       if (typeof text !== 'string' || text === '') throw new InvalidArgument('webwxsendmsg', 'text is empty');
     } catch (err) {
       return Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
-    return this.d.sender.send('text', 'text', to, { Type: MsgType.Text, Content: text });
+    return this.d.sender.send('text', 'text', to, { Type: MsgType.Text, Content: text }, undefined, opts?.cause);
   }
 
-  async sendEmoticon(to: string, emoticon: string | Buffer): Promise<SentMessage> {
+  async sendEmoticon(to: string, emoticon: string | Buffer, opts?: SendCallOptions): Promise<SentMessage> {
     this.checkTarget('webwxsendemoticon', to);
     if (typeof emoticon === 'string') {
       if (!/^[0-9a-f]{32}$/i.test(emoticon))
         throw new InvalidArgument('webwxsendemoticon', 'emoticon must be a 32-hex md5 or a Buffer');
-      return this.d.sender.send('emoticon', 'media', to, {
-        Type: MsgType.Emoticon,
-        EMoticonMd5: emoticon.toLowerCase(),
-      });
+      return this.d.sender.send(
+        'emoticon',
+        'media',
+        to,
+        { Type: MsgType.Emoticon, EMoticonMd5: emoticon.toLowerCase() },
+        undefined,
+        opts?.cause,
+      );
     }
-    return this.d.sender.sendMedia('emoticon', to, emoticon, 'emoticon.gif', 'pic', MsgType.Emoticon);
+    return this.d.sender.sendMedia('emoticon', to, emoticon, 'emoticon.gif', 'pic', MsgType.Emoticon, opts?.cause);
   }
 
-  async sendImage(to: string, file: MediaSource, name?: string): Promise<SentMessage> {
+  async sendImage(to: string, file: MediaSource, name?: string, opts?: SendCallOptions): Promise<SentMessage> {
     this.checkTarget('webwxsendmsgimg', to);
     const src = await readSource(file, 'webwxsendmsgimg');
-    return this.d.sender.sendMedia('image', to, src.data, name ?? src.name, 'pic', MsgType.Image);
+    return this.d.sender.sendMedia('image', to, src.data, name ?? src.name, 'pic', MsgType.Image, opts?.cause);
   }
 
-  async sendVideo(to: string, file: MediaSource, name?: string): Promise<SentMessage> {
+  async sendVideo(to: string, file: MediaSource, name?: string, opts?: SendCallOptions): Promise<SentMessage> {
     this.checkTarget('webwxsendvideomsg', to);
     const src = await readSource(file, 'webwxsendvideomsg');
-    return this.d.sender.sendMedia('video', to, src.data, name ?? src.name, 'video', MsgType.Video);
+    return this.d.sender.sendMedia('video', to, src.data, name ?? src.name, 'video', MsgType.Video, opts?.cause);
   }
 
-  async sendFile(to: string, file: MediaSource, name?: string): Promise<SentMessage> {
+  async sendFile(to: string, file: MediaSource, name?: string, opts?: SendCallOptions): Promise<SentMessage> {
     this.checkTarget('webwxsendappmsg', to);
     const src = await readSource(file, 'webwxsendappmsg');
-    return this.d.sender.sendMedia('file', to, src.data, name ?? src.name, 'doc', AppMsgType.file);
+    return this.d.sender.sendMedia('file', to, src.data, name ?? src.name, 'doc', AppMsgType.file, opts?.cause);
   }
 
   async revoke(sent: SentMessage): Promise<void> {

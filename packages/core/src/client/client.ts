@@ -38,6 +38,7 @@ import type {
   FriendRequestRef,
   MediaSource,
   MessageHandler,
+  SendCallOptions,
   SentMessage,
   WxClient,
 } from './types.js';
@@ -321,6 +322,7 @@ export class WebWxClient implements WxClient {
       const replay = await this.outbox.load();
       // Echoes the server sends again after a restart are of sends it answered, not of a lost one.
       for (const id of this.outbox.knownMsgIds()) if (id) this.echo.ids.add(id);
+      this.sender.recover(this.outbox.recoveredCauses());
       await this.spool.sweep(replay);
       const via = await this.login.login(this.o.loginMode);
       this.lifecycle.set('syncing');
@@ -328,8 +330,9 @@ export class WebWxClient implements WxClient {
       this.timers.start();
       const self = this.store.self;
       this.events.emit('login', { self, via });
-      this.inbox.deliverPending();
+      // Replays first: a handler run again joins its earlier sends (see SendCallOptions.cause).
       for (const e of replay) this.sender.replay(e);
+      this.inbox.deliverPending();
       return self;
     } catch (err) {
       if (!this.stopCtl.signal.aborted) this.lifecycle.set('logged-out');
@@ -407,24 +410,24 @@ export class WebWxClient implements WxClient {
 
   // ---- actions (see actions.ts) ---------------------------------------------
 
-  sendText(to: string, text: string): Promise<SentMessage> {
-    return this.actions.sendText(to, text);
+  sendText(to: string, text: string, opts?: SendCallOptions): Promise<SentMessage> {
+    return this.actions.sendText(to, text, opts);
   }
 
-  sendEmoticon(to: string, emoticon: string | Buffer): Promise<SentMessage> {
-    return this.actions.sendEmoticon(to, emoticon);
+  sendEmoticon(to: string, emoticon: string | Buffer, opts?: SendCallOptions): Promise<SentMessage> {
+    return this.actions.sendEmoticon(to, emoticon, opts);
   }
 
-  sendImage(to: string, file: MediaSource, name?: string): Promise<SentMessage> {
-    return this.actions.sendImage(to, file, name);
+  sendImage(to: string, file: MediaSource, name?: string, opts?: SendCallOptions): Promise<SentMessage> {
+    return this.actions.sendImage(to, file, name, opts);
   }
 
-  sendVideo(to: string, file: MediaSource, name?: string): Promise<SentMessage> {
-    return this.actions.sendVideo(to, file, name);
+  sendVideo(to: string, file: MediaSource, name?: string, opts?: SendCallOptions): Promise<SentMessage> {
+    return this.actions.sendVideo(to, file, name, opts);
   }
 
-  sendFile(to: string, file: MediaSource, name?: string): Promise<SentMessage> {
-    return this.actions.sendFile(to, file, name);
+  sendFile(to: string, file: MediaSource, name?: string, opts?: SendCallOptions): Promise<SentMessage> {
+    return this.actions.sendFile(to, file, name, opts);
   }
 
   revoke(sent: SentMessage): Promise<void> {

@@ -8,6 +8,9 @@ import type { SendKind } from './api.js';
 import type { ActionClass, Bucket } from './types.js';
 import { settledWithin } from '../util/settled-within.js';
 import { surelyNotSent, type ActionOptions } from './send-policy.js';
+import { RefusalWait } from './refusal-wait.js';
+import { Slots } from './slots.js';
+import { CausedSends, sendFingerprint, type CausedRow, type RecoveredSends } from './send-causes.js';
 
 /** A journaled send: enough to re-send it after a crash with the same ClientMsgId. */
 export interface SendJournalEntry {
@@ -35,6 +38,8 @@ export interface SendJournalEntry {
    * the sync echoes instead of being sent again blindly.
    */
   attemptedAt?: number;
+  /** The inbound message (or event) whose handling made this send: a handler run again after a crash finds it. */
+  cause?: string;
 }
 
 interface OutboxDoc {
@@ -46,11 +51,16 @@ interface OutboxDoc {
   dropped?: string[];
   /** The server was seen echoing this account's sends through webwxsync (what reconciling relies on). */
   echoes?: boolean;
+  /** Recent sends made for an inbound message (see CausedSends). */
+  caused?: CausedRow[];
 }
 
-/** Log records: a send journaled, about to go out, answered (with its MsgID), or dropped after a definitive failure. */
+/**
+ * Log records: a send journaled, about to go out, answered (with its MsgID), or dropped after a definitive
+ * failure (`u`: whether it arrived is unknown).
+ */
 type OutboxRecord =
-  { j: SendJournalEntry } | { a: [string, number] } | { s: [string, string] } | { x: string } | { e: 1 };
+  { j: SendJournalEntry } | { a: [string, number] } | { s: [string, string] } | { x: string; u?: 1 } | { e: 1 };
 
 export const DEFAULT_BUCKETS: Record<ActionClass, Bucket> = {
   text: { burst: 5, perSecond: 1 },
@@ -81,31 +91,15 @@ export interface OutboxOptions {
   maxAgeMs?: number;
   backoffBaseMs: number;
   backoffMaxMs: number;
+  /**
+   * Longest wait between retries of a send refused with 1205 (also capped by
+   * `backoffMaxMs`); an accepted send of its class ends the wait sooner. Default 5 000.
+   */
+  refusedMaxMs?: number;
   /** Resolves when the session is usable; rejects when the client stops. */
   ready: () => Promise<void>;
   onRateLimited: (e: { endpoint: string; actionClass: ActionClass; retryInMs: number; attempt: number }) => void;
   signal: AbortSignal;
-}
-
-/** A FIFO counting semaphore: at most `limit` holders, served in arrival order. */
-class Slots {
-  private used = 0;
-  private readonly waiters: Array<() => void> = [];
-  constructor(private readonly limit: number) {}
-
-  acquire(): Promise<void> {
-    if (this.used < this.limit) {
-      this.used++;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => this.waiters.push(resolve));
-  }
-
-  release(): void {
-    const next = this.waiters.shift();
-    if (next) next();
-    else this.used--;
-  }
 }
 
 /**
@@ -119,6 +113,7 @@ class Slots {
 export class Outbox {
   private readonly buckets = new Map<ActionClass, TokenBucket>();
   private readonly slots = new Map<ActionClass, Slots>();
+  private readonly refusals = new Map<ActionClass, RefusalWait>();
   /** Tail of each order key's chain. */
   private readonly chats = new Map<string, Promise<unknown>>();
   private readonly pending = new Map<string, SendJournalEntry>();
@@ -126,6 +121,7 @@ export class Outbox {
   /** Dropped after a definitive failure: a journal record replayed by a crash mid-fold must not revive them. */
   private readonly dropped = new BoundedSet(2000);
   private readonly sentMsgIds = new Map<string, string>();
+  private readonly caused = new CausedSends();
   private readonly journalLog: Journal<OutboxRecord>;
   private active = 0;
   private echoes = false;
@@ -140,6 +136,7 @@ export class Outbox {
     for (const [cls, b] of Object.entries(opts.buckets) as Array<[ActionClass, Bucket]>) {
       this.buckets.set(cls, new TokenBucket(b.burst, b.perSecond));
       this.slots.set(cls, new Slots(Math.max(1, opts.concurrency?.[cls] ?? DEFAULT_CONCURRENCY[cls])));
+      this.refusals.set(cls, new RefusalWait());
     }
     this.sent = new BoundedSet(2000);
     this.journalLog = new Journal<OutboxRecord>(
@@ -171,6 +168,7 @@ export class Outbox {
     if (d && Array.isArray(d.sent) && Array.isArray(d.pending)) {
       for (const pair of d.sent) if (Array.isArray(pair)) this.markSent(pair[0], pair[1]);
       for (const cid of d.dropped ?? []) if (typeof cid === 'string') this.dropped.add(cid);
+      if (Array.isArray(d.caused)) this.caused.load(d.caused);
       for (const e of d.pending) this.restorePending(e);
       if (d.echoes === true) this.echoes = true;
     }
@@ -187,13 +185,16 @@ export class Outbox {
       } else if ('x' in r && typeof r.x === 'string') {
         this.pending.delete(r.x);
         this.dropped.add(r.x);
+        if (r.u === 1) this.caused.markUnknown(r.x);
+        else this.caused.forget(r.x);
       }
     }
   }
 
   private restorePending(e: SendJournalEntry | undefined): void {
-    if (!e || typeof e.clientMsgId !== 'string' || this.sent.has(e.clientMsgId) || this.dropped.has(e.clientMsgId))
-      return;
+    if (!e || typeof e.clientMsgId !== 'string') return;
+    this.noteCause(e);
+    if (this.sent.has(e.clientMsgId) || this.dropped.has(e.clientMsgId)) return;
     this.pending.set(e.clientMsgId, e);
   }
 
@@ -217,7 +218,27 @@ export class Outbox {
       sent,
       dropped: this.dropped.toArray(),
       ...(this.echoes ? { echoes: true } : {}),
+      caused: this.caused.toRows(),
     };
+  }
+
+  private noteCause(e: SendJournalEntry): void {
+    if (typeof e.cause === 'string') this.caused.note(e.clientMsgId, e.cause, sendFingerprint(e));
+  }
+
+  /** The sends earlier processes made for inbound messages (call once, after `load`). */
+  recoveredCauses(): RecoveredSends {
+    return this.caused.recovered();
+  }
+
+  /** The server MsgID of a send it answered (or whose echo came), if still remembered. */
+  msgIdOf(clientMsgId: string): string | undefined {
+    return this.sent.has(clientMsgId) ? this.sentMsgIds.get(clientMsgId) : undefined;
+  }
+
+  /** Whether a send was dropped with its outcome unknown (it may have arrived: never make it again). */
+  outcomeUnknown(clientMsgId: string): boolean {
+    return this.caused.isUnknown(clientMsgId);
   }
 
   /** Server MsgIDs of sends this client made (for sentByBot). */
@@ -251,12 +272,14 @@ export class Outbox {
   /** Journals a send before it is attempted; resolves once it would survive a crash of the process. */
   async journal(entry: SendJournalEntry): Promise<void> {
     this.pending.set(entry.clientMsgId, entry);
+    this.noteCause(entry);
     try {
       await this.journalLog.write({ j: entry });
     } catch (err) {
       // The caller is told the send failed: it must not come back from a later fold.
       this.pending.delete(entry.clientMsgId);
       this.dropped.add(entry.clientMsgId);
+      this.caused.forget(entry.clientMsgId);
       throw err;
     }
   }
@@ -275,17 +298,23 @@ export class Outbox {
   }
 
   /**
-   * Records the server's answer (or a definitive failure, `msgId` undefined)
-   * and drops the journal entry. Never waits for the write: a crash before it
-   * lands re-sends the entry once with the same ClientMsgId, which is the
-   * journal's promise anyway.
+   * Records the server's answer (or a definitive failure, `msgId` undefined;
+   * `unknown`: SendOutcomeUnknown, it may have arrived) and drops the journal
+   * entry. Never waits for the write: a crash before it lands re-sends the
+   * entry once with the same ClientMsgId, which is the journal's promise anyway.
    */
-  settle(clientMsgId: string, msgId: string | undefined): void {
+  settle(clientMsgId: string, msgId: string | undefined, unknown = false): void {
     if (!this.pending.delete(clientMsgId) && msgId === undefined) return;
     if (msgId !== undefined) this.markSent(clientMsgId, msgId);
-    else this.dropped.add(clientMsgId);
+    else {
+      this.dropped.add(clientMsgId);
+      if (unknown) this.caused.markUnknown(clientMsgId);
+      else this.caused.forget(clientMsgId);
+    }
     this.journalLog
-      .write(msgId !== undefined ? { s: [clientMsgId, msgId] } : { x: clientMsgId })
+      .write(
+        msgId !== undefined ? { s: [clientMsgId, msgId] } : unknown ? { x: clientMsgId, u: 1 } : { x: clientMsgId },
+      )
       .catch((err: unknown) => {
         this.log.error({ err }, 'outbox journal write failed');
       });
@@ -356,6 +385,9 @@ export class Outbox {
   private async attempt<T>(cls: ActionClass, endpoint: string, run: () => Promise<T>, o: ActionOptions<T>): Promise<T> {
     const bucket = this.buckets.get(cls)!;
     const slots = this.slots.get(cls)!;
+    const refusal = this.refusals.get(cls)!;
+    // Woken early and refused again: the next wait runs its course (no retry per success elsewhere).
+    let woken = false;
     const signal = this.opts.signal;
     const createdAt = o.createdAt ?? Date.now();
     const maxAgeMs = this.opts.maxAgeMs ?? 600_000;
@@ -374,7 +406,9 @@ export class Outbox {
         }
         if (this.opts.jitterMs > 0) await sleep(Math.random() * this.opts.jitterMs, signal);
         if (signal.aborted) throw new ClientStopped(endpoint);
-        return await run();
+        const done = await run();
+        refusal.wake();
+        return done;
       } catch (err) {
         failure = err;
       } finally {
@@ -387,16 +421,14 @@ export class Outbox {
         if (ageMs >= maxAgeMs) throw this.expired(endpoint, cls, o, ageMs, maxAgeMs);
         rateLimits++;
         // The last try lands at the deadline rather than after it.
-        const retryInMs = Math.min(
-          backoffDelay(rateLimits, this.opts.backoffBaseMs, this.opts.backoffMaxMs),
-          maxAgeMs - ageMs,
-        );
+        const cap = Math.min(this.opts.backoffMaxMs, this.opts.refusedMaxMs ?? 5_000);
+        const retryInMs = Math.min(backoffDelay(rateLimits, this.opts.backoffBaseMs, cap), maxAgeMs - ageMs);
         this.opts.onRateLimited({ endpoint, actionClass: cls, retryInMs, attempt: rateLimits });
         this.log.warn(
           { endpoint, actionClass: cls, retryInMs, attempt: rateLimits, clientMsgId: o.clientMsgId },
           'rate-limited (1205); slowing down, the action waits',
         );
-        await sleep(retryInMs, signal);
+        woken = await refusal.wait(retryInMs, signal, !woken);
         continue;
       }
       if (failure instanceof NetworkError) {

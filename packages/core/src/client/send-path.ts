@@ -11,6 +11,7 @@ import type { ClientEmitter } from './events.js';
 import { fileAppMsg, type Uploader, type UploadKind } from './media.js';
 import type { Outbox, SendJournalEntry } from './outbox.js';
 import { SendReconciler, type ObservedApi, type EchoVerdict, type SendProbe } from './send-reconcile.js';
+import { sendFingerprint, type RecoveredSends } from './send-causes.js';
 import type { MediaSpool } from './spool.js';
 import type { ActionClass, SentMessage } from './types.js';
 
@@ -41,7 +42,17 @@ export interface SendPathDeps {
  * restart. The outbox queues and retries; this decides what one try does.
  */
 export class SendPath {
+  /** Sends an earlier process made for inbound messages; their handlers' second run joins them. */
+  private recovered: RecoveredSends | undefined;
+  /** Journaled sends replayed at start, by ClientMsgId: what a joining send settles with. */
+  private readonly replays = new Map<string, Promise<SentMessage>>();
+
   constructor(private readonly d: SendPathDeps) {}
+
+  /** At start, before replays and pending messages: the sends the outbox journal says each message caused. */
+  recover(sends: RecoveredSends): void {
+    this.recovered = sends;
+  }
 
   /** Journals a send and runs it through the outbox. */
   async send(
@@ -50,6 +61,7 @@ export class SendPath {
     to: string,
     fields: SendFields,
     media?: { clientMsgId: string; upload: NonNullable<SendJournalEntry['upload']> },
+    cause?: string,
   ): Promise<SentMessage> {
     const stable = this.d.contacts.contact(to)?.stableId;
     const entry: SendJournalEntry = {
@@ -64,7 +76,14 @@ export class SendPath {
       ...(fields.EMoticonMd5 !== undefined ? { emoticonMd5: fields.EMoticonMd5 } : {}),
       session: this.d.cred.tag(),
       createdAt: Date.now(),
+      ...(cause !== undefined ? { cause } : {}),
     };
+    const earlier = cause !== undefined ? this.recovered?.claim(cause, sendFingerprint(entry)) : undefined;
+    const joined = earlier !== undefined ? this.joinEarlier(earlier, entry) : undefined;
+    if (joined) {
+      this.d.spool.drop(entry);
+      return joined;
+    }
     await this.d.outbox.journal(entry);
     this.d.checkpoint();
     return this.run(entry, cls);
@@ -82,6 +101,7 @@ export class SendPath {
     name: string,
     uploadKind: UploadKind,
     msgType: number,
+    cause?: string,
   ): Promise<SentMessage> {
     const clientMsgId = newClientMsgId();
     const file = await this.d.spool.write(clientMsgId, data);
@@ -92,29 +112,61 @@ export class SendPath {
       to,
       { Type: msgType, ...(kind === 'file' || kind === 'emoticon' ? {} : { Content: '' }) },
       { clientMsgId, upload },
+      cause,
+    );
+  }
+
+  /**
+   * A handler run again after a crash asks for a send its first run journaled
+   * (same cause, recipient and content): it gets that send's outcome, never a
+   * second copy. Undefined when that send provably did not arrive (or is
+   * forgotten): then it is made anew.
+   */
+  private joinEarlier(clientMsgId: string, entry: SendJournalEntry): Promise<SentMessage> | undefined {
+    const msgId = this.d.outbox.msgIdOf(clientMsgId);
+    if (msgId !== undefined) return Promise.resolve(sentMessage({ ...entry, clientMsgId }, msgId));
+    const replay = this.replays.get(clientMsgId);
+    if (replay) {
+      this.replays.delete(clientMsgId); // claimed once: a second identical send of this run is a new one
+      return replay;
+    }
+    if (!this.d.outbox.outcomeUnknown(clientMsgId)) return undefined;
+    return Promise.reject(
+      new SendOutcomeUnknown(endpointOf(entry), clientMsgId, 'made before a restart and whether it arrived is unknown'),
     );
   }
 
   /** Re-sends a journaled entry after a restart (same ClientMsgId), re-addressing it if the session changed. */
   replay(entry: SendJournalEntry): void {
+    let settle!: { resolve: (m: SentMessage) => void; reject: (err: unknown) => void };
+    const outcome = new Promise<SentMessage>((resolve, reject) => (settle = { resolve, reject }));
+    outcome.catch(() => undefined); // reported below; a joining handler gets it too
+    this.replays.set(entry.clientMsgId, outcome);
+    this.replayJournaled(entry, settle);
+  }
+
+  private replayJournaled(
+    entry: SendJournalEntry,
+    settle: { resolve: (m: SentMessage) => void; reject: (err: unknown) => void },
+  ): void {
     const { outbox, spool, events } = this.d;
     const e = this.readdress(entry);
     if (!e) {
       outbox.settle(entry.clientMsgId, undefined);
       spool.drop(entry);
-      events.error(
-        new InvalidArgument(
-          'replay',
-          `cannot re-address journaled send ${entry.clientMsgId}: recipient unknown in the new session`,
-        ),
-        'outbox replay',
+      const err = new InvalidArgument(
+        'replay',
+        `cannot re-address journaled send ${entry.clientMsgId}: recipient unknown in the new session`,
       );
+      settle.reject(err);
+      events.error(err, 'outbox replay');
       return;
     }
     const cls: ActionClass = e.kind === 'text' ? 'text' : 'media';
     const replay = (): void => {
       this.d.log.info({ clientMsgId: e.clientMsgId, kind: e.kind }, 'replaying a journaled send');
-      this.run(e, cls).catch((err: unknown) => {
+      this.run(e, cls).then(settle.resolve, (err: unknown) => {
+        settle.reject(err);
         events.error(err, `replayed send ${e.clientMsgId} failed`);
       });
     };
@@ -138,11 +190,14 @@ export class SendPath {
       : Promise.resolve('unknown'); // a new session never echoes what the old one sent
     void verdict
       .then((v) => {
-        if (this.settleLost(v, e, endpoint, undefined) === 'retry') replay();
+        const lost = this.settleLost(v, e, endpoint, undefined);
+        if (lost === 'retry') replay();
+        else settle.resolve(lost.done);
       })
       .catch((err: unknown) => {
+        settle.reject(err);
         if (err instanceof ClientStopped) return;
-        outbox.settle(e.clientMsgId, undefined);
+        outbox.settle(e.clientMsgId, undefined, err instanceof SendOutcomeUnknown);
         spool.drop(e);
         events.error(err, `journaled send ${e.clientMsgId} not replayed`);
       });
@@ -179,7 +234,7 @@ export class SendPath {
       .catch((err: unknown) => {
         // Definitive failures leave the journal; a stop keeps the entry for the next start.
         if (!(err instanceof ClientStopped)) {
-          this.d.outbox.settle(entry.clientMsgId, undefined);
+          this.d.outbox.settle(entry.clientMsgId, undefined, err instanceof SendOutcomeUnknown);
           this.d.spool.drop(entry);
         }
         throw err;

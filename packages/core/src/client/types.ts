@@ -178,6 +178,20 @@ export interface IncomingMessage {
  */
 export type MessageHandler = (incoming: IncomingMessage) => Promise<void>;
 
+/** Per-call options of a message send. */
+export interface SendCallOptions {
+  /**
+   * Id of the inbound message (or event) whose handling makes this send. The
+   * inbox hands a message to the handler again when the process died before
+   * the handler finished; a send that run journaled before the crash, to the
+   * same recipient with the same content (matched in order), is not made
+   * again: the call settles with that send's outcome (its MsgID, or
+   * `SendOutcomeUnknown` when whether it arrived cannot be known). Plugin
+   * actions pass it for you.
+   */
+  cause?: string | undefined;
+}
+
 /** What the server answered to a send. */
 export interface SentMessage {
   /** Server MsgID (string; exceeds 2^53). */
@@ -303,15 +317,15 @@ export interface WxClient {
   setMessageHandler(handler: MessageHandler): void;
 
   /** Sends text (MsgType 1). */
-  sendText(to: string, text: string): Promise<SentMessage>;
+  sendText(to: string, text: string, opts?: SendCallOptions): Promise<SentMessage>;
   /** Sends an emoticon: a 32-hex md5 of a stored emoticon, or a GIF to upload. */
-  sendEmoticon(to: string, emoticon: string | Buffer): Promise<SentMessage>;
+  sendEmoticon(to: string, emoticon: string | Buffer, opts?: SendCallOptions): Promise<SentMessage>;
   /** Uploads (chunked, MediaId reused by content hash) and sends an image. */
-  sendImage(to: string, file: MediaSource, name?: string): Promise<SentMessage>;
+  sendImage(to: string, file: MediaSource, name?: string, opts?: SendCallOptions): Promise<SentMessage>;
   /** Uploads and sends a video. */
-  sendVideo(to: string, file: MediaSource, name?: string): Promise<SentMessage>;
+  sendVideo(to: string, file: MediaSource, name?: string, opts?: SendCallOptions): Promise<SentMessage>;
   /** Uploads and sends any file as an attachment (appmsg type 6). */
-  sendFile(to: string, file: MediaSource, name?: string): Promise<SentMessage>;
+  sendFile(to: string, file: MediaSource, name?: string, opts?: SendCallOptions): Promise<SentMessage>;
   /** Revokes a message this client sent. */
   revoke(sent: SentMessage): Promise<void>;
   /** Forwards a received text/image/video/emoticon/file message to `to`. */

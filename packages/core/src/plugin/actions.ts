@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 
-import type { ContactStore, SentMessage, WxClient } from '../client/types.js';
+import type { ContactStore, SendCallOptions, SentMessage, WxClient } from '../client/types.js';
 import type { Contact, ContactDirectory, Room } from '../contact/types.js';
 import type { FriendRequestInfo } from '../message/types.js';
 import type { ActionKind, ActionRecord, Actions, MediaInput, OutgoingContent, Target } from './types.js';
@@ -202,6 +202,8 @@ export function createActions(backend: ActionBackend, log: ActionLog, by: Attrib
   let rooms: Actions['rooms'] | undefined;
   let contacts: Actions['contacts'] | undefined;
   let chats: Actions['chats'] | undefined;
+  // The message being handled: after a crash its handler runs again, and the client does not repeat its sends.
+  const caused: SendCallOptions = by.cause === undefined ? {} : { cause: by.cause };
 
   const send = async (to: Target, content: OutgoingContent): Promise<SentMessage> => {
     const target = resolveIn(directory, to, 'recipient');
@@ -209,25 +211,25 @@ export function createActions(backend: ActionBackend, log: ActionLog, by: Attrib
       const text = typeof content === 'string' ? content : content.text;
       if (text.length === 0) throw new TypeError('send: text is empty');
       return log.track({ ...recordBase('send', by, target), content: { type: 'text', text } }, () =>
-        backend.sendText(target.userName, text),
+        backend.sendText(target.userName, text, caused),
       );
     }
     if ('image' in content) {
       const name = mediaName(content.image, content.name);
       return log.track({ ...recordBase('send', by, target), content: { type: 'image', name } }, () =>
-        backend.sendImage(target.userName, content.image, content.name),
+        backend.sendImage(target.userName, content.image, content.name, caused),
       );
     }
     if ('file' in content) {
       const name = mediaName(content.file, content.name);
       return log.track({ ...recordBase('send', by, target), content: { type: 'file', name } }, () =>
-        backend.sendFile(target.userName, content.file, content.name),
+        backend.sendFile(target.userName, content.file, content.name, caused),
       );
     }
     if ('video' in content) {
       const name = mediaName(content.video, content.name);
       return log.track({ ...recordBase('send', by, target), content: { type: 'video', name } }, () =>
-        backend.sendVideo(target.userName, content.video, content.name),
+        backend.sendVideo(target.userName, content.video, content.name, caused),
       );
     }
     const emoticon = content.emoticon;
@@ -236,7 +238,7 @@ export function createActions(backend: ActionBackend, log: ActionLog, by: Attrib
         ...recordBase('send', by, target),
         content: { type: 'emoticon', name: typeof emoticon === 'string' ? emoticon : undefined },
       },
-      () => backend.sendEmoticon(target.userName, emoticon),
+      () => backend.sendEmoticon(target.userName, emoticon, caused),
     );
   };
 

@@ -2,6 +2,7 @@ import { pino } from 'pino';
 import { DEFAULT_BUCKETS, Outbox, type OutboxOptions, type SendJournalEntry } from '../../src/client/outbox.js';
 import { NotFriend, RateLimited, SendExpired } from '../../src/client/errors.js';
 import { MemorySessionStore } from '../../src/session/file-store.js';
+import { sendFingerprint } from '../../src/client/send-causes.js';
 
 const FREE = { burst: 1_000_000, perSecond: 1_000_000 };
 
@@ -106,17 +107,77 @@ describe('Outbox', () => {
     // A failed assertion must not leave the refused action sleeping out its backoff.
     const cleanup = setTimeout(() => stop.abort(), 4000);
     await tick();
-    // Only one slot, and @stuck sleeps ~60 s in backoff: the others must go now.
+    // Only one slot, and @stuck waits in backoff: the others must go now.
     await box.enqueue('text', 'webwxsendmsg', () => Promise.resolve(order.push('a')), '@a');
     await box.enqueue('text', 'webwxsendmsg', () => Promise.resolve(order.push('b')), '@b');
     expect(order).toEqual(['a', 'b']);
-    expect(refusals).toBe(1);
+    // 'a' accepted woke it once (the window may have ended); refused again, it waits its backoff out.
+    expect(refusals).toBe(2);
     expect(box.rateFactor('text')).toBeLessThan(1); // the class still slowed down
     clearTimeout(cleanup);
     stop.abort();
     await expect(refused).rejects.toThrow('stopped');
     await sameChat.catch(() => undefined);
     expect(order).not.toContain('stuck#2'); // never ahead of the refused send of its chat
+  });
+
+  it('after 1205 a send waits at most refusedMaxMs (5 s by default), however long the backoff grew', async () => {
+    const stop = new AbortController();
+    const waits: number[] = [];
+    const box = outbox(undefined, {
+      backoffBaseMs: 60_000,
+      backoffMaxMs: 60_000,
+      maxAgeMs: 600_000,
+      signal: stop.signal,
+      onRateLimited: (e) => {
+        waits.push(e.retryInMs);
+        if (waits.length === 1) stop.abort(); // one backoff is enough to read
+      },
+    });
+    const refused = box.enqueue('text', 'webwxsendmsg', () => Promise.reject(new RateLimited('webwxsendmsg')), {
+      orderKey: '@a',
+      journaled: true,
+    });
+    await expect(refused).rejects.toThrow('stopped');
+    expect(waits).toHaveLength(1);
+    expect(waits[0]).toBeLessThanOrEqual(5_000);
+    expect(waits[0]).toBeGreaterThan(0);
+  });
+
+  it('a send the server accepts ends the 1205 wait of every held send of its class at once', async () => {
+    const stop = new AbortController();
+    // Without the wake-up these would wait up to the (large) cap: the test would time out.
+    const box = outbox(undefined, {
+      backoffBaseMs: 60_000,
+      backoffMaxMs: 60_000,
+      refusedMaxMs: 60_000,
+      maxAgeMs: 600_000,
+      signal: stop.signal,
+    });
+    const cleanup = setTimeout(() => stop.abort(), 4000);
+    let windowOpen = true;
+    const rateLimited = new Set<string>();
+    const send = (chat: string): Promise<string> =>
+      box.enqueue(
+        'text',
+        'webwxsendmsg',
+        () => {
+          if (windowOpen) {
+            rateLimited.add(chat);
+            return Promise.reject(new RateLimited('webwxsendmsg'));
+          }
+          return Promise.resolve(chat);
+        },
+        { orderKey: chat, journaled: true },
+      );
+    const held = ['@a', '@b', '@c'].map(send);
+    while (rateLimited.size < 3) await tick();
+    windowOpen = false;
+    // Another chat's send goes through: the window is over, the held ones retry now, in their own order.
+    await expect(send('@d')).resolves.toBe('@d');
+    await expect(Promise.all(held)).resolves.toEqual(['@a', '@b', '@c']);
+    clearTimeout(cleanup);
+    stop.abort();
   });
 
   it('a journaled send refused with 1205 is retried until maxAgeMs, then SendExpired; 1204 is not retried', async () => {
@@ -201,6 +262,39 @@ describe('Outbox', () => {
     await box.close();
     const again = outbox(store);
     expect((await again.load()).map((e) => e.clientMsgId)).toEqual(['c2']);
+  });
+
+  it("a send's cause survives a crash with its outcome: answered, unknown, or refused (then forgotten)", async () => {
+    const store = new MemorySessionStore();
+    const box = outbox(store);
+    await box.load();
+    const caused = (n: number): SendJournalEntry => ({ ...entry(n, '@a'), cause: 'm1' });
+    for (const n of [1, 2, 3, 4]) await box.journal(caused(n));
+    box.settle('c1', '9001');
+    box.settle('c2', undefined, true); // SendOutcomeUnknown
+    box.settle('c3', undefined); // refused: provably not delivered
+    await box.durable();
+    const crashed = store.snapshot();
+    await box.release();
+    const after = outbox(crashed);
+    expect((await after.load()).map((e) => e.clientMsgId)).toEqual(['c4']);
+    expect(after.msgIdOf('c1')).toBe('9001');
+    expect(after.outcomeUnknown('c2')).toBe(true);
+    expect(after.outcomeUnknown('c1')).toBe(false);
+    const r = after.recoveredCauses();
+    const fp = (n: number): string => sendFingerprint(caused(n));
+    expect([r.claim('m1', fp(1)), r.claim('m1', fp(2)), r.claim('m1', fp(3)), r.claim('m1', fp(4))]).toEqual([
+      'c1',
+      'c2',
+      undefined,
+      'c4',
+    ]);
+    // Folded into the document, it says the same.
+    await after.close();
+    const folded = outbox(crashed);
+    await folded.load();
+    expect(folded.outcomeUnknown('c2')).toBe(true);
+    expect(folded.recoveredCauses().claim('m1', fp(4))).toBe('c4');
   });
 
   it('journals sends before they run and replays only unanswered ones after a crash', async () => {

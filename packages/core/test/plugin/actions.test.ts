@@ -123,6 +123,26 @@ describe('createActions', () => {
     ]);
     expect(backend.calls.map((c) => c.method)).toEqual(['sendText', 'sendImage', 'setTopic']);
   });
+
+  test('sends carry their cause to the client, so a handler run again after a crash does not repeat them', async () => {
+    const backend = fakeBackend();
+    const caused = createActions(backend, new ActionLog(), { plugin: 'p', cause: 'm7' });
+    await caused.send('Alice', 'hi');
+    await caused.send(BOB, { image: '/tmp/a.png' });
+    await caused.send(BOB, { file: '/tmp/a.txt' });
+    await caused.send(BOB, { video: '/tmp/a.mp4' });
+    await caused.send(BOB, { emoticon: 'a'.repeat(32) });
+    expect(backend.calls.map((c) => c.args.at(-1))).toEqual([
+      { cause: 'm7' },
+      { cause: 'm7' },
+      { cause: 'm7' },
+      { cause: 'm7' },
+      { cause: 'm7' },
+    ]);
+    const scopeLevel = createActions(backend, new ActionLog(), { plugin: 'p', cause: undefined });
+    await scopeLevel.send('Alice', 'tick');
+    expect(backend.calls.at(-1)!.args.at(-1)).toEqual({});
+  });
 });
 
 describe('contacts.get / contacts.find', () => {
