@@ -8,3 +8,5 @@ export type { AccountLeaseOptions } from './lease.js';
 export { LeaseLost } from './fence.js';
 export type { Fence } from './fence.js';
 export { accountPrefix } from './keys.js';
+export { RedisTokenBucket } from './token-bucket.js';
+export type { RedisTokenBucketOptions } from './token-bucket.js';
