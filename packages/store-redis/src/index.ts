@@ -10,3 +10,5 @@ export type { Fence } from './fence.js';
 export { accountPrefix } from './keys.js';
 export { RedisTokenBucket } from './token-bucket.js';
 export type { RedisTokenBucketOptions } from './token-bucket.js';
+export { listAccounts } from './accounts.js';
+export type { AccountStatus } from './accounts.js';
