@@ -12,7 +12,7 @@ export interface AccountStatus {
   readonly fence: number;
 }
 
-/** SCAN MATCH treats * ? [ ] \\ as a pattern; a root must match only itself. */
+/** SCAN MATCH treats * ? [ ] \ as a pattern; a root must match only itself. */
 function globEscape(text: string): string {
   return text.replace(/[*?[\]\\]/g, '\\$&');
 }

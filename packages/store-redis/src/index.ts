@@ -12,3 +12,5 @@ export { RedisTokenBucket } from './token-bucket.js';
 export type { RedisTokenBucketOptions } from './token-bucket.js';
 export { listAccounts } from './accounts.js';
 export type { AccountStatus } from './accounts.js';
+export { redisStores } from './connect.js';
+export type { RedisStores, RedisStoresOptions } from './connect.js';

@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+
 import type { KeyValueStore, StorageDriver } from '@wxbot/core';
 import type { Redis } from 'ioredis';
 
@@ -11,6 +13,8 @@ export interface RedisStorageOptions {
   readonly prefix: string;
   /** When given, every write checks its fencing token atomically and throws `LeaseLost` when stale. */
   readonly lease?: Fence;
+  /** `close()` also quits the client: for a connection this driver alone uses (`redisStores` sets it). */
+  readonly closeClient?: boolean;
 }
 
 class RedisKeyValueStore implements KeyValueStore {
@@ -51,11 +55,13 @@ class RedisKeyValueStore implements KeyValueStore {
 export class RedisStorage implements StorageDriver {
   readonly #redis: Redis;
   readonly #lease: Fence | undefined;
+  readonly #closeClient: boolean;
   readonly prefix: string;
 
   constructor(options: RedisStorageOptions) {
     this.#redis = options.redis;
     this.#lease = options.lease;
+    this.#closeClient = options.closeClient ?? false;
     this.prefix = checkPrefix(options.prefix, 'RedisStorage');
   }
 
@@ -64,6 +70,12 @@ export class RedisStorage implements StorageDriver {
     return new RedisKeyValueStore(this.#redis, this.#lease, `${this.prefix}kv:${name}`);
   }
 
-  // Writes resolve only once Redis has them: nothing is pending.
-  async close(): Promise<void> {}
+  // Writes resolve only once Redis has them: nothing is pending. The bot calls this on stop.
+  async close(): Promise<void> {
+    if (!this.#closeClient || this.#redis.status === 'end') return;
+    // quit() resolves on the server's OK; the socket closes just after: wait for it, so the process can exit.
+    const ended = once(this.#redis, 'end');
+    await this.#redis.quit();
+    await ended;
+  }
 }
