@@ -2,3 +2,5 @@
 export { createTestBot, TestBot, TestBotAssertionError } from './test-bot.js';
 export type { TestBotOptions, TestPluginEntry, ActionSummary } from './test-bot.js';
 export type { ActionRecord } from '../plugin/types.js';
+export { sessionStoreConformance, storageConformance } from './store-conformance.js';
+export type { ConformanceCase } from './store-conformance.js';
