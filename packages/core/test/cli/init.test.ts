@@ -11,8 +11,17 @@ import { memoryIo } from './helpers.js';
 // Loading configs compiles TypeScript with jiti; the first load in a worker takes seconds.
 const SLOW = 30_000;
 
+// `wxbot init` installs with the package manager that runs it (npm_config_user_agent); under `pnpm test`
+// that is pnpm. These tests are about npm's next steps unless they say otherwise.
+const userAgent = process.env['npm_config_user_agent'];
+beforeEach(() => {
+  process.env['npm_config_user_agent'] = 'npm/11.0.0 node/v20.20.2 linux x64';
+});
+
 let cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
+  if (userAgent === undefined) delete process.env['npm_config_user_agent'];
+  else process.env['npm_config_user_agent'] = userAgent;
   await Promise.all(cleanups.map((c) => c()));
   cleanups = [];
 });
