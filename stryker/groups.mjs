@@ -1,0 +1,29 @@
+/**
+ * The module groups `pnpm test:mutation` runs, one line each. A group names the
+ * sources Stryker mutates and the test files that must kill the mutants (only
+ * those run, so a group stays quick on a shared machine). Paths are relative
+ * to the repository root. `pnpm test:mutation <name> ...` runs only the named groups.
+ */
+export const groups = [
+  {
+    name: 'token-bucket',
+    mutate: ['packages/core/src/util/token-bucket.ts'],
+    tests: ['packages/core/test/util/token-bucket.test.ts'],
+  },
+  { name: 'redact', mutate: ['packages/core/src/log/redact.ts'], tests: ['packages/core/test/log/redact.test.ts'] },
+  {
+    name: 'download-names',
+    mutate: ['packages/core/src/client/download-file.ts'],
+    tests: ['packages/core/test/client/download-file.test.ts'],
+  },
+  {
+    name: 'plugin-isolation',
+    mutate: ['packages/core/src/plugin/{host,stalls,deadline}.ts'],
+    tests: ['packages/core/test/plugin/{host,stalls,deadline}.test.ts'],
+  },
+  {
+    name: 'config-validation',
+    mutate: ['packages/core/src/config/{schema,resolve}.ts', 'packages/core/src/contact/stable-id.ts'],
+    tests: ['packages/core/test/config/{schema,resolve}.test.ts', 'packages/core/test/contact/stable-id.test.ts'],
+  },
+];
