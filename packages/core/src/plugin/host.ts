@@ -89,9 +89,7 @@ export class PluginHost {
       handlerTimeoutMs: timeoutMs,
       stalls: new Stalls<Entry>(this.#options.failureWindowMs),
       tracking: false,
-      fail: (entry, error, what, messageId) => {
-        this.#fail(entry, error, what, messageId);
-      },
+      fail: (entry, error, what, messageId) => this.#fail(entry, error, what, messageId),
     };
   }
 
@@ -175,8 +173,8 @@ export class PluginHost {
     return found;
   }
 
-  /** Records a failure; disables the plugin once it fails too often. */
-  #fail(entry: Entry, error: unknown, what: string, messageId?: string): void {
+  /** Records a failure; disables the plugin once it fails too often. False when it was not the plugin's fault. */
+  #fail(entry: Entry, error: unknown, what: string, messageId?: string): boolean {
     const { logger } = entry.scope;
     const fields = { ...errorFields(error), ...(messageId === undefined ? {} : { messageId }) };
     const message = errorMessage(error);
@@ -191,13 +189,13 @@ export class PluginHost {
         fields,
         `plugin "${entry.plugin.name}" ${what}${messageId === undefined ? '' : ` (message ${messageId})`}: ${message} (${waiting ? 'its action is still waiting in the queue' : 'a server verdict'}, not counted as a plugin failure)`,
       );
-      return;
+      return false;
     }
     logger.error(
       fields,
       `plugin "${entry.plugin.name}" ${what}${messageId === undefined ? '' : ` (message ${messageId})`}: ${message}`,
     );
-    if (entry.state !== 'active') return;
+    if (entry.state !== 'active') return true;
     const now = Date.now();
     entry.failures = entry.failures.filter((t) => now - t < this.#options.failureWindowMs);
     entry.failures.push(now);
@@ -208,6 +206,7 @@ export class PluginHost {
       );
       void entry.scope.dispose();
     }
+    return true;
   }
 
   /**

@@ -26,8 +26,11 @@ export interface PassHost {
   readonly tracking: boolean;
   /** Plugins stalled per chat (see stalls.ts); passes without a chat are not tracked. */
   readonly stalls?: Stalls<Entry>;
-  /** Records a failure (logs it with plugin name and message id; may disable the plugin). */
-  fail(entry: Entry, error: unknown, what: string, messageId: string): void;
+  /**
+   * Records a failure (logs it with plugin name and message id; may disable the plugin). False when it
+   * was not the plugin's fault (a server verdict, or a handler awaiting its own still-queued action).
+   */
+  fail(entry: Entry, error: unknown, what: string, messageId: string): boolean;
 }
 
 export class HandlerTimeout extends Error {
@@ -326,13 +329,15 @@ export class Run implements Watched {
     const pass = this.#pass;
     this.#watched = false;
     this.#phase = TIMED_OUT;
-    if (pass.chat !== undefined) pass.host.stalls?.mark(this.#entry, pass.chat);
-    pass.host.fail(
+    const counted = pass.host.fail(
       this.#entry,
       new HandlerTimeout(`handler did not finish within ${pass.host.handlerTimeoutMs} ms`),
       'timed out',
       pass.id,
     );
+    // A handler waiting on its own queued send (held by a 1205 window) is not hung: skipping the plugin
+    // in this chat would drop the chat's next messages for it, so only a real hang stalls the chat.
+    if (counted && pass.chat !== undefined) pass.host.stalls?.mark(this.#entry, pass.chat);
     // The watch's timer carries whichever message armed it; downstream plugins must see this one.
     if (pass.tracked) currentCause.run(pass.id, passOn, this);
     else this.passOn();
