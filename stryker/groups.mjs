@@ -26,4 +26,36 @@ export const groups = [
     mutate: ['packages/core/src/config/{schema,resolve}.ts', 'packages/core/src/contact/stable-id.ts'],
     tests: ['packages/core/test/config/{schema,resolve}.test.ts', 'packages/core/test/contact/stable-id.test.ts'],
   },
+  { name: 'inbox', mutate: ['packages/core/src/client/inbox.ts'], tests: ['packages/core/test/client/inbox.test.ts'] },
+  {
+    name: 'outbox',
+    mutate: ['packages/core/src/client/outbox.ts'],
+    tests: ['packages/core/test/client/outbox.test.ts'],
+  },
+  {
+    name: 'journal',
+    mutate: ['packages/core/src/client/journal.ts'],
+    tests: ['packages/core/test/client/{journal,inbox,outbox}.test.ts'],
+  },
+  // The simulator's login tests run the whole client per mutant; the unit tests pin the chain down.
+  {
+    name: 'login',
+    mutate: ['packages/core/src/client/login.ts'],
+    tests: ['packages/core/test/client/login-unit.test.ts'],
+  },
+  {
+    name: 'sync-cursor',
+    mutate: ['packages/core/src/client/{cursor-policy,cursor-keeper}.ts'],
+    tests: ['packages/core/test/client/{cursor-policy,cursor-keeper}.test.ts'],
+  },
+  {
+    name: 'sync-answer',
+    mutate: ['packages/core/src/client/sync-answer.ts'],
+    tests: ['packages/core/test/client/sync-answer.test.ts'],
+  },
+  {
+    name: 'send-reconcile',
+    mutate: ['packages/core/src/client/{send-reconcile,send-policy}.ts'],
+    tests: ['packages/core/test/client/{send-reconcile-unit,send-policy}.test.ts'],
+  },
 ];
