@@ -26,7 +26,11 @@ export const groups = [
     mutate: ['packages/core/src/config/{schema,resolve}.ts', 'packages/core/src/contact/stable-id.ts'],
     tests: ['packages/core/test/config/{schema,resolve}.test.ts', 'packages/core/test/contact/stable-id.test.ts'],
   },
-  { name: 'inbox', mutate: ['packages/core/src/client/inbox.ts'], tests: ['packages/core/test/client/inbox.test.ts'] },
+  {
+    name: 'inbox',
+    mutate: ['packages/core/src/client/inbox.ts'],
+    tests: ['packages/core/test/client/inbox{,-restore}.test.ts'],
+  },
   {
     name: 'outbox',
     mutate: ['packages/core/src/client/outbox.ts'],
@@ -35,7 +39,7 @@ export const groups = [
   {
     name: 'journal',
     mutate: ['packages/core/src/client/journal.ts'],
-    tests: ['packages/core/test/client/{journal,inbox,outbox}.test.ts'],
+    tests: ['packages/core/test/client/{journal,inbox,inbox-restore,outbox}.test.ts'],
   },
   // The simulator's login tests run the whole client per mutant; the unit tests pin the chain down.
   {
