@@ -29,7 +29,7 @@ export const groups = [
   {
     name: 'inbox',
     mutate: ['packages/core/src/client/inbox.ts'],
-    tests: ['packages/core/test/client/inbox{,-restore}.test.ts'],
+    tests: ['packages/core/test/client/{inbox,inbox-restore}.test.ts'],
   },
   {
     name: 'outbox',
