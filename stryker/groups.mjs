@@ -34,12 +34,12 @@ export const groups = [
   {
     name: 'outbox',
     mutate: ['packages/core/src/client/outbox.ts'],
-    tests: ['packages/core/test/client/outbox.test.ts'],
+    tests: ['packages/core/test/client/{outbox,outbox-retry}.test.ts'],
   },
   {
     name: 'journal',
     mutate: ['packages/core/src/client/journal.ts'],
-    tests: ['packages/core/test/client/{journal,inbox,inbox-restore,outbox}.test.ts'],
+    tests: ['packages/core/test/client/{journal,inbox,inbox-restore,outbox,outbox-retry}.test.ts'],
   },
   // The simulator's login tests run the whole client per mutant; the unit tests pin the chain down.
   {
