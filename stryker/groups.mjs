@@ -60,6 +60,6 @@ export const groups = [
   {
     name: 'send-reconcile',
     mutate: ['packages/core/src/client/{send-reconcile,send-policy}.ts'],
-    tests: ['packages/core/test/client/{send-reconcile-unit,send-policy}.test.ts'],
+    tests: ['packages/core/test/client/{send-reconcile-unit,send-reconcile-shapes}.test.ts'],
   },
 ];
