@@ -39,7 +39,7 @@ export const groups = [
   {
     name: 'journal',
     mutate: ['packages/core/src/client/journal.ts'],
-    tests: ['packages/core/test/client/{journal,inbox,inbox-restore,outbox,outbox-retry}.test.ts'],
+    tests: ['packages/core/test/client/{journal,journal-parts,inbox,inbox-restore,outbox,outbox-retry}.test.ts'],
   },
   // The simulator's login tests run the whole client per mutant; the unit tests pin the chain down.
   {
