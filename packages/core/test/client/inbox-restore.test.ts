@@ -1,11 +1,27 @@
-import { pino } from 'pino';
+import { jest } from '@jest/globals';
+import { Writable } from 'node:stream';
+import { pino, type Logger } from 'pino';
 
 import { Inbox } from '../../src/client/inbox.js';
 import type { IncomingMessage } from '../../src/client/types.js';
 import type { RawMessage } from '../../src/protocol/wire.js';
 import { MemorySessionStore } from '../../src/session/file-store.js';
 import type { SessionStore } from '../../src/session/types.js';
-import { captureLogger } from './helpers.js';
+
+// Unit tests finish in milliseconds; a mutant that stalls one should cost the mutation run little.
+jest.setTimeout(2000);
+
+/** A logger writing JSON lines into `lines` (helpers.ts has one too, but loads the simulator). */
+function captureLogger(level: string): { logger: Logger; lines: string[] } {
+  const lines: string[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+      cb();
+    },
+  });
+  return { logger: pino({ level }, stream), lines };
+}
 
 const silent = pino({ level: 'silent' });
 const entry = (id: string, from = '@a'): { raw: RawMessage; sentByBot: boolean } => ({

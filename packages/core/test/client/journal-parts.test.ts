@@ -1,6 +1,10 @@
+import { jest } from '@jest/globals';
 import { BoundedSet, DocWriter, Journal, type JournalModel } from '../../src/client/journal.js';
 import { MemorySessionStore } from '../../src/session/file-store.js';
 import type { SessionStore } from '../../src/session/types.js';
+
+// Unit tests finish in milliseconds; a mutant that stalls one should cost the mutation run little.
+jest.setTimeout(2000);
 
 type Rec = { add: string };
 

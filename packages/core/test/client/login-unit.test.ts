@@ -23,6 +23,9 @@ import {
 } from '../../src/client/login.js';
 import { WEB_APPID } from '../../src/protocol/constants.js';
 
+// Unit tests finish in milliseconds; a mutant that stalls one should cost the mutation run little.
+jest.setTimeout(2000);
+
 /** What the fake server answers to one request: a body (HTTP 200), a status and body, a thrown error, or a function of the request. */
 type Reply = string | { status: number; text: string } | Error | ((spec: RequestSpec) => string);
 

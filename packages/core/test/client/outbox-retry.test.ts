@@ -1,4 +1,6 @@
-import { pino } from 'pino';
+import { jest } from '@jest/globals';
+import { Writable } from 'node:stream';
+import { pino, type Logger } from 'pino';
 
 import { DEFAULT_BUCKETS, Outbox, type OutboxOptions, type SendJournalEntry } from '../../src/client/outbox.js';
 import {
@@ -10,7 +12,21 @@ import {
   SendOutcomeUnknown,
 } from '../../src/client/errors.js';
 import { MemorySessionStore } from '../../src/session/file-store.js';
-import { captureLogger } from './helpers.js';
+
+// Unit tests finish in milliseconds; a mutant that stalls one should cost the mutation run little.
+jest.setTimeout(2000);
+
+/** A logger writing JSON lines into `lines` (helpers.ts has one too, but loads the simulator). */
+function captureLogger(level: string): { logger: Logger; lines: string[] } {
+  const lines: string[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+      cb();
+    },
+  });
+  return { logger: pino({ level }, stream), lines };
+}
 
 const FREE = { burst: 1_000_000, perSecond: 1_000_000 };
 

@@ -9,6 +9,9 @@ import { surelyNotSent } from '../../src/client/send-policy.js';
 import type { SyncCheckResult } from '../../src/protocol/synccheck.js';
 import type { RawMessage, SyncResponse } from '../../src/protocol/wire.js';
 
+// Unit tests finish in milliseconds; a mutant that stalls one should cost the mutation run little.
+jest.setTimeout(2000);
+
 const SELF = '@self';
 
 function reconciler(extra: Partial<ReconcilerOptions> = {}): {
