@@ -50,7 +50,8 @@ export const groups = [
   {
     name: 'sync-cursor',
     mutate: ['packages/core/src/client/{cursor-policy,cursor-keeper}.ts'],
-    tests: ['packages/core/test/client/{cursor-policy,cursor-keeper}.test.ts'],
+    // cursor-policy.test.ts proves zero loss through the simulator; per mutant it is too slow to run.
+    tests: ['packages/core/test/client/cursor-keeper.test.ts'],
   },
   {
     name: 'sync-answer',
