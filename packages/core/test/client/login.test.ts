@@ -107,7 +107,7 @@ describe('login', () => {
     await second.stop();
   });
 
-  it('a dead saved session falls back to push login, then QR when push fails', async () => {
+  it('a dead saved session falls back to push login, without a QR code', async () => {
     const sim = await env.start();
     const store = new MemorySessionStore();
     const first = newClient(sim, env.dir, { sessionStore: store });
@@ -117,11 +117,37 @@ describe('login', () => {
     const second = newClient(sim, env.dir, { sessionStore: store });
     const vias: string[] = [];
     second.on('login', (e) => vias.push(e.via));
-    await second.start();
-    expect(vias).toHaveLength(1);
-    expect(['push', 'qr']).toContain(vias[0]);
-    expect(sim.actions().some((a) => a.endpoint === 'webwxpushloginurl')).toBe(true);
-    await second.stop();
+    second.on('qr', () => vias.push('qr-shown'));
+    try {
+      await second.start();
+      // Exactly push: a push login that always failed would end in 'qr' here.
+      expect(vias).toEqual(['push']);
+      expect(sim.actions().filter((a) => a.endpoint === 'webwxpushloginurl')).toMatchObject([{ ret: 0 }]);
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it('when push login fails too, a dead saved session falls back to QR', async () => {
+    const sim = await env.start();
+    const store = new MemorySessionStore();
+    const first = newClient(sim, env.dir, { sessionStore: store });
+    await first.start();
+    await first.stop();
+    sim.expireSession(1101);
+    sim.addFault({ kind: 'http', status: 500, endpoint: 'webwxpushloginurl' });
+    const second = newClient(sim, env.dir, { sessionStore: store });
+    const vias: string[] = [];
+    second.on('login', (e) => vias.push(e.via));
+    const contexts: string[] = [];
+    second.on('error', (e) => contexts.push(e.context));
+    try {
+      await second.start();
+      expect(vias).toEqual(['qr']);
+      expect(contexts).toContain('push login failed; falling back to QR');
+    } finally {
+      await second.stop();
+    }
   });
 
   it('loginMode hot without a saved session fails with HOT_LOGIN_FAILED', async () => {

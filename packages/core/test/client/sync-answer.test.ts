@@ -46,4 +46,25 @@ describe('checkSync', () => {
     expect(checkSync(answer({ AddMsgList: [{ ...entry }] })).messages[0]!.MsgId).toBe(ids[2]);
     expect(sync.skipped).toBe(1);
   });
+
+  it('drops empty names and non-object messages, keeps MemberCount only as a number, and takes null for absent', () => {
+    const sync = checkSync(
+      answer({
+        ModContactList: [{ UserName: '' }, { UserName: '@b' }],
+        DelContactList: null,
+        ModChatRoomMemberList: [
+          { UserName: '@@n', MemberList: [], MemberCount: 3 },
+          { UserName: '@@s', MemberList: [], MemberCount: '3' },
+        ],
+        AddMsgList: ['a string', 5, [], { MsgId: 'm1', MsgType: 1 }],
+      }),
+    );
+    expect(sync.contacts.map((c) => c.UserName)).toEqual(['@b']);
+    expect(sync.members).toStrictEqual([
+      { UserName: '@@n', MemberList: [], MemberCount: 3 },
+      { UserName: '@@s', MemberList: [] },
+    ]);
+    expect(sync.messages.map((m) => m.MsgId)).toEqual(['m1']);
+    expect(sync.skipped).toBe(4);
+  });
 });
