@@ -10,10 +10,15 @@ export const groups = [
     mutate: ['packages/core/src/util/token-bucket.ts'],
     tests: ['packages/core/test/util/token-bucket.test.ts'],
   },
-  { name: 'redact', mutate: ['packages/core/src/log/redact.ts'], tests: ['packages/core/test/log/redact.test.ts'] },
+  {
+    name: 'redact',
+    mutate: ['packages/core/src/log/redact.ts'],
+    tests: ['packages/core/test/log/redact-patterns.test.ts'],
+  },
   {
     name: 'download-names',
-    mutate: ['packages/core/src/client/download-file.ts'],
+    // media.ts lines: sanitizeFileName only (move the range with the function).
+    mutate: ['packages/core/src/client/download-file.ts', 'packages/core/src/client/media.ts:135-155'],
     tests: ['packages/core/test/client/download-file.test.ts'],
   },
   {
