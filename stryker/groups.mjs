@@ -28,7 +28,12 @@ export const groups = [
   },
   {
     name: 'config-validation',
-    mutate: ['packages/core/src/config/{schema,resolve}.ts', 'packages/core/src/contact/stable-id.ts'],
+    // resolve.ts lines: validateOptions and its segmentKey (move the range with them).
+    mutate: [
+      'packages/core/src/config/schema.ts',
+      'packages/core/src/config/resolve.ts:102-136',
+      'packages/core/src/contact/stable-id.ts',
+    ],
     tests: ['packages/core/test/config/{schema,resolve}.test.ts', 'packages/core/test/contact/stable-id.test.ts'],
   },
 ];
