@@ -1,9 +1,16 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { assertNotDataDir, numberedName, reserveDownload } from '../../src/client/download-file.js';
 import { InvalidArgument } from '../../src/client/errors.js';
 import { sanitizeFileName } from '../../src/client/media.js';
-import { tempDir } from './helpers.js';
+
+// Not ./helpers.js: that loads the simulator, and mutation runs load this file for every mutant.
+function tempDir(): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'wxbot-download-'));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
 
 describe('download file names', () => {
   let tmp: ReturnType<typeof tempDir>;

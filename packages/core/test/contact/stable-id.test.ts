@@ -4,7 +4,7 @@ import {
   strongStableId,
   weakStableIdProblem,
   WEAK_STABLE_ID_PREFIX,
-} from '../../src/index.js';
+} from '../../src/contact/stable-id.js';
 import { MemoryContactStore } from '../../src/contact/store.js';
 import type { RawContact } from '../../src/protocol/wire.js';
 
