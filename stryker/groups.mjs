@@ -24,7 +24,7 @@ export const groups = [
   {
     name: 'plugin-isolation',
     mutate: ['packages/core/src/plugin/{host,stalls,deadline}.ts'],
-    tests: ['packages/core/test/plugin/{host,host-failure-window,stalls,deadline}.test.ts'],
+    tests: ['packages/core/test/plugin/{host,host-failure-window,host-lifecycle,stalls,deadline}.test.ts'],
   },
   {
     name: 'config-validation',
