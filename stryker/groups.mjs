@@ -22,18 +22,24 @@ export const groups = [
     tests: ['packages/core/test/client/download-file.test.ts'],
   },
   {
-    name: 'plugin-isolation',
-    mutate: ['packages/core/src/plugin/{host,stalls,deadline}.ts'],
-    tests: ['packages/core/test/plugin/{host,host-failure-window,host-lifecycle,stalls,deadline}.test.ts'],
+    name: 'plugin-stalls',
+    mutate: ['packages/core/src/plugin/{stalls,deadline}.ts'],
+    tests: ['packages/core/test/plugin/{stalls,deadline}.test.ts'],
+  },
+  {
+    name: 'plugin-host',
+    mutate: ['packages/core/src/plugin/host.ts'],
+    tests: ['packages/core/test/plugin/{host,host-failure-window,host-lifecycle}.test.ts'],
   },
   {
     name: 'config-validation',
     // resolve.ts lines: validateOptions and its segmentKey (move the range with them).
-    mutate: [
-      'packages/core/src/config/schema.ts',
-      'packages/core/src/config/resolve.ts:102-136',
-      'packages/core/src/contact/stable-id.ts',
-    ],
-    tests: ['packages/core/test/config/{schema,resolve}.test.ts', 'packages/core/test/contact/stable-id.test.ts'],
+    mutate: ['packages/core/src/config/schema.ts', 'packages/core/src/config/resolve.ts:102-136'],
+    tests: ['packages/core/test/config/{schema,resolve}.test.ts'],
+  },
+  {
+    name: 'stable-id',
+    mutate: ['packages/core/src/contact/stable-id.ts'],
+    tests: ['packages/core/test/contact/stable-id.test.ts'],
   },
 ];
