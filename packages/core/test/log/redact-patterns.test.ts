@@ -10,6 +10,7 @@ import {
   CENSOR,
   censorValue,
   REDACT,
+  REDACT_HOOKS,
   REDACT_PATHS,
   redactHeaders,
   redactText,
@@ -107,6 +108,12 @@ describe('redactText', () => {
     expect(redactText(`{ ${key}: 'v1', NickName: 'Bob' }`)).toBe(`{ ${key}: '${R}', NickName: 'Bob' }`);
     expect(redactText(`{ ${key}: 2100000001, n: 1 }`)).toBe(`{ ${key}: '${R}', n: 1 }`);
     expect(redactText(`{ ${key}: 'it\\'s', n: 1 }`)).toBe(`{ ${key}: '${R}', n: 1 }`);
+  });
+
+  it('censors every JSON, escaped-JSON and inspected field in a line, not just the first', () => {
+    expect(redactText('{"Uin":1,"Sid":"a","Skey":"b"}')).toBe(`{"Uin":"${R}","Sid":"${R}","Skey":"${R}"}`);
+    expect(redactText('{\\"Uin\\":1,\\"Sid\\":\\"a\\"}')).toBe(`{\\"Uin\\":\\"${R}\\",\\"Sid\\":\\"${R}\\"}`);
+    expect(redactText("{ Uin: 1, Sid: 'a' }")).toBe(`{ Uin: '${R}', Sid: '${R}' }`);
   });
 
   it('leaves JSON fields that are not secrets, and look-alike keys, alone', () => {
@@ -267,5 +274,21 @@ describe('REDACT (pino redact paths, the first net)', () => {
     expect(REDACT.censor).toBe(censorValue);
     expect(R).toBe('[redacted]');
     expect(logged({ raw: { HeadImgUrl: '/i?seq=2&skey=SK' } })).toContain(`"HeadImgUrl":"/i?seq=2&skey=${R}"`);
+  });
+});
+
+describe('REDACT_HOOKS (the last net, on every written line)', () => {
+  it('runs each written line through redactText', () => {
+    expect(REDACT_HOOKS.streamWrite).toBe(redactText);
+    let out = '';
+    const stream = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        out += chunk.toString();
+        done();
+      },
+    });
+    pino({ hooks: REDACT_HOOKS }, stream).info({ deep: { a: { b: { c: 'x?skey=HOOKSECRET' } } } }, 'm');
+    expect(out).not.toContain('HOOKSECRET');
+    expect(out).toContain(`skey=${R}`);
   });
 });
