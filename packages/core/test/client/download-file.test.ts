@@ -120,7 +120,10 @@ describe('download file names: edges', () => {
     await expect(reserveDownload(join(tmp.dir, 'dl'), '../dl-evil/x.txt')).rejects.toThrow(
       `refusing to write outside ${join(tmp.dir, 'dl')}`,
     );
-    await expect(reserveDownload(join(tmp.dir, 'dl'), '../dl-evil/x.txt')).rejects.toBeInstanceOf(InvalidArgument);
+    await expect(reserveDownload(join(tmp.dir, 'dl'), '../dl-evil/x.txt')).rejects.toMatchObject({
+      name: 'InvalidArgument',
+      endpoint: 'download',
+    });
     expect(await readdir(tmp.dir)).toEqual(['dl']);
   });
 
@@ -136,6 +139,7 @@ describe('download file names: edges', () => {
     for (const dir of [join(data, 'outbox-media'), join(data, 'storage', 'plugin-x')]) {
       const err = await reserveDownload(dir, 'a.txt', data).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(InvalidArgument);
+      expect(err).toMatchObject({ endpoint: 'download' });
       expect((err as Error).message).toContain(`refusing to download into ${dir}: it is the data directory`);
       expect((err as Error).message).toContain(`dataDir option, ${data})`);
       expect((err as Error).message).toContain(
@@ -196,6 +200,9 @@ describe('sanitizeFileName: every rule', () => {
     const twoByte = `a${'é'.repeat(150)}`; // 301 bytes; byte 180 falls inside an é
     expect(sanitizeFileName(twoByte, 'f')).toBe(`a${'é'.repeat(89)}`);
     expect(Buffer.byteLength(sanitizeFileName('名'.repeat(67), 'f'))).toBe(180);
+    // Only the replacement characters the cut made at the very end go; one in the name itself stays.
+    const early = `\uFFFD${'a'.repeat(171)}\uFFFD\uFFFD名${'b'.repeat(50)}`; // the cut falls after the second
+    expect(sanitizeFileName(early, 'f')).toBe(`\uFFFD${'a'.repeat(171)}`);
   });
 });
 
