@@ -1,3 +1,5 @@
+import { jest } from '@jest/globals';
+
 import { DeadlineWatch, type Watched } from '../../src/plugin/deadline.js';
 
 function watched(deadline: number): Watched & { expired: Promise<void>; count: () => number } {
@@ -94,5 +96,72 @@ describe('DeadlineWatch', () => {
     await second.expired;
     expect([first.count(), second.count()]).toEqual([1, 1]);
     watch.close();
+  });
+});
+
+describe('DeadlineWatch timing, on a fake clock', () => {
+  beforeEach(() => {
+    jest.useFakeTimers();
+  });
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
+  test('a deadline within slackMs before the armed one rides that timer: at most slackMs late', async () => {
+    const watch = new DeadlineWatch(50);
+    const t0 = performance.now();
+    const armed = watched(t0 + 1000);
+    const near = watched(t0 + 960); // 40 ms before the armed timer: within the 50 ms slack
+    watch.add(armed);
+    watch.add(near);
+    await jest.advanceTimersByTimeAsync(999);
+    expect([armed.count(), near.count()]).toEqual([0, 0]);
+    await jest.advanceTimersByTimeAsync(1);
+    expect([armed.count(), near.count()]).toEqual([1, 1]);
+  });
+
+  test('a deadline more than slackMs earlier re-arms the timer and expires on time', async () => {
+    const watch = new DeadlineWatch(50);
+    const t0 = performance.now();
+    const armed = watched(t0 + 1000);
+    const early = watched(t0 + 900);
+    watch.add(armed);
+    watch.add(early);
+    await jest.advanceTimersByTimeAsync(899);
+    expect(early.count()).toBe(0);
+    await jest.advanceTimersByTimeAsync(1);
+    expect([armed.count(), early.count()]).toEqual([0, 1]);
+    await jest.advanceTimersByTimeAsync(100);
+    expect(armed.count()).toBe(1);
+  });
+
+  test('a timer firing with nothing due re-arms for the earliest remaining deadline, never early', async () => {
+    const watch = new DeadlineWatch(10);
+    const t0 = performance.now();
+    const run = watched(t0 + 100);
+    watch.add(run);
+    run.deadline = t0 + 200; // resumed after next(): later, so the armed timer stays
+    watch.moved(run);
+    await jest.advanceTimersByTimeAsync(150);
+    expect(run.count()).toBe(0);
+    await jest.advanceTimersByTimeAsync(49);
+    expect(run.count()).toBe(0);
+    await jest.advanceTimersByTimeAsync(1);
+    expect(run.count()).toBe(1);
+    expect(watch.runs()).toEqual([]);
+  });
+
+  test('close keeps the timer while runs are in flight, and drops it when none are', async () => {
+    const watch = new DeadlineWatch(1);
+    const run = watched(performance.now() + 100);
+    watch.add(run);
+    watch.close();
+    await jest.advanceTimersByTimeAsync(100);
+    expect(run.count()).toBe(1);
+    const later = watched(performance.now() + 100);
+    watch.add(later);
+    watch.delete(later);
+    watch.close();
+    expect(jest.getTimerCount()).toBe(0);
   });
 });
