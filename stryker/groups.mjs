@@ -22,9 +22,14 @@ export const groups = [
     tests: ['packages/core/test/client/download-file.test.ts'],
   },
   {
+    name: 'plugin-deadline',
+    mutate: ['packages/core/src/plugin/deadline.ts'],
+    tests: ['packages/core/test/plugin/deadline.test.ts'],
+  },
+  {
     name: 'plugin-stalls',
-    mutate: ['packages/core/src/plugin/{stalls,deadline}.ts'],
-    tests: ['packages/core/test/plugin/{stalls,deadline}.test.ts'],
+    mutate: ['packages/core/src/plugin/stalls.ts'],
+    tests: ['packages/core/test/plugin/stalls.test.ts'],
   },
   {
     name: 'plugin-host',
