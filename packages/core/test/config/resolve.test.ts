@@ -101,6 +101,18 @@ describe('validateOptions: every outcome', () => {
     expect(seen).toEqual([null]);
   });
 
+  test('a bare entry the schema accepts is not retried as {}; no schema and no options is exactly { value: undefined }', async () => {
+    const seen: unknown[] = [];
+    const lenient = withSchema('lenient', (value) => {
+      seen.push(value);
+      return { value: { got: value } };
+    });
+    await expect(validateOptions(lenient, undefined, 'e')).resolves.toStrictEqual({ value: { got: undefined } });
+    expect(seen).toEqual([undefined]);
+    const bare = definePlugin({ name: 'bare', setup() {} });
+    await expect(validateOptions(bare, undefined, 'e')).resolves.toStrictEqual({ value: undefined });
+  });
+
   test('an async schema is awaited and its value passed on as is', async () => {
     const p = withSchema('async', async (value) => ({ value: { wrapped: value } }));
     await expect(validateOptions(p, 5, 'e')).resolves.toEqual({ value: { wrapped: 5 } });
