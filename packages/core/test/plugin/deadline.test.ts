@@ -165,3 +165,70 @@ describe('DeadlineWatch timing, on a fake clock', () => {
     expect(jest.getTimerCount()).toBe(0);
   });
 });
+
+describe('DeadlineWatch bookkeeping', () => {
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
+  test('the run in slot 0 added twice is kept once; a run of another watch is not deleted from this one', () => {
+    const a = new DeadlineWatch(1);
+    const b = new DeadlineWatch(1);
+    const first = watched(Infinity);
+    const other = watched(Infinity);
+    a.add(first);
+    a.add(first);
+    expect(a.runs()).toEqual([first]);
+    b.add(other);
+    b.delete(first); // first's slot 0 is other's slot in b
+    expect(b.runs()).toEqual([other]);
+    expect(first.watchSlot).toBe(0);
+  });
+
+  test('one timer at a time: re-arming clears the old one; a paused run arms none', async () => {
+    jest.useFakeTimers();
+    const watch = new DeadlineWatch(10);
+    watch.add(watched(Infinity));
+    expect(jest.getTimerCount()).toBe(0);
+    const t0 = performance.now();
+    watch.add(watched(t0 + 1000));
+    watch.add(watched(t0 + 100));
+    expect(jest.getTimerCount()).toBe(1);
+  });
+
+  test('a deadline exactly slackMs before the armed one still rides it; moving a run earlier re-arms', async () => {
+    jest.useFakeTimers();
+    const watch = new DeadlineWatch(50);
+    const t0 = performance.now();
+    const armed = watched(t0 + 1000);
+    const edge = watched(t0 + 950);
+    watch.add(armed);
+    watch.add(edge);
+    await jest.advanceTimersByTimeAsync(950);
+    expect(edge.count()).toBe(0);
+    await jest.advanceTimersByTimeAsync(50);
+    expect(edge.count()).toBe(1);
+    const moving = watched(performance.now() + 1000);
+    watch.add(moving);
+    moving.deadline = performance.now() + 100;
+    watch.moved(moving);
+    await jest.advanceTimersByTimeAsync(100);
+    expect(moving.count()).toBe(1);
+  });
+
+  test('the timer holds the process open only while a run is in flight', () => {
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const watch = new DeadlineWatch(1);
+    const before = timers();
+    const run = watched(performance.now() + 60_000);
+    watch.add(run);
+    expect(timers()).toBe(before + 1);
+    watch.delete(run);
+    expect(timers()).toBe(before);
+    watch.add(run);
+    expect(timers()).toBe(before + 1);
+    watch.delete(run);
+    watch.close();
+    expect(timers()).toBe(before);
+  });
+});
