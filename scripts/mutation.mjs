@@ -67,6 +67,10 @@ function summarise(report) {
 let failed = false;
 for (const group of chosen) {
   console.log(`\n=== mutation group ${group.name} ===`);
+  // The commit the sandbox is copied from: later commits during a long run are not what was tested.
+  const dirty =
+    git('status', '--porcelain', '--', ...group.mutate.map((m) => m.replace(/:[\d-]+$/, '')), ...group.tests) !== '';
+  const commit = git('rev-parse', '--short', 'HEAD') + (dirty ? '+' : '');
   const run = spawnSync(
     process.execPath,
     [join(root, 'node_modules/@stryker-mutator/core/bin/stryker.js'), 'run', 'stryker/stryker.conf.mjs'],
@@ -83,11 +87,10 @@ for (const group of chosen) {
     continue;
   }
   const files = summarise(JSON.parse(readFileSync(reportFile, 'utf8')));
-  const dirty = git('status', '--porcelain', '--', ...group.mutate, ...group.tests) !== '';
   const summary = {
     group: group.name,
     date: new Date().toISOString().slice(0, 10),
-    commit: git('rev-parse', '--short', 'HEAD') + (dirty ? '+' : ''),
+    commit,
     files,
   };
   const out = join(docs, group.name);

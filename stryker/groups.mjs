@@ -10,21 +10,47 @@ export const groups = [
     mutate: ['packages/core/src/util/token-bucket.ts'],
     tests: ['packages/core/test/util/token-bucket.test.ts'],
   },
-  { name: 'redact', mutate: ['packages/core/src/log/redact.ts'], tests: ['packages/core/test/log/redact.test.ts'] },
+  {
+    name: 'redact',
+    mutate: ['packages/core/src/log/redact.ts'],
+    tests: ['packages/core/test/log/redact-patterns.test.ts'],
+  },
   {
     name: 'download-names',
-    mutate: ['packages/core/src/client/download-file.ts'],
+    // media.ts lines: sanitizeFileName only (move the range with the function).
+    mutate: ['packages/core/src/client/download-file.ts', 'packages/core/src/client/media.ts:135-155'],
     tests: ['packages/core/test/client/download-file.test.ts'],
   },
   {
-    name: 'plugin-isolation',
-    mutate: ['packages/core/src/plugin/{host,stalls,deadline}.ts'],
-    tests: ['packages/core/test/plugin/{host,stalls,deadline}.test.ts'],
+    name: 'plugin-deadline',
+    mutate: ['packages/core/src/plugin/deadline.ts'],
+    tests: ['packages/core/test/plugin/deadline.test.ts'],
   },
   {
-    name: 'config-validation',
-    mutate: ['packages/core/src/config/{schema,resolve}.ts', 'packages/core/src/contact/stable-id.ts'],
-    tests: ['packages/core/test/config/{schema,resolve}.test.ts', 'packages/core/test/contact/stable-id.test.ts'],
+    name: 'plugin-stalls',
+    mutate: ['packages/core/src/plugin/stalls.ts'],
+    tests: ['packages/core/test/plugin/stalls.test.ts'],
+  },
+  {
+    name: 'plugin-host',
+    mutate: ['packages/core/src/plugin/host.ts'],
+    tests: ['packages/core/test/plugin/{host,host-failure-window,host-lifecycle}.test.ts'],
+  },
+  {
+    name: 'config-schema',
+    mutate: ['packages/core/src/config/schema.ts'],
+    tests: ['packages/core/test/config/schema.test.ts'],
+  },
+  {
+    name: 'validate-options',
+    // resolve.ts lines: validateOptions and its segmentKey (move the range with them).
+    mutate: ['packages/core/src/config/resolve.ts:102-136'],
+    tests: ['packages/core/test/config/resolve.test.ts'],
+  },
+  {
+    name: 'stable-id',
+    mutate: ['packages/core/src/contact/stable-id.ts'],
+    tests: ['packages/core/test/contact/stable-id.test.ts'],
   },
   {
     name: 'inbox',

@@ -38,6 +38,8 @@ const jestConfig = {
   testEnvironment: fromJest,
   extensionsToTreatAsEsm: ['.ts'],
   testMatch: group.tests.map((t) => `<rootDir>/${t}`),
+  // Instrumented code on a shared machine runs several times slower than `pnpm test`.
+  testTimeout: 30_000,
   modulePaths: packageModules,
   moduleNameMapper: {
     '^@wxbot/core/(testing|runtime)$': '<rootDir>/packages/core/src/$1/index.ts',

@@ -8,7 +8,8 @@ export default defineConfig({
   cleanUrls: true,
   // Generated API pages link to each other by relative paths TypeDoc chose; a broken one fails the build.
   ignoreDeadLinks: false,
-  srcExclude: ['scripts/**', 'snippets/**'],
+  // Mutation reports are generated tables for the repo, not site pages (their survivors hold raw code).
+  srcExclude: ['scripts/**', 'snippets/**', 'mutation/**'],
   // docs/decisions/README.md is the index GitHub shows; the site serves it as /decisions/.
   rewrites: { 'decisions/README.md': 'decisions/index.md' },
   themeConfig: {

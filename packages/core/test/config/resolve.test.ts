@@ -1,3 +1,4 @@
+import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { z } from 'zod';
 
 import { validateOptions } from '../../src/config/resolve.js';
@@ -83,5 +84,90 @@ describe('did you mean: plugin names and option keys', () => {
     } finally {
       await p.cleanup();
     }
+  });
+});
+
+describe('validateOptions: every outcome', () => {
+  /** A hand-made Standard Schema, to control exactly what validation returns. */
+  function schemaOf(validate: (value: unknown) => unknown): StandardSchemaV1<unknown, unknown> {
+    return { '~standard': { version: 1, vendor: 'test', validate } } as StandardSchemaV1<unknown, unknown>;
+  }
+  const withSchema = (name: string, validate: (value: unknown) => unknown) =>
+    definePlugin({ name, options: schemaOf(validate), setup() {} });
+
+  test('a plugin without a schema takes no options: none is fine, some is an issue naming it', async () => {
+    const bare = definePlugin({ name: 'bare', setup() {} });
+    await expect(validateOptions(bare, undefined, 'plugins[2] (bare)')).resolves.toEqual({ value: undefined });
+    await expect(validateOptions(bare, { a: 1 }, 'plugins[2] (bare)')).resolves.toEqual({
+      issues: [{ path: 'plugins[2] (bare)', message: 'plugin "bare" takes no options, but some were given' }],
+    });
+  });
+
+  test('issue paths join the entry label with plain keys and { key } segments; no path means the entry', async () => {
+    const p = withSchema('paths', () => ({
+      issues: [
+        { message: 'bad city', path: ['city'] },
+        { message: 'bad item', path: [{ key: 'items' }, { key: 0 }, 'name'] },
+        { message: 'bad whole' },
+      ],
+    }));
+    await expect(validateOptions(p, { x: 1 }, 'plugins[0] (paths)')).resolves.toEqual({
+      issues: [
+        { path: 'plugins[0] (paths).city', message: 'bad city' },
+        { path: 'plugins[0] (paths).items[0].name', message: 'bad item' },
+        { path: 'plugins[0] (paths)', message: 'bad whole' },
+      ],
+    });
+  });
+
+  test('a schema that throws (or rejects) is reported with the first line of its error', async () => {
+    const throwing = withSchema('boom', () => {
+      throw new Error('kaboom\n    at somewhere');
+    });
+    await expect(validateOptions(throwing, { a: 1 }, 'plugins[0] (boom)')).resolves.toEqual({
+      issues: [{ path: 'plugins[0] (boom)', message: 'options validation threw: kaboom' }],
+    });
+    const rejecting = withSchema('late', () => Promise.reject(new Error('later')));
+    await expect(validateOptions(rejecting, { a: 1 }, 'plugins[0] (late)')).resolves.toEqual({
+      issues: [{ path: 'plugins[0] (late)', message: 'options validation threw: later' }],
+    });
+  });
+
+  test('only a bare entry is retried as {}; the retry keeps the first issues when {} fails too', async () => {
+    const seen: unknown[] = [];
+    const p = withSchema('strict', (value) => {
+      seen.push(value);
+      return value === undefined ? { issues: [{ message: 'required' }] } : { value: { got: value } };
+    });
+    await expect(validateOptions(p, undefined, 'e')).resolves.toEqual({ value: { got: {} } });
+    expect(seen).toEqual([undefined, {}]);
+    seen.length = 0;
+    const never = withSchema('never', (value) => {
+      seen.push(value);
+      return { issues: [{ message: value === undefined ? 'first' : 'second' }] };
+    });
+    await expect(validateOptions(never, undefined, 'e')).resolves.toEqual({
+      issues: [{ path: 'e', message: 'first' }],
+    });
+    seen.length = 0;
+    await expect(validateOptions(never, null, 'e')).resolves.toEqual({ issues: [{ path: 'e', message: 'second' }] });
+    expect(seen).toEqual([null]);
+  });
+
+  test('a bare entry the schema accepts is not retried as {}; no schema and no options is exactly { value: undefined }', async () => {
+    const seen: unknown[] = [];
+    const lenient = withSchema('lenient', (value) => {
+      seen.push(value);
+      return { value: { got: value } };
+    });
+    await expect(validateOptions(lenient, undefined, 'e')).resolves.toStrictEqual({ value: { got: undefined } });
+    expect(seen).toEqual([undefined]);
+    const bare = definePlugin({ name: 'bare', setup() {} });
+    await expect(validateOptions(bare, undefined, 'e')).resolves.toStrictEqual({ value: undefined });
+  });
+
+  test('an async schema is awaited and its value passed on as is', async () => {
+    const p = withSchema('async', async (value) => ({ value: { wrapped: value } }));
+    await expect(validateOptions(p, 5, 'e')).resolves.toEqual({ value: { wrapped: 5 } });
   });
 });

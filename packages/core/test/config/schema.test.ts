@@ -127,4 +127,82 @@ describe('checkConfigShape', () => {
       'logging["has space"]: unknown option',
     ]);
   });
+
+  test.each([
+    [{ account: null }, ['account: expected object, got null']],
+    [{ account: [] }, ['account: expected object, got array']],
+    [{ rateLimits: { text: null } }, ['rateLimits.text: expected object, got null']],
+    [{ rateLimits: { friend: [] } }, ['rateLimits.friend: expected object, got array']],
+    [{ rateLimits: { misc: {} } }, ['rateLimits.misc.burst: required', 'rateLimits.misc.perSecond: required']],
+    [{ rateLimits: { room: { burst: 1, perSecond: 0 } } }, ['rateLimits.room.perSecond: expected a number > 0, got 0']],
+    [
+      { rateLimits: { room: { burst: 1, perSecond: -0.5 } } },
+      ['rateLimits.room.perSecond: expected a number > 0, got -0.5'],
+    ],
+    [
+      { rateLimits: { media: { burst: 1, perSecond: '1' } } },
+      ['rateLimits.media.perSecond: expected finite number, got string'],
+    ],
+    [{ rateLimits: { room: { burst: 1, perSecond: 1, x: 1 } } }, ['rateLimits.room.x: unknown option']],
+    [{ account: { name: '' } }, ['account.name: use letters, digits, ".", "_" or "-" (it names files)']],
+    [{ account: { name: 'a/b' } }, ['account.name: use letters, digits, ".", "_" or "-" (it names files)']],
+    [{ account: { name: 'x\nname' } }, ['account.name: use letters, digits, ".", "_" or "-" (it names files)']],
+    [{ account: { dataDir: 5 } }, ['account.dataDir: expected string, got number']],
+    [{ account: { loginMode: 'hot' } }, []],
+    [{ account: { loginMode: 'Auto' } }, ['account.loginMode: expected one of "auto"|"qr"|"push"|"hot", got "Auto"']],
+    [{ account: { loginMode: null } }, ['account.loginMode: expected one of "auto"|"qr"|"push"|"hot", got null']],
+    [{ account: { desktop: false } }, []],
+    [
+      { account: { desktop: { clientVersion: 1, agent: 'x' } } },
+      ['account.desktop.clientVersion: expected string, got number', 'account.desktop.agent: unknown option'],
+    ],
+    [{ account: { hosts: { file: 'https://file.wx.qq.com', push: 'http://127.0.0.1:8080' } } }, []],
+    [
+      { account: { hosts: { file: 'https://wx.qq.com/' } } },
+      ['account.hosts.file: expected an origin like https://wx2.qq.com (no path)'],
+    ],
+    [
+      { account: { hosts: { push: 'ftp://wx.qq.com' } } },
+      ['account.hosts.push: expected an origin like https://wx2.qq.com (no path)'],
+    ],
+    [
+      { account: { hosts: { main: 'https://wx qq.com' } } },
+      ['account.hosts.main: expected an origin like https://wx2.qq.com (no path)'],
+    ],
+    [
+      { account: { hosts: { main: 'x https://wx.qq.com' } } },
+      ['account.hosts.main: expected an origin like https://wx2.qq.com (no path)'],
+    ],
+    [{ account: { sessionStore: null } }, ['account.sessionStore: expected a SessionStore ({ get, set, delete })']],
+    [
+      { account: { sessionStore: { get() {}, set() {}, delete: 1 } } },
+      ['account.sessionStore: expected a SessionStore ({ get, set, delete })'],
+    ],
+    [{ account: { qr: { pngPath: 0 } } }, ['account.qr.pngPath: expected string or false, got number']],
+    [{ account: { qr: { maxRefreshes: 2.5 } } }, ['account.qr.maxRefreshes: expected an integer, got 2.5']],
+    [{ account: { historyCutoffSeconds: 3600 } }, []],
+    [
+      { account: { historyCutoffSeconds: null } },
+      ['account.historyCutoffSeconds: expected seconds (an integer >= 0) or false, got null'],
+    ],
+    [{ logging: { pretty: 'yes' } }, ['logging.pretty: expected boolean, got string']],
+    [
+      { logging: { level: 'verbose' } },
+      ['logging.level: expected one of "trace"|"debug"|"info"|"warn"|"error"|"fatal"|"silent", got "verbose"'],
+    ],
+    [
+      { runtime: { setupTimeoutMs: 0, failureWindowMs: 2.5, maxFailures: 1.5 } },
+      [
+        'runtime.setupTimeoutMs: expected a number > 0, got 0',
+        'runtime.maxFailures: expected an integer, got 1.5',
+        'runtime.failureWindowMs: expected an integer, got 2.5',
+      ],
+    ],
+    [{ runtime: { handlerTimeoutMs: -Infinity } }, ['runtime.handlerTimeoutMs: expected finite number, got -Infinity']],
+    [{ storage: null }, ['storage: expected a StorageDriver ({ namespace(name) })']],
+    [{ storage: { namespace: 'x' } }, ['storage: expected a StorageDriver ({ namespace(name) })']],
+    [{ plugins: 'x' }, ['plugins: expected array, got string']],
+  ] as [unknown, string[]][])('%j', (config, expected) => {
+    expect(lines(config)).toEqual(expected);
+  });
 });

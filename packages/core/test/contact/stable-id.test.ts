@@ -4,7 +4,7 @@ import {
   strongStableId,
   weakStableIdProblem,
   WEAK_STABLE_ID_PREFIX,
-} from '../../src/index.js';
+} from '../../src/contact/stable-id.js';
 import { MemoryContactStore } from '../../src/contact/store.js';
 import type { RawContact } from '../../src/protocol/wire.js';
 
@@ -59,5 +59,23 @@ describe('stable id strength', () => {
     expect(problem).toMatch(/anyone with that name/);
     expect(problem).toMatch(/wxid_…|alias:/);
     expect(problem).toMatch(/remark name/);
+  });
+
+  it("the id's own confidence wins over its contact's; only 'weak' confidence drops an id", () => {
+    expect(
+      strongStableId({ stableId: 'wxid_a', stableIdConfidence: 'wxid', contact: { stableIdConfidence: 'weak' } }),
+    ).toBe('wxid_a');
+    expect(strongStableId({ stableId: 'wxid_a', stableIdConfidence: undefined, contact: undefined })).toBe('wxid_a');
+    expect(strongStableId({ stableId: 'xweak:friend:A' })).toBe('xweak:friend:A');
+    expect(isWeakStableId('Weak:friend:A')).toBe(false);
+    expect(isWeakStableId('weak')).toBe(false);
+  });
+
+  it('the weak-id problem says the whole of what to do', () => {
+    expect(weakStableIdProblem('weak:friend:Alice')).toBe(
+      '"weak:friend:Alice" is a weak stable id: it is made from a display name, so anyone with that name would match it. ' +
+        'Name the person by a strong id instead (their wxid "wxid_…" or "alias:<their WeChat ID>"), ' +
+        'or give them a unique remark name on your phone and list that remark.',
+    );
   });
 });

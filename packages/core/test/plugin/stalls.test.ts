@@ -1,10 +1,8 @@
 import { pino } from 'pino';
 
-import { Bot } from '../../src/bot/bot.js';
 import { definePlugin } from '../../src/plugin/define.js';
 import { Stalls } from '../../src/plugin/stalls.js';
 import { createMemoryStorage } from '../../src/storage/memory.js';
-import { newClient, startSim, tempDir, waitFor } from '../client/helpers.js';
 
 describe('Stalls', () => {
   it('skips a stalled plugin in its chat only, until cleared or retryMs has passed', () => {
@@ -28,6 +26,12 @@ describe('Stalls', () => {
 
 describe('a hanging plugin does not hold its chat', () => {
   it('after one timeout, later messages of that chat skip the stalled plugin; the others still get them', async () => {
+    // Loaded here, not at the top: mutation runs load this file for every mutant, and the unit test above
+    // must not pay for the bot and the simulator.
+    const [{ Bot }, { newClient, startSim, tempDir, waitFor }] = await Promise.all([
+      import('../../src/bot/bot.js'),
+      import('../client/helpers.js'),
+    ]);
     const sim = await startSim();
     const tmp = tempDir();
     const client = newClient(sim, tmp.dir);
