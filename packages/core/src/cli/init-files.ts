@@ -1,6 +1,8 @@
 // The files of a new bot project (`wxbot init`, `npm create wxbot`): each one is what a
 // newcomer reads first, so the comments explain the project to them.
 
+import { STRICT_COMPILER_OPTIONS } from './scaffold.js';
+
 export interface ProjectVersions {
   /** Range for @wxbot/core (this package's own version). */
   readonly core: string;
@@ -46,14 +48,7 @@ function packageJson(name: string, versions: ProjectVersions): string {
 const TSCONFIG = `${JSON.stringify(
   {
     compilerOptions: {
-      target: 'ES2022',
-      module: 'NodeNext',
-      moduleResolution: 'NodeNext',
-      strict: true,
-      exactOptionalPropertyTypes: true,
-      noUncheckedIndexedAccess: true,
-      verbatimModuleSyntax: true,
-      skipLibCheck: true,
+      ...STRICT_COMPILER_OPTIONS,
       noEmit: true,
       types: ['node', 'jest'],
     },

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 import type { CliIo } from './io.js';
-import { writeNew } from './scaffold.js';
+import { STRICT_COMPILER_OPTIONS, writeNew } from './scaffold.js';
 
 function coreVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -54,15 +54,8 @@ function files(pkgName: string, version: string): Record<string, string> {
     'tsconfig.json': `${JSON.stringify(
       {
         compilerOptions: {
-          target: 'ES2022',
-          module: 'NodeNext',
-          moduleResolution: 'NodeNext',
-          strict: true,
-          exactOptionalPropertyTypes: true,
-          noUncheckedIndexedAccess: true,
-          verbatimModuleSyntax: true,
+          ...STRICT_COMPILER_OPTIONS,
           declaration: true,
-          skipLibCheck: true,
           outDir: 'dist',
           types: ['node', 'jest'],
         },

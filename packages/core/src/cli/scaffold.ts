@@ -1,6 +1,18 @@
 import { access, mkdir, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative } from 'node:path';
 
+/** The strict TypeScript settings every generated project and plugin starts from (as this repository's). */
+export const STRICT_COMPILER_OPTIONS = {
+  target: 'ES2022',
+  module: 'NodeNext',
+  moduleResolution: 'NodeNext',
+  strict: true,
+  exactOptionalPropertyTypes: true,
+  noUncheckedIndexedAccess: true,
+  verbatimModuleSyntax: true,
+  skipLibCheck: true,
+} as const;
+
 /** Writes files under `dir`, refusing to overwrite any existing one (nothing is written then). */
 export async function writeNew(dir: string, files: Readonly<Record<string, string>>): Promise<string[]> {
   const existing: string[] = [];
