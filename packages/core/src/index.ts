@@ -3,6 +3,7 @@ export * from './protocol/index.js';
 export * from './contact/index.js';
 export * from './message/index.js';
 export * from './client/index.js';
+export * from './transport/index.js';
 export * from './plugin/index.js';
 // The runtime that runs plugins on a client (the CLI and the testing kit build on it); above plugin/, so not re-exported by it.
 export * from './bot/index.js';
