@@ -12,3 +12,13 @@ export type { GenerateWorldOptions } from './world/generate.js';
 export { loadWorldFile } from './world/load.js';
 export { validateWorldSpec, WorldSpecError } from './world/validate.js';
 export { escapeHtml, encodeTextContent, withSenderPrefix, encodeChatText, emojiToSpans } from './wire/content.js';
+export { IlinkSimulator } from './ilink/index.js';
+export type {
+  IlinkSimulatorOptions,
+  IlinkQuota,
+  IlinkFault,
+  IlinkSent,
+  IlinkSentItem,
+  IlinkUserContent,
+  QrState as IlinkQrState,
+} from './ilink/index.js';
