@@ -7,7 +7,15 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 
-import { Bot, FileSessionStore, createClient, createMemoryStorage, definePlugin, type LoadedPlugin } from '@wxbot/core';
+import {
+  Bot,
+  FileSessionStore,
+  createClient,
+  createMemoryStorage,
+  definePlugin,
+  webTransport,
+  type LoadedPlugin,
+} from '@wxbot/core';
 
 import { RAISED_TEXT_BUCKET, silentLogger } from '../harness/wxbot.js';
 import { serve, type IpcMessage } from '../ipc.js';
@@ -60,7 +68,7 @@ serve(
           { plugin: faulty, options: undefined },
           { plugin: echo, options: undefined },
         ];
-        bot = new Bot({ client, plugins, logger, storage: createMemoryStorage() });
+        bot = new Bot({ transport: webTransport(client), plugins, logger, storage: createMemoryStorage() });
         await bot.start();
         return { pid: process.pid };
       }

@@ -9,6 +9,7 @@ import {
   MemorySessionStore,
   createClient,
   createMemoryStorage,
+  webTransport,
   type Bucket,
   type ClientInternals,
   type SessionStore,
@@ -90,7 +91,7 @@ export function createWxbot(o: WxbotHarnessOptions): WxbotHarness {
     o.internals,
   );
   const bot = new Bot({
-    client,
+    transport: webTransport(client),
     plugins: o.plugins === false ? [] : loadedPlugins(),
     logger,
     storage: createMemoryStorage(),

@@ -16,6 +16,7 @@ import {
   MemorySessionStore,
   PluginHost,
   RecentMessageCache,
+  WEB_CAPABILITIES,
   createClient,
   createMemoryStorage,
   isChatMessage,
@@ -185,7 +186,8 @@ export async function runPipeline(o: { smoke: boolean }, log: (s: string) => voi
     for (const w of workloads) {
       const sample = raws.get(w.name)!;
       const actions = new ActionLog();
-      const host = new PluginHost({ logger: silentLogger(), storage: createMemoryStorage(), backend, log: actions });
+      const transport = { ...backend, name: 'web', capabilities: WEB_CAPABILITIES };
+      const host = new PluginHost({ logger: silentLogger(), storage: createMemoryStorage(), transport, log: actions });
       await host.start(loadedPlugins());
       const recent = new RecentMessageCache();
       const directory = backend.contacts;

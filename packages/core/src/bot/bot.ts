@@ -1,15 +1,13 @@
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 
-import type { IncomingMessage, WxClient } from '../client/types.js';
 import type { Contact } from '../contact/types.js';
 import { isChatMessage } from '../message/kinds.js';
-import { normalizeMessage } from '../message/normalize.js';
-import { RecentMessageCache } from '../message/recent-cache.js';
 import type { Message } from '../message/types.js';
 import { ActionLog } from '../plugin/actions.js';
 import { PluginHost, type IsolationOptions, type LoadedPlugin } from '../plugin/host.js';
 import type { StorageDriver } from '../storage/types.js';
+import type { InboundMessage, Transport } from '../transport/types.js';
 import { ensureDir } from '../util/ensure-dir.js';
 
 /** What the bot did with one incoming message; the testing kit waits on these. */
@@ -20,8 +18,9 @@ export interface ProcessedMessage {
   readonly sentByBot: boolean;
 }
 
-export interface BotOptions {
-  readonly client: WxClient;
+export interface BotOptions<T extends Transport = Transport> {
+  /** The account's transport: `webTransport(createClient(...))` for Web WeChat. */
+  readonly transport: T;
   readonly plugins: readonly LoadedPlugin[];
   readonly logger: Logger;
   readonly storage: StorageDriver;
@@ -42,26 +41,26 @@ export interface BotOptions {
 }
 
 /**
- * Glues the client to the plugins: every incoming message is normalised,
- * passed through the plugin pipeline (in order within a chat, chats in
- * parallel), and what plugins ask for goes back through the client's
- * rate-limited queue. Nothing a plugin does can stop the client's poll loop.
+ * Glues a transport to the plugins: every incoming message (normalised by the
+ * transport) is passed through the plugin pipeline (in order within a chat,
+ * chats in parallel), and what plugins ask for goes back through the
+ * transport's actions. Nothing a plugin does can stop the transport's poll loop.
  */
-export class Bot {
-  readonly client: WxClient;
+export class Bot<T extends Transport = Transport> {
+  /** Typed as given, so code that built a Web bot reaches `bot.transport.client`. */
+  readonly transport: T;
   readonly actions: ActionLog;
   readonly logger: Logger;
   readonly #host: PluginHost;
   readonly #plugins: readonly LoadedPlugin[];
-  readonly #recent = new RecentMessageCache();
   readonly #events = new EventEmitter();
   /** Per-chat tail of the processing chain, so replies in one chat keep their order. */
   readonly #chains = new Map<string, Promise<void>>();
   #state: 'new' | 'starting' | 'running' | 'stopping' | 'stopped' = 'new';
   readonly #dataDir: string | undefined;
 
-  constructor(options: BotOptions) {
-    this.client = options.client;
+  constructor(options: BotOptions<T>) {
+    this.transport = options.transport;
     this.logger = options.logger;
     this.actions = options.actionLog ?? new ActionLog();
     this.#plugins = options.plugins;
@@ -69,7 +68,7 @@ export class Bot {
     this.#host = new PluginHost({
       logger: options.logger,
       storage: options.storage,
-      backend: options.client,
+      transport: options.transport,
       log: this.actions,
       ...(options.baseDir === undefined ? {} : { baseDir: options.baseDir }),
       ...options.isolation,
@@ -88,17 +87,21 @@ export class Bot {
     return () => this.#events.off('processed', listener);
   }
 
-  /** Logs in, starts plugins in config order, then serves messages. Resolves with the account. */
+  /**
+   * Logs in, starts plugins in config order, then serves messages. Resolves with the account. Rejects
+   * with `CapabilityMissing`, before logging in, when a plugin requires what the transport lacks.
+   */
   async start(): Promise<Contact> {
     if (this.#state !== 'new') throw new Error(`bot.start(): the bot is ${this.#state}`);
+    this.#host.check(this.#plugins);
     this.#state = 'starting';
     if (this.#dataDir !== undefined) await ensureDir(this.#dataDir, { setting: 'account.dataDir' });
-    const self = await this.client.start();
+    const self = await this.transport.start();
     await this.#host.start(this.#plugins);
-    // stop() came during login or plugin setup: it has stopped the client; nothing more to serve.
+    // stop() came during login or plugin setup: it has stopped the transport; nothing more to serve.
     if (this.#state !== 'starting') return self;
     // Only now: until a handler is set the inbox keeps what arrives journaled, then delivers it in order.
-    this.client.setMessageHandler((incoming) => this.#handle(incoming));
+    this.transport.setHandler((inbound) => this.#handle(inbound));
     const failed = this.#host.status().filter((p) => p.state !== 'active');
     this.logger.info(
       `bot ready as ${self.nickName || self.userName}: ${this.#plugins.length - failed.length} plugin(s) running` +
@@ -108,22 +111,19 @@ export class Bot {
     return self;
   }
 
-  async #handle(incoming: IncomingMessage): Promise<void> {
-    const { message, events } = normalizeMessage(incoming.raw, {
-      directory: this.client.contacts,
-      recent: this.#recent,
-    });
+  async #handle(inbound: InboundMessage): Promise<void> {
+    const { message, events, sentByBot } = inbound;
     const key = message.chat.userName;
     const previous = this.#chains.get(key) ?? Promise.resolve();
     const run = previous.then(async () => {
       const dispatched = isChatMessage(message) && (this.#state === 'running' || this.#state === 'stopping');
       if (dispatched) {
-        await this.#host.dispatch({ kind: 'message', message, sentByBot: incoming.sentByBot }, key);
-        if (!incoming.sentByBot) {
+        await this.#host.dispatch({ kind: 'message', message, sentByBot }, key);
+        if (!sentByBot) {
           for (const event of events) await this.#host.dispatch({ kind: 'event', event }, key);
         }
       }
-      this.#events.emit('processed', { message, dispatched, sentByBot: incoming.sentByBot } satisfies ProcessedMessage);
+      this.#events.emit('processed', { message, dispatched, sentByBot } satisfies ProcessedMessage);
     });
     const tail = run.catch((error: unknown) => {
       // dispatch never rejects; this guards the chain against listener errors.
@@ -135,7 +135,7 @@ export class Bot {
   }
 
   /**
-   * Stops serving: the client stops polling, lets in-flight handlers finish,
+   * Stops serving: the transport stops polling, lets in-flight handlers finish,
    * drains its outbound queue and saves the session; then plugins stop
    * (timers, jobs, dispose callbacks) and storage is flushed.
    */
@@ -145,9 +145,9 @@ export class Bot {
     this.#state = 'stopping';
     if (started) {
       try {
-        await this.client.stop();
+        await this.transport.stop();
       } catch (error) {
-        this.logger.error({ err: error }, 'the client did not stop cleanly');
+        this.logger.error({ err: error }, 'the transport did not stop cleanly');
       }
     }
     await Promise.allSettled([...this.#chains.values()]);

@@ -5,6 +5,7 @@ import { createClient, type ClientInternals } from '../client/client.js';
 import type { ClientOptions } from '../client/types.js';
 import type { ResolvedConfig } from '../config/prepare.js';
 import { createJsonFileStorage } from '../storage/json-file.js';
+import { webTransport, type WebTransport } from '../transport/web.js';
 import type { StorageDriver } from '../storage/types.js';
 import { Bot } from './bot.js';
 import { createLogger } from './logger.js';
@@ -21,7 +22,7 @@ export interface CreateBotOverrides {
 }
 
 /** Builds a bot (client, plugin host, storage, logger) from a resolved config; call `start()` on it. */
-export function createBotFromConfig(resolved: ResolvedConfig, overrides: CreateBotOverrides = {}): Bot {
+export function createBotFromConfig(resolved: ResolvedConfig, overrides: CreateBotOverrides = {}): Bot<WebTransport> {
   const { config } = resolved;
   const logger = overrides.logger ?? createLogger(config.logging);
   const account = config.account ?? {};
@@ -43,7 +44,7 @@ export function createBotFromConfig(resolved: ResolvedConfig, overrides: CreateB
   const storage =
     overrides.storage ?? config.storage ?? createJsonFileStorage({ dir: join(resolved.dataDir, 'storage') });
   return new Bot({
-    client: createClient(options, overrides.clientInternals),
+    transport: webTransport(createClient(options, overrides.clientInternals)),
     plugins: resolved.plugins,
     logger,
     storage,

@@ -1,13 +1,13 @@
 import type { Writable } from 'node:stream';
 
-import type { WxClient } from '../client/types.js';
+import type { TransportInbound } from '../transport/types.js';
 
 /**
  * Tells the person at the terminal where the login stands: where the QR code
  * was saved, that the phone scanned it and must now confirm, that a saved
  * session was resumed. Returns the unsubscribe.
  */
-export function reportLoginProgress(client: WxClient, out: Writable): () => void {
+export function reportLoginProgress(client: Pick<TransportInbound, 'on' | 'off'>, out: Writable): () => void {
   const onQr = (e: { pngPath?: string; refresh: number }) => {
     const again = e.refresh > 0 ? 'The QR code expired; a new one is ' : 'QR code ';
     out.write(

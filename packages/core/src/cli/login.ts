@@ -1,6 +1,7 @@
 import { createClient } from '../client/client.js';
 import type { ClientOptions } from '../client/types.js';
 import { createLogger } from '../bot/logger.js';
+import { webTransport } from '../transport/web.js';
 import type { ResolvedConfig } from '../config/prepare.js';
 import { describeFailure, type ErrorContext } from './explain-error.js';
 import { humanOut, type CliIo } from './io.js';
@@ -34,7 +35,7 @@ export async function runLogin(io: CliIo, flags: RunFlags): Promise<number> {
     ...clientOptions(resolved, io),
     loginMode: resolved.config.account?.loginMode ?? 'auto',
   });
-  const stopProgress = reportLoginProgress(client, humanOut(io));
+  const stopProgress = reportLoginProgress(webTransport(client), humanOut(io));
   try {
     const self = await client.start();
     humanOut(io).write(`Logged in as ${self.nickName}; the session is saved under ${resolved.dataDir}.\n`);

@@ -100,13 +100,15 @@ export async function runStart(io: CliIo, options: StartOptions): Promise<number
   // A person at a terminal reads plain lines; anything else (a log shipper) gets them as log records, so the
   // JSON stream stays JSON and passes the logger's redaction.
   const stopActions = bot.actions.subscribe((record) => {
-    const line = describeAction(record, bot.client.contacts);
+    const line = describeAction(record, bot.transport.contacts);
     if (io.interactive) io.stdout.write(`${line}\n`);
     else logger.info({ action: record.action, plugin: record.plugin }, line);
   });
   // The simulator confirms its own logins: nothing to scan or confirm there.
   const stopProgress =
-    sim === undefined ? (await import('./login-progress.js')).reportLoginProgress(bot.client, humanOut(io)) : undefined;
+    sim === undefined
+      ? (await import('./login-progress.js')).reportLoginProgress(bot.transport, humanOut(io))
+      : undefined;
   const stopped = untilStopped(io.signal);
   let exitCode = 0;
   let chat: { close(): void } | undefined;

@@ -1,14 +1,18 @@
 import { basename } from 'node:path';
 
-import type { ContactStore, SendCallOptions, SentMessage, WxClient } from '../client/types.js';
-import type { Contact, ContactDirectory, Room } from '../contact/types.js';
+import type { SendCallOptions, SentMessage } from '../client/types.js';
+import type { Contact, Room } from '../contact/types.js';
+import type { TransportActions, TransportContacts } from '../transport/types.js';
 import type { FriendRequestInfo } from '../message/types.js';
 import type { ActionKind, ActionRecord, Actions, MediaInput, OutgoingContent, Target } from './types.js';
 import { errorMessage } from '../util/error-message.js';
 
-/** The part of the client actions go through (the real `WxClient` satisfies it). */
+/**
+ * The transport actions go through, every action present (the host builds it with `guardActions`, so
+ * one the transport lacks rejects with `CapabilityMissing`).
+ */
 export type ActionBackend = Pick<
-  WxClient,
+  Required<TransportActions>,
   | 'sendText'
   | 'sendImage'
   | 'sendFile'
@@ -22,7 +26,7 @@ export type ActionBackend = Pick<
   | 'setRemark'
   | 'pin'
 > & {
-  readonly contacts: ContactDirectory & Partial<Pick<ContactStore, 'findByName' | 'all'>>;
+  readonly contacts: TransportContacts;
 };
 
 /** Thrown when a target names nobody (or several). */

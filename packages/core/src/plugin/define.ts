@@ -1,6 +1,9 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 
+import { CAPABILITY_NAMES, isCapabilityName } from '../transport/capabilities.js';
+import type { CapabilityName } from '../transport/types.js';
 import type { Composer } from './composer.js';
+import { closest } from './suggest.js';
 import type { BotContext, PluginServices } from './types.js';
 
 /** Marks plugin values; `Symbol.for` so a plugin built against another copy of @wxbot/core is still recognised. */
@@ -22,6 +25,8 @@ export interface Plugin<Input = undefined, Output = Input> {
   readonly options: StandardSchemaV1<Input, Output> | undefined;
   /** Also deliver messages the bot itself sent (default false). */
   readonly receiveOwnMessages: boolean;
+  /** The transport capabilities it cannot run without, for these options (empty: runs anywhere). */
+  requires(options: Output): readonly CapabilityName[];
   // Method syntax on purpose: a plugin with specific options must still fit `Plugin<unknown, unknown>` lists.
   setup(ctx: PluginContext, options: Output): void | Promise<void>;
   /** Type-only: what the config must pass as options. */
@@ -39,15 +44,25 @@ interface DefinitionBase {
   receiveOwnMessages?: boolean;
 }
 
+/**
+ * Transport capabilities a plugin cannot run without (`['rooms', 'roomAdmin']`), or a function of its
+ * options when that depends on configuration. The bot refuses to start a plugin on a transport that
+ * lacks one (naming plugin, capability and transport) instead of failing at the first message. A
+ * plugin that can do without a capability leaves it out and reads `ctx.capabilities` instead.
+ */
+export type Requirements<Options> = readonly CapabilityName[] | ((options: Options) => readonly CapabilityName[]);
+
 /** A plugin with validated options. */
 export interface PluginDefinitionWithOptions<S extends StandardSchemaV1> extends DefinitionBase {
   options: S;
+  requires?: Requirements<StandardSchemaV1.InferOutput<S>>;
   setup: (ctx: PluginContext, options: StandardSchemaV1.InferOutput<S>) => void | Promise<void>;
 }
 
 /** A plugin without options. */
 export interface PluginDefinition extends DefinitionBase {
   options?: undefined;
+  requires?: Requirements<undefined>;
   setup: (ctx: PluginContext) => void | Promise<void>;
 }
 
@@ -90,14 +105,37 @@ export function definePlugin(
       `definePlugin("${definition.name}"): options must be a Standard Schema (zod, valibot, arktype, ...)`,
     );
   }
+  const requires = requirementsOf(definition.name, definition.requires);
   return Object.freeze({
     [PLUGIN_MARK]: true as const,
     name: definition.name,
     description: definition.description,
     options: schema,
     receiveOwnMessages: definition.receiveOwnMessages ?? false,
+    requires,
     setup: definition.setup,
   });
+}
+
+const NONE: readonly CapabilityName[] = Object.freeze([]);
+
+/** `requires` as a function; a static list is checked here, so a typo fails where it is written. */
+function requirementsOf(name: string, requires: unknown): (options: unknown) => readonly CapabilityName[] {
+  if (requires === undefined) return () => NONE;
+  if (typeof requires === 'function') return requires as (options: unknown) => readonly CapabilityName[];
+  if (!Array.isArray(requires)) {
+    throw new TypeError(`definePlugin("${name}"): requires must be an array of capability names or a function`);
+  }
+  for (const entry of requires as unknown[]) {
+    if (isCapabilityName(entry)) continue;
+    const hint = typeof entry === 'string' ? closest(entry, CAPABILITY_NAMES) : undefined;
+    throw new TypeError(
+      `definePlugin("${name}"): requires lists ${JSON.stringify(entry)}, which is not a capability` +
+        (hint === undefined ? `; known: ${CAPABILITY_NAMES.join(', ')}` : `; did you mean "${hint}"?`),
+    );
+  }
+  const list: readonly CapabilityName[] = Object.freeze([...(requires as CapabilityName[])]);
+  return () => list;
 }
 
 /** True for values made by `definePlugin` (from any copy of @wxbot/core). */

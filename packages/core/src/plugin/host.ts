@@ -2,7 +2,10 @@ import type { Logger } from 'pino';
 
 import { REDACT } from '../log/redact.js';
 import type { StorageDriver } from '../storage/types.js';
+import { guardActions } from '../transport/capabilities.js';
+import type { Transport, TransportActions } from '../transport/types.js';
 import type { ActionBackend, ActionLog } from './actions.js';
+import { checkRequirements } from './requires.js';
 import { DeadlineWatch } from './deadline.js';
 import type { Dispatchable } from './dispatchable.js';
 import type { Plugin } from './define.js';
@@ -41,10 +44,17 @@ export interface IsolationOptions {
   failureWindowMs?: number | undefined;
 }
 
+/**
+ * What the host needs of a transport: its name and capabilities (to refuse plugins and answer
+ * `ctx.capabilities`), contacts (to resolve targets) and actions. Every `Transport` fits.
+ */
+export type HostTransport = Pick<Transport, 'name' | 'capabilities' | 'contacts'> & TransportActions;
+
 export interface PluginHostOptions extends IsolationOptions {
   readonly logger: Logger;
   readonly storage: StorageDriver;
-  readonly backend: ActionBackend;
+  /** The account's transport: plugin actions go out through it. */
+  readonly transport: HostTransport;
   readonly log: ActionLog;
   /** Plugins' `ctx.baseDir`: the config file's directory. Default `process.cwd()`. */
   readonly baseDir?: string;
@@ -66,6 +76,8 @@ export class PluginHost {
   /** The plugins that also see the bot's own messages (`receiveOwnMessages`), in order. */
   readonly #ownEntries: Entry[] = [];
   readonly #pass: PassHost & { tracking: boolean };
+  /** The transport's actions, each present (an absent one rejects with `CapabilityMissing`). */
+  readonly #backend: ActionBackend;
   #dispatched = false;
   #stopped = false;
 
@@ -78,6 +90,14 @@ export class PluginHost {
       setupTimeoutMs: options.setupTimeoutMs ?? 30_000,
       maxFailures: options.maxFailures ?? 5,
       failureWindowMs: options.failureWindowMs ?? 60_000,
+    };
+    const { transport } = options;
+    this.#backend = {
+      ...guardActions(transport),
+      // A getter: the transport's contact store is only valid after login, and may be replaced at re-login.
+      get contacts() {
+        return transport.contacts;
+      },
     };
     const timeoutMs = this.#options.handlerTimeoutMs;
     this.#pass = {
@@ -95,8 +115,20 @@ export class PluginHost {
     return this.#entries.map((e) => ({ name: e.plugin.name, state: e.state }));
   }
 
-  /** Runs every plugin's setup in order; a failing setup is logged and that plugin is left out. */
+  /**
+   * Throws `CapabilityMissing` for the first plugin that `requires` a capability the transport lacks.
+   * The bot calls it before logging in, so nobody scans a QR code for a bot that cannot run.
+   */
+  check(plugins: readonly LoadedPlugin[]): void {
+    checkRequirements(plugins, this.#options.transport);
+  }
+
+  /**
+   * Runs every plugin's setup in order; a failing setup is logged and that plugin is left out. Throws
+   * (before any setup) when a plugin requires a capability the transport lacks: see {@link check}.
+   */
   async start(plugins: readonly LoadedPlugin[]): Promise<void> {
+    this.check(plugins);
     const seen = new Set<string>();
     for (const { plugin, options } of plugins) {
       // Redacted here too: the host may be given a logger built without it, and plugins log what they hold.
@@ -106,7 +138,8 @@ export class PluginHost {
       }
       seen.add(plugin.name);
       const scope = new PluginScope(plugin.name, logger, this.#options.storage.namespace(plugin.name), {
-        backend: this.#options.backend,
+        backend: this.#backend,
+        capabilities: this.#options.transport.capabilities,
         log: this.#options.log,
         baseDir: this.#options.baseDir ?? process.cwd(),
         reportFailure: (s, error, where) => {

@@ -6,6 +6,7 @@ export type {
   PluginOptionsInput,
   PluginDefinition,
   PluginDefinitionWithOptions,
+  Requirements,
 } from './define.js';
 export { Composer, NextCalledTwiceError, run as runMiddleware } from './composer.js';
 export type {
@@ -24,7 +25,14 @@ export type { FilterQuery, MessageQuery, EventQuery, QueryContext, Narrow } from
 export { ActionLog, DEFAULT_ACTION_LOG_LIMIT, TargetError, createActions, resolveTarget } from './actions.js';
 export type { ActionBackend, ActionLogOptions, Attribution } from './actions.js';
 export { PluginHost } from './host.js';
-export type { LoadedPlugin, Dispatchable, IsolationOptions, PluginHostOptions, PluginState } from './host.js';
+export type {
+  LoadedPlugin,
+  Dispatchable,
+  HostTransport,
+  IsolationOptions,
+  PluginHostOptions,
+  PluginState,
+} from './host.js';
 export { PluginScope } from './scope.js';
 export type * from './types.js';
 // Plugin storage lives in its own area; its public part is exported with the plugin API.

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 
 import type { KeyValueStore } from '../storage/types.js';
+import type { TransportCapabilities } from '../transport/types.js';
 import { createActions, type ActionBackend, type ActionLog } from './actions.js';
 import { Composer } from './composer.js';
 import { CalendarSchedule } from './schedule.js';
@@ -12,6 +13,8 @@ const MAX_DELAY = 2_147_483_647;
 /** What a scope needs from the host. */
 export interface ScopeHost {
   readonly backend: ActionBackend;
+  /** See `PluginServices.capabilities`. */
+  readonly capabilities: TransportCapabilities;
   readonly log: ActionLog;
   /** See `PluginServices.baseDir`. */
   readonly baseDir: string;
@@ -50,6 +53,9 @@ export class PluginScope extends Composer<BotContext> implements PluginServices 
   }
   get baseDir(): string {
     return this.#host.baseDir;
+  }
+  get capabilities(): TransportCapabilities {
+    return this.#host.capabilities;
   }
   get disposed(): boolean {
     return this.#disposed;

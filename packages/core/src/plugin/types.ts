@@ -16,6 +16,7 @@ import type {
   SenderRef,
 } from '../message/types.js';
 import type { KeyValueStore } from '../storage/types.js';
+import type { TransportCapabilities } from '../transport/types.js';
 
 /**
  * Who an action goes to: a session UserName, a stable id (`wxid_...`,
@@ -244,6 +245,12 @@ export interface PluginServices extends Actions {
    * there is none). Resolve files against it, never against `process.cwd()`.
    */
   readonly baseDir: string;
+  /**
+   * What the account's transport can do (rooms, friend requests, media kinds, recall window, ...), so
+   * a plugin can adapt: skip room features on a transport without rooms instead of failing. A plugin
+   * that cannot work without one declares it in `requires` and is refused at load instead.
+   */
+  readonly capabilities: TransportCapabilities;
   /** Aborted when the plugin stops (pass it to fetch and friends). */
   readonly signal: AbortSignal;
   setTimeout(callback: () => unknown, ms: number): TimerHandle;

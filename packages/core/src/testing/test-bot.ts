@@ -26,6 +26,7 @@ import { ConfigError, type ConfigIssue } from '../config/errors.js';
 import { MemorySessionStore } from '../session/file-store.js';
 import { createMemoryStorage } from '../storage/memory.js';
 import type { StorageDriver } from '../storage/types.js';
+import { webTransport, type WebTransport } from '../transport/web.js';
 import { findPerson, nameOf, personId, roomId } from './names.js';
 
 /** A plugin, or `[plugin, options]` (options are validated like in bot.config.ts). */
@@ -87,7 +88,7 @@ const matchesText = (matcher: TextMatcher, text: string | undefined): boolean =>
  */
 export class TestBot {
   readonly sim: Simulator;
-  readonly bot: Bot;
+  readonly bot: Bot<WebTransport>;
   readonly world: WorldSpec;
   readonly self: Contact;
   readonly #dir: string;
@@ -95,7 +96,7 @@ export class TestBot {
   readonly #processed: ProcessedMessage[] = [];
 
   /** @internal use createTestBot */
-  constructor(sim: Simulator, bot: Bot, world: WorldSpec, self: Contact, dir: string, timeoutMs: number) {
+  constructor(sim: Simulator, bot: Bot<WebTransport>, world: WorldSpec, self: Contact, dir: string, timeoutMs: number) {
     this.sim = sim;
     this.bot = bot;
     this.world = world;
@@ -276,7 +277,7 @@ export class TestBot {
     const actionsBefore = this.actionCount();
     const roomUserName = this.sim.userNameOf(id);
     const memberUserName = this.sim.userNameOf(wxid);
-    const contacts = this.bot.client.contacts;
+    const contacts = this.bot.transport.client.contacts;
     const applied = (): boolean =>
       wxid === this.world.self.wxid
         ? contacts.room(roomUserName) === undefined
@@ -288,7 +289,7 @@ export class TestBot {
 
   /** Waits until the client has applied a contact change (it emits after updating its store). */
   #waitContacts(done: () => boolean, what: string): Promise<void> {
-    const client = this.bot.client;
+    const client = this.bot.transport.client;
     return new Promise((resolve, reject) => {
       const finish = (error?: Error): void => {
         clearTimeout(timer);
@@ -494,7 +495,7 @@ export async function createTestBot(options: TestBotOptions): Promise<TestBot> {
     { minPollIntervalMs: 10, contactBatchDelayMs: 5, contactBatchGapMs: 5, drainTimeoutMs: 2000 },
   );
   const bot = new Bot({
-    client,
+    transport: webTransport(client),
     plugins,
     logger,
     storage: options.storage ?? createMemoryStorage(),

@@ -4,6 +4,7 @@ import { Bot } from '../../src/bot/bot.js';
 import { definePlugin } from '../../src/plugin/define.js';
 import { MemorySessionStore } from '../../src/session/file-store.js';
 import { createMemoryStorage } from '../../src/storage/memory.js';
+import { webTransport } from '../../src/transport/web.js';
 import { newClient, startSim, tempDir, waitFor } from '../client/helpers.js';
 
 const silent = pino({ level: 'silent' });
@@ -31,7 +32,7 @@ describe('Bot start and stop', () => {
       const first: string[] = [];
       const client1 = newClient(sim, tmp.dir, { sessionStore: store });
       const bot1 = new Bot({
-        client: client1,
+        transport: webTransport(client1),
         plugins: [{ plugin: recorder(first, gate), options: undefined }],
         logger: silent,
         storage: createMemoryStorage(),
@@ -47,7 +48,7 @@ describe('Bot start and stop', () => {
 
       const second: string[] = [];
       const bot2 = new Bot({
-        client: newClient(sim, tmp.dir, { sessionStore: store }),
+        transport: webTransport(newClient(sim, tmp.dir, { sessionStore: store })),
         plugins: [{ plugin: recorder(second), options: undefined }],
         logger: silent,
         storage: createMemoryStorage(),
@@ -75,7 +76,7 @@ describe('Bot start: the data dir', () => {
       const dataDir = join(tmp.dir, 'data');
       await symlink(join(tmp.dir, 'gone'), dataDir);
       const bot = new Bot({
-        client: newClient(sim, tmp.dir),
+        transport: webTransport(newClient(sim, tmp.dir)),
         plugins: [],
         logger: silent,
         storage: createMemoryStorage(),

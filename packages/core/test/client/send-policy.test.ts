@@ -8,6 +8,7 @@ import type { WebWxClient } from '../../src/client/client.js';
 import type { ClientOptions } from '../../src/client/types.js';
 import { definePlugin } from '../../src/plugin/define.js';
 import { createMemoryStorage } from '../../src/storage/memory.js';
+import { webTransport } from '../../src/transport/web.js';
 import { captureLogger, newClient, simSuite, waitFor } from './helpers.js';
 
 const silent = pino({ level: 'silent' });
@@ -24,7 +25,7 @@ const echo = definePlugin({
 
 function startBot(client: WebWxClient, isolation: { handlerTimeoutMs: number; maxFailures: number }): Bot {
   return new Bot({
-    client,
+    transport: webTransport(client),
     plugins: [{ plugin: echo, options: undefined }],
     logger: silent,
     storage: createMemoryStorage(),

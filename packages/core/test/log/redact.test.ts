@@ -200,7 +200,8 @@ describe('a plugin logging every message kind and event whole', () => {
     // The download line (debug) carries `fromuser=<uin>` and the data ticket.
     const file = seen.find((c) => c.type === 'message' && c.message.raw.MsgType === 49 && c.message.raw.MediaId);
     expect(file).toBeDefined();
-    if (file?.type === 'message') await bot.bot.client.download(file.message.raw, { stream: new PassThrough() });
+    if (file?.type === 'message')
+      await bot.bot.transport.client.download(file.message.raw, { stream: new PassThrough() });
 
     const s = bot.sim.session!;
     const engine = (

@@ -4,8 +4,9 @@ import type { SentMessage } from '../../src/client/types.js';
 import type { Contact, ContactDirectory, Room, RoomMember } from '../../src/contact/types.js';
 import type { ChatMessage, ChatRef, NormalizedEvent, SenderRef, TextMessage } from '../../src/message/types.js';
 import { ActionLog, type ActionBackend } from '../../src/plugin/actions.js';
-import { PluginHost, type IsolationOptions } from '../../src/plugin/host.js';
+import { PluginHost, type HostTransport, type IsolationOptions } from '../../src/plugin/host.js';
 import { createMemoryStorage } from '../../src/storage/memory.js';
+import { WEB_CAPABILITIES } from '../../src/transport/web.js';
 import type { RawContact, RawMessage } from '../../src/protocol/wire.js';
 
 export function contact(userName: string, nickName: string, extra: Partial<Contact> = {}): Contact {
@@ -60,8 +61,11 @@ export interface Call {
   args: unknown[];
 }
 
-/** A backend that records calls and can be told to fail or hang. */
-export function fakeBackend(contacts = directory()): ActionBackend & { calls: Call[]; failNext?: Error } {
+/** What `fakeBackend` returns: a transport's actions (every one) that record calls. */
+export type FakeBackend = ActionBackend & HostTransport & { calls: Call[]; failNext?: Error };
+
+/** A backend (and the host's transport: named 'fake', Web's capabilities) that records calls and can be told to fail or hang. */
+export function fakeBackend(contacts = directory()): FakeBackend {
   const calls: Call[] = [];
   let n = 0;
   const sent = (to: string, type: number): SentMessage => ({
@@ -72,10 +76,12 @@ export function fakeBackend(contacts = directory()): ActionBackend & { calls: Ca
     endpoint: 'test',
   });
   const backend = {
+    name: 'fake',
+    capabilities: WEB_CAPABILITIES,
     calls,
     contacts,
     failNext: undefined as Error | undefined,
-  } as ActionBackend & { calls: Call[]; failNext?: Error };
+  } as FakeBackend;
   const record =
     <T>(method: string, result: (...args: never[]) => T) =>
     async (...args: unknown[]): Promise<T> => {
@@ -202,6 +208,6 @@ export function makeHost(options: IsolationOptions & { baseDir?: string } = {}) 
   const log = new ActionLog();
   const { logger, lines, messages } = memoryLogger();
   const storage = createMemoryStorage();
-  const host = new PluginHost({ logger, storage, backend, log, ...options });
+  const host = new PluginHost({ logger, storage, transport: backend, log, ...options });
   return { host, backend, log, lines, messages, storage };
 }

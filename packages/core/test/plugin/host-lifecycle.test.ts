@@ -108,7 +108,7 @@ describe('PluginHost entries and stop', () => {
       closed++;
     };
     const { logger } = memoryLogger();
-    const host = new PluginHost({ logger, storage, backend: fakeBackend(), log: new ActionLog() });
+    const host = new PluginHost({ logger, storage, transport: fakeBackend(), log: new ActionLog() });
     const order: string[] = [];
     const seen: string[] = [];
     const recorder = (name: string) =>

@@ -5,12 +5,14 @@ import { ActionLog, type ActionBackend } from '../../src/plugin/actions.js';
 import { CalendarSchedule } from '../../src/plugin/schedule.js';
 import { PluginScope, type ScopeHost } from '../../src/plugin/scope.js';
 import { createMemoryStorage } from '../../src/storage/memory.js';
+import { WEB_CAPABILITIES } from '../../src/transport/web.js';
 
 const HOUR = 3_600_000;
 
 function scope(failures: unknown[] = []): PluginScope {
   const host: ScopeHost = {
     backend: {} as ActionBackend,
+    capabilities: WEB_CAPABILITIES,
     log: new ActionLog(),
     baseDir: '/',
     reportFailure: (_scope, error) => failures.push(error),

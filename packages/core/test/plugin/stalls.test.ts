@@ -3,6 +3,7 @@ import { pino } from 'pino';
 import { definePlugin } from '../../src/plugin/define.js';
 import { Stalls } from '../../src/plugin/stalls.js';
 import { createMemoryStorage } from '../../src/storage/memory.js';
+import { webTransport } from '../../src/transport/web.js';
 
 describe('Stalls', () => {
   it('skips a stalled plugin in its chat only, until cleared or retryMs has passed', () => {
@@ -57,7 +58,7 @@ describe('a hanging plugin does not hold its chat', () => {
       },
     });
     const bot = new Bot({
-      client,
+      transport: webTransport(client),
       plugins: [
         { plugin: hanger, options: undefined },
         { plugin: recorder, options: undefined },

@@ -143,7 +143,7 @@ describe('room events', () => {
 
   test('roomLeave resolves once the roster change reaches the bot’s contacts (no system message comes)', async () => {
     bot = await createTestBot({ plugins: [watcher] });
-    const contacts = bot.bot.client.contacts;
+    const contacts = bot.bot.transport.client.contacts;
     const room = bot.sim.userNameOf('1000000001@chatroom');
     const bob = bot.sim.userNameOf('wxid_bob');
     expect(contacts.members(room).has(bob)).toBe(true);
@@ -156,9 +156,9 @@ describe('room events', () => {
   test('roomLeave of the bot itself waits for the room to leave the contacts; a non-member is an error', async () => {
     bot = await createTestBot({ plugins: [watcher] });
     const family = bot.sim.userNameOf('1000000002@chatroom');
-    expect(bot.bot.client.contacts.room(family)).toBeDefined();
+    expect(bot.bot.transport.client.contacts.room(family)).toBeDefined();
     await bot.roomLeave('Family', 'wxid_bot');
-    expect(bot.bot.client.contacts.room(family)).toBeUndefined();
+    expect(bot.bot.transport.client.contacts.room(family)).toBeUndefined();
     await expect(bot.roomLeave('测试群', 'Carol')).rejects.toThrow(/not a member/);
   });
 
@@ -188,7 +188,7 @@ describe('room events', () => {
     expect(joined.map((a) => a.content)).toEqual([{ type: 'text', text: 'welcome Dave 🌛' }]);
     await bot.receive('/who Dave 🌛', { from: 'Alice' });
     bot.expectReply('Alice', 'Dave 🌛: Dave 🌛');
-    expect(bot.bot.client.contacts.findByName('Dave 🌛').map((c) => c.userName)).toEqual([
+    expect(bot.bot.transport.client.contacts.findByName('Dave 🌛').map((c) => c.userName)).toEqual([
       bot.sim.userNameOf('dave1988'),
     ]);
   });
