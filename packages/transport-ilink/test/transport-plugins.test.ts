@@ -32,7 +32,7 @@ async function loaded(plugin: LoadedPlugin['plugin'], options: unknown): Promise
 describe('plugins on the iLink transport', () => {
   it('runs the autoreply plugin unchanged: a keyword gets its reply, with the context token', async () => {
     fx = await fixture({ quota: false });
-    const plugin = await loaded(autoreply as LoadedPlugin['plugin'], {
+    const plugin = await loaded(autoreply, {
       rules: [{ keyword: 'price', reply: '¥42' }],
       cooldown: { chatMs: 0, userMs: 0, maxPerUser: 1000 },
     });
