@@ -28,6 +28,7 @@ export interface OutboxOptions {
   readonly api: () => IlinkApi;
   readonly context: (userId: string) => ReplyContext | undefined;
   readonly replyWindowMs: number | undefined;
+  readonly now: () => number;
   readonly retry: RetryPolicy;
   readonly onRetry?: ((err: Error, attempt: number, delayMs: number) => void) | undefined;
 }
@@ -58,9 +59,10 @@ export class Outbox {
       );
     }
     const window = this.opts.replyWindowMs;
-    if (window !== undefined && Date.now() - ctx.lastAt > window) {
+    const now = this.opts.now();
+    if (window !== undefined && now - ctx.lastAt > window) {
       throw new NoReplyContext(
-        `${op}: the reply window to ${to} closed ${Math.round((Date.now() - ctx.lastAt - window) / 1000)} s ago; it reopens when they write again`,
+        `${op}: the reply window to ${to} closed ${Math.round((now - ctx.lastAt - window) / 1000)} s ago; it reopens when they write again`,
       );
     }
     return ctx;

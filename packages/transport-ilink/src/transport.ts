@@ -95,6 +95,8 @@ export interface IlinkTransportOptions {
   readonly dedupeSize?: number | undefined;
   /** Per-request timeout of ordinary calls. */
   readonly requestTimeoutMs?: number | undefined;
+  /** Clock for the reply window (tests pass a manual one). Default `Date.now`. */
+  readonly now?: (() => number) | undefined;
 }
 
 export class IlinkTransport extends EventEmitter implements Transport {
@@ -118,10 +120,12 @@ export class IlinkTransport extends EventEmitter implements Transport {
   private currentState: TransportState = 'idle';
   private selfContact: Contact | undefined;
   private stopSignal = new AbortController();
+  private readonly now: () => number;
 
   constructor(private readonly options: IlinkTransportOptions = {}) {
     super();
     this.account = options.account ?? 'default';
+    this.now = options.now ?? Date.now;
     this.store =
       options.sessionStore ?? new FileSessionStore(join(options.dataDir ?? join(process.cwd(), '.wxbot'), 'sessions'));
     this.sessionKey = `${this.account}/ilink-session`;
@@ -151,6 +155,7 @@ export class IlinkTransport extends EventEmitter implements Transport {
       api: () => this.api(),
       context: (userId) => this.session.contexts[userId],
       replyWindowMs: this.capabilities.replyWindowMs,
+      now: this.now,
       retry: { ...DEFAULT_RETRY, ...this.options.sendRetry },
       onRetry: (error, attempt) => {
         this.emitError(error, `send retry ${attempt}`);
@@ -310,7 +315,7 @@ export class IlinkTransport extends EventEmitter implements Transport {
     for (const m of batch) {
       const from = m.from_user_id;
       if (!from || m.message_type === MessageType.BOT || !m.context_token) continue;
-      const at = m.create_time_ms ?? Date.now();
+      const at = m.create_time_ms ?? this.now();
       const prev = contexts[from];
       if (!prev || prev.lastAt <= at) contexts[from] = { token: m.context_token, lastAt: at };
       if (!this.known.has(from)) this.known.set(from, ilinkContact(from, 'friend'));

@@ -159,15 +159,21 @@ describe('IlinkTransport', () => {
   });
 
   it('refuses to write first, and after the reply window, with NoReplyContext', async () => {
-    fx = await fixture();
-    const t = fx.transport({ replyWindowMs: 30 });
+    // One manual clock for the server and the transport: the window closes without waiting.
+    let now = 1_000_000;
+    const clock = (): number => now;
+    fx = await fixture({ now: clock });
+    const t = fx.transport({ replyWindowMs: 30_000, now: clock });
     await t.start();
     expect(() => t.sendText('bob@im.wechat', 'hi')).toThrow(NoReplyContext);
     fx.sim.say(ALICE, 'hi');
     await until(() => t.contacts.contact(ALICE) !== undefined);
-    await new Promise((r) => setTimeout(r, 60));
+    now += 30_000;
+    await t.sendText(ALICE, 'just in time');
+    now += 1;
     expect(() => t.sendText(ALICE, 'late')).toThrow(/reply window/);
-    expect(t.capabilities.replyWindowMs).toBe(30);
+    expect(t.capabilities.replyWindowMs).toBe(30_000);
+    expect(fx.sim.sent().map((s) => s.text)).toEqual(['just in time']);
   });
 
   it('shows typing through getconfig + sendtyping', async () => {

@@ -256,7 +256,7 @@ export function sendMessage(env: RouteEnv, body: Record<string, unknown>): Ilink
     if (typeof decoded === 'string') return fail(-1, `sendmessage: ${decoded}`);
     items.push(decoded);
   }
-  if (w.overQuota(Date.now())) return fail(-2, 'sendmessage: too many messages; try again later');
+  if (w.overQuota(w.now())) return fail(-2, 'sendmessage: too many messages; try again later');
   const messageId = w.newMessageId();
   w.sent.push({
     toUserId: to,
@@ -265,7 +265,7 @@ export function sendMessage(env: RouteEnv, body: Record<string, unknown>): Ilink
     messageId,
     items,
     text: items.find((i) => i.type === 1)?.text ?? '',
-    at: Date.now(),
+    at: w.now(),
   });
   return json({ ret: 0, errmsg: '' });
 }

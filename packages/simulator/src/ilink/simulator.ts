@@ -31,6 +31,7 @@ export class IlinkSimulator {
       autoConfirm: options.autoConfirm ?? false,
       botId: options.botId,
       ownerId: options.ownerId,
+      now: options.now,
     });
     this.env = {
       world: this.world,
@@ -250,7 +251,7 @@ export class IlinkSimulator {
   /** A user writes to the bot; returns the message id and the context token it carries. */
   say(userId: string, content: IlinkUserContent): { messageId: string; contextToken: string } {
     const w = this.world;
-    const now = Date.now();
+    const now = w.now();
     const c = typeof content === 'string' ? { text: content } : content;
     const items: Record<string, unknown>[] = [];
     if (c.text !== undefined) {

@@ -84,4 +84,6 @@ export interface IlinkSimulatorOptions {
   readonly ownerId?: string;
   /** At most this many messages per `getupdates` answer. Default 100. */
   readonly batchSize?: number;
+  /** Clock for QR lifetimes, the reply window, quotas and message times. Default `Date.now`. */
+  readonly now?: () => number;
 }

@@ -74,6 +74,8 @@ export class IlinkWorld {
   /** When set, the phone scans and confirms by itself. */
   autoConfirm: boolean;
   private readonly waiters = new Set<() => void>();
+  /** The clock for QR lifetimes, the reply window, quotas and message times (tests pass a manual one). */
+  readonly now: () => number;
 
   constructor(
     readonly options: {
@@ -83,8 +85,10 @@ export class IlinkWorld {
       readonly autoConfirm: boolean;
       readonly botId?: string | undefined;
       readonly ownerId?: string | undefined;
+      readonly now?: (() => number) | undefined;
     },
   ) {
+    this.now = options.now ?? Date.now;
     this.botId = options.botId ?? `${randomBytes(6).toString('hex')}@im.bot`;
     this.ownerId = options.ownerId ?? `o9cq8${randomBytes(10).toString('hex')}@im.wechat`;
     this.autoConfirm = options.autoConfirm;
@@ -98,7 +102,7 @@ export class IlinkWorld {
     const qr: QrSession = {
       qrcode: token('qr'),
       state: 'wait',
-      createdAt: Date.now(),
+      createdAt: this.now(),
       verifyCode: undefined,
       verifyFailures: 0,
       redirectOnScan: false,
@@ -112,7 +116,7 @@ export class IlinkWorld {
 
   /** Moves time-driven states along before a status is answered. */
   refreshQr(qr: QrSession): void {
-    if ((qr.state === 'wait' || qr.state === 'scaned') && Date.now() - qr.createdAt > this.options.qrTtlMs) {
+    if ((qr.state === 'wait' || qr.state === 'scaned') && this.now() - qr.createdAt > this.options.qrTtlMs) {
       qr.state = 'expired';
     }
   }
@@ -209,7 +213,7 @@ export class IlinkWorld {
   contextValid(userId: string, contextToken: string | undefined): 'ok' | 'unknown' | 'closed' {
     const entry = this.contexts.get(userId);
     if (!entry || !contextToken || !entry.tokens.includes(contextToken)) return 'unknown';
-    if (Date.now() - entry.lastAt > this.options.replyWindowMs) return 'closed';
+    if (this.now() - entry.lastAt > this.options.replyWindowMs) return 'closed';
     return 'ok';
   }
 }
