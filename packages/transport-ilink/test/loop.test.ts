@@ -116,4 +116,26 @@ describe('the receive loop across restarts', () => {
     expect(crashedMidFlow).toBeGreaterThanOrEqual(6);
     expect(survived).toBeGreaterThan(0);
   });
+
+  it.each(['drop', 'http-500', 'accept-then-drop', 'rate-limit'] as const)(
+    'delivers every message once through getupdates faults (%s)',
+    async (kind) => {
+      fx = await fixture({ quota: false });
+      const t = fx.transport();
+      const ids = recorder(t);
+      const errors: Error[] = [];
+      t.on('error', (e) => errors.push(e.error));
+      await t.start();
+      const all: string[] = [];
+      for (let i = 0; i < 3; i += 1) {
+        fx.sim.fault({ op: 'getupdates', kind, times: 2 });
+        all.push(fx.sim.say(ALICE, `m${i}`).messageId);
+        all.push(fx.sim.say(ALICE, `n${i}`).messageId);
+        await until(() => all.every((id) => ids.includes(id)), 5_000, `round ${i}`);
+      }
+      await drainedThrough(fx, ids);
+      expect(ids).toEqual(all);
+      expect(errors.length).toBeGreaterThan(0);
+    },
+  );
 });
