@@ -13,6 +13,8 @@ import type { IlinkFault, IlinkSent, IlinkSimulatorOptions, IlinkUserContent } f
 import { IlinkWorld } from './world.js';
 
 const BOT = '/ilink/bot/';
+/** The HTTP control API (loopback only, like the server): a user says something, what the bot sent. */
+const CONTROL = '/control/ilink/';
 
 export class IlinkSimulator {
   readonly world: IlinkWorld;
@@ -162,6 +164,7 @@ export class IlinkSimulator {
       default:
         break;
     }
+    if (req.path.startsWith(CONTROL)) return this.control(req);
     if (!req.path.startsWith(BOT)) return { status: 404, body: `no such endpoint: ${req.path}` };
     const auth = r.authorise(env, req);
     if (!auth.ok) return auth.reply;
@@ -189,6 +192,36 @@ export class IlinkSimulator {
       default:
         return { status: 404, body: `no such endpoint: ${req.path}` };
     }
+  }
+
+  private control(req: r.IlinkRequest): r.IlinkReply {
+    const what = req.path.slice(CONTROL.length);
+    if (what === 'sent' && req.method === 'GET') {
+      return r.json(
+        this.world.sent.map((s) => ({
+          ...s,
+          items: s.items.map((i) => ({ type: i.type, text: i.text, fileName: i.fileName, bytes: i.data?.length })),
+        })),
+      );
+    }
+    if (what === 'say' && req.method === 'POST') {
+      let body: { from?: unknown; text?: unknown };
+      try {
+        body = JSON.parse(req.body.toString('utf8')) as typeof body;
+      } catch {
+        return { status: 400, body: 'say: the body must be JSON like {"from":"alice@im.wechat","text":"hi"}\n' };
+      }
+      if (typeof body.from !== 'string' || typeof body.text !== 'string') {
+        return { status: 400, body: 'say: "from" (a user id) and "text" are required strings\n' };
+      }
+      return r.json(this.say(body.from, body.text));
+    }
+    return { status: 404, body: `control: use POST ${CONTROL}say or GET ${CONTROL}sent\n` };
+  }
+
+  /** The HTTP control API's base URL. */
+  get controlUrl(): string {
+    return `${this.mainUrl}${CONTROL.slice(0, -1)}`;
   }
 
   // ---- control: the phone ----------------------------------------------------------------------

@@ -186,4 +186,17 @@ describe('iLink simulator', () => {
     };
     expect(st.status).toBe('expired');
   });
+
+  it('has an HTTP control API: say as a user, read what the bot sent', async () => {
+    const { s, call } = await login({ quota: false });
+    const said = await fetch(`${s.controlUrl}/say`, {
+      method: 'POST',
+      body: JSON.stringify({ from: 'u9@im.wechat', text: 'yo' }),
+    });
+    const { contextToken } = (await said.json()) as { contextToken: string };
+    expect(await call('sendmessage', text('u9@im.wechat', contextToken, 'back'))).toMatchObject({ ret: 0 });
+    const sent = (await (await fetch(`${s.controlUrl}/sent`)).json()) as { toUserId: string; text: string }[];
+    expect(sent).toMatchObject([{ toUserId: 'u9@im.wechat', text: 'back' }]);
+    expect((await fetch(`${s.controlUrl}/say`, { method: 'POST', body: '{}' })).status).toBe(400);
+  });
 });
