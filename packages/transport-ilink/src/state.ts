@@ -63,6 +63,33 @@ export async function loadSession(store: SessionStore, key: string): Promise<Ili
   return { ...emptySession(), ...doc, contexts: { ...(doc.contexts ?? {}) } };
 }
 
+/**
+ * Core's file store (JSON files, 0600, atomic), loaded on first use: the transport needs nothing of core at
+ * run time but this default, so a caller that passes its own store never loads core from here.
+ */
+export class DefaultFileStore implements SessionStore {
+  private inner: Promise<SessionStore> | undefined;
+
+  constructor(private readonly dir: string) {}
+
+  private store(): Promise<SessionStore> {
+    this.inner ??= import('@wxbot/core').then((core) => new core.FileSessionStore(this.dir));
+    return this.inner;
+  }
+
+  async get(key: string): Promise<unknown> {
+    return (await this.store()).get(key);
+  }
+
+  async set(key: string, value: unknown): Promise<void> {
+    await (await this.store()).set(key, value);
+  }
+
+  async delete(key: string): Promise<void> {
+    await (await this.store()).delete(key);
+  }
+}
+
 /** One received message as journaled. */
 export interface InboxEntry {
   readonly id: string;

@@ -7,27 +7,26 @@
 import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 
-import {
-  FileSessionStore,
-  type Contact,
-  type DownloadOptions,
-  type DownloadResult,
-  type DownloadTarget,
-  type InboundHandler,
-  type LoginVia,
-  type LogoutReason,
-  type MediaSource,
-  type Message,
-  type Room,
-  type RoomMember,
-  type SendCallOptions,
-  type SentMessage,
-  type SessionStore,
-  type Transport,
-  type TransportCapabilities,
-  type TransportContacts,
-  type TransportEvents,
-  type TransportState,
+import type {
+  Contact,
+  DownloadOptions,
+  DownloadResult,
+  DownloadTarget,
+  InboundHandler,
+  LoginVia,
+  LogoutReason,
+  MediaSource,
+  Message,
+  Room,
+  RoomMember,
+  SendCallOptions,
+  SentMessage,
+  SessionStore,
+  Transport,
+  TransportCapabilities,
+  TransportContacts,
+  TransportEvents,
+  TransportState,
 } from '@wxbot/core';
 
 import { DEFAULT_API_BASE, DEFAULT_CDN_BASE, IlinkApi } from './api.js';
@@ -38,7 +37,14 @@ import { downloadMedia, mediaItem, uploadMedia, type OutgoingMediaKind } from '.
 import { readSource, writeTarget } from './files.js';
 import { ilinkContact, ilinkOriginal, normalizeIlink } from './normalize.js';
 import { DEFAULT_RETRY, Outbox, type RetryPolicy } from './outbox.js';
-import { IlinkInbox, emptySession, loadSession, type IlinkSessionDoc, type InboxEntry } from './state.js';
+import {
+  DefaultFileStore,
+  IlinkInbox,
+  emptySession,
+  loadSession,
+  type IlinkSessionDoc,
+  type InboxEntry,
+} from './state.js';
 import { ItemType, MessageType, TypingStatus, type WeixinMessage } from './wire.js';
 
 /** A day: what users report as the window in which a bot may answer after the user's last message. */
@@ -68,7 +74,7 @@ export const ILINK_CAPABILITIES = ilinkCapabilities(DEFAULT_REPLY_WINDOW_MS);
 export interface IlinkTransportOptions {
   /** Account name: the session store key prefix. Default `default`. */
   readonly account?: string | undefined;
-  /** Where the default file store keeps `<account>/ilink-session` and the inbox (`<dataDir>/sessions`). */
+  /** Where the default file store keeps `<account>/ilink-session` and the inbox (beside a Web session). */
   readonly dataDir?: string | undefined;
   /** Replaces the file store (same contract as a Web session store). */
   readonly sessionStore?: SessionStore | undefined;
@@ -126,8 +132,7 @@ export class IlinkTransport extends EventEmitter implements Transport {
     super();
     this.account = options.account ?? 'default';
     this.now = options.now ?? Date.now;
-    this.store =
-      options.sessionStore ?? new FileSessionStore(join(options.dataDir ?? join(process.cwd(), '.wxbot'), 'sessions'));
+    this.store = options.sessionStore ?? new DefaultFileStore(options.dataDir ?? join(process.cwd(), '.wxbot'));
     this.sessionKey = `${this.account}/ilink-session`;
     this.inbox = new IlinkInbox(this.store, `${this.account}/ilink-inbox`, options.dedupeSize ?? 5_000);
     this.fixedApi = new IlinkApi({

@@ -1,5 +1,3 @@
-import { join } from 'node:path';
-
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { FileSessionStore, type SessionStore } from '@wxbot/core';
 
@@ -80,7 +78,7 @@ describe('the receive loop across restarts', () => {
     for (let dieAt = 1; dieAt <= 12; dieAt += 1) {
       fx = await fixture({ quota: false });
       const f = fx;
-      const store = new DyingStore(new FileSessionStore(join(f.dir, 'sessions')), dieAt);
+      const store = new DyingStore(new FileSessionStore(f.dir), dieAt);
       const t1 = f.transport({ sessionStore: store });
       const first = recorder(t1);
       const all: string[] = [];
@@ -95,8 +93,7 @@ describe('the receive loop across restarts', () => {
       store.dead = true;
       await t1.stop().catch(() => undefined);
 
-      const inbox = (await new FileSessionStore(join(f.dir, 'sessions')).get('default/ilink-inbox')) as
-        { done: string[] } | undefined;
+      const inbox = (await new FileSessionStore(f.dir).get('default/ilink-inbox')) as { done: string[] } | undefined;
       const done = new Set(inbox?.done ?? []);
       const t2 = f.transport();
       const second = recorder(t2);

@@ -60,7 +60,7 @@ describe('IlinkTransport', () => {
     t1.on('qr', () => (qrs += 1));
     await t1.start();
     await t1.stop();
-    const file = join(fx.dir, 'sessions', 'default_ilink-session.json');
+    const file = join(fx.dir, 'default_ilink-session.json');
     expect((await stat(file)).mode & 0o777).toBe(0o600);
     const doc = JSON.parse(await readFile(file, 'utf8')) as { botToken?: string; botId?: string };
     expect(doc.botToken).toBe(fx.sim.world.issuedTokens[0]);

@@ -75,7 +75,18 @@ export async function runStart(io: CliIo, options: StartOptions): Promise<number
   let sim: Simulator | undefined;
   let bot: Bot;
   let world: WorldSpec | undefined;
-  if (simulator !== undefined) {
+  // An account on WeChat's official bot API (its own simulated server under --simulator).
+  let ilink: import('./start-ilink.js').IlinkRun | undefined;
+  if (resolved.config.account?.transport === 'ilink') {
+    try {
+      ilink = await (await import('./start-ilink.js')).startIlink(resolved, logger, simulator, humanOut(io));
+    } catch (error) {
+      if (!(error instanceof (await import('../bot/create-ilink.js')).IlinkMissingError)) throw error;
+      io.stderr.write(`wxbot: ${error.message}\n`);
+      return 1;
+    }
+    bot = ilink.bot;
+  } else if (simulator !== undefined) {
     const { createSimulator, defaultWorld } = simulator;
     world = defaultWorld();
     sim = await createSimulator({ world, autoConfirm: true, loginPollHoldMs: 500, synccheckHoldMs: 10_000 });
@@ -106,7 +117,7 @@ export async function runStart(io: CliIo, options: StartOptions): Promise<number
   });
   // The simulator confirms its own logins: nothing to scan or confirm there.
   const stopProgress =
-    sim === undefined
+    sim === undefined && ilink?.sim === undefined
       ? (await import('./login-progress.js')).reportLoginProgress(bot.transport, humanOut(io))
       : undefined;
   const stopped = untilStopped(io.signal);
@@ -121,6 +132,7 @@ export async function runStart(io: CliIo, options: StartOptions): Promise<number
         humanOut(io).write(banner(sim, world, bot, io.interactive));
         if (io.interactive) chat = (await import('./chat.js')).openChatPrompt(io, sim, world, bot);
       }
+      if (ilink?.sim !== undefined) humanOut(io).write(ilink.banner());
       const why = await stopped;
       logger.info(`${why}: stopping (finishing handlers, sending queued messages, saving the session)`);
     }
@@ -142,6 +154,7 @@ export async function runStart(io: CliIo, options: StartOptions): Promise<number
     stopProgress?.();
     await bot.stop();
     await sim?.close();
+    await ilink?.close();
   }
   return exitCode;
 }

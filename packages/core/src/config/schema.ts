@@ -105,6 +105,7 @@ const array: Check = (value, path, report) => {
 const origin = string(/^https?:\/\/[^/\s]+$/, 'expected an origin like https://wx2.qq.com (no path)');
 const bucket = required({ burst: number({ integer: true, min: 'positive' }), perSecond: number({ min: 'positive' }) });
 const positiveMs = number({ integer: true, min: 'positive' });
+const baseUrl = string(/^https?:\/\/[^/\s]+(\/\S*)?$/, 'expected a URL like https://ilinkai.weixin.qq.com');
 const desktopObject = object({ clientVersion: string(), extspam: string(), userAgent: string() });
 
 /** The shape of everything but plugin entries (those are checked against each plugin's own schema). */
@@ -135,6 +136,14 @@ const configSchema = object({
       else if (!/^https?:\/\/[^/\s]+\/?$/.test(value))
         report(path, 'expected a proxy URL like http://proxy.example:3128 (http:// or https://, no path)');
     },
+    transport: oneOf(['web', 'ilink']),
+    ilink: object({
+      apiBaseUrl: baseUrl,
+      cdnBaseUrl: baseUrl,
+      replyWindowMs: (value, path, report) => {
+        if (value !== null) positiveMs(value, path, report);
+      },
+    }),
   }),
   logging: object({
     level: oneOf(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']),

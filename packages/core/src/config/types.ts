@@ -106,6 +106,24 @@ export interface AccountConfig {
    * lower-case forms), except for hosts listed in `NO_PROXY`, which also applies to an explicit URL.
    */
   proxy?: string | false;
+  /**
+   * Which protocol carries this account: `'web'` (Web WeChat, the default) or `'ilink'` (WeChat's official
+   * bot API: direct chats only, replies within a window after the user's last message; needs
+   * `@wxbot/transport-ilink` installed). Plugins that `requires` what the transport lacks are refused at start.
+   */
+  transport?: 'web' | 'ilink';
+  /** Settings of the iLink transport (only read with `transport: 'ilink'`). */
+  ilink?: IlinkAccountConfig;
+}
+
+/** `account.ilink`: where the official bot API lives and how long replies stay allowed. */
+export interface IlinkAccountConfig {
+  /** API base the QR login starts at. Default `https://ilinkai.weixin.qq.com`. */
+  apiBaseUrl?: string;
+  /** CDN base for media. Default `https://novac2c.cdn.weixin.qq.com/c2c`. */
+  cdnBaseUrl?: string;
+  /** How long after a user's last message the bot may answer (ms); `null`: no limit. Default a day. */
+  replyWindowMs?: number | null;
 }
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
