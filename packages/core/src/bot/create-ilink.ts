@@ -53,12 +53,12 @@ function isIlinkModule(mod: unknown): mod is IlinkModule {
 }
 
 /** Imports the transport package from the user's project (jiti anchored in the config's directory). */
-async function loadFrom(baseDir: string): Promise<IlinkModule> {
+export async function loadIlinkModule(baseDir: string, specifier: string = ILINK_PACKAGE): Promise<IlinkModule> {
   let mod: unknown;
   try {
     const { createJiti } = await import('jiti');
     mod = await createJiti(pathToFileURL(join(baseDir, '__wxbot_config__.js')).href, { interopDefault: true }).import(
-      ILINK_PACKAGE,
+      specifier,
     );
   } catch (error) {
     throw new IlinkMissingError(error);
@@ -79,7 +79,7 @@ export async function createIlinkBotFromConfig(
   const { config } = resolved;
   const account = config.account ?? {};
   const logger = overrides.logger ?? createLogger(config.logging);
-  const mod = await (overrides.load ?? (() => loadFrom(resolved.dir)))();
+  const mod = await (overrides.load ?? (() => loadIlinkModule(resolved.dir)))();
   const ilink = account.ilink ?? {};
   const transport = mod.ilinkTransport({
     dataDir: resolved.dataDir,

@@ -3,5 +3,5 @@ export type { BotOptions, ProcessedMessage } from './bot.js';
 export { createBotFromConfig } from './create.js';
 export type { CreateBotOverrides } from './create.js';
 export { createLogger } from './logger.js';
-export { createIlinkBotFromConfig, IlinkMissingError, ILINK_PACKAGE } from './create-ilink.js';
+export { createIlinkBotFromConfig, IlinkMissingError, ILINK_PACKAGE, loadIlinkModule } from './create-ilink.js';
 export type { CreateIlinkBotOverrides, IlinkModule } from './create-ilink.js';

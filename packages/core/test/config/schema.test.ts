@@ -31,6 +31,26 @@ describe('checkConfigShape', () => {
     expect(lines({ account: { historyCutoffSeconds: 0 } })).toEqual([]);
   });
 
+  test("account.transport: 'web' or 'ilink', with account.ilink's URLs and reply window", () => {
+    expect(lines({ account: { transport: 'web' } })).toEqual([]);
+    expect(
+      lines({
+        account: {
+          transport: 'ilink',
+          ilink: { apiBaseUrl: 'http://127.0.0.1:9', cdnBaseUrl: 'https://cdn.example/c2c', replyWindowMs: null },
+        },
+      }),
+    ).toEqual([]);
+    expect(
+      lines({ account: { transport: 'ilnk', ilink: { apiBaseUrl: 'ilinkai', replyWindowMs: 0, cdnBaseUr: 'x' } } }),
+    ).toEqual([
+      'account.transport: expected one of "web"|"ilink", got "ilnk"',
+      'account.ilink.apiBaseUrl: expected a URL like https://ilinkai.weixin.qq.com',
+      'account.ilink.replyWindowMs: expected a number > 0, got 0',
+      'account.ilink.cdnBaseUr: unknown option (did you mean "cdnBaseUrl"?)',
+    ]);
+  });
+
   test('account.historyCutoffSeconds: whole seconds >= 0, or false', () => {
     expect(lines({ account: { historyCutoffSeconds: -1 } })).toEqual([
       'account.historyCutoffSeconds: expected a number >= 0, got -1',
