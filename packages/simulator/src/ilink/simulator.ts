@@ -198,7 +198,8 @@ export class IlinkSimulator {
     const what = req.path.slice(CONTROL.length);
     if (what === 'sent' && req.method === 'GET') {
       return r.json(
-        this.world.sent.map((s) => ({
+        // Context tokens stay out of the HTTP answer (the TypeScript API has them, for tests).
+        this.world.sent.map(({ contextToken: _token, ...s }) => ({
           ...s,
           items: s.items.map((i) => ({ type: i.type, text: i.text, fileName: i.fileName, bytes: i.data?.length })),
         })),
@@ -214,7 +215,7 @@ export class IlinkSimulator {
       if (typeof body.from !== 'string' || typeof body.text !== 'string') {
         return { status: 400, body: 'say: "from" (a user id) and "text" are required strings\n' };
       }
-      return r.json(this.say(body.from, body.text));
+      return r.json({ messageId: this.say(body.from, body.text).messageId });
     }
     return { status: 404, body: `control: use POST ${CONTROL}say or GET ${CONTROL}sent\n` };
   }

@@ -193,10 +193,14 @@ describe('iLink simulator', () => {
       method: 'POST',
       body: JSON.stringify({ from: 'u9@im.wechat', text: 'yo' }),
     });
-    const { contextToken } = (await said.json()) as { contextToken: string };
+    const { messageId } = (await said.json()) as { messageId: string };
+    expect(messageId).toMatch(/^\d+$/);
+    const contextToken = s.world.contexts.get('u9@im.wechat')?.tokens[0];
     expect(await call('sendmessage', text('u9@im.wechat', contextToken, 'back'))).toMatchObject({ ret: 0 });
-    const sent = (await (await fetch(`${s.controlUrl}/sent`)).json()) as { toUserId: string; text: string }[];
+    const sent = (await (await fetch(`${s.controlUrl}/sent`)).json()) as Record<string, unknown>[];
     expect(sent).toMatchObject([{ toUserId: 'u9@im.wechat', text: 'back' }]);
+    // Context tokens are conversation credentials: not in HTTP answers.
+    expect(sent[0]).not.toHaveProperty('contextToken');
     expect((await fetch(`${s.controlUrl}/say`, { method: 'POST', body: '{}' })).status).toBe(400);
   });
 });
