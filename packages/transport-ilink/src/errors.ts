@@ -4,7 +4,16 @@
  */
 
 export type IlinkErrorCode =
-  'session-timeout' | 'rate-limited' | 'api' | 'http' | 'network' | 'protocol' | 'login' | 'no-context' | 'stopped';
+  | 'session-timeout'
+  | 'rate-limited'
+  | 'api'
+  | 'http'
+  | 'network'
+  | 'protocol'
+  | 'login'
+  | 'no-context'
+  | 'stopped'
+  | 'outcome-unknown';
 
 export class IlinkError extends Error {
   constructor(

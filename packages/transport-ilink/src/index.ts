@@ -1,12 +1,7 @@
 // @wxbot/transport-ilink: WeChat's official bot API (iLink) behind core's Transport interface.
-export {
-  IlinkTransport,
-  ilinkTransport,
-  ilinkCapabilities,
-  ILINK_CAPABILITIES,
-  DEFAULT_REPLY_WINDOW_MS,
-} from './transport.js';
-export type { IlinkTransportOptions } from './transport.js';
+export { IlinkTransport, ilinkTransport } from './transport.js';
+export { ilinkCapabilities, ILINK_CAPABILITIES, DEFAULT_REPLY_WINDOW_MS } from './options.js';
+export type { IlinkTransportOptions } from './options.js';
 export { IlinkApi, DEFAULT_API_BASE, DEFAULT_CDN_BASE, CHANNEL_VERSION } from './api.js';
 export type { IlinkApiOptions, GetUploadUrlParams } from './api.js';
 export { qrLogin, redirectBase } from './login.js';
@@ -16,6 +11,7 @@ export { uploadMedia, downloadMedia, mediaItem } from './media.js';
 export type { OutgoingMediaKind, UploadedMedia } from './media.js';
 export { normalizeIlink, ilinkOriginal, ilinkContact } from './normalize.js';
 export type { RetryPolicy } from './outbox.js';
+export { SendOutcomeUnknown } from './sends.js';
 export {
   IlinkError,
   SessionTimeout,

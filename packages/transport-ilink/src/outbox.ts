@@ -9,7 +9,8 @@ import { randomBytes } from 'node:crypto';
 import type { SentMessage } from '@wxbot/core';
 
 import type { IlinkApi } from './api.js';
-import { NoReplyContext, RateLimited, TransportStopped, isRetryable } from './errors.js';
+import { IlinkNetworkError, NoReplyContext, RateLimited, TransportStopped, isRetryable } from './errors.js';
+import { SendOutcomeUnknown, sentFrom, type SendJournal } from './sends.js';
 import type { ReplyContext } from './state.js';
 import { MessageState, MessageType, type MessageItem } from './wire.js';
 
@@ -31,6 +32,14 @@ export interface OutboxOptions {
   readonly now: () => number;
   readonly retry: RetryPolicy;
   readonly onRetry?: ((err: Error, attempt: number, delayMs: number) => void) | undefined;
+  /** Records sends made for a cause, so a re-run handler does not send twice. */
+  readonly journal?: SendJournal | undefined;
+}
+
+/** A send made while handling a message: its id, and what identifies the content. */
+export interface SendCause {
+  readonly cause: string;
+  readonly content: string;
 }
 
 export class Outbox {
@@ -43,10 +52,23 @@ export class Outbox {
   constructor(private readonly opts: OutboxOptions) {}
 
   /** Checks the reply context now (a clear error before queueing), then queues the send. */
-  send(op: string, to: string, items: () => Promise<MessageItem[]>, itemType: number): Promise<SentMessage> {
+  send(
+    op: string,
+    to: string,
+    items: () => Promise<MessageItem[]>,
+    itemType: number,
+    cause?: SendCause,
+  ): Promise<SentMessage> {
     if (this.closed) return Promise.reject(new TransportStopped(op));
+    const planned = cause && this.opts.journal?.plan(cause.cause, to, cause.content);
+    if (planned?.prior) {
+      const prior = planned.prior;
+      return prior.msgId === undefined
+        ? Promise.reject(new SendOutcomeUnknown(to))
+        : Promise.resolve(sentFrom({ ...prior, msgId: prior.msgId }));
+    }
     const ctx = this.requireContext(op, to);
-    const run = this.tail.then(() => this.deliver(op, to, ctx, items, itemType));
+    const run = this.tail.then(() => this.deliver(op, to, ctx, items, itemType, planned));
     this.tail = run.catch(() => undefined);
     return run;
   }
@@ -74,9 +96,33 @@ export class Outbox {
     ctx: ReplyContext,
     items: () => Promise<MessageItem[]>,
     itemType: number,
+    planned: { key: string; n: number } | undefined,
   ): Promise<SentMessage> {
     const clientId = `wxbot-${randomBytes(8).toString('hex')}`;
     const itemList = await items();
+    const journal = planned && this.opts.journal;
+    if (planned && journal) await journal.begin({ key: planned.key, n: planned.n, clientId, to, type: itemType });
+    try {
+      const sent = await this.attempt(op, to, ctx, itemList, itemType, clientId);
+      if (planned && journal) await journal.settle(planned.key, planned.n, sent.msgId);
+      return sent;
+    } catch (err) {
+      // Refused by the server (or never sent): a re-run may try again. A lost answer stays unknown.
+      if (planned && journal && !(err instanceof IlinkNetworkError)) {
+        await journal.forget(planned.key, planned.n).catch(() => undefined);
+      }
+      throw err;
+    }
+  }
+
+  private async attempt(
+    op: string,
+    to: string,
+    ctx: ReplyContext,
+    itemList: MessageItem[],
+    itemType: number,
+    clientId: string,
+  ): Promise<SentMessage> {
     for (let attempt = 1; ; attempt += 1) {
       await this.waitUnblocked();
       if (this.closed) throw new TransportStopped(op);

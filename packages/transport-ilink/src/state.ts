@@ -12,6 +12,7 @@
  */
 import type { SessionStore } from '@wxbot/core';
 
+import type { SendRecord } from './sends.js';
 import type { WeixinMessage } from './wire.js';
 
 export interface ReplyContext {
@@ -32,6 +33,8 @@ export interface IlinkSessionDoc {
   /** Previously issued tokens (newest last, at most ten): `get_bot_qrcode`'s `local_token_list`. */
   readonly tokenHistory: readonly string[];
   readonly contexts: Readonly<Record<string, ReplyContext>>;
+  /** Sends made while handling messages (see sends.ts); the newest few hundred. */
+  readonly sends: readonly SendRecord[];
   readonly savedAt: number;
 }
 
@@ -45,6 +48,7 @@ export function emptySession(): IlinkSessionDoc {
     cursor: '',
     tokenHistory: [],
     contexts: {},
+    sends: [],
     savedAt: 0,
   };
 }
@@ -60,7 +64,12 @@ export async function loadSession(store: SessionStore, key: string): Promise<Ili
   const doc = await store.get(key);
   if (doc === undefined) return undefined;
   if (!isSessionDoc(doc)) return undefined;
-  return { ...emptySession(), ...doc, contexts: { ...(doc.contexts ?? {}) } };
+  return {
+    ...emptySession(),
+    ...doc,
+    contexts: { ...(doc.contexts ?? {}) },
+    sends: Array.isArray(doc.sends) ? doc.sends : [],
+  };
 }
 
 /**

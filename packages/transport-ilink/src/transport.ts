@@ -4,6 +4,7 @@
  * `context_token`. What it cannot do (rooms, friend requests, recall, writing first) is declared in
  * `ILINK_CAPABILITIES`, so plugins needing it are refused at load.
  */
+import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 
@@ -31,12 +32,14 @@ import type {
 
 import { DEFAULT_API_BASE, DEFAULT_CDN_BASE, IlinkApi } from './api.js';
 import { IlinkProtocolError, SessionTimeout, TransportStopped } from './errors.js';
-import { qrLogin, type QrLoginOptions } from './login.js';
+import { qrLogin } from './login.js';
 import { ReceiveLoop } from './loop.js';
 import { downloadMedia, mediaItem, uploadMedia, type OutgoingMediaKind } from './media.js';
 import { readSource, writeTarget } from './files.js';
 import { ilinkContact, ilinkOriginal, normalizeIlink } from './normalize.js';
-import { DEFAULT_RETRY, Outbox, type RetryPolicy } from './outbox.js';
+import { DEFAULT_REPLY_WINDOW_MS, ilinkCapabilities, type IlinkTransportOptions } from './options.js';
+import { DEFAULT_RETRY, Outbox, type SendCause } from './outbox.js';
+import { SendJournal } from './sends.js';
 import {
   DefaultFileStore,
   IlinkInbox,
@@ -46,64 +49,6 @@ import {
   type InboxEntry,
 } from './state.js';
 import { ItemType, MessageType, TypingStatus, type WeixinMessage } from './wire.js';
-
-/** A day: what users report as the window in which a bot may answer after the user's last message. */
-export const DEFAULT_REPLY_WINDOW_MS = 24 * 60 * 60_000;
-
-export function ilinkCapabilities(replyWindowMs: number | undefined): TransportCapabilities {
-  return Object.freeze({
-    directChats: true,
-    rooms: false,
-    friendRequests: false,
-    addFriends: false,
-    roomAdmin: false,
-    media: Object.freeze({ image: true, voice: true, video: true, file: true, emoticon: false }),
-    recall: false,
-    replyWindowMs,
-    download: true,
-    forward: false,
-    markRead: false,
-    pin: false,
-    remark: false,
-    contacts: false,
-  });
-}
-
-export const ILINK_CAPABILITIES = ilinkCapabilities(DEFAULT_REPLY_WINDOW_MS);
-
-export interface IlinkTransportOptions {
-  /** Account name: the session store key prefix. Default `default`. */
-  readonly account?: string | undefined;
-  /** Where the default file store keeps `<account>/ilink-session` and the inbox (beside a Web session). */
-  readonly dataDir?: string | undefined;
-  /** Replaces the file store (same contract as a Web session store). */
-  readonly sessionStore?: SessionStore | undefined;
-  /** The fixed API base QR login starts at. Default `https://ilinkai.weixin.qq.com`. */
-  readonly apiBaseUrl?: string | undefined;
-  readonly cdnBaseUrl?: string | undefined;
-  readonly botAgent?: string | undefined;
-  readonly routeTag?: string | undefined;
-  /** Asked when login needs the code shown on the phone. */
-  readonly verifyCode?: (() => Promise<string>) | undefined;
-  /** QR login tuning (refresh count, hold, pauses, deadline). */
-  readonly login?: Pick<QrLoginOptions, 'maxRefresh' | 'holdMs' | 'pollGapMs' | 'timeoutMs'> | undefined;
-  /** Long-poll hold, overriding the server's suggestion (tests). */
-  readonly pollHoldMs?: number | undefined;
-  /** First pause after a failed poll (doubles up to `maxBackoffMs`). Defaults 1 s and 30 s. */
-  readonly backoffMs?: number | undefined;
-  readonly maxBackoffMs?: number | undefined;
-  /** How long after a user's last message the bot may still answer; `null`: no limit. Default a day. */
-  readonly replyWindowMs?: number | null | undefined;
-  readonly sendRetry?: Partial<RetryPolicy> | undefined;
-  /** After a session timeout (-14), log in again by QR instead of stopping. Default true. */
-  readonly reloginOnTimeout?: boolean | undefined;
-  /** Handled message ids remembered for dedupe. Default 5,000. */
-  readonly dedupeSize?: number | undefined;
-  /** Per-request timeout of ordinary calls. */
-  readonly requestTimeoutMs?: number | undefined;
-  /** Clock for the reply window (tests pass a manual one). Default `Date.now`. */
-  readonly now?: (() => number) | undefined;
-}
 
 export class IlinkTransport extends EventEmitter implements Transport {
   readonly name = 'ilink';
@@ -127,6 +72,7 @@ export class IlinkTransport extends EventEmitter implements Transport {
   private selfContact: Contact | undefined;
   private stopSignal = new AbortController();
   private readonly now: () => number;
+  private readonly journal: SendJournal;
 
   constructor(private readonly options: IlinkTransportOptions = {}) {
     super();
@@ -152,6 +98,13 @@ export class IlinkTransport extends EventEmitter implements Transport {
         .then(() => this.store.set(this.sessionKey, { ...this.session, savedAt: Date.now() }));
       return chain;
     };
+    this.journal = new SendJournal({
+      records: () => this.session.sends,
+      write: (sends) => {
+        this.session = { ...this.session, sends };
+        return this.saveSession();
+      },
+    });
     this.outbox = this.newOutbox();
   }
 
@@ -165,6 +118,7 @@ export class IlinkTransport extends EventEmitter implements Transport {
       onRetry: (error, attempt) => {
         this.emitError(error, `send retry ${attempt}`);
       },
+      journal: this.journal,
     });
   }
 
@@ -423,45 +377,46 @@ export class IlinkTransport extends EventEmitter implements Transport {
 
   // ---- actions -----------------------------------------------------------------------------
 
-  sendText(to: string, text: string, _opts?: SendCallOptions): Promise<SentMessage> {
+  sendText(to: string, text: string, opts?: SendCallOptions): Promise<SentMessage> {
     return this.outbox.send(
       'sendText',
       to,
       () => Promise.resolve([{ type: ItemType.TEXT, text_item: { text } }]),
       ItemType.TEXT,
+      causeOf(opts, `text:${text}`),
     );
   }
 
-  private sendMedia(
+  private async sendMedia(
     kind: OutgoingMediaKind,
     to: string,
     file: MediaSource,
     name: string | undefined,
+    opts: SendCallOptions | undefined,
   ): Promise<SentMessage> {
     const type = { image: ItemType.IMAGE, video: ItemType.VIDEO, file: ItemType.FILE, voice: ItemType.VOICE }[kind];
+    const { data, fileName } = await readSource(file, name);
+    const digest = createHash('sha256').update(data).digest('hex');
     return this.outbox.send(
       `send ${kind}`,
       to,
-      async () => {
-        const { data, fileName } = await readSource(file, name);
-        const up = await uploadMedia(this.api(), data, kind, to);
-        return [mediaItem(kind, up, fileName)];
-      },
+      async () => [mediaItem(kind, await uploadMedia(this.api(), data, kind, to), fileName)],
       type,
+      causeOf(opts, `${kind}:${digest}:${fileName ?? ''}`),
     );
   }
 
-  sendImage(to: string, file: MediaSource, name?: string, _opts?: SendCallOptions): Promise<SentMessage> {
-    return this.sendMedia('image', to, file, name);
+  sendImage(to: string, file: MediaSource, name?: string, opts?: SendCallOptions): Promise<SentMessage> {
+    return this.sendMedia('image', to, file, name, opts);
   }
-  sendVideo(to: string, file: MediaSource, name?: string, _opts?: SendCallOptions): Promise<SentMessage> {
-    return this.sendMedia('video', to, file, name);
+  sendVideo(to: string, file: MediaSource, name?: string, opts?: SendCallOptions): Promise<SentMessage> {
+    return this.sendMedia('video', to, file, name, opts);
   }
-  sendFile(to: string, file: MediaSource, name?: string, _opts?: SendCallOptions): Promise<SentMessage> {
-    return this.sendMedia('file', to, file, name);
+  sendFile(to: string, file: MediaSource, name?: string, opts?: SendCallOptions): Promise<SentMessage> {
+    return this.sendMedia('file', to, file, name, opts);
   }
-  sendVoice(to: string, file: MediaSource, name?: string, _opts?: SendCallOptions): Promise<SentMessage> {
-    return this.sendMedia('voice', to, file, name);
+  sendVoice(to: string, file: MediaSource, name?: string, opts?: SendCallOptions): Promise<SentMessage> {
+    return this.sendMedia('voice', to, file, name, opts);
   }
 
   /** The decrypted bytes of a received image, voice, file or video. */
@@ -490,6 +445,11 @@ export class IlinkTransport extends EventEmitter implements Transport {
     }
     await this.api().sendTyping(to, ticket, on ? TypingStatus.TYPING : TypingStatus.CANCEL);
   }
+}
+
+/** The journal key of a send made while handling a message; undefined for sends without a cause. */
+function causeOf(opts: SendCallOptions | undefined, content: string): SendCause | undefined {
+  return opts?.cause === undefined ? undefined : { cause: opts.cause, content };
 }
 
 function extFor(kind: Message['kind']): string {

@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import type { SessionStore } from '@wxbot/core';
 import { IlinkSimulator, type IlinkSimulatorOptions } from '@wxbot/simulator';
 
 import { IlinkTransport, type IlinkTransportOptions } from '../src/index.js';
@@ -56,5 +57,31 @@ export async function until(cond: () => boolean, timeoutMs = 5_000, what = 'cond
   while (!cond()) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+/**
+ * A store whose process "dies" at its k-th write: that write and every later one never reach the disk,
+ * as after kill -9. Reads still see what was written before.
+ */
+export class DyingStore implements SessionStore {
+  writes = 0;
+  dead = false;
+  constructor(
+    private readonly inner: SessionStore,
+    private readonly dieAt: number,
+  ) {}
+  get(key: string): Promise<unknown> {
+    return this.inner.get(key);
+  }
+  set(key: string, value: unknown): Promise<void> {
+    this.writes += 1;
+    if (this.writes >= this.dieAt) this.dead = true;
+    if (this.dead) return Promise.reject(new Error('process killed'));
+    return this.inner.set(key, value);
+  }
+  delete(key: string): Promise<void> {
+    if (this.dead) return Promise.reject(new Error('process killed'));
+    return this.inner.delete(key);
   }
 }

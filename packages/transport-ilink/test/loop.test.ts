@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { FileSessionStore, type SessionStore } from '@wxbot/core';
+import { FileSessionStore } from '@wxbot/core';
 
 import type { IlinkTransport } from '../src/index.js';
-import { fixture, until, type Fixture } from './helpers.js';
+import { DyingStore, fixture, until, type Fixture } from './helpers.js';
 
 let fx: Fixture | undefined;
 afterEach(async () => {
@@ -11,32 +11,6 @@ afterEach(async () => {
 });
 
 const ALICE = 'alice@im.wechat';
-
-/**
- * A store whose process "dies" at its k-th write: that write and every later one never reach the disk,
- * as after kill -9. Reads still see what was written before.
- */
-class DyingStore implements SessionStore {
-  writes = 0;
-  dead = false;
-  constructor(
-    private readonly inner: SessionStore,
-    private readonly dieAt: number,
-  ) {}
-  get(key: string): Promise<unknown> {
-    return this.inner.get(key);
-  }
-  set(key: string, value: unknown): Promise<void> {
-    this.writes += 1;
-    if (this.writes >= this.dieAt) this.dead = true;
-    if (this.dead) return Promise.reject(new Error('process killed'));
-    return this.inner.set(key, value);
-  }
-  delete(key: string): Promise<void> {
-    if (this.dead) return Promise.reject(new Error('process killed'));
-    return this.inner.delete(key);
-  }
-}
 
 function recorder(t: IlinkTransport): string[] {
   const ids: string[] = [];
