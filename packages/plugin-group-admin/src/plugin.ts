@@ -399,5 +399,7 @@ export const groupAdmin = definePlugin({
   name: '@wxbot/plugin-group-admin',
   description: 'Room administration: kick, topic, invite, warn, welcome, anti-spam.',
   options: optionsSchema,
+  // It administers rooms: kicks, topics and invites need both.
+  requires: ['rooms', 'roomAdmin'],
   setup,
 });
