@@ -282,10 +282,9 @@ export interface ClientEvents {
 /**
  * One Web WeChat account. Several can run side by side in one process.
  *
- * This is the transport seam: the bot runtime and the plugin host talk to this
- * interface, never to `WebWxClient` — log in (`start`), events in (the message
- * handler and `on`), actions out. `WebWxClient` is its first implementation; a
- * second transport (e.g. the official bot API) implements it too.
+ * The Web client's own surface (raw wire messages in, every Web action out).
+ * The bot runtime and the plugin host do not use it directly: they talk to a
+ * `Transport` (transport/types.ts), and `webTransport(client)` adapts this.
  */
 export interface WxClient {
   /** The account name (session key, logger child). */
