@@ -16,8 +16,8 @@
  * `TransportInbound` (normalised messages in, lifecycle events), `TransportActions` (what goes out), and
  * `TransportCapabilities` (what this transport can do at all). `Transport` is their sum.
  *
- * Stability: other packages implement this. Change it additively only (new optional members, new
- * capability flags that default to "absent" being false).
+ * Stability: other packages implement this. Change it additively only: new members optional, new
+ * capability flags optional (`hasCapability` reads an unset flag as absent).
  */
 import type {
   DownloadOptions,

@@ -21,6 +21,13 @@ describe('capabilities', () => {
     expect(hasCapability({ ...DIRECT_ONLY, recall: { windowMs: 1 } }, 'recall')).toBe(true);
   });
 
+  test('a flag a transport does not set (one written before the flag existed) is absent', () => {
+    const { pin: _pin, recall: _recall, ...older } = DIRECT_ONLY;
+    const written = { ...older, media: { image: true } } as unknown as typeof DIRECT_ONLY;
+    expect([hasCapability(written, 'pin'), hasCapability(written, 'recall')]).toEqual([false, false]);
+    expect([hasCapability(written, 'media.image'), hasCapability(written, 'media.video')]).toEqual([true, false]);
+  });
+
   test('isCapabilityName accepts exactly the listed names', () => {
     expect(CAPABILITY_NAMES.every(isCapabilityName)).toBe(true);
     expect(['room', 'media', 'media.gif', 'replyWindowMs', 3, undefined].some(isCapabilityName)).toBe(false);
