@@ -19,6 +19,7 @@ export const CAPABILITY_NAMES = [
   'pin',
   'remark',
   'contacts',
+  'avatars',
 ] as const satisfies readonly CapabilityName[];
 
 type MissingName = Exclude<CapabilityName, (typeof CAPABILITY_NAMES)[number]>;
@@ -55,6 +56,7 @@ export const ACTION_CAPABILITY: { readonly [A in Exclude<TransportActionName, 's
   revoke: 'recall',
   forward: 'forward',
   download: 'download',
+  avatar: 'avatars',
   acceptFriend: 'friendRequests',
   addFriend: 'addFriends',
   createRoom: 'roomAdmin',

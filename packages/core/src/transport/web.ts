@@ -21,7 +21,10 @@ import type {
   TransportState,
 } from './types.js';
 
-/** What Web WeChat can do: everything but sending voice; own messages can be revoked for 2 minutes. */
+/**
+ * What Web WeChat can do: everything but sending voice; own messages can be revoked for 2 minutes.
+ * `avatars` stays unset until the client has `avatar()` (then `WebTransport.avatar` delegates to it).
+ */
 export const WEB_CAPABILITIES: TransportCapabilities = Object.freeze({
   directChats: true,
   rooms: true,
