@@ -5,6 +5,14 @@ import type { Contact, ContactDirectory, Room } from '../contact/types.js';
 import type { FriendRequestInfo } from '../message/types.js';
 import type { ActionKind, ActionRecord, Actions, MediaInput, OutgoingContent, Target } from './types.js';
 import { errorMessage } from '../util/error-message.js';
+import {
+  messageActions,
+  moreChatActions,
+  moreContactActions,
+  moreRoomActions,
+  type ActionKit,
+  type MoreActionBackend,
+} from './actions-more.js';
 
 /** The part of the client actions go through (the real `WxClient` satisfies it). */
 export type ActionBackend = Pick<
@@ -21,9 +29,10 @@ export type ActionBackend = Pick<
   | 'setTopic'
   | 'setRemark'
   | 'pin'
-> & {
-  readonly contacts: ContactDirectory & Partial<Pick<ContactStore, 'findByName' | 'all'>>;
-};
+> &
+  MoreActionBackend & {
+    readonly contacts: ContactDirectory & Partial<Pick<ContactStore, 'findByName' | 'all'>>;
+  };
 
 /** Thrown when a target names nobody (or several). */
 export class TargetError extends Error {
@@ -195,6 +204,16 @@ function recordBase(action: ActionKind, by: Attribution, target: Resolved) {
   return { action, plugin: by.plugin, cause: by.cause, target: target.userName, targetName: target.name };
 }
 
+/** What actions-more.ts needs to attribute and log its actions like these. */
+function kitOf(backend: ActionBackend, log: ActionLog, by: Attribution): ActionKit {
+  return {
+    backend,
+    resolve: (target, what) => resolveIn(backend.contacts, target, what),
+    base: (action, target) => recordBase(action, by, target),
+    track: (entry, perform) => log.track(entry, perform),
+  };
+}
+
 /** Builds the `Actions` a plugin handler uses; every call is attributed and logged. */
 export function createActions(backend: ActionBackend, log: ActionLog, by: Attribution): Actions {
   // Built once per plugin per message that acts: only `send` and `acceptFriend` up front; the rest on first use.
@@ -202,6 +221,7 @@ export function createActions(backend: ActionBackend, log: ActionLog, by: Attrib
   let rooms: Actions['rooms'] | undefined;
   let contacts: Actions['contacts'] | undefined;
   let chats: Actions['chats'] | undefined;
+  let messages: Actions['messages'] | undefined;
   // The message being handled: after a crash its handler runs again, and the client does not repeat its sends.
   const caused: SendCallOptions = by.cause === undefined ? {} : { cause: by.cause };
 
@@ -259,6 +279,9 @@ export function createActions(backend: ActionBackend, log: ActionLog, by: Attrib
     get chats() {
       return (chats ??= chatActions(backend, log, by));
     },
+    get messages() {
+      return (messages ??= messageActions(kitOf(backend, log, by)));
+    },
   };
 }
 
@@ -305,6 +328,7 @@ function roomActions(backend: ActionBackend, log: ActionLog, by: Attribution): A
       const r = roomOf(room);
       await log.track({ ...recordBase('setTopic', by, r), topic }, () => backend.setTopic(r.userName, topic));
     },
+    ...moreRoomActions(kitOf(backend, log, by)),
   };
 }
 
@@ -337,6 +361,7 @@ function contactActions(backend: ActionBackend, log: ActionLog, by: Attribution)
         backend.setRemark(target.userName, remark),
       );
     },
+    ...moreContactActions(kitOf(backend, log, by)),
   };
 }
 
@@ -351,5 +376,6 @@ function chatActions(backend: ActionBackend, log: ActionLog, by: Attribution): A
       const target = resolveIn(directory, chat, 'chat');
       await log.track(recordBase('unpin', by, target), () => backend.pin(target.userName, false));
     },
+    ...moreChatActions(kitOf(backend, log, by)),
   };
 }

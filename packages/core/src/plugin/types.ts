@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 
-import type { SentMessage } from '../client/types.js';
+import type { DownloadOptions, DownloadResult, DownloadTarget, SentMessage } from '../client/types.js';
 import type { Contact, Room } from '../contact/types.js';
 import type {
   ChatMessage,
@@ -47,7 +47,14 @@ export type ActionKind =
   | 'setTopic'
   | 'setRemark'
   | 'pin'
-  | 'unpin';
+  | 'unpin'
+  | 'download'
+  | 'avatar'
+  | 'revoke'
+  | 'forward'
+  | 'createRoom'
+  | 'addFriend'
+  | 'markRead';
 
 /** One action as recorded in the bot's action log. */
 export interface ActionRecord {
@@ -74,6 +81,10 @@ export interface ActionRecord {
   readonly topic?: string;
   /** For setRemark. */
   readonly remark?: string;
+  /** For download, revoke and forward: the id of the message acted on. */
+  readonly messageId?: string;
+  /** For addFriend: the verify text sent with the request. */
+  readonly verifyText?: string;
   /** Settles when the client has carried it out. */
   status: 'pending' | 'done' | 'failed';
   error?: string;
@@ -87,6 +98,11 @@ export interface RoomActions {
   remove(room: Target, members: readonly Target[]): Promise<void>;
   invite(room: Target, members: readonly Target[]): Promise<void>;
   setTopic(room: Target, topic: string): Promise<void>;
+  /**
+   * Creates a room with at least two other people (friends) and an optional topic; resolves with it.
+   * Its record's `target` is '' (the room has no UserName until the server answers) and lists `members`.
+   */
+  create(members: readonly Target[], topic?: string): Promise<Room>;
 }
 
 /** Contact lookups and actions. */
@@ -104,12 +120,36 @@ export interface ContactActions {
    */
   find(target: Target): readonly Contact[];
   setRemark(contact: Target, remark: string): Promise<void>;
+  /** Sends a friend request (verifyuser Opcode 2) carrying `verifyText`, e.g. to someone met in a room. */
+  addFriend(contact: Target, verifyText: string): Promise<void>;
+  /** Downloads a contact's or room's avatar (webwxgeticon / webwxgetheadimg) into a directory or a stream. */
+  avatar(target: Target, to: DownloadTarget, opts?: Pick<DownloadOptions, 'fileName'>): Promise<DownloadResult>;
 }
 
 /** Chat-list actions. */
 export interface ChatActions {
   pin(chat: Target): Promise<void>;
   unpin(chat: Target): Promise<void>;
+  /** Marks a chat read on every device of the account (statusnotify Code 1). */
+  markRead(chat: Target): Promise<void>;
+}
+
+/** Message actions: media, revoke, forward. */
+export interface MessageActions {
+  /**
+   * Downloads a received message's media into a directory (`{ dir }`, a new file with a sanitised name;
+   * never the data dir) or a stream (`{ stream }`): the big picture of an image (`{ slave: true }` for the
+   * thumbnail), a voice clip, a video (`{ range }` asks for a byte range), a file attachment, a stored
+   * emoticon. Other kinds throw `InvalidArgument` naming the kind.
+   */
+  download(message: ChatMessage, to: DownloadTarget, opts?: DownloadOptions): Promise<DownloadResult>;
+  /**
+   * Revokes a message the bot sent (what `send` resolved with). Only within 2 minutes of sending: past
+   * that it rejects with `RecallWindowPassed` and nothing is sent to the server.
+   */
+  revoke(sent: SentMessage): Promise<void>;
+  /** Sends a received text, image, video, emoticon or file on to `to` (media by its MediaId, not re-uploaded). */
+  forward(message: ChatMessage, to: Target): Promise<SentMessage>;
 }
 
 /** Everything a handler can do; attributed to the plugin (and message) that did it. */
@@ -119,6 +159,7 @@ export interface Actions {
   readonly rooms: RoomActions;
   readonly contacts: ContactActions;
   readonly chats: ChatActions;
+  readonly messages: MessageActions;
 }
 
 /** Fields every event context has. */
