@@ -1,7 +1,14 @@
 import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 
-import type { DownloadOptions, DownloadResult, DownloadTarget, SentMessage } from '../client/types.js';
+import type {
+  DownloadOptions,
+  DownloadResult,
+  DownloadTarget,
+  LoginVia,
+  LogoutReason,
+  SentMessage,
+} from '../client/types.js';
 import type { Contact, Room } from '../contact/types.js';
 import type {
   ChatMessage,
@@ -10,6 +17,7 @@ import type {
   FriendRequestEvent,
   FriendRequestInfo,
   PersonRef,
+  RecallMessage,
   RoomJoinEvent,
   RoomLeaveEvent,
   RoomTopicEvent,
@@ -234,9 +242,92 @@ export interface RoomTopicContext extends ContextBase {
   reply(content: OutgoingContent): Promise<SentMessage>;
 }
 
+/** The account logged in: at start (once plugins run) and after every re-login of a recovery. */
+export interface LoginContext extends ContextBase {
+  readonly type: 'login';
+  readonly self: Contact;
+  readonly via: LoginVia;
+}
+
+/** The session ended (server kick, cookie expiry, logout()). Recovery may follow with a `login`. */
+export interface LogoutContext extends ContextBase {
+  readonly type: 'logout';
+  readonly reason: LogoutReason;
+  /** The server's synccheck retcode / Ret (1100, 1101, 1102) when it ended the session. */
+  readonly retcode: number | undefined;
+  readonly endpoint: string;
+}
+
+/**
+ * The server refuses this account on the web (ret 1203 at a login of a recovery). The bot stays
+ * logged out. A 1203 at the first start rejects `bot.start()` instead: no plugin runs yet then.
+ */
+export interface BanContext extends ContextBase {
+  readonly type: 'ban';
+  /** The server's own words. */
+  readonly serverMessage: string;
+  readonly endpoint: string;
+}
+
+/** What made the bot suspect the account is at risk of a ban (see `BAN_RISK_THRESHOLDS`). */
+export type BanRiskSignal = 'rate-limit-storm' | 'early-logout' | 'repeated-kicks';
+
+/** Signs that the server is losing patience with the account: slow down before it bans. */
+export interface BanRiskContext extends ContextBase {
+  readonly type: 'ban-risk';
+  readonly signal: BanRiskSignal;
+  /** How many of the signal's events were seen within `windowMs`. */
+  readonly count: number;
+  readonly windowMs: number;
+  /** One line saying what was seen. */
+  readonly detail: string;
+}
+
+/** Contacts changed (login, ModContact, DelContact, lookups): session UserNames. */
+export interface ContactsUpdatedContext extends ContextBase {
+  readonly type: 'contacts:updated';
+  readonly updated: readonly string[];
+  readonly removed: readonly string[];
+}
+
+/** The bot was added to a room (invited, or joined by a QR code). Also delivered as `room:join`. */
+export interface BotAddedContext extends ContextBase {
+  readonly type: 'room:bot-added';
+  readonly event: RoomJoinEvent;
+  readonly chat: ChatRef;
+  /** Who added the bot, when the notice names them. */
+  readonly inviter: PersonRef | undefined;
+  reply(content: OutgoingContent): Promise<SentMessage>;
+}
+
+/** Someone recalled a message. Also delivered as a `message:recall` message. */
+export interface RecallContext extends ContextBase {
+  readonly type: 'recall';
+  readonly message: RecallMessage;
+  readonly chat: ChatRef;
+  readonly recalledBy: SenderRef;
+  /** Id of the recalled message. */
+  readonly recalledId: string | undefined;
+  /** The recalled message, when the bot still remembers it (its recent-message cache). */
+  readonly original: ChatMessage | undefined;
+  reply(content: OutgoingContent): Promise<SentMessage>;
+}
+
 /** Any event a plugin can receive. */
 export type BotContext =
-  MessageContext | FriendRequestContext | FriendAddedContext | RoomJoinContext | RoomLeaveContext | RoomTopicContext;
+  | MessageContext
+  | FriendRequestContext
+  | FriendAddedContext
+  | RoomJoinContext
+  | RoomLeaveContext
+  | RoomTopicContext
+  | LoginContext
+  | LogoutContext
+  | BanContext
+  | BanRiskContext
+  | ContactsUpdatedContext
+  | BotAddedContext
+  | RecallContext;
 
 /** Contexts that happen in a chat (they carry `chat` and `reply`). */
 export type ChatContext = Extract<BotContext, { readonly chat: ChatRef }>;
