@@ -358,7 +358,19 @@ export class InvalidArgument extends WxError {
   }
 }
 
-const SERVER_VERDICTS = new Set<string>(['RATE_LIMITED', 'NOT_FRIEND', 'SEND_EXPIRED', 'SEND_OUTCOME_UNKNOWN']);
+/**
+ * Also: a revoke past the server's window, a large room's refusal of direct adds (when configured to
+ * refuse), and a ticket the server rotated: the server's rules, not a fault of the code that asked.
+ */
+const SERVER_VERDICTS = new Set<string>([
+  'RATE_LIMITED',
+  'NOT_FRIEND',
+  'SEND_EXPIRED',
+  'SEND_OUTCOME_UNKNOWN',
+  'RECALL_WINDOW_PASSED',
+  'ROOM_NEEDS_INVITE',
+  'TICKET_INVALID',
+]);
 
 /**
  * True for errors that report what the server did with an action — refused

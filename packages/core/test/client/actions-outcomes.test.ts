@@ -7,7 +7,9 @@ import {
   RecallWindowPassed,
   REVOKE_WINDOW_MS,
   RoomNeedsInvite,
+  ServerError,
   TicketInvalid,
+  isServerVerdict,
 } from '../../src/client/errors.js';
 import { FAST, newClient, simSuite } from './helpers.js';
 
@@ -25,6 +27,8 @@ describe('action outcomes', () => {
     const err = await client.revoke(old).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RecallWindowPassed);
     expect(err).toMatchObject({ code: 'RECALL_WINDOW_PASSED', windowMs: 120_000 });
+    // The server's rule, not the plugin's fault: the host does not count it as a plugin failure.
+    expect(isServerVerdict(err)).toBe(true);
     expect(sim.actions().filter((a) => a.endpoint === 'webwxrevokemsg')).toHaveLength(0);
     // A young one is revoked.
     await client.revoke(sent);
@@ -77,6 +81,8 @@ describe('action outcomes', () => {
     const refused = await client.removeMembers(family, [sim.userNameOf('wxid_carol')]).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(ActionRefused);
     expect(refused).toMatchObject({ code: 'ACTION_REFUSED', ret: 1 });
+    expect(refused).toBeInstanceOf(ServerError);
+    expect(isServerVerdict(refused)).toBe(false);
     sim.addFault({ kind: 'ret', ret: -14, endpoint: 'webwxoplog', times: 1 });
     const ticket = await client.setRemark(sim.userNameOf('wxid_bob'), 'B').catch((e: unknown) => e);
     expect(ticket).toBeInstanceOf(TicketInvalid);
