@@ -65,6 +65,44 @@ test('a plugin saves every image and file posted in a room to disk', async () =>
   ]);
 });
 
+test('a plugin downloads a voice clip, a byte range of a video and an image thumbnail to streams', async () => {
+  const got: { kind: string; bytes: number; data: Buffer }[] = [];
+  const grab = async (kind: string, run: (sink: PassThrough) => Promise<{ bytes: number }>): Promise<void> => {
+    const sink = new PassThrough();
+    const chunks: Buffer[] = [];
+    sink.on('data', (c: Buffer) => chunks.push(c));
+    const { bytes } = await run(sink);
+    got.push({ kind, bytes, data: Buffer.concat(chunks) });
+  };
+  const media = definePlugin({
+    name: 'media',
+    setup(ctx) {
+      ctx.on('message:voice', (m) => grab('voice', (stream) => ctx.messages.download(m.message, { stream })));
+      ctx.on('message:video', (m) =>
+        grab('video', (stream) => ctx.messages.download(m.message, { stream }, { range: { start: 10, end: 109 } })),
+      );
+      ctx.on('message:image', (m) =>
+        grab('thumb', (stream) => ctx.messages.download(m.message, { stream }, { slave: true })),
+      );
+    },
+  });
+  bot = await createTestBot({ plugins: [media] });
+  const video = Buffer.from(Array.from({ length: 5000 }, (_, i) => i % 251));
+  bot.sim.send({ from: 'wxid_alice', kind: 'voice', data: Buffer.alloc(700, 4), duration: 2000 });
+  bot.sim.send({ from: 'wxid_alice', kind: 'video', data: video, duration: 3 });
+  bot.sim.send({ from: 'wxid_alice', kind: 'image', data: Buffer.alloc(9000, 1) });
+  await until(() => got.length >= 3, 'three downloads');
+  const by = Object.fromEntries(got.map((g) => [g.kind, g]));
+  expect(by['voice']!.data).toEqual(Buffer.alloc(700, 4));
+  expect(by['video']!.bytes).toBe(100);
+  expect(by['video']!.data).toEqual(video.subarray(10, 110));
+  // The thumbnail is the server's small picture, not the 9000-byte original.
+  expect(by['thumb']!.bytes).toBeGreaterThan(0);
+  expect(by['thumb']!.bytes).toBeLessThan(9000);
+  const wire = bot.wireActions().map((a) => a.endpoint);
+  expect(wire).toEqual(expect.arrayContaining(['webwxgetvoice', 'webwxgetvideo', 'webwxgetmsgimg']));
+});
+
 test('anti-recall: a plugin re-posts the original text of a recalled message', async () => {
   const seenAsMessage: string[] = [];
   const antiRecall = definePlugin({
