@@ -8,6 +8,7 @@ import type { RawMessage } from '../protocol/wire.js';
 import type { ContactFetcher } from './contact-fetcher.js';
 import type { CredentialSlot } from './cred-slot.js';
 import {
+  ActionRefused,
   InvalidArgument,
   NotLoggedIn,
   RecallWindowPassed,
@@ -217,11 +218,23 @@ export class Actions {
     const known = this.d.contacts.room(room);
     const threshold = this.d.cred.inviteStartCount;
     const size = known?.members.size ?? 0;
-    if (size >= threshold) {
-      if (this.d.largeRoomAdd === 'refuse') throw new RoomNeedsInvite(room, size, threshold);
-      return this.updateRoom('invitemember', room, members);
+    if (size >= threshold) return this.inviteInstead(room, members, size, threshold);
+    try {
+      await this.updateRoom('addmember', room, members);
+    } catch (err) {
+      if (!(err instanceof ActionRefused)) throw err;
+      // The roster held here may be behind the server's (a missed update): the server's bare Ret 1 is then its
+      // large-room refusal. Ask for the room again and decide on what it says.
+      await this.d.fetcher.request([room]);
+      const now = this.d.contacts.room(room)?.members.size ?? 0;
+      if (now < threshold) throw err;
+      return this.inviteInstead(room, members, now, threshold);
     }
-    return this.updateRoom('addmember', room, members);
+  }
+
+  private inviteInstead(room: string, members: readonly string[], size: number, threshold: number): Promise<void> {
+    if (this.d.largeRoomAdd === 'refuse') return Promise.reject(new RoomNeedsInvite(room, size, threshold));
+    return this.updateRoom('invitemember', room, members);
   }
 
   async avatar(

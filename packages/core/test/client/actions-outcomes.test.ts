@@ -63,6 +63,27 @@ describe('action outcomes', () => {
     expect(calls[0]!.members).toEqual(['wxid_carol']);
   });
 
+  it('a room that grew past InviteStartCount unseen: the Ret 1 is checked against a fresh roster, then invites', async () => {
+    const { sim, client } = await env.startWithClient({ inviteStartCount: 5 });
+    await client.start();
+    const id = '1000000001@chatroom';
+    const room = sim.userNameOf(id);
+    expect(client.contacts.room(room)?.members.size).toBe(4);
+    // The server's room grows without a sync telling the client (a missed update).
+    sim.world.room(id)!.members.set('dave1988', { wxid: 'dave1988', displayName: '' });
+    await client.addMembers(room, [sim.userNameOf('wxid_carol')]);
+    const calls = sim.actions().filter((a) => a.endpoint === 'webwxupdatechatroom');
+    expect(calls.map((a) => [a.op, a.ret])).toEqual([
+      ['addmember', 1],
+      ['invitemember', 0],
+    ]);
+    expect(client.contacts.room(room)?.members.size).toBe(5);
+    // A Ret 1 with a roster below the threshold stays ActionRefused: a stranger cannot be added.
+    const small = sim.userNameOf('1000000002@chatroom');
+    const err = await client.addMembers(small, [sim.userNameOf('1000000001@chatroom')]).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ActionRefused);
+  });
+
   it("rooms.largeRoomAdd 'refuse' rejects with RoomNeedsInvite and calls nothing", async () => {
     const { sim, client } = await env.startWithClient({ inviteStartCount: 3 }, { rooms: { largeRoomAdd: 'refuse' } });
     await client.start();
