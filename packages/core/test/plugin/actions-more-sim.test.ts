@@ -103,6 +103,43 @@ test('a plugin downloads a voice clip, a byte range of a video and an image thum
   expect(wire).toEqual(expect.arrayContaining(['webwxgetvoice', 'webwxgetvideo', 'webwxgetmsgimg']));
 });
 
+test('a plugin forwards what it receives: text, an image, a video and a file, without uploading them', async () => {
+  const relay = definePlugin({
+    name: 'relay',
+    setup(ctx) {
+      ctx.from('Alice').on(['message:text', 'message:image', 'message:video', 'message:file'], async (m) => {
+        await ctx.messages.forward(m.message, 'Bob');
+      });
+    },
+  });
+  bot = await createTestBot({ plugins: [relay] });
+  await bot.receive('look at this', { from: 'Alice' });
+  bot.sim.send({ from: 'wxid_alice', kind: 'image', data: Buffer.alloc(2000, 5) });
+  bot.sim.send({ from: 'wxid_alice', kind: 'video', data: Buffer.alloc(3000, 6), duration: 2 });
+  bot.sim.send({ from: 'wxid_alice', kind: 'file', data: Buffer.from('minutes'), fileName: 'minutes.txt' });
+  await until(
+    () => bot!.actions().filter((a) => a.action === 'forward' && a.status !== 'pending').length >= 4,
+    '4 forwards',
+  );
+  expect(bot.actions().map((a) => [a.action, a.status])).toEqual([
+    ['forward', 'done'],
+    ['forward', 'done'],
+    ['forward', 'done'],
+    ['forward', 'done'],
+  ]);
+  const sends = bot
+    .wireActions()
+    .filter((a) => a.endpoint.startsWith('webwxsend'))
+    .map((a) => [a.endpoint, a.ret, a.to]);
+  expect(sends).toEqual([
+    ['webwxsendmsg', 0, 'wxid_bob'],
+    ['webwxsendmsgimg', 0, 'wxid_bob'],
+    ['webwxsendvideomsg', 0, 'wxid_bob'],
+    ['webwxsendappmsg', 0, 'wxid_bob'],
+  ]);
+  expect(bot.wireActions().filter((a) => a.endpoint === 'webwxuploadmedia')).toEqual([]);
+});
+
 test('anti-recall: a plugin re-posts the original text of a recalled message', async () => {
   const seenAsMessage: string[] = [];
   const antiRecall = definePlugin({
