@@ -170,6 +170,26 @@ describe('plugin lifecycle events against the simulator', () => {
     expect(seen.find((c) => c.type === 'ban-risk')).toMatchObject({ signal: 'early-logout' });
   });
 
+  test('a storm of 1205 answers is a rate-limit-storm ban risk', async () => {
+    const seen: BotContext[] = [];
+    const remarker = definePlugin({
+      name: 'remarker',
+      setup(ctx) {
+        ctx.command('remark', async () => {
+          // Each is refused with 1205 until its retries run out (3 by default): 6 refusals in all.
+          for (const who of ['Alice', 'Bob']) await ctx.contacts.setRemark(who, 'vip').catch(() => undefined);
+        });
+      },
+    });
+    bot = await createTestBot({ plugins: [watcher(seen), remarker] });
+    bot.sim.addFault({ kind: 'ret', ret: 1205, endpoint: 'webwxoplog' });
+    await bot.receive('/remark', { from: 'Alice' });
+    await until(() => seen.some((c) => c.type === 'ban-risk'), 'the ban risk');
+    const risk = seen.find((c) => c.type === 'ban-risk');
+    expect(risk).toMatchObject({ signal: 'rate-limit-storm', count: 5, windowMs: 60_000 });
+    expect((risk as Extract<BotContext, { type: 'ban-risk' }>).detail).toMatch(/the last on webwxoplog/);
+  });
+
   test('a 1203 while logging in again is a ban', async () => {
     const seen: BotContext[] = [];
     bot = await createTestBot({ plugins: [watcher(seen)] });
