@@ -77,6 +77,11 @@ export interface StoredMessage {
   selfSent: boolean;
   media?: StoredMedia;
   thumb?: StoredMedia;
+  /**
+   * The aeskey an image's or video's XML carries. The web client forwards such a message by sending that
+   * XML as Content without a MediaId (received ones have none); the key finds the bytes.
+   */
+  cdnKey?: string;
 }
 
 export interface EmitSpec extends Omit<MessageFields, 'msgId' | 'from' | 'to' | 'createTime'> {

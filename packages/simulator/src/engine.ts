@@ -258,6 +258,9 @@ export class Engine {
       ...(spec.media ? { media: spec.media } : {}),
       ...(spec.thumb ? { thumb: spec.thumb } : {}),
     };
+    const cdnKey =
+      spec.msgType === 3 || spec.msgType === 43 ? /\baeskey="([0-9a-f]{16,})"/.exec(spec.content ?? '') : null;
+    if (cdnKey) stored.cdnKey = cdnKey[1]!;
     this.messages.set(msgId, stored);
     const queue = (s: Session): void => {
       const { roomSender, media: _m, thumb: _t, msgId: _id, from, to, recommendWxid, ...fields } = spec;

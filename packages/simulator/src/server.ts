@@ -5,7 +5,8 @@ import type { AddressInfo, Socket } from 'node:net';
 
 import type { Engine } from './engine.js';
 import { RequestContext, sleep, type HostRole } from './http.js';
-import { loginPollBody, synccheckBody } from './wire/js.js';
+import { loginPollBody, pushLoginBody, synccheckBody } from './wire/js.js';
+import { loginPageError } from './wire/xml.js';
 import { sendRet } from './routes/auth.js';
 import type { Handler, RouteEnv } from './routes/types.js';
 
@@ -27,6 +28,9 @@ export function endpointName(path: string): string {
 }
 
 const JSON_ENDPOINTS = new Set(['jslogin', 'login', 'synccheck', 'qrcode', 'l']);
+
+/** webwxpushloginurl's refusals as clients have reported them: no cookies, antispam, stale device auth info. */
+const PUSH_LOGIN_MESSAGES: Record<number, string> = { 1: 'args error', 2: 'antispam', 3: 'device authinfo invalid' };
 
 export class Listeners {
   private servers: { role: HostRole; server: Server; sockets: Set<Socket> }[] = [];
@@ -124,6 +128,15 @@ export class Listeners {
             }
             if (found.endpoint === 'login') {
               ctx.js(loginPollBody(fault.ret));
+              return;
+            }
+            // The login page answers XML, push login a JSON object whose ret is a string (see PUSH_LOGIN_MESSAGES).
+            if (found.endpoint === 'webwxnewloginpage') {
+              ctx.send(200, loginPageError(fault.ret, ''), 'text/plain');
+              return;
+            }
+            if (found.endpoint === 'webwxpushloginurl') {
+              ctx.send(200, pushLoginBody(String(fault.ret), PUSH_LOGIN_MESSAGES[fault.ret] ?? 'error'), 'text/plain');
               return;
             }
             if (JSON_ENDPOINTS.has(found.endpoint)) {

@@ -12,12 +12,14 @@ import * as session from './routes/session.js';
 import * as sync from './routes/sync.js';
 import type { Handler } from './routes/types.js';
 import { webwxuploadmedia } from './routes/upload.js';
+import { webwxcheckupload } from './routes/check-upload.js';
 import { Listeners, type Route, type RouteTable } from './server.js';
 import type { EndCode } from './session.js';
 import type { HostRole } from './http.js';
 import type { PersonSpec, WorldSpec } from './world/types.js';
 import { defaultWorld } from './world/generate.js';
 import type { World } from './world/world.js';
+import { WEB_LOGIN_ENVIRONMENT_MESSAGE, WEB_LOGIN_REAL_NAME_MESSAGE } from './wire/xml.js';
 
 export interface SimulatorOptions {
   /** Main (wx) host port; 0 or absent = a free port. */
@@ -103,6 +105,7 @@ function routeTable(control: RouteTable['control']): RouteTable {
     [CGI + 'webwxgetmedia', R('file', media.webwxgetmedia)],
     [CGI + 'webwxgeticon', R('main', media.webwxgeticon)],
     [CGI + 'webwxgetheadimg', R('main', media.webwxgetheadimg)],
+    [CGI + 'webwxcheckupload', R('main', webwxcheckupload)],
   ];
   return {
     exact: new Map(entries),
@@ -287,9 +290,19 @@ export class Simulator {
     this.engine.endSession(code, 'expired');
   }
 
-  /** Ban the account from web login (next newloginpage: ret 1203); `endSession` also kills the live one. */
-  ban(opts: { webLogin?: boolean; endSession?: boolean } = {}): void {
+  /**
+   * Ban the account from web login (next newloginpage: ret 1203); `endSession` also kills the live one.
+   * `reason` picks the 1203 text: 'blocked' (default: no longer allowed on the web), 'environment'
+   * (当前登录环境异常, the environment check) or 'real-name' (asks for real-name verification).
+   */
+  ban(opts: { webLogin?: boolean; endSession?: boolean; reason?: 'blocked' | 'environment' | 'real-name' } = {}): void {
     this.engine.world.webLoginForbidden = opts.webLogin ?? true;
+    this.engine.world.webLoginForbiddenMessage =
+      opts.reason === 'environment'
+        ? WEB_LOGIN_ENVIRONMENT_MESSAGE
+        : opts.reason === 'real-name'
+          ? WEB_LOGIN_REAL_NAME_MESSAGE
+          : undefined;
     if (opts.endSession ?? true) this.engine.endSession(1101, 'banned');
   }
 

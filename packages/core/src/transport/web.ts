@@ -23,7 +23,6 @@ import type {
 
 /**
  * What Web WeChat can do: everything but sending voice; own messages can be revoked for 2 minutes.
- * `avatars` stays unset until the client has `avatar()` (then `WebTransport.avatar` delegates to it).
  */
 export const WEB_CAPABILITIES: TransportCapabilities = Object.freeze({
   directChats: true,
@@ -40,6 +39,7 @@ export const WEB_CAPABILITIES: TransportCapabilities = Object.freeze({
   pin: true,
   remark: true,
   contacts: true,
+  avatars: true,
 });
 
 /**
@@ -179,6 +179,10 @@ export class WebTransport implements Transport {
 
   markRead(userName: string): Promise<void> {
     return this.client.markRead(userName);
+  }
+
+  avatar(userName: string, target: DownloadTarget, opts?: Pick<DownloadOptions, 'fileName'>): Promise<DownloadResult> {
+    return this.client.avatar(userName, target, opts);
   }
 }
 

@@ -12,7 +12,7 @@ import { DIRECT_ONLY } from './helpers.js';
 
 describe('capabilities', () => {
   test('hasCapability reads flags, media kinds and the recall window', () => {
-    expect(CAPABILITY_NAMES.filter((c) => !hasCapability(WEB_CAPABILITIES, c))).toEqual(['media.voice', 'avatars']);
+    expect(CAPABILITY_NAMES.filter((c) => !hasCapability(WEB_CAPABILITIES, c))).toEqual(['media.voice']);
     expect(CAPABILITY_NAMES.filter((c) => hasCapability(DIRECT_ONLY, c))).toEqual([
       'directChats',
       'media.image',

@@ -79,6 +79,13 @@ function matches(a: BotAction, q: Body): boolean {
 
 type ControlRoute = (sim: Simulator, body: Body, ctx: RequestContext) => unknown;
 
+/** `reason` of POST /ban: which 1203 text the login page answers with. */
+function banReason(v: unknown): { reason?: 'blocked' | 'environment' | 'real-name' } {
+  if (v === undefined) return {};
+  if (v === 'blocked' || v === 'environment' || v === 'real-name') return { reason: v };
+  throw new BadInput(`ban.reason: expected "blocked", "environment" or "real-name", got ${JSON.stringify(v)}`);
+}
+
 const routes: Record<string, ControlRoute> = {
   'GET /': (sim) => ({
     url: sim.url,
@@ -176,6 +183,7 @@ const routes: Record<string, ControlRoute> = {
     sim.ban({
       ...(typeof b['webLogin'] === 'boolean' ? { webLogin: b['webLogin'] } : {}),
       ...(typeof b['endSession'] === 'boolean' ? { endSession: b['endSession'] } : {}),
+      ...banReason(b['reason']),
     });
     return { ok: true };
   },
