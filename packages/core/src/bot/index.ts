@@ -3,3 +3,5 @@ export type { BotOptions, ProcessedMessage } from './bot.js';
 export { createBotFromConfig } from './create.js';
 export type { CreateBotOverrides } from './create.js';
 export { createLogger } from './logger.js';
+export { AccountSupervisor } from './accounts.js';
+export type { AccountState, AccountStatus, AccountSupervisorOptions } from './accounts.js';
