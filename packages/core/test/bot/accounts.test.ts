@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { AccountSupervisor } from '../../src/bot/accounts.js';
 import type { Bot } from '../../src/bot/bot.js';
 import { createBotFromConfig } from '../../src/bot/create.js';
+import type { ClientOptions } from '../../src/client/types.js';
 import type { ResolvedAccount } from '../../src/config/accounts.js';
 import { prepareConfig } from '../../src/config/prepare.js';
 import type { AccountEntry } from '../../src/config/types.js';
@@ -41,12 +42,12 @@ async function accountsOf(dir: string, entries: AccountEntry[]): Promise<readonl
 }
 
 /** Bots against the multi-account simulator; the phone of the account with the bot's name confirms its QR codes. */
-function botsOn(sim: Simulator, dir: string) {
+function botsOn(sim: Simulator, dir: string, extra: Partial<ClientOptions> = {}) {
   return (account: ResolvedAccount, logger: Logger): Bot => {
     const bot = createBotFromConfig(account, {
       logger,
       storage: createMemoryStorage(),
-      client: { ...simClientOptions(sim, dir), account: account.name, dataDir: account.dataDir },
+      client: { ...simClientOptions(sim, dir, extra), account: account.name, dataDir: account.dataDir },
       clientInternals: FAST,
     });
     bot.client.on('qr', ({ uuid }) => sim.account(account.name).confirm(uuid));
@@ -157,6 +158,39 @@ describe('AccountSupervisor', () => {
     sim.account('good').say({ from: 'wxid_alice', text: 'ping' });
     await waitFor(() => sent(sim, 'good').length > 0, 'the good account’s reply', 10_000);
     expect(sent(sim, 'good')).toEqual(['pong from good']);
+  });
+
+  it('an account banned while running fails alone once recovery gives up; the other keeps serving', async () => {
+    sim = await createSimulator({
+      accounts: [
+        { id: 'steady', world: world('steady', 2300000031) },
+        { id: 'doomed', world: world('doomed', 2300000032) },
+      ],
+      loginPollHoldMs: 100,
+      synccheckHoldMs: 100,
+    });
+    const { logger, lines } = captureLogger('info');
+    supervisor = new AccountSupervisor({
+      accounts: await accountsOf(tmp.dir, [{ name: 'steady' }, { name: 'doomed' }]),
+      logger,
+      // Recovery by QR only (its phone confirms it), so the refusal below ends it at once.
+      createBot: botsOn(sim, tmp.dir, {
+        recovery: { onLogout: ['reinit', 'qr'], backoff: { baseMs: 20, maxMs: 200 }, keepAliveMs: 0, watchdogMs: 0 },
+      }),
+    });
+    expect((await supervisor.start()).map((s) => s.state)).toEqual(['running', 'running']);
+    // Logged out from the phone, and the server refuses the account's logins from now on (1203).
+    sim.account('doomed').addFault({ endpoint: 'webwxnewloginpage', kind: 'ret', ret: 1203 });
+    sim.account('doomed').logoutFromPhone();
+    await waitFor(() => supervisor!.status()[1]!.state === 'failed', 'the doomed account to fail', 10_000);
+    expect(supervisor.status()[0]!.state).toBe('running');
+    const failure = lines
+      .map((l) => JSON.parse(l) as { account?: string; msg: string })
+      .find((l) => l.msg.startsWith('account doomed stopped serving'));
+    expect(failure?.account).toBe('doomed');
+    sim.account('steady').say({ from: 'wxid_alice', text: 'ping' });
+    await waitFor(() => sent(sim, 'steady').length > 0, 'the steady account’s reply', 10_000);
+    expect(sent(sim, 'steady')).toEqual(['pong from steady']);
   });
 
   it('a bot that cannot even be built fails alone', async () => {
