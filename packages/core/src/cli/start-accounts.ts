@@ -12,7 +12,6 @@ import { createMemoryStorage } from '../storage/memory.js';
 import { describeAction } from './action-line.js';
 import { humanOut, untilStopped, type CliIo } from './io.js';
 import { loadSimulator, SimulatorMissingError, type SimulatorModule } from './load-simulator.js';
-import type { StartOptions } from './start.js';
 
 /** One simulated account per configured one, behind the same ports; each phone confirms its own bot's QR codes. */
 async function simulated(
@@ -82,7 +81,8 @@ function banner(sim: Simulator, accounts: readonly ResolvedAccount[]): string {
  */
 export async function runStartAccounts(
   io: CliIo,
-  options: StartOptions,
+  // Only what this needs of start's options: start.ts imports this file.
+  options: { readonly simulator: boolean },
   resolved: ResolvedConfig,
   accounts: readonly ResolvedAccount[],
 ): Promise<number> {
