@@ -1,5 +1,6 @@
 import { createSimulator, generateAccounts, generateWorld, type Simulator } from '../src/index.js';
 import { CGI, loginAndInit, raw, type Json } from './helpers/client.js';
+import { upload } from './helpers/upload.js';
 
 const world = (wxid: string, uin: number) => ({
   self: { wxid, uin, nickName: wxid },
@@ -67,6 +68,21 @@ describe('many accounts behind one set of ports', () => {
         .account('b')
         .actions()
         .some((x) => x.endpoint === 'webwxsendmsg'),
+    ).toBe(false);
+    // Uploads (multipart, streamed by their route) go by the cookies.
+    const [answer] = await upload(cb, Buffer.from('file of b'), 'b.txt');
+    expect(JSON.parse(answer!).BaseResponse.Ret).toBe(0);
+    expect(
+      sim
+        .account('b')
+        .actions()
+        .some((x) => x.endpoint === 'webwxuploadmedia'),
+    ).toBe(true);
+    expect(
+      sim
+        .account('a')
+        .actions()
+        .some((x) => x.endpoint === 'webwxuploadmedia'),
     ).toBe(false);
     // synccheck (query uin/sid) and getcontact (cookies only) find their account.
     expect((await ca.synccheck()).text).toMatch(/retcode:"0"/);
