@@ -119,6 +119,9 @@ function accountConfig(config: BotConfig, entry: AccountEntry, dataDir: string):
   const account: AccountConfig = { name: entry.name };
   for (const key of ACCOUNT_KEYS) if (entry[key] !== undefined) Object.assign(account, { [key]: entry[key] });
   account.dataDir = dataDir;
+  // Several QR codes drawn at once in one terminal cannot be told apart: each account's goes to its PNG
+  // (`<dataDir>/<name>.qr.png`, named in the log and by `wxbot start`) unless it asks for the terminal.
+  if (entry.qr?.terminal === undefined) account.qr = { ...entry.qr, terminal: false };
   const merged = <T extends object>(shared: T | undefined, own: T | undefined): T | undefined =>
     shared === undefined ? own : own === undefined ? shared : { ...shared, ...own };
   const rateLimits = merged(config.rateLimits, entry.rateLimits);

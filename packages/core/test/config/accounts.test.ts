@@ -52,6 +52,8 @@ describe('accounts: [...] in the config', () => {
       name: 'support',
       loginMode: 'qr',
       dataDir: join(dir, '.wxbot', 'support'),
+      // Not drawn in the terminal, where several could not be told apart; saved as a PNG per account.
+      qr: { terminal: false },
     });
     expect(accounts[0]!.config.rateLimits).toEqual({
       text: { burst: 1, perSecond: 0.5 },
