@@ -2,7 +2,7 @@
 
 import type { ActionListener, ActionPredicate, BotAction } from './actions.js';
 import { AccountRegistry, type AccountSpec } from './accounts.js';
-import type { Engine, EngineOptions, Logger, RoomMemberUpdates } from './engine.js';
+import type { Engine, Logger, RoomMemberUpdates } from './engine.js';
 import type { FaultRule, FaultRuleState } from './faults.js';
 import { sendIncoming, type SendSpec } from './incoming.js';
 import * as login from './routes/login.js';
@@ -146,24 +146,27 @@ export class Simulator {
     }
     this.root = undefined;
     const auto = options.autoConfirm;
-    const engineOptions: EngineOptions = {
-      autoConfirm: auto === true ? { delayMs: 0 } : auto ? auto : false,
-      loginPollHoldMs: options.loginPollHoldMs ?? 25_000,
-      synccheckHoldMs: options.synccheckHoldMs ?? 25_000,
-      uuidTtlMs: options.uuidTtlMs ?? 300_000,
-      contactPageSize: options.contactPageSize ?? 1000,
-      batchGetLimit: options.batchGetLimit ?? 50,
-      syncBatchSize: options.syncBatchSize ?? 100,
-      echoSelfMessages: options.echoSelfMessages ?? true,
-      revokeWindowMs: options.revokeWindowMs ?? 120_000,
-      rateLimit: options.rateLimit,
-      inviteStartCount: options.inviteStartCount ?? 40,
-      offlineMessages: options.offlineMessages ?? 1000,
-      roomMemberUpdates: options.roomMemberUpdates ?? 'both',
-      logger: options.logger,
-    };
     const seed = options.seed ?? 1;
-    this.registry = new AccountRegistry(engineOptions, seed, options.faults ?? []);
+    this.registry = new AccountRegistry(
+      {
+        autoConfirm: auto === true ? { delayMs: 0 } : auto ? auto : false,
+        loginPollHoldMs: options.loginPollHoldMs ?? 25_000,
+        synccheckHoldMs: options.synccheckHoldMs ?? 25_000,
+        uuidTtlMs: options.uuidTtlMs ?? 300_000,
+        contactPageSize: options.contactPageSize ?? 1000,
+        batchGetLimit: options.batchGetLimit ?? 50,
+        syncBatchSize: options.syncBatchSize ?? 100,
+        echoSelfMessages: options.echoSelfMessages ?? true,
+        revokeWindowMs: options.revokeWindowMs ?? 120_000,
+        rateLimit: options.rateLimit,
+        inviteStartCount: options.inviteStartCount ?? 40,
+        offlineMessages: options.offlineMessages ?? 1000,
+        roomMemberUpdates: options.roomMemberUpdates ?? 'both',
+        logger: options.logger,
+      },
+      seed,
+      options.faults ?? [],
+    );
     if (options.accounts !== undefined) {
       if (options.world !== undefined)
         throw new Error('createSimulator: give `world` (one account) or `accounts` (several), not both');
