@@ -41,6 +41,7 @@ const ACCOUNT_KEYS = [
   'qr',
   'historyCutoffSeconds',
   'proxy',
+  'transport',
 ] as const satisfies readonly (keyof AccountConfig)[];
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -136,11 +136,11 @@ const accountShape: Record<string, Check> = {
     else if (!/^https?:\/\/[^/\s]+\/?$/.test(value))
       report(path, 'expected a proxy URL like http://proxy.example:3128 (http:// or https://, no path)');
   },
+  transport: oneOf(TRANSPORTS),
 };
 
 const accountEntryObject = object({
   ...accountShape,
-  transport: oneOf(TRANSPORTS),
   // The same shapes as the top-level keys of these names (configSchema below).
   rateLimits: object({ text: bucket, media: bucket, friend: bucket, room: bucket, misc: bucket }),
   sends: object({ maxAgeMs: positiveMs, reconcileMs: positiveMs }),

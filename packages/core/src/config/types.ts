@@ -107,6 +107,8 @@ export interface AccountConfig {
    * lower-case forms), except for hosts listed in `NO_PROXY`, which also applies to an explicit URL.
    */
   proxy?: string | false;
+  /** How this account reaches WeChat: `'web'` (the Web WeChat protocol, the default). */
+  transport?: TransportKind;
 }
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
@@ -141,8 +143,6 @@ export interface AccountEntryBase extends Omit<AccountConfig, 'name'> {
    * Default `.wxbot/<name>` (relative to the config file); no two accounts may share one, or nest one inside another.
    */
   dataDir?: string;
-  /** How this account reaches WeChat. Default `'web'`. */
-  transport?: TransportKind;
   /** Token buckets of this account, per action class over the top-level `rateLimits`. */
   rateLimits?: Partial<Record<ActionClass, Bucket>>;
   /** Refused and lost sends of this account (over the top-level `sends`). */
