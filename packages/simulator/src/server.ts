@@ -3,7 +3,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
-import type { Engine } from './engine.js';
+import type { AccountRegistry } from './accounts.js';
 import { RequestContext, sleep, type HostRole } from './http.js';
 import { loginPollBody, pushLoginBody, synccheckBody } from './wire/js.js';
 import { loginPageError } from './wire/xml.js';
@@ -36,7 +36,7 @@ export class Listeners {
   private servers: { role: HostRole; server: Server; sockets: Set<Socket> }[] = [];
 
   constructor(
-    private readonly engine: Engine,
+    private readonly accounts: AccountRegistry,
     private readonly routes: RouteTable,
     private readonly separateHosts: boolean,
   ) {}
@@ -46,7 +46,7 @@ export class Listeners {
     const server = createServer((req, res) => {
       // Nothing a client sends may end the process: a rejection here would be unhandled.
       this.handle(role, req, res).catch((err: unknown) => {
-        this.engine.log('warn', `request failed before its handler: ${(err as Error).message}`);
+        this.accounts.front.log('warn', `request failed before its handler: ${(err as Error).message}`);
         if (!res.headersSent) res.writeHead(400, { 'Content-Type': 'text/plain' }).end('bad request');
         else res.destroy();
       });
@@ -97,16 +97,18 @@ export class Listeners {
         ctx.send(404, '', 'text/html');
         return;
       }
-      const env: RouteEnv = { engine: this.engine, stuck: false };
-      for (const fault of this.engine.faults.roll(found.endpoint)) {
-        this.engine.log('debug', `fault ${fault.kind} on ${found.endpoint}`);
+      // Which account this request is for; alone, the one account.
+      const engine = await this.accounts.route(ctx, found.endpoint);
+      const env: RouteEnv = { engine, stuck: false };
+      for (const fault of engine.faults.roll(found.endpoint)) {
+        engine.log('debug', `fault ${fault.kind} on ${found.endpoint}`);
         switch (fault.kind) {
           case 'latency':
             await sleep(fault.ms, ctx.abortSignal);
-            if (ctx.aborted || this.engine.closing) return;
+            if (ctx.aborted || engine.closing) return;
             break;
           case 'expire-session':
-            this.engine.endSession(fault.code ?? 1101, 'expired (fault)');
+            engine.endSession(fault.code ?? 1101, 'expired (fault)');
             break;
           case 'stuck-selector':
             env.stuck = true;
@@ -151,7 +153,7 @@ export class Listeners {
       }
       await found.route.handler(ctx, env);
     } catch (err) {
-      this.engine.log('warn', `handler error on ${ctx.path}: ${(err as Error).stack ?? String(err)}`);
+      this.accounts.front.log('warn', `handler error on ${ctx.path}: ${(err as Error).stack ?? String(err)}`);
       ctx.send(500, `simulator error: ${(err as Error).message}`, 'text/plain');
     }
   }

@@ -5,3 +5,5 @@ export type { CreateBotOverrides } from './create.js';
 export { createLogger } from './logger.js';
 export { BAN_RISK_THRESHOLDS, BanRiskMonitor } from './client-events.js';
 export type { BanRisk, BanRiskThresholds } from './client-events.js';
+export { AccountSupervisor } from './accounts.js';
+export type { AccountState, AccountStatus, AccountSupervisorOptions } from './accounts.js';
