@@ -129,6 +129,18 @@ async function main(): Promise<void> {
   walk(checker, aliasType(checker, file, 'BotOptionsForReference'), '', botRows, 0);
   sections.push(table(botRows), '');
 
+  sections.push('## Several accounts (`accounts`)', '');
+  sections.push(
+    'Instead of `account`, `accounts: [...]` runs several accounts in one process (`wxbot start` runs them all,',
+    '`wxbot login --account <name>` logs one in). Each entry takes what `account` takes plus the options below;',
+    'its `rateLimits`, `sends` and `runtime` are merged over the top-level ones, and it uses the top-level',
+    '`plugins` unless it has its own `plugins` or `pluginOverrides`. Names must be unique and data dirs apart.',
+    '',
+  );
+  const accountRows: Row[] = [];
+  walk(checker, aliasType(checker, file, 'AccountEntryForReference'), 'accounts[i]', accountRows, 0);
+  sections.push(table(accountRows), '');
+
   const plugins: Array<{ name: string; typeName: string; schema: string; module: string }> = [
     {
       name: '@wxbot/plugin-autoreply',

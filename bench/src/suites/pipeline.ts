@@ -111,6 +111,15 @@ async function captureRaws(
     setTopic: async () => {},
     setRemark: async () => {},
     pin: async () => {},
+    download: async () => ({ bytes: 0 }),
+    avatar: async () => ({ bytes: 0 }),
+    revoke: async () => {},
+    forward: async (_msg, to) => sent(to),
+    createRoom: async () => {
+      throw new Error('the pipeline bench creates no rooms');
+    },
+    addFriend: async () => {},
+    markRead: async () => {},
   };
   return {
     raws,

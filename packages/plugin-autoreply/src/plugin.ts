@@ -266,5 +266,7 @@ export const autoreply = definePlugin({
   name: '@wxbot/plugin-autoreply',
   description: 'Keyword, regex and function auto-replies in rooms and private chats.',
   options: optionsSchema,
+  // Rooms-only or private-only rules cannot work on a transport without them; `all` runs on either.
+  requires: ({ chats }) => (chats === 'rooms' ? ['rooms'] : chats === 'private' ? ['directChats'] : []),
   setup,
 });

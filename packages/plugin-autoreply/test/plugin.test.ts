@@ -1,3 +1,12 @@
+import {
+  ActionLog,
+  PluginHost,
+  WEB_CAPABILITIES,
+  createLogger,
+  createMemoryStorage,
+  type HostTransport,
+  type TransportCapabilities,
+} from '@wxbot/core';
 import { defaultWorld } from '@wxbot/simulator';
 import { createTestBot, type TestBot } from '@wxbot/core/testing';
 
@@ -323,5 +332,40 @@ describe('admins of the reload command', () => {
       ).toBe(false);
     expect(isAdmin(['wxid_alice'], { isSelf: false, stableId: 'wxid_alice', contact: undefined })).toBe(true);
     expect(isAdmin([], { isSelf: true, stableId: undefined, contact: undefined })).toBe(true);
+  });
+});
+
+/** A plugin host on a transport like the official bot API: direct chats only, no rooms, no friend requests. */
+function officialBotHost(): PluginHost {
+  const capabilities: TransportCapabilities = {
+    ...WEB_CAPABILITIES,
+    rooms: false,
+    friendRequests: false,
+    addFriends: false,
+    roomAdmin: false,
+    recall: false,
+    replyWindowMs: 86_400_000,
+  };
+  return new PluginHost({
+    logger: createLogger({ level: 'silent' }),
+    storage: createMemoryStorage(),
+    log: new ActionLog(),
+    transport: {
+      name: 'ilink',
+      capabilities,
+      contacts: {} as HostTransport['contacts'],
+      sendText: () => Promise.reject(new Error('unused')),
+    },
+  });
+}
+
+describe('capabilities', () => {
+  it('needs what its chats option names: private chats run on a transport without rooms, rooms-only is refused', () => {
+    const host = officialBotHost();
+    expect(() => host.check([{ plugin: autoreply, options: { chats: 'all' } }])).not.toThrow();
+    expect(() => host.check([{ plugin: autoreply, options: { chats: 'private' } }])).not.toThrow();
+    expect(() => host.check([{ plugin: autoreply, options: { chats: 'rooms' } }])).toThrow(
+      /^plugin "@wxbot\/plugin-autoreply" needs the "rooms" capability, which the "ilink" transport/,
+    );
   });
 });

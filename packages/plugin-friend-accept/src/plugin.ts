@@ -172,5 +172,7 @@ export const friendAccept = definePlugin({
   name: '@wxbot/plugin-friend-accept',
   description: 'Accept friend requests by rules; welcome, remark and invite new friends.',
   options: optionsSchema,
+  // Its whole job is answering friend requests.
+  requires: ['friendRequests'],
   setup,
 });

@@ -1,5 +1,15 @@
+import {
+  ActionLog,
+  PluginHost,
+  WEB_CAPABILITIES,
+  createLogger,
+  createMemoryStorage,
+  type HostTransport,
+  type TransportCapabilities,
+} from '@wxbot/core';
 import { defaultWorld } from '@wxbot/simulator';
 
+import friendAccept from '../src/index.js';
 import { start, type Harness } from './helpers.js';
 
 let h: Harness | undefined;
@@ -170,5 +180,37 @@ describe('abuse', () => {
     await h.records(3);
     await new Promise((r) => setTimeout(r, 50));
     expect((await h.history()).map((r) => r.nickName)).toEqual(['P2', 'P3', 'P4']);
+  });
+});
+
+/** A plugin host on a transport like the official bot API: direct chats only, no rooms, no friend requests. */
+function officialBotHost(): PluginHost {
+  const capabilities: TransportCapabilities = {
+    ...WEB_CAPABILITIES,
+    rooms: false,
+    friendRequests: false,
+    addFriends: false,
+    roomAdmin: false,
+    recall: false,
+    replyWindowMs: 86_400_000,
+  };
+  return new PluginHost({
+    logger: createLogger({ level: 'silent' }),
+    storage: createMemoryStorage(),
+    log: new ActionLog(),
+    transport: {
+      name: 'ilink',
+      capabilities,
+      contacts: {} as HostTransport['contacts'],
+      sendText: () => Promise.reject(new Error('unused')),
+    },
+  });
+}
+
+describe('capabilities', () => {
+  it('requires friend requests: refused on a transport without them', () => {
+    expect(() => officialBotHost().check([{ plugin: friendAccept, options: {} }])).toThrow(
+      /^plugin "@wxbot\/plugin-friend-accept" needs the "friendRequests" capability, which the "ilink" transport/,
+    );
   });
 });

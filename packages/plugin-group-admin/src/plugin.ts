@@ -56,11 +56,16 @@ function fill(template: string, values: Record<string, string>): string {
   return template.replace(/\{(\w+)\}/g, (whole, key: string) => values[key] ?? whole);
 }
 
+/** The server refused the operation: Ret 1 (`ACTION_REFUSED`, e.g. not the room's owner) or another Ret. */
+function isRefusal(error: WxError): boolean {
+  return error.code === 'SERVER_ERROR' || error.code === 'ACTION_REFUSED';
+}
+
 /** A human reason for a failed room operation. */
 export function describeFailure(error: unknown): { code: string; text: string } {
   if (error instanceof WxError) {
     if (error.ret === 1205) return { code: '1205', text: 'WeChat is rate-limiting the bot (1205); try again later' };
-    if (error.code === 'SERVER_ERROR') {
+    if (isRefusal(error)) {
       return {
         code: `ret${error.ret ?? ''}`,
         text: `WeChat refused (Ret ${error.ret ?? '?'}); the bot may not be the room owner`,
@@ -164,7 +169,7 @@ function setup(ctx: PluginContext, options: ResolvedGroupAdminOptions): Promise<
       await ctx.rooms.remove(chat.userName, [member.userName]);
     } catch (error) {
       removedByUs.delete(member.userName);
-      if (error instanceof WxError && error.code === 'SERVER_ERROR') refusedRemoval.set(roomKey(chat), now());
+      if (error instanceof WxError && isRefusal(error)) refusedRemoval.set(roomKey(chat), now());
       await reportFailure(chat, reply, what, 'remove', error);
       return false;
     }
@@ -399,5 +404,7 @@ export const groupAdmin = definePlugin({
   name: '@wxbot/plugin-group-admin',
   description: 'Room administration: kick, topic, invite, warn, welcome, anti-spam.',
   options: optionsSchema,
+  // It administers rooms: kicks, topics and invites need both.
+  requires: ['rooms', 'roomAdmin'],
   setup,
 });

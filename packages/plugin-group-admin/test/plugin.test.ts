@@ -1,6 +1,16 @@
-import type { Contact } from '@wxbot/core';
+import {
+  ActionLog,
+  CapabilityMissing,
+  PluginHost,
+  WEB_CAPABILITIES,
+  createLogger,
+  createMemoryStorage,
+  type Contact,
+  type HostTransport,
+  type TransportCapabilities,
+} from '@wxbot/core';
 
-import { isAdmin } from '../src/index.js';
+import groupAdmin, { isAdmin } from '../src/index.js';
 
 /** A contact as the store builds it for someone known only by name: a weak, name-based stable id. */
 function namesake(userName: string, remarkName = ''): Contact {
@@ -65,5 +75,40 @@ describe('a refused command', () => {
     } finally {
       await bot.close();
     }
+  });
+});
+
+/** A plugin host on a transport like the official bot API: direct chats only, no rooms, no friend requests. */
+function officialBotHost(): PluginHost {
+  const capabilities: TransportCapabilities = {
+    ...WEB_CAPABILITIES,
+    rooms: false,
+    friendRequests: false,
+    addFriends: false,
+    roomAdmin: false,
+    recall: false,
+    replyWindowMs: 86_400_000,
+  };
+  return new PluginHost({
+    logger: createLogger({ level: 'silent' }),
+    storage: createMemoryStorage(),
+    log: new ActionLog(),
+    transport: {
+      name: 'ilink',
+      capabilities,
+      contacts: {} as HostTransport['contacts'],
+      sendText: () => Promise.reject(new Error('unused')),
+    },
+  });
+}
+
+describe('capabilities', () => {
+  it('requires rooms and room admin: refused on a transport without them, naming both plugin and transport', () => {
+    expect(groupAdmin.requires(undefined as never)).toEqual(['rooms', 'roomAdmin']);
+    const refuse = () => officialBotHost().check([{ plugin: groupAdmin, options: {} }]);
+    expect(refuse).toThrow(CapabilityMissing);
+    expect(refuse).toThrow(
+      /^plugin "@wxbot\/plugin-group-admin" needs the "rooms" capability, which the "ilink" transport/,
+    );
   });
 });

@@ -46,6 +46,11 @@ export interface LoginAttempt {
   scanTime: number;
   viaPush: boolean;
   /**
+   * The account whose phone claimed this login (scanned or confirmed it, or was asked by push login); undefined
+   * while nobody has. With several accounts a QR uuid belongs to no one until a phone scans it.
+   */
+  account?: string;
+  /**
    * Where the confirm answer's `window.redirect_uri` points: path and raw query taken from jslogin's
    * `redirect_uri` (the host is always ours, as the real server answers with its own wx/wx2 host).
    */
@@ -77,6 +82,11 @@ export interface StoredMessage {
   selfSent: boolean;
   media?: StoredMedia;
   thumb?: StoredMedia;
+  /**
+   * The aeskey an image's or video's XML carries. The web client forwards such a message by sending that
+   * XML as Content without a MediaId (received ones have none); the key finds the bytes.
+   */
+  cdnKey?: string;
 }
 
 export interface EmitSpec extends Omit<MessageFields, 'msgId' | 'from' | 'to' | 'createTime'> {
@@ -91,4 +101,23 @@ export interface EmitSpec extends Omit<MessageFields, 'msgId' | 'from' | 'to' | 
   msgId?: string;
   /** A friend request's person: RecommendInfo.UserName is filled in per session (it may arrive offline). */
   recommendWxid?: string;
+}
+
+/** The listeners' origins, one object shared by every account of a simulator (they sit behind the same ports). */
+export interface Urls {
+  main: string;
+  login: string;
+  push: string;
+  file: string;
+}
+
+/**
+ * What the accounts of one simulator share: the login attempts (a QR uuid is
+ * the server's, not an account's, until a phone claims it), the tickets, the
+ * origins, and who confirms a login when the phone confirms by itself.
+ */
+export interface SharedState {
+  readonly logins: Map<string, LoginAttempt>;
+  readonly tickets: Map<string, LoginAttempt>;
+  readonly urls: Urls;
 }

@@ -9,17 +9,11 @@ import { Ids, Rng } from './ids.js';
 import { fakeJpeg, type StoredMedia } from './media.js';
 import { OfflineQueue } from './offline.js';
 import { Session, type EndCode } from './session.js';
-import { encodeChatText, encodeXmlContent, escapeHtml } from './wire/content.js';
-import {
-  personContact,
-  personModContact,
-  roomContact,
-  roomMemberChange,
-  roomModContact,
-  wireText,
-} from './wire/contact.js';
+import { encodeChatText, escapeHtml } from './wire/content.js';
+import { personContact, personModContact, roomContact, roomMemberChange, roomModContact } from './wire/contact.js';
 import type { WireObject } from './wire/json.js';
 import { messageEntry } from './wire/message.js';
+import { friendRequestWire } from './wire/friend-request.js';
 import { systemText } from './wire/system.js';
 import type { WorldSpec } from './world/types.js';
 import { World, type Person, type Room } from './world/world.js';
@@ -31,6 +25,7 @@ import {
   type EngineOptions,
   type LoginAttempt,
   type LoginRedirect,
+  type SharedState,
   type StoredMessage,
 } from './engine-types.js';
 
@@ -43,8 +38,9 @@ export class Engine {
   readonly actions = new ActionLog((err) => {
     this.log('warn', `onAction listener threw: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   });
-  readonly logins = new Map<string, LoginAttempt>();
-  readonly tickets = new Map<string, LoginAttempt>();
+  /** Shared by every account of the simulator (see SharedState). */
+  readonly logins: Map<string, LoginAttempt>;
+  readonly tickets: Map<string, LoginAttempt>;
   readonly media = new Map<string, StoredMedia>();
   readonly messages = new Map<string, StoredMessage>();
   /** Incoming friend requests by wxid, with the ticket the bot must present to accept. */
@@ -56,7 +52,9 @@ export class Engine {
   session: Session | undefined;
   readonly offline: OfflineQueue;
   closing = false;
-  urls = { main: '', login: '', push: '', file: '' };
+  readonly urls: SharedState['urls'];
+  /** Which account's phone confirms a login when autoConfirm is on (another account's with several; see accounts.ts). */
+  autoConfirmer: (a: LoginAttempt) => Engine | undefined = () => this;
   private readonly timers = new Set<NodeJS.Timeout>();
   private sendTimes: number[] = [];
   private sessionCount = 0;
@@ -66,7 +64,13 @@ export class Engine {
     spec: WorldSpec,
     seed: number,
     faultRules: FaultRule[],
+    /** This account's id (`default` alone) and what it shares with the simulator's other accounts. */
+    readonly id = 'default',
+    shared: SharedState = { logins: new Map(), tickets: new Map(), urls: { main: '', login: '', push: '', file: '' } },
   ) {
+    this.logins = shared.logins;
+    this.tickets = shared.tickets;
+    this.urls = shared.urls;
     this.rng = new Rng(seed);
     this.ids = new Ids(this.rng.fork());
     this.mediaRng = this.rng.fork();
@@ -100,8 +104,11 @@ export class Engine {
   // ---- login ---------------------------------------------------------------
 
   newLogin(viaPush: boolean, redirect: LoginRedirect = DEFAULT_LOGIN_REDIRECT): LoginAttempt {
+    let uuid = this.ids.uuid();
+    // Accounts draw uuids from their own streams into one shared map.
+    while (this.logins.has(uuid)) uuid = this.ids.uuid();
     const attempt: LoginAttempt = {
-      uuid: this.ids.uuid(),
+      uuid,
       state: viaPush ? 'scanned' : 'pending',
       createdAt: Date.now(),
       scanReported: false,
@@ -110,12 +117,14 @@ export class Engine {
       viaPush,
       redirect,
       waiters: new Set(),
+      // A push login goes to the phone of the account it names.
+      ...(viaPush ? { account: this.id } : {}),
     };
     this.logins.set(attempt.uuid, attempt);
     const auto = this.opts.autoConfirm;
     if (auto) {
-      this.later(Math.floor(auto.delayMs / 2), () => this.scan(attempt.uuid, true));
-      this.later(auto.delayMs, () => this.confirm(attempt.uuid, true));
+      this.later(Math.floor(auto.delayMs / 2), () => this.autoConfirmer(attempt)?.scan(attempt.uuid, true));
+      this.later(auto.delayMs, () => this.autoConfirmer(attempt)?.confirm(attempt.uuid, true));
     }
     return attempt;
   }
@@ -124,12 +133,16 @@ export class Engine {
     return a.state !== 'confirmed' && a.state !== 'used' && Date.now() - a.createdAt > this.opts.uuidTtlMs;
   }
 
-  /** The latest attempt still waiting for the phone. */
+  /** The latest attempt still waiting for the phone, that this account's phone may take. */
   latestPending(): LoginAttempt | undefined {
     let found: LoginAttempt | undefined;
     for (const a of this.logins.values())
-      if ((a.state === 'pending' || a.state === 'scanned') && !this.isExpired(a)) found = a;
+      if (this.mayClaim(a) && (a.state === 'pending' || a.state === 'scanned') && !this.isExpired(a)) found = a;
     return found;
+  }
+
+  mayClaim(a: LoginAttempt): boolean {
+    return a.account === undefined || a.account === this.id;
   }
 
   private attempt(uuid: string | undefined, what: string): LoginAttempt {
@@ -138,6 +151,9 @@ export class Engine {
       throw new Error(
         uuid === undefined ? `${what}: no login is waiting for the phone` : `${what}: unknown uuid "${uuid}"`,
       );
+    if (!this.mayClaim(a)) throw new Error(`${what}: login ${a.uuid} belongs to account "${a.account ?? ''}"`);
+    // The phone that scans (or confirms) a uuid is the account it logs in.
+    a.account = this.id;
     return a;
   }
 
@@ -258,6 +274,9 @@ export class Engine {
       ...(spec.media ? { media: spec.media } : {}),
       ...(spec.thumb ? { thumb: spec.thumb } : {}),
     };
+    const cdnKey =
+      spec.msgType === 3 || spec.msgType === 43 ? /\baeskey="([0-9a-f]{16,})"/.exec(spec.content ?? '') : null;
+    if (cdnKey) stored.cdnKey = cdnKey[1]!;
     this.messages.set(msgId, stored);
     const queue = (s: Session): void => {
       const { roomSender, media: _m, thumb: _t, msgId: _id, from, to, recommendWxid, ...fields } = spec;
@@ -351,38 +370,23 @@ export class Engine {
     const ticket = this.ids.verifyTicket();
     this.friendRequests.set(wxid, { ticket, text });
     const s = this.live();
+    // Drawn before the XML's ids, as before: the same seed keeps giving the same ids.
     const userName = s ? s.userNameOf(wxid) : '';
-    const xml =
-      `<msg fromusername="${p.wxid}" encryptusername="${this.ids.encryptUserName()}" fromnickname="${escapeHtml(p.nickName)}" ` +
-      `content="${escapeHtml(text)}"  shortpy="${p.nickName.toUpperCase().replace(/[^A-Z]/g, '')}" imagestatus="3" scene="${scene}" ` +
-      `country="CN" province="${escapeHtml(p.province)}" city="${escapeHtml(p.city)}" sign="${escapeHtml(p.signature)}" percard="1" ` +
-      `sex="${p.sex}" alias="${escapeHtml(p.alias)}" weibo="" weibonickname="" albumflag="0" albumstyle="0" albumbgimgid="" ` +
-      `snsflag="17" snsbgimgid="" snsbgobjectid="0" mhash="" mfullhash="" bigheadimgurl="" smallheadimgurl="" ` +
-      `ticket="${ticket}" opcode="2" googlecontact="" qrticket="" chatroomusername="" sourceusername="" sourcenickname="">` +
-      `<brandlist count="0" ver="${600000000 + this.rng.int(99999999)}"></brandlist></msg>`;
+    const wire = friendRequestWire(p, {
+      text,
+      scene,
+      ticket,
+      encryptUserName: this.ids.encryptUserName(),
+      brandVer: 600000000 + this.rng.int(99999999),
+    });
     this.emit({
       from: 'fmessage',
       to: this.world.self.wxid,
       msgType: 37,
-      content: encodeXmlContent(xml),
+      content: wire.content,
       ticket,
       recommendWxid: wxid,
-      recommendInfo: {
-        UserName: userName,
-        NickName: wireText(p.nickName),
-        QQNum: 0,
-        Province: p.province,
-        City: p.city,
-        Content: text,
-        Signature: wireText(p.signature),
-        Alias: p.alias,
-        Scene: scene,
-        VerifyFlag: 0,
-        AttrStatus: 233251,
-        Sex: p.sex,
-        Ticket: ticket,
-        OpCode: 2,
-      },
+      recommendInfo: { ...wire.recommendInfo, UserName: userName },
     });
     return ticket;
   }

@@ -3,9 +3,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
-import type { Engine } from './engine.js';
+import type { AccountRegistry } from './accounts.js';
 import { RequestContext, sleep, type HostRole } from './http.js';
-import { loginPollBody, synccheckBody } from './wire/js.js';
+import { loginPollBody, pushLoginBody, synccheckBody } from './wire/js.js';
+import { loginPageError } from './wire/xml.js';
 import { sendRet } from './routes/auth.js';
 import type { Handler, RouteEnv } from './routes/types.js';
 
@@ -28,11 +29,14 @@ export function endpointName(path: string): string {
 
 const JSON_ENDPOINTS = new Set(['jslogin', 'login', 'synccheck', 'qrcode', 'l']);
 
+/** webwxpushloginurl's refusals as clients have reported them: no cookies, antispam, stale device auth info. */
+const PUSH_LOGIN_MESSAGES: Record<number, string> = { 1: 'args error', 2: 'antispam', 3: 'device authinfo invalid' };
+
 export class Listeners {
   private servers: { role: HostRole; server: Server; sockets: Set<Socket> }[] = [];
 
   constructor(
-    private readonly engine: Engine,
+    private readonly accounts: AccountRegistry,
     private readonly routes: RouteTable,
     private readonly separateHosts: boolean,
   ) {}
@@ -42,7 +46,7 @@ export class Listeners {
     const server = createServer((req, res) => {
       // Nothing a client sends may end the process: a rejection here would be unhandled.
       this.handle(role, req, res).catch((err: unknown) => {
-        this.engine.log('warn', `request failed before its handler: ${(err as Error).message}`);
+        this.accounts.front.log('warn', `request failed before its handler: ${(err as Error).message}`);
         if (!res.headersSent) res.writeHead(400, { 'Content-Type': 'text/plain' }).end('bad request');
         else res.destroy();
       });
@@ -93,16 +97,18 @@ export class Listeners {
         ctx.send(404, '', 'text/html');
         return;
       }
-      const env: RouteEnv = { engine: this.engine, stuck: false };
-      for (const fault of this.engine.faults.roll(found.endpoint)) {
-        this.engine.log('debug', `fault ${fault.kind} on ${found.endpoint}`);
+      // Which account this request is for; alone, the one account.
+      const engine = await this.accounts.route(ctx, found.endpoint);
+      const env: RouteEnv = { engine, stuck: false };
+      for (const fault of engine.faults.roll(found.endpoint)) {
+        engine.log('debug', `fault ${fault.kind} on ${found.endpoint}`);
         switch (fault.kind) {
           case 'latency':
             await sleep(fault.ms, ctx.abortSignal);
-            if (ctx.aborted || this.engine.closing) return;
+            if (ctx.aborted || engine.closing) return;
             break;
           case 'expire-session':
-            this.engine.endSession(fault.code ?? 1101, 'expired (fault)');
+            engine.endSession(fault.code ?? 1101, 'expired (fault)');
             break;
           case 'stuck-selector':
             env.stuck = true;
@@ -126,6 +132,15 @@ export class Listeners {
               ctx.js(loginPollBody(fault.ret));
               return;
             }
+            // The login page answers XML, push login a JSON object whose ret is a string (see PUSH_LOGIN_MESSAGES).
+            if (found.endpoint === 'webwxnewloginpage') {
+              ctx.send(200, loginPageError(fault.ret, ''), 'text/plain');
+              return;
+            }
+            if (found.endpoint === 'webwxpushloginurl') {
+              ctx.send(200, pushLoginBody(String(fault.ret), PUSH_LOGIN_MESSAGES[fault.ret] ?? 'error'), 'text/plain');
+              return;
+            }
             if (JSON_ENDPOINTS.has(found.endpoint)) {
               ctx.send(200, '', 'text/plain');
               return;
@@ -138,7 +153,7 @@ export class Listeners {
       }
       await found.route.handler(ctx, env);
     } catch (err) {
-      this.engine.log('warn', `handler error on ${ctx.path}: ${(err as Error).stack ?? String(err)}`);
+      this.accounts.front.log('warn', `handler error on ${ctx.path}: ${(err as Error).stack ?? String(err)}`);
       ctx.send(500, `simulator error: ${(err as Error).message}`, 'text/plain');
     }
   }

@@ -1,7 +1,8 @@
 /** The Simulator class: the TypeScript control surface (created and started by create.ts). */
 
 import type { ActionListener, ActionPredicate, BotAction } from './actions.js';
-import { Engine, type Logger, type RoomMemberUpdates } from './engine.js';
+import { AccountRegistry, type AccountSpec } from './accounts.js';
+import type { Engine, Logger, RoomMemberUpdates } from './engine.js';
 import type { FaultRule, FaultRuleState } from './faults.js';
 import { sendIncoming, type SendSpec } from './incoming.js';
 import * as login from './routes/login.js';
@@ -12,17 +13,26 @@ import * as session from './routes/session.js';
 import * as sync from './routes/sync.js';
 import type { Handler } from './routes/types.js';
 import { webwxuploadmedia } from './routes/upload.js';
+import { webwxcheckupload } from './routes/check-upload.js';
 import { Listeners, type Route, type RouteTable } from './server.js';
 import type { EndCode } from './session.js';
 import type { HostRole } from './http.js';
 import type { PersonSpec, WorldSpec } from './world/types.js';
 import { defaultWorld } from './world/generate.js';
 import type { World } from './world/world.js';
+import { WEB_LOGIN_ENVIRONMENT_MESSAGE, WEB_LOGIN_REAL_NAME_MESSAGE } from './wire/xml.js';
 
 export interface SimulatorOptions {
   /** Main (wx) host port; 0 or absent = a free port. */
   port?: number;
+  /** The one account's world (default `defaultWorld()`); not together with `accounts`. */
   world?: WorldSpec;
+  /**
+   * Several accounts behind the same ports, as the real servers host them (see accounts.ts for how requests
+   * are told apart); `generateAccounts` makes many. The top-level API and control paths address the first;
+   * `account(id)` and `/__sim/accounts/<id>/...` any of them.
+   */
+  accounts?: AccountSpec[];
   /** The "phone" scans and confirms every new login by itself (after delayMs, default 0). */
   autoConfirm?: boolean | { delayMs: number };
   /** How long the login poll is held before `window.code=408;` (default 25000). */
@@ -103,6 +113,7 @@ function routeTable(control: RouteTable['control']): RouteTable {
     [CGI + 'webwxgetmedia', R('file', media.webwxgetmedia)],
     [CGI + 'webwxgeticon', R('main', media.webwxgeticon)],
     [CGI + 'webwxgetheadimg', R('main', media.webwxgetheadimg)],
+    [CGI + 'webwxcheckupload', R('main', webwxcheckupload)],
   ];
   return {
     exact: new Map(entries),
@@ -117,13 +128,29 @@ function routeTable(control: RouteTable['control']): RouteTable {
 export class Simulator {
   /** @internal */
   readonly engine: Engine;
+  /** @internal */
+  readonly registry: AccountRegistry;
   private listeners: Listeners | undefined;
   private closed = false;
+  /** Set on the handle of one account (`account(id)`): the simulator it belongs to. */
+  private readonly root: Simulator | undefined;
+  private readonly handles = new Map<string, Simulator>();
 
   /** @internal use createSimulator */
-  constructor(private readonly options: SimulatorOptions) {
+  constructor(
+    private readonly options: SimulatorOptions,
+    of?: { root: Simulator; engine: Engine },
+  ) {
+    if (of) {
+      this.root = of.root;
+      this.registry = of.root.registry;
+      this.engine = of.engine;
+      return;
+    }
+    this.root = undefined;
     const auto = options.autoConfirm;
-    this.engine = new Engine(
+    const seed = options.seed ?? 1;
+    this.registry = new AccountRegistry(
       {
         autoConfirm: auto === true ? { delayMs: 0 } : auto ? auto : false,
         loginPollHoldMs: options.loginPollHoldMs ?? 25_000,
@@ -140,10 +167,49 @@ export class Simulator {
         roomMemberUpdates: options.roomMemberUpdates ?? 'both',
         logger: options.logger,
       },
-      options.world ?? defaultWorld(),
-      options.seed ?? 1,
+      seed,
       options.faults ?? [],
     );
+    if (options.accounts !== undefined) {
+      if (options.world !== undefined)
+        throw new Error('createSimulator: give `world` (one account) or `accounts` (several), not both');
+      if (options.accounts.length === 0) throw new Error('createSimulator: `accounts` is empty');
+      options.accounts.forEach((spec, i) => this.registry.add(spec, i === 0 ? seed : undefined));
+    } else this.registry.add({ id: 'default', world: options.world ?? defaultWorld() }, seed);
+    this.engine = this.registry.front;
+  }
+
+  /** This account's id (`default` for a simulator made with `world`). */
+  get id(): string {
+    return this.engine.id;
+  }
+
+  /** Every account's id, in order. */
+  accountIds(): string[] {
+    return this.registry.engines.map((e) => e.id);
+  }
+
+  /**
+   * The same API for one account: its world, phone, session, actions and faults. The origins are the
+   * simulator's; `close()` belongs to the simulator.
+   */
+  account(id: string): Simulator {
+    const root = this.root ?? this;
+    const engine = root.registry.get(id);
+    if (!engine) throw new Error(`account: no account "${id}" (there: ${root.accountIds().join(', ')})`);
+    let handle = root.handles.get(id);
+    if (!handle) {
+      handle = engine === root.engine ? root : new Simulator(root.options, { root, engine });
+      root.handles.set(id, handle);
+    }
+    return handle;
+  }
+
+  /** Adds an account while the simulator runs (its phone confirms the next login it is shown). */
+  addAccount(spec: AccountSpec): Simulator {
+    const root = this.root ?? this;
+    root.registry.add(spec);
+    return root.account(spec.id);
   }
 
   /**
@@ -152,7 +218,8 @@ export class Simulator {
    */
   async start(control: RouteTable['control']): Promise<void> {
     const sep = this.options.separateHosts;
-    this.listeners = new Listeners(this.engine, routeTable(control), Boolean(sep));
+    if (this.root) throw new Error('start: an account handle is started with its simulator');
+    this.listeners = new Listeners(this.registry, routeTable(control), Boolean(sep));
     const urls = this.engine.urls;
     urls.main = await this.listeners.listen('main', this.options.port ?? 0);
     if (sep) {
@@ -215,7 +282,9 @@ export class Simulator {
   /** Pending login uuids (the phone has not confirmed yet), oldest first. */
   pendingLogins(): string[] {
     return [...this.engine.logins.values()]
-      .filter((a) => (a.state === 'pending' || a.state === 'scanned') && !this.engine.isExpired(a))
+      .filter(
+        (a) => this.engine.mayClaim(a) && (a.state === 'pending' || a.state === 'scanned') && !this.engine.isExpired(a),
+      )
       .map((a) => a.uuid);
   }
 
@@ -235,7 +304,8 @@ export class Simulator {
     for (;;) {
       const a = this.engine.latestPending();
       if (a) return a.uuid;
-      if (Date.now() > deadline || this.closed) throw new Error(`waitForLogin: no login within ${opts.timeoutMs} ms`);
+      if (Date.now() > deadline || (this.root ?? this).closed)
+        throw new Error(`waitForLogin: no login within ${opts.timeoutMs} ms`);
       await new Promise((r) => setTimeout(r, 10));
     }
   }
@@ -287,9 +357,19 @@ export class Simulator {
     this.engine.endSession(code, 'expired');
   }
 
-  /** Ban the account from web login (next newloginpage: ret 1203); `endSession` also kills the live one. */
-  ban(opts: { webLogin?: boolean; endSession?: boolean } = {}): void {
+  /**
+   * Ban the account from web login (next newloginpage: ret 1203); `endSession` also kills the live one.
+   * `reason` picks the 1203 text: 'blocked' (default: no longer allowed on the web), 'environment'
+   * (当前登录环境异常, the environment check) or 'real-name' (asks for real-name verification).
+   */
+  ban(opts: { webLogin?: boolean; endSession?: boolean; reason?: 'blocked' | 'environment' | 'real-name' } = {}): void {
     this.engine.world.webLoginForbidden = opts.webLogin ?? true;
+    this.engine.world.webLoginForbiddenMessage =
+      opts.reason === 'environment'
+        ? WEB_LOGIN_ENVIRONMENT_MESSAGE
+        : opts.reason === 'real-name'
+          ? WEB_LOGIN_REAL_NAME_MESSAGE
+          : undefined;
     if (opts.endSession ?? true) this.engine.endSession(1101, 'banned');
   }
 
@@ -328,9 +408,10 @@ export class Simulator {
 
   /** Closes every listener and pending long poll promptly. */
   async close(): Promise<void> {
+    if (this.root) throw new Error(`close: "${this.id}" is one account; close the simulator it belongs to`);
     if (this.closed) return;
     this.closed = true;
-    this.engine.shutdown();
+    for (const e of this.registry.engines) e.shutdown();
     await this.listeners?.close();
   }
 }

@@ -3,12 +3,14 @@ import type { Logger } from 'pino';
 
 import type { Contact } from '../contact/types.js';
 import { isChatMessage } from '../message/kinds.js';
-import type { Message } from '../message/types.js';
+import type { Message, NormalizedEvent } from '../message/types.js';
 import { ActionLog } from '../plugin/actions.js';
 import { PluginHost, type IsolationOptions, type LoadedPlugin } from '../plugin/host.js';
 import type { StorageDriver } from '../storage/types.js';
 import type { InboundMessage, Transport } from '../transport/types.js';
 import { ensureDir } from '../util/ensure-dir.js';
+import type { HostEvent } from '../plugin/host-events.js';
+import { bridgeClientEvents } from './client-events.js';
 
 /** What the bot did with one incoming message; the testing kit waits on these. */
 export interface ProcessedMessage {
@@ -58,6 +60,9 @@ export class Bot<T extends Transport = Transport> {
   readonly #chains = new Map<string, Promise<void>>();
   #state: 'new' | 'starting' | 'running' | 'stopping' | 'stopped' = 'new';
   readonly #dataDir: string | undefined;
+  /** Client events seen while logging in and starting plugins: delivered once plugins run. */
+  #early: HostEvent[] | undefined = [];
+  #unbridge: (() => void) | undefined;
 
   constructor(options: BotOptions<T>) {
     this.transport = options.transport;
@@ -96,7 +101,17 @@ export class Bot<T extends Transport = Transport> {
     this.#host.check(this.#plugins);
     this.#state = 'starting';
     if (this.#dataDir !== undefined) await ensureDir(this.#dataDir, { setting: 'account.dataDir' });
-    const self = await this.transport.start();
+    const unbridge = bridgeClientEvents(this.transport, (event) => {
+      this.#hostEvent(event);
+    });
+    this.#unbridge = unbridge;
+    let self: Contact;
+    try {
+      self = await this.transport.start();
+    } catch (error) {
+      unbridge();
+      throw error;
+    }
     await this.#host.start(this.#plugins);
     // stop() came during login or plugin setup: it has stopped the transport; nothing more to serve.
     if (this.#state !== 'starting') return self;
@@ -108,7 +123,33 @@ export class Bot<T extends Transport = Transport> {
         (failed.length > 0 ? `, ${failed.length} failed to start (${failed.map((p) => p.name).join(', ')})` : ''),
     );
     this.#state = 'running';
+    // The first login (and the contacts it loaded) happened before plugins ran: they hear of it now.
+    const early = this.#early ?? [];
+    this.#early = undefined;
+    for (const event of early) this.#hostEvent(event);
     return self;
+  }
+
+  /** Delivers a lifecycle event to the plugins, in order with the other lifecycle events. */
+  #hostEvent(event: HostEvent): void {
+    if (this.#early !== undefined) {
+      // Bounded: a login emits a handful of these.
+      if (this.#early.length < 100) this.#early.push(event);
+      return;
+    }
+    if (this.#state !== 'running') return;
+    void this.#chain(HOST_CHAIN, () => this.#host.dispatch({ kind: 'host', event }));
+  }
+
+  /** Runs `step` after everything queued on chain `key` (kept only while busy). */
+  async #chain(key: string, step: () => Promise<void>): Promise<void> {
+    const previous = this.#chains.get(key) ?? Promise.resolve();
+    const tail = previous.then(step).catch((error: unknown) => {
+      this.logger.error({ err: error }, 'delivering an event failed');
+    });
+    this.#chains.set(key, tail);
+    await tail;
+    if (this.#chains.get(key) === tail) this.#chains.delete(key);
   }
 
   async #handle(inbound: InboundMessage): Promise<void> {
@@ -121,6 +162,7 @@ export class Bot<T extends Transport = Transport> {
         await this.#host.dispatch({ kind: 'message', message, sentByBot }, key);
         if (!sentByBot) {
           for (const event of events) await this.#host.dispatch({ kind: 'event', event }, key);
+          for (const event of derivedEvents(message, events)) await this.#host.dispatch({ kind: 'host', event }, key);
         }
       }
       this.#events.emit('processed', { message, dispatched, sentByBot } satisfies ProcessedMessage);
@@ -151,7 +193,27 @@ export class Bot<T extends Transport = Transport> {
       }
     }
     await Promise.allSettled([...this.#chains.values()]);
+    this.#unbridge?.();
     await this.#host.stop();
     this.#state = 'stopped';
   }
+}
+
+/** The chain lifecycle events are delivered on (no chat has this key: UserNames start with @ or a letter). */
+const HOST_CHAIN = '\u0000lifecycle';
+
+/**
+ * Events a message implies besides its normalised events: a recall (also a `recall` event), and the bot
+ * among a join's invitees (`room:bot-added`). Ids follow the message's, so a re-delivered message's
+ * handlers are attributed to the same cause.
+ */
+function derivedEvents(message: Message, events: readonly NormalizedEvent[]): HostEvent[] {
+  const out: HostEvent[] = [];
+  if (message.kind === 'recall') out.push({ type: 'recall', id: `recall:${message.id}`, message });
+  for (const event of events) {
+    if (event.type === 'room-join' && event.invitees.some((p) => p.isSelf)) {
+      out.push({ type: 'bot-added', id: `bot-added:${event.messageId}`, event });
+    }
+  }
+  return out;
 }

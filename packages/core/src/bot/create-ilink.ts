@@ -73,13 +73,25 @@ export async function loadIlinkModule(baseDir: string, specifier: string = ILINK
  * for a Web account.
  */
 export async function createIlinkBotFromConfig(
-  resolved: ResolvedConfig,
+  resolved: IlinkBotSource,
   overrides: CreateIlinkBotOverrides = {},
 ): Promise<Bot> {
+  const mod = await (overrides.load ?? (() => loadIlinkModule(resolved.dir)))();
+  return buildIlinkBot(mod, resolved, overrides);
+}
+
+/** What a bot is built from: a resolved config, or one resolved account of `accounts: [...]`. */
+export type IlinkBotSource = Pick<ResolvedConfig, 'config' | 'dir' | 'dataDir' | 'plugins'>;
+
+/** `createIlinkBotFromConfig` with the package already loaded (the account supervisor builds bots synchronously). */
+export function buildIlinkBot(
+  mod: IlinkModule,
+  resolved: IlinkBotSource,
+  overrides: CreateIlinkBotOverrides = {},
+): Bot {
   const { config } = resolved;
   const account = config.account ?? {};
   const logger = overrides.logger ?? createLogger(config.logging);
-  const mod = await (overrides.load ?? (() => loadIlinkModule(resolved.dir)))();
   const ilink = account.ilink ?? {};
   const transport = mod.ilinkTransport({
     dataDir: resolved.dataDir,

@@ -3,5 +3,15 @@ export type { BotOptions, ProcessedMessage } from './bot.js';
 export { createBotFromConfig } from './create.js';
 export type { CreateBotOverrides } from './create.js';
 export { createLogger } from './logger.js';
-export { createIlinkBotFromConfig, IlinkMissingError, ILINK_PACKAGE, loadIlinkModule } from './create-ilink.js';
-export type { CreateIlinkBotOverrides, IlinkModule } from './create-ilink.js';
+export { BAN_RISK_THRESHOLDS, BanRiskMonitor } from './client-events.js';
+export type { BanRisk, BanRiskThresholds } from './client-events.js';
+export { AccountSupervisor } from './accounts.js';
+export type { AccountState, AccountStatus, AccountSupervisorOptions } from './accounts.js';
+export {
+  buildIlinkBot,
+  createIlinkBotFromConfig,
+  IlinkMissingError,
+  ILINK_PACKAGE,
+  loadIlinkModule,
+} from './create-ilink.js';
+export type { CreateIlinkBotOverrides, IlinkBotSource, IlinkModule } from './create-ilink.js';

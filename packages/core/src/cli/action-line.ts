@@ -35,6 +35,22 @@ export function describeAction(record: ActionRecord, contacts: Pick<ContactStore
       return `bot renamed ${to} to "${record.topic ?? ''}"${by}`;
     case 'setRemark':
       return `bot set the remark of ${to} to "${record.remark ?? ''}"${by}`;
+    case 'download':
+      return `bot downloaded the media of a message in ${to}${by}`;
+    case 'avatar':
+      return `bot fetched the avatar of ${to}${by}`;
+    case 'revoke':
+      return `bot revoked its message to ${to}${by}`;
+    case 'forward':
+      return `bot forwarded a message to ${to}${by}`;
+    case 'markRead':
+      return `bot marked ${to} read${by}`;
+    case 'addFriend':
+      return `bot sent a friend request to ${to}${by}`;
+    case 'createRoom': {
+      const members = (record.members ?? []).map((m) => nameOf(contacts, m));
+      return `bot created the room "${record.topic ?? ''}" with ${members.join(', ')}${by}`;
+    }
     default: {
       const members = record.members?.map((m) => nameOf(contacts, m, record.target));
       return `bot ${record.action} ${to}${members ? ` [${members.join(', ')}]` : ''}${by}`;

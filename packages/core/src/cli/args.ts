@@ -7,7 +7,7 @@ export interface ParsedArgs {
 }
 
 /** Flags that take a value (`--config path` or `--config=path`). */
-const VALUE_FLAGS = new Set(['config', 'dir', 'log-level', 'data-dir']);
+const VALUE_FLAGS = new Set(['config', 'dir', 'log-level', 'data-dir', 'account']);
 
 export class UsageError extends Error {
   override name = 'UsageError';

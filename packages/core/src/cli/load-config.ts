@@ -9,12 +9,15 @@ import type { LogLevel } from '../config/types.js';
 import { closest } from '../plugin/suggest.js';
 import { errorMessage } from '../util/error-message.js';
 import type { CliIo } from './io.js';
+import { selectAccount } from './select-account.js';
 
 /** Flags shared by start, login and logout. */
 export interface RunFlags {
   config?: string;
   dataDir?: string;
   logLevel?: string;
+  /** `--account <name>`: the one account of a multi-account config to run. */
+  account?: string;
   /** Print stack traces of failures (--verbose). */
   verbose?: boolean;
 }
@@ -40,7 +43,13 @@ export function noConfigMessage(cwd: string): string {
  * it is not usable. A bot without a config file would start with no plugins
  * and answer nothing, so that is refused with a pointer to `wxbot init`.
  */
-export async function loadOrReport(io: CliIo, flags: RunFlags): Promise<ResolvedConfig | undefined> {
+export async function loadOrReport(
+  io: CliIo,
+  flags: RunFlags,
+  /** The command works on one account (login, logout): a config of several needs --account. */
+  one = false,
+  command = one ? 'login' : 'start',
+): Promise<ResolvedConfig | undefined> {
   const { config: file, dataDir, logLevel } = flags;
   if (logLevel !== undefined && !(LOG_LEVELS as readonly string[]).includes(logLevel)) {
     const guess = closest(logLevel, LOG_LEVELS);
@@ -67,6 +76,12 @@ export async function loadOrReport(io: CliIo, flags: RunFlags): Promise<Resolved
     io.stderr.write(noConfigMessage(io.cwd));
     return undefined;
   }
+  const selected = selectAccount(resolved, flags.account, { command, one, dataDirFlag: dataDir !== undefined });
+  if ('error' in selected) {
+    io.stderr.write(`wxbot: ${selected.error}\n`);
+    return undefined;
+  }
+  resolved = selected;
   // Flags win over the file; a flag's path is relative to where the command runs.
   return {
     ...resolved,

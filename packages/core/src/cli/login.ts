@@ -29,7 +29,7 @@ function failureContext(resolved: ResolvedConfig): ErrorContext {
 
 /** `wxbot login`: logs in, saves the session, exits. */
 export async function runLogin(io: CliIo, flags: RunFlags): Promise<number> {
-  const resolved = await loadOrReport(io, flags);
+  const resolved = await loadOrReport(io, flags, true, 'login');
   if (resolved === undefined || !(await ensureDataDirOrReport(io, resolved))) return 1;
   const client = createClient({
     ...clientOptions(resolved, io),
@@ -51,7 +51,7 @@ export async function runLogin(io: CliIo, flags: RunFlags): Promise<number> {
 
 /** `wxbot logout`: resumes the saved session only to log it out, then forgets it. */
 export async function runLogout(io: CliIo, flags: RunFlags): Promise<number> {
-  const resolved = await loadOrReport(io, flags);
+  const resolved = await loadOrReport(io, flags, true, 'logout');
   if (resolved === undefined) return 1;
   // The session is resumed only to end it: its sync loop then sees the logout and would warn
   // about it and try to recover. Only errors are worth showing, unless --log-level asks for more.

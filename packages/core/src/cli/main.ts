@@ -14,7 +14,7 @@ function version(): string {
   return pkg.version;
 }
 
-const RUN_OPTIONS = ['config', 'data-dir', 'log-level'];
+const RUN_OPTIONS = ['config', 'data-dir', 'log-level', 'account'];
 const OPTIONS: Readonly<Record<string, readonly string[]>> = {
   start: [...RUN_OPTIONS, 'simulator'],
   login: RUN_OPTIONS,
@@ -83,6 +83,7 @@ async function run(argv: readonly string[], io: CliIo, verbose: boolean): Promis
     ['config', 'config'],
     ['data-dir', 'dataDir'],
     ['log-level', 'logLevel'],
+    ['account', 'account'],
   ] as const) {
     const value = args.flags.get(flag);
     if (typeof value === 'string') flags[key] = value;

@@ -4,6 +4,7 @@ import type { Writable } from 'node:stream';
 import type { Logger } from 'pino';
 
 import type { Bot } from '../bot/bot.js';
+import type { ResolvedAccount } from '../config/accounts.js';
 import type { ResolvedConfig } from '../config/prepare.js';
 import { MemorySessionStore } from '../session/file-store.js';
 import { createMemoryStorage } from '../storage/memory.js';
@@ -75,4 +76,62 @@ export async function startIlink(
     await sim.stop();
     throw error;
   }
+}
+
+/** The iLink accounts of `accounts: [...]`: their bots, and under --simulator a simulated server each. */
+export interface IlinkAccounts {
+  createBot(account: ResolvedAccount, logger: Logger): Bot;
+  /** Lines telling how to talk to each simulated iLink account. */
+  banner(): string;
+  close(): Promise<void>;
+}
+
+/** Loads `@wxbot/transport-ilink` once (the supervisor builds bots synchronously) and prepares each account. */
+export async function ilinkAccounts(
+  dir: string,
+  accounts: readonly ResolvedAccount[],
+  simulator: SimulatorModule | undefined,
+  out: Writable,
+): Promise<IlinkAccounts> {
+  const { buildIlinkBot, loadIlinkModule } = await import('../bot/create-ilink.js');
+  const mod = await loadIlinkModule(dir);
+  const sims = new Map<string, IlinkSimulator>();
+  if (simulator !== undefined) {
+    for (const a of accounts) {
+      if (a.transport !== 'ilink') continue;
+      sims.set(a.name, await simulator.IlinkSimulator.start({ autoConfirm: true, qrPollMs: 500, longPollMs: 10_000 }));
+    }
+  }
+  return {
+    createBot(account, logger) {
+      const sim = sims.get(account.name);
+      if (sim === undefined) {
+        const bot = buildIlinkBot(mod, account, { logger });
+        bot.transport.on('qr', ({ url }) => {
+          out.write(`[${account.name}] scan this iLink QR code with the phone that owns the bot:\n`);
+          void import('../client/qr-display.js').then(({ printQrToTerminal }) => printQrToTerminal(url, out));
+        });
+        return bot;
+      }
+      return buildIlinkBot(mod, account, {
+        logger,
+        storage: createMemoryStorage(),
+        ilink: {
+          apiBaseUrl: sim.baseUrl,
+          cdnBaseUrl: sim.cdnBaseUrl,
+          sessionStore: new MemorySessionStore(),
+          login: { pollGapMs: 50 },
+        },
+      });
+    },
+    banner() {
+      const say = `-H 'content-type: application/json' -d '{"from":"alice@im.wechat","text":"hello"}'`;
+      return [...sims]
+        .map(([name, sim]) => `  ${name} (ilink): curl -s -X POST ${sim.controlUrl}/say ${say}\n`)
+        .join('');
+    },
+    async close() {
+      await Promise.all([...sims.values()].map((s) => s.stop()));
+    },
+  };
 }

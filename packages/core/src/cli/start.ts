@@ -56,6 +56,11 @@ export async function runStart(io: CliIo, options: StartOptions): Promise<number
   ]);
   loading.catch(() => undefined); // awaited below
   const resolved = await loadOrReport(io, options);
+  if (resolved?.accounts !== undefined) {
+    // `accounts: [...]` (and no --account): every account side by side, under a supervisor.
+    await loading.catch(() => undefined);
+    return (await import('./start-accounts.js')).runStartAccounts(io, options, resolved, resolved.accounts);
+  }
   if (resolved === undefined || !(await ensureDataDirOrReport(io, resolved))) {
     // Nothing left loading behind the exit code (an embedding caller may go on to import the same modules).
     await loading.catch(() => undefined);

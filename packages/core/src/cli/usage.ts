@@ -15,6 +15,8 @@ Options of start, login and logout:
                                           account.dataDir; relative to the current directory)
   --log-level <level>                     trace, debug, info, warn, error, fatal or silent
                                           (overrides logging.level)
+  --account <name>                        one account of a config with \`accounts: [...]\`
+                                          (login and logout need it when there are several)
 
 Options:
   --verbose                               stack traces with errors (any command)
@@ -26,7 +28,7 @@ WeChat on this machine, with a chat prompt to talk to it.
 `;
 
 export const COMMAND_USAGE: Readonly<Record<string, string>> = {
-  start: `Usage: wxbot start [--config <path>] [--data-dir <path>] [--log-level <level>] [--simulator]
+  start: `Usage: wxbot start [--config <path>] [--data-dir <path>] [--log-level <level>] [--account <name>] [--simulator]
 
 Runs the bot described by bot.config.ts (found from the current directory
 upwards, up to the directory holding package.json; --config picks a file).
@@ -40,19 +42,22 @@ else your phone is asked to confirm, else a QR code is shown to scan.
   --config <path>      the config file (bot.config.ts, .js, .mjs, .json)
   --data-dir <path>    session, journals and plugin data (overrides account.dataDir)
   --log-level <level>  trace|debug|info|warn|error|fatal|silent (overrides logging.level)
+  --account <name>     with \`accounts: [...]\`, run only this account (default: all of them,
+                       side by side; one failing never stops the others)
   --simulator          run against an in-process simulated WeChat with a few friends
                        and rooms; prints its control API URL and, in a terminal,
                        opens a chat prompt to talk to the bot as a simulated friend
 
 Stop with Ctrl+C: polling stops, queued messages are sent, the session is saved.
 `,
-  login: `Usage: wxbot login [--config <path>] [--data-dir <path>] [--log-level <level>]
+  login: `Usage: wxbot login [--config <path>] [--data-dir <path>] [--log-level <level>] [--account <name>]
 
 Logs the configured account in (saved session, phone confirmation or QR code),
 saves the session under the data directory and exits. \`wxbot start\` then
-resumes it without scanning.
+resumes it without scanning. With \`accounts: [...]\` in the config, --account
+names the one to log in (needed when there are several).
 `,
-  logout: `Usage: wxbot logout [--config <path>] [--data-dir <path>] [--log-level <level>]
+  logout: `Usage: wxbot logout [--config <path>] [--data-dir <path>] [--log-level <level>] [--account <name>]
 
 Logs the saved session out on the server and deletes it locally. Plugin data
 is kept. Only errors are logged unless --log-level asks for more.

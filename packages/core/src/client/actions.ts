@@ -7,10 +7,19 @@ import { splitSenderPrefix } from '../protocol/sender-prefix.js';
 import type { RawMessage } from '../protocol/wire.js';
 import type { ContactFetcher } from './contact-fetcher.js';
 import type { CredentialSlot } from './cred-slot.js';
-import { InvalidArgument, NotLoggedIn, ServerError } from './errors.js';
+import {
+  ActionRefused,
+  InvalidArgument,
+  NotLoggedIn,
+  RecallWindowPassed,
+  REVOKE_WINDOW_MS,
+  RoomNeedsInvite,
+  ServerError,
+  WxError,
+} from './errors.js';
 import type { ClientEmitter } from './events.js';
 import type { Http } from './http.js';
-import { planDownload, readSource, runDownload, type Uploader } from './media.js';
+import { avatarPlan, planDownload, readSource, runDownload, type Uploader } from './media.js';
 import type { Outbox } from './outbox.js';
 import type { ObservedApi } from './send-reconcile.js';
 import type { SendPath } from './send-path.js';
@@ -36,6 +45,8 @@ export interface ActionsDeps {
   readonly events: ClientEmitter;
   /** Where downloads land when the target names no directory (the data dir). */
   readonly downloadDir: string;
+  /** `rooms.largeRoomAdd`: what adding to a room of InviteStartCount or more members does. */
+  readonly largeRoomAdd?: 'invite' | 'refuse';
 }
 
 /**
@@ -98,9 +109,18 @@ export class Actions {
   async revoke(sent: SentMessage): Promise<void> {
     this.checkTarget('webwxrevokemsg', sent.toUserName);
     if (!sent.msgId) throw new InvalidArgument('webwxrevokemsg', 'the message has no server MsgID');
-    await this.d.outbox.enqueue('misc', 'webwxrevokemsg', () =>
-      this.d.api.revoke(sent.msgId, sent.toUserName, sent.localId),
-    );
+    // Checked here so a late revoke costs no call (and no rate-limit token); the server checks again.
+    const ageMs = sent.sentAt === undefined ? undefined : Date.now() - sent.sentAt;
+    if (ageMs !== undefined && ageMs >= REVOKE_WINDOW_MS) throw new RecallWindowPassed(ageMs, REVOKE_WINDOW_MS);
+    try {
+      await this.d.outbox.enqueue('misc', 'webwxrevokemsg', () =>
+        this.d.api.revoke(sent.msgId, sent.toUserName, sent.localId),
+      );
+    } catch (err) {
+      // The server's Ret -1 here means "sent more than 2 minutes ago" (SysWording says so).
+      if (err instanceof WxError && err.ret === -1) throw new RecallWindowPassed(ageMs, REVOKE_WINDOW_MS);
+      throw err;
+    }
   }
 
   async forward(msg: RawMessage, to: string): Promise<SentMessage> {
@@ -190,6 +210,42 @@ export class Actions {
       () => this.d.api.updateRoom(fun, room, members.join(',')),
       { atMostOnce: true },
     );
+  }
+
+  /** addmember, or invitemember for a room the server takes invitations only for (see `largeRoomAdd`). */
+  async addMembers(room: string, members: readonly string[]): Promise<void> {
+    this.checkTarget('webwxupdatechatroom', room);
+    const known = this.d.contacts.room(room);
+    const threshold = this.d.cred.inviteStartCount;
+    const size = known?.members.size ?? 0;
+    if (size >= threshold) return this.inviteInstead(room, members, size, threshold);
+    try {
+      await this.updateRoom('addmember', room, members);
+    } catch (err) {
+      if (!(err instanceof ActionRefused)) throw err;
+      // The roster held here may be behind the server's (a missed update): the server's bare Ret 1 is then its
+      // large-room refusal. Ask for the room again and decide on what it says.
+      await this.d.fetcher.request([room]);
+      const now = this.d.contacts.room(room)?.members.size ?? 0;
+      if (now < threshold) throw err;
+      return this.inviteInstead(room, members, now, threshold);
+    }
+  }
+
+  private inviteInstead(room: string, members: readonly string[], size: number, threshold: number): Promise<void> {
+    if (this.d.largeRoomAdd === 'refuse') return Promise.reject(new RoomNeedsInvite(room, size, threshold));
+    return this.updateRoom('invitemember', room, members);
+  }
+
+  async avatar(
+    userName: string,
+    target: DownloadTarget,
+    opts: Pick<DownloadOptions, 'fileName'> = {},
+  ): Promise<DownloadResult> {
+    if (typeof userName !== 'string' || userName === '')
+      throw new InvalidArgument('webwxgeticon', 'avatar: the UserName is empty');
+    const c = this.d.cred.require(isRoomUserName(userName) ? 'webwxgetheadimg' : 'webwxgeticon');
+    return runDownload(this.d.http, avatarPlan(c, userName), target, opts.fileName, this.d.downloadDir);
   }
 
   async setTopic(room: string, topic: string): Promise<void> {

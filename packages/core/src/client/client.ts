@@ -129,7 +129,7 @@ export class WebWxClient implements WxClient {
     // Every sync answer goes to the reconciler, which matches the echoes of sends whose answer was lost.
     const api = new ObservedApi(http, () => cred.require('api'), o.lang, o.longPollMs, reconciler);
     this.api = api;
-    const uploader = new Uploader(http, () => cred.require('webwxuploadmedia'), o.uploadMs);
+    const uploader = new Uploader(http, () => cred.require('webwxuploadmedia'), o.uploadMs, o.checkUploadMinBytes);
     const fetcher = contactFetcher(api, store, events, o, signal);
     const gate = lookupGate({ contacts: store, fetcher, loggedIn: () => !!cred.current, holdMs: o.lookupHoldMs });
     const inbox = new Inbox(
@@ -265,6 +265,7 @@ export class WebWxClient implements WxClient {
       events,
       // spoolDir = <dataDir>/outbox-media/<account>
       downloadDir: join(o.spoolDir, '..', '..'),
+      largeRoomAdd: o.largeRoomAdd,
     });
   }
 
@@ -451,7 +452,7 @@ export class WebWxClient implements WxClient {
   }
 
   addMembers(room: string, members: readonly string[]): Promise<void> {
-    return this.actions.updateRoom('addmember', room, members);
+    return this.actions.addMembers(room, members);
   }
 
   removeMembers(room: string, members: readonly string[]): Promise<void> {
@@ -480,6 +481,10 @@ export class WebWxClient implements WxClient {
 
   download(msg: RawMessage, target: DownloadTarget, opts: DownloadOptions = {}): Promise<DownloadResult> {
     return this.actions.download(msg, target, opts);
+  }
+
+  avatar(userName: string, target: DownloadTarget, opts?: Pick<DownloadOptions, 'fileName'>): Promise<DownloadResult> {
+    return this.actions.avatar(userName, target, opts);
   }
 }
 

@@ -21,7 +21,13 @@ export type WxErrorCode =
   | 'PROTOCOL'
   | 'CLIENT_STOPPED'
   | 'NOT_LOGGED_IN'
-  | 'INVALID_ARGUMENT';
+  | 'INVALID_ARGUMENT'
+  | 'RECALL_WINDOW_PASSED'
+  | 'ROOM_NEEDS_INVITE'
+  | 'TICKET_INVALID'
+  | 'ACTION_REFUSED'
+  | 'TICKET_FAILED'
+  | 'REAL_NAME_REQUIRED';
 
 export class WxError extends Error {
   override name = 'WxError';
@@ -73,12 +79,79 @@ export class QrExpired extends WxError {
   }
 }
 
-/** `webwxpushloginurl` refused (no uin, phone offline, ...). */
+/**
+ * Why `webwxpushloginurl` (or the confirmation after it) failed. Read from the
+ * answer's `ret` (a string in the JSON): `1` "args error" (the request lacks
+ * the old session's cookies, or the uin is unknown), `2` "antispam" (the
+ * server holds push logins back for this account: wait, or scan a QR code),
+ * `3` "device authinfo invalid" (the saved device auth info is stale: a QR
+ * login renews it); `unconfirmed` when nobody confirmed on the phone in time,
+ * `other` for anything else.
+ */
+export type PushLoginCause = 'args' | 'antispam' | 'auth-info' | 'unconfirmed' | 'other';
+
+/** The push-login cause of a `webwxpushloginurl` answer's ret. */
+export function pushLoginCause(ret: number | undefined): PushLoginCause {
+  if (ret === 1) return 'args';
+  if (ret === 2) return 'antispam';
+  if (ret === 3) return 'auth-info';
+  return 'other';
+}
+
+/** `webwxpushloginurl` refused (no cookies, antispam, stale auth info, ...) or nobody confirmed; see `reason`. */
 export class PushLoginFailed extends WxError {
   override name = 'PushLoginFailed';
-  constructor(message: string, ret?: number) {
-    super('PUSH_LOGIN_FAILED', 'webwxpushloginurl', message, ret);
+  /** Why, by the server's ret (see {@link PushLoginCause}). */
+  readonly reason: PushLoginCause;
+  constructor(message: string, ret?: number, reason: PushLoginCause = pushLoginCause(ret)) {
+    super('PUSH_LOGIN_FAILED', 'webwxpushloginurl', `${message} (${reason})`, ret);
+    this.reason = reason;
   }
+}
+
+/**
+ * webwxnewloginpage refused the login ticket (ret other than 0 and 1203, e.g.
+ * 1: the ticket is unknown, used or expired). Not a ban: a fresh QR or push
+ * login gets a new ticket.
+ */
+export class TicketFailed extends WxError {
+  override name = 'TicketFailed';
+  constructor(ret: number, serverMessage = '') {
+    super(
+      'TICKET_FAILED',
+      'webwxnewloginpage',
+      `the login ticket was refused (ret ${ret}${serverMessage ? `: ${serverMessage}` : ''}); log in again for a new one`,
+      ret,
+    );
+  }
+}
+
+/**
+ * ret 1203 whose text asks for real-name verification (the message mentions
+ * 实名 / real name): not a ban; verify the account's real name in the phone's
+ * WeChat Pay settings, then log in again. The texts seen in the wild are not
+ * all published, so only messages that say so are classified here.
+ */
+export class RealNameRequired extends WxError {
+  override name = 'RealNameRequired';
+  constructor(
+    /** The server's own message, verbatim. */
+    readonly serverMessage: string,
+    endpoint = 'webwxnewloginpage',
+  ) {
+    super(
+      'REAL_NAME_REQUIRED',
+      endpoint,
+      `the server asks for real-name verification before web login (ret 1203): ${serverMessage}. ` +
+        'Verify the real name in WeChat on the phone (Me > Pay / Services > Wallet), then log in again.',
+      1203,
+    );
+  }
+}
+
+/** True when a ret-1203 login message asks for real-name verification rather than banning. */
+export function asksForRealName(serverMessage: string): boolean {
+  return /实名|real[- ]?name/i.test(serverMessage);
 }
 
 /** The session is dead (synccheck/Ret 1100/1101/1102) or the client logged out. */
@@ -160,8 +233,82 @@ export class SendOutcomeUnknown extends WxError {
 /** Any other non-zero `BaseResponse.Ret`. */
 export class ServerError extends WxError {
   override name = 'ServerError';
-  constructor(endpoint: string, ret: number, serverMessage = '') {
-    super('SERVER_ERROR', endpoint, `server answered Ret ${ret}${serverMessage ? `: ${serverMessage}` : ''}`, ret);
+  constructor(endpoint: string, ret: number, serverMessage = '', code: WxErrorCode = 'SERVER_ERROR') {
+    super(code, endpoint, `server answered Ret ${ret}${serverMessage ? `: ${serverMessage}` : ''}`, ret);
+  }
+}
+
+/**
+ * Ret -14: the server refused the request's ticket (pass_ticket or
+ * webwx_data_ticket). Usually the session rotated its tickets (a re-login):
+ * the next call with the new ones works.
+ */
+export class TicketInvalid extends ServerError {
+  override name = 'TicketInvalid';
+  constructor(endpoint: string, serverMessage = '') {
+    super(endpoint, -14, serverMessage || 'the ticket (pass_ticket / webwx_data_ticket) was refused', 'TICKET_INVALID');
+  }
+}
+
+/**
+ * Ret 1: the server refused the call without saying why. For room and friend
+ * actions this means an argument it would not take (someone not in the room,
+ * not the room's owner, an unknown UserName, a room too large to add to
+ * directly). Not retried: repeating it gets the same answer.
+ */
+export class ActionRefused extends ServerError {
+  override name = 'ActionRefused';
+  constructor(endpoint: string, serverMessage = '') {
+    super(endpoint, 1, serverMessage || 'refused without a reason (Ret 1): check the arguments', 'ACTION_REFUSED');
+  }
+}
+
+/** The server revokes only messages younger than this (2 minutes). */
+export const REVOKE_WINDOW_MS = 120_000;
+
+/**
+ * A message can be revoked only within the server's window (2 minutes), and
+ * this one is older: checked before calling (from when the send was
+ * answered), and what the server's Ret -1 for it ("发送时间超过2分钟的消息，不能被撤回") becomes.
+ */
+export class RecallWindowPassed extends WxError {
+  override name = 'RecallWindowPassed';
+  constructor(
+    /** How old the message was, in ms (undefined when only the server knew). */
+    readonly ageMs: number | undefined,
+    /** The window, in ms. */
+    readonly windowMs: number,
+    serverMessage = '',
+  ) {
+    super(
+      'RECALL_WINDOW_PASSED',
+      'webwxrevokemsg',
+      `the message is ${ageMs === undefined ? 'older than the revoke window' : `${Math.round(ageMs / 1000)} s old`}; ` +
+        `only messages younger than ${windowMs / 1000} s can be revoked${serverMessage ? ` (${serverMessage})` : ''}`,
+      -1,
+    );
+  }
+}
+
+/**
+ * Adding members directly to a room of `threshold` (webwxinit's
+ * InviteStartCount, 40) or more members is refused by the server: such rooms
+ * take invitations only. Thrown when `rooms.largeRoomAdd` is `'refuse'`; the
+ * default `'invite'` sends invitations instead.
+ */
+export class RoomNeedsInvite extends WxError {
+  override name = 'RoomNeedsInvite';
+  constructor(
+    readonly room: string,
+    readonly memberCount: number,
+    readonly threshold: number,
+  ) {
+    super(
+      'ROOM_NEEDS_INVITE',
+      'webwxupdatechatroom?fun=addmember',
+      `the room has ${memberCount} members; rooms of ${threshold} or more take invitations only ` +
+        '(use rooms.invite, or leave rooms.largeRoomAdd at "invite")',
+    );
   }
 }
 
@@ -211,7 +358,19 @@ export class InvalidArgument extends WxError {
   }
 }
 
-const SERVER_VERDICTS = new Set<string>(['RATE_LIMITED', 'NOT_FRIEND', 'SEND_EXPIRED', 'SEND_OUTCOME_UNKNOWN']);
+/**
+ * Also: a revoke past the server's window, a large room's refusal of direct adds (when configured to
+ * refuse), and a ticket the server rotated: the server's rules, not a fault of the code that asked.
+ */
+const SERVER_VERDICTS = new Set<string>([
+  'RATE_LIMITED',
+  'NOT_FRIEND',
+  'SEND_EXPIRED',
+  'SEND_OUTCOME_UNKNOWN',
+  'RECALL_WINDOW_PASSED',
+  'ROOM_NEEDS_INVITE',
+  'TICKET_INVALID',
+]);
 
 /**
  * True for errors that report what the server did with an action — refused

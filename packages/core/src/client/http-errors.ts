@@ -1,5 +1,5 @@
 import type { AxiosError } from 'axios';
-import { LoggedOut, NotFriend, RateLimited, ServerError } from './errors.js';
+import { ActionRefused, LoggedOut, NotFriend, RateLimited, ServerError, TicketInvalid } from './errors.js';
 
 /*
  * The errors the HTTP layer raises: a BaseResponse.Ret mapped to its typed error, and transport
@@ -11,6 +11,8 @@ export function retError(endpoint: string, ret: number, errMsg: string): Error {
   if (ret === 1100 || ret === 1101 || ret === 1102) return new LoggedOut(endpoint, ret);
   if (ret === 1205) return new RateLimited(endpoint);
   if (ret === 1204) return new NotFriend(endpoint);
+  if (ret === -14) return new TicketInvalid(endpoint, errMsg);
+  if (ret === 1) return new ActionRefused(endpoint, errMsg);
   return new ServerError(endpoint, ret, errMsg);
 }
 

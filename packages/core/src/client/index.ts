@@ -24,5 +24,14 @@ export {
   InvalidArgument,
   isRetryable,
   isServerVerdict,
+  TicketInvalid,
+  ActionRefused,
+  RecallWindowPassed,
+  RoomNeedsInvite,
+  TicketFailed,
+  RealNameRequired,
+  pushLoginCause,
+  REVOKE_WINDOW_MS,
 } from './errors.js';
+export type { PushLoginCause } from './errors.js';
 export type { WxErrorCode } from './errors.js';

@@ -11,7 +11,7 @@ import type { CredentialSlot } from './cred-slot.js';
 import { Credentials } from './credentials.js';
 import type { CursorKeeper } from './cursor-keeper.js';
 import type { HeldCursor, InitReason } from './cursor-policy.js';
-import { ClientStopped, LoginForbidden, PushLoginFailed, WxError } from './errors.js';
+import { ClientStopped, LoginForbidden, PushLoginFailed, RealNameRequired, WxError } from './errors.js';
 import type { ClientEmitter } from './events.js';
 import type { HistoryCutoff } from './history-cutoff.js';
 import type { Http } from './http.js';
@@ -69,7 +69,13 @@ export class LoginChain {
         await this.adopt(await pushLogin(this.context(), saved.uin, saved.hosts.main), heldOf(saved));
         return 'push';
       } catch (err) {
-        if (err instanceof ClientStopped || err instanceof LoginForbidden || mode === 'push') throw err;
+        if (
+          err instanceof ClientStopped ||
+          err instanceof LoginForbidden ||
+          err instanceof RealNameRequired ||
+          mode === 'push'
+        )
+          throw err;
         this.d.events.error(err, 'push login failed; falling back to QR');
       }
     }
@@ -129,6 +135,8 @@ export class LoginChain {
     const keep = fresh ? held : { syncKey: cred.syncKey, syncCheckKey: cred.syncCheckKey, uin: cred.uin };
     await this.chooseCursor(reason, keep, init.SyncKey);
     if (init.SKey) cred.skey = init.SKey;
+    if (typeof init.InviteStartCount === 'number' && init.InviteStartCount > 0)
+      this.d.cred.inviteStartCount = init.InviteStartCount;
     const store = this.d.contacts;
     if (fresh) store.clear();
     store.setSelf(init.User);

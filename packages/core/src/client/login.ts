@@ -14,7 +14,10 @@ import {
   ProtocolError,
   PushLoginFailed,
   QrExpired,
+  RealNameRequired,
   ServerError,
+  TicketFailed,
+  asksForRealName,
 } from './errors.js';
 import type { Http } from './http.js';
 
@@ -182,6 +185,7 @@ export async function fetchLoginPage(ctx: LoginContext, redirectUri: string): Pr
   } catch (err) {
     throw new ProtocolError('webwxnewloginpage', (err as Error).message, { cause: err });
   }
+  if (page.ret === 1203 && asksForRealName(page.message)) throw new RealNameRequired(page.message);
   if (page.ret === 1203) {
     throw new LoginForbidden(
       page.message || '当前登录环境异常',
@@ -190,7 +194,7 @@ export async function fetchLoginPage(ctx: LoginContext, redirectUri: string): Pr
         : 'Enable desktop (UOS) mode (options.desktop = true); new accounts are refused plain web login.',
     );
   }
-  if (page.ret !== 0) throw new ServerError('webwxnewloginpage', page.ret, page.message);
+  if (page.ret !== 0) throw new TicketFailed(page.ret, page.message);
   if (!page.skey || !page.sid || !page.uin)
     throw new ProtocolError('webwxnewloginpage', 'the answer lacks skey/wxsid/wxuin');
   return { page, hosts };
@@ -247,6 +251,8 @@ export async function pushLogin(ctx: LoginContext, uin: number, mainOrigin: stri
   if (res.kind !== 'confirmed') {
     throw new PushLoginFailed(
       res.kind === 'expired' ? 'the push confirmation expired' : 'nobody confirmed the push login in time',
+      undefined,
+      'unconfirmed',
     );
   }
   ctx.onState({ kind: 'confirmed', uuid, redirectUri: res.redirectUri });

@@ -17,6 +17,15 @@ export const CHUNK_SIZE = 512 * 1024;
 
 export type UploadKind = 'pic' | 'video' | 'doc';
 
+/** webwxcheckupload's answer: a MediaId when the server already has the file, else what the upload must carry. */
+interface CheckUploadResponse {
+  BaseResponse: { Ret: number };
+  MediaId?: string;
+  AESKey?: string;
+  Signature?: string;
+  EncryFileName?: string;
+}
+
 export async function readSource(src: MediaSource, endpoint: string): Promise<{ data: Buffer; name: string }> {
   if (Buffer.isBuffer(src)) return { data: src, name: 'file' };
   if (typeof src === 'string') {
@@ -42,6 +51,8 @@ export class Uploader {
     private readonly http: Http,
     private readonly cred: () => Credentials,
     private readonly timeoutMs: number,
+    /** Files (`doc`) this large are checked with webwxcheckupload first, as the web client does. */
+    private readonly checkUploadMinBytes = 25 * 1024 * 1024,
   ) {}
 
   /** Forgets cached MediaIds (they belong to one session). */
@@ -54,6 +65,15 @@ export class Uploader {
     const cached = this.cache.get(`${kind}:${md5}`);
     if (cached) return cached;
     const c = this.cred();
+    const check =
+      kind === 'doc' && data.length >= this.checkUploadMinBytes
+        ? await this.checkUpload(c, data.length, md5, name, from, to)
+        : undefined;
+    if (check?.MediaId) {
+      // The server already holds these bytes: nothing to upload.
+      this.cache.set(`${kind}:${md5}`, check.MediaId);
+      return check.MediaId;
+    }
     const dataTicket = await this.dataTicket();
     const chunks = Math.max(1, Math.ceil(data.length / CHUNK_SIZE));
     const clientMediaId = `${Date.now()}${randomBytes(2).readUInt16BE(0)}`;
@@ -85,6 +105,8 @@ export class Uploader {
           FromUserName: from,
           ToUserName: to,
           FileMd5: md5,
+          ...(check?.AESKey ? { AESKey: check.AESKey } : {}),
+          ...(check?.Signature ? { Signature: check.Signature } : {}),
         }),
       );
       form.append('webwx_data_ticket', dataTicket);
@@ -102,6 +124,32 @@ export class Uploader {
     if (!mediaId) throw new ProtocolError('webwxuploadmedia', 'the last chunk answered without a MediaId');
     this.cache.set(`${kind}:${md5}`, mediaId);
     return mediaId;
+  }
+
+  /** webwxcheckupload: whether the server has these bytes already, and the key and signature the upload carries. */
+  private checkUpload(
+    c: Credentials,
+    size: number,
+    md5: string,
+    name: string,
+    from: string,
+    to: string,
+  ): Promise<CheckUploadResponse> {
+    return this.http.json<CheckUploadResponse>({
+      endpoint: 'webwxcheckupload',
+      url: c.cgi('webwxcheckupload'),
+      query: { pass_ticket: c.passTicket },
+      json: {
+        BaseRequest: c.baseRequest(),
+        FromUserName: from,
+        ToUserName: to,
+        FileName: name,
+        FileSize: size,
+        FileMd5: md5,
+        // 7: an attachment (the web client's FileType for files).
+        FileType: 7,
+      },
+    });
   }
 
   async dataTicket(): Promise<string> {
@@ -160,6 +208,20 @@ export interface DownloadPlan {
   query: Record<string, string | number>;
   headers: Record<string, string>;
   defaultName: string;
+}
+
+/** An avatar: webwxgeticon for people, webwxgetheadimg for rooms (the web client's split). */
+export function avatarPlan(c: Credentials, userName: string): DownloadPlan {
+  const room = userName.startsWith('@@');
+  const endpoint = room ? 'webwxgetheadimg' : 'webwxgeticon';
+  return {
+    endpoint,
+    url: c.cgi(endpoint),
+    query: { seq: 0, username: userName, skey: c.skey },
+    headers: {},
+    // The UserName is a session id: the name says what it is, not whose it is.
+    defaultName: room ? 'room-avatar.jpg' : 'avatar.jpg',
+  };
 }
 
 /** Which endpoint serves a message's media. */

@@ -29,6 +29,8 @@ export interface ClientInternals {
   checkpointMs?: number;
   /** Which SyncKey recovery paths continue from; default `keepHeldCursor`. */
   cursorPolicy?: CursorPolicy;
+  /** Files of at least this many bytes are checked with webwxcheckupload first. Default 25 MiB (the web client's). */
+  checkUploadMinBytes?: number;
 }
 
 /** ClientOptions with every default applied, checked once at construction. */
@@ -68,6 +70,8 @@ export type ResolvedOptions = {
   checkpointMs: number;
   spoolDir: string;
   cursor: CursorPolicy;
+  largeRoomAdd: 'invite' | 'refuse';
+  checkUploadMinBytes: number;
 };
 
 export function resolveOptions(o: ClientOptions, i: ClientInternals): ResolvedOptions {
@@ -131,7 +135,20 @@ export function resolveOptions(o: ClientOptions, i: ClientInternals): ResolvedOp
     checkpointMs: i.checkpointMs ?? 1_000,
     cursor: i.cursorPolicy ?? keepHeldCursor,
     spoolDir: join(o.dataDir, 'outbox-media', account),
+    largeRoomAdd: largeRoomAdd(o.rooms?.largeRoomAdd),
+    checkUploadMinBytes: i.checkUploadMinBytes ?? CHECK_UPLOAD_MIN_BYTES,
   };
+}
+
+/** The web client asks webwxcheckupload about files this large (25 MiB) before uploading them. */
+export const CHECK_UPLOAD_MIN_BYTES = 25 * 1024 * 1024;
+
+function largeRoomAdd(v: unknown): 'invite' | 'refuse' {
+  if (v === undefined || v === 'invite' || v === 'refuse') return v ?? 'invite';
+  throw new InvalidArgument(
+    'createClient',
+    `options.rooms.largeRoomAdd must be "invite" or "refuse" (got ${JSON.stringify(v)})`,
+  );
 }
 
 function positive(v: number | undefined, name: string): number | undefined {

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Contact } from '../contact/types.js';
 import { backoffDelay, sleep } from '../util/backoff.js';
-import { LoggedOut, LoginForbidden, ServerError } from './errors.js';
+import { LoggedOut, LoginForbidden, RealNameRequired, ServerError } from './errors.js';
 import type { ClientEmitter } from './events.js';
 import type { Lifecycle } from './lifecycle.js';
 import type { LoginChain } from './login-chain.js';
@@ -64,7 +64,7 @@ export class Recovery {
         } catch (err) {
           if (signal.aborted) return;
           events.error(err, `recovery step ${step} failed`);
-          if (err instanceof LoginForbidden) break;
+          if (err instanceof LoginForbidden || err instanceof RealNameRequired) break;
         }
       }
       lifecycle.set('logged-out');

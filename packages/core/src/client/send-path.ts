@@ -377,5 +377,13 @@ function endpointOf(e: SendJournalEntry): string {
 }
 
 function sentMessage(e: SendJournalEntry, msgId: string): SentMessage {
-  return { msgId, localId: e.clientMsgId, toUserName: e.to, type: e.msgType, endpoint: `webwx${e.kind}` };
+  // sentAt: when the server's answer arrived, which is no earlier than its CreateTime: the revoke window runs from it.
+  return {
+    msgId,
+    localId: e.clientMsgId,
+    toUserName: e.to,
+    type: e.msgType,
+    endpoint: `webwx${e.kind}`,
+    sentAt: Date.now(),
+  };
 }

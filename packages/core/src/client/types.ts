@@ -151,6 +151,18 @@ export interface ClientOptions {
   historyCutoffSeconds?: number | false;
   /** Language sent as `lang=`. Default 'zh_CN'. */
   lang?: string;
+  /** Room actions. */
+  rooms?: RoomOptions;
+}
+
+/** How room actions behave. */
+export interface RoomOptions {
+  /**
+   * Adding members to a room of InviteStartCount (webwxinit, 40) or more members: the server takes
+   * invitations only there. `'invite'` (default) sends invitations instead (they join when they accept);
+   * `'refuse'` rejects with `RoomNeedsInvite` and calls nothing.
+   */
+  largeRoomAdd?: 'invite' | 'refuse';
 }
 
 /** Lifecycle states; `state` events report every transition. */
@@ -204,6 +216,12 @@ export interface SentMessage {
   readonly type: number;
   /** Endpoint that sent it. */
   readonly endpoint: string;
+  /**
+   * Epoch ms when the server accepted it (absent on values built by hand):
+   * `revoke` refuses with `RecallWindowPassed` once it is older than
+   * `REVOKE_WINDOW_MS` (2 minutes) without asking the server.
+   */
+  readonly sentAt?: number;
 }
 
 /** A file to upload: a path, bytes, or a stream (streams are buffered to hash and chunk them). */
@@ -282,10 +300,9 @@ export interface ClientEvents {
 /**
  * One Web WeChat account. Several can run side by side in one process.
  *
- * This is the transport seam: the bot runtime and the plugin host talk to this
- * interface, never to `WebWxClient` — log in (`start`), events in (the message
- * handler and `on`), actions out. `WebWxClient` is its first implementation; a
- * second transport (e.g. the official bot API) implements it too.
+ * The Web client's own surface (raw wire messages in, every Web action out).
+ * The bot runtime and the plugin host do not use it directly: they talk to a
+ * `Transport` (transport/types.ts), and `webTransport(client)` adapts this.
  */
 export interface WxClient {
   /** The account name (session key, logger child). */
@@ -326,7 +343,7 @@ export interface WxClient {
   sendVideo(to: string, file: MediaSource, name?: string, opts?: SendCallOptions): Promise<SentMessage>;
   /** Uploads and sends any file as an attachment (appmsg type 6). */
   sendFile(to: string, file: MediaSource, name?: string, opts?: SendCallOptions): Promise<SentMessage>;
-  /** Revokes a message this client sent. */
+  /** Revokes a message this client sent; `RecallWindowPassed` once it is older than 2 minutes. */
   revoke(sent: SentMessage): Promise<void>;
   /** Forwards a received text/image/video/emoticon/file message to `to`. */
   forward(msg: RawMessage, to: string): Promise<SentMessage>;
@@ -338,7 +355,10 @@ export interface WxClient {
 
   /** Creates a room; resolves with it once the server answers. */
   createRoom(members: readonly string[], topic?: string): Promise<Room>;
-  /** Adds members directly (updatechatroom addmember). */
+  /**
+   * Adds members directly (updatechatroom addmember). A room of InviteStartCount (40) or more members
+   * takes invitations only: they are sent instead (or `RoomNeedsInvite`, per `rooms.largeRoomAdd`).
+   */
   addMembers(room: string, members: readonly string[]): Promise<void>;
   /** Removes members (updatechatroom delmember). */
   removeMembers(room: string, members: readonly string[]): Promise<void>;
@@ -353,6 +373,8 @@ export interface WxClient {
   pin(userName: string, on: boolean): Promise<void>;
   /** Marks a chat as read (statusnotify Code 1). */
   markRead(userName: string): Promise<void>;
+  /** Downloads a contact's (webwxgeticon) or a room's (webwxgetheadimg) avatar into a directory or a stream. */
+  avatar(userName: string, target: DownloadTarget, opts?: Pick<DownloadOptions, 'fileName'>): Promise<DownloadResult>;
 
   /** Downloads a message's media into a directory (sanitised name) or a stream. */
   download(msg: RawMessage, target: DownloadTarget, opts?: DownloadOptions): Promise<DownloadResult>;

@@ -1,4 +1,4 @@
-import type { BotConfig, CheckedBotConfig, PluginEntry } from './types.js';
+import type { AccountEntry, BotConfig, CheckedAccountEntry, CheckedBotConfig, PluginEntry } from './types.js';
 
 /**
  * Declares a bot configuration; returns its argument unchanged. Use it in
@@ -22,4 +22,19 @@ export function defineConfig<const P extends readonly PluginEntry[] = readonly [
 ): BotConfig<P>;
 export function defineConfig(config: unknown): unknown {
   return config;
+}
+
+/**
+ * Declares one entry of `accounts` with each plugin entry's options checked
+ * precisely (inside `defineConfig`, account plugin lists get the general
+ * shape check only); returns its argument unchanged.
+ *
+ * ```ts
+ * accounts: [defineAccount({ name: 'support', plugins: [['autoreply', { rules }]] })],
+ * ```
+ */
+export function defineAccount<const P extends readonly PluginEntry[] = readonly []>(
+  account: CheckedAccountEntry<P>,
+): AccountEntry<P> {
+  return account as AccountEntry<P>;
 }

@@ -1,6 +1,7 @@
 import { resolve as resolvePath } from 'node:path';
 
 import type { LoadedPlugin } from '../plugin/host.js';
+import { resolveAccounts, type ResolvedAccount } from './accounts.js';
 import { ConfigError } from './errors.js';
 import { loadConfigFile, type LoadConfigOptions, type LoadedConfigFile } from './load.js';
 import { resolvePlugins } from './resolve.js';
@@ -17,6 +18,8 @@ export interface ResolvedConfig {
   readonly dataDir: string;
   /** Plugins in order, options validated. */
   readonly plugins: readonly LoadedPlugin[];
+  /** With `accounts: [...]`: each account, resolved (then `plugins` is the shared list before overrides). */
+  readonly accounts?: readonly ResolvedAccount[];
 }
 
 /**
@@ -26,8 +29,15 @@ export interface ResolvedConfig {
 export async function prepareConfig(loaded: LoadedConfigFile): Promise<ResolvedConfig> {
   const issues = checkConfigShape(loaded.config);
   const entries = Array.isArray(loaded.config.plugins) ? (loaded.config.plugins as readonly unknown[]) : [];
-  const { plugins, issues: pluginIssues } = await resolvePlugins(entries, { baseDir: loaded.dir });
+  const { plugins, issues: pluginIssues, sources } = await resolvePlugins(entries, { baseDir: loaded.dir });
   issues.push(...pluginIssues);
+  let accounts: readonly ResolvedAccount[] | undefined;
+  if (loaded.config.accounts !== undefined) {
+    const multi = await resolveAccounts(loaded.config, loaded, { entries, plugins, sources });
+    // Shape issues of an account (checkConfigShape) come first; the cross-account ones follow.
+    issues.push(...multi.issues);
+    accounts = multi.accounts;
+  }
   if (issues.length > 0) throw new ConfigError(issues, loaded.file);
   return {
     config: loaded.config,
@@ -35,6 +45,7 @@ export async function prepareConfig(loaded: LoadedConfigFile): Promise<ResolvedC
     dir: loaded.dir,
     dataDir: resolvePath(loaded.dir, loaded.config.account?.dataDir ?? '.wxbot'),
     plugins,
+    ...(accounts === undefined ? {} : { accounts }),
   };
 }
 

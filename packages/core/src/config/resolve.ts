@@ -134,6 +134,8 @@ export async function validateOptions(
 export interface ResolvePluginsOptions {
   /** Directory packages and relative paths resolve from (the config file's). */
   readonly baseDir: string;
+  /** Where the list sits in the config, for issue paths. Default `plugins` (an account's: `accounts[2].plugins`). */
+  readonly path?: string;
 }
 
 /**
@@ -143,7 +145,12 @@ export interface ResolvePluginsOptions {
 export async function resolvePlugins(
   entries: readonly unknown[],
   options: ResolvePluginsOptions,
-): Promise<{ plugins: LoadedPlugin[]; issues: ConfigIssue[] }> {
+): Promise<{
+  plugins: LoadedPlugin[];
+  issues: ConfigIssue[];
+  /** Index in `entries` of each plugin. */
+  sources: number[];
+}> {
   // The jiti instance is anchored in baseDir so packages resolve from the user's project, not from core.
   // Made on the first string entry: configs of plugin objects only (and no config) never load jiti.
   let instance: Promise<Jiti> | undefined;
@@ -156,7 +163,7 @@ export async function resolvePlugins(
     ));
   const settled = await Promise.all(
     entries.map(async (entry, index): Promise<{ plugin?: LoadedPlugin; issues: ConfigIssue[] }> => {
-      const where = `plugins[${index}]`;
+      const where = `${options.path ?? 'plugins'}[${index}]`;
       if (!entry) return { issues: [] };
       let target: unknown = entry;
       let opts: unknown = undefined;
@@ -186,9 +193,13 @@ export async function resolvePlugins(
   );
   const plugins: LoadedPlugin[] = [];
   const issues: ConfigIssue[] = [];
-  for (const s of settled) {
-    if (s.plugin !== undefined) plugins.push(s.plugin);
+  const sources: number[] = [];
+  settled.forEach((s, index) => {
+    if (s.plugin !== undefined) {
+      plugins.push(s.plugin);
+      sources.push(index);
+    }
     issues.push(...s.issues);
-  }
-  return { plugins, issues };
+  });
+  return { plugins, issues, sources };
 }

@@ -1,6 +1,7 @@
 import { closest } from '../plugin/suggest.js';
 import type { ConfigIssue } from './errors.js';
 import { formatPath } from './errors.js';
+import { TRANSPORTS } from './transport.js';
 
 // A small checker rather than zod: the config shape is fixed and shallow, and zod made up a
 // fifth of the heap of `import '@wxbot/core'` (plugins bring their own validator for options).
@@ -19,8 +20,8 @@ function describe(value: unknown): string {
 
 const expected = (what: string, value: unknown) => `expected ${what}, got ${describe(value)}`;
 
-/** An object with exactly these optional keys; unknown keys are reported with the closest known one. */
-function object(shape: Record<string, Check>): Check {
+/** An object with exactly these optional keys (any keys when `open`); unknown keys are reported with the closest known one. */
+function object(shape: Record<string, Check>, open = false): Check {
   return (value, path, report) => {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       report(path, expected('object', value));
@@ -31,6 +32,7 @@ function object(shape: Record<string, Check>): Check {
       const v = record[key];
       if (v !== undefined) inner(v, [...path, key], report);
     }
+    if (open) return;
     const known = Object.keys(shape);
     for (const key of Object.keys(record)) {
       if (Object.hasOwn(shape, key)) continue;
@@ -108,43 +110,77 @@ const positiveMs = number({ integer: true, min: 'positive' });
 const baseUrl = string(/^https?:\/\/[^/\s]+(\/\S*)?$/, 'expected a URL like https://ilinkai.weixin.qq.com');
 const desktopObject = object({ clientVersion: string(), extspam: string(), userAgent: string() });
 
+/** What `account` and each entry of `accounts` take. */
+const accountShape: Record<string, Check> = {
+  name: string(/^[\w.-]+$/, 'use letters, digits, ".", "_" or "-" (it names files)'),
+  dataDir: nonEmptyString,
+  loginMode: oneOf(['auto', 'qr', 'push', 'hot']),
+  desktop: (value, path, report) => {
+    if (typeof value !== 'boolean') desktopObject(value, path, report);
+  },
+  hosts: object({ login: origin, main: origin, file: origin, push: origin }),
+  sessionStore: withMethods(['get', 'set', 'delete'], 'a SessionStore ({ get, set, delete })'),
+  qr: object({
+    terminal: boolean,
+    pngPath: (value, path, report) => {
+      if (value !== false && typeof value !== 'string') report(path, expected('string or false', value));
+    },
+    maxRefreshes: number({ integer: true, min: 0 }),
+  }),
+  historyCutoffSeconds: (value, path, report) => {
+    if (typeof value === 'number') number({ integer: true, min: 0 })(value, path, report);
+    else if (value !== false) report(path, expected('seconds (an integer >= 0) or false', value));
+  },
+  proxy: (value, path, report) => {
+    if (value === false) return;
+    if (typeof value !== 'string') report(path, expected('a proxy URL or false', value));
+    else if (!/^https?:\/\/[^/\s]+\/?$/.test(value))
+      report(path, 'expected a proxy URL like http://proxy.example:3128 (http:// or https://, no path)');
+  },
+  transport: oneOf(TRANSPORTS),
+  ilink: object({
+    apiBaseUrl: baseUrl,
+    cdnBaseUrl: baseUrl,
+    replyWindowMs: (value, path, report) => {
+      if (value !== null) positiveMs(value, path, report);
+    },
+  }),
+};
+
+const accountEntryObject = object({
+  ...accountShape,
+  // The same shapes as the top-level keys of these names (configSchema below).
+  rateLimits: object({ text: bucket, media: bucket, friend: bucket, room: bucket, misc: bucket }),
+  sends: object({ maxAgeMs: positiveMs, reconcileMs: positiveMs }),
+  runtime: object({
+    handlerTimeoutMs: positiveMs,
+    setupTimeoutMs: positiveMs,
+    maxFailures: number({ integer: true, min: 'positive' }),
+    failureWindowMs: positiveMs,
+  }),
+  storage: withMethods(['namespace'], 'a StorageDriver ({ namespace(name) })'),
+  plugins: array,
+  pluginOverrides: object({}, true),
+});
+
+/** One entry of `accounts`: the account options plus its own limits, plugins and overrides; `name` required. */
+function accountEntry(value: unknown, path: Path, report: Report): void {
+  const record = typeof value === 'object' && value !== null && !Array.isArray(value) ? value : undefined;
+  if (record !== undefined && (record as Record<string, unknown>)['name'] === undefined)
+    report([...path, 'name'], 'required (each account needs a unique name)');
+  accountEntryObject(value, path, report);
+}
+
 /** The shape of everything but plugin entries (those are checked against each plugin's own schema). */
 const configSchema = object({
-  account: object({
-    name: string(/^[\w.-]+$/, 'use letters, digits, ".", "_" or "-" (it names files)'),
-    dataDir: nonEmptyString,
-    loginMode: oneOf(['auto', 'qr', 'push', 'hot']),
-    desktop: (value, path, report) => {
-      if (typeof value !== 'boolean') desktopObject(value, path, report);
-    },
-    hosts: object({ login: origin, main: origin, file: origin, push: origin }),
-    sessionStore: withMethods(['get', 'set', 'delete'], 'a SessionStore ({ get, set, delete })'),
-    qr: object({
-      terminal: boolean,
-      pngPath: (value, path, report) => {
-        if (value !== false && typeof value !== 'string') report(path, expected('string or false', value));
-      },
-      maxRefreshes: number({ integer: true, min: 0 }),
-    }),
-    historyCutoffSeconds: (value, path, report) => {
-      if (typeof value === 'number') number({ integer: true, min: 0 })(value, path, report);
-      else if (value !== false) report(path, expected('seconds (an integer >= 0) or false', value));
-    },
-    proxy: (value, path, report) => {
-      if (value === false) return;
-      if (typeof value !== 'string') report(path, expected('a proxy URL or false', value));
-      else if (!/^https?:\/\/[^/\s]+\/?$/.test(value))
-        report(path, 'expected a proxy URL like http://proxy.example:3128 (http:// or https://, no path)');
-    },
-    transport: oneOf(['web', 'ilink']),
-    ilink: object({
-      apiBaseUrl: baseUrl,
-      cdnBaseUrl: baseUrl,
-      replyWindowMs: (value, path, report) => {
-        if (value !== null) positiveMs(value, path, report);
-      },
-    }),
-  }),
+  account: object(accountShape),
+  accounts: (value, path, report) => {
+    if (!Array.isArray(value)) report(path, expected('array', value));
+    else
+      value.forEach((entry: unknown, i) => {
+        accountEntry(entry, [...path, i], report);
+      });
+  },
   logging: object({
     level: oneOf(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']),
     pretty: boolean,

@@ -3,6 +3,7 @@ import type { Plugin } from '../plugin/define.js';
 import type { IsolationOptions } from '../plugin/host.js';
 import type { Hosts, SessionStore } from '../session/types.js';
 import type { StorageDriver } from '../storage/types.js';
+import type { TransportKind } from './transport.js';
 
 /**
  * Options of plugins known by package name. Plugin packages add themselves
@@ -107,11 +108,11 @@ export interface AccountConfig {
    */
   proxy?: string | false;
   /**
-   * Which protocol carries this account: `'web'` (Web WeChat, the default) or `'ilink'` (WeChat's official
-   * bot API: direct chats only, replies within a window after the user's last message; needs
+   * How this account reaches WeChat: `'web'` (the Web WeChat protocol, the default) or `'ilink'` (WeChat's
+   * official bot API: direct chats only, replies within a window after the user's last message; needs
    * `@wxbot/transport-ilink` installed). Plugins that `requires` what the transport lacks are refused at start.
    */
-  transport?: 'web' | 'ilink';
+  transport?: TransportKind;
   /** Settings of the iLink transport (only read with `transport: 'ilink'`). */
   ilink?: IlinkAccountConfig;
 }
@@ -138,9 +139,58 @@ export interface LoggingConfig {
 /** How plugins are run and isolated. */
 export type PluginRuntimeConfig = IsolationOptions;
 
+/**
+ * Per-account changes to the shared top-level `plugins` list, by the name the
+ * entry was written with (`'autoreply'`) or the plugin's own name: `false`
+ * leaves that plugin out for this account, anything else replaces its options.
+ */
+export type PluginOverrides = { readonly [N in KnownPluginName]?: PluginNameOptions[N] | false } & {
+  readonly [name: string]: unknown;
+};
+
+/** One account of a multi-account config (`accounts: [...]`): everything `account` takes, plus its own limits and plugins. */
+export interface AccountEntryBase extends Omit<AccountConfig, 'name'> {
+  /**
+   * Unique name: the log field (`account`), the key of its documents in the session store (`<name>/session`,
+   * so accounts may share one store) and its default data dir `.wxbot/<name>`.
+   */
+  name: string;
+  /**
+   * Default `.wxbot/<name>` (relative to the config file); no two accounts may share one, or nest one inside another.
+   */
+  dataDir?: string;
+  /** Token buckets of this account, per action class over the top-level `rateLimits`. */
+  rateLimits?: Partial<Record<ActionClass, Bucket>>;
+  /** Refused and lost sends of this account (over the top-level `sends`). */
+  sends?: SendOptions;
+  /** Plugin isolation of this account (over the top-level `runtime`). */
+  runtime?: PluginRuntimeConfig;
+  /** Plugin storage of this account; default JSON files under its `dataDir`. */
+  storage?: StorageDriver;
+  /** Changes to the shared top-level `plugins` for this account; not together with its own `plugins`. */
+  pluginOverrides?: PluginOverrides;
+}
+
+/** An account entry; its own `plugins` replace the shared top-level list. */
+export interface AccountEntry<P extends readonly PluginEntry[] = readonly PluginEntry[]> extends AccountEntryBase {
+  /** This account's plugins in pipeline order, instead of the top-level list. */
+  plugins?: P;
+}
+
+/** `AccountEntry` whose plugin entries are each checked (what `defineAccount` enforces). */
+export interface CheckedAccountEntry<P extends readonly PluginEntry[]> extends AccountEntryBase {
+  plugins?: { [I in keyof P]: CheckPluginEntry<P[I]> };
+}
+
 /** Everything except the plugin list. */
 export interface BotConfigBase {
   account?: AccountConfig;
+  /**
+   * Several accounts in one process (instead of `account`): each gets its own client, session, data dir,
+   * storage, rate limits and log field, and the top-level `plugins`, `rateLimits`, `sends`, `runtime` are
+   * shared defaults. One account failing (ban, logout, a failed login) never stops the others.
+   */
+  accounts?: readonly AccountEntry[];
   logging?: LoggingConfig;
   /** Outbound token buckets per action class (messages, media, friend, room, misc). */
   rateLimits?: Partial<Record<ActionClass, Bucket>>;

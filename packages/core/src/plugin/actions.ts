@@ -6,6 +6,14 @@ import type { TransportActions, TransportContacts } from '../transport/types.js'
 import type { FriendRequestInfo } from '../message/types.js';
 import type { ActionKind, ActionRecord, Actions, MediaInput, OutgoingContent, Target } from './types.js';
 import { errorMessage } from '../util/error-message.js';
+import {
+  messageActions,
+  moreChatActions,
+  moreContactActions,
+  moreRoomActions,
+  type ActionKit,
+  type MoreActionBackend,
+} from './actions-more.js';
 
 /**
  * The transport actions go through, every action present (the host builds it with `guardActions`, so
@@ -25,9 +33,10 @@ export type ActionBackend = Pick<
   | 'setTopic'
   | 'setRemark'
   | 'pin'
-> & {
-  readonly contacts: TransportContacts;
-};
+> &
+  MoreActionBackend & {
+    readonly contacts: TransportContacts;
+  };
 
 /** Thrown when a target names nobody (or several). */
 export class TargetError extends Error {
@@ -199,6 +208,16 @@ function recordBase(action: ActionKind, by: Attribution, target: Resolved) {
   return { action, plugin: by.plugin, cause: by.cause, target: target.userName, targetName: target.name };
 }
 
+/** What actions-more.ts needs to attribute and log its actions like these. */
+function kitOf(backend: ActionBackend, log: ActionLog, by: Attribution): ActionKit {
+  return {
+    backend,
+    resolve: (target, what) => resolveIn(backend.contacts, target, what),
+    base: (action, target) => recordBase(action, by, target),
+    track: (entry, perform) => log.track(entry, perform),
+  };
+}
+
 /** Builds the `Actions` a plugin handler uses; every call is attributed and logged. */
 export function createActions(backend: ActionBackend, log: ActionLog, by: Attribution): Actions {
   // Built once per plugin per message that acts: only `send` and `acceptFriend` up front; the rest on first use.
@@ -206,6 +225,7 @@ export function createActions(backend: ActionBackend, log: ActionLog, by: Attrib
   let rooms: Actions['rooms'] | undefined;
   let contacts: Actions['contacts'] | undefined;
   let chats: Actions['chats'] | undefined;
+  let messages: Actions['messages'] | undefined;
   // The message being handled: after a crash its handler runs again, and the client does not repeat its sends.
   const caused: SendCallOptions = by.cause === undefined ? {} : { cause: by.cause };
 
@@ -263,6 +283,9 @@ export function createActions(backend: ActionBackend, log: ActionLog, by: Attrib
     get chats() {
       return (chats ??= chatActions(backend, log, by));
     },
+    get messages() {
+      return (messages ??= messageActions(kitOf(backend, log, by)));
+    },
   };
 }
 
@@ -309,6 +332,7 @@ function roomActions(backend: ActionBackend, log: ActionLog, by: Attribution): A
       const r = roomOf(room);
       await log.track({ ...recordBase('setTopic', by, r), topic }, () => backend.setTopic(r.userName, topic));
     },
+    ...moreRoomActions(kitOf(backend, log, by)),
   };
 }
 
@@ -341,6 +365,7 @@ function contactActions(backend: ActionBackend, log: ActionLog, by: Attribution)
         backend.setRemark(target.userName, remark),
       );
     },
+    ...moreContactActions(kitOf(backend, log, by)),
   };
 }
 
@@ -355,5 +380,6 @@ function chatActions(backend: ActionBackend, log: ActionLog, by: Attribution): A
       const target = resolveIn(directory, chat, 'chat');
       await log.track(recordBase('unpin', by, target), () => backend.pin(target.userName, false));
     },
+    ...moreChatActions(kitOf(backend, log, by)),
   };
 }

@@ -1,6 +1,7 @@
 import type { SentMessage } from '../client/types.js';
 import type { ChatMessage, ChatRef, NormalizedEvent } from '../message/types.js';
 import type { Dispatchable } from './dispatchable.js';
+import { hostEventContext } from './host-events.js';
 import type { Actions, BotContext, OutgoingContent } from './types.js';
 
 /** Where a context gets the actions attributed to its plugin and event. */
@@ -100,6 +101,7 @@ export function createEventContext(
   if (item.kind === 'message') {
     return new MessageView(item.message, item.sentByBot, plugin, source, state);
   }
+  if (item.kind === 'host') return hostEventContext(item.event, source.actionsFor(item.event.id), plugin, state);
   // Events (friend requests, joins, renames) are rare; plain objects are fine here.
   return eventContext(item.event, source.actionsFor(item.event.messageId), plugin, state);
 }

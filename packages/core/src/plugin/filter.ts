@@ -9,6 +9,13 @@ import type {
   RoomJoinContext,
   RoomLeaveContext,
   RoomTopicContext,
+  LoginContext,
+  LogoutContext,
+  BanContext,
+  BanRiskContext,
+  ContactsUpdatedContext,
+  BotAddedContext,
+  RecallContext,
 } from './types.js';
 
 /** Event queries besides messages, and the context each one delivers. */
@@ -18,6 +25,13 @@ interface EventQueryContexts {
   'room:join': RoomJoinContext;
   'room:leave': RoomLeaveContext;
   'room:topic': RoomTopicContext;
+  'room:bot-added': BotAddedContext;
+  recall: RecallContext;
+  'contacts:updated': ContactsUpdatedContext;
+  login: LoginContext;
+  logout: LogoutContext;
+  ban: BanContext;
+  'ban-risk': BanRiskContext;
 }
 
 export type MessageQuery = 'message' | `message:${ChatMessageKind}`;
@@ -34,6 +48,13 @@ export const FILTER_QUERIES: readonly FilterQuery[] = [
   'room:join',
   'room:leave',
   'room:topic',
+  'room:bot-added',
+  'recall',
+  'contacts:updated',
+  'login',
+  'logout',
+  'ban',
+  'ban-risk',
 ];
 const QUERY_SET: ReadonlySet<string> = new Set(FILTER_QUERIES);
 

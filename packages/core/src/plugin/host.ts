@@ -247,7 +247,7 @@ export class PluginHost {
   dispatch(item: Dispatchable, chat?: string): Promise<void> {
     if (this.#stopped) return DONE;
     const own = item.kind === 'message' && item.sentByBot;
-    const id = item.kind === 'message' ? item.message.id : item.event.messageId;
+    const id = item.kind === 'message' ? item.message.id : item.kind === 'host' ? item.event.id : item.event.messageId;
     this.#dispatched = true;
     const pass = new Pass(this.#pass, own ? this.#ownEntries : this.#entries, item, id, chat);
     try {

@@ -24,6 +24,8 @@ export { FILTER_QUERIES, FilterQueryError, assertFilterQuery } from './filter.js
 export type { FilterQuery, MessageQuery, EventQuery, QueryContext, Narrow } from './filter.js';
 export { ActionLog, DEFAULT_ACTION_LOG_LIMIT, TargetError, createActions, resolveTarget } from './actions.js';
 export type { ActionBackend, ActionLogOptions, Attribution } from './actions.js';
+export type { MoreActionBackend } from './actions-more.js';
+export type { HostEvent } from './host-events.js';
 export { PluginHost } from './host.js';
 export type {
   LoadedPlugin,

@@ -82,6 +82,9 @@ export class PluginScope extends Composer<BotContext> implements PluginServices 
   get contacts(): Actions['contacts'] {
     return this.#actions().contacts;
   }
+  get messages(): Actions['messages'] {
+    return this.#actions().messages;
+  }
   get chats(): Actions['chats'] {
     return this.#actions().chats;
   }

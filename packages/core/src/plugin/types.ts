@@ -1,7 +1,14 @@
 import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 
-import type { SentMessage } from '../client/types.js';
+import type {
+  DownloadOptions,
+  DownloadResult,
+  DownloadTarget,
+  LoginVia,
+  LogoutReason,
+  SentMessage,
+} from '../client/types.js';
 import type { Contact, Room } from '../contact/types.js';
 import type {
   ChatMessage,
@@ -10,6 +17,7 @@ import type {
   FriendRequestEvent,
   FriendRequestInfo,
   PersonRef,
+  RecallMessage,
   RoomJoinEvent,
   RoomLeaveEvent,
   RoomTopicEvent,
@@ -48,7 +56,14 @@ export type ActionKind =
   | 'setTopic'
   | 'setRemark'
   | 'pin'
-  | 'unpin';
+  | 'unpin'
+  | 'download'
+  | 'avatar'
+  | 'revoke'
+  | 'forward'
+  | 'createRoom'
+  | 'addFriend'
+  | 'markRead';
 
 /** One action as recorded in the bot's action log. */
 export interface ActionRecord {
@@ -75,6 +90,10 @@ export interface ActionRecord {
   readonly topic?: string;
   /** For setRemark. */
   readonly remark?: string;
+  /** For download, revoke and forward: the id of the message acted on. */
+  readonly messageId?: string;
+  /** For addFriend: the verify text sent with the request. */
+  readonly verifyText?: string;
   /** Settles when the client has carried it out. */
   status: 'pending' | 'done' | 'failed';
   error?: string;
@@ -88,6 +107,11 @@ export interface RoomActions {
   remove(room: Target, members: readonly Target[]): Promise<void>;
   invite(room: Target, members: readonly Target[]): Promise<void>;
   setTopic(room: Target, topic: string): Promise<void>;
+  /**
+   * Creates a room with at least two other people (friends) and an optional topic; resolves with it.
+   * Its record's `target` is '' (the room has no UserName until the server answers) and lists `members`.
+   */
+  create(members: readonly Target[], topic?: string): Promise<Room>;
 }
 
 /** Contact lookups and actions. */
@@ -105,12 +129,36 @@ export interface ContactActions {
    */
   find(target: Target): readonly Contact[];
   setRemark(contact: Target, remark: string): Promise<void>;
+  /** Sends a friend request (verifyuser Opcode 2) carrying `verifyText`, e.g. to someone met in a room. */
+  addFriend(contact: Target, verifyText: string): Promise<void>;
+  /** Downloads a contact's or room's avatar (webwxgeticon / webwxgetheadimg) into a directory or a stream. */
+  avatar(target: Target, to: DownloadTarget, opts?: Pick<DownloadOptions, 'fileName'>): Promise<DownloadResult>;
 }
 
 /** Chat-list actions. */
 export interface ChatActions {
   pin(chat: Target): Promise<void>;
   unpin(chat: Target): Promise<void>;
+  /** Marks a chat read on every device of the account (statusnotify Code 1). */
+  markRead(chat: Target): Promise<void>;
+}
+
+/** Message actions: media, revoke, forward. */
+export interface MessageActions {
+  /**
+   * Downloads a received message's media into a directory (`{ dir }`, a new file with a sanitised name;
+   * never the data dir) or a stream (`{ stream }`): the big picture of an image (`{ slave: true }` for the
+   * thumbnail), a voice clip, a video (`{ range }` asks for a byte range), a file attachment, a stored
+   * emoticon. Other kinds throw `InvalidArgument` naming the kind.
+   */
+  download(message: ChatMessage, to: DownloadTarget, opts?: DownloadOptions): Promise<DownloadResult>;
+  /**
+   * Revokes a message the bot sent (what `send` resolved with). Only within 2 minutes of sending: past
+   * that it rejects with `RecallWindowPassed` and nothing is sent to the server.
+   */
+  revoke(sent: SentMessage): Promise<void>;
+  /** Sends a received text, image, video, emoticon or file on to `to` (media by its MediaId, not re-uploaded). */
+  forward(message: ChatMessage, to: Target): Promise<SentMessage>;
 }
 
 /** Everything a handler can do; attributed to the plugin (and message) that did it. */
@@ -120,6 +168,7 @@ export interface Actions {
   readonly rooms: RoomActions;
   readonly contacts: ContactActions;
   readonly chats: ChatActions;
+  readonly messages: MessageActions;
 }
 
 /** Fields every event context has. */
@@ -194,9 +243,93 @@ export interface RoomTopicContext extends ContextBase {
   reply(content: OutgoingContent): Promise<SentMessage>;
 }
 
+/** The account logged in: at start (once plugins run) and after every re-login of a recovery. */
+export interface LoginContext extends ContextBase {
+  readonly type: 'login';
+  readonly self: Contact;
+  readonly via: LoginVia;
+}
+
+/** The session ended (server kick, cookie expiry, logout()). Recovery may follow with a `login`. */
+export interface LogoutContext extends ContextBase {
+  readonly type: 'logout';
+  readonly reason: LogoutReason;
+  /** The server's synccheck retcode / Ret (1100, 1101, 1102) when it ended the session. */
+  readonly retcode: number | undefined;
+  /** The call that saw the end (`synccheck`, ...), when the transport reports it. */
+  readonly endpoint: string | undefined;
+}
+
+/**
+ * The server refuses this account on the web (ret 1203 at a login of a recovery). The bot stays
+ * logged out. A 1203 at the first start rejects `bot.start()` instead: no plugin runs yet then.
+ */
+export interface BanContext extends ContextBase {
+  readonly type: 'ban';
+  /** The server's own words. */
+  readonly serverMessage: string;
+  readonly endpoint: string;
+}
+
+/** What made the bot suspect the account is at risk of a ban (see `BAN_RISK_THRESHOLDS`). */
+export type BanRiskSignal = 'rate-limit-storm' | 'early-logout' | 'repeated-kicks';
+
+/** Signs that the server is losing patience with the account: slow down before it bans. */
+export interface BanRiskContext extends ContextBase {
+  readonly type: 'ban-risk';
+  readonly signal: BanRiskSignal;
+  /** How many of the signal's events were seen within `windowMs`. */
+  readonly count: number;
+  readonly windowMs: number;
+  /** One line saying what was seen. */
+  readonly detail: string;
+}
+
+/** Contacts changed (login, ModContact, DelContact, lookups): session UserNames. */
+export interface ContactsUpdatedContext extends ContextBase {
+  readonly type: 'contacts:updated';
+  readonly updated: readonly string[];
+  readonly removed: readonly string[];
+}
+
+/** The bot was added to a room (invited, or joined by a QR code). Also delivered as `room:join`. */
+export interface BotAddedContext extends ContextBase {
+  readonly type: 'room:bot-added';
+  readonly event: RoomJoinEvent;
+  readonly chat: ChatRef;
+  /** Who added the bot, when the notice names them. */
+  readonly inviter: PersonRef | undefined;
+  reply(content: OutgoingContent): Promise<SentMessage>;
+}
+
+/** Someone recalled a message. Also delivered as a `message:recall` message. */
+export interface RecallContext extends ContextBase {
+  readonly type: 'recall';
+  readonly message: RecallMessage;
+  readonly chat: ChatRef;
+  readonly recalledBy: SenderRef;
+  /** Id of the recalled message. */
+  readonly recalledId: string | undefined;
+  /** The recalled message, when the bot still remembers it (its recent-message cache). */
+  readonly original: ChatMessage | undefined;
+  reply(content: OutgoingContent): Promise<SentMessage>;
+}
+
 /** Any event a plugin can receive. */
 export type BotContext =
-  MessageContext | FriendRequestContext | FriendAddedContext | RoomJoinContext | RoomLeaveContext | RoomTopicContext;
+  | MessageContext
+  | FriendRequestContext
+  | FriendAddedContext
+  | RoomJoinContext
+  | RoomLeaveContext
+  | RoomTopicContext
+  | LoginContext
+  | LogoutContext
+  | BanContext
+  | BanRiskContext
+  | ContactsUpdatedContext
+  | BotAddedContext
+  | RecallContext;
 
 /** Contexts that happen in a chat (they carry `chat` and `reply`). */
 export type ChatContext = Extract<BotContext, { readonly chat: ChatRef }>;

@@ -19,6 +19,7 @@ export const CAPABILITY_NAMES = [
   'pin',
   'remark',
   'contacts',
+  'avatars',
 ] as const satisfies readonly CapabilityName[];
 
 type MissingName = Exclude<CapabilityName, (typeof CAPABILITY_NAMES)[number]>;
@@ -30,13 +31,19 @@ export function isCapabilityName(value: unknown): value is CapabilityName {
   return typeof value === 'string' && (CAPABILITY_NAMES as readonly string[]).includes(value);
 }
 
-/** Whether `capabilities` offers `name`. */
+/**
+ * Whether `capabilities` offers `name`. A flag a transport does not set counts as absent: flags added
+ * later are optional, so transports written before them keep compiling and are read as lacking them.
+ */
 export function hasCapability(capabilities: TransportCapabilities, name: CapabilityName): boolean {
-  if (name === 'recall') return capabilities.recall !== false;
+  if (name === 'recall') return capabilities.recall !== false && capabilities.recall !== undefined;
   if (name.startsWith('media.')) {
-    return capabilities.media[name.slice('media.'.length) as keyof TransportCapabilities['media']];
+    // Read as `unknown`: a transport written before a flag existed has none, and that means "no".
+    return (
+      (capabilities.media[name.slice('media.'.length) as keyof TransportCapabilities['media']] as unknown) === true
+    );
   }
-  return capabilities[name as Exclude<CapabilityName, 'recall' | `media.${string}`>];
+  return (capabilities[name as Exclude<CapabilityName, 'recall' | `media.${string}`>] as unknown) === true;
 }
 
 /** The capability each optional action needs (`sendText` needs nothing beyond a chat to answer in). */
@@ -49,6 +56,7 @@ export const ACTION_CAPABILITY: { readonly [A in Exclude<TransportActionName, 's
   revoke: 'recall',
   forward: 'forward',
   download: 'download',
+  avatar: 'avatars',
   acceptFriend: 'friendRequests',
   addFriend: 'addFriends',
   createRoom: 'roomAdmin',

@@ -16,8 +16,8 @@
  * `TransportInbound` (normalised messages in, lifecycle events), `TransportActions` (what goes out), and
  * `TransportCapabilities` (what this transport can do at all). `Transport` is their sum.
  *
- * Stability: other packages implement this. Change it additively only (new optional members, new
- * capability flags that default to "absent" being false).
+ * Stability: other packages implement this. Change it additively only: new members optional, new
+ * capability flags optional (`hasCapability` reads an unset flag as absent).
  */
 import type {
   DownloadOptions,
@@ -81,6 +81,8 @@ export interface TransportCapabilities {
   readonly remark: boolean;
   /** The contact list can be listed and searched by name (`contacts.all`, `contacts.findByName`). */
   readonly contacts: boolean;
+  /** Contact and room avatars can be fetched (`avatar`). Added later, so optional: unset means no. */
+  readonly avatars?: boolean;
 }
 
 /**
@@ -131,14 +133,19 @@ export interface TransportEvents {
   scanned: (e: object) => void;
   /** Logged in (or resumed a saved session, `via: 'hot'`). */
   login: (e: { self: Contact; via: LoginVia }) => void;
-  /** The session ended; recovery may follow (see `state`). */
-  logout: (e: { reason: LogoutReason }) => void;
+  /**
+   * The session ended; recovery may follow (see `state`). `retcode` and `endpoint`: the server's code and
+   * the call that saw it, when the transport has them (ban-risk signals read them).
+   */
+  logout: (e: { reason: LogoutReason; retcode?: number; endpoint?: string }) => void;
   /** Lifecycle state change. */
   state: (e: { from: TransportState; to: TransportState }) => void;
   /** Contacts changed (session UserNames); transports without a contact list never emit it. */
   'contacts-updated': (e: { updated: readonly string[]; removed: readonly string[] }) => void;
   /** Something non-fatal failed; the transport carries on. */
   error: (e: { error: Error; context: string }) => void;
+  /** The server refused an action for its rate; it is retried after `retryInMs` (storms of these are a ban risk). */
+  'rate-limited': (e: { endpoint: string; retryInMs: number; attempt: number }) => void;
 }
 
 /** Events in: the message handler and lifecycle events. */
@@ -203,6 +210,8 @@ export interface TransportActions {
   forward?(message: Message, to: string): Promise<SentMessage>;
   /** Fetches a received message's media (`download`). */
   download?(message: Message, target: DownloadTarget, opts?: DownloadOptions): Promise<DownloadResult>;
+  /** Fetches a contact's or a room's avatar (`avatars`). */
+  avatar?(userName: string, target: DownloadTarget, opts?: Pick<DownloadOptions, 'fileName'>): Promise<DownloadResult>;
 
   /** Accepts a friend request from a `friend-request` event (`friendRequests`). */
   acceptFriend?(request: FriendRequestRef): Promise<void>;

@@ -21,7 +21,9 @@ import type {
   TransportState,
 } from './types.js';
 
-/** What Web WeChat can do: everything but sending voice; own messages can be revoked for 2 minutes. */
+/**
+ * What Web WeChat can do: everything but sending voice; own messages can be revoked for 2 minutes.
+ */
 export const WEB_CAPABILITIES: TransportCapabilities = Object.freeze({
   directChats: true,
   rooms: true,
@@ -37,6 +39,7 @@ export const WEB_CAPABILITIES: TransportCapabilities = Object.freeze({
   pin: true,
   remark: true,
   contacts: true,
+  avatars: true,
 });
 
 /**
@@ -176,6 +179,10 @@ export class WebTransport implements Transport {
 
   markRead(userName: string): Promise<void> {
     return this.client.markRead(userName);
+  }
+
+  avatar(userName: string, target: DownloadTarget, opts?: Pick<DownloadOptions, 'fileName'>): Promise<DownloadResult> {
+    return this.client.avatar(userName, target, opts);
   }
 }
 

@@ -47,4 +47,19 @@ describe('action lines', () => {
       'bot accepted the friend request of Bobby (by p)',
     );
   });
+
+  test('the actions of issue 16 read as sentences', () => {
+    const line = (part: Partial<ActionRecord>): string => describeAction(record(part), contacts);
+    expect(line({ action: 'download', target: '@@room' })).toBe(
+      'bot downloaded the media of a message in Family (by p)',
+    );
+    expect(line({ action: 'avatar', target: '@alice' })).toBe('bot fetched the avatar of Alice (by p)');
+    expect(line({ action: 'revoke', target: '@bob' })).toBe('bot revoked its message to Bob (by p)');
+    expect(line({ action: 'forward', target: '@bob' })).toBe('bot forwarded a message to Bob (by p)');
+    expect(line({ action: 'markRead', target: '@@room' })).toBe('bot marked Family read (by p)');
+    expect(line({ action: 'addFriend', target: '@alice' })).toBe('bot sent a friend request to Alice (by p)');
+    expect(line({ action: 'createRoom', target: '', topic: 'Team', members: ['@alice', '@bob'] })).toBe(
+      'bot created the room "Team" with Alice, Bob (by p)',
+    );
+  });
 });

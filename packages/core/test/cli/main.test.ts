@@ -31,7 +31,7 @@ describe('wxbot help and usage errors', () => {
       const s = memoryIo('/');
       expect(await main(['start', '--help'], s.io)).toBe(0);
       expect(s.out()).toMatch(
-        /^Usage: wxbot start \[--config <path>\] \[--data-dir <path>\] \[--log-level <level>\] \[--simulator\]/,
+        /^Usage: wxbot start \[--config <path>\] \[--data-dir <path>\] \[--log-level <level>\] \[--account <name>\] \[--simulator\]/,
       );
       const h = memoryIo('/');
       expect(await main(['help', 'plugin'], h.io)).toBe(0);
@@ -89,7 +89,7 @@ describe('wxbot help and usage errors', () => {
       expect(b.err()).toContain('unknown option --simulater (did you mean --simulator?)');
       const f = memoryIo('/');
       expect(await main(['login', '--zzz'], f.io)).toBe(2);
-      expect(f.err()).toContain('unknown option --zzz (options: --config, --data-dir, --log-level)');
+      expect(f.err()).toContain('unknown option --zzz (options: --config, --data-dir, --log-level, --account)');
       const g = memoryIo('/');
       expect(await main(['start', '--loglevel', 'debug'], g.io)).toBe(2);
       expect(g.err()).toContain('unknown option --loglevel (did you mean --log-level?)');

@@ -88,4 +88,42 @@ describe('wxbot start on an iLink account', () => {
     },
     SLOW,
   );
+
+  test(
+    'runs a Web account and an iLink account side by side (accounts: [...]), each answering through its own simulator',
+    async () => {
+      const p = await makeProject({
+        'package.json': '{"type":"module"}',
+        'bot.config.ts': `import { defineConfig, definePlugin } from '@wxbot/core';
+        const echo = definePlugin({ name: 'echo', setup(ctx) {
+          ctx.privateChat().on('message:text', (m) => m.reply('echo: ' + m.text)); } });
+        export default defineConfig({
+          accounts: [{ name: 'web1' }, { name: 'official', transport: 'ilink' }],
+          logging: { level: 'info' },
+          plugins: [echo],
+        });`,
+      });
+      cleanups.push(p.cleanup);
+      const stop = new AbortController();
+      const m = memoryIo(p.dir, stop.signal);
+      const exit = main(['start', '--simulator'], m.io);
+      try {
+        await waitUntil(() => m.err().includes('Stop with Ctrl+C'), 'the banners', 25_000);
+        const ilinkSay = /official \(ilink\): curl -s -X POST (\S+)/.exec(m.err())?.[1];
+        const webSay = /web1: curl -s -X POST (\S+)/.exec(m.err())?.[1];
+        expect(ilinkSay).toMatch(/\/control\/ilink\/say$/);
+        expect(webSay).toMatch(/\/accounts\/web1\/say$/);
+        await fetch(ilinkSay!, {
+          method: 'POST',
+          body: JSON.stringify({ from: 'alice@im.wechat', text: 'official?' }),
+        });
+        await waitUntil(() => m.out().includes('echo: official?'), 'the iLink reply');
+        expect(m.out()).toMatch(/"account":"official".*echo: official\?/);
+      } finally {
+        stop.abort();
+      }
+      expect(await exit).toBe(0);
+    },
+    SLOW,
+  );
 });

@@ -4,6 +4,8 @@ import { pino } from 'pino';
 import {
   ClientStopped,
   LoginForbidden,
+  RealNameRequired,
+  TicketFailed,
   LoginTimeout,
   NetworkError,
   ProtocolError,
@@ -352,7 +354,19 @@ describe('fetchLoginPage', () => {
     expect(e3.hint).toMatch(/even in desktop \(UOS\) mode/);
   });
 
-  it('another ret is a ServerError; an answer without skey, wxsid or wxuin a ProtocolError', async () => {
+  it('ret 1203 asking for real-name verification is RealNameRequired, not LoginForbidden (a ban)', async () => {
+    const { ctx } = setup({
+      webwxnewloginpage: [pageErr(1203, '请先完成实名认证'), pageErr(1203, 'Verify your real name')],
+    });
+    for (let i = 0; i < 2; i++) {
+      const e = await fetchLoginPage(ctx, uri).catch((err: unknown) => err);
+      expect(e).toBeInstanceOf(RealNameRequired);
+      expect(e).not.toBeInstanceOf(LoginForbidden);
+      expect(e).toMatchObject({ code: 'REAL_NAME_REQUIRED', ret: 1203 });
+    }
+  });
+
+  it('another ret is TicketFailed; an answer without skey, wxsid or wxuin a ProtocolError', async () => {
     const { ctx } = setup({
       webwxnewloginpage: [
         pageErr(1, 'nope'),
@@ -361,7 +375,10 @@ describe('fetchLoginPage', () => {
         pageOk.replace('<wxuin>42', '<wxuin>'),
       ],
     });
-    await expect(fetchLoginPage(ctx, uri)).rejects.toMatchObject({ name: 'ServerError', ret: 1, message: /nope/ });
+    const e = await fetchLoginPage(ctx, uri).catch((err: unknown) => err);
+    expect(e).toBeInstanceOf(TicketFailed);
+    expect(e).toMatchObject({ code: 'TICKET_FAILED', ret: 1 });
+    expect((e as Error).message).toMatch(/nope/);
     for (let i = 0; i < 3; i++) await expect(fetchLoginPage(ctx, uri)).rejects.toThrow(/lacks skey\/wxsid\/wxuin/);
   });
 });
@@ -421,9 +438,30 @@ describe('pushLogin', () => {
     expect(http.of('login')).toHaveLength(0);
   });
 
+  it('a refused push login says why: args error, antispam, stale device auth info, or other', async () => {
+    const { ctx } = setup({
+      webwxpushloginurl: [
+        answer('1', 'args error'),
+        answer('2', 'antispam'),
+        answer('3', 'device authinfo invalid'),
+        answer('9', 'what'),
+      ],
+    });
+    const reasons: unknown[] = [];
+    for (let i = 0; i < 4; i++) {
+      const e = await pushLogin(ctx, 42, ORIGIN).catch((err: unknown) => err);
+      expect(e).toBeInstanceOf(PushLoginFailed);
+      reasons.push((e as PushLoginFailed).reason);
+    }
+    expect(reasons).toEqual(['args', 'antispam', 'auth-info', 'other']);
+  });
+
   it('an expired push or one nobody confirms in time (at most 2 minutes) is PushLoginFailed', async () => {
     const expired = setup({ webwxpushloginurl: [answer('0', 'ok', 'P1')], login: [poll(400)] });
     await expect(pushLogin(expired.ctx, 42, ORIGIN)).rejects.toThrow(/the push confirmation expired/);
+    await expect(
+      pushLogin(setup({ webwxpushloginurl: [answer('0', 'ok', 'P1')], login: [poll(400)] }).ctx, 42, ORIGIN),
+    ).rejects.toMatchObject({ reason: 'unconfirmed' });
 
     jest.useFakeTimers({ now: 1_000_000 });
     const minute = (): string => {

@@ -159,7 +159,7 @@ describe('a plugin logging every message kind and event whole', () => {
           if (c.type === 'message') {
             ctx.logger.info({ message: c.message, raw: c.message.raw, chat: c.chat.contact }, 'message');
             ctx.logger.info(`raw ${JSON.stringify(c.message.raw)} room ${JSON.stringify(c.chat.room?.raw ?? null)}`);
-          } else ctx.logger.info({ event: c.event }, c.type);
+          } else ctx.logger.info({ event: 'event' in c ? c.event : c.type }, c.type);
           ctx.logger.debug(inspect(c, { depth: 8 }));
           await next();
         });
@@ -211,7 +211,9 @@ describe('a plugin logging every message kind and event whole', () => {
     ).engine;
     const uuids = [...engine.logins.values()].map((a) => a.uuid);
     const loginTickets = [...engine.logins.values()].flatMap((a) => (a.ticket ? [a.ticket] : []));
-    const wire = JSON.stringify(seen.map((c) => (c.type === 'message' ? [c.message.raw, c.chat.room?.raw] : c.event)));
+    const wire = JSON.stringify(
+      seen.map((c) => (c.type === 'message' ? [c.message.raw, c.chat.room?.raw] : 'event' in c ? c.event : c.type)),
+    );
     const encrypted = [...new Set(wire.match(/v\d_[0-9a-f]{16,}(?:@stranger)?/g) ?? [])];
     const encryRooms = [...new Set(wire.match(/"EncryChatRoomId":"(@[0-9a-f]+)"/g) ?? [])].map((m) => m.split('"')[3]!);
     const secrets = {

@@ -106,6 +106,19 @@ export function fakeBackend(contacts = directory()): FakeBackend {
     setTopic: record('setTopic', () => undefined),
     setRemark: record('setRemark', () => undefined),
     pin: record('pin', () => undefined),
+    download: record('download', () => ({ bytes: 3 })),
+    avatar: record('avatar', () => ({ bytes: 5 })),
+    revoke: record('revoke', () => undefined),
+    forward: record('forward', (_raw: unknown, to: string) => sent(to, 1)),
+    createRoom: record('createRoom', (members: readonly string[], topic: string) => ({
+      ...BOOK_CLUB,
+      userName: '@@new',
+      topic,
+      nickName: topic,
+      members: new Map(members.map((m) => [m, { userName: m, nickName: m, displayName: '' }])),
+    })),
+    addFriend: record('addFriend', () => undefined),
+    markRead: record('markRead', () => undefined),
   });
   return backend;
 }

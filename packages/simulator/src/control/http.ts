@@ -79,6 +79,13 @@ function matches(a: BotAction, q: Body): boolean {
 
 type ControlRoute = (sim: Simulator, body: Body, ctx: RequestContext) => unknown;
 
+/** `reason` of POST /ban: which 1203 text the login page answers with. */
+function banReason(v: unknown): { reason?: 'blocked' | 'environment' | 'real-name' } {
+  if (v === undefined) return {};
+  if (v === 'blocked' || v === 'environment' || v === 'real-name') return { reason: v };
+  throw new BadInput(`ban.reason: expected "blocked", "environment" or "real-name", got ${JSON.stringify(v)}`);
+}
+
 const routes: Record<string, ControlRoute> = {
   'GET /': (sim) => ({
     url: sim.url,
@@ -176,6 +183,7 @@ const routes: Record<string, ControlRoute> = {
     sim.ban({
       ...(typeof b['webLogin'] === 'boolean' ? { webLogin: b['webLogin'] } : {}),
       ...(typeof b['endSession'] === 'boolean' ? { endSession: b['endSession'] } : {}),
+      ...banReason(b['reason']),
     });
     return { ok: true };
   },
@@ -241,10 +249,51 @@ const routes: Record<string, ControlRoute> = {
   },
 };
 
-export function controlHandler(sim: Simulator): (ctx: RequestContext) => Promise<void> {
+/** `GET /__sim/accounts`: every account, without its secrets. */
+function accountList(sim: Simulator): unknown {
+  return {
+    accounts: sim.accountIds().map((id) => {
+      const a = sim.account(id);
+      const s = a.session;
+      return {
+        id,
+        uin: a.world.self.uin,
+        wxid: a.world.self.wxid,
+        nickName: a.world.self.nickName,
+        loggedIn: s !== undefined && s.ended === undefined,
+      };
+    }),
+  };
+}
+
+/**
+ * `/__sim/accounts/<id>/<path>` is `/__sim/<path>` for that account; `/__sim/<path>` stays the first
+ * account's (the only one of a single-account simulator).
+ */
+function addressed(sim: Simulator, sub: string): { sim: Simulator; sub: string } | { error: string } {
+  const m = /^\/accounts\/([^/]+)(\/.*)?$/.exec(sub);
+  if (!m) return { sim, sub };
+  const id = decodeURIComponent(m[1]!);
+  if (!sim.accountIds().includes(id))
+    return { error: `no account "${id}" (there: ${sim.accountIds().join(', ')}); GET /__sim/accounts lists them` };
+  return { sim: sim.account(id), sub: m[2] ?? '/' };
+}
+
+routes['GET /accounts'] = (sim) => accountList(sim);
+routes['POST /accounts'] = (sim, b) => {
+  const id = need(b, 'id', 'accounts');
+  if (!isRecord(b['world'])) throw new BadInput('accounts.world: expected a world spec { self, friends, rooms, ... }');
+  validateWorldSpec(b['world']);
+  sim.addAccount({ id, world: b['world'] });
+  return { ok: true, id };
+};
+
+export function controlHandler(root: Simulator): (ctx: RequestContext) => Promise<void> {
   return async (ctx) => {
-    const sub = ctx.path.slice('/__sim'.length) || '/';
-    const route = routes[`${ctx.method} ${sub}`];
+    const target = addressed(root, ctx.path.slice('/__sim'.length) || '/');
+    const sim = 'sim' in target ? target.sim : root;
+    const sub = 'sim' in target ? target.sub : '';
+    const route = 'sim' in target ? routes[`${ctx.method} ${sub}`] : undefined;
     const reply = (status: number, body: unknown): void => {
       ctx.send(status, JSON.stringify(body), 'application/json; charset=utf-8');
     };
@@ -252,6 +301,10 @@ export function controlHandler(sim: Simulator): (ctx: RequestContext) => Promise
     const refusal = refuseControlRequest(ctx.req);
     if (refusal) {
       reply(refusal.status, { error: refusal.error });
+      return;
+    }
+    if ('error' in target) {
+      reply(404, { error: target.error });
       return;
     }
     if (!route) {

@@ -144,7 +144,7 @@ export const newLoginPage: Handler = (ctx, env) => {
   }
   if (!desktop && engine.world.webLoginForbidden) {
     engine.actions.record({ endpoint: 'webwxnewloginpage', ret: 1203 }, ctx);
-    ctx.send(200, loginPageError(1203, WEB_LOGIN_FORBIDDEN_MESSAGE), xml);
+    ctx.send(200, loginPageError(1203, engine.world.webLoginForbiddenMessage ?? WEB_LOGIN_FORBIDDEN_MESSAGE), xml);
     return;
   }
   a.state = 'used';

@@ -120,13 +120,20 @@ export const webwxsendmsg = makeSend('webwxsendmsg', (c) => {
   };
 });
 
-function uploaded(c: SendContext): { mediaId: string; media: StoredMedia | undefined } {
+function uploaded(c: SendContext, msgType: number): { mediaId: string; media: StoredMedia | undefined } {
   const mediaId = str(c.msg['MediaId']);
-  return { mediaId, media: c.engine.media.get(mediaId) };
+  if (mediaId !== '') return { mediaId, media: c.engine.media.get(mediaId) };
+  // A forward: no MediaId, the original's XML as Content; its aeskey names a message the server holds.
+  const key = /\baeskey="([0-9a-f]{16,})"/.exec(str(c.msg['Content']).replace(/&quot;/g, '"'))?.[1];
+  if (key === undefined) return { mediaId, media: undefined };
+  for (const m of c.engine.messages.values()) {
+    if (m.cdnKey === key && m.msgType === msgType && m.media) return { mediaId, media: m.media };
+  }
+  return { mediaId, media: undefined };
 }
 
 export const webwxsendmsgimg = makeSend('webwxsendmsgimg', (c) => {
-  const { mediaId, media } = uploaded(c);
+  const { mediaId, media } = uploaded(c, 3);
   if (!media) return { ret: 1, msgType: 3, mediaId };
   const md5 = c.engine.ids.md5();
   return {
@@ -150,7 +157,7 @@ export const webwxsendmsgimg = makeSend('webwxsendmsgimg', (c) => {
 });
 
 export const webwxsendvideomsg = makeSend('webwxsendvideomsg', (c) => {
-  const { mediaId, media } = uploaded(c);
+  const { mediaId, media } = uploaded(c, 43);
   if (!media) return { ret: 1, msgType: 43, mediaId };
   const xml =
     `<?xml version="1.0"?>\n<msg>\n\t<videomsg aeskey="" cdnthumbaeskey="" cdnvideourl="" cdnthumburl="" length="${media.data.length}" ` +

@@ -14,6 +14,7 @@ import { isRecord, str, type RequestContext } from '../http.js';
 import { contentTypeFor } from '../media.js';
 import { parseJsonBody, wireJsonSplitBase } from '../wire/json.js';
 import { checkCredentials } from './auth.js';
+import { signatureIssued } from './check-upload.js';
 import type { Handler } from './types.js';
 
 interface Partial {
@@ -119,6 +120,13 @@ export const webwxuploadmedia: Handler = async (ctx, { engine }) => {
   if (dataTicket !== s.dataTicket) {
     record(-14);
     answer(ctx, -14, '', 0);
+    return;
+  }
+  // A Signature from webwxcheckupload is checked; one the server never issued is refused.
+  const signature = str(req['Signature']);
+  if (signature !== '' && !signatureIssued(engine, signature)) {
+    record(1);
+    answer(ctx, 1, '', 0);
     return;
   }
   const key = `${str(req['ClientMediaId'])}|${name}`;

@@ -1,5 +1,6 @@
 /** A seeded world generator for demos and load tests (10k friends, 500-member rooms). */
 
+import type { AccountSpec } from '../accounts.js';
 import { Rng } from '../ids.js';
 import type { PersonSpec, RoomSpec, WorldSpec } from './types.js';
 
@@ -126,4 +127,51 @@ export function defaultWorld(): WorldSpec {
       },
     ],
   };
+}
+
+export interface GenerateAccountsOptions {
+  /** How many accounts. */
+  count: number;
+  /** Same seed, same accounts (ids, uins, people, rooms). Default 1. */
+  seed?: number;
+  /** Friends of each account (default 500). */
+  friends?: number;
+  /** Rooms of each account (default 20), each with `roomMembers` of its friends besides self (default 50). */
+  rooms?: number;
+  roomMembers?: number;
+  /** Official accounts each follows (default 0). */
+  officialAccounts?: number;
+  /** Account ids are this plus a number: `acct0001`, `acct0002`, ... (default 'acct'). */
+  idPrefix?: string;
+  /** Uin of the first account; the next ones count up (default 1100000001). */
+  firstUin?: number;
+}
+
+/**
+ * Many small accounts for a multi-account simulator (`createSimulator({ accounts })`): each its own world of
+ * friends and rooms, its own self (`wxid_<id>`, a unique uin). Deterministic: the same options give the same
+ * accounts, and account i is the same whatever `count` is.
+ */
+export function generateAccounts(options: GenerateAccountsOptions): AccountSpec[] {
+  const { count } = options;
+  if (!Number.isInteger(count) || count < 0)
+    throw new Error(`generateAccounts.count: expected a whole number, got ${count}`);
+  const rng = new Rng(options.seed ?? 1);
+  const prefix = options.idPrefix ?? 'acct';
+  const width = Math.max(4, String(count).length);
+  const firstUin = options.firstUin ?? 1_100_000_001;
+  const rooms = new Array<number>(options.rooms ?? 20).fill(options.roomMembers ?? 50);
+  const accounts: AccountSpec[] = [];
+  for (let i = 0; i < count; i++) {
+    const id = `${prefix}${String(i + 1).padStart(width, '0')}`;
+    const world = generateWorld({
+      friends: options.friends ?? 500,
+      rooms,
+      officialAccounts: options.officialAccounts ?? 0,
+      seed: (rng.next() * 0x100000000) >>> 0,
+      self: { wxid: `wxid_${id}`, uin: firstUin + i, nickName: `Account ${i + 1}` },
+    });
+    accounts.push({ id, world });
+  }
+  return accounts;
 }

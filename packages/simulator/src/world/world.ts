@@ -82,6 +82,8 @@ export class World {
   recentChats: string[] = [];
   lang: 'zh' | 'en' = 'zh';
   webLoginForbidden = false;
+  /** What webwxnewloginpage says with its ret 1203 while web login is forbidden (see `Simulator.ban`). */
+  webLoginForbiddenMessage: string | undefined = undefined;
   private roomIdCounter = 0;
 
   constructor(spec: WorldSpec) {

@@ -48,6 +48,18 @@ describe('control API guard (a web page cannot drive the simulator)', () => {
     expect((await raw(`${sim.controlUrl}/actions`)).status).toBe(200);
   });
 
+  it('POST /ban takes a reason picking the 1203 text, and refuses an unknown one naming the choices', async () => {
+    const ban = (body: unknown) => raw(`${sim.controlUrl}/ban`, { body: JSON.stringify(body), headers: json });
+    expect((await ban({ reason: 'real-name', endSession: false })).status).toBe(200);
+    expect(sim.world.webLoginForbidden).toBe(true);
+    expect(sim.world.webLoginForbiddenMessage).toMatch(/实名认证/);
+    const bad = await ban({ reason: 'nope' });
+    expect(bad.status).toBe(400);
+    expect(bad.text).toMatch(/ban\.reason: expected \\"blocked\\", \\"environment\\" or \\"real-name\\"/);
+    expect((await ban({ endSession: false })).status).toBe(200);
+    expect(sim.world.webLoginForbiddenMessage).toBeUndefined();
+  });
+
   it('refuses a foreign Host (DNS rebinding) with 403, for reads too', async () => {
     for (const host of ['evil.example', `evil.example:${portOf()}`, `127.0.0.1.evil.example:${portOf()}`]) {
       const get = await raw(`${sim.controlUrl}/session`, { headers: { Host: host } });

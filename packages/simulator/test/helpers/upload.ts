@@ -8,6 +8,8 @@ export async function upload(
   name: string,
   chunks = 1,
   toUserName = 'filehelper',
+  /** More uploadmediarequest fields (FileMd5, AESKey, Signature from webwxcheckupload). */
+  request: Record<string, unknown> = {},
 ): Promise<string[]> {
   const answers: string[] = [];
   const size = Math.ceil(data.length / chunks);
@@ -34,6 +36,7 @@ export async function upload(
         FromUserName: c.selfUserName,
         ToUserName: toUserName,
         FileMd5: 'd41d8cd98f00b204e9800998ecf8427e',
+        ...request,
       }),
       webwx_data_ticket: c.jar.cookies.get('webwx_data_ticket') ?? '',
       pass_ticket: c.creds.passTicket,
