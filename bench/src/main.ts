@@ -3,7 +3,7 @@
  * results/<timestamp>.json and results/latest.json.
  *
  *   --smoke            tiny counts (< 20 s); what CI runs. Never asserts timings.
- *   --only=a,b         latency,pipeline,memory,cold-start,faults (default: all but faults)
+ *   --only=a,b         latency,pipeline,memory,cold-start,faults,ilink-latency (default: all but faults and ilink-latency)
  *   --no-peer          skip wechat4u
  *   --no-experiments   skip the wxbot variant runs (always skipped with --smoke)
  *   --out=<dir>        results directory (default bench/results)
@@ -23,11 +23,12 @@ import { evaluateTargets, renderTables, type BenchResults } from './report.js';
 import { runColdStart } from './suites/cold-start.js';
 import { faultOptions } from './suites/faults-options.js';
 import { runFaults } from './suites/faults.js';
+import { runIlinkLatency } from './suites/ilink-latency.js';
 import { runLatency } from './suites/latency.js';
 import { runMemory } from './suites/memory.js';
 import { runPipeline } from './suites/pipeline.js';
 
-const SUITES = ['pipeline', 'memory', 'latency', 'cold-start', 'faults'] as const;
+const SUITES = ['pipeline', 'memory', 'latency', 'cold-start', 'faults', 'ilink-latency'] as const;
 type Suite = (typeof SUITES)[number];
 /** The fault matrix takes minutes and measures correctness, not speed: only on request. */
 const DEFAULT_SUITES: readonly Suite[] = ['pipeline', 'memory', 'latency', 'cold-start'];
@@ -157,6 +158,10 @@ async function main(): Promise<number> {
     if (want('faults')) {
       log('6. fault matrix');
       await attempt('faults', () => runFaults(faults, log));
+    }
+    if (want('ilink-latency')) {
+      log('7. reply latency on the iLink transport');
+      await attempt('ilinkLatency', () => runIlinkLatency({ smoke }, log));
     }
     results.finishedAt = new Date().toISOString();
     results.targets = evaluateTargets(results.suites);

@@ -6,6 +6,7 @@ import type { MemorySnapshot } from './memory.js';
 import type { MemoryResult } from './suites/memory.js';
 import type { PipelineResult } from './suites/pipeline.js';
 import type { FaultsResult } from './suites/faults.js';
+import type { IlinkLatencyResult } from './suites/ilink-latency.js';
 import { renderFaults } from './suites/faults-report.js';
 import { table } from './table.js';
 
@@ -32,6 +33,7 @@ export interface BenchResults {
     memory?: MemoryResult | { error: string };
     coldStart?: ColdStartResult | { error: string };
     faults?: FaultsResult | { error: string };
+    ilinkLatency?: IlinkLatencyResult | { error: string };
   };
   targets: Target[];
 }
@@ -228,6 +230,28 @@ export function renderTables(r: BenchResults): string {
       table(
         ['target', 'goal', 'actual', 'met'],
         r.targets.map((t) => [t.name, t.goal, t.actual, t.met === undefined ? 'n/a' : t.met ? 'yes' : 'NO']),
+      ),
+    );
+  }
+  const il = r.suites.ilinkLatency;
+  if (il && 'error' in il) parts.push(`\n7. Reply latency on the iLink transport: FAILED — ${il.error}`);
+  else if (il) {
+    parts.push(
+      `\n7. Reply latency on the iLink transport, injection → sendmessage at the simulated iLink server (ms; ${il.messages} messages from ${il.users} users, one every ${il.gapMs} ms; ${il.note}; login ${fmt(il.loginMs)} ms).`,
+    );
+    parts.push(
+      table(
+        ['replied', 'p50', 'p90', 'p99', 'max', 'mean'],
+        [
+          [
+            `${il.replied}/${il.messages}`,
+            fmt(il.latencyMs.p50),
+            fmt(il.latencyMs.p90),
+            fmt(il.latencyMs.p99),
+            fmt(il.latencyMs.max),
+            fmt(il.latencyMs.mean),
+          ],
+        ],
       ),
     );
   }

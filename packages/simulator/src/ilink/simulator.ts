@@ -23,6 +23,7 @@ export class IlinkSimulator {
   private altHost: string | undefined;
   private readonly phoneWaiters = new Set<() => void>();
   private readonly sentWaiters = new Set<() => void>();
+  private readonly sentListeners = new Set<(sent: IlinkSent) => void>();
   private readonly env: r.RouteEnv;
 
   private constructor(private readonly options: IlinkSimulatorOptions) {
@@ -173,7 +174,10 @@ export class IlinkSimulator {
       case 'getupdates':
         return r.getUpdates(env, req, body);
       case 'sendmessage': {
+        const before = this.world.sent.length;
         const reply = r.sendMessage(env, body);
+        const added = this.world.sent[before];
+        if (added !== undefined) for (const l of [...this.sentListeners]) l(added);
         for (const w of [...this.sentWaiters]) w();
         return reply;
       }
@@ -361,6 +365,12 @@ export class IlinkSimulator {
   /** Everything the bot sent, oldest first (media decrypted with the key the bot sent). */
   sent(): readonly IlinkSent[] {
     return this.world.sent;
+  }
+
+  /** Calls `listener` with every send from now on; returns the unsubscribe. */
+  onSent(listener: (sent: IlinkSent) => void): () => void {
+    this.sentListeners.add(listener);
+    return () => this.sentListeners.delete(listener);
   }
 
   /** Resolves with the first send (already made or to come) matching `predicate`; rejects after `timeoutMs`. */

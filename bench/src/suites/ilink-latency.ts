@@ -1,0 +1,91 @@
+/**
+ * Bench 7 (on request: `--only=ilink-latency`): reply latency on the iLink transport — a user's message
+ * injected at the simulated iLink server → the bot's `sendmessage` arriving there — through the real
+ * Bot, plugin host and IlinkTransport (long poll, journaled inbox, cursor, outbox). Server and bot share
+ * this process (one event loop), unlike the Web latency bench's three processes: read it beside the
+ * Web figure as "what the iLink path adds", not as a cross-process number.
+ */
+import { performance } from 'node:perf_hooks';
+
+import { Bot, MemorySessionStore, createMemoryStorage, definePlugin } from '@wxbot/core';
+import { IlinkSimulator } from '@wxbot/simulator';
+import { IlinkTransport } from '@wxbot/transport-ilink';
+
+import { silentLogger } from '../harness/wxbot.js';
+import { summarize, round, type LatencySummary } from '../stats.js';
+
+export interface IlinkLatencyResult {
+  messages: number;
+  users: number;
+  /** Pause between injections, ms. */
+  gapMs: number;
+  loginMs: number;
+  replied: number;
+  latencyMs: LatencySummary;
+  note: string;
+}
+
+export async function runIlinkLatency(
+  opts: { smoke: boolean },
+  log: (line: string) => void,
+): Promise<IlinkLatencyResult> {
+  const messages = opts.smoke ? 20 : 1_000;
+  const users = 10;
+  const gapMs = 5;
+  const sim = await IlinkSimulator.start({ autoConfirm: true, quota: false, qrPollMs: 200 });
+  const echo = definePlugin({
+    name: 'echo',
+    setup(ctx) {
+      ctx.on('message:text', (m) => m.reply(`re: ${m.text}`));
+    },
+  });
+  const transport = new IlinkTransport({
+    apiBaseUrl: sim.baseUrl,
+    cdnBaseUrl: sim.cdnBaseUrl,
+    sessionStore: new MemorySessionStore(),
+    login: { pollGapMs: 5 },
+  });
+  const bot = new Bot({
+    transport,
+    plugins: [{ plugin: echo, options: undefined }],
+    logger: silentLogger(),
+    storage: createMemoryStorage(),
+  });
+  try {
+    const t0 = performance.now();
+    await bot.start();
+    const loginMs = round(performance.now() - t0);
+    const injected = new Map<string, number>();
+    const samples: number[] = [];
+    let allIn: () => void = () => undefined;
+    const done = new Promise<void>((resolve) => (allIn = resolve));
+    const stopWatching = sim.onSent((s) => {
+      const at = injected.get(s.text.slice('re: '.length));
+      if (at === undefined) return;
+      samples.push(performance.now() - at);
+      if (samples.length === messages) allIn();
+    });
+    for (let i = 0; i < messages; i += 1) {
+      const text = `m${i}`;
+      injected.set(text, performance.now());
+      sim.say(`user${i % users}@im.wechat`, text);
+      await new Promise((r) => setTimeout(r, gapMs));
+    }
+    // Bounded: what has not been answered 30 s after the last injection counts as never answered.
+    await Promise.race([done, new Promise((r) => setTimeout(r, 30_000).unref())]);
+    stopWatching();
+    log(`  ilink: ${samples.length}/${messages} replied`);
+    return {
+      messages,
+      users,
+      gapMs,
+      loginMs,
+      replied: samples.length,
+      latencyMs: summarize(samples, messages),
+      note: 'in-process (simulated iLink server and bot share one event loop); quota off',
+    };
+  } finally {
+    await bot.stop();
+    await sim.stop();
+  }
+}
