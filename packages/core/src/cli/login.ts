@@ -31,6 +31,8 @@ function failureContext(resolved: ResolvedConfig): ErrorContext {
 export async function runLogin(io: CliIo, flags: RunFlags): Promise<number> {
   const resolved = await loadOrReport(io, flags, true, 'login');
   if (resolved === undefined || !(await ensureDataDirOrReport(io, resolved))) return 1;
+  if (resolved.config.account?.transport === 'ilink')
+    return (await import('./login-ilink.js')).runIlinkLogin(io, resolved, flags);
   const client = createClient({
     ...clientOptions(resolved, io),
     loginMode: resolved.config.account?.loginMode ?? 'auto',
@@ -53,6 +55,8 @@ export async function runLogin(io: CliIo, flags: RunFlags): Promise<number> {
 export async function runLogout(io: CliIo, flags: RunFlags): Promise<number> {
   const resolved = await loadOrReport(io, flags, true, 'logout');
   if (resolved === undefined) return 1;
+  if (resolved.config.account?.transport === 'ilink')
+    return (await import('./login-ilink.js')).runIlinkLogout(io, resolved);
   // The session is resumed only to end it: its sync loop then sees the logout and would warn
   // about it and try to recover. Only errors are worth showing, unless --log-level asks for more.
   const quiet =
