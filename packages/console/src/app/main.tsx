@@ -35,7 +35,7 @@ function Shell({ api }: { api: Api }) {
   const [accounts, setAccounts] = useState<readonly Account[]>([]);
   const [account, setAccount] = useState<string | undefined>();
   const [live, setLive] = useState(false);
-  const [phone, setPhone] = useState(false);
+  const [phone, setPhone] = useState<boolean | undefined>();
   const [error, setError] = useState('');
 
   useEffect(() => {
@@ -81,12 +81,12 @@ function Shell({ api }: { api: Api }) {
 
   const View = PAGES[page].view;
   return (
-    <div class="shell">
+    <div class="shell" data-phone={phone === undefined ? 'unknown' : phone ? 'yes' : 'no'}>
       <header>
         <h1>wxbot</h1>
         <nav>
           {(Object.keys(PAGES) as PageName[])
-            .filter((name) => name !== 'phone' || phone)
+            .filter((name) => name !== 'phone' || phone === true)
             .map((name) => (
               <a href={`#/${name}`} class={name === page ? 'current' : ''} data-page={name}>
                 {PAGES[name].title}
