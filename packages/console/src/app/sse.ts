@@ -48,7 +48,8 @@ export async function readSse(res: Response, signal: AbortSignal, onFrame: (fram
   signal.addEventListener('abort', stop, { once: true });
   try {
     for (;;) {
-      const { value, done } = await reader.read();
+      // Typed here: without the DOM library (the Node-side type-check of tests) read() is untyped.
+      const { value, done } = (await reader.read()) as { value?: Uint8Array; done: boolean };
       if (done) return;
       for (const frame of parser.push(decoder.decode(value, { stream: true }))) onFrame(frame);
     }

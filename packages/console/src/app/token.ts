@@ -4,7 +4,21 @@
 
 const KEY = 'wxbot-console-token';
 
-export function takeToken(location: Location, history: History, storage: Storage): string | undefined {
+// The parts of location, history and sessionStorage used (structural, so tests can hand in fakes).
+interface Place {
+  readonly hash: string;
+  readonly pathname: string;
+}
+interface Rewriter {
+  replaceState(data: unknown, unused: string, url: string): void;
+}
+interface Store {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
+}
+
+export function takeToken(location: Place, history: Rewriter, storage: Store): string | undefined {
   const match = /(?:^#|&)token=([^&]+)/.exec(location.hash);
   if (match !== null) {
     storage.setItem(KEY, decodeURIComponent(match[1]!));
@@ -13,6 +27,6 @@ export function takeToken(location: Location, history: History, storage: Storage
   return storage.getItem(KEY) ?? undefined;
 }
 
-export function forgetToken(storage: Storage): void {
+export function forgetToken(storage: Store): void {
   storage.removeItem(KEY);
 }
