@@ -4,7 +4,7 @@
 import { useState } from 'preact/hooks';
 
 import type { JsonSchema } from './api.js';
-import { childPath, initialValue, kindOf, parseNumberInput, pruneEmpty, validate, type FieldError } from './schema.js';
+import { blankValue, childPath, kindOf, parseNumberInput, pruneEmpty, validate, type FieldError } from './schema.js';
 
 interface FieldProps {
   readonly schema: JsonSchema;
@@ -148,7 +148,7 @@ function Field(props: FieldProps) {
             type="button"
             class="add"
             onClick={() => {
-              onChange([...items, initialValue(itemSchema)]);
+              onChange([...items, blankValue(itemSchema)]);
             }}
           >
             Add
@@ -200,7 +200,7 @@ export interface SchemaFormProps {
 }
 
 export function SchemaForm({ schema, value, submitLabel = 'Save', onSubmit }: SchemaFormProps) {
-  const [draft, setDraft] = useState<unknown>(() => initialValue(schema, value));
+  const [draft, setDraft] = useState<unknown>(() => blankValue(schema, value));
   const [errors, setErrors] = useState<readonly FieldError[]>([]);
   const [status, setStatus] = useState<string>('');
   return (

@@ -36,22 +36,29 @@ export function childPath(path: string, key: string | number): string {
   return path === '' ? key : `${path}.${key}`;
 }
 
-/** The value a new field starts with: the given one, else the schema's default, else an empty one. */
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/**
+ * The value a field starts with: the given one, else the schema's default; an object's missing
+ * properties get their defaults too (the options the plugin really runs with). Nothing else is made
+ * up: an empty list or `false` where the option is unset could mean something else to the plugin.
+ */
 export function initialValue(schema: JsonSchema, given?: unknown): unknown {
-  if (given !== undefined) return given;
-  if (schema.default !== undefined) return schema.default;
-  const kind = kindOf(schema);
-  if (kind === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [key, sub] of Object.entries(schema.properties ?? {})) {
-      const v = initialValue(sub);
-      if (v !== undefined) out[key] = v;
-    }
-    return out;
+  const base = given !== undefined ? given : schema.default;
+  if (kindOf(schema) !== 'object' || !(base === undefined || isRecord(base))) return base;
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, sub] of Object.entries(schema.properties ?? {})) {
+    const v = initialValue(sub, out[key]);
+    if (v !== undefined) out[key] = v;
   }
-  if (kind === 'array') return [];
-  if (kind === 'boolean') return false;
-  return undefined;
+  return base === undefined && Object.keys(out).length === 0 ? undefined : out;
+}
+
+/** What a new form or list item starts with: as initialValue, and an object is at least `{}` to fill in. */
+export function blankValue(schema: JsonSchema, given?: unknown): unknown {
+  return initialValue(schema, given) ?? (kindOf(schema) === 'object' ? {} : undefined);
 }
 
 /** What a number field's text means: a number, undefined when blank, the text itself when it is not a number. */

@@ -1,9 +1,11 @@
 // The built console in real Chromium, against a stand-in for @wxbot/server (helpers/stand-in-server.ts).
 import { jest } from '@jest/globals';
+import { pluginOptionsJsonSchema } from '@wxbot/core';
+import { autoreply } from '@wxbot/plugin-autoreply';
 import type { Page } from 'playwright-core';
 
 import { launch, screenshot, type Browser } from '../helpers/browser.js';
-import { FAKE_SECRETS, startStandIn, TOKEN, type StandIn } from '../helpers/stand-in-server.js';
+import { FAKE_SECRETS, startStandIn, TOKEN, type StandIn, type StandInOptions } from '../helpers/stand-in-server.js';
 
 jest.setTimeout(60_000);
 
@@ -28,7 +30,7 @@ afterEach(async () => {
 });
 
 /** Opens the console as `wxbot start` prints it: the token in the fragment. */
-async function open(route: string, options: { phone?: boolean } = {}): Promise<{ page: Page; server: StandIn }> {
+async function open(route: string, options: StandInOptions = {}): Promise<{ page: Page; server: StandIn }> {
   server = await startStandIn(options);
   page = await browser.page();
   await page.goto(`${server.url}/#token=${TOKEN}`);
@@ -135,6 +137,29 @@ test('a plugin form is generated from its schema and refuses a bad number', asyn
   ]);
   // A failed plugin says why.
   expect(await page.textContent('[data-plugin="broken-plugin"] .plugin-error')).toContain('cannot read config.apiKey');
+});
+
+test("the autoreply plugin's real options schema (from its zod options) becomes a working form", async () => {
+  const optionsSchema = pluginOptionsJsonSchema(autoreply);
+  expect(optionsSchema).toBeDefined();
+  const { page, server } = await open('plugins', { optionsSchema: optionsSchema! });
+  const plugin = '[data-plugin="@wxbot/plugin-autoreply"]';
+  await page.waitForSelector(`${plugin} form.schema-form`);
+  // Defaults fill the form; enums are selects, booleans checkboxes, nested objects fieldsets.
+  expect(await page.inputValue(`${plugin} [data-path="chats"] select`)).toBe('all');
+  expect(await page.isChecked(`${plugin} [data-path="watch"] input`)).toBe(false);
+  expect(await page.inputValue(`${plugin} [data-path="cooldown.chatMs"] input`)).toBe('1000');
+  // What JSON cannot carry (the controller object) is shown, not editable.
+  await page.waitForSelector(`${plugin} [data-path="controller"] .hint`);
+  await page.fill(`${plugin} [data-path="cooldown.chatMs"] input`, '1.5');
+  await page.click(`${plugin} form.schema-form button[type="submit"]`);
+  await page.waitForSelector(`${plugin} .field-error[data-path="cooldown.chatMs"]:has-text("whole number")`);
+  await page.fill(`${plugin} [data-path="cooldown.chatMs"] input`, '250');
+  await page.selectOption(`${plugin} [data-path="chats"] select`, 'rooms');
+  await page.click(`${plugin} form.schema-form button[type="submit"]`);
+  await page.waitForSelector(`${plugin} .form-status:has-text("saved")`);
+  expect(server.savedOptions[0]?.options).toMatchObject({ chats: 'rooms', cooldown: { chatMs: 250 } });
+  await screenshot(page, 'plugin-autoreply-form');
 });
 
 test('a per-chat switch turns a plugin off in one chat and back on', async () => {

@@ -1,5 +1,5 @@
 import type { JsonSchema } from '../../src/app/api.js';
-import { initialValue, kindOf, parseNumberInput, pruneEmpty, validate } from '../../src/app/schema.js';
+import { blankValue, initialValue, kindOf, parseNumberInput, pruneEmpty, validate } from '../../src/app/schema.js';
 
 const schema: JsonSchema = {
   type: 'object',
@@ -23,9 +23,15 @@ test('kindOf reads the input a schema needs (nullable types as their non-null pa
   expect(kindOf({})).toBe('unknown');
 });
 
-test('initialValue takes the given value, else defaults all the way down', () => {
-  expect(initialValue(schema)).toEqual({ on: true, tags: [], nested: { depth: 3 } });
-  expect(initialValue(schema, { port: 1 })).toEqual({ port: 1 });
+test('initialValue takes the given value, else defaults all the way down, and makes nothing up', () => {
+  expect(initialValue(schema)).toEqual({ on: true, nested: { depth: 3 } });
+  expect(initialValue(schema, { port: 1, nested: {} })).toEqual({ port: 1, on: true, nested: { depth: 3 } });
+  expect(initialValue(schema, { on: false })).toEqual({ on: false, nested: { depth: 3 } });
+  expect(initialValue({ type: 'object', properties: { a: { type: 'string' } } })).toBeUndefined();
+  expect(blankValue({ type: 'object', properties: { a: { type: 'string' } } })).toEqual({});
+  expect(initialValue({ type: 'object', default: {}, properties: { n: { type: 'number', default: 2 } } })).toEqual({
+    n: 2,
+  });
 });
 
 test('a number field keeps what was typed when it is not a number, so the check can say so', () => {

@@ -74,7 +74,14 @@ const CHATS = [
   { id: '123@chatroom', stable: true, kind: 'room', name: 'Test room', nickName: '', remarkName: '', memberCount: 3 },
 ] as const;
 
-export async function startStandIn(options: { phone?: boolean } = {}): Promise<StandIn> {
+export interface StandInOptions {
+  /** Serve the simulator's phone routes (the bot runs on the simulator). */
+  readonly phone?: boolean;
+  /** Replaces the autoreply entry's options schema (and drops its current options). */
+  readonly optionsSchema?: Record<string, unknown>;
+}
+
+export async function startStandIn(options: StandInOptions = {}): Promise<StandIn> {
   const requests: StandIn['requests'] = [];
   const sent: StandIn['sent'] = [];
   const switches: StandIn['switches'] = [];
@@ -182,8 +189,12 @@ export async function startStandIn(options: { phone?: boolean } = {}): Promise<S
             name: '@wxbot/plugin-autoreply',
             state: 'active',
             offIn: [...offIn.get('@wxbot/plugin-autoreply')!],
-            optionsSchema: OPTIONS_SCHEMA,
-            options: { cooldownSeconds: 30, match: 'contains', rules: [{ keyword: 'hi', reply: 'hello' }] },
+            ...(options.optionsSchema === undefined
+              ? {
+                  optionsSchema: OPTIONS_SCHEMA,
+                  options: { cooldownSeconds: 30, match: 'contains', rules: [{ keyword: 'hi', reply: 'hello' }] },
+                }
+              : { optionsSchema: options.optionsSchema }),
           },
           { name: 'broken-plugin', state: 'failed', offIn: [], error: 'setup threw: cannot read config.apiKey' },
         ],
