@@ -233,3 +233,8 @@ test('without the simulator there is no phone panel', async () => {
   await page.waitForSelector('.shell[data-phone="no"]');
   expect(await page.$('nav a[data-page="phone"]')).toBeNull();
 });
+
+test('a page whose route the server lacks says so plainly', async () => {
+  const { page } = await open('logs', { noLogs: true });
+  await page.waitForSelector('section.logs .error:has-text("does not offer this yet")');
+});

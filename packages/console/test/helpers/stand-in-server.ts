@@ -79,6 +79,8 @@ export interface StandInOptions {
   readonly phone?: boolean;
   /** Replaces the autoreply entry's options schema (and drops its current options). */
   readonly optionsSchema?: Record<string, unknown>;
+  /** Leave out the (proposed) log tail route, as @wxbot/server does today. */
+  readonly noLogs?: boolean;
 }
 
 export async function startStandIn(options: StandInOptions = {}): Promise<StandIn> {
@@ -214,7 +216,7 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
     }
     if (method === 'GET' && path === `/api/accounts/${ACCOUNT}/actions`)
       return json(res, 200, { items: actions, lastSeq: actions.length });
-    if (method === 'GET' && path === '/api/logs')
+    if (options.noLogs !== true && method === 'GET' && path === '/api/logs')
       return json(res, 200, {
         items: [
           { at: new Date().toISOString(), level: 'info', msg: 'login confirmed' },

@@ -1,4 +1,4 @@
-import type { Api } from '../api.js';
+import { ApiError, type Api } from '../api.js';
 import type { EventHub } from '../events.js';
 
 /** What every page gets from the shell. */
@@ -9,6 +9,9 @@ export interface PageProps {
 }
 
 export function errorText(error: unknown): string {
+  // A route this server has no handler for (the console may be newer than the server): say that plainly.
+  if (error instanceof ApiError && error.status === 404 && error.code === 'not_found')
+    return `This server does not offer this yet (${error.message}).`;
   return error instanceof Error ? error.message : String(error);
 }
 
