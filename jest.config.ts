@@ -2,7 +2,15 @@ import type { Config } from 'jest';
 
 // One jest project per package: `pnpm test` runs them all, `pnpm --filter <pkg> test`
 // (or `--selectProjects @wxbot/<name>`) runs one.
-const packages = ['core', 'simulator', 'plugin-autoreply', 'plugin-group-admin', 'plugin-friend-accept', 'store-redis'];
+const packages = [
+  'core',
+  'simulator',
+  'plugin-autoreply',
+  'plugin-group-admin',
+  'plugin-friend-accept',
+  'store-redis',
+  'console',
+];
 
 const shared = {
   testEnvironment: 'node',
@@ -11,6 +19,7 @@ const shared = {
     // Workspace packages are tested from source, never from a stale dist/.
     '^@wxbot/core/(testing|runtime)$': '<rootDir>/../core/src/$1/index.ts',
     '^@wxbot/(core|simulator|store-redis|plugin-[a-z-]+)$': '<rootDir>/../$1/src/index.ts',
+    '^@wxbot/console$': '<rootDir>/../console/src/node/index.ts',
     // NodeNext sources import './x.js'; jest must find './x.ts'.
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
