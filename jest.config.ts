@@ -10,6 +10,7 @@ const packages = [
   'plugin-friend-accept',
   'store-redis',
   'transport-ilink',
+  'console',
 ];
 
 const shared = {
@@ -19,6 +20,7 @@ const shared = {
     // Workspace packages are tested from source, never from a stale dist/.
     '^@wxbot/core/(testing|runtime)$': '<rootDir>/../core/src/$1/index.ts',
     '^@wxbot/(core|simulator|store-redis|transport-ilink|plugin-[a-z-]+)$': '<rootDir>/../$1/src/index.ts',
+    '^@wxbot/console$': '<rootDir>/../console/src/node/index.ts',
     // NodeNext sources import './x.js'; jest must find './x.ts'.
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },

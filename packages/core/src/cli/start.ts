@@ -136,6 +136,9 @@ export async function runStart(io: CliIo, options: StartOptions): Promise<number
       if (sim !== undefined && world !== undefined) {
         humanOut(io).write(banner(sim, world, bot, io.interactive));
         if (io.interactive) chat = (await import('./chat.js')).openChatPrompt(io, sim, world, bot);
+      } else if (io.interactive) {
+        // A real account at a terminal: read its chats and answer as it (account-chat.ts).
+        chat = (await import('./account-chat.js')).openAccountChat(io, bot);
       }
       if (ilink?.sim !== undefined) humanOut(io).write(ilink.banner());
       const why = await stopped;

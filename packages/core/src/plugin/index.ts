@@ -36,6 +36,7 @@ export type {
   PluginState,
 } from './host.js';
 export { PluginScope } from './scope.js';
+export { pluginOptionsJsonSchema } from './json-schema.js';
 export type * from './types.js';
 // Plugin storage lives in its own area; its public part is exported with the plugin API.
 export { createJsonFileStorage, createMemoryStorage } from '../storage/index.js';
