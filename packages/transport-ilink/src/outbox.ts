@@ -67,23 +67,26 @@ export class Outbox {
         ? Promise.reject(new SendOutcomeUnknown(to))
         : Promise.resolve(sentFrom({ ...prior, msgId: prior.msgId }));
     }
-    const ctx = this.requireContext(op, to);
+    // A promise API rejects; it never throws at the call.
+    const ctx = this.replyContext(op, to);
+    if (ctx instanceof NoReplyContext) return Promise.reject(ctx);
     const run = this.tail.then(() => this.deliver(op, to, ctx, items, itemType, planned));
     this.tail = run.catch(() => undefined);
     return run;
   }
 
-  private requireContext(op: string, to: string): ReplyContext {
+  /** The context to answer with, or why there is none. */
+  private replyContext(op: string, to: string): ReplyContext | NoReplyContext {
     const ctx = this.opts.context(to);
     if (!ctx) {
-      throw new NoReplyContext(
+      return new NoReplyContext(
         `${op}: ${to} has never written to this bot; iLink bots can only answer a user who wrote first`,
       );
     }
     const window = this.opts.replyWindowMs;
     const now = this.opts.now();
     if (window !== undefined && now - ctx.lastAt > window) {
-      throw new NoReplyContext(
+      return new NoReplyContext(
         `${op}: the reply window to ${to} closed ${Math.round((now - ctx.lastAt - window) / 1000)} s ago; it reopens when they write again`,
       );
     }

@@ -165,13 +165,13 @@ describe('IlinkTransport', () => {
     fx = await fixture({ now: clock });
     const t = fx.transport({ replyWindowMs: 30_000, now: clock });
     await t.start();
-    expect(() => t.sendText('bob@im.wechat', 'hi')).toThrow(NoReplyContext);
+    await expect(t.sendText('bob@im.wechat', 'hi')).rejects.toThrow(NoReplyContext);
     fx.sim.say(ALICE, 'hi');
     await until(() => t.contacts.contact(ALICE) !== undefined);
     now += 30_000;
     await t.sendText(ALICE, 'just in time');
     now += 1;
-    expect(() => t.sendText(ALICE, 'late')).toThrow(/reply window/);
+    await expect(t.sendText(ALICE, 'late')).rejects.toThrow(/reply window/);
     expect(t.capabilities.replyWindowMs).toBe(30_000);
     expect(fx.sim.sent().map((s) => s.text)).toEqual(['just in time']);
   });
