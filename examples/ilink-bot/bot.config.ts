@@ -1,10 +1,11 @@
 import { defineConfig } from '@wxbot/core';
 
-// A bot on WeChat's official bot API (iLink) instead of Web WeChat: the same autoreply plugin, unchanged.
-// iLink bots answer people who wrote to them (direct chats only, within a day of their last message).
-// Try it against the simulated iLink server: pnpm wxbot start --config examples/ilink-bot/bot.config.ts --simulator
+// Two accounts side by side, one plugin list: a Web WeChat account (rooms, friend requests, everything the
+// Web protocol can do) and a bot on WeChat's official bot API (iLink), which answers people who wrote to it
+// (direct chats only, within a day of their last message). The autoreply plugin runs unchanged on both.
+// Try it against the simulators: pnpm wxbot start --config examples/ilink-bot/bot.config.ts --simulator
 export default defineConfig({
-  account: { name: 'support', transport: 'ilink' },
+  accounts: [{ name: 'main' }, { name: 'support', transport: 'ilink' }],
   plugins: [
     [
       'autoreply',

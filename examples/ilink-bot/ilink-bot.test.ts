@@ -1,5 +1,6 @@
-// The iLink example: the config loads, its account runs on the iLink transport against the simulated
-// iLink server, and the autoreply plugin answers through it.
+// The iLink example: a Web account and an iLink account in one config; the iLink one runs on the iLink
+// transport against the simulated iLink server and the autoreply plugin answers through it.
+// (tests/cli/start-ilink.test.ts in core runs both accounts side by side through `wxbot start`.)
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -24,9 +25,13 @@ afterEach(async () => {
 
 test('the iLink example answers with autoreply through the simulated official bot API', async () => {
   const resolved = await loadConfig({ cwd: dir });
-  expect(resolved.config.account?.transport).toBe('ilink');
+  expect(resolved.accounts?.map((a) => [a.name, a.transport])).toEqual([
+    ['main', 'web'],
+    ['support', 'ilink'],
+  ]);
+  const support = resolved.accounts!.find((a) => a.name === 'support')!;
   sim = await IlinkSimulator.start({ autoConfirm: true, qrPollMs: 200, longPollMs: 1_000 });
-  bot = await createIlinkBotFromConfig(resolved, {
+  bot = await createIlinkBotFromConfig(support, {
     logger: createLogger({ level: 'silent', pretty: false }),
     storage: createMemoryStorage(),
     ilink: {

@@ -178,8 +178,10 @@ export async function runStartAccounts(
               accounts.filter((a) => a.transport !== 'ilink'),
             ),
           );
-        if (ilink !== undefined && options.simulator)
-          out.write(`${ilink.banner()}Stop with Ctrl+C (SIGINT) or SIGTERM.\n`);
+        if (ilink !== undefined && options.simulator) {
+          const stop = sim === undefined ? 'Stop with Ctrl+C (SIGINT) or SIGTERM.\n' : '';
+          out.write(`iLink accounts, each on its own simulated iLink server:\n${ilink.banner()}${stop}`);
+        }
         const why = await stopped;
         logger.info(`${why}: stopping ${running.length} account(s)`);
       }
