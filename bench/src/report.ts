@@ -237,21 +237,21 @@ export function renderTables(r: BenchResults): string {
   if (il && 'error' in il) parts.push(`\n7. Reply latency on the iLink transport: FAILED — ${il.error}`);
   else if (il) {
     parts.push(
-      `\n7. Reply latency on the iLink transport, injection → sendmessage at the simulated iLink server (ms; ${il.messages} messages from ${il.users} users, one every ${il.gapMs} ms; ${il.note}; login ${fmt(il.loginMs)} ms).`,
+      `\n7. Reply latency on the iLink transport, injection → sendmessage at the simulated iLink server (ms; ${il.users} users; ${il.note}; login ${fmt(il.loginMs)} ms).`,
     );
     parts.push(
       table(
-        ['replied', 'p50', 'p90', 'p99', 'max', 'mean'],
-        [
-          [
-            `${il.replied}/${il.messages}`,
-            fmt(il.latencyMs.p50),
-            fmt(il.latencyMs.p90),
-            fmt(il.latencyMs.p99),
-            fmt(il.latencyMs.max),
-            fmt(il.latencyMs.mean),
-          ],
-        ],
+        ['phase', 'gap ms', 'replied', 'p50', 'p90', 'p99', 'max', 'mean'],
+        il.phases.map((p) => [
+          p.phase,
+          p.gapMs,
+          `${p.replied}/${p.messages}`,
+          fmt(p.latencyMs.p50),
+          fmt(p.latencyMs.p90),
+          fmt(p.latencyMs.p99),
+          fmt(p.latencyMs.max),
+          fmt(p.latencyMs.mean),
+        ]),
       ),
     );
   }
