@@ -20,8 +20,9 @@ import { ActionLog } from '../plugin/actions.js';
 import type { IsolationOptions, LoadedPlugin } from '../plugin/host.js';
 import { isPlugin, type Plugin } from '../plugin/define.js';
 import type { ActionRecord } from '../plugin/types.js';
+import type { PluginEntrySettings } from '../plugin/permissions.js';
 import { loadConfig } from '../config/prepare.js';
-import { validateOptions } from '../config/resolve.js';
+import { entrySettings, validateOptions } from '../config/resolve.js';
 import { ConfigError, type ConfigIssue } from '../config/errors.js';
 import { MemorySessionStore } from '../session/file-store.js';
 import { createMemoryStorage } from '../storage/memory.js';
@@ -30,7 +31,10 @@ import { webTransport, type WebTransport } from '../transport/web.js';
 import { findPerson, nameOf, personId, roomId } from './names.js';
 
 /** A plugin, or `[plugin, options]` (options are validated like in bot.config.ts). */
-export type TestPluginEntry = Plugin<any, any> | readonly [Plugin<any, any>, unknown]; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type TestPluginEntry =
+  | Plugin<any, any> // eslint-disable-line @typescript-eslint/no-explicit-any
+  | readonly [Plugin<any, any>, unknown] // eslint-disable-line @typescript-eslint/no-explicit-any
+  | readonly [Plugin<any, any>, unknown, PluginEntrySettings]; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 export interface TestBotOptions {
   /** Plugins in pipeline order (after those of `config`). */
@@ -461,14 +465,21 @@ export async function createTestBot(options: TestBotOptions): Promise<TestBot> {
     baseDir ??= resolved.dir;
   }
   for (const [index, entry] of (options.plugins ?? []).entries()) {
-    const [plugin, opts] = isPlugin(entry) ? [entry, undefined] : (entry as readonly [unknown, unknown]);
+    const [plugin, opts, settings] = isPlugin(entry)
+      ? [entry, undefined, undefined]
+      : (entry as readonly [unknown, unknown, unknown?]);
     if (!isPlugin(plugin)) {
       issues.push({ path: `plugins[${index}]`, message: 'expected a plugin made with definePlugin()' });
       continue;
     }
     const validated = await validateOptions(plugin, opts, `plugins[${index}] (${plugin.name})`);
+    const narrowing = entrySettings(plugin, settings, `plugins[${index}][2]`);
     if ('issues' in validated) issues.push(...validated.issues);
-    else plugins.push({ plugin, options: validated.value });
+    if ('issues' in narrowing) issues.push(...narrowing.issues);
+    else if (!('issues' in validated)) {
+      const { permissions } = narrowing;
+      plugins.push({ plugin, options: validated.value, ...(permissions === undefined ? {} : { permissions }) });
+    }
   }
   if (issues.length > 0) throw new ConfigError(issues);
   // Before the simulator starts, so a bad limit leaves nothing running.
