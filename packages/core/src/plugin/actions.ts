@@ -191,6 +191,8 @@ export interface Attribution {
   readonly cause: string | undefined;
   /** The plugin's permission check, run before each action reaches the transport (see permissions.ts). */
   readonly permit?: Permit | undefined;
+  /** `'bulk'`: sends go in the outbox's bulk lane (`ctx.bulkSend`). */
+  readonly lane?: 'bulk' | undefined;
 }
 
 /** The part of the log actions write to. */
@@ -249,7 +251,10 @@ export function createActions(backend: ActionBackend, actionLog: ActionLog, by: 
   let chats: Actions['chats'] | undefined;
   let messages: Actions['messages'] | undefined;
   // The message being handled: after a crash its handler runs again, and the client does not repeat its sends.
-  const caused: SendCallOptions = by.cause === undefined ? {} : { cause: by.cause };
+  const caused: SendCallOptions = {
+    ...(by.cause === undefined ? {} : { cause: by.cause }),
+    ...(by.lane === undefined ? {} : { lane: by.lane }),
+  };
 
   const send = async (to: Target, content: OutgoingContent): Promise<SentMessage> => {
     const target = resolveIn(directory, to, 'recipient');

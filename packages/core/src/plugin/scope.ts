@@ -6,6 +6,7 @@ import { createActions, type ActionBackend, type ActionLog } from './actions.js'
 import { Composer } from './composer.js';
 import type { Permit } from './permissions.js';
 import { CalendarSchedule } from './schedule.js';
+import { runBulk } from './bulk.js';
 import type { Actions, BotContext, PluginServices, ScheduleSpec, TimerHandle } from './types.js';
 
 /** Longest delay Node timers accept; longer waits are chained. */
@@ -95,6 +96,18 @@ export class PluginScope extends Composer<BotContext> implements PluginServices 
   get chats(): Actions['chats'] {
     return this.#actions().chats;
   }
+
+  bulkSend: PluginServices['bulkSend'] = (targets, content, options = {}) => {
+    this.#assertLive('bulkSend');
+    const cause = this.#host.causeOf(this);
+    const bulk = createActions(this.#host.backend, this.#host.log, {
+      plugin: this.name,
+      cause,
+      permit: this.#host.permit,
+      lane: 'bulk',
+    });
+    return runBulk((to, c) => bulk.send(to, c), targets, content, options, this.signal);
+  };
 
   #guard(callback: () => unknown, where: string): () => void {
     return () => {
