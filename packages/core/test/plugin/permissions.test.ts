@@ -1,4 +1,5 @@
 import { definePlugin } from '../../src/plugin/define.js';
+import { makeHost } from './helpers.js';
 import {
   PermissionDenied,
   checkPermissions,
@@ -128,4 +129,39 @@ test('a package plugin without a manifest is warned about once, naming how to na
       /plugin "npm-thing-warn-test" declares no permissions, so it may use every action.*\{ permissions:/,
     ),
   ]);
+});
+
+test('the host warns about a package plugin without a manifest, and checks the rest through the fake backend', async () => {
+  const { host, backend, messages, log } = makeHost();
+  const fromNpm = definePlugin({
+    name: 'host-warn-npm-test',
+    setup(ctx) {
+      ctx.onDispose(() => undefined);
+    },
+  });
+  const local = definePlugin({ name: 'host-warn-local-test', setup() {} });
+  let denied: unknown;
+  const strict = definePlugin({
+    name: 'strict',
+    permissions: { actions: ['send'], chats: 'direct' },
+    async setup(ctx) {
+      await ctx.send('Alice', 'hi');
+      denied = await ctx.send('Book club', 'hi all').catch((e: unknown) => e);
+    },
+  });
+  await host.start([
+    { plugin: fromNpm, options: undefined, fromPackage: 'wxbot-plugin-host-warn-npm-test' },
+    { plugin: local, options: undefined },
+    { plugin: strict, options: undefined },
+  ]);
+  expect(messages().filter((m) => m.includes('declares no permissions'))).toEqual([
+    expect.stringContaining('plugin "host-warn-npm-test" declares no permissions'),
+  ]);
+  expect(denied).toBeInstanceOf(PermissionDenied);
+  expect(backend.calls.map((c) => [c.method, c.args[0]])).toEqual([['sendText', '@alice']]);
+  expect(log.all().map((r) => [r.action, r.target, r.status])).toEqual([
+    ['send', '@alice', 'done'],
+    ['send', '@@book', 'failed'],
+  ]);
+  await host.stop();
 });
