@@ -43,6 +43,8 @@ export class IdentityKeeper {
 
   /** Before a fresh login's contacts: the ledger of this account (uin), or an empty one. */
   async load(uin: number): Promise<void> {
+    // A re-login of the same account in this process: memory holds all the store has, and more.
+    if (this.uin === uin) return;
     this.uin = uin;
     let doc: unknown;
     try {

@@ -6,9 +6,9 @@ import { MemorySessionStore } from '../../src/session/file-store.js';
 
 /** Issue 16 item 5: a handler's reply is not stuck behind a bulk send, and both keep to the same limits. */
 
-function outbox(): Outbox {
+function outbox(store = new MemorySessionStore()): Outbox {
   return new Outbox(
-    new MemorySessionStore(),
+    store,
     'bot/outbox',
     {
       buckets: { ...DEFAULT_BUCKETS, text: { burst: 5, perSecond: 1 } },
@@ -91,4 +91,25 @@ test('interactive actions keep their old behaviour: FIFO, every slot and the who
   await jest.advanceTimersByTimeAsync(1000);
   await Promise.all(jobs);
   expect(sent).toHaveLength(6);
+});
+
+test('a journaled bulk send keeps its lane across a restart (its replay waits behind replies too)', async () => {
+  jest.useRealTimers();
+  const store = new MemorySessionStore();
+  const before = outbox(store);
+  await before.load();
+  await before.journal({
+    clientMsgId: 'c1',
+    kind: 'text',
+    msgType: 1,
+    to: '@bob',
+    content: 'news',
+    session: 's',
+    createdAt: 0,
+    lane: 'bulk',
+  });
+  await before.close();
+  const after = outbox(store);
+  expect((await after.load()).map((e) => [e.clientMsgId, e.lane])).toEqual([['c1', 'bulk']]);
+  await after.close();
 });
