@@ -268,5 +268,7 @@ export const autoreply = definePlugin({
   options: optionsSchema,
   // Rooms-only or private-only rules cannot work on a transport without them; `all` runs on either.
   requires: ({ chats }) => (chats === 'rooms' ? ['rooms'] : chats === 'private' ? ['directChats'] : []),
+  // It only replies: nothing else is allowed (the host refuses it), and a config entry may narrow the chats.
+  permissions: { actions: ['send'], chats: 'any' },
   setup,
 });

@@ -174,5 +174,10 @@ export const friendAccept = definePlugin({
   options: optionsSchema,
   // Its whole job is answering friend requests.
   requires: ['friendRequests'],
+  // Accepts, welcomes (send), sets remarks and invites new friends into rooms; nothing else.
+  permissions: {
+    actions: ['acceptFriend', 'send', 'contacts.setRemark', 'rooms.add', 'rooms.invite'],
+    chats: 'any',
+  },
   setup,
 });

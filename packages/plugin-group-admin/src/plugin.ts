@@ -406,5 +406,19 @@ export const groupAdmin = definePlugin({
   options: optionsSchema,
   // It administers rooms: kicks, topics and invites need both.
   requires: ['rooms', 'roomAdmin'],
+  // Room administration and its replies; commands may come from the owner in a direct chat, hence 'any'.
+  permissions: {
+    actions: [
+      'send',
+      'rooms.add',
+      'rooms.invite',
+      'rooms.remove',
+      'rooms.setTopic',
+      'contacts.setRemark',
+      'chats.pin',
+      'chats.unpin',
+    ],
+    chats: 'any',
+  },
   setup,
 });

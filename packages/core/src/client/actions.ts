@@ -68,7 +68,7 @@ export class Actions {
     } catch (err) {
       return Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
-    return this.d.sender.send('text', 'text', to, { Type: MsgType.Text, Content: text }, undefined, opts?.cause);
+    return this.d.sender.send('text', 'text', to, { Type: MsgType.Text, Content: text }, undefined, opts);
   }
 
   async sendEmoticon(to: string, emoticon: string | Buffer, opts?: SendCallOptions): Promise<SentMessage> {
@@ -82,28 +82,28 @@ export class Actions {
         to,
         { Type: MsgType.Emoticon, EMoticonMd5: emoticon.toLowerCase() },
         undefined,
-        opts?.cause,
+        opts,
       );
     }
-    return this.d.sender.sendMedia('emoticon', to, emoticon, 'emoticon.gif', 'pic', MsgType.Emoticon, opts?.cause);
+    return this.d.sender.sendMedia('emoticon', to, emoticon, 'emoticon.gif', 'pic', MsgType.Emoticon, opts);
   }
 
   async sendImage(to: string, file: MediaSource, name?: string, opts?: SendCallOptions): Promise<SentMessage> {
     this.checkTarget('webwxsendmsgimg', to);
     const src = await readSource(file, 'webwxsendmsgimg');
-    return this.d.sender.sendMedia('image', to, src.data, name ?? src.name, 'pic', MsgType.Image, opts?.cause);
+    return this.d.sender.sendMedia('image', to, src.data, name ?? src.name, 'pic', MsgType.Image, opts);
   }
 
   async sendVideo(to: string, file: MediaSource, name?: string, opts?: SendCallOptions): Promise<SentMessage> {
     this.checkTarget('webwxsendvideomsg', to);
     const src = await readSource(file, 'webwxsendvideomsg');
-    return this.d.sender.sendMedia('video', to, src.data, name ?? src.name, 'video', MsgType.Video, opts?.cause);
+    return this.d.sender.sendMedia('video', to, src.data, name ?? src.name, 'video', MsgType.Video, opts);
   }
 
   async sendFile(to: string, file: MediaSource, name?: string, opts?: SendCallOptions): Promise<SentMessage> {
     this.checkTarget('webwxsendappmsg', to);
     const src = await readSource(file, 'webwxsendappmsg');
-    return this.d.sender.sendMedia('file', to, src.data, name ?? src.name, 'doc', AppMsgType.file, opts?.cause);
+    return this.d.sender.sendMedia('file', to, src.data, name ?? src.name, 'doc', AppMsgType.file, opts);
   }
 
   async revoke(sent: SentMessage): Promise<void> {

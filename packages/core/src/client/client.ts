@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { MemoryContactStore } from '../contact/store.js';
+import { IdentityKeeper } from './identity-keeper.js';
 import type { Contact, Room } from '../contact/types.js';
 import { createAccountLogger } from '../log/logger.js';
 import type { RawMessage } from '../protocol/wire.js';
@@ -160,6 +161,7 @@ export class WebWxClient implements WxClient {
       onError,
     });
     this.session = session;
+    const ids = new IdentityKeeper({ store: o.store, key: this.key('identity'), contacts: store, events, onError });
     const login = new LoginChain({
       o,
       log,
@@ -171,6 +173,7 @@ export class WebWxClient implements WxClient {
       cursor,
       history,
       session,
+      identity: ids,
       events,
       setState: (s: ClientState) => {
         lifecycle.set(s);

@@ -19,6 +19,7 @@ import { pushLogin, qrLogin, type LoginContext, type LoginOutcome, type QrLoginS
 import type { ResolvedOptions } from './options.js';
 import { printQrToTerminal, saveQrPng } from './qr-display.js';
 import type { ObservedApi } from './send-reconcile.js';
+import type { IdentityKeeper } from './identity-keeper.js';
 import type { SessionKeeper } from './session-keeper.js';
 import type { ClientState, LoginVia } from './types.js';
 
@@ -36,6 +37,8 @@ export interface LoginChainDeps {
   readonly cursor: Pick<CursorKeeper, 'afterInit'>;
   readonly history: Pick<HistoryCutoff, 'freshLogin'>;
   readonly session: Pick<SessionKeeper, 'load' | 'persist'>;
+  /** The identity ledger across logins (identity-keeper.ts). */
+  readonly identity?: Pick<IdentityKeeper, 'load' | 'reconcile'>;
   readonly events: ClientEmitter;
   readonly setState: (s: ClientState) => void;
   /** A new login's credentials invalidate what was uploaded under the old ones. */
@@ -139,6 +142,8 @@ export class LoginChain {
       this.d.cred.inviteStartCount = init.InviteStartCount;
     const store = this.d.contacts;
     if (fresh) store.clear();
+    // Loaded before the contacts arrive: they teach it, and are matched against it once all are in.
+    if (fresh) await this.d.identity?.load(cred.uin);
     store.setSelf(init.User);
     for (const c of init.ContactList ?? []) store.upsert(c);
     if (!fresh) {
@@ -152,6 +157,7 @@ export class LoginChain {
     await this.loadContacts();
     const rooms = [...store.rooms()].filter((r) => r.members.size === 0).map((r) => r.userName);
     if (rooms.length > 0) await this.d.fetcher.request(rooms);
+    await this.d.identity?.reconcile();
     await this.d.session.persist();
     this.d.events.emit('contacts-updated', { updated: [...store.all()].map((c) => c.userName), removed: [] });
   }

@@ -9,7 +9,7 @@ import type { ActionClass, Bucket } from './types.js';
 import { settledWithin } from '../util/settled-within.js';
 import { surelyNotSent, type ActionOptions } from './send-policy.js';
 import { RefusalWait } from './refusal-wait.js';
-import { Slots } from './slots.js';
+import { bulkReserve, LaneSlots } from './lanes.js';
 import { CausedSends, sendFingerprint, type CausedRow, type RecoveredSends } from './send-causes.js';
 
 /** A journaled send: enough to re-send it after a crash with the same ClientMsgId. */
@@ -40,6 +40,8 @@ export interface SendJournalEntry {
   attemptedAt?: number;
   /** The inbound message (or event) whose handling made this send: a handler run again after a crash finds it. */
   cause?: string;
+  /** A bulk send (replayed in the bulk lane too). */
+  lane?: 'bulk';
 }
 
 interface OutboxDoc {
@@ -112,7 +114,7 @@ export interface OutboxOptions {
  */
 export class Outbox {
   private readonly buckets = new Map<ActionClass, TokenBucket>();
-  private readonly slots = new Map<ActionClass, Slots>();
+  private readonly slots = new Map<ActionClass, LaneSlots>();
   private readonly refusals = new Map<ActionClass, RefusalWait>();
   /** Tail of each order key's chain. */
   private readonly chats = new Map<string, Promise<unknown>>();
@@ -135,7 +137,7 @@ export class Outbox {
   ) {
     for (const [cls, b] of Object.entries(opts.buckets) as Array<[ActionClass, Bucket]>) {
       this.buckets.set(cls, new TokenBucket(b.burst, b.perSecond));
-      this.slots.set(cls, new Slots(Math.max(1, opts.concurrency?.[cls] ?? DEFAULT_CONCURRENCY[cls])));
+      this.slots.set(cls, new LaneSlots(Math.max(1, opts.concurrency?.[cls] ?? DEFAULT_CONCURRENCY[cls])));
       this.refusals.set(cls, new RefusalWait());
     }
     this.sent = new BoundedSet(2000);
@@ -398,9 +400,10 @@ export class Outbox {
       if (signal.aborted) throw new ClientStopped(endpoint);
       await this.opts.ready();
       let failure: unknown;
-      await slots.acquire();
+      await slots.acquire(o.lane);
       try {
-        for (let wait = bucket.take(); wait > 0; wait = bucket.take()) {
+        const reserve = o.lane === 'bulk' ? bulkReserve(bucket.size) : 0;
+        for (let wait = bucket.take(reserve); wait > 0; wait = bucket.take(reserve)) {
           await sleep(wait, signal);
           if (signal.aborted) throw new ClientStopped(endpoint);
         }

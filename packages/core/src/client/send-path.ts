@@ -13,7 +13,7 @@ import type { Outbox, SendJournalEntry } from './outbox.js';
 import { SendReconciler, type ObservedApi, type EchoVerdict, type SendProbe } from './send-reconcile.js';
 import { sendFingerprint, type RecoveredSends } from './send-causes.js';
 import type { MediaSpool } from './spool.js';
-import type { ActionClass, SentMessage } from './types.js';
+import type { ActionClass, SendCallOptions, SentMessage } from './types.js';
 
 /** The fields of a message to send that the caller decides (the rest comes from the journal entry). */
 export type SendFields = Omit<OutboundMsg, 'FromUserName' | 'ToUserName' | 'LocalID' | 'ClientMsgId'>;
@@ -61,8 +61,9 @@ export class SendPath {
     to: string,
     fields: SendFields,
     media?: { clientMsgId: string; upload: NonNullable<SendJournalEntry['upload']> },
-    cause?: string,
+    call?: SendCallOptions,
   ): Promise<SentMessage> {
+    const cause = call?.cause;
     const stable = this.d.contacts.contact(to)?.stableId;
     const entry: SendJournalEntry = {
       clientMsgId: media?.clientMsgId ?? newClientMsgId(),
@@ -77,6 +78,7 @@ export class SendPath {
       session: this.d.cred.tag(),
       createdAt: Date.now(),
       ...(cause !== undefined ? { cause } : {}),
+      ...(call?.lane === 'bulk' ? { lane: 'bulk' as const } : {}),
     };
     const earlier = cause !== undefined ? this.recovered?.claim(cause, sendFingerprint(entry)) : undefined;
     const joined = earlier !== undefined ? this.joinEarlier(earlier, entry) : undefined;
@@ -101,7 +103,7 @@ export class SendPath {
     name: string,
     uploadKind: UploadKind,
     msgType: number,
-    cause?: string,
+    call?: SendCallOptions,
   ): Promise<SentMessage> {
     const clientMsgId = newClientMsgId();
     const file = await this.d.spool.write(clientMsgId, data);
@@ -112,7 +114,7 @@ export class SendPath {
       to,
       { Type: msgType, ...(kind === 'file' || kind === 'emoticon' ? {} : { Content: '' }) },
       { clientMsgId, upload },
-      cause,
+      call,
     );
   }
 
@@ -220,6 +222,7 @@ export class SendPath {
         {
           orderKey: entry.to,
           journaled: true,
+          lane: entry.lane,
           createdAt: entry.createdAt,
           clientMsgId: entry.clientMsgId,
           reconcile: async (err) => {

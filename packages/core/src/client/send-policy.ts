@@ -1,4 +1,5 @@
 import { NetworkError } from './errors.js';
+import type { Lane } from './lanes.js';
 
 /** What the outbox needs to know about one action besides its request. */
 export interface ActionOptions<T> {
@@ -28,6 +29,8 @@ export interface ActionOptions<T> {
    * as idempotent and simply retried.
    */
   atMostOnce?: boolean | undefined;
+  /** `'bulk'`: after interactive actions, leaving them a slot and tokens (see lanes.ts). Default interactive. */
+  lane?: Lane | undefined;
 }
 
 /** System error codes that mean the request never reached the server (no connection was made). */

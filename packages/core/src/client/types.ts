@@ -202,6 +202,11 @@ export interface SendCallOptions {
    * actions pass it for you.
    */
   cause?: string | undefined;
+  /**
+   * `'bulk'`: one of many sends (`ctx.bulkSend` passes it): it waits behind interactive actions and
+   * leaves them a slot and tokens of the same rate limits. Default: interactive.
+   */
+  lane?: 'interactive' | 'bulk' | undefined;
 }
 
 /** What the server answered to a send. */

@@ -104,7 +104,8 @@ async function applyOverrides(
       }
       const checked = await validateOptions(loaded.plugin, value, `${where} (${loaded.plugin.name})`);
       if ('issues' in checked) issues.push(...checked.issues);
-      else replaced.set(k, { plugin: loaded.plugin, options: checked.value });
+      // Keeps the entry's permission narrowing: an override changes options only.
+      else replaced.set(k, { ...loaded, options: checked.value });
     }
   }
   const plugins: LoadedPlugin[] = [];

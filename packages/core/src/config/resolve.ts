@@ -6,6 +6,7 @@ import type { Jiti } from 'jiti';
 
 import { isPlugin, type Plugin } from '../plugin/define.js';
 import type { LoadedPlugin } from '../plugin/host.js';
+import { narrowingProblems, type PermissionNarrowing } from '../plugin/permissions.js';
 import type { ConfigIssue } from './errors.js';
 import { explainUnknownKeys, suggestPlugin } from './hints.js';
 import { errorMessage } from '../util/error-message.js';
@@ -23,7 +24,7 @@ export function isLocalPath(entry: string): boolean {
   );
 }
 
-type Resolved = { plugin: Plugin<unknown, unknown>; label: string } | { issue: ConfigIssue };
+type Resolved = { plugin: Plugin<unknown, unknown>; label: string; fromPackage?: string } | { issue: ConfigIssue };
 
 function pickPlugin(mod: unknown): Plugin<unknown, unknown> | undefined {
   if (isPlugin(mod)) return mod;
@@ -89,7 +90,7 @@ async function resolveString(
     const plugin = pickPlugin(mod);
     return plugin === undefined
       ? { issue: { path: label, message: `package ${candidate} ${NOT_A_PLUGIN}` } }
-      : { plugin, label };
+      : { plugin, label, fromPackage: candidate };
   }
   const tried = candidates.length === 1 ? candidates[0]! : candidates.join(', ');
   const guess = suggestPlugin(entry, baseDir);
@@ -167,11 +168,19 @@ export async function resolvePlugins(
       if (!entry) return { issues: [] };
       let target: unknown = entry;
       let opts: unknown = undefined;
+      let settings: unknown = undefined;
       if (Array.isArray(entry)) {
-        if (entry.length !== 2) {
-          return { issues: [{ path: where, message: `expected [plugin, options], got an array of ${entry.length}` }] };
+        if (entry.length !== 2 && entry.length !== 3) {
+          return {
+            issues: [
+              {
+                path: where,
+                message: `expected [plugin, options] or [plugin, options, { permissions }], got an array of ${entry.length}`,
+              },
+            ],
+          };
         }
-        [target, opts] = entry as [unknown, unknown];
+        [target, opts, settings] = entry as [unknown, unknown, unknown];
       }
       let resolved: Resolved;
       if (isPlugin(target)) resolved = { plugin: target, label: `${where} (${target.name})` };
@@ -187,8 +196,25 @@ export async function resolvePlugins(
       }
       if ('issue' in resolved) return { issues: [resolved.issue] };
       const validated = await validateOptions(resolved.plugin, opts, resolved.label);
-      if ('issues' in validated) return { issues: validated.issues };
-      return { plugin: { plugin: resolved.plugin, options: validated.value }, issues: [] };
+      const narrowing = entrySettings(resolved.plugin, settings, `${where}[2]`);
+      if ('issues' in validated || 'issues' in narrowing) {
+        return {
+          issues: [
+            ...('issues' in validated ? validated.issues : []),
+            ...('issues' in narrowing ? narrowing.issues : []),
+          ],
+        };
+      }
+      const permissions = narrowing.permissions;
+      return {
+        plugin: {
+          plugin: resolved.plugin,
+          options: validated.value,
+          ...(permissions === undefined ? {} : { permissions }),
+          ...(resolved.fromPackage === undefined ? {} : { fromPackage: resolved.fromPackage }),
+        },
+        issues: [],
+      };
     }),
   );
   const plugins: LoadedPlugin[] = [];
@@ -202,4 +228,29 @@ export async function resolvePlugins(
     issues.push(...s.issues);
   });
   return { plugins, issues, sources };
+}
+
+/**
+ * Checks the third element of a plugin entry (`{ permissions }`): it may narrow the plugin's
+ * manifest, never widen it. `where` is the element's config path.
+ */
+export function entrySettings(
+  plugin: Plugin<unknown, unknown>,
+  settings: unknown,
+  where: string,
+): { permissions: PermissionNarrowing | undefined } | { issues: ConfigIssue[]; permissions?: undefined } {
+  if (settings === undefined) return { permissions: undefined };
+  if (typeof settings !== 'object' || settings === null || Array.isArray(settings)) {
+    return { issues: [{ path: where, message: `expected { permissions: {...} } for plugin "${plugin.name}"` }] };
+  }
+  const { permissions, ...rest } = settings as Record<string, unknown>;
+  const issues: ConfigIssue[] = Object.keys(rest).map((key) => ({
+    path: `${where}.${key}`,
+    message: `unknown entry setting; the plugin's own options go in the second element`,
+  }));
+  for (const p of narrowingProblems(plugin.name, plugin.permissions, permissions)) {
+    issues.push({ path: `${where}.${p.path}`, message: p.message });
+  }
+  if (issues.length > 0) return { issues };
+  return { permissions: permissions as PermissionNarrowing | undefined };
 }

@@ -1,6 +1,7 @@
 import type { LoginMode, ActionClass, Bucket, DesktopOptions, QrOptions, SendOptions } from '../client/types.js';
 import type { Plugin } from '../plugin/define.js';
 import type { IsolationOptions } from '../plugin/host.js';
+import type { PluginEntrySettings } from '../plugin/permissions.js';
 import type { Hosts, SessionStore } from '../session/types.js';
 import type { StorageDriver } from '../storage/types.js';
 import type { TransportKind } from './transport.js';
@@ -46,7 +47,10 @@ export type PluginEntry =
   | Plugin<any, any> // eslint-disable-line @typescript-eslint/no-explicit-any -- any plugin, whatever its options
   | string
   | readonly [Plugin<any, any>, unknown] // eslint-disable-line @typescript-eslint/no-explicit-any
-  | readonly [string, unknown];
+  | readonly [string, unknown]
+  // The third element narrows the plugin's permissions (see PermissionNarrowing).
+  | readonly [Plugin<any, any>, unknown, PluginEntrySettings] // eslint-disable-line @typescript-eslint/no-explicit-any
+  | readonly [string, unknown, PluginEntrySettings];
 
 type OptionsOfName<N> = N extends KnownPluginName ? PluginNameOptions[N] : unknown;
 
@@ -63,15 +67,19 @@ export type CheckPluginEntry<E> = E extends FalsyEntry
       : readonly [E, I]
     : E extends readonly [Plugin<infer I, unknown>, unknown]
       ? readonly [E[0], I]
-      : E extends readonly [infer N extends string, unknown]
-        ? readonly [N | KnownPluginName, OptionsOfName<N>]
-        : E extends string
-          ? E extends KnownPluginName
-            ? undefined extends PluginNameOptions[E]
-              ? E
-              : readonly [E, PluginNameOptions[E]]
-            : E | KnownPluginName
-          : PluginEntry;
+      : E extends readonly [Plugin<infer I, unknown>, unknown, PluginEntrySettings]
+        ? readonly [E[0], I, PluginEntrySettings]
+        : E extends readonly [infer N extends string, unknown]
+          ? readonly [N | KnownPluginName, OptionsOfName<N>]
+          : E extends readonly [infer N extends string, unknown, PluginEntrySettings]
+            ? readonly [N | KnownPluginName, OptionsOfName<N>, PluginEntrySettings]
+            : E extends string
+              ? E extends KnownPluginName
+                ? undefined extends PluginNameOptions[E]
+                  ? E
+                  : readonly [E, PluginNameOptions[E]]
+                : E | KnownPluginName
+              : PluginEntry;
 
 /** The account this bot runs. */
 export interface AccountConfig {

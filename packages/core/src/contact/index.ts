@@ -1,6 +1,7 @@
 export type * from './types.js';
 export { classifyContact, isRoomUserName, SPECIAL_USER_NAMES } from './classify.js';
 export {
+  confidenceLevel,
   isWeakStableId,
   stableIdStrength,
   strongStableId,
@@ -9,3 +10,5 @@ export {
   type HasStableId,
   type StableIdStrength,
 } from './stable-id.js';
+export { IdentityLedger, avatarFingerprint, DEFAULT_LEDGER_LIMIT } from './ledger.js';
+export type { LedgerDoc, LedgerEntry, LedgerMatch } from './ledger.js';

@@ -38,7 +38,8 @@ export function strongStableId(who: HasStableId | undefined): string | undefined
   const id = who?.stableId;
   if (id === undefined || id === '' || isWeakStableId(id)) return undefined;
   const confidence = who?.stableIdConfidence ?? who?.contact?.stableIdConfidence;
-  return confidence === 'weak' ? undefined : id;
+  // A medium (remark + avatar) match is good for keeping a plugin's notes, not for granting rights.
+  return confidence === 'weak' || confidence === 'remark-avatar' ? undefined : id;
 }
 
 /**
@@ -52,4 +53,11 @@ export function weakStableIdProblem(entry: string): string | undefined {
     'Name the person by a strong id instead (their wxid "wxid_…" or "alias:<their WeChat ID>"), ' +
     'or give them a unique remark name on your phone and list that remark.'
   );
+}
+
+/** `'strong'`, `'medium'` or `'weak'` for a confidence (undefined: no stable id at all). */
+export function confidenceLevel(confidence: StableIdConfidence | undefined): 'strong' | 'medium' | 'weak' | undefined {
+  if (confidence === undefined) return undefined;
+  if (confidence === 'weak') return 'weak';
+  return confidence === 'remark-avatar' ? 'medium' : 'strong';
 }

@@ -1,6 +1,7 @@
 import { cleanName } from '../protocol/text.js';
 import type { RawContact, RawMember } from '../protocol/wire.js';
 import { classifyContact, isRoomUserName, SPECIAL_USER_NAMES } from './classify.js';
+import type { IdentityLedger, LedgerMatch } from './ledger.js';
 import { MemberMap } from './members.js';
 import type { Contact, Room, RoomMember, StableIdConfidence } from './types.js';
 
@@ -29,6 +30,10 @@ export class MemoryContactStore {
   private readonly byStable = new Map<string, string>();
   /** Strong stable ids learned from MsgType 51 pairing, by session UserName (this session only, never persisted). */
   private readonly paired = new Map<string, string>();
+  /** Ids the identity ledger gave at this login's `reconcile`, by session UserName. */
+  private readonly recognised = new Map<string, LedgerMatch>();
+  /** Across logins: learns every strong id, recognises contacts at `reconcile` (see ledger.ts). */
+  ledger: IdentityLedger | undefined;
   /**
    * One member object per person with no room nickname, shared by every room they are in
    * (members are the bulk of a big account: 200 rooms × 500 = 100k). It also interns the
@@ -101,6 +106,7 @@ export class MemoryContactStore {
     this.byUser.clear();
     this.byStable.clear();
     this.paired.clear();
+    this.recognised.clear();
     this.people.clear();
     this.selfUserName = '';
   }
@@ -153,6 +159,7 @@ export class MemoryContactStore {
     }
     this.byUser.set(raw.UserName, contact);
     if (id) this.byStable.set(id.stableId, raw.UserName);
+    this.ledger?.learn(contact);
     return contact;
   }
 
@@ -184,11 +191,58 @@ export class MemoryContactStore {
     const changed: string[] = [];
     for (const { stableId, userName } of pairs) {
       this.paired.set(userName, stableId);
+      // The ledger guessed this id for someone else: the pairing is right, the guess goes.
+      for (const [other, match] of this.recognised) {
+        if (other === userName || match.stableId !== stableId) continue;
+        this.recognised.delete(other);
+        const c = this.byUser.get(other);
+        if (c !== undefined) {
+          this.upsert(c.raw);
+          changed.push(other);
+        }
+      }
       const c = this.byUser.get(userName);
       if (c && c.stableId !== stableId) {
         this.upsert(c.raw);
         changed.push(userName);
       }
+    }
+    return changed;
+  }
+
+  /**
+   * Gives contacts the stable ids the identity ledger recognises (after a login's contacts are
+   * loaded), and teaches it the rooms everyone is in. Returns the re-keyed UserNames.
+   */
+  reconcile(): string[] {
+    const ledger = this.ledger;
+    if (ledger === undefined) return [];
+    const roomsOf = new Map<string, string[]>();
+    for (const room of this.rooms()) {
+      if (room.stableId === undefined || room.stableIdConfidence === 'weak') continue;
+      for (const userName of room.members.keys()) {
+        const list = roomsOf.get(userName);
+        if (list === undefined) roomsOf.set(userName, [room.stableId]);
+        else list.push(room.stableId);
+      }
+    }
+    const candidates = [...this.byUser.values()].map((contact) => ({
+      contact,
+      rooms: roomsOf.get(contact.userName) ?? [],
+    }));
+    const changed: string[] = [];
+    for (const [userName, match] of ledger.match(candidates)) {
+      this.recognised.set(userName, match);
+      const c = this.byUser.get(userName);
+      if (c !== undefined) {
+        this.upsert(c.raw);
+        changed.push(userName);
+      }
+    }
+    for (const { contact } of candidates) {
+      const now = this.byUser.get(contact.userName);
+      const rooms = roomsOf.get(contact.userName);
+      if (now !== undefined && rooms !== undefined) ledger.learn(now, rooms);
     }
     return changed;
   }
@@ -222,6 +276,8 @@ export class MemoryContactStore {
   private stableIdFor(raw: RawContact, kind: Contact['kind']): StableIdInfo | undefined {
     const paired = this.paired.get(raw.UserName);
     if (paired) return { stableId: paired, confidence: 'wxid' };
+    const recognised = this.recognised.get(raw.UserName);
+    if (recognised !== undefined) return { ...recognised };
     if (SPECIAL_USER_NAMES.has(raw.UserName) || (!raw.UserName.startsWith('@') && raw.UserName !== '')) {
       // Specials and already-stable ids (simulators, wxid_ forms) are their own stable id.
       return { stableId: raw.UserName, confidence: 'wxid' };

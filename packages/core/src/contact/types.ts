@@ -3,8 +3,13 @@ import type { RawContact } from '../protocol/wire.js';
 /** What kind of account a contact is (see the seeds' "账号类型"). */
 export type ContactKind = 'friend' | 'room' | 'official' | 'special' | 'self' | 'stranger';
 
-/** How sure we are that a `stableId` names the same account across logins. */
-export type StableIdConfidence = 'wxid' | 'alias' | 'encry-room-id' | 'weak';
+/**
+ * How sure we are that a `stableId` names the same account across logins. Strong: `wxid` (a MsgType
+ * 51 pairing or an id that is its own), `alias`, `encry-room-id`. Medium: `remark-avatar` (the identity
+ * ledger recognised the remark and the avatar of someone seen at an earlier login). Weak: `weak` (a
+ * name only; two namesakes may swap). `strongStableId` accepts strong ones only.
+ */
+export type StableIdConfidence = 'wxid' | 'alias' | 'encry-room-id' | 'remark-avatar' | 'weak';
 
 /**
  * A contact as the bot knows it; session `userName`s change at every login, `stableId` does not.

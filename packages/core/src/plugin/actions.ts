@@ -14,6 +14,7 @@ import {
   type ActionKit,
   type MoreActionBackend,
 } from './actions-more.js';
+import type { Permit } from './permissions.js';
 
 /**
  * The transport actions go through, every action present (the host builds it with `guardActions`, so
@@ -188,6 +189,28 @@ function mediaName(input: MediaInput, name: string | undefined): string | undefi
 export interface Attribution {
   readonly plugin: string | undefined;
   readonly cause: string | undefined;
+  /** The plugin's permission check, run before each action reaches the transport (see permissions.ts). */
+  readonly permit?: Permit | undefined;
+  /** `'bulk'`: sends go in the outbox's bulk lane (`ctx.bulkSend`). */
+  readonly lane?: 'bulk' | undefined;
+}
+
+/** The part of the log actions write to. */
+type Tracker = Pick<ActionLog, 'track'>;
+
+/**
+ * The log, with the permission check inside each tracked action: a refused action is recorded as
+ * failed with `PermissionDenied`, and its `perform` (the request) never runs.
+ */
+function permitted(log: ActionLog, permit: Permit | undefined): Tracker {
+  if (permit === undefined) return log;
+  return {
+    track: (entry, perform) =>
+      log.track(entry, () => {
+        permit(entry.action, entry.target, entry.targetName);
+        return perform();
+      }),
+  };
 }
 
 interface Resolved {
@@ -209,7 +232,7 @@ function recordBase(action: ActionKind, by: Attribution, target: Resolved) {
 }
 
 /** What actions-more.ts needs to attribute and log its actions like these. */
-function kitOf(backend: ActionBackend, log: ActionLog, by: Attribution): ActionKit {
+function kitOf(backend: ActionBackend, log: Tracker, by: Attribution): ActionKit {
   return {
     backend,
     resolve: (target, what) => resolveIn(backend.contacts, target, what),
@@ -219,7 +242,8 @@ function kitOf(backend: ActionBackend, log: ActionLog, by: Attribution): ActionK
 }
 
 /** Builds the `Actions` a plugin handler uses; every call is attributed and logged. */
-export function createActions(backend: ActionBackend, log: ActionLog, by: Attribution): Actions {
+export function createActions(backend: ActionBackend, actionLog: ActionLog, by: Attribution): Actions {
+  const log = permitted(actionLog, by.permit);
   // Built once per plugin per message that acts: only `send` and `acceptFriend` up front; the rest on first use.
   const directory = backend.contacts;
   let rooms: Actions['rooms'] | undefined;
@@ -227,7 +251,10 @@ export function createActions(backend: ActionBackend, log: ActionLog, by: Attrib
   let chats: Actions['chats'] | undefined;
   let messages: Actions['messages'] | undefined;
   // The message being handled: after a crash its handler runs again, and the client does not repeat its sends.
-  const caused: SendCallOptions = by.cause === undefined ? {} : { cause: by.cause };
+  const caused: SendCallOptions = {
+    ...(by.cause === undefined ? {} : { cause: by.cause }),
+    ...(by.lane === undefined ? {} : { lane: by.lane }),
+  };
 
   const send = async (to: Target, content: OutgoingContent): Promise<SentMessage> => {
     const target = resolveIn(directory, to, 'recipient');
@@ -289,7 +316,7 @@ export function createActions(backend: ActionBackend, log: ActionLog, by: Attrib
   };
 }
 
-function roomActions(backend: ActionBackend, log: ActionLog, by: Attribution): Actions['rooms'] {
+function roomActions(backend: ActionBackend, log: Tracker, by: Attribution): Actions['rooms'] {
   const directory = backend.contacts;
   const members = (room: Room | undefined, list: readonly Target[]): string[] =>
     list.map((m) => {
@@ -336,7 +363,7 @@ function roomActions(backend: ActionBackend, log: ActionLog, by: Attribution): A
   };
 }
 
-function contactActions(backend: ActionBackend, log: ActionLog, by: Attribution): Actions['contacts'] {
+function contactActions(backend: ActionBackend, log: Tracker, by: Attribution): Actions['contacts'] {
   const directory = backend.contacts;
   return {
     get self() {
@@ -369,7 +396,7 @@ function contactActions(backend: ActionBackend, log: ActionLog, by: Attribution)
   };
 }
 
-function chatActions(backend: ActionBackend, log: ActionLog, by: Attribution): Actions['chats'] {
+function chatActions(backend: ActionBackend, log: Tracker, by: Attribution): Actions['chats'] {
   const directory = backend.contacts;
   return {
     pin: async (chat) => {

@@ -3,6 +3,7 @@ import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { CAPABILITY_NAMES, isCapabilityName } from '../transport/capabilities.js';
 import type { CapabilityName } from '../transport/types.js';
 import type { Composer } from './composer.js';
+import { checkManifest, type PermissionManifest } from './permissions.js';
 import { closest } from './suggest.js';
 import type { BotContext, PluginServices } from './types.js';
 
@@ -27,6 +28,11 @@ export interface Plugin<Input = undefined, Output = Input> {
   readonly receiveOwnMessages: boolean;
   /** The transport capabilities it cannot run without, for these options (empty: runs anywhere). */
   requires(options: Output): readonly CapabilityName[];
+  /**
+   * The actions it uses and the chats it may touch; the host refuses anything else with
+   * `PermissionDenied`. Undefined: no manifest (every action allowed; third-party plugins get a warning).
+   */
+  readonly permissions?: PermissionManifest | undefined;
   // Method syntax on purpose: a plugin with specific options must still fit `Plugin<unknown, unknown>` lists.
   setup(ctx: PluginContext, options: Output): void | Promise<void>;
   /** Type-only: what the config must pass as options. */
@@ -42,6 +48,13 @@ interface DefinitionBase {
   description?: string;
   /** Also deliver messages the bot itself sent (default false). */
   receiveOwnMessages?: boolean;
+  /**
+   * The actions this plugin uses and the chats it may touch (`{ actions: ['send', 'rooms.remove'],
+   * chats: 'rooms' }`). The host refuses every other action with `PermissionDenied` before anything
+   * reaches the server, and a config entry can narrow it further, never widen it. Declare it: users
+   * installing a plugin see what it can do, and a plugin without one is warned about at start.
+   */
+  permissions?: PermissionManifest;
 }
 
 /**
@@ -106,6 +119,7 @@ export function definePlugin(
     );
   }
   const requires = requirementsOf(definition.name, definition.requires);
+  const permissions = checkManifest(definition.name, definition.permissions);
   return Object.freeze({
     [PLUGIN_MARK]: true as const,
     name: definition.name,
@@ -113,6 +127,7 @@ export function definePlugin(
     options: schema,
     receiveOwnMessages: definition.receiveOwnMessages ?? false,
     requires,
+    permissions,
     setup: definition.setup,
   });
 }

@@ -6,6 +6,7 @@ import { guardActions } from '../transport/capabilities.js';
 import type { Transport, TransportActions } from '../transport/types.js';
 import type { ActionBackend, ActionLog } from './actions.js';
 import { checkRequirements } from './requires.js';
+import { checkPermissions, createPermit, warnUnmanifested, type PermissionNarrowing } from './permissions.js';
 import { DeadlineWatch } from './deadline.js';
 import type { Dispatchable } from './dispatchable.js';
 import type { Plugin } from './define.js';
@@ -28,6 +29,10 @@ import { isServerVerdict } from '../client/errors.js';
 export interface LoadedPlugin {
   readonly plugin: Plugin<unknown, unknown>;
   readonly options: unknown;
+  /** The config entry's narrowing of the plugin's permissions (`[plugin, options, { permissions }]`). */
+  readonly permissions?: PermissionNarrowing | undefined;
+  /** The npm package it was loaded from (a name in bot.config.ts); undefined for values and local paths. */
+  readonly fromPackage?: string | undefined;
 }
 
 export type { Dispatchable } from './dispatchable.js';
@@ -121,6 +126,7 @@ export class PluginHost {
    */
   check(plugins: readonly LoadedPlugin[]): void {
     checkRequirements(plugins, this.#options.transport);
+    checkPermissions(plugins);
   }
 
   /**
@@ -130,13 +136,19 @@ export class PluginHost {
   async start(plugins: readonly LoadedPlugin[]): Promise<void> {
     this.check(plugins);
     const seen = new Set<string>();
-    for (const { plugin, options } of plugins) {
+    for (const { plugin, options, permissions, fromPackage } of plugins) {
       // Redacted here too: the host may be given a logger built without it, and plugins log what they hold.
       const logger = this.#options.logger.child({ plugin: plugin.name }, { redact: REDACT });
       if (seen.has(plugin.name)) {
         logger.warn(`plugin "${plugin.name}" is listed twice; both instances run and share its storage`);
       }
       seen.add(plugin.name);
+      if (fromPackage !== undefined) {
+        warnUnmanifested(plugin, permissions !== undefined, (m) => {
+          logger.warn(m);
+        });
+      }
+      const backend = this.#backend;
       const scope = new PluginScope(plugin.name, logger, this.#options.storage.namespace(plugin.name), {
         backend: this.#backend,
         capabilities: this.#options.transport.capabilities,
@@ -146,6 +158,7 @@ export class PluginHost {
           this.#fail(entry, error, `${where} failed`);
         },
         causeOf: (s) => this.#causeOf(s),
+        permit: createPermit(plugin.name, plugin.permissions, permissions, () => backend.contacts),
       });
       const entry: Entry = { plugin, scope, middleware: scope.middleware(), state: 'starting', failures: [] };
       this.#entries.push(entry);

@@ -25,6 +25,16 @@ export type { FilterQuery, MessageQuery, EventQuery, QueryContext, Narrow } from
 export { ActionLog, DEFAULT_ACTION_LOG_LIMIT, TargetError, createActions, resolveTarget } from './actions.js';
 export type { ActionBackend, ActionLogOptions, Attribution } from './actions.js';
 export type { MoreActionBackend } from './actions-more.js';
+export { PERMISSION_ACTIONS, PermissionDenied } from './permissions.js';
+export type {
+  ChatScope,
+  PermissionAction,
+  PermissionDeniedInfo,
+  PermissionManifest,
+  PermissionNarrowing,
+  PermissionPattern,
+  PluginEntrySettings,
+} from './permissions.js';
 export type { HostEvent } from './host-events.js';
 export { PluginHost } from './host.js';
 export type {

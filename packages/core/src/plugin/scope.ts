@@ -4,7 +4,9 @@ import type { KeyValueStore } from '../storage/types.js';
 import type { TransportCapabilities } from '../transport/types.js';
 import { createActions, type ActionBackend, type ActionLog } from './actions.js';
 import { Composer } from './composer.js';
+import type { Permit } from './permissions.js';
 import { CalendarSchedule } from './schedule.js';
+import { runBulk } from './bulk.js';
 import type { Actions, BotContext, PluginServices, ScheduleSpec, TimerHandle } from './types.js';
 
 /** Longest delay Node timers accept; longer waits are chained. */
@@ -22,6 +24,8 @@ export interface ScopeHost {
   reportFailure(scope: PluginScope, error: unknown, where: string): void;
   /** The message this scope's code is handling right now, so `ctx.send` inside a handler is attributed to it. */
   causeOf(scope: PluginScope): string | undefined;
+  /** The plugin's permission check (manifest and config narrowing); undefined: everything allowed. */
+  readonly permit?: Permit | undefined;
 }
 
 /**
@@ -65,7 +69,11 @@ export class PluginScope extends Composer<BotContext> implements PluginServices 
   actionsFor(cause: string | undefined): Actions {
     // Handlers of one message ask repeatedly (ctx.reply, ctx.send, ...); actions hold no state but attribution.
     if (this.#cached !== undefined && this.#cachedCause === cause) return this.#cached;
-    const actions = createActions(this.#host.backend, this.#host.log, { plugin: this.name, cause });
+    const actions = createActions(this.#host.backend, this.#host.log, {
+      plugin: this.name,
+      cause,
+      permit: this.#host.permit,
+    });
     this.#cachedCause = cause;
     this.#cached = actions;
     return actions;
@@ -88,6 +96,18 @@ export class PluginScope extends Composer<BotContext> implements PluginServices 
   get chats(): Actions['chats'] {
     return this.#actions().chats;
   }
+
+  bulkSend: PluginServices['bulkSend'] = (targets, content, options = {}) => {
+    this.#assertLive('bulkSend');
+    const cause = this.#host.causeOf(this);
+    const bulk = createActions(this.#host.backend, this.#host.log, {
+      plugin: this.name,
+      cause,
+      permit: this.#host.permit,
+      lane: 'bulk',
+    });
+    return runBulk((to, c) => bulk.send(to, c), targets, content, options, this.signal);
+  };
 
   #guard(callback: () => unknown, where: string): () => void {
     return () => {

@@ -392,4 +392,43 @@ export interface PluginServices extends Actions {
   schedule(spec: ScheduleSpec, job: () => unknown): TimerHandle;
   /** Runs when the plugin stops (bot shutdown, or disabled after repeated failures). */
   onDispose(callback: () => unknown): void;
+  /**
+   * Sends one content to many chats, one after another, in the bulk lane: a handler's reply goes
+   * first, and the account's rate limits space the messages. Reports progress, stops on
+   * `options.signal` or when the plugin stops, and resolves with what was sent, what failed and
+   * what was never tried (a bulk send is not resumed after a restart). Each send is checked against
+   * the plugin's permissions like `send`.
+   */
+  bulkSend(targets: readonly Target[], content: OutgoingContent, options?: BulkSendOptions): Promise<BulkSendResult>;
+}
+
+/** Where a bulk send stands; handed to `onProgress` after each target. */
+export interface BulkProgress {
+  readonly total: number;
+  readonly sent: number;
+  readonly failed: number;
+  readonly remaining: number;
+  /** The target just handled, and its error when it failed. */
+  readonly last: { readonly target: Target; readonly error?: unknown };
+}
+
+export interface BulkSendOptions {
+  /** Called after each target (a throwing callback is ignored: it must not stop the send). */
+  onProgress?: (progress: BulkProgress) => void;
+  /** Aborting it stops before the next target; the rest is reported in `notSent`. */
+  signal?: AbortSignal;
+  /**
+   * At least this many ms between two messages, on top of the account's rate limits (which always
+   * apply). Default 0: the rate limits alone space them.
+   */
+  minIntervalMs?: number;
+}
+
+/** What a bulk send did. */
+export interface BulkSendResult {
+  readonly sent: readonly { readonly target: Target; readonly message: SentMessage }[];
+  readonly failed: readonly { readonly target: Target; readonly error: unknown }[];
+  /** Targets never tried: cancelled, the plugin stopped, or the client stopped. */
+  readonly notSent: readonly Target[];
+  readonly cancelled: boolean;
 }

@@ -18,19 +18,19 @@ import type { Contact } from '../contact/types.js';
 import type { PersonRef, SystemNotice } from '../message/types.js';
 import { ActionLog } from '../plugin/actions.js';
 import type { IsolationOptions, LoadedPlugin } from '../plugin/host.js';
-import { isPlugin, type Plugin } from '../plugin/define.js';
 import type { ActionRecord } from '../plugin/types.js';
 import { loadConfig } from '../config/prepare.js';
-import { validateOptions } from '../config/resolve.js';
 import { ConfigError, type ConfigIssue } from '../config/errors.js';
 import { MemorySessionStore } from '../session/file-store.js';
 import { createMemoryStorage } from '../storage/memory.js';
 import type { StorageDriver } from '../storage/types.js';
+import type { SessionStore } from '../session/types.js';
 import { webTransport, type WebTransport } from '../transport/web.js';
+import { loadTestEntries, type TestPluginEntry } from './entries.js';
 import { findPerson, nameOf, personId, roomId } from './names.js';
 
 /** A plugin, or `[plugin, options]` (options are validated like in bot.config.ts). */
-export type TestPluginEntry = Plugin<any, any> | readonly [Plugin<any, any>, unknown]; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type { TestPluginEntry };
 
 export interface TestBotOptions {
   /** Plugins in pipeline order (after those of `config`). */
@@ -48,6 +48,13 @@ export interface TestBotOptions {
   timeoutMs?: number;
   /** Plugin storage; default in memory. */
   storage?: StorageDriver;
+  /**
+   * The client's session store (session, journals, identity ledger under account `test`); default a
+   * fresh one in memory. Pass one to two bots in turn to test what survives a re-login.
+   */
+  sessionStore?: SessionStore;
+  /** The simulator's seed (session UserNames, ids); default 1. Another seed: other session UserNames. */
+  seed?: number;
   /** Plugins' `ctx.baseDir`; default the directory of `config`, else the working directory. */
   baseDir?: string;
   /** Logger; default silent. */
@@ -460,22 +467,21 @@ export async function createTestBot(options: TestBotOptions): Promise<TestBot> {
     isolation ??= resolved.config.runtime;
     baseDir ??= resolved.dir;
   }
-  for (const [index, entry] of (options.plugins ?? []).entries()) {
-    const [plugin, opts] = isPlugin(entry) ? [entry, undefined] : (entry as readonly [unknown, unknown]);
-    if (!isPlugin(plugin)) {
-      issues.push({ path: `plugins[${index}]`, message: 'expected a plugin made with definePlugin()' });
-      continue;
-    }
-    const validated = await validateOptions(plugin, opts, `plugins[${index}] (${plugin.name})`);
-    if ('issues' in validated) issues.push(...validated.issues);
-    else plugins.push({ plugin, options: validated.value });
-  }
+  const given = await loadTestEntries(options.plugins ?? []);
+  plugins.push(...given.plugins);
+  issues.push(...given.issues);
   if (issues.length > 0) throw new ConfigError(issues);
   // Before the simulator starts, so a bad limit leaves nothing running.
   const actionLog = new ActionLog({ limit: options.actionLogLimit ?? TEST_ACTION_LOG_LIMIT });
 
   const world = structuredClone(options.world ?? defaultWorld());
-  const sim = await createSimulator({ world, autoConfirm: true, loginPollHoldMs: 100, synccheckHoldMs: 200, seed: 1 });
+  const sim = await createSimulator({
+    world,
+    autoConfirm: true,
+    loginPollHoldMs: 100,
+    synccheckHoldMs: 200,
+    seed: options.seed ?? 1,
+  });
   const dir = await mkdtemp(join(tmpdir(), 'wxbot-test-'));
   const logger = options.logger ?? pino({ level: 'silent' });
   const fast = { burst: 1000, perSecond: 1000 };
@@ -484,7 +490,7 @@ export async function createTestBot(options: TestBotOptions): Promise<TestBot> {
       dataDir: dir,
       account: 'test',
       logger,
-      sessionStore: new MemorySessionStore(),
+      sessionStore: options.sessionStore ?? new MemorySessionStore(),
       hosts: { login: sim.loginUrl, main: sim.url },
       qr: { terminal: false, pngPath: false },
       sendJitterMs: 0,

@@ -29,14 +29,23 @@ export class TokenBucket {
     if (this.slowdown < 1) this.slowdown = Math.min(1, this.slowdown + elapsed / 60);
   }
 
-  /** Takes a token if one is available (returns 0), else returns ms until one is. */
-  take(): number {
+  /**
+   * Takes a token if one is available (returns 0), else returns ms until one is. With `reserve`, only
+   * a token beyond that many is taken: what the outbox's bulk lane leaves for interactive actions.
+   */
+  take(reserve = 0): number {
     this.refill();
-    if (this.tokens >= 1) {
+    const need = 1 + Math.min(reserve, Math.max(0, this.burst - 1));
+    if (this.tokens >= need) {
       this.tokens -= 1;
       return 0;
     }
-    return Math.ceil(((1 - this.tokens) / (this.perSecond * this.slowdown)) * 1000);
+    return Math.ceil(((need - this.tokens) / (this.perSecond * this.slowdown)) * 1000);
+  }
+
+  /** The configured burst (bucket size). */
+  get size(): number {
+    return this.burst;
   }
 
   /** The server said 1205: empty the bucket and halve the rate for a while. */

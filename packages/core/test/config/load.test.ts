@@ -199,7 +199,7 @@ describe('resolving plugins', () => {
         expect.stringMatching(/^plugins\[4\] \(\.\/not-a-plugin\.ts\): .*does not export a plugin/),
         'plugins[5] (plain): plugin "plain" takes no options, but some were given',
         'plugins[6]: expected a plugin, a package name, a path or [entry, options]; got number',
-        'plugins[7]: expected [plugin, options], got an array of 1',
+        'plugins[7]: expected [plugin, options] or [plugin, options, { permissions }], got an array of 1',
         'plugins[8]: "Bad Name!" is neither a package name nor a path (local paths start with ./ or ../)',
         expect.stringMatching(/^plugins\[9\] \(@wxbot\/plugin-group-admin\)\.rooms: /),
       ]);

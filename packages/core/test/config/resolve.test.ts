@@ -1,7 +1,7 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { z } from 'zod';
 
-import { validateOptions } from '../../src/config/resolve.js';
+import { resolvePlugins, validateOptions } from '../../src/config/resolve.js';
 import { definePlugin } from '../../src/plugin/define.js';
 
 describe('validateOptions', () => {
@@ -169,5 +169,45 @@ describe('validateOptions: every outcome', () => {
   test('an async schema is awaited and its value passed on as is', async () => {
     const p = withSchema('async', async (value) => ({ value: { wrapped: value } }));
     await expect(validateOptions(p, 5, 'e')).resolves.toEqual({ value: { wrapped: 5 } });
+  });
+});
+
+describe('resolvePlugins: permission narrowing in the third element', () => {
+  const moderator = definePlugin({
+    name: 'moderator',
+    permissions: { actions: ['send', 'rooms.remove'], chats: 'rooms' },
+    setup() {},
+  });
+
+  test('a narrowing within the manifest is carried to the loaded plugin', async () => {
+    const { plugins, issues } = await resolvePlugins(
+      [[moderator, undefined, { permissions: { rooms: ['Family'], actions: ['send'] } }]],
+      { baseDir: process.cwd() },
+    );
+    expect(issues).toEqual([]);
+    expect(plugins[0]?.permissions).toEqual({ rooms: ['Family'], actions: ['send'] });
+  });
+
+  test('widening is refused at config check, naming the entry and what widens', async () => {
+    const { plugins, issues } = await resolvePlugins(
+      [
+        [moderator, undefined, { permissions: { actions: ['rooms.*'], chats: 'any' }, extra: 1 }],
+        [moderator, 1, 2, 3],
+      ],
+      { baseDir: process.cwd() },
+    );
+    expect(plugins).toEqual([]);
+    expect(issues).toEqual([
+      { path: 'plugins[0][2].extra', message: expect.stringMatching(/unknown entry setting/) },
+      {
+        path: 'plugins[0][2].permissions.actions[0]',
+        message: expect.stringMatching(/"rooms\.\*" widens plugin "moderator".*rooms\.add/),
+      },
+      { path: 'plugins[0][2].permissions.chats', message: expect.stringMatching(/"any" widens plugin "moderator"/) },
+      {
+        path: 'plugins[1]',
+        message: expect.stringMatching(/\[plugin, options, \{ permissions \}\], got an array of 4/),
+      },
+    ]);
   });
 });

@@ -2,6 +2,7 @@ import {
   isWeakStableId,
   stableIdStrength,
   strongStableId,
+  confidenceLevel,
   weakStableIdProblem,
   WEAK_STABLE_ID_PREFIX,
 } from '../../src/contact/stable-id.js';
@@ -78,4 +79,12 @@ describe('stable id strength', () => {
         'or give them a unique remark name on your phone and list that remark.',
     );
   });
+});
+
+test('a medium (remark + avatar) match is not strong enough for rights; confidenceLevel names the level', () => {
+  expect(strongStableId({ stableId: 'wxid_a', stableIdConfidence: 'remark-avatar' })).toBeUndefined();
+  expect(strongStableId({ stableId: 'wxid_a', stableIdConfidence: 'alias' })).toBe('wxid_a');
+  expect(
+    ['wxid', 'alias', 'encry-room-id', 'remark-avatar', 'weak', undefined].map((c) => confidenceLevel(c as never)),
+  ).toEqual(['strong', 'strong', 'strong', 'medium', 'weak', undefined]);
 });

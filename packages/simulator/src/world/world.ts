@@ -55,7 +55,16 @@ export function isSpecialId(id: string): boolean {
   return Object.hasOwn(SPECIAL_ACCOUNTS, id);
 }
 
-let headSeqCounter = 620000000;
+/**
+ * The avatar version (HeadImgUrl's `seq`) of an account: derived from its id, so the same person has
+ * the same seq in every simulator and session, as on the real servers, where it changes only with
+ * the picture (clients fingerprint avatars by it across logins).
+ */
+function headSeqOf(id: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 16777619) >>> 0;
+  return 620000000 + (h % 100000000);
+}
 
 function personFrom(spec: PersonSpec, kind: PersonKind): Person {
   return {
@@ -72,7 +81,7 @@ function personFrom(spec: PersonSpec, kind: PersonKind): Person {
     starred: spec.starred ?? false,
     pinned: spec.pinned ?? false,
     uin: 0,
-    headSeq: headSeqCounter++,
+    headSeq: headSeqOf(spec.wxid),
   };
 }
 
@@ -155,7 +164,7 @@ export class World {
       remarkName: r.remarkName ?? '',
       pinned: r.pinned ?? false,
       encryChatRoomId: '@' + hashHex(r.id, 32),
-      headSeq: headSeqCounter++,
+      headSeq: headSeqOf(r.id),
     };
     this.rooms.set(room.id, room);
     return room;
