@@ -14,6 +14,7 @@ import { ClientStopped, InvalidArgument } from './errors.js';
 import { ClientEmitter } from './events.js';
 import { DEFAULT_HISTORY_CUTOFF_SECONDS, HistoryCutoff } from './history-cutoff.js';
 import { Http } from './http.js';
+import { observeRequests, queueStats, type QueueStats } from './request-observer.js';
 import { Inbox } from './inbox.js';
 import { Lifecycle } from './lifecycle.js';
 import { LoginChain } from './login-chain.js';
@@ -111,6 +112,9 @@ export class WebWxClient implements WxClient {
       ...(options.proxy === undefined ? {} : { proxy: options.proxy }),
     });
     this.http = http;
+    observeRequests(http, (e) => {
+      events.emit('request', e);
+    });
     const outbox = new Outbox(
       o.store,
       this.key('outbox'),
@@ -303,6 +307,11 @@ export class WebWxClient implements WxClient {
   once<E extends keyof ClientEvents>(event: E, listener: ClientEvents[E]): this {
     this.events.once(event, listener);
     return this;
+  }
+
+  /** Queue and journal sizes, for metrics. */
+  queueStats(): QueueStats {
+    return queueStats(this.outbox, this.inbox);
   }
 
   setMessageHandler(handler: MessageHandler): void {

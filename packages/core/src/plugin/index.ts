@@ -24,6 +24,8 @@ export type { FilterQuery, MessageQuery, EventQuery, QueryContext, Narrow } from
 export { ActionLog, DEFAULT_ACTION_LOG_LIMIT, TargetError, createActions, resolveTarget } from './actions.js';
 export type { ActionBackend, ActionLogOptions, Attribution } from './actions.js';
 export { PluginHost } from './host.js';
+export { ChatSwitches, CHAT_SWITCHES_NAMESPACE } from './chat-switches.js';
+export type { ChatSwitch } from './chat-switches.js';
 export type { LoadedPlugin, Dispatchable, IsolationOptions, PluginHostOptions, PluginState } from './host.js';
 export { PluginScope } from './scope.js';
 export type * from './types.js';
