@@ -2,7 +2,15 @@ import type { Config } from 'jest';
 
 // One jest project per package: `pnpm test` runs them all, `pnpm --filter <pkg> test`
 // (or `--selectProjects @wxbot/<name>`) runs one.
-const packages = ['core', 'simulator', 'plugin-autoreply', 'plugin-group-admin', 'plugin-friend-accept', 'store-redis'];
+const packages = [
+  'core',
+  'simulator',
+  'plugin-autoreply',
+  'plugin-group-admin',
+  'plugin-friend-accept',
+  'store-redis',
+  'server',
+];
 
 const shared = {
   testEnvironment: 'node',
@@ -10,7 +18,7 @@ const shared = {
   moduleNameMapper: {
     // Workspace packages are tested from source, never from a stale dist/.
     '^@wxbot/core/(testing|runtime)$': '<rootDir>/../core/src/$1/index.ts',
-    '^@wxbot/(core|simulator|store-redis|plugin-[a-z-]+)$': '<rootDir>/../$1/src/index.ts',
+    '^@wxbot/(core|simulator|store-redis|server|plugin-[a-z-]+)$': '<rootDir>/../$1/src/index.ts',
     // NodeNext sources import './x.js'; jest must find './x.ts'.
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
@@ -33,7 +41,7 @@ const config: Config = {
       moduleNameMapper: {
         ...shared.moduleNameMapper,
         '^@wxbot/core/(testing|runtime)$': '<rootDir>/../packages/core/src/$1/index.ts',
-        '^@wxbot/(core|simulator|store-redis|plugin-[a-z-]+)$': '<rootDir>/../packages/$1/src/index.ts',
+        '^@wxbot/(core|simulator|store-redis|server|plugin-[a-z-]+)$': '<rootDir>/../packages/$1/src/index.ts',
       },
       transform: {
         '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: '<rootDir>/../tsconfig.json' }],
@@ -51,7 +59,7 @@ const config: Config = {
       moduleNameMapper: {
         ...shared.moduleNameMapper,
         '^@wxbot/core/(testing|runtime)$': '<rootDir>/../packages/core/src/$1/index.ts',
-        '^@wxbot/(core|simulator|store-redis|plugin-[a-z-]+)$': '<rootDir>/../packages/$1/src/index.ts',
+        '^@wxbot/(core|simulator|store-redis|server|plugin-[a-z-]+)$': '<rootDir>/../packages/$1/src/index.ts',
       },
       transform: {
         '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: '<rootDir>/../tsconfig.json' }],
