@@ -85,6 +85,7 @@ export class Webhooks {
   #closed = false;
   #crashed = false;
   readonly #settled = new Set<Promise<void>>();
+  #idleWaiters: Array<() => void> = [];
 
   constructor(private readonly options: WebhooksOptions) {
     options.hooks.forEach((config, index) => {
@@ -276,6 +277,7 @@ export class Webhooks {
       this.#attempts.delete(d.id);
       this.options.onOutcome?.(hook.id, 'delivered');
       await this.#journal.done(d.id);
+      this.#wakeIdle();
       return;
     }
     this.options.onOutcome?.(hook.id, 'failed');
@@ -289,6 +291,7 @@ export class Webhooks {
       this.#attempts.delete(d.id);
       this.options.onOutcome?.(hook.id, 'dropped');
       await this.#journal.done(d.id);
+      this.#wakeIdle();
       return;
     }
     const cap = Math.min(this.#maxMs, this.#baseMs * 2 ** (attempt.attempts - 1));
@@ -308,6 +311,17 @@ export class Webhooks {
     actions.send(d.chat, text).catch((error: unknown) => {
       this.#log.warn({ err: error, delivery: d.id }, 'webhook reply could not be sent');
     });
+  }
+
+  /** Resolves once no delivery is pending (every one made, and marked in the journal). */
+  idle(): Promise<void> {
+    if (this.#journal.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  #wakeIdle(): void {
+    if (this.#journal.size > 0) return;
+    for (const w of this.#idleWaiters.splice(0)) w();
   }
 
   /** Deliveries not yet made, and when the oldest was journaled. */
