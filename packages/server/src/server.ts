@@ -170,7 +170,13 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     settings,
     openApi,
     async listen() {
-      await app.listen({ host: settings.host, port: settings.port });
+      try {
+        await app.listen({ host: settings.host, port: settings.port });
+      } catch (error) {
+        // The default port taken (another bot on this machine): any free one, printed by the caller.
+        if ((error as { code?: unknown }).code !== 'EADDRINUSE' || options.api?.port !== undefined) throw error;
+        await app.listen({ host: settings.host, port: 0 });
+      }
       const { port } = app.server.address() as AddressInfo;
       guard.hosts = allowedHosts(settings, port);
       const host = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
