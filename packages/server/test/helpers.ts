@@ -83,7 +83,7 @@ export async function startApi(bot: TestBot, api: ApiConfig = {}): Promise<Api> 
 export async function readEvents(
   url: string,
   until: (event: { event: string; data: Record<string, unknown> }) => boolean,
-  options: { headers?: Record<string, string>; timeoutMs?: number; onOpen?: () => void } = {},
+  options: { headers?: Record<string, string>; timeoutMs?: number; onOpen?: () => void; raw?: string[] } = {},
 ): Promise<{ event: string; data: Record<string, unknown> }> {
   const ctl = new AbortController();
   const timer = setTimeout(() => ctl.abort(), options.timeoutMs ?? 5000);
@@ -97,7 +97,9 @@ export async function readEvents(
     let buffer = '';
     let opened = false;
     for await (const chunk of res.body) {
-      buffer += decoder.decode(chunk as Uint8Array, { stream: true });
+      const text = decoder.decode(chunk as Uint8Array, { stream: true });
+      options.raw?.push(text);
+      buffer += text;
       if (!opened) {
         opened = true;
         options.onOpen?.();

@@ -237,7 +237,15 @@ test('the QR endpoints say when there is nothing to scan', async () => {
 
 test('no answer carries a session secret', async () => {
   const { api, bot } = await setup();
-  await bot.receive('hello', { from: 'Alice' });
+  // The event stream too: everything it carried while a message went through and the bot answered.
+  const raw: string[] = [];
+  await readEvents(`${api.url}/api/events`, (e) => e.event === 'action', {
+    raw,
+    onOpen: () => {
+      bot.sim.say({ from: 'wxid_alice', text: 'hello' });
+    },
+  });
+  api.bodies.push(...raw);
   await api.call('POST', '/api/accounts/test/chats/Alice/messages', { body: { text: 'x' } });
   for (const path of [
     '/api/accounts',

@@ -175,6 +175,10 @@ test('a reply in the answer body is sent to the chat as the bot', async () => {
   await bot.receive('ping', { from: 'Bob' });
   const sent = await bot.sim.waitForAction((a) => a.content === 'you said: ping', { timeoutMs: 5000 });
   expect(sent.to).toBe('wxid_bob');
+  // What the hook was sent carries no session secret.
+  const s = bot.sim.session!;
+  const bodies = JSON.stringify(receiver.requests);
+  for (const secret of [s.sid, s.skey, s.passTicket, s.dataTicket, String(s.uin)]) expect(bodies).not.toContain(secret);
   expect(bot.actions().find((a) => a.content?.type === 'text' && a.content.text === 'you said: ping')?.plugin).toBe(
     'webhook',
   );
