@@ -82,7 +82,8 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
   }
   const ctx: ServerContext = { hubs, bus, streams: new Set() };
   // No fastify logger: request lines would carry `?access_token=`; the bot's logger says what matters.
-  const app = Fastify({ logger: false, bodyLimit: 1024 * 1024 });
+  // forceCloseConnections: stopping the bot must not wait for an idle keep-alive or a hijacked event stream.
+  const app = Fastify({ logger: false, bodyLimit: 1024 * 1024, forceCloseConnections: true });
   // JSON bodies are taken as typed (`{"text": 1}` is an error naming body.text, not the string "1");
   // query strings and path parameters are text, so those are coerced to the schema's types.
   const strict = new Ajv({ coerceTypes: false, useDefaults: true, removeAdditional: false, strict: false });
