@@ -7,7 +7,15 @@ import { fileURLToPath } from 'node:url';
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
 const run = promisify(execFile);
 
-const packages = ['core', 'simulator', 'plugin-autoreply', 'plugin-group-admin', 'plugin-friend-accept', 'store-redis'];
+const packages = [
+  'core',
+  'simulator',
+  'plugin-autoreply',
+  'plugin-group-admin',
+  'plugin-friend-accept',
+  'store-redis',
+  'server',
+];
 
 test.each(packages)(
   'pnpm --filter @wxbot/%s test loads the jest config and selects only that package',
