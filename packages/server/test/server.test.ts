@@ -1,4 +1,5 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -152,7 +153,7 @@ test('a message sent through the API arrives at the simulator and is in the acti
   );
 });
 
-test('an uploaded file is sent to the chat', async () => {
+test('an uploaded file, and a file named by its path, are sent to the chat', async () => {
   const { api, bot } = await setup();
   const sent = await api.call('POST', '/api/accounts/test/chats/Alice/media?kind=file&name=notes.txt', {
     raw: Buffer.from('some notes'),
@@ -160,6 +161,16 @@ test('an uploaded file is sent to the chat', async () => {
   });
   expect(sent.status).toBe(200);
   await bot.sim.waitForAction((a) => a.endpoint === 'webwxsendappmsg' && a.to === 'wxid_alice', { timeoutMs: 5000 });
+  const dir = await mkdtemp(join(tmpdir(), 'wxbot-api-'));
+  try {
+    const path = join(dir, 'report.txt');
+    await writeFile(path, 'a report');
+    const byPath = await api.call('POST', '/api/accounts/test/chats/Bob/messages', { body: { path, kind: 'file' } });
+    expect(byPath.status).toBe(200);
+    await bot.sim.waitForAction((a) => a.endpoint === 'webwxsendappmsg' && a.to === 'wxid_bob', { timeoutMs: 5000 });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });
 
 test('bad input gets a 400 naming the field', async () => {
