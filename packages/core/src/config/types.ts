@@ -120,9 +120,9 @@ export interface LoggingConfig {
 /** How plugins are run and isolated. */
 export type PluginRuntimeConfig = IsolationOptions;
 
-/** The control plane's HTTP API (served by @wxbot/server when it is installed). */
+/** The control plane's HTTP API (served by `@wxbot/server` when it is installed). */
 export interface ApiConfig {
-  /** Serve the API. Default true when @wxbot/server is installed. */
+  /** Serve the API. Default true when `@wxbot/server` is installed. */
   enabled?: boolean;
   /** Address to listen on. Default '127.0.0.1'; a non-loopback address needs `allowRemote: true`. */
   host?: string;
@@ -174,9 +174,9 @@ export interface BotConfigBase {
   runtime?: PluginRuntimeConfig;
   /** Plugin storage; default JSON files under `<dataDir>/storage`. */
   storage?: StorageDriver;
-  /** The control API (on by default, on loopback, when @wxbot/server is installed). */
+  /** The control API (on by default, on loopback, when `@wxbot/server` is installed). */
   api?: ApiConfig;
-  /** Where incoming messages and events are POSTed (needs @wxbot/server). */
+  /** Where incoming messages and events are POSTed (needs `@wxbot/server`). */
   webhooks?: WebhookConfig[];
 }
 
