@@ -10,6 +10,7 @@ const packages = [
   'plugin-friend-accept',
   'store-redis',
   'transport-ilink',
+  'server',
   'console',
 ];
 
@@ -19,7 +20,7 @@ const shared = {
   moduleNameMapper: {
     // Workspace packages are tested from source, never from a stale dist/.
     '^@wxbot/core/(testing|runtime)$': '<rootDir>/../core/src/$1/index.ts',
-    '^@wxbot/(core|simulator|store-redis|transport-ilink|plugin-[a-z-]+)$': '<rootDir>/../$1/src/index.ts',
+    '^@wxbot/(core|simulator|store-redis|transport-ilink|server|plugin-[a-z-]+)$': '<rootDir>/../$1/src/index.ts',
     '^@wxbot/console$': '<rootDir>/../console/src/node/index.ts',
     // NodeNext sources import './x.js'; jest must find './x.ts'.
     '^(\\.{1,2}/.*)\\.js$': '$1',
@@ -43,7 +44,8 @@ const config: Config = {
       moduleNameMapper: {
         ...shared.moduleNameMapper,
         '^@wxbot/core/(testing|runtime)$': '<rootDir>/../packages/core/src/$1/index.ts',
-        '^@wxbot/(core|simulator|store-redis|transport-ilink|plugin-[a-z-]+)$': '<rootDir>/../packages/$1/src/index.ts',
+        '^@wxbot/(core|simulator|store-redis|transport-ilink|server|plugin-[a-z-]+)$':
+          '<rootDir>/../packages/$1/src/index.ts',
       },
       transform: {
         '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: '<rootDir>/../tsconfig.json' }],
@@ -61,7 +63,8 @@ const config: Config = {
       moduleNameMapper: {
         ...shared.moduleNameMapper,
         '^@wxbot/core/(testing|runtime)$': '<rootDir>/../packages/core/src/$1/index.ts',
-        '^@wxbot/(core|simulator|store-redis|transport-ilink|plugin-[a-z-]+)$': '<rootDir>/../packages/$1/src/index.ts',
+        '^@wxbot/(core|simulator|store-redis|transport-ilink|server|plugin-[a-z-]+)$':
+          '<rootDir>/../packages/$1/src/index.ts',
       },
       transform: {
         '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: '<rootDir>/../tsconfig.json' }],

@@ -15,6 +15,7 @@ const packages = [
   'plugin-friend-accept',
   'store-redis',
   'transport-ilink',
+  'server',
   'console',
 ];
 

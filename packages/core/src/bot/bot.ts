@@ -5,6 +5,7 @@ import type { Contact } from '../contact/types.js';
 import { isChatMessage } from '../message/kinds.js';
 import type { Message, NormalizedEvent } from '../message/types.js';
 import { ActionLog } from '../plugin/actions.js';
+import { ChatSwitches, CHAT_SWITCHES_NAMESPACE } from '../plugin/chat-switches.js';
 import { PluginHost, type IsolationOptions, type LoadedPlugin } from '../plugin/host.js';
 import type { StorageDriver } from '../storage/types.js';
 import type { InboundMessage, Transport } from '../transport/types.js';
@@ -18,6 +19,15 @@ export interface ProcessedMessage {
   /** False for internal entries (status-notify) that plugins never see. */
   readonly dispatched: boolean;
   readonly sentByBot: boolean;
+  /** Milliseconds the plugins took over it (every plugin, in order). */
+  readonly ms?: number;
+}
+
+/** A counted plugin failure (a throw, a rejection or a timeout). */
+export interface PluginFailure {
+  readonly plugin: string;
+  /** What was being done: 'failed handling an event', 'timed out', 'setup failed', ... */
+  readonly what: string;
 }
 
 export interface BotOptions<T extends Transport = Transport> {
@@ -53,9 +63,12 @@ export class Bot<T extends Transport = Transport> {
   readonly transport: T;
   readonly actions: ActionLog;
   readonly logger: Logger;
+  /** Plugins switched off per chat (persisted in plugin storage); the control API sets them. */
+  readonly chatSwitches: ChatSwitches;
   readonly #host: PluginHost;
   readonly #plugins: readonly LoadedPlugin[];
   readonly #events = new EventEmitter();
+  readonly #sinks: Array<(processed: ProcessedMessage) => Promise<void>> = [];
   /** Per-chat tail of the processing chain, so replies in one chat keep their order. */
   readonly #chains = new Map<string, Promise<void>>();
   #state: 'new' | 'starting' | 'running' | 'stopping' | 'stopped' = 'new';
@@ -70,7 +83,12 @@ export class Bot<T extends Transport = Transport> {
     this.actions = options.actionLog ?? new ActionLog();
     this.#plugins = options.plugins;
     this.#dataDir = options.dataDir;
+    this.chatSwitches = new ChatSwitches(options.storage.namespace(CHAT_SWITCHES_NAMESPACE));
     this.#host = new PluginHost({
+      switches: this.chatSwitches,
+      onFailure: (plugin, what) => {
+        this.#events.emit('plugin-failure', { plugin, what } satisfies PluginFailure);
+      },
       logger: options.logger,
       storage: options.storage,
       transport: options.transport,
@@ -93,6 +111,25 @@ export class Bot<T extends Transport = Transport> {
   }
 
   /**
+   * Adds an awaited consumer of processed messages (a webhook journal): the message counts as handled
+   * (leaves the client's inbox journal) only once `sink` has settled, so what it records durably before
+   * settling survives a crash, and a crash before that hands the message over again. A rejection is logged.
+   */
+  addSink(sink: (processed: ProcessedMessage) => Promise<void>): () => void {
+    this.#sinks.push(sink);
+    return () => {
+      const at = this.#sinks.indexOf(sink);
+      if (at >= 0) this.#sinks.splice(at, 1);
+    };
+  }
+
+  /** Calls `listener` on every counted plugin failure. */
+  onPluginFailure(listener: (failure: PluginFailure) => void): () => void {
+    this.#events.on('plugin-failure', listener);
+    return () => this.#events.off('plugin-failure', listener);
+  }
+
+  /**
    * Logs in, starts plugins in config order, then serves messages. Resolves with the account. Rejects
    * with `CapabilityMissing`, before logging in, when a plugin requires what the transport lacks.
    */
@@ -101,6 +138,10 @@ export class Bot<T extends Transport = Transport> {
     this.#host.check(this.#plugins);
     this.#state = 'starting';
     if (this.#dataDir !== undefined) await ensureDir(this.#dataDir, { setting: 'account.dataDir' });
+    // Unreadable switches must not keep the bot from starting: every plugin stays on everywhere.
+    await this.chatSwitches.load().catch((error: unknown) => {
+      this.logger.warn({ err: error }, 'per-chat plugin switches could not be read; all plugins are on in every chat');
+    });
     const unbridge = bridgeClientEvents(this.transport, (event) => {
       this.#hostEvent(event);
     });
@@ -112,6 +153,7 @@ export class Bot<T extends Transport = Transport> {
       unbridge();
       throw error;
     }
+    this.chatSwitches.attach(this.transport.contacts);
     await this.#host.start(this.#plugins);
     // stop() came during login or plugin setup: it has stopped the transport; nothing more to serve.
     if (this.#state !== 'starting') return self;
@@ -157,6 +199,7 @@ export class Bot<T extends Transport = Transport> {
     const key = message.chat.userName;
     const previous = this.#chains.get(key) ?? Promise.resolve();
     const run = previous.then(async () => {
+      const started = performance.now();
       const dispatched = isChatMessage(message) && (this.#state === 'running' || this.#state === 'stopping');
       if (dispatched) {
         await this.#host.dispatch({ kind: 'message', message, sentByBot }, key);
@@ -165,7 +208,18 @@ export class Bot<T extends Transport = Transport> {
           for (const event of derivedEvents(message, events)) await this.#host.dispatch({ kind: 'host', event }, key);
         }
       }
-      this.#events.emit('processed', { message, dispatched, sentByBot } satisfies ProcessedMessage);
+      const processed: ProcessedMessage = {
+        message,
+        dispatched,
+        sentByBot,
+        ms: performance.now() - started,
+      };
+      this.#events.emit('processed', processed);
+      for (const sink of this.#sinks) {
+        await sink(processed).catch((error: unknown) => {
+          this.logger.error({ err: error, messageId: message.id }, 'a message sink failed');
+        });
+      }
     });
     const tail = run.catch((error: unknown) => {
       // dispatch never rejects; this guards the chain against listener errors.

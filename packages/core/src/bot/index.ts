@@ -1,5 +1,5 @@
 export { Bot } from './bot.js';
-export type { BotOptions, ProcessedMessage } from './bot.js';
+export type { BotOptions, PluginFailure, ProcessedMessage } from './bot.js';
 export { createBotFromConfig } from './create.js';
 export type { CreateBotOverrides } from './create.js';
 export { createLogger } from './logger.js';
@@ -15,3 +15,4 @@ export {
   loadIlinkModule,
 } from './create-ilink.js';
 export type { CreateIlinkBotOverrides, IlinkBotSource, IlinkModule } from './create-ilink.js';
+export type { ControlPlane, ControlPlaneModule, ControlPlaneOptions } from './control-plane.js';

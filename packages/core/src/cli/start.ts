@@ -1,6 +1,11 @@
 import type { Simulator, WorldSpec } from '@wxbot/simulator';
 
+import type { Logger } from 'pino';
+
 import type { Bot } from '../bot/bot.js';
+import type { ControlPlane } from '../bot/control-plane.js';
+import type { ResolvedConfig } from '../config/prepare.js';
+import { CONTROL_PLANE_PACKAGE, loadControlPlane } from './load-control-plane.js';
 import { MemorySessionStore } from '../session/file-store.js';
 import { createMemoryStorage } from '../storage/memory.js';
 import { humanOut, untilStopped, type CliIo } from './io.js';
@@ -43,6 +48,51 @@ function banner(sim: Simulator, world: WorldSpec, bot: Bot, interactive: boolean
     '',
   ];
   return lines.join('\n');
+}
+
+/**
+ * Starts @wxbot/server's API (and webhooks, metrics) when it is installed and not switched off;
+ * prints where it listens. Undefined when there is none to start, false when it failed (reported).
+ */
+async function startControlPlaneOrReport(
+  io: CliIo,
+  resolved: ResolvedConfig,
+  bot: Bot,
+  logger: Logger,
+): Promise<ControlPlane | undefined | false> {
+  const { api, webhooks } = resolved.config;
+  const wanted = api?.enabled !== false || (webhooks?.length ?? 0) > 0;
+  if (!wanted) return undefined;
+  if (bot.transport.name !== 'web') {
+    // The control plane reads what only the Web client reports (QR uuid refreshes, per-request retcodes,
+    // its contact store); an account on another transport runs without it rather than half-served.
+    logger.warn(
+      `the control API and webhooks serve Web WeChat accounts only for now; account ${bot.transport.account} uses the ${bot.transport.name} transport and runs without them`,
+    );
+    return undefined;
+  }
+  const server = await loadControlPlane();
+  if (server === undefined) {
+    // Asked for in the config: an error; merely on by default: a hint.
+    if (api !== undefined || webhooks !== undefined) {
+      io.stderr.write(
+        `wxbot: the config sets api/webhooks, which need ${CONTROL_PLANE_PACKAGE}: npm install ${CONTROL_PLANE_PACKAGE}\n`,
+      );
+      return false;
+    }
+    return undefined;
+  }
+  try {
+    const control = await server.startControlPlane({ bots: [bot], api, webhooks, dataDir: resolved.dataDir, logger });
+    if (control.url !== undefined) {
+      const token = control.tokenFile === undefined ? 'api.token in the config' : control.tokenFile;
+      humanOut(io).write(`wxbot API: ${control.url}/api (token: ${token}; OpenAPI: ${control.url}/api/openapi.json)\n`);
+    }
+    return control;
+  } catch (error) {
+    io.stderr.write(`wxbot: could not start the control API: ${errorMessage(error)}\n`);
+    return false;
+  }
 }
 
 /** `wxbot start`: runs until SIGINT/SIGTERM (or `io.signal`), then shuts down gracefully. */
@@ -120,6 +170,13 @@ export async function runStart(io: CliIo, options: StartOptions): Promise<number
     if (io.interactive) io.stdout.write(`${line}\n`);
     else logger.info({ action: record.action, plugin: record.plugin }, line);
   });
+  // Before login: the API serves the QR code to scan. Off with `api: { enabled: false }`.
+  const control = await startControlPlaneOrReport(io, resolved, bot, logger);
+  if (control === false) {
+    stopActions();
+    await sim?.close();
+    return 1;
+  }
   // The simulator confirms its own logins: nothing to scan or confirm there.
   const stopProgress =
     sim === undefined && ilink?.sim === undefined
@@ -158,6 +215,7 @@ export async function runStart(io: CliIo, options: StartOptions): Promise<number
     exitCode = 1;
   } finally {
     chat?.close();
+    await control?.close();
     stopActions();
     stopProgress?.();
     await bot.stop();

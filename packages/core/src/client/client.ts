@@ -15,6 +15,7 @@ import { ClientStopped, InvalidArgument } from './errors.js';
 import { ClientEmitter } from './events.js';
 import { DEFAULT_HISTORY_CUTOFF_SECONDS, HistoryCutoff } from './history-cutoff.js';
 import { Http } from './http.js';
+import { observeRequests, queueStats, type QueueStats } from './request-observer.js';
 import { Inbox } from './inbox.js';
 import { Lifecycle } from './lifecycle.js';
 import { LoginChain } from './login-chain.js';
@@ -112,6 +113,9 @@ export class WebWxClient implements WxClient {
       ...(options.proxy === undefined ? {} : { proxy: options.proxy }),
     });
     this.http = http;
+    observeRequests(http, (e) => {
+      events.emit('request', e);
+    });
     const outbox = new Outbox(
       o.store,
       this.key('outbox'),
@@ -307,6 +311,11 @@ export class WebWxClient implements WxClient {
   once<E extends keyof ClientEvents>(event: E, listener: ClientEvents[E]): this {
     this.events.once(event, listener);
     return this;
+  }
+
+  /** Queue and journal sizes, for metrics. */
+  queueStats(): QueueStats {
+    return queueStats(this.outbox, this.inbox);
   }
 
   setMessageHandler(handler: MessageHandler): void {

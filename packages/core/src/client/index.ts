@@ -3,6 +3,11 @@ export type { Hosts, PersistedSession, SessionLog, SessionStore } from '../sessi
 export { FileSessionStore, MemorySessionStore } from '../session/file-store.js';
 export { createClient, WebWxClient } from './client.js';
 export type { ClientInternals } from './client.js';
+export type { QueueStats, RequestReport } from './request-observer.js';
+// Durable journals and atomic state files, for sibling packages (webhook deliveries) that keep the same promise.
+export { Journal, BoundedSet } from './journal.js';
+export type { JournalModel, JournalOptions } from './journal.js';
+export { writeFileAtomic } from '../util/atomic-write.js';
 export { MemoryContactStore } from '../contact/store.js';
 export { redactUrl, redactText, redactHeaders } from '../log/redact.js';
 export {

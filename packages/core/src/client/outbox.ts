@@ -341,6 +341,13 @@ export class Outbox {
     return this.pending.size;
   }
 
+  /** Actions queued or in flight, and when the oldest journaled send was made (metrics). */
+  stats(): { active: number; journaled: number; oldestAt: number | undefined } {
+    let oldestAt: number | undefined;
+    for (const e of this.pending.values()) if (oldestAt === undefined || e.createdAt < oldestAt) oldestAt = e.createdAt;
+    return { active: this.active, journaled: this.pending.size, oldestAt };
+  }
+
   /**
    * Runs `run` in class `cls`: after every earlier action with the same
    * `orderKey`, when one of the class's slots is free, paced and retried.

@@ -300,6 +300,8 @@ export interface ClientEvents {
   'rate-limited': (e: { endpoint: string; actionClass: ActionClass; retryInMs: number; attempt: number }) => void;
   /** Lifecycle state change. */
   state: (e: { from: ClientState; to: ClientState }) => void;
+  /** A request to the server finished (for metrics: endpoint, retcode, time; never its URL). */
+  request: (e: { endpoint: string; retcode: string; ms: number }) => void;
 }
 
 /**

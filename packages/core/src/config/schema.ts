@@ -171,6 +171,39 @@ function accountEntry(value: unknown, path: Path, report: Report): void {
   accountEntryObject(value, path, report);
 }
 
+/** An array whose every item passes `item`. */
+function arrayOf(item: Check): Check {
+  return (value, path, report) => {
+    if (!Array.isArray(value)) report(path, expected('array', value));
+    else for (const [i, v] of value.entries()) item(v, [...path, i], report);
+  };
+}
+
+const WEBHOOK_KINDS = ['message', 'login', 'logout', 'recovered', 'plugin-failure'];
+const webhookKind: Check = (value, path, report) => {
+  if (typeof value === 'string' && (WEBHOOK_KINDS.includes(value) || /^message:[a-z-]+$/.test(value))) return;
+  report(path, `expected one of ${WEBHOOK_KINDS.map((k) => JSON.stringify(k)).join('|')} or "message:<kind>"`);
+};
+/** An object of `shape` in which `keys` must be present. */
+function withRequired(keys: readonly string[], shape: Record<string, Check>): Check {
+  const inner = object(shape);
+  return (value, path, report) => {
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+      for (const key of keys)
+        if ((value as Record<string, unknown>)[key] === undefined) report([...path, key], 'required');
+    }
+    inner(value, path, report);
+  };
+}
+
+const webhook = withRequired(['url', 'secret'], {
+  url: string(/^https?:\/\/\S+$/, 'expected an http:// or https:// URL'),
+  secret: string(/^.{16,}$/s, 'expected a secret of at least 16 characters (e.g. `openssl rand -hex 32`)'),
+  kinds: arrayOf(webhookKind),
+  chats: arrayOf(nonEmptyString),
+  timeoutMs: positiveMs,
+});
+
 /** The shape of everything but plugin entries (those are checked against each plugin's own schema). */
 const configSchema = object({
   account: object(accountShape),
@@ -194,6 +227,17 @@ const configSchema = object({
     failureWindowMs: positiveMs,
   }),
   storage: withMethods(['namespace'], 'a StorageDriver ({ namespace(name) })'),
+  api: object({
+    enabled: boolean,
+    host: nonEmptyString,
+    port: number({ integer: true, min: 0 }),
+    token: string(/^[\x21-\x7e]{16,}$/, 'expected a token of at least 16 printable characters, no spaces'),
+    allowedOrigins: arrayOf(origin),
+    allowedHosts: arrayOf(nonEmptyString),
+    allowRemote: boolean,
+    recentPerChat: number({ integer: true, min: 'positive' }),
+  }),
+  webhooks: arrayOf(webhook),
   plugins: array,
 });
 

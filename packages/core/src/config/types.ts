@@ -190,6 +190,43 @@ export interface CheckedAccountEntry<P extends readonly PluginEntry[]> extends A
   plugins?: { [I in keyof P]: CheckPluginEntry<P[I]> };
 }
 
+/** The control plane's HTTP API (served by `@wxbot/server` when it is installed). */
+export interface ApiConfig {
+  /** Serve the API. Default true when `@wxbot/server` is installed. */
+  enabled?: boolean;
+  /** Address to listen on. Default '127.0.0.1'; a non-loopback address needs `allowRemote: true`. */
+  host?: string;
+  /** Port; 0 picks a free one. Default 8720. */
+  port?: number;
+  /** Bearer token. Default: generated once into `<dataDir>/api-token` (mode 0600) and reused. */
+  token?: string;
+  /** Browser origins allowed to call the API besides its own (a console served elsewhere). */
+  allowedOrigins?: string[];
+  /** Host header names accepted besides the listen address, `localhost` and `127.0.0.1` (a reverse proxy's name). */
+  allowedHosts?: string[];
+  /** Required to listen on a non-loopback address (the API can send as the account). */
+  allowRemote?: boolean;
+  /** Messages kept per chat for `GET .../messages`. Default 100. */
+  recentPerChat?: number;
+}
+
+/** What a webhook is sent: the `type` of the posted event (`message` also matches `message:<kind>`, e.g. `message:text`). */
+export type WebhookKind = 'message' | 'login' | 'logout' | 'recovered' | 'plugin-failure' | `message:${string}`;
+
+/** A URL incoming messages and events are POSTed to, signed with `secret` (HMAC-SHA256). */
+export interface WebhookConfig {
+  /** http(s) URL. */
+  url: string;
+  /** HMAC-SHA256 key of the `x-wxbot-signature` header; at least 16 characters. */
+  secret: string;
+  /** Only these kinds (default: all). */
+  kinds?: WebhookKind[];
+  /** Only these chats: stable ids (`wxid_...`, `...@chatroom`) or display names (default: all). */
+  chats?: string[];
+  /** Per-attempt timeout in ms. Default 10 000. */
+  timeoutMs?: number;
+}
+
 /** Everything except the plugin list. */
 export interface BotConfigBase {
   account?: AccountConfig;
@@ -213,6 +250,10 @@ export interface BotConfigBase {
   runtime?: PluginRuntimeConfig;
   /** Plugin storage; default JSON files under `<dataDir>/storage`. */
   storage?: StorageDriver;
+  /** The control API (on by default, on loopback, when `@wxbot/server` is installed). */
+  api?: ApiConfig;
+  /** Where incoming messages and events are POSTed (needs `@wxbot/server`). */
+  webhooks?: WebhookConfig[];
 }
 
 /** A bot configuration (`export default defineConfig({...})` in `bot.config.ts`). */

@@ -63,6 +63,10 @@ export interface PluginHostOptions extends IsolationOptions {
   readonly log: ActionLog;
   /** Plugins' `ctx.baseDir`: the config file's directory. Default `process.cwd()`. */
   readonly baseDir?: string;
+  /** Per-chat switches: a plugin switched off in a chat is skipped there. */
+  readonly switches?: { skips(plugin: string, chat: string): boolean };
+  /** Told of every counted plugin failure (metrics). */
+  readonly onFailure?: (plugin: string, what: string) => void;
 }
 
 export type { PluginState } from './pipeline.js';
@@ -110,6 +114,7 @@ export class PluginHost {
       watch: new DeadlineWatch<Run>(Math.min(100, timeoutMs / 20)),
       handlerTimeoutMs: timeoutMs,
       stalls: new Stalls<Entry>(this.#options.failureWindowMs),
+      switches: options.switches,
       tracking: false,
       fail: (entry, error, what, messageId) => this.#fail(entry, error, what, messageId),
     };
@@ -238,6 +243,7 @@ export class PluginHost {
       fields,
       `plugin "${entry.plugin.name}" ${what}${messageId === undefined ? '' : ` (message ${messageId})`}: ${message}`,
     );
+    this.#options.onFailure?.(entry.plugin.name, what);
     if (entry.state !== 'active') return true;
     const now = Date.now();
     entry.failures = entry.failures.filter((t) => now - t < this.#options.failureWindowMs);

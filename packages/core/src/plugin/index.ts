@@ -37,6 +37,8 @@ export type {
 } from './permissions.js';
 export type { HostEvent } from './host-events.js';
 export { PluginHost } from './host.js';
+export { ChatSwitches, CHAT_SWITCHES_NAMESPACE } from './chat-switches.js';
+export type { ChatSwitch } from './chat-switches.js';
 export type {
   LoadedPlugin,
   Dispatchable,

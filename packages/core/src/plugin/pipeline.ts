@@ -26,6 +26,8 @@ export interface PassHost {
   readonly tracking: boolean;
   /** Plugins stalled per chat (see stalls.ts); passes without a chat are not tracked. */
   readonly stalls?: Stalls<Entry>;
+  /** Plugins switched off per chat (see chat-switches.ts). */
+  readonly switches?: { skips(plugin: string, chat: string): boolean } | undefined;
   /**
    * Records a failure (logs it with plugin name and message id; may disable the plugin). False when it
    * was not the plugin's fault (a server verdict, or a handler awaiting its own still-queued action).
@@ -87,6 +89,7 @@ export class Pass {
       const entry = entries[i]!;
       if (entry.state !== 'active') continue;
       if (this.chat !== undefined && this.host.stalls?.skips(entry, this.chat) === true) continue;
+      if (this.chat !== undefined && this.host.switches?.skips(entry.plugin.name, this.chat) === true) continue;
       const run = new Run(this, entry, i, parent);
       const outer = enterSync(this.id);
       try {

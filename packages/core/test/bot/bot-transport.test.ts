@@ -45,7 +45,7 @@ describe('Bot over a non-Web transport', () => {
       const hi = message('hi');
       await transport.deliver(hi);
       expect(transport.calls).toEqual([{ method: 'sendText', args: [ALICE.userName, 're:hi', { cause: hi.id }] }]);
-      expect(processed).toEqual([{ message: hi, dispatched: true, sentByBot: false }]);
+      expect(processed).toEqual([{ message: hi, dispatched: true, sentByBot: false, ms: expect.any(Number) }]);
       expect(bot.actions.all().map((r) => [r.action, r.plugin, r.status])).toEqual([['send', 'echo', 'done']]);
     } finally {
       await bot.stop();

@@ -1,0 +1,249 @@
+import type { Bot, ClientEvents, QueueStats, WxClient } from '@wxbot/core';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { clientOf } from './web-client.js';
+
+/** Endpoints whose successful answer means the account is in sync with the server. */
+const SYNC_ENDPOINTS = new Set(['synccheck', 'webwxsync']);
+/** Endpoints that send a message (what counts as a message out). */
+const SEND_ENDPOINTS = new Set([
+  'webwxsendmsg',
+  'webwxsendmsgimg',
+  'webwxsendvideomsg',
+  'webwxsendemoticon',
+  'webwxsendappmsg',
+]);
+
+/** Extra gauges the owner of the metrics fills at scrape time (the webhook journal). */
+export interface MetricsSources {
+  webhookJournal?: () => { pending: number; oldestAt: number | undefined };
+}
+
+/**
+ * The bot's Prometheus metrics, one `account` label per bot, fed by the client's events and the
+ * bot's hooks (nothing polls the client between scrapes; queue and journal sizes are read at scrape time).
+ * A registry of its own: two bots in one process never share (or double-register) series.
+ */
+export class BotMetrics {
+  readonly registry = new Registry();
+  readonly #offs: Array<() => void> = [];
+  readonly #lastSync = new Map<string, number>();
+  readonly #bots: Bot[] = [];
+  readonly requests: Counter<'account' | 'endpoint' | 'retcode'>;
+  readonly requestSeconds: Histogram<'account' | 'endpoint'>;
+  readonly messagesIn: Counter<'account' | 'kind'>;
+  readonly messagesOut: Counter<'account' | 'endpoint'>;
+  readonly rateLimited: Counter<'account' | 'action_class'>;
+  readonly backoffSeconds: Histogram<'account' | 'action_class'>;
+  readonly logins: Counter<'account' | 'via'>;
+  readonly logouts: Counter<'account' | 'reason'>;
+  readonly reconnects: Counter<'account' | 'via'>;
+  readonly pluginErrors: Counter<'account' | 'plugin'>;
+  readonly handlerSeconds: Histogram<'account'>;
+  readonly webhookDeliveries: Counter<'hook' | 'outcome'>;
+
+  constructor(sources: MetricsSources = {}) {
+    const registers = [this.registry];
+    this.requests = new Counter({
+      name: 'wxbot_requests_total',
+      help: 'Requests to the WeChat server by endpoint and retcode (0 = ok; http_<status>; network)',
+      labelNames: ['account', 'endpoint', 'retcode'],
+      registers,
+    });
+    this.requestSeconds = new Histogram({
+      name: 'wxbot_request_duration_seconds',
+      help: 'Time of requests to the WeChat server (long polls included)',
+      labelNames: ['account', 'endpoint'],
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers,
+    });
+    this.messagesIn = new Counter({
+      name: 'wxbot_messages_in_total',
+      help: 'Messages received (not sent by the bot), by kind',
+      labelNames: ['account', 'kind'],
+      registers,
+    });
+    this.messagesOut = new Counter({
+      name: 'wxbot_messages_out_total',
+      help: 'Messages the server accepted from the bot, by send endpoint',
+      labelNames: ['account', 'endpoint'],
+      registers,
+    });
+    this.rateLimited = new Counter({
+      name: 'wxbot_rate_limited_total',
+      help: 'Actions the server refused with 1205 (or that waited after one), by action class',
+      labelNames: ['account', 'action_class'],
+      registers,
+    });
+    this.backoffSeconds = new Histogram({
+      name: 'wxbot_rate_limit_backoff_seconds',
+      help: 'Backoff before retrying a rate-limited action',
+      labelNames: ['account', 'action_class'],
+      buckets: [0.5, 1, 2, 5, 10, 30, 60, 120, 300],
+      registers,
+    });
+    this.logins = new Counter({
+      name: 'wxbot_logins_total',
+      help: 'Logins by how (hot = saved session, push = phone confirm, qr)',
+      labelNames: ['account', 'via'],
+      registers,
+    });
+    this.logouts = new Counter({
+      name: 'wxbot_logouts_total',
+      help: 'Sessions ended, by cause',
+      labelNames: ['account', 'reason'],
+      registers,
+    });
+    this.reconnects = new Counter({
+      name: 'wxbot_reconnects_total',
+      help: 'Recoveries after a logout, stuck sync or watchdog trip, by how',
+      labelNames: ['account', 'via'],
+      registers,
+    });
+    this.pluginErrors = new Counter({
+      name: 'wxbot_plugin_errors_total',
+      help: 'Counted plugin failures (throws, rejections, timeouts), by plugin',
+      labelNames: ['account', 'plugin'],
+      registers,
+    });
+    this.handlerSeconds = new Histogram({
+      name: 'wxbot_handler_duration_seconds',
+      help: 'Time every plugin together took over one message',
+      labelNames: ['account'],
+      buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10],
+      registers,
+    });
+    this.webhookDeliveries = new Counter({
+      name: 'wxbot_webhook_deliveries_total',
+      help: 'Webhook delivery attempts by hook and outcome (delivered, failed, dropped)',
+      labelNames: ['hook', 'outcome'],
+      registers,
+    });
+    const bots = this.#bots;
+    const lastSync = this.#lastSync;
+    const stats = (bot: Bot): QueueStats | undefined => {
+      const client = clientOf(bot) as WxClient & { queueStats?: () => QueueStats };
+      return typeof client.queueStats === 'function' ? client.queueStats() : undefined;
+    };
+    new Gauge({
+      name: 'wxbot_sync_lag_seconds',
+      help: 'Seconds since the last successful synccheck or webwxsync answer',
+      labelNames: ['account'],
+      registers,
+      collect() {
+        this.reset();
+        const now = Date.now();
+        for (const [account, at] of lastSync) this.set({ account }, (now - at) / 1000);
+      },
+    });
+    new Gauge({
+      name: 'wxbot_outbox_queue_depth',
+      help: 'Outbound actions queued or in flight',
+      labelNames: ['account'],
+      registers,
+      collect() {
+        this.reset();
+        for (const bot of bots) {
+          const s = stats(bot);
+          if (s !== undefined) this.set({ account: clientOf(bot).account }, s.outboxActive);
+        }
+      },
+    });
+    new Gauge({
+      name: 'wxbot_outbox_oldest_age_seconds',
+      help: 'Age of the oldest journaled send not yet answered (0 when none)',
+      labelNames: ['account'],
+      registers,
+      collect() {
+        this.reset();
+        const now = Date.now();
+        for (const bot of bots) {
+          const s = stats(bot);
+          if (s !== undefined)
+            this.set(
+              { account: clientOf(bot).account },
+              s.outboxOldestAt === undefined ? 0 : (now - s.outboxOldestAt) / 1000,
+            );
+        }
+      },
+    });
+    new Gauge({
+      name: 'wxbot_journal_entries',
+      help: 'Entries in the durable journals (inbox: messages not yet handled; outbox: sends not yet answered; webhooks: deliveries not yet made)',
+      labelNames: ['account', 'journal'],
+      registers,
+      collect() {
+        this.reset();
+        for (const bot of bots) {
+          const s = stats(bot);
+          if (s === undefined) continue;
+          this.set({ account: clientOf(bot).account, journal: 'inbox' }, s.inboxPending);
+          this.set({ account: clientOf(bot).account, journal: 'outbox' }, s.outboxJournaled);
+        }
+        const hooks = sources.webhookJournal?.();
+        if (hooks !== undefined) this.set({ account: '', journal: 'webhooks' }, hooks.pending);
+      },
+    });
+    new Gauge({
+      name: 'wxbot_account_up',
+      help: '1 while the account is logged in and syncing',
+      labelNames: ['account'],
+      registers,
+      collect() {
+        this.reset();
+        for (const bot of bots) this.set({ account: clientOf(bot).account }, clientOf(bot).state === 'syncing' ? 1 : 0);
+      },
+    });
+  }
+
+  /** Starts counting for `bot` (its `client.account` is the label). */
+  watch(bot: Bot): void {
+    this.#bots.push(bot);
+    const client = clientOf(bot);
+    const account = client.account;
+    const on = <E extends keyof ClientEvents>(event: E, listener: ClientEvents[E]): void => {
+      client.on(event, listener);
+      this.#offs.push(() => client.off(event, listener));
+    };
+    on('request', (e) => {
+      this.requests.inc({ account, endpoint: e.endpoint, retcode: e.retcode });
+      this.requestSeconds.observe({ account, endpoint: e.endpoint }, e.ms / 1000);
+      if (e.retcode === '0' && SYNC_ENDPOINTS.has(e.endpoint)) this.#lastSync.set(account, Date.now());
+      if (e.retcode === '0' && SEND_ENDPOINTS.has(e.endpoint)) this.messagesOut.inc({ account, endpoint: e.endpoint });
+    });
+    on('rate-limited', (e) => {
+      this.rateLimited.inc({ account, action_class: e.actionClass });
+      this.backoffSeconds.observe({ account, action_class: e.actionClass }, e.retryInMs / 1000);
+    });
+    on('login', (e) => {
+      this.logins.inc({ account, via: e.via });
+    });
+    on('logout', (e) => {
+      this.logouts.inc({ account, reason: e.reason });
+    });
+    on('recovered', (e) => {
+      this.reconnects.inc({ account, via: e.via });
+    });
+    this.#offs.push(
+      bot.onProcessed((p) => {
+        if (!p.sentByBot) this.messagesIn.inc({ account, kind: p.message.kind });
+        if (p.ms !== undefined) this.handlerSeconds.observe({ account }, p.ms / 1000);
+      }),
+      bot.onPluginFailure((f) => {
+        this.pluginErrors.inc({ account, plugin: f.plugin });
+      }),
+    );
+  }
+
+  /** The Prometheus text exposition. */
+  async text(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  close(): void {
+    for (const off of this.#offs.splice(0)) off();
+  }
+}

@@ -1,0 +1,192 @@
+import type { AddressInfo } from 'node:net';
+
+import type { ApiConfig, Bot } from '@wxbot/core';
+import { Ajv } from 'ajv';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+
+import { ApiError, sendError, type ServerContext } from './context.js';
+import { EventBus } from './events.js';
+import type { BotMetrics } from './metrics.js';
+import {
+  accountSchema,
+  actionSchema,
+  contactSchema,
+  errors,
+  errorSchema,
+  messageSchema,
+  pluginSchema,
+  sentSchema,
+} from './schemas.js';
+import { AccountHub } from './hub.js';
+import { collectRoute, openApiDocument, type DocumentedRoute } from './openapi.js';
+import { resolveApi, type ResolvedApi } from './options.js';
+import { accountRoutes } from './routes/accounts.js';
+import { chatRoutes } from './routes/chats.js';
+import { eventRoutes } from './routes/events.js';
+import { pluginRoutes } from './routes/plugins.js';
+import { allowedHosts, checkRequest, type Guard } from './security.js';
+import { VERSION } from './version.js';
+
+export interface ApiServerOptions {
+  readonly bots: readonly Bot[];
+  readonly api?: ApiConfig | undefined;
+  readonly token: string;
+  /** Served at /metrics, behind the same checks. */
+  readonly metrics?: BotMetrics;
+}
+
+/** A built (not yet listening) API server. */
+export interface ApiServer {
+  readonly app: FastifyInstance;
+  readonly bus: EventBus;
+  readonly hubs: ReadonlyMap<string, AccountHub>;
+  readonly settings: ResolvedApi;
+  /** The OpenAPI 3.1 document of the routes. */
+  openApi(): Record<string, unknown>;
+  /** Listens on the configured address; resolves with the base URL. */
+  listen(): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** Largest upload accepted by the media route (WeChat's own limit for files is larger; images far smaller). */
+const UPLOAD_LIMIT = 100 * 1024 * 1024;
+
+/** Turns ajv's verdict into one error naming the field: `body.text: must be string`. */
+function validationError(error: FastifyError): ApiError {
+  const first = error.validation?.[0];
+  const where = error.validationContext ?? 'body';
+  if (first === undefined) return new ApiError(400, 'invalid_request', error.message);
+  const params: Record<string, unknown> = first.params;
+  const path = first.instancePath.split('/').filter(Boolean);
+  if (typeof params.missingProperty === 'string') path.push(params.missingProperty);
+  if (typeof params.additionalProperty === 'string') path.push(params.additionalProperty);
+  const field = [where, ...path].join('.');
+  const what =
+    typeof params.additionalProperty === 'string'
+      ? 'is not a known field'
+      : typeof params.missingProperty === 'string'
+        ? 'is required'
+        : (first.message ?? 'is invalid');
+  return new ApiError(400, 'invalid_request', `${field} ${what}`, field);
+}
+
+export function createApiServer(options: ApiServerOptions): ApiServer {
+  const settings = resolveApi(options.api);
+  const bus = new EventBus();
+  const hubs = new Map<string, AccountHub>();
+  for (const bot of options.bots) {
+    const hub = new AccountHub(bot, bus, settings.recentPerChat);
+    if (hubs.has(hub.id))
+      throw new Error(`two bots share the account name ${JSON.stringify(hub.id)}; give each its own account.name`);
+    hubs.set(hub.id, hub);
+  }
+  const ctx: ServerContext = { hubs, bus, streams: new Set() };
+  // No fastify logger: request lines would carry `?access_token=`; the bot's logger says what matters.
+  // forceCloseConnections: stopping the bot must not wait for an idle keep-alive or a hijacked event stream.
+  const app = Fastify({ logger: false, bodyLimit: 1024 * 1024, forceCloseConnections: true });
+  // JSON bodies are taken as typed (`{"text": 1}` is an error naming body.text, not the string "1");
+  // query strings and path parameters are text, so those are coerced to the schema's types.
+  const strict = new Ajv({ coerceTypes: false, useDefaults: true, removeAdditional: false, strict: false });
+  const loose = new Ajv({ coerceTypes: 'array', useDefaults: true, removeAdditional: false, strict: false });
+  app.setValidatorCompiler(({ schema, httpPart }) =>
+    (httpPart === 'body' ? strict : loose).compile(schema as Record<string, unknown>),
+  );
+  const routes: DocumentedRoute[] = [];
+  app.addHook('onRoute', (route) => {
+    collectRoute(route, routes);
+  });
+  const guard: Guard = { hosts: new Set(), origins: new Set(settings.allowedOrigins) };
+  app.addHook('onRequest', checkRequest(guard, options.token));
+  app.addContentTypeParser(
+    'application/octet-stream',
+    { parseAs: 'buffer', bodyLimit: UPLOAD_LIMIT },
+    (_req, body, done) => {
+      done(null, body);
+    },
+  );
+  app.setErrorHandler((error: FastifyError, _request, reply) => {
+    if (error instanceof ApiError) return sendError(reply, error);
+    if (error.validation !== undefined) return sendError(reply, validationError(error));
+    if (error.statusCode === 413) return sendError(reply, new ApiError(413, 'too_large', error.message, 'body'));
+    if (error.statusCode !== undefined && error.statusCode < 500)
+      return sendError(reply, new ApiError(error.statusCode, error.code.toLowerCase(), error.message));
+    return sendError(reply, new ApiError(500, 'internal', "internal error (see the bot's log)"));
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendError(
+      reply,
+      new ApiError(404, 'not_found', `no route ${request.method} ${request.url.split('?')[0]!}; see /api/openapi.json`),
+    ),
+  );
+
+  app.get(
+    '/healthz',
+    {
+      schema: {
+        operationId: 'health',
+        summary: 'Liveness (no token needed)',
+        tags: ['meta'],
+        public: true,
+        response: { 200: { type: 'object', properties: { ok: { type: 'boolean' } } } },
+      },
+    },
+    () => ({ ok: true }),
+  );
+  accountRoutes(app, ctx);
+  chatRoutes(app, ctx);
+  pluginRoutes(app, ctx);
+  eventRoutes(app, ctx);
+  const metrics = options.metrics;
+  if (metrics !== undefined) {
+    app.get(
+      '/metrics',
+      {
+        schema: {
+          operationId: 'metrics',
+          summary: 'Prometheus metrics (text exposition format), one account label per bot',
+          tags: ['meta'],
+          produces: 'text/plain',
+          response: { 200: { type: 'string' }, ...errors() },
+        },
+      },
+      async (_req, reply) => reply.type(metrics.contentType).send(await metrics.text()),
+    );
+  }
+  const openApi = () =>
+    openApiDocument(routes, VERSION, {
+      Error: errorSchema,
+      Account: accountSchema,
+      Contact: contactSchema,
+      Message: messageSchema,
+      Action: actionSchema,
+      Plugin: pluginSchema,
+      Sent: sentSchema,
+    });
+  app.get('/api/openapi.json', { schema: { hide: true } }, () => openApi());
+
+  return {
+    app,
+    bus,
+    hubs,
+    settings,
+    openApi,
+    async listen() {
+      try {
+        await app.listen({ host: settings.host, port: settings.port });
+      } catch (error) {
+        // The default port taken (another bot on this machine): any free one, printed by the caller.
+        if ((error as { code?: unknown }).code !== 'EADDRINUSE' || options.api?.port !== undefined) throw error;
+        await app.listen({ host: settings.host, port: 0 });
+      }
+      const { port } = app.server.address() as AddressInfo;
+      guard.hosts = allowedHosts(settings, port);
+      const host = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
+      return `http://${host}:${port}`;
+    },
+    async close() {
+      for (const s of ctx.streams) s.end();
+      for (const hub of hubs.values()) hub.close();
+      await app.close();
+    },
+  };
+}

@@ -1,0 +1,76 @@
+import { definePlugin } from '@wxbot/core';
+import { createTestBot, type TestBot } from '@wxbot/core/testing';
+
+import { startApi, type Api } from './helpers.js';
+
+const boom = definePlugin({
+  name: 'boom',
+  setup(ctx) {
+    ctx.hears('boom', () => {
+      throw new Error('boom');
+    });
+  },
+});
+
+let bot: TestBot | undefined;
+let api: Api | undefined;
+
+afterEach(async () => {
+  await api?.server.close();
+  await bot?.close();
+  api = undefined;
+  bot = undefined;
+});
+
+/** The value of one series in the exposition text (undefined when absent). */
+function value(text: string, series: string): number | undefined {
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
+
+test('/metrics has the series, and faults show up in them', async () => {
+  bot = await createTestBot({ plugins: [boom] });
+  api = await startApi(bot);
+  const client = bot.bot.transport.client;
+  await bot.receive('hello', { from: 'Alice' });
+  await bot.receive('boom', { from: 'Alice' });
+  // One 1205 on the next text send: counted as a rate-limit hit, then the send goes through.
+  bot.sim.addFault({ kind: 'ret', ret: 1205, endpoint: 'webwxsendmsg', times: 1 });
+  const sent = await api.call('POST', '/api/accounts/test/chats/Alice/messages', { body: { text: 'after a 1205' } });
+  expect(sent.status).toBe(200);
+  // The session ends on the server: a logout and a recovery are counted.
+  const recovered = new Promise<void>((resolve) => {
+    client.once('recovered', () => {
+      resolve();
+    });
+  });
+  bot.sim.expireSession(1101);
+  await recovered;
+
+  const res = await api.call('GET', '/metrics');
+  expect(res.status).toBe(200);
+  expect(res.headers['content-type']).toMatch(/^text\/plain/);
+  const text = res.text;
+  const a = 'account="test"';
+  expect(value(text, `wxbot_requests_total{${a},endpoint="webwxsync",retcode="0"}`)).toBeGreaterThan(0);
+  expect(value(text, `wxbot_requests_total{${a},endpoint="webwxsendmsg",retcode="1205"}`)).toBe(1);
+  expect(value(text, `wxbot_rate_limited_total{${a},action_class="text"}`)).toBeGreaterThanOrEqual(1);
+  expect(value(text, `wxbot_rate_limit_backoff_seconds_count{${a},action_class="text"}`)).toBeGreaterThanOrEqual(1);
+  expect(value(text, `wxbot_messages_in_total{${a},kind="text"}`)).toBe(2);
+  expect(value(text, `wxbot_messages_out_total{${a},endpoint="webwxsendmsg"}`)).toBe(1);
+  expect(value(text, `wxbot_plugin_errors_total{${a},plugin="boom"}`)).toBe(1);
+  expect(value(text, `wxbot_handler_duration_seconds_count{${a}}`)).toBeGreaterThanOrEqual(2);
+  // 1101 is "logged out elsewhere"; the client came back by phone confirm (the simulator confirms itself).
+  expect(value(text, `wxbot_logouts_total{${a},reason="logged-out-elsewhere"}`)).toBe(1);
+  expect(value(text, `wxbot_reconnects_total{${a},via="push"}`)).toBe(1);
+  expect(value(text, `wxbot_logins_total{${a},via="push"}`)).toBe(1);
+  expect(value(text, `wxbot_sync_lag_seconds{${a}}`)).toBeGreaterThanOrEqual(0);
+  expect(value(text, `wxbot_outbox_queue_depth{${a}}`)).toBeGreaterThanOrEqual(0);
+  expect(value(text, `wxbot_outbox_oldest_age_seconds{${a}}`)).toBeGreaterThanOrEqual(0);
+  expect(value(text, `wxbot_journal_entries{${a},journal="inbox"}`)).toBeGreaterThanOrEqual(0);
+  expect(value(text, `wxbot_journal_entries{${a},journal="outbox"}`)).toBeGreaterThanOrEqual(0);
+  expect(value(text, `wxbot_account_up{${a}}`)).toBeDefined();
+  expect(text).toMatch(
+    /^wxbot_request_duration_seconds_bucket\{le="0\.05",account="test",endpoint="webwxsync"\} \d+$/m,
+  );
+});
