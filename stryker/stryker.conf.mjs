@@ -35,6 +35,10 @@ const fromJest = ['jest', '@jest/core', 'jest-config', 'jest-environment-node'].
 
 /** The @wxbot/core project of jest.config.ts, limited to the group's tests. */
 const jestConfig = {
+  // Stryker's jest runner merges this over the root jest.config.ts, whose `projects` would otherwise
+  // win over testMatch below and run the group's tests once per project (nine times). Null, not
+  // undefined: Stryker hands its options to the runner process as JSON, which drops undefined.
+  projects: null,
   testEnvironment: fromJest,
   extensionsToTreatAsEsm: ['.ts'],
   testMatch: group.tests.map((t) => `<rootDir>/${t}`),
