@@ -136,4 +136,45 @@ describe('PluginHost: what is not the plugin’s fault', () => {
     ]);
     expect(host.status()).toEqual([{ name: 'refused', state: 'active' }]);
   });
+
+  test('a handler excused that way does not stall its chat: the chat’s next message still reaches the plugin', async () => {
+    const { host, backend } = makeHost({ handlerTimeoutMs: 30 });
+    backend.sendText = never;
+    const seen: string[] = [];
+    await host.start(
+      load('patient', (ctx) => {
+        ctx.on('message:text', async (m) => {
+          seen.push(m.text);
+          if (m.text === 'first') await m.reply('later');
+        });
+      }),
+    );
+    await host.dispatch({ kind: 'message', message: message('first'), sentByBot: false }, 'chat-1');
+    await host.dispatch({ kind: 'message', message: message('second'), sentByBot: false }, 'chat-1');
+    expect(seen).toEqual(['first', 'second']);
+  });
+
+  test('failures after a plugin was disabled are logged but do not disable it again', async () => {
+    const { host, messages } = makeHost({ maxFailures: 1 });
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    await host.start(
+      load('flaky', (ctx) => {
+        ctx.on('message:text', async (m) => {
+          await held;
+          throw new Error(`bug ${m.text}`);
+        });
+      }),
+    );
+    const both = Promise.all([
+      host.dispatch({ kind: 'message', message: message('a'), sentByBot: false }),
+      host.dispatch({ kind: 'message', message: message('b'), sentByBot: false }),
+    ]);
+    release();
+    await both;
+    expect(messages().filter((m) => m.includes('bug'))).toHaveLength(2);
+    expect(messages().filter((m) => m.includes('disabled after'))).toEqual([
+      'plugin "flaky" disabled after 1 failures within 60000 ms; the bot keeps running without it',
+    ]);
+  });
 });
