@@ -60,7 +60,7 @@ export const groups = [
   {
     name: 'outbox',
     mutate: ['packages/core/src/client/outbox.ts'],
-    tests: ['packages/core/test/client/{outbox,outbox-retry}.test.ts'],
+    tests: ['packages/core/test/client/{outbox,outbox-retry,outbox-unit}.test.ts'],
   },
   {
     name: 'journal',
