@@ -55,7 +55,7 @@ export const groups = [
   {
     name: 'inbox',
     mutate: ['packages/core/src/client/inbox.ts'],
-    tests: ['packages/core/test/client/{inbox,inbox-restore}.test.ts'],
+    tests: ['packages/core/test/client/{inbox,inbox-restore,inbox-unit}.test.ts'],
   },
   {
     name: 'outbox',
