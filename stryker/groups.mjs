@@ -34,7 +34,9 @@ export const groups = [
   {
     name: 'plugin-host',
     mutate: ['packages/core/src/plugin/host.ts'],
-    tests: ['packages/core/test/plugin/{host,host-failure-window,host-lifecycle,host-verdicts,host-attribution}.test.ts'],
+    tests: [
+      'packages/core/test/plugin/{host,host-failure-window,host-lifecycle,host-verdicts,host-attribution}.test.ts',
+    ],
   },
   {
     name: 'config-schema',
