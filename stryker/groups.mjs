@@ -91,11 +91,11 @@ export const groups = [
     mutate: ['packages/core/src/client/{send-reconcile,send-policy}.ts'],
     tests: ['packages/core/test/client/{send-reconcile-unit,send-reconcile-shapes}.test.ts'],
   },
-  // The stuck-selector breaker and the recovery chain, with the loop that counts empty syncs and reports
-  // (sync-loop.ts lines: start() to the end of syncOnce(); apply() is the cursor's order, see sync-cursor).
+  // The stuck-selector breaker and the recovery chain, with the sync loop that counts empty syncs, reports
+  // them, and applies each answer (journal first, cursor after). sync-loop.ts lines: start() to the end.
   {
     name: 'breaker',
-    mutate: ['packages/core/src/client/recovery.ts', 'packages/core/src/client/sync-loop.ts:64-142'],
-    tests: ['packages/core/test/client/{recovery,sync-loop,sync-loop-unit}.test.ts'],
+    mutate: ['packages/core/src/client/recovery.ts', 'packages/core/src/client/sync-loop.ts:64-224'],
+    tests: ['packages/core/test/client/{recovery,sync-loop,sync-loop-unit,sync-loop-apply}.test.ts'],
   },
 ];
