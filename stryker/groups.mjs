@@ -34,7 +34,9 @@ export const groups = [
   {
     name: 'plugin-host',
     mutate: ['packages/core/src/plugin/host.ts'],
-    tests: ['packages/core/test/plugin/{host,host-failure-window,host-lifecycle}.test.ts'],
+    tests: [
+      'packages/core/test/plugin/{host,host-failure-window,host-lifecycle,host-verdicts,host-attribution}.test.ts',
+    ],
   },
   {
     name: 'config-schema',
@@ -55,12 +57,12 @@ export const groups = [
   {
     name: 'inbox',
     mutate: ['packages/core/src/client/inbox.ts'],
-    tests: ['packages/core/test/client/{inbox,inbox-restore}.test.ts'],
+    tests: ['packages/core/test/client/{inbox,inbox-restore,inbox-unit}.test.ts'],
   },
   {
     name: 'outbox',
     mutate: ['packages/core/src/client/outbox.ts'],
-    tests: ['packages/core/test/client/{outbox,outbox-retry}.test.ts'],
+    tests: ['packages/core/test/client/{outbox,outbox-retry,outbox-unit}.test.ts'],
   },
   {
     name: 'journal',
@@ -88,5 +90,12 @@ export const groups = [
     name: 'send-reconcile',
     mutate: ['packages/core/src/client/{send-reconcile,send-policy}.ts'],
     tests: ['packages/core/test/client/{send-reconcile-unit,send-reconcile-shapes}.test.ts'],
+  },
+  // The stuck-selector breaker and the recovery chain, with the sync loop that counts empty syncs, reports
+  // them, and applies each answer (journal first, cursor after). sync-loop.ts lines: start() to the end.
+  {
+    name: 'breaker',
+    mutate: ['packages/core/src/client/recovery.ts', 'packages/core/src/client/sync-loop.ts:64-224'],
+    tests: ['packages/core/test/client/{recovery,sync-loop,sync-loop-unit,sync-loop-apply}.test.ts'],
   },
 ];

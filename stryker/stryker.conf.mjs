@@ -35,6 +35,10 @@ const fromJest = ['jest', '@jest/core', 'jest-config', 'jest-environment-node'].
 
 /** The @wxbot/core project of jest.config.ts, limited to the group's tests. */
 const jestConfig = {
+  // Stryker's jest runner merges this over the root jest.config.ts, whose `projects` would otherwise
+  // win over testMatch below and run the group's tests once per project (nine times). Null, not
+  // undefined: Stryker hands its options to the runner process as JSON, which drops undefined.
+  projects: null,
   testEnvironment: fromJest,
   extensionsToTreatAsEsm: ['.ts'],
   testMatch: group.tests.map((t) => `<rootDir>/${t}`),
@@ -63,7 +67,9 @@ const config = {
   checkers: [],
   // The machine's two cores are shared; one runner leaves room for the rest.
   concurrency: Number(process.env.WXBOT_MUTATION_CONCURRENCY ?? 1),
-  timeoutMS: 10_000,
+  // On top of 1.5 × the tests' own time: the unit tests fail a stalled test in 3 s themselves, so this only
+  // has to catch a mutant that loops synchronously (which jest cannot time out).
+  timeoutMS: 5_000,
   incremental: true,
   incrementalFile: `stryker/incremental/${group.name}.json`,
   reporters: ['json', 'clear-text', 'progress'],

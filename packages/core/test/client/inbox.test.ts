@@ -1,9 +1,13 @@
+import { jest } from '@jest/globals';
 import { pino } from 'pino';
 
 import { Inbox } from '../../src/client/inbox.js';
 import type { IncomingMessage } from '../../src/client/types.js';
 import type { RawMessage } from '../../src/protocol/wire.js';
 import { MemorySessionStore } from '../../src/session/file-store.js';
+
+// Unit tests finish in milliseconds: a mutant that stalls one should fail it in seconds (mutation runs).
+jest.setTimeout(3000);
 
 function entry(n: number): { raw: RawMessage; sentByBot: boolean } {
   return { raw: { MsgId: `m${n}`, MsgType: 1, Content: `ping ${n}` } as RawMessage, sentByBot: false };

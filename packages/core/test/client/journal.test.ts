@@ -1,6 +1,10 @@
+import { jest } from '@jest/globals';
 import { Journal, type JournalModel } from '../../src/client/journal.js';
 import { MemorySessionStore } from '../../src/session/file-store.js';
 import type { SessionLog, SessionStore } from '../../src/session/types.js';
+
+// Unit tests finish in milliseconds: a mutant that stalls one should fail it in seconds (mutation runs).
+jest.setTimeout(3000);
 
 type Rec = { add: string } | { del: string };
 

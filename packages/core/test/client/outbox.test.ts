@@ -1,8 +1,12 @@
+import { jest } from '@jest/globals';
 import { pino } from 'pino';
 import { DEFAULT_BUCKETS, Outbox, type OutboxOptions, type SendJournalEntry } from '../../src/client/outbox.js';
 import { NotFriend, RateLimited, SendExpired } from '../../src/client/errors.js';
 import { MemorySessionStore } from '../../src/session/file-store.js';
 import { sendFingerprint } from '../../src/client/send-causes.js';
+
+// Unit tests finish in milliseconds: a mutant that stalls one should fail it in seconds (mutation runs).
+jest.setTimeout(3000);
 
 const FREE = { burst: 1_000_000, perSecond: 1_000_000 };
 

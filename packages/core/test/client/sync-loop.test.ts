@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { pino } from 'pino';
 import { MemoryContactStore } from '../../src/contact/store.js';
 import type { SyncCheckResult } from '../../src/protocol/synccheck.js';
@@ -8,6 +9,9 @@ import { ClientEmitter } from '../../src/client/events.js';
 import { HistoryCutoff } from '../../src/client/history-cutoff.js';
 import { SyncLoop, type SyncLoopDeps, type SyncReports } from '../../src/client/sync-loop.js';
 import type { SyncResponse } from '../../src/protocol/wire.js';
+
+// Unit tests finish in milliseconds: a mutant that stalls one should fail it in seconds (mutation runs).
+jest.setTimeout(3000);
 
 const log = pino({ level: 'silent' });
 const hosts = { login: 'http://l', main: 'http://m', file: 'http://f', push: 'http://p' };

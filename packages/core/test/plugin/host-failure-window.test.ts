@@ -10,6 +10,9 @@ import { definePlugin } from '../../src/plugin/define.js';
 import type { IsolationOptions } from '../../src/plugin/host.js';
 import { makeHost, message } from './helpers.js';
 
+// Unit tests finish in milliseconds: a mutant that stalls one should fail it in seconds (mutation runs).
+jest.setTimeout(3000);
+
 const ONLY_DATE: Parameters<typeof jest.useFakeTimers>[0] = {
   doNotFake: [
     'hrtime',

@@ -10,6 +10,9 @@ import { ActionLog } from '../../src/plugin/actions.js';
 import { createMemoryStorage } from '../../src/storage/memory.js';
 import { fakeBackend, makeHost, memoryLogger, message } from './helpers.js';
 
+// Unit tests finish in milliseconds: a mutant that stalls one should fail it in seconds (mutation runs).
+jest.setTimeout(3000);
+
 const plugin = (name: string, setup: (ctx: PluginContext) => void | Promise<void>): LoadedPlugin => ({
   plugin: definePlugin({ name, setup }),
   options: undefined,

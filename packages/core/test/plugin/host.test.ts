@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { z } from 'zod';
 
 import { definePlugin, type PluginContext } from '../../src/plugin/define.js';
@@ -6,6 +7,9 @@ import { currentCause } from '../../src/plugin/cause.js';
 import type { BotContext } from '../../src/plugin/types.js';
 import { NotFriend, RateLimited, SendExpired, SendOutcomeUnknown } from '../../src/client/errors.js';
 import { friendRequestEvent, makeHost, message, roomJoinEvent, BOOK_CLUB } from './helpers.js';
+
+// Unit tests finish in milliseconds: a mutant that stalls one should fail it in seconds (mutation runs).
+jest.setTimeout(3000);
 
 const load = (...plugins: LoadedPlugin['plugin'][]): LoadedPlugin[] =>
   plugins.map((plugin) => ({ plugin, options: undefined }));
