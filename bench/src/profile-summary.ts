@@ -33,7 +33,7 @@ interface CpuProfile {
 const AREAS: readonly [string, RegExp][] = [
   [
     'journal / session store',
-    /core\/dist\/(client\/(journal|cursor-keeper|session-keeper|spool)|store\/|util\/atomic-write)/,
+    /core\/dist\/(client\/(journal|cursor-keeper|session-keeper|spool)|session\/|store\/|util\/atomic-write)/,
   ],
   ['logging (pino)', /(\/pino[/-]|core\/dist\/log\/|sonic-boom|fast-redact|thread-stream)/],
   ['echo sync / send reconcile', /core\/dist\/client\/(echo|send-reconcile|send-causes)/],
