@@ -149,7 +149,7 @@ async function main(): Promise<number> {
       await attempt('memory', () => runMemory({ smoke, peer: !values['no-peer'] }, log));
     }
     if (want('latency')) {
-      log('1–2. reply latency (wxbot, then wechat4u)');
+      log('1–2. reply latency (wxbot and wechat4u, alternated phase by phase)');
       await attempt('latency', () =>
         runLatency(
           {

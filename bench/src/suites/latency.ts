@@ -176,21 +176,6 @@ async function runPhase(target: Target, spec: WorkloadSpec, smoke: boolean): Pro
   }
 }
 
-async function runPeer(target: Target, smoke: boolean, scale: number, log: (s: string) => void): Promise<PeerLatency> {
-  const phases: LatencyPhase[] = [];
-  const all: number[] = [];
-  let injected = 0;
-  for (const spec of workloads(smoke, scale)) {
-    log(`  ${target.label}: ${spec.pattern}, ${spec.count} messages…`);
-    const phase = await runPhase(target, spec, smoke);
-    all.push(...(phase as unknown as { samples: number[] }).samples);
-    delete (phase as unknown as { samples?: number[] }).samples;
-    injected += phase.injected;
-    phases.push(phase);
-  }
-  return { peer: target.label, phases, all: summarize(all, injected) };
-}
-
 function collect(label: string, phases: LatencyPhase[]): PeerLatency {
   const all: number[] = [];
   let injected = 0;
@@ -225,37 +210,36 @@ export async function runLatency(o: LatencyOptions, log: (s: string) => void): P
     `  floor: keep-alive request ${floor.requestUs} µs CPU, + webwxsync parse ${floor.requestWithSyncParseUs} µs; one reply (4×) ${floor.replyFloorMs} ms`,
   );
   const scale = o.scale ?? 1;
-  let before: PeerLatency | undefined;
-  let wx: PeerLatency;
-  if (o.baselineCore !== undefined) {
-    // Alternated phase by phase, so machine noise lands on both builds alike.
-    const b: LatencyPhase[] = [];
-    const a: LatencyPhase[] = [];
-    for (const spec of workloads(o.smoke, scale)) {
-      log(`  wxbot before: ${spec.pattern}, ${spec.count} messages…`);
-      b.push(
-        await runPhase(
-          { child: 'wxbot', label: 'wxbot before', store: 'file', coreDist: o.baselineCore },
-          spec,
-          o.smoke,
-        ),
-      );
-      log(`  wxbot: ${spec.pattern}, ${spec.count} messages…`);
-      a.push(await runPhase({ child: 'wxbot', label: 'wxbot', store: 'file' }, spec, o.smoke));
-    }
-    before = collect('wxbot before', b);
-    wx = collect('wxbot', a);
-  } else {
-    wx = await runPeer({ child: 'wxbot', label: 'wxbot', store: 'file' }, o.smoke, scale, log);
-  }
-  let peer: PeerLatency | { skipped: string } = { skipped: 'not requested' };
-  if (o.peers.includes('wechat4u')) {
-    try {
-      peer = await runPeer({ child: 'wechat4u', label: 'wechat4u' }, o.smoke, scale, log);
-    } catch (err) {
-      peer = { skipped: `wechat4u failed: ${err instanceof Error ? err.message : String(err)}` };
+  // Every target runs phase by phase in turn (wxbot before, wxbot, wechat4u), so a noisy spell on the
+  // shared machine lands on all of them alike rather than on whichever ran first.
+  const targets: Target[] = [
+    ...(o.baselineCore !== undefined
+      ? [{ child: 'wxbot', label: 'wxbot before', store: 'file', coreDist: o.baselineCore } as const]
+      : []),
+    { child: 'wxbot', label: 'wxbot', store: 'file' },
+    ...(o.peers.includes('wechat4u') ? [{ child: 'wechat4u', label: 'wechat4u' } as const] : []),
+  ];
+  const phases = new Map<string, LatencyPhase[]>(targets.map((t) => [t.label, []]));
+  let peerError: string | undefined;
+  for (const spec of workloads(o.smoke, scale)) {
+    for (const t of targets) {
+      if (t.child === 'wechat4u' && peerError !== undefined) continue;
+      log(`  ${t.label}: ${spec.pattern}, ${spec.count} messages…`);
+      try {
+        phases.get(t.label)!.push(await runPhase(t, spec, o.smoke));
+      } catch (err) {
+        if (t.child !== 'wechat4u') throw err;
+        peerError = `wechat4u failed: ${err instanceof Error ? err.message : String(err)}`;
+      }
     }
   }
+  const before = o.baselineCore !== undefined ? collect('wxbot before', phases.get('wxbot before')!) : undefined;
+  const wx = collect('wxbot', phases.get('wxbot')!);
+  const peer: PeerLatency | { skipped: string } = !o.peers.includes('wechat4u')
+    ? { skipped: 'not requested' }
+    : peerError !== undefined
+      ? { skipped: peerError }
+      : collect('wechat4u', phases.get('wechat4u')!);
   const experiments: LatencyResult['experiments'] = [];
   if (o.experiments) {
     const steady = workloads(o.smoke, scale)[0]!;
