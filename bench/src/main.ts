@@ -7,6 +7,8 @@
  *   --no-peer          skip wechat4u
  *   --no-experiments   skip the wxbot variant runs (always skipped with --smoke)
  *   --out=<dir>        results directory (default bench/results)
+ *   --latency-scale=<f> latency phases: messages × f (default 1 = 5,000 per phase)
+ *   --baseline-core=<dir> latency: also run "wxbot before" on that built core dist, alternated with wxbot
  *   --load=<n>         run <n> busy-looping processes for the whole run (a loaded machine, reproducibly)
  *   --faults-rows=a,b  fault-matrix rows by slug (default: all; see bench/README.md)
  *   --faults-scale=<f> fault matrix: texts and chats × f (default 1 = 2,000 texts over 50 chats)
@@ -14,7 +16,7 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
@@ -65,6 +67,8 @@ async function main(): Promise<number> {
       'no-experiments': { type: 'boolean', default: false },
       out: { type: 'string' },
       load: { type: 'string' },
+      'latency-scale': { type: 'string' },
+      'baseline-core': { type: 'string' },
       'faults-rows': { type: 'string' },
       'faults-scale': { type: 'string' },
       'faults-count': { type: 'string' },
@@ -104,6 +108,13 @@ async function main(): Promise<number> {
     return 2;
   }
   results.loadProcesses = load;
+  const latencyScale = Number(values['latency-scale'] ?? 1);
+  if (!(latencyScale > 0 && latencyScale <= 4)) {
+    process.stderr.write(
+      `bench: --latency-scale must be a number above 0 and at most 4 (got "${values['latency-scale'] ?? ''}")\n`,
+    );
+    return 2;
+  }
   const faultsOrError = faultOptions(values, smoke);
   if (typeof faultsOrError === 'string') {
     process.stderr.write(`bench: ${faultsOrError}\n`);
@@ -136,16 +147,18 @@ async function main(): Promise<number> {
     }
     if (want('memory')) {
       log('4. memory');
-      await attempt('memory', () => runMemory({ smoke }, log));
+      await attempt('memory', () => runMemory({ smoke, peer: !values['no-peer'] }, log));
     }
     if (want('latency')) {
-      log('1–2. reply latency (wxbot, then wechat4u)');
+      log('1–2. reply latency (wxbot and wechat4u, alternated phase by phase)');
       await attempt('latency', () =>
         runLatency(
           {
             smoke,
             peers: values['no-peer'] ? ['wxbot'] : ['wxbot', 'wechat4u'],
             experiments: !smoke && !values['no-experiments'],
+            scale: latencyScale,
+            ...(values['baseline-core'] ? { baselineCore: resolve(values['baseline-core']) } : {}),
           },
           log,
         ),
@@ -153,7 +166,7 @@ async function main(): Promise<number> {
     }
     if (want('cold-start')) {
       log('5. cold start');
-      await attempt('coldStart', () => runColdStart({ smoke }, log));
+      await attempt('coldStart', () => runColdStart({ smoke, peer: !values['no-peer'] }, log));
     }
     if (want('faults')) {
       log('6. fault matrix');

@@ -80,13 +80,20 @@ describe('pnpm bench --smoke', () => {
     expect(coldStart.runsMs.every(isNum)).toBe(true);
 
     expect(r.targets.map((t: { name: string }) => t.name)).toEqual([
+      'bursty p50 vs wechat4u',
+      'bursty p90 vs wechat4u',
+      'bursty p99 vs wechat4u',
+      'bursty CPU per message vs wechat4u',
+      'CPU per reply, steady (ms)',
       'reply p50, steady phase',
-      'reply p50, all phases',
-      'reply p50 vs wechat4u',
       'pipeline plain text',
-      'RSS, large world, right after login',
-      'RSS, large world, after 0.5 s idle',
+      'RSS per added account, large world',
+      'RSS, large world, 1 account right after login',
       'cold start',
     ]);
+    expect(latency.floor.replyFloorMs).toBeGreaterThan(0);
+    expect(latency.floor.replyFloorPacedMs).toBeGreaterThan(0);
+    expect(memory.peer.perAddedAccount).toBeDefined();
+    expect(coldStart.peer.runsMs.length).toBeGreaterThan(0);
   }, 240_000);
 });

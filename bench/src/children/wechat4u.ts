@@ -10,11 +10,17 @@
  * wechat4u asks for the desktop (UOS) login with `mod=desktop` in jslogin's
  * redirect_uri parameter; the simulator honours it like the real server, so
  * no other glue is needed.
+ *
+ * `login` with several simulators logs in one wechat4u instance per
+ * simulator in this process (wechat4u has no multi-account runtime of its
+ * own; separate instances are how one process would host several).
  */
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 
 import { serve, type IpcMessage } from '../ipc.js';
+import { memorySnapshot } from '../memory.js';
+import { rewriteConfFor as rewriteConf } from './wechat4u-conf.js';
 
 interface Wechat4uMessage {
   MsgType: number;
@@ -41,57 +47,79 @@ const require = createRequire(import.meta.url);
 // Its entry installs a process-wide uncaughtException logger; this process hosts nothing else.
 const Wechat = require('wechat4u') as new () => Wechat4uBot;
 
-/** Points every https://<host> URL of a wechat4u CONF at the simulator. */
-export function rewriteConf(
-  conf: Record<string, unknown>,
-  sim: { url: string; loginUrl: string },
-): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...conf };
-  for (const [key, value] of Object.entries(conf)) {
-    if (typeof value !== 'string' || !/^https?:\/\//.test(value)) continue;
-    const isLogin = key === 'API_jsLogin' || key === 'API_login' || /^https?:\/\/login\./.test(value);
-    // Only the leading origin: the jslogin URL carries a redirect_uri parameter that must stay as it is.
-    out[key] = value.replace(/^https?:\/\/[^/?#]+/, isLogin ? sim.loginUrl : sim.url);
-  }
-  return out;
-}
-
-let bot: Wechat4uBot | undefined;
+const bots: Wechat4uBot[] = [];
 let errors = 0;
 const errorSamples: string[] = [];
 
+/** Resolves once the bot's contact count has not moved for `quietMs` (its contact list loads after 'login'). */
+function contactsSettled(b: Wechat4uBot, quietMs: number, maxMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const t0 = performance.now();
+    let last = -1;
+    let since = performance.now();
+    const timer = setInterval(() => {
+      const n = Object.keys(b.contacts).length;
+      if (n !== last) {
+        last = n;
+        since = performance.now();
+      }
+      if (performance.now() - since >= quietMs || performance.now() - t0 >= maxMs) {
+        clearInterval(timer);
+        resolve();
+      }
+    }, 100);
+  });
+}
+
+async function loginOne(sim: { url: string; loginUrl: string }): Promise<Wechat4uBot> {
+  const b = new Wechat();
+  bots.push(b);
+  let conf = rewriteConf(b.CONF, sim);
+  Object.defineProperty(b, 'CONF', {
+    configurable: true,
+    enumerable: true,
+    get: () => conf,
+    set: (value: Record<string, unknown>) => {
+      conf = rewriteConf(value, sim);
+    },
+  });
+  b.on('error', (err) => {
+    errors++;
+    if (errorSamples.length < 5) errorSamples.push(err instanceof Error ? err.message : String(err));
+  });
+  b.on('message', (msg) => {
+    if (msg.MsgType !== 1 || msg.FromUserName === b.user.UserName) return;
+    const match = /ping (\d+)$/.exec(msg.Content);
+    if (match) void b.sendMsg(`pong ${match[1]!}`, msg.FromUserName).catch(() => undefined);
+  });
+  const loggedIn = new Promise<void>((resolve) => b.on('login', resolve));
+  void b.start();
+  await loggedIn;
+  return b;
+}
+
 serve(
   async (m: IpcMessage) => {
+    if (m.type === 'memory') return { memory: await memorySnapshot(), youngGenerationCapped: false };
     if (m.type !== 'login') throw new Error(`wechat4u child: unknown request ${m.type}`);
-    const sim = (m['sims'] as { url: string; loginUrl: string }[])[0]!;
-    const b = new Wechat();
-    bot = b;
-    let conf = rewriteConf(b.CONF, sim);
-    Object.defineProperty(b, 'CONF', {
-      configurable: true,
-      enumerable: true,
-      get: () => conf,
-      set: (value: Record<string, unknown>) => {
-        conf = rewriteConf(value, sim);
-      },
-    });
-    b.on('error', (err) => {
-      errors++;
-      if (errorSamples.length < 5) errorSamples.push(err instanceof Error ? err.message : String(err));
-    });
-    b.on('message', (msg) => {
-      if (msg.MsgType !== 1 || msg.FromUserName === b.user.UserName) return;
-      const match = /ping (\d+)$/.exec(msg.Content);
-      if (match) void b.sendMsg(`pong ${match[1]!}`, msg.FromUserName).catch(() => undefined);
-    });
+    const sims = m['sims'] as { url: string; loginUrl: string }[];
     const t = performance.now();
-    const loggedIn = new Promise<void>((resolve) => b.on('login', resolve));
-    void b.start();
-    await loggedIn;
-    return { loginMs: performance.now() - t };
+    const logged: Wechat4uBot[] = [];
+    for (const sim of sims) logged.push(await loginOne(sim));
+    const loginMs = performance.now() - t;
+    // The memory bench waits for the contact list (wechat4u fetches it after 'login'); latency does not need it.
+    if (m['settle'] === true) for (const b of logged) await contactsSettled(b, 1500, 120_000);
+    const counts = logged.map((b) => {
+      const all = Object.values(b.contacts) as { UserName?: string; MemberList?: unknown[] }[];
+      return {
+        contacts: all.length,
+        members: all.reduce((n, c) => n + (Array.isArray(c.MemberList) ? c.MemberList.length : 0), 0),
+      };
+    });
+    return { loginMs, contacts: counts.map((c) => c.contacts), members: counts.map((c) => c.members) };
   },
   async () => {
-    bot?.stop();
+    for (const b of bots) b.stop();
     if (errors > 0) process.stderr.write(`wechat4u: ${errors} error event(s), e.g. ${errorSamples.join(' | ')}\n`);
   },
 );

@@ -23,6 +23,12 @@ export interface ColdStartResult {
   /** The child's own clock (process start → QR event), when it reports it. */
   inProcessMedianMs: number | undefined;
   note: string;
+  /**
+   * Issue 20 item 5: wechat4u 0.7.14 through the same steps (simulator started in
+   * its process with the CLI's world and options, login, webwxinit) to its
+   * 'login' event; runs interleaved with wxbot's.
+   */
+  peer?: { command: string; runsMs: number[]; medianMs: number } | { skipped: string };
 }
 
 const WXBOT_BIN = fileURLToPath(new URL('../../../packages/core/bin/wxbot.js', import.meta.url));
@@ -73,7 +79,10 @@ function once(
   });
 }
 
-export async function runColdStart(o: { smoke: boolean }, log: (s: string) => void): Promise<ColdStartResult> {
+export async function runColdStart(
+  o: { smoke: boolean; peer?: boolean },
+  log: (s: string) => void,
+): Promise<ColdStartResult> {
   const runs = o.smoke ? 1 : 7;
   const cwd = mkdtempSync(join(tmpdir(), 'wxbot-bench-cwd-'));
   try {
@@ -86,13 +95,28 @@ export async function runColdStart(o: { smoke: boolean }, log: (s: string) => vo
     const qrLine = useCli ? /running against the simulator/ : /^qr ([\d.]+)$/m;
     const wall: number[] = [];
     const inner: number[] = [];
+    const peerScript = fileURLToPath(new URL('../children/cold-start-wechat4u.js', import.meta.url));
+    const peerLine = /^ready ([\d.]+)$/m;
+    const peerWall: number[] = [];
+    let peerError: string | undefined = o.peer === false ? 'not requested' : undefined;
     if (!o.smoke) await once(args, cwd, qrLine, 30_000); // warm the OS file cache; not counted
+    if (!o.smoke && peerError === undefined) await once([peerScript], cwd, peerLine, 30_000).catch(() => undefined);
     for (let i = 0; i < runs; i++) {
       const r = await once(args, cwd, qrLine, 30_000);
       wall.push(round(r.wallMs, 1));
       if (r.inProcessMs !== undefined) inner.push(r.inProcessMs);
+      // Interleaved, so a noisy spell on the shared machine lands on both.
+      if (peerError === undefined) {
+        try {
+          peerWall.push(round((await once([peerScript], cwd, peerLine, 30_000)).wallMs, 1));
+        } catch (err) {
+          peerError = `wechat4u failed: ${err instanceof Error ? err.message : String(err)}`;
+        }
+      }
     }
-    log(`  cold start median ${median(wall)} ms over ${runs} run(s)`);
+    log(
+      `  cold start median ${median(wall)} ms over ${runs} run(s)${peerWall.length ? `; wechat4u ${median(peerWall)} ms` : ''}`,
+    );
     return {
       command: useCli ? 'node packages/core/bin/wxbot.js start --simulator' : 'node bench/dist/children/cold-start.js',
       runsMs: wall,
@@ -101,6 +125,14 @@ export async function runColdStart(o: { smoke: boolean }, log: (s: string) => vo
       note: useCli
         ? 'spawn → the CLI\'s "running against the simulator" banner: config loaded (bot.config.json, 0 plugins), simulator started, logged in, initialised. Not comparable with runs before 2026-12-06, which stopped at the QR line (the simulator mode no longer prints one)'
         : '`wxbot start --simulator` has not landed (cli/main.ts knows only --help/--version): measured the same steps (load core + simulator, start a simulator, createClient, first qr event) in a script',
+      peer:
+        peerError !== undefined
+          ? { skipped: peerError }
+          : {
+              command: 'node bench/dist/children/cold-start-wechat4u.js',
+              runsMs: peerWall,
+              medianMs: round(median(peerWall), 1),
+            },
     };
   } finally {
     rmSync(cwd, { recursive: true, force: true });

@@ -7,11 +7,13 @@
  */
 import { request, Agent } from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 import { Child } from '../ipc.js';
 import { RAISED_TEXT_BUCKET, type StoreKind } from '../harness/wxbot.js';
 import { summarize, round, type LatencySummary } from '../stats.js';
 import type { WorkloadResult, WorkloadSpec } from '../children/sim.js';
+import { measureFloor, type FloorResult } from './floor.js';
 
 export interface LatencyPhase {
   pattern: WorkloadSpec['pattern'];
@@ -50,6 +52,10 @@ export interface LatencyResult {
    * defined on the back-to-back figure.
    */
   loopbackRttPacedMs: LatencySummary;
+  /** Issue 20 item 2: the client-side CPU of 4 keep-alive requests + a webwxsync parse (one reply's floor). */
+  floor: FloorResult;
+  /** `--baseline-core`: the same phases against the earlier build, alternated with wxbot's. */
+  before?: PeerLatency;
   wxbot: PeerLatency;
   wechat4u: PeerLatency | { skipped: string };
   /** wechat4u ÷ wxbot per percentile (> 1 = wxbot faster); null where a side has no value. */
@@ -62,23 +68,29 @@ export interface LatencyOptions {
   smoke: boolean;
   peers: ('wxbot' | 'wechat4u')[];
   experiments: boolean;
+  /** Message counts × this (default 1: 5,000 per phase), for shorter runs on a busy machine. */
+  scale?: number;
+  /** A built core dist to run as "wxbot before" beside wxbot, phase by phase (before/after in one run). */
+  baselineCore?: string;
 }
 
 interface Target {
   child: 'wxbot' | 'wechat4u';
   label: string;
   store?: StoreKind;
+  /** Another build of @wxbot/core's dist for this bot (the "before" of a change; see children/core-override). */
+  coreDist?: string;
 }
 
-function workloads(smoke: boolean): WorkloadSpec[] {
+function workloads(smoke: boolean, scale = 1): WorkloadSpec[] {
   if (smoke)
     return [
       { pattern: 'steady', count: 20, ratePerSec: 200, drainMs: 3000, maxMs: 3000 },
       { pattern: 'bursty', count: 20, burst: 10, gapMs: 100, drainMs: 3000, maxMs: 3000 },
     ];
   return [
-    { pattern: 'steady', count: 5000, ratePerSec: 250, drainMs: 5000, maxMs: 30_000 },
-    { pattern: 'bursty', count: 5000, burst: 100, gapMs: 400, drainMs: 5000, maxMs: 30_000 },
+    { pattern: 'steady', count: Math.round(5000 * scale), ratePerSec: 250, drainMs: 5000, maxMs: 30_000 },
+    { pattern: 'bursty', count: Math.round(5000 * scale), burst: 100, gapMs: 400, drainMs: 5000, maxMs: 30_000 },
   ];
 }
 
@@ -112,7 +124,16 @@ async function runPhase(target: Target, spec: WorkloadSpec, smoke: boolean): Pro
   const simProf = process.env['BENCH_PROFILE_SIM'];
   const sim = new Child('sim', [], simProf ? ['--cpu-prof', `--cpu-prof-dir=${simProf}`] : []);
   const prof = process.env['BENCH_PROFILE'];
-  const bot = new Child(target.child, [], prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : []);
+  const override = fileURLToPath(new URL('../children/core-override.js', import.meta.url));
+  const bot = new Child(
+    target.child,
+    [],
+    [
+      ...(prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : []),
+      ...(target.coreDist ? ['--import', pathToFileURL(override).href] : []),
+    ],
+    target.coreDist ? { BENCH_CORE_DIST: target.coreDist } : {},
+  );
   try {
     const started = await sim.call<{ type: string; sims: { url: string; loginUrl: string }[] }>(
       {
@@ -155,19 +176,15 @@ async function runPhase(target: Target, spec: WorkloadSpec, smoke: boolean): Pro
   }
 }
 
-async function runPeer(target: Target, smoke: boolean, log: (s: string) => void): Promise<PeerLatency> {
-  const phases: LatencyPhase[] = [];
+function collect(label: string, phases: LatencyPhase[]): PeerLatency {
   const all: number[] = [];
   let injected = 0;
-  for (const spec of workloads(smoke)) {
-    log(`  ${target.label}: ${spec.pattern}, ${spec.count} messages…`);
-    const phase = await runPhase(target, spec, smoke);
+  for (const phase of phases) {
     all.push(...(phase as unknown as { samples: number[] }).samples);
     delete (phase as unknown as { samples?: number[] }).samples;
     injected += phase.injected;
-    phases.push(phase);
   }
-  return { peer: target.label, phases, all: summarize(all, injected) };
+  return { peer: label, phases, all: summarize(all, injected) };
 }
 
 function ratio(a: number | null, b: number | null): number | null {
@@ -188,18 +205,44 @@ export async function runLatency(o: LatencyOptions, log: (s: string) => void): P
   } finally {
     await rttSim.close();
   }
-  const wx = await runPeer({ child: 'wxbot', label: 'wxbot', store: 'file' }, o.smoke, log);
-  let peer: PeerLatency | { skipped: string } = { skipped: 'not requested' };
-  if (o.peers.includes('wechat4u')) {
-    try {
-      peer = await runPeer({ child: 'wechat4u', label: 'wechat4u' }, o.smoke, log);
-    } catch (err) {
-      peer = { skipped: `wechat4u failed: ${err instanceof Error ? err.message : String(err)}` };
+  const floor = await measureFloor({ smoke: o.smoke });
+  log(
+    `  floor: keep-alive request ${floor.requestUs} µs CPU, + webwxsync parse ${floor.requestWithSyncParseUs} µs; one reply (4×) ${floor.replyFloorMs} ms`,
+  );
+  const scale = o.scale ?? 1;
+  // Every target runs phase by phase in turn (wxbot before, wxbot, wechat4u), so a noisy spell on the
+  // shared machine lands on all of them alike rather than on whichever ran first.
+  const targets: Target[] = [
+    ...(o.baselineCore !== undefined
+      ? [{ child: 'wxbot', label: 'wxbot before', store: 'file', coreDist: o.baselineCore } as const]
+      : []),
+    { child: 'wxbot', label: 'wxbot', store: 'file' },
+    ...(o.peers.includes('wechat4u') ? [{ child: 'wechat4u', label: 'wechat4u' } as const] : []),
+  ];
+  const phases = new Map<string, LatencyPhase[]>(targets.map((t) => [t.label, []]));
+  let peerError: string | undefined;
+  for (const spec of workloads(o.smoke, scale)) {
+    for (const t of targets) {
+      if (t.child === 'wechat4u' && peerError !== undefined) continue;
+      log(`  ${t.label}: ${spec.pattern}, ${spec.count} messages…`);
+      try {
+        phases.get(t.label)!.push(await runPhase(t, spec, o.smoke));
+      } catch (err) {
+        if (t.child !== 'wechat4u') throw err;
+        peerError = `wechat4u failed: ${err instanceof Error ? err.message : String(err)}`;
+      }
     }
   }
+  const before = o.baselineCore !== undefined ? collect('wxbot before', phases.get('wxbot before')!) : undefined;
+  const wx = collect('wxbot', phases.get('wxbot')!);
+  const peer: PeerLatency | { skipped: string } = !o.peers.includes('wechat4u')
+    ? { skipped: 'not requested' }
+    : peerError !== undefined
+      ? { skipped: peerError }
+      : collect('wechat4u', phases.get('wechat4u')!);
   const experiments: LatencyResult['experiments'] = [];
   if (o.experiments) {
-    const steady = workloads(o.smoke)[0]!;
+    const steady = workloads(o.smoke, scale)[0]!;
     for (const [variant, store] of [
       ['journal in MemorySessionStore (JSON.stringify, no fsync)', 'memory'],
       ['journal writes free (store keeps references; not durable)', 'discard'],
@@ -210,7 +253,7 @@ export async function runLatency(o: LatencyOptions, log: (s: string) => void): P
       experiments.push({ variant, phase });
     }
   }
-  const spec = workloads(o.smoke);
+  const spec = workloads(o.smoke, scale);
   return {
     chats: o.smoke ? 20 : 100,
     messages: spec.reduce((n, w) => n + w.count, 0),
@@ -218,6 +261,8 @@ export async function runLatency(o: LatencyOptions, log: (s: string) => void): P
     wxbotStore: 'default FileSessionStore (what a bot gets without configuring one)',
     loopbackRttMs: rtt,
     loopbackRttPacedMs: rttPaced,
+    floor,
+    ...(before ? { before } : {}),
     wxbot: wx,
     wechat4u: peer,
     ratio:

@@ -31,11 +31,28 @@ export interface MemoryResult {
    * `Bot` without calling `capYoungGeneration`.
    */
   uncapped: MemorySnapshot;
+  /**
+   * Issue 20 item 5: the peer (wechat4u 0.7.14) in the same run, same world and
+   * simulators: one instance per account in one process (it has no
+   * multi-account runtime), V8's default young generation (its own setting).
+   */
+  peer: PeerMemory | { skipped: string };
+}
+
+export interface PeerMemory {
+  baseline: MemorySnapshot;
+  oneAccount: MemorySnapshot & { contactsLoaded: number; membersLoaded: number; loginMs: number };
+  accounts: number;
+  allAccounts: MemorySnapshot;
+  perAddedAccount: { rssMb: number; heapUsedMb: number };
 }
 
 type MemoryReply = { type: string; memory: MemorySnapshot & { gc: boolean }; youngGenerationCapped: boolean };
 
-export async function runMemory(o: { smoke: boolean }, log: (s: string) => void): Promise<MemoryResult> {
+export async function runMemory(
+  o: { smoke: boolean; peer?: boolean },
+  log: (s: string) => void,
+): Promise<MemoryResult> {
   const friends = o.smoke ? 100 : 5000;
   const rooms = o.smoke ? 3 : 200;
   const members = o.smoke ? 20 : 500;
@@ -76,6 +93,14 @@ export async function runMemory(o: { smoke: boolean }, log: (s: string) => void)
     await bot.close(15_000);
     const uncapped = await uncappedOneAccount(started.sims.slice(0, 1));
     log(`  one account, V8's default young generation: rss ${uncapped.rssMb} MB, heap ${uncapped.heapUsedMb} MB`);
+    let peer: PeerMemory | { skipped: string } = { skipped: 'not requested' };
+    if (o.peer !== false) {
+      try {
+        peer = await peerMemory(started.sims, log);
+      } catch (err) {
+        peer = { skipped: `wechat4u failed: ${err instanceof Error ? err.message : String(err)}` };
+      }
+    }
     const added = accounts - 1;
     return {
       world: { contacts: friends, rooms, membersPerRoom: members },
@@ -96,6 +121,7 @@ export async function runMemory(o: { smoke: boolean }, log: (s: string) => void)
       gcForced: one.gc,
       youngGenerationCapped: oneReply.youngGenerationCapped,
       uncapped,
+      peer,
     };
   } finally {
     await bot.close(15_000);
@@ -112,5 +138,38 @@ async function uncappedOneAccount(sims: { url: string; loginUrl: string }[]): Pr
     return reply.memory;
   } finally {
     await bot.close(15_000);
+  }
+}
+
+type LoginReply = { type: string; loginMs: number; contacts: number[]; members: number[] };
+
+async function peerMemory(sims: { url: string; loginUrl: string }[], log: (s: string) => void): Promise<PeerMemory> {
+  const peer = new Child('wechat4u', [], ['--expose-gc']);
+  try {
+    const baseline = (await peer.call<MemoryReply>({ type: 'memory' }, 30_000)).memory;
+    const first = await peer.call<LoginReply>({ type: 'login', sims: sims.slice(0, 1), settle: true }, 180_000);
+    const one = (await peer.call<MemoryReply>({ type: 'memory' }, 30_000)).memory;
+    log(`  wechat4u, one account: rss ${one.rssMb} MB, heap ${one.heapUsedMb} MB (${first.contacts[0]} contacts)`);
+    await peer.call({ type: 'login', sims: sims.slice(1), settle: true }, 600_000);
+    const all = (await peer.call<MemoryReply>({ type: 'memory' }, 30_000)).memory;
+    log(`  wechat4u, ${sims.length} accounts: rss ${all.rssMb} MB, heap ${all.heapUsedMb} MB`);
+    const added = Math.max(1, sims.length - 1);
+    return {
+      baseline,
+      oneAccount: {
+        ...one,
+        contactsLoaded: first.contacts[0] ?? 0,
+        membersLoaded: first.members[0] ?? 0,
+        loginMs: round(first.loginMs, 0),
+      },
+      accounts: sims.length,
+      allAccounts: all,
+      perAddedAccount: {
+        rssMb: round((all.rssMb - one.rssMb) / added, 1),
+        heapUsedMb: round((all.heapUsedMb - one.heapUsedMb) / added, 1),
+      },
+    };
+  } finally {
+    await peer.close(15_000);
   }
 }

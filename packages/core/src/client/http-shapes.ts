@@ -52,24 +52,47 @@ export interface HttpOptions {
   proxy?: ProxyOption;
 }
 
+/** What URLSearchParams (application/x-www-form-urlencoded) writes where encodeURIComponent differs. */
+const FORM_ESCAPES: Record<string, string> = { '%20': '+', '!': '%21', "'": '%27', '(': '%28', ')': '%29', '~': '%7E' };
+
+/** One query value or name encoded exactly as URLSearchParams does, without building one per request. */
+function formEncode(s: string): string {
+  try {
+    return encodeURIComponent(s).replace(/%20|[!'()~]/g, (c) => FORM_ESCAPES[c]!);
+  } catch {
+    // A lone surrogate: encodeURIComponent throws where URLSearchParams writes U+FFFD.
+    return new URLSearchParams([['', s]]).toString().slice(1);
+  }
+}
+
 /** Builds `url?query` with standard encoding (pass_ticket's `%2B` becomes `%252B`, as the web client sends it). */
 export function buildUrl(url: string, query?: Query): string {
   if (!query) return url;
-  const params = new URLSearchParams();
-  for (const [k, v] of Object.entries(query)) if (v !== undefined) params.append(k, String(v));
-  const qs = params.toString();
+  let qs = '';
+  for (const k in query) {
+    const v = query[k];
+    if (v === undefined) continue;
+    qs += `${qs === '' ? '' : '&'}${formEncode(k)}=${formEncode(String(v))}`;
+  }
   if (!qs) return url;
   return url + (url.includes('?') ? '&' : '?') + qs;
 }
 
 export type RawHeaders = AxiosResponse['headers'];
 
-/** Case-insensitive view of axios' or node's response headers, shaped like fetch's `Headers.get`. */
+/** Case-insensitive view of axios' or node's response headers, shaped like fetch's `Headers.get`; built on first use. */
 export function responseHeaders(raw: RawHeaders): ResponseHeaders {
-  const map = new Map<string, string>();
-  for (const [k, v] of Object.entries(raw as Record<string, string | string[] | number | undefined>)) {
-    if (v === undefined) continue;
-    map.set(k.toLowerCase(), Array.isArray(v) ? v.join(', ') : String(v));
-  }
-  return { get: (name) => map.get(name.toLowerCase()) ?? null };
+  let map: Map<string, string> | undefined;
+  return {
+    get: (name) => {
+      if (map === undefined) {
+        map = new Map();
+        for (const [k, v] of Object.entries(raw as Record<string, string | string[] | number | undefined>)) {
+          if (v === undefined) continue;
+          map.set(k.toLowerCase(), Array.isArray(v) ? v.join(', ') : String(v));
+        }
+      }
+      return map.get(name.toLowerCase()) ?? null;
+    },
+  };
 }

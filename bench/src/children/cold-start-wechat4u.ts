@@ -1,0 +1,46 @@
+/**
+ * The peer's cold start (issue 20 item 5), the same steps `wxbot start
+ * --simulator` takes: load the simulator and start it in this process with
+ * the CLI's world and options, load wechat4u, log in (the simulator confirms
+ * its own login) and stop at wechat4u's 'login' event, which it emits after
+ * webwxinit. Prints `ready <ms since process start>`.
+ */
+import { createRequire } from 'node:module';
+import { performance } from 'node:perf_hooks';
+
+import { rewriteConfFor } from './wechat4u-conf.js';
+
+interface Wechat4uLike {
+  CONF: Record<string, unknown>;
+  start(): Promise<void>;
+  stop(): void;
+  on(event: string, listener: (...args: unknown[]) => void): void;
+}
+
+const { createSimulator, defaultWorld } = await import('@wxbot/simulator');
+const sim = await createSimulator({
+  world: defaultWorld(),
+  autoConfirm: true,
+  loginPollHoldMs: 500,
+  synccheckHoldMs: 10_000,
+});
+const require = createRequire(import.meta.url);
+const Wechat = require('wechat4u') as new () => Wechat4uLike;
+const bot = new Wechat();
+let conf = rewriteConfFor(bot.CONF, sim);
+Object.defineProperty(bot, 'CONF', {
+  configurable: true,
+  enumerable: true,
+  get: () => conf,
+  set: (value: Record<string, unknown>) => {
+    conf = rewriteConfFor(value, sim);
+  },
+});
+bot.on('error', () => undefined);
+bot.on('login', () => {
+  process.stdout.write(`ready ${performance.now().toFixed(1)}\n`);
+  bot.stop();
+  process.exit(0);
+});
+void bot.start();
+setTimeout(() => process.exit(3), 20_000).unref();

@@ -1,0 +1,134 @@
+/**
+ * Summarises the `.cpuprofile` files that `BENCH_PROFILE=<dir>` leaves (one per
+ * bot process) into self time per area of the code and the top functions.
+ *
+ *   node bench/dist/profile-summary.js <file.cpuprofile | dir> [--top=25]
+ *
+ * Self time (the samples whose leaf is the function) is what the function
+ * itself costs; the areas group it by where the code lives, so "journal" or
+ * "http" reads as a share of the process's CPU.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+
+interface CallFrame {
+  functionName: string;
+  url: string;
+  lineNumber: number;
+}
+interface ProfileNode {
+  id: number;
+  callFrame: CallFrame;
+  children?: number[];
+}
+interface CpuProfile {
+  nodes: ProfileNode[];
+  startTime: number;
+  endTime: number;
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** First match wins: the more specific paths first. */
+const AREAS: readonly [string, RegExp][] = [
+  [
+    'journal / session store',
+    /core\/dist\/(client\/(journal|cursor-keeper|session-keeper|spool)|session\/|store\/|util\/atomic-write)/,
+  ],
+  ['logging (pino)', /(\/pino[/-]|core\/dist\/log\/|sonic-boom|fast-redact|thread-stream)/],
+  ['echo sync / send reconcile', /core\/dist\/client\/(echo|send-reconcile|send-causes)/],
+  ['send path / outbox', /core\/dist\/client\/(outbox|send-path|send-policy|refusal-wait|actions)/],
+  ['sync loop / answers', /core\/dist\/client\/(sync-loop|sync-answer|inbox|cursor-policy|history-cutoff)/],
+  ['http client (core)', /core\/dist\/client\/(http|cookies|api|proxy|cred)/],
+  ['cookies (tough-cookie)', /(tough-cookie|tldts|http-cookie-agent)/],
+  ['normaliser / message', /core\/dist\/message\//],
+  ['protocol', /core\/dist\/protocol\//],
+  ['contacts', /core\/dist\/contact\//],
+  ['plugins / host', /(core\/dist\/(plugin|bot|transport)\/|bench\/dist\/plugins)/],
+  ['core (other)', /core\/dist\//],
+  ['wechat4u', /wechat4u/],
+  ['axios', /(axios|follow-redirects)/],
+  ['node:http / net', /^node:(_http|http|net|_stream|stream|internal\/(streams|http|net|stream_base|js_stream))/],
+  ['node (other)', /^node:/],
+];
+
+export interface ProfileSummary {
+  file: string;
+  totalMs: number;
+  areas: { area: string; ms: number; share: number }[];
+  top: { fn: string; where: string; area: string; ms: number; share: number }[];
+}
+
+function areaOf(frame: CallFrame): string {
+  if (frame.url === '') {
+    if (frame.functionName === '(garbage collector)') return 'GC';
+    if (frame.functionName === '(idle)' || frame.functionName === '(program)') return 'idle';
+    // JSON.parse/stringify, Buffer/string builtins, (root): V8's own frames carry no URL.
+    return frame.functionName === 'parse' || frame.functionName === 'stringify' ? 'JSON (native)' : 'native (other)';
+  }
+  for (const [name, re] of AREAS) if (re.test(frame.url)) return name;
+  return 'other';
+}
+
+export function summarise(file: string, topN = 25): ProfileSummary {
+  const p = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
+  const byId = new Map(p.nodes.map((n) => [n.id, n]));
+  const selfUs = new Map<number, number>();
+  for (let i = 0; i < p.samples.length; i++) {
+    const id = p.samples[i]!;
+    selfUs.set(id, (selfUs.get(id) ?? 0) + (p.timeDeltas[i] ?? 0));
+  }
+  const areas = new Map<string, number>();
+  const fns = new Map<string, { fn: string; where: string; area: string; us: number }>();
+  let busyUs = 0;
+  for (const [id, us] of selfUs) {
+    const f = byId.get(id)!.callFrame;
+    const area = areaOf(f);
+    if (area === 'idle') continue;
+    busyUs += us;
+    areas.set(area, (areas.get(area) ?? 0) + us);
+    const where = f.url ? `${f.url.replace(/^.*\/(node_modules|packages)\//, '')}:${f.lineNumber + 1}` : '(native)';
+    const key = `${f.functionName}@${where}`;
+    const e = fns.get(key) ?? { fn: f.functionName || '(anonymous)', where, area, us: 0 };
+    e.us += us;
+    fns.set(key, e);
+  }
+  const share = (us: number): number => Math.round((1000 * us) / Math.max(1, busyUs)) / 10;
+  return {
+    file: basename(file),
+    totalMs: Math.round(busyUs / 1000),
+    areas: [...areas]
+      .sort((a, b) => b[1] - a[1])
+      .map(([area, us]) => ({ area, ms: Math.round(us / 1000), share: share(us) })),
+    top: [...fns.values()]
+      .sort((a, b) => b.us - a.us)
+      .slice(0, topN)
+      .map((e) => ({ fn: e.fn, where: e.where, area: e.area, ms: Math.round(e.us / 1000), share: share(e.us) })),
+  };
+}
+
+function render(s: ProfileSummary): string {
+  const lines = [`## ${s.file}: ${s.totalMs} ms busy (idle excluded)`, '', '| area | ms | % |', '|---|---|---|'];
+  for (const a of s.areas) lines.push(`| ${a.area} | ${a.ms} | ${a.share} |`);
+  lines.push('', '| function | where | area | self ms | % |', '|---|---|---|---|---|');
+  for (const t of s.top) lines.push(`| ${t.fn} | ${t.where} | ${t.area} | ${t.ms} | ${t.share} |`);
+  return lines.join('\n');
+}
+
+const isMain = process.argv[1] !== undefined && import.meta.url.endsWith(basename(process.argv[1]));
+if (isMain) {
+  const args = process.argv.slice(2);
+  const top = Number(/^--top=(\d+)$/.exec(args.find((a) => a.startsWith('--top=')) ?? '')?.[1] ?? 25);
+  const target = args.find((a) => !a.startsWith('--'));
+  if (!target) {
+    process.stderr.write('usage: node bench/dist/profile-summary.js <file.cpuprofile | dir> [--top=25]\n');
+    process.exit(2);
+  }
+  const files = statSync(target).isDirectory()
+    ? readdirSync(target)
+        .filter((f) => f.endsWith('.cpuprofile'))
+        .sort()
+        .map((f) => join(target, f))
+    : [target];
+  for (const f of files) process.stdout.write(`${render(summarise(f, top))}\n\n`);
+}
