@@ -5,7 +5,7 @@ import { TokenBucket } from '../util/token-bucket.js';
 import { ClientStopped, LoggedOut, NetworkError, RateLimited, SendExpired, SendOutcomeUnknown } from './errors.js';
 import { BoundedSet, Journal } from './journal.js';
 import type { SendKind } from './api.js';
-import type { ActionClass, Bucket } from './types.js';
+import type { ActionClass, Bucket, SharedBucket } from './types.js';
 import { settledWithin } from '../util/settled-within.js';
 import { surelyNotSent, type ActionOptions } from './send-policy.js';
 import { RefusalWait } from './refusal-wait.js';
@@ -81,6 +81,8 @@ export const DEFAULT_CONCURRENCY: Record<ActionClass, number> = {
 
 export interface OutboxOptions {
   buckets: Record<ActionClass, Bucket>;
+  /** Buckets shared with other processes serving the account; they pace instead of the local ones. */
+  sharedBuckets?: (actionClass: ActionClass, limits: Bucket) => SharedBucket;
   concurrency?: Partial<Record<ActionClass, number>>;
   jitterMs: number;
   /** 1205 retries of an action that is not a journaled send before `RateLimited` rejects (sends: `maxAgeMs`). */
@@ -112,6 +114,7 @@ export interface OutboxOptions {
  */
 export class Outbox {
   private readonly buckets = new Map<ActionClass, TokenBucket>();
+  private readonly shared = new Map<ActionClass, SharedBucket>();
   private readonly slots = new Map<ActionClass, Slots>();
   private readonly refusals = new Map<ActionClass, RefusalWait>();
   /** Tail of each order key's chain. */
@@ -135,6 +138,8 @@ export class Outbox {
   ) {
     for (const [cls, b] of Object.entries(opts.buckets) as Array<[ActionClass, Bucket]>) {
       this.buckets.set(cls, new TokenBucket(b.burst, b.perSecond));
+      const shared = opts.sharedBuckets?.(cls, b);
+      if (shared !== undefined) this.shared.set(cls, shared);
       this.slots.set(cls, new Slots(Math.max(1, opts.concurrency?.[cls] ?? DEFAULT_CONCURRENCY[cls])));
       this.refusals.set(cls, new RefusalWait());
     }
@@ -384,6 +389,8 @@ export class Outbox {
    */
   private async attempt<T>(cls: ActionClass, endpoint: string, run: () => Promise<T>, o: ActionOptions<T>): Promise<T> {
     const bucket = this.buckets.get(cls)!;
+    const shared = this.shared.get(cls);
+    const take = (): number | Promise<number> => (shared === undefined ? bucket.take() : shared.take());
     const slots = this.slots.get(cls)!;
     const refusal = this.refusals.get(cls)!;
     // Woken early and refused again: the next wait runs its course (no retry per success elsewhere).
@@ -400,7 +407,7 @@ export class Outbox {
       let failure: unknown;
       await slots.acquire();
       try {
-        for (let wait = bucket.take(); wait > 0; wait = bucket.take()) {
+        for (let wait = await take(); wait > 0; wait = await take()) {
           await sleep(wait, signal);
           if (signal.aborted) throw new ClientStopped(endpoint);
         }
@@ -417,6 +424,8 @@ export class Outbox {
       const ageMs = Date.now() - createdAt;
       if (failure instanceof RateLimited) {
         bucket.penalise();
+        // Every worker of the account slows down, not only this one.
+        if (shared !== undefined) await shared.penalise().catch(() => undefined);
         if (!o.journaled && rateLimits >= this.opts.rateLimitRetries) throw failure;
         if (ageMs >= maxAgeMs) throw this.expired(endpoint, cls, o, ageMs, maxAgeMs);
         rateLimits++;
