@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 
 import type { Redis } from 'ioredis';
 
-import { writeState, type LeaseLost } from './fence.js';
+import { writeState, type Fence, type LeaseLost } from './fence.js';
 import { accountPrefix } from './keys.js';
 import { AccountLease } from './lease.js';
 import { fairShare, WorkerRegistry } from './pool.js';
@@ -36,6 +36,7 @@ export type WorkerEvent =
   | { type: 'started'; account: string }
   | { type: 'failed'; account: string; error: string }
   | { type: 'lost'; account: string; error: string }
+  | { type: 'refused'; account: string; error: string }
   | { type: 'released'; account: string }
   | { type: 'stopped'; account: string };
 
@@ -62,6 +63,7 @@ export interface WorkerOptions {
 
 interface Held {
   readonly lease: AccountLease;
+  readonly fence: Fence;
   readonly prefix: string;
   handle: AccountHandle | undefined;
   starting: Promise<void> | undefined;
@@ -184,25 +186,37 @@ export class Worker {
       },
     });
     if (!(await lease.tryAcquire())) return;
-    const held: Held = { lease, prefix, handle: undefined, starting: undefined, lastTouch: 0 };
+    // The stores write with the token of this acquire for as long as they live, even after the lease
+    // was lost here: Redis, not this process's view, decides (a write after another worker took over
+    // is refused by the script; one after a lapse nobody acted on harms no one).
+    const token = lease.token;
+    const fence: Fence = {
+      fenceKey: lease.fenceKey,
+      token,
+      lost: (error) => {
+        this.#emit({ type: 'refused', account, error: error.message });
+        lease.lost(error);
+      },
+    };
+    const held: Held = { lease, fence, prefix, handle: undefined, starting: undefined, lastTouch: 0 };
     this.#held.set(account, held);
     this.#emit({ type: 'acquired', account, token: lease.token ?? 0 });
     held.starting = this.#run(account, held);
   }
 
   async #run(account: string, held: Held): Promise<void> {
-    const { lease, prefix } = held;
+    const { lease, fence, prefix } = held;
     const redis = this.#redis;
     const status = (fields: Record<string, string>): Promise<unknown> =>
-      writeState(redis, lease, 'HSET', [`${prefix}status`], Object.entries(fields).flat());
+      writeState(redis, fence, 'HSET', [`${prefix}status`], Object.entries(fields).flat());
     const context: AccountContext = {
       account,
       prefix,
       worker: this.id,
       redis,
       lease,
-      sessionStore: new RedisSessionStore({ redis, prefix, lease }),
-      storage: new RedisStorage({ redis, prefix, lease }),
+      sessionStore: new RedisSessionStore({ redis, prefix, lease: fence }),
+      storage: new RedisStorage({ redis, prefix, lease: fence }),
       bucket: (name, limits) => new RedisTokenBucket({ redis, prefix, name, ...limits }),
       touch: () => {
         const now = Date.now();
@@ -253,7 +267,7 @@ export class Worker {
     await held.starting;
     if (this.#held.get(account) !== held) return;
     await held.handle?.stop().catch(() => undefined);
-    await writeState(this.#redis, held.lease, 'HSET', [`${held.prefix}status`], ['state', 'free']).catch(
+    await writeState(this.#redis, held.fence, 'HSET', [`${held.prefix}status`], ['state', 'free']).catch(
       () => undefined,
     );
     this.#held.delete(account);
