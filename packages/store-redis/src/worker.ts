@@ -59,6 +59,8 @@ export interface WorkerOptions {
   readonly tickMs?: number;
   /** After an account failed to start here, this worker leaves it to others for this long. Default 60 000. */
   readonly retryFailedMs?: number;
+  /** How long after its first heartbeat the worker starts taking accounts; default one tick. */
+  readonly joinDelayMs?: number;
 }
 
 interface Held {
@@ -90,6 +92,7 @@ export class Worker {
   readonly #ttlMs: number;
   readonly #tickMs: number;
   readonly #retryFailedMs: number;
+  readonly #joinDelayMs: number;
   readonly #registry: WorkerRegistry;
   readonly #held = new Map<string, Held>();
   readonly #failedAt = new Map<string, number>();
@@ -111,6 +114,7 @@ export class Worker {
     this.#ttlMs = options.leaseTtlMs ?? 10_000;
     this.#tickMs = options.tickMs ?? Math.max(50, Math.floor(this.#ttlMs / 3));
     this.#retryFailedMs = options.retryFailedMs ?? 60_000;
+    this.#joinDelayMs = options.joinDelayMs ?? this.#tickMs;
     this.id = options.id ?? `${hostname()}-${process.pid}`;
     this.#registry = new WorkerRegistry(this.#redis, this.id, { root: this.#root, ttlMs: this.#ttlMs });
     this.#events.setMaxListeners(0);
@@ -133,6 +137,10 @@ export class Worker {
   /** Joins the pool and takes its share; resolves after the first tick (accounts still log in behind it). */
   async start(): Promise<void> {
     await this.#registry.register(this.#accounts);
+    // Announce first and wait a tick: workers started together then see each other before taking
+    // accounts, instead of the first taking everything and handing most of it back.
+    await this.#registry.heartbeat();
+    if (this.#joinDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.#joinDelayMs));
     await this.tick();
     this.#timer = setInterval(() => {
       this.tick().catch(() => {
@@ -155,9 +163,10 @@ export class Worker {
     const alive = await this.#registry.heartbeat();
     const share = fairShare(this.#accounts.length, alive.length, this.#capacity);
     if (this.#held.size > share) {
-      // One per tick: a joining worker picks them up without a burst of logins on either side.
-      const last = [...this.#held.keys()].pop();
-      if (last !== undefined) await this.#giveBack(last);
+      // A worker joined: hand the excess back at once (stopped cleanly, in parallel), so its share
+      // reaches it within a tick or two rather than one account per tick.
+      const excess = [...this.#held.keys()].slice(share);
+      await Promise.all(excess.map((account) => this.#giveBack(account)));
       return;
     }
     const now = Date.now();
