@@ -7,6 +7,7 @@ import type { MemoryResult } from './suites/memory.js';
 import type { PipelineResult } from './suites/pipeline.js';
 import type { FaultsResult } from './suites/faults.js';
 import { renderFaults } from './suites/faults-report.js';
+import { renderFailover, type FailoverResult } from './suites/failover.js';
 import { table } from './table.js';
 
 export interface Target {
@@ -32,6 +33,7 @@ export interface BenchResults {
     memory?: MemoryResult | { error: string };
     coldStart?: ColdStartResult | { error: string };
     faults?: FaultsResult | { error: string };
+    failover?: FailoverResult | { error: string };
   };
   targets: Target[];
 }
@@ -222,6 +224,7 @@ export function renderTables(r: BenchResults): string {
     );
   }
   if (r.suites.faults) parts.push(renderFaults(r.suites.faults));
+  if (r.suites.failover) parts.push(renderFailover(r.suites.failover));
   if (r.targets.length > 0) {
     parts.push('\nTargets:');
     parts.push(
