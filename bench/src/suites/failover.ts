@@ -101,7 +101,7 @@ export async function runFailover(options: FailoverOptions, log: (s: string) => 
     const args = { redisUrl, root, id, ttlMs, loginUrl: sim.loginUrl, mainUrl: sim.url, accounts: names, dataDir };
     const proc = spawn(process.execPath, [child, JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'inherit'] });
     let buffer = '';
-    proc.stdout!.on('data', (chunk: Buffer) => {
+    proc.stdout.on('data', (chunk: Buffer) => {
       buffer += chunk.toString();
       let i: number;
       while ((i = buffer.indexOf('\n')) >= 0) {
