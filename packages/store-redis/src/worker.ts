@@ -53,9 +53,13 @@ export interface WorkerOptions {
   readonly id?: string;
   /** First part of every key; default `wxbot`. */
   readonly root?: string;
-  /** Lease (and heartbeat) lifetime; a dead worker's accounts move within about ttl + tick + a login. Default 10 000. */
+  /**
+   * Lease (and heartbeat) lifetime; a dead worker's accounts move within about ttl + tick + a login.
+   * Default 8 000: takeover under 15 s with room for a slow login, while a pause (GC, a blip) must
+   * last 8 s before it costs the account.
+   */
   readonly leaseTtlMs?: number;
-  /** How often the worker heartbeats and looks for accounts to take or give back; default ttl / 3. */
+  /** How often the worker heartbeats and looks for accounts to take or give back; default min(ttl / 3, 1 s). */
   readonly tickMs?: number;
   /** After an account failed to start here, this worker leaves it to others for this long. Default 60 000. */
   readonly retryFailedMs?: number;
@@ -111,8 +115,9 @@ export class Worker {
       throw new RangeError(`worker: capacity must be at least 1 (got ${options.capacity}); e.g. --capacity 50`);
     }
     this.#root = options.root ?? 'wxbot';
-    this.#ttlMs = options.leaseTtlMs ?? 10_000;
-    this.#tickMs = options.tickMs ?? Math.max(50, Math.floor(this.#ttlMs / 3));
+    this.#ttlMs = options.leaseTtlMs ?? 8000;
+    // A tick costs one script call when the worker holds its share: ticking often finds free accounts soon.
+    this.#tickMs = options.tickMs ?? Math.max(50, Math.min(1000, Math.floor(this.#ttlMs / 3)));
     this.#retryFailedMs = options.retryFailedMs ?? 60_000;
     this.#joinDelayMs = options.joinDelayMs ?? this.#tickMs;
     this.id = options.id ?? `${hostname()}-${process.pid}`;
