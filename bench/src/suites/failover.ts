@@ -55,7 +55,8 @@ export async function runFailover(options: FailoverOptions, log: (s: string) => 
   const N = options.accounts ?? (options.smoke ? 6 : 300);
   const W = options.workers ?? 3;
   const kills = options.kills ?? (options.smoke ? 2 : 20);
-  const ttlMs = options.ttlMs ?? (options.smoke ? 2000 : 10_000);
+  // The worker's own default (8 s) outside smoke runs.
+  const ttlMs = options.ttlMs ?? (options.smoke ? 2000 : 8000);
   const started = Date.now();
   const redisUrl = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
   const root = `wxbot-bench:${randomBytes(6).toString('hex')}`;
