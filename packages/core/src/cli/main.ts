@@ -21,7 +21,7 @@ const OPTIONS: Readonly<Record<string, readonly string[]>> = {
   logout: RUN_OPTIONS,
   init: ['dir', 'no-install'],
   plugin: ['dir'],
-  worker: ['config', 'log-level', 'redis', 'capacity', 'id'],
+  worker: ['config', 'log-level', 'redis', 'capacity', 'id', 'root'],
   accounts: ['redis', 'root'],
 };
 
@@ -119,6 +119,7 @@ async function run(argv: readonly string[], io: CliIo, verbose: boolean): Promis
         ...value('redis'),
         ...value('capacity'),
         ...value('id'),
+        ...value('root'),
       });
     }
     case 'accounts': {

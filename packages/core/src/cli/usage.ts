@@ -77,7 +77,7 @@ Existing files are never overwritten. Also: npm create wxbot@latest <dir>.
 
 Then: npm run dev (the bot against a simulated WeChat).
 `,
-  worker: `Usage: wxbot worker [--config <path>] [--redis <url>] [--capacity <n>] [--id <name>] [--log-level <level>]
+  worker: `Usage: wxbot worker [--config <path>] [--redis <url>] [--capacity <n>] [--id <name>] [--root <prefix>]
 
 Joins a cluster of workers sharing the accounts of bot.config.ts (needs
 @wxbot/store-redis). Each account is held by one worker at a time under a
@@ -90,6 +90,8 @@ code on the worker that takes it.
   --redis <url>        redis://[user:pass@]host:port[/db] (default REDIS_URL, else redis://127.0.0.1:6379)
   --capacity <n>       at most n accounts on this worker (default: no limit)
   --id <name>          this worker's name in \`wxbot accounts\` (default <hostname>-<pid>)
+  --root <prefix>      first part of every key (default wxbot): several pools on one Redis
+  --log-level <level>  trace|debug|info|warn|error|fatal|silent (overrides logging.level)
 
 Stop with Ctrl+C: its accounts are stopped cleanly and handed to the other workers.
 `,

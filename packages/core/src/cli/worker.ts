@@ -143,6 +143,7 @@ export interface WorkerFlags extends RunFlags {
   readonly redis?: string;
   readonly capacity?: string;
   readonly id?: string;
+  readonly root?: string;
 }
 
 /** `wxbot worker`: serves its share of the config's accounts until SIGINT/SIGTERM. */
@@ -179,6 +180,7 @@ export async function runWorker(io: CliIo, flags: WorkerFlags): Promise<number> 
     start: botStarter(accounts, { logger }),
     ...(capacity === undefined ? {} : { capacity }),
     ...(flags.id === undefined ? {} : { id: flags.id }),
+    ...(flags.root === undefined ? {} : { root: flags.root }),
   });
   const out = humanOut(io);
   worker.on((e) => {
