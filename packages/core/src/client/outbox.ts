@@ -1,11 +1,11 @@
 import type { Logger } from 'pino';
 import type { SessionStore } from '../session/types.js';
 import { backoffDelay, sleep } from '../util/backoff.js';
-import { TokenBucket } from '../util/token-bucket.js';
 import { ClientStopped, LoggedOut, NetworkError, RateLimited, SendExpired, SendOutcomeUnknown } from './errors.js';
 import { BoundedSet, Journal } from './journal.js';
 import type { SendKind } from './api.js';
 import type { ActionClass, Bucket, SharedBucket } from './types.js';
+import { Pacer } from './pacer.js';
 import { settledWithin } from '../util/settled-within.js';
 import { surelyNotSent, type ActionOptions } from './send-policy.js';
 import { RefusalWait } from './refusal-wait.js';
@@ -113,8 +113,7 @@ export interface OutboxOptions {
  * and leave the journal once the server answered.
  */
 export class Outbox {
-  private readonly buckets = new Map<ActionClass, TokenBucket>();
-  private readonly shared = new Map<ActionClass, SharedBucket>();
+  private readonly buckets = new Map<ActionClass, Pacer>();
   private readonly slots = new Map<ActionClass, Slots>();
   private readonly refusals = new Map<ActionClass, RefusalWait>();
   /** Tail of each order key's chain. */
@@ -137,9 +136,7 @@ export class Outbox {
     private readonly log: Logger,
   ) {
     for (const [cls, b] of Object.entries(opts.buckets) as Array<[ActionClass, Bucket]>) {
-      this.buckets.set(cls, new TokenBucket(b.burst, b.perSecond));
-      const shared = opts.sharedBuckets?.(cls, b);
-      if (shared !== undefined) this.shared.set(cls, shared);
+      this.buckets.set(cls, new Pacer(b, opts.sharedBuckets?.(cls, b)));
       this.slots.set(cls, new Slots(Math.max(1, opts.concurrency?.[cls] ?? DEFAULT_CONCURRENCY[cls])));
       this.refusals.set(cls, new RefusalWait());
     }
@@ -389,8 +386,6 @@ export class Outbox {
    */
   private async attempt<T>(cls: ActionClass, endpoint: string, run: () => Promise<T>, o: ActionOptions<T>): Promise<T> {
     const bucket = this.buckets.get(cls)!;
-    const shared = this.shared.get(cls);
-    const take = (): number | Promise<number> => (shared === undefined ? bucket.take() : shared.take());
     const slots = this.slots.get(cls)!;
     const refusal = this.refusals.get(cls)!;
     // Woken early and refused again: the next wait runs its course (no retry per success elsewhere).
@@ -407,7 +402,7 @@ export class Outbox {
       let failure: unknown;
       await slots.acquire();
       try {
-        for (let wait = await take(); wait > 0; wait = await take()) {
+        for (let wait = await bucket.take(); wait > 0; wait = await bucket.take()) {
           await sleep(wait, signal);
           if (signal.aborted) throw new ClientStopped(endpoint);
         }
@@ -423,9 +418,7 @@ export class Outbox {
       }
       const ageMs = Date.now() - createdAt;
       if (failure instanceof RateLimited) {
-        bucket.penalise();
-        // Every worker of the account slows down, not only this one.
-        if (shared !== undefined) await shared.penalise().catch(() => undefined);
+        await bucket.penalise();
         if (!o.journaled && rateLimits >= this.opts.rateLimitRetries) throw failure;
         if (ageMs >= maxAgeMs) throw this.expired(endpoint, cls, o, ageMs, maxAgeMs);
         rateLimits++;

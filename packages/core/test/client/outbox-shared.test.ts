@@ -77,4 +77,13 @@ describe('Outbox with shared buckets', () => {
     );
     expect(text.penalties).toBe(1);
   });
+
+  it('paces on its own bucket while the shared one is unreachable, so no send fails for it', async () => {
+    const down: SharedBucket = {
+      take: () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:6379')),
+      penalise: () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:6379')),
+    };
+    const box = outbox(() => down);
+    await expect(box.enqueue('text', 'webwxsendmsg', () => Promise.resolve('sent'), '@a')).resolves.toBe('sent');
+  });
 });
