@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { createSimulator, type Simulator } from '@wxbot/simulator';
 import type { Redis } from 'ioredis';
 
-import { fairShare, listAccounts } from '../src/index.js';
+import { listAccounts, Worker, type AccountContext } from '../src/index.js';
 import { connect, deleteUnder, describeRedis, redisUrl, runPrefix } from './redis-env.js';
 import { eventually, killWorker, sentBy, spawnWorker, type PoolSpec, type WorkerProc } from './worker-procs.js';
 
@@ -22,13 +22,6 @@ const world = (id: string, uin: number) => ({
 function ownerOf(list: Awaited<ReturnType<typeof listAccounts>>, account: string): string | undefined {
   return list.find((a) => a.account === account)?.owner?.split('/')[0];
 }
-
-test('fairShare splits accounts evenly over live workers, within capacity', () => {
-  expect(fairShare(4, 2, 10)).toBe(2);
-  expect(fairShare(5, 2, 10)).toBe(3);
-  expect(fairShare(300, 3, 50)).toBe(50);
-  expect(fairShare(3, 0, 10)).toBe(3);
-});
 
 describeRedis('Worker (processes, real Redis, multi-account simulator)', () => {
   let redis: Redis;
@@ -157,4 +150,87 @@ describeRedis('Worker (processes, real Redis, multi-account simulator)', () => {
     expect(sentBy(p.sim, paused).sort()).toEqual(['pong 1', 'pong 2']);
     expect(p.rescans).toBe(0);
   }, 90_000);
+});
+
+describeRedis('Worker (in process, no bots)', () => {
+  let redis: Redis;
+  const root = runPrefix().slice(0, -1);
+  const workers: Worker[] = [];
+  beforeAll(() => {
+    redis = connect();
+  });
+  afterAll(async () => {
+    await Promise.all(workers.map((w) => w.stop()));
+    await deleteUnder(redis, `${root}:`);
+    await redis.quit();
+  });
+
+  /** A worker whose accounts "run" as a record of which worker started them. */
+  function worker(id: string, accounts: string[], capacity?: number): { w: Worker; running: Set<string> } {
+    const running = new Set<string>();
+    const w = new Worker({
+      redis,
+      root,
+      id,
+      accounts,
+      leaseTtlMs: 1500,
+      ...(capacity === undefined ? {} : { capacity }),
+      start: (context: AccountContext) => {
+        running.add(context.account);
+        return Promise.resolve({
+          stop: () => {
+            running.delete(context.account);
+            return Promise.resolve();
+          },
+        });
+      },
+    });
+    workers.push(w);
+    return { w, running };
+  }
+
+  test('a worker holds no more than its capacity; the rest wait for another worker', async () => {
+    const accounts = ['k1', 'k2', 'k3'];
+    const a = worker('cap-a', accounts, 1);
+    await a.w.start();
+    await eventually(() => a.running.size === 1, 'one account running');
+    await a.w.tick();
+    expect(a.w.held()).toHaveLength(1);
+    const b = worker('cap-b', accounts, 5);
+    await b.w.start();
+    await eventually(() => b.running.size === 2, 'the other two on the second worker');
+    expect([...a.w.held(), ...b.w.held()].sort()).toEqual(accounts);
+    const list = await listAccounts(redis, root);
+    expect(list.map((x) => x.state)).toEqual(['running', 'running', 'running']);
+    // A clean stop hands the accounts back at once: free, no ttl to wait for.
+    await b.w.stop();
+    await a.w.stop();
+    expect((await listAccounts(redis, root)).map((x) => [x.owner, x.state])).toEqual([
+      [undefined, 'free'],
+      [undefined, 'free'],
+      [undefined, 'free'],
+    ]);
+  }, 30_000);
+
+  test('an account that fails to start is released, marked failed, and left alone for a while', async () => {
+    const w = new Worker({
+      redis,
+      root,
+      id: 'failing',
+      accounts: ['bad'],
+      leaseTtlMs: 1500,
+      start: () => Promise.reject(new Error('login refused (1203)\nstack...')),
+    });
+    workers.push(w);
+    const events: string[] = [];
+    w.on((e) => events.push(e.type));
+    await w.start();
+    await eventually(() => events.includes('failed'), 'the failure');
+    await w.tick();
+    expect(w.held()).toEqual([]);
+    const bad = (await listAccounts(redis, root)).find((x) => x.account === 'bad');
+    expect(bad).toMatchObject({ owner: undefined, state: 'failed', error: 'login refused (1203)' });
+    expect(events.filter((e) => e === 'acquired')).toHaveLength(1);
+    await w.stop();
+  }, 30_000);
 });
