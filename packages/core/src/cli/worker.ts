@@ -174,15 +174,22 @@ export async function runWorker(io: CliIo, flags: WorkerFlags): Promise<number> 
   const logger = createLogger(resolved.config.logging, io.stdout);
   const url = flags.redis ?? process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
   const redis = module.connectRedis(url);
+  const out = humanOut(io);
+  // Adding an account takes one scan: the worker that takes a never-logged-in account says where its QR code is.
+  const onBot = (bot: Bot, account: ResolvedAccount): void => {
+    bot.transport.on('qr', (e: { pngPath?: string }) => {
+      const what = e.pngPath === undefined ? 'the QR code above' : e.pngPath;
+      out.write(`[${account.name}] scan ${what} with the phone of account ${account.name}\n`);
+    });
+  };
   const worker = new module.Worker({
     redis,
     accounts: accounts.map((a) => a.name),
-    start: botStarter(accounts, { logger }),
+    start: botStarter(accounts, { logger, onBot }),
     ...(capacity === undefined ? {} : { capacity }),
     ...(flags.id === undefined ? {} : { id: flags.id }),
     ...(flags.root === undefined ? {} : { root: flags.root }),
   });
-  const out = humanOut(io);
   worker.on((e) => {
     out.write(`worker ${worker.id}: ${e.account} ${e.type}${e.error === undefined ? '' : `: ${e.error}`}\n`);
   });

@@ -70,7 +70,7 @@ describe('wxbot worker against the simulator and the real Redis', () => {
       hosts: { login: sim!.loginUrl, main: sim!.url },
       proxy: false,
       loginMode: 'qr',
-      qr: { terminal: false, pngPath: false },
+      qr: { terminal: false },
     });
     const file = join(tmp.dir, 'bot.config.json');
     writeFileSync(
@@ -92,6 +92,8 @@ describe('wxbot worker against the simulator and the real Redis', () => {
       'both accounts running on the worker',
     );
     expect(err()).toContain('worker cli-w joined the pool of 2 account(s) at redis://');
+    // Each account's first login was a QR code (the simulator's phones confirm them): the operator is told where.
+    expect(err()).toMatch(/\[c1\] scan \S+c1\.qr\.png with the phone of account c1|\[c1\] scan the QR code above/);
     stop.abort();
     expect(await running).toBe(0);
     // Stopped cleanly: the leases are free at once (no ttl to wait for) and the status says so.
