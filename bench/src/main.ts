@@ -13,6 +13,7 @@
  *   --faults-rows=a,b  fault-matrix rows by slug (default: all; see bench/README.md)
  *   --faults-scale=<f> fault matrix: texts and chats × f (default 1 = 2,000 texts over 50 chats)
  *   --faults-count=<n> --faults-chats=<n> --faults-rate=<per s> --faults-parallel=<rows at a time>
+ *   --failover-accounts=<n> --failover-kills=<n> --failover-ttl=<ms>   (--only=failover; needs Redis)
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
@@ -24,13 +25,14 @@ import { machineInfo } from './machine.js';
 import { evaluateTargets, renderTables, type BenchResults } from './report.js';
 import { runColdStart } from './suites/cold-start.js';
 import { faultOptions } from './suites/faults-options.js';
+import { runFailover } from './suites/failover.js';
 import { runFaults } from './suites/faults.js';
 import { runIlinkLatency } from './suites/ilink-latency.js';
 import { runLatency } from './suites/latency.js';
 import { runMemory } from './suites/memory.js';
 import { runPipeline } from './suites/pipeline.js';
 
-const SUITES = ['pipeline', 'memory', 'latency', 'cold-start', 'faults', 'ilink-latency'] as const;
+const SUITES = ['pipeline', 'memory', 'latency', 'cold-start', 'faults', 'ilink-latency', 'failover'] as const;
 type Suite = (typeof SUITES)[number];
 /** The fault matrix takes minutes and measures correctness, not speed: only on request. */
 const DEFAULT_SUITES: readonly Suite[] = ['pipeline', 'memory', 'latency', 'cold-start'];
@@ -75,6 +77,9 @@ async function main(): Promise<number> {
       'faults-chats': { type: 'string' },
       'faults-rate': { type: 'string' },
       'faults-parallel': { type: 'string' },
+      'failover-accounts': { type: 'string' },
+      'failover-kills': { type: 'string' },
+      'failover-ttl': { type: 'string' },
     },
   });
   const only = values.only?.split(',').map((s) => s.trim()) ?? [...DEFAULT_SUITES];
@@ -175,6 +180,21 @@ async function main(): Promise<number> {
     if (want('ilink-latency')) {
       log('7. reply latency on the iLink transport');
       await attempt('ilinkLatency', () => runIlinkLatency({ smoke }, log));
+    }
+    if (want('failover')) {
+      log('8. failover (workers on Redis)');
+      const num = (v: string | undefined): number | undefined => (v === undefined ? undefined : Number(v));
+      await attempt('failover', () =>
+        runFailover(
+          {
+            smoke,
+            ...(num(values['failover-accounts']) === undefined ? {} : { accounts: num(values['failover-accounts'])! }),
+            ...(num(values['failover-kills']) === undefined ? {} : { kills: num(values['failover-kills'])! }),
+            ...(num(values['failover-ttl']) === undefined ? {} : { ttlMs: num(values['failover-ttl'])! }),
+          },
+          log,
+        ),
+      );
     }
     results.finishedAt = new Date().toISOString();
     results.targets = evaluateTargets(results.suites);

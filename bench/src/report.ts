@@ -8,6 +8,7 @@ import type { PipelineResult } from './suites/pipeline.js';
 import type { FaultsResult } from './suites/faults.js';
 import type { IlinkLatencyResult } from './suites/ilink-latency.js';
 import { renderFaults } from './suites/faults-report.js';
+import { renderFailover, type FailoverResult } from './suites/failover.js';
 import { table } from './table.js';
 
 export interface Target {
@@ -36,6 +37,7 @@ export interface BenchResults {
     coldStart?: ColdStartResult | { error: string };
     faults?: FaultsResult | { error: string };
     ilinkLatency?: IlinkLatencyResult | { error: string };
+    failover?: FailoverResult | { error: string };
   };
   targets: Target[];
 }
@@ -299,6 +301,7 @@ export function renderTables(r: BenchResults): string {
       );
   }
   if (r.suites.faults) parts.push(renderFaults(r.suites.faults));
+  if (r.suites.failover) parts.push(renderFailover(r.suites.failover));
   if (r.targets.length > 0) {
     parts.push('\nTargets:');
     parts.push(

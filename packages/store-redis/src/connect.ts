@@ -51,3 +51,14 @@ export function redisStores(options: RedisStoresOptions): RedisStores {
     storage: new RedisStorage({ redis, prefix, closeClient: owned, ...(lease ? { lease } : {}) }),
   };
 }
+
+/**
+ * A client for a worker or `wxbot accounts`: fails a command after one retry
+ * instead of queueing it forever while Redis is down (leases must notice).
+ */
+export function connectRedis(url: string = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'): Redis {
+  if (!/^rediss?:\/\//.test(url)) {
+    throw new TypeError(`--redis ${JSON.stringify(url)} is not a Redis URL; use redis://[user:pass@]host:port[/db]`);
+  }
+  return new Redis(url, { maxRetriesPerRequest: 1 });
+}

@@ -7,7 +7,7 @@ export interface ParsedArgs {
 }
 
 /** Flags that take a value (`--config path` or `--config=path`). */
-const VALUE_FLAGS = new Set(['config', 'dir', 'log-level', 'data-dir', 'account']);
+const VALUE_FLAGS = new Set(['config', 'dir', 'log-level', 'data-dir', 'account', 'redis', 'capacity', 'id', 'root']);
 
 export class UsageError extends Error {
   override name = 'UsageError';

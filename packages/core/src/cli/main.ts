@@ -21,6 +21,8 @@ const OPTIONS: Readonly<Record<string, readonly string[]>> = {
   logout: RUN_OPTIONS,
   init: ['dir', 'no-install'],
   plugin: ['dir'],
+  worker: ['config', 'log-level', 'redis', 'capacity', 'id', 'root'],
+  accounts: ['redis', 'root'],
 };
 
 /** Entry point of the `wxbot` bin; returns the process exit code. */
@@ -107,6 +109,27 @@ async function run(argv: readonly string[], io: CliIo, verbose: boolean): Promis
         install: !args.flags.has('no-install'),
         userAgent: process.env['npm_config_user_agent'],
       });
+    case 'worker': {
+      const value = (flag: string) => {
+        const v = args.flags.get(flag);
+        return typeof v === 'string' ? { [flag]: v } : {};
+      };
+      return (await import('./worker.js')).runWorker(io, {
+        ...flags,
+        ...value('redis'),
+        ...value('capacity'),
+        ...value('id'),
+        ...value('root'),
+      });
+    }
+    case 'accounts': {
+      const redis = args.flags.get('redis');
+      const root = args.flags.get('root');
+      return (await import('./accounts-cmd.js')).runAccounts(io, {
+        ...(typeof redis === 'string' ? { redis } : {}),
+        ...(typeof root === 'string' ? { root } : {}),
+      });
+    }
     case 'plugin': {
       if (args.positionals[0] !== 'new') {
         io.stderr.write(`wxbot plugin: expected "new"\n\n${COMMAND_USAGE['plugin'] ?? ''}`);

@@ -8,6 +8,8 @@ Commands:
   logout                                  log the saved session out and forget it
   init [--dir <path>] [--no-install]      create a bot project (config, sample plugin, tests) and install it
   plugin new <name> [--dir <path>]        create a publishable plugin package
+  worker [--redis <url>] [--capacity <n>] serve a share of the config's accounts in a cluster
+  accounts [--redis <url>]                list the cluster's accounts, owners and states
 
 Options of start, login and logout:
   --config <path>                         the config file (default: bot.config.ts, found upwards)
@@ -74,6 +76,30 @@ Existing files are never overwritten. Also: npm create wxbot@latest <dir>.
   --no-install      write the files only
 
 Then: npm run dev (the bot against a simulated WeChat).
+`,
+  worker: `Usage: wxbot worker [--config <path>] [--redis <url>] [--capacity <n>] [--id <name>] [--root <prefix>]
+
+Joins a cluster of workers sharing the accounts of bot.config.ts (needs
+@wxbot/store-redis). Each account is held by one worker at a time under a
+lease in Redis; every state write is fenced by it. A worker takes free
+accounts up to its fair share (accounts / live workers, at most --capacity);
+when a worker dies its accounts are taken over within about 15 s and resume
+from the stored session (no QR scan). An account never logged in shows its QR
+code on the worker that takes it.
+
+  --redis <url>        redis://[user:pass@]host:port[/db] (default REDIS_URL, else redis://127.0.0.1:6379)
+  --capacity <n>       at most n accounts on this worker (default: no limit)
+  --id <name>          this worker's name in \`wxbot accounts\` (default <hostname>-<pid>)
+  --root <prefix>      first part of every key (default wxbot): several pools on one Redis
+  --log-level <level>  trace|debug|info|warn|error|fatal|silent (overrides logging.level)
+
+Stop with Ctrl+C: its accounts are stopped cleanly and handed to the other workers.
+`,
+  accounts: `Usage: wxbot accounts [--redis <url>] [--root <prefix>]
+
+Lists every account of the cluster in Redis: the worker that owns it, its
+state (starting, running, failed, free), its last activity and how often it
+changed hands. Needs @wxbot/store-redis.
 `,
   plugin: `Usage: wxbot plugin new <name> [--dir <path>]
 

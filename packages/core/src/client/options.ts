@@ -61,6 +61,7 @@ export type ResolvedOptions = {
   lang: string;
   jitterMs: number;
   buckets: Record<ActionClass, { burst: number; perSecond: number }>;
+  sharedBuckets: ClientOptions['sharedBuckets'];
   concurrency: Partial<Record<ActionClass, number>>;
   minPollMs: number;
   batchDelayMs: number;
@@ -126,6 +127,7 @@ export function resolveOptions(o: ClientOptions, i: ClientInternals): ResolvedOp
     lang: o.lang ?? 'zh_CN',
     jitterMs: o.sendJitterMs ?? 300,
     buckets: { ...DEFAULT_BUCKETS, ...o.rateLimits },
+    sharedBuckets: o.sharedBuckets,
     concurrency: checkConcurrency(o.sendConcurrency),
     minPollMs: i.minPollIntervalMs ?? 500,
     batchDelayMs: i.contactBatchDelayMs ?? 50,
@@ -178,6 +180,7 @@ export function outboxOptions(
 ): OutboxOptions {
   return {
     buckets: o.buckets,
+    ...(o.sharedBuckets === undefined ? {} : { sharedBuckets: o.sharedBuckets }),
     concurrency: o.concurrency,
     jitterMs: o.jitterMs,
     rateLimitRetries: o.rateLimitRetries,

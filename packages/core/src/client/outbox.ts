@@ -1,11 +1,11 @@
 import type { Logger } from 'pino';
 import type { SessionStore } from '../session/types.js';
 import { backoffDelay, sleep } from '../util/backoff.js';
-import { TokenBucket } from '../util/token-bucket.js';
 import { ClientStopped, LoggedOut, NetworkError, RateLimited, SendExpired, SendOutcomeUnknown } from './errors.js';
 import { BoundedSet, Journal } from './journal.js';
 import type { SendKind } from './api.js';
-import type { ActionClass, Bucket } from './types.js';
+import type { ActionClass, Bucket, SharedBucket } from './types.js';
+import { Pacer } from './pacer.js';
 import { settledWithin } from '../util/settled-within.js';
 import { surelyNotSent, type ActionOptions } from './send-policy.js';
 import { RefusalWait } from './refusal-wait.js';
@@ -83,6 +83,8 @@ export const DEFAULT_CONCURRENCY: Record<ActionClass, number> = {
 
 export interface OutboxOptions {
   buckets: Record<ActionClass, Bucket>;
+  /** Buckets shared with other processes serving the account; they pace instead of the local ones. */
+  sharedBuckets?: (actionClass: ActionClass, limits: Bucket) => SharedBucket;
   concurrency?: Partial<Record<ActionClass, number>>;
   jitterMs: number;
   /** 1205 retries of an action that is not a journaled send before `RateLimited` rejects (sends: `maxAgeMs`). */
@@ -113,7 +115,7 @@ export interface OutboxOptions {
  * and leave the journal once the server answered.
  */
 export class Outbox {
-  private readonly buckets = new Map<ActionClass, TokenBucket>();
+  private readonly buckets = new Map<ActionClass, Pacer>();
   private readonly slots = new Map<ActionClass, LaneSlots>();
   private readonly refusals = new Map<ActionClass, RefusalWait>();
   /** Tail of each order key's chain. */
@@ -136,7 +138,7 @@ export class Outbox {
     private readonly log: Logger,
   ) {
     for (const [cls, b] of Object.entries(opts.buckets) as Array<[ActionClass, Bucket]>) {
-      this.buckets.set(cls, new TokenBucket(b.burst, b.perSecond));
+      this.buckets.set(cls, new Pacer(b, opts.sharedBuckets?.(cls, b)));
       this.slots.set(cls, new LaneSlots(Math.max(1, opts.concurrency?.[cls] ?? DEFAULT_CONCURRENCY[cls])));
       this.refusals.set(cls, new RefusalWait());
     }
@@ -410,7 +412,7 @@ export class Outbox {
       await slots.acquire(o.lane);
       try {
         const reserve = o.lane === 'bulk' ? bulkReserve(bucket.size) : 0;
-        for (let wait = bucket.take(reserve); wait > 0; wait = bucket.take(reserve)) {
+        for (let wait = await bucket.take(reserve); wait > 0; wait = await bucket.take(reserve)) {
           await sleep(wait, signal);
           if (signal.aborted) throw new ClientStopped(endpoint);
         }
@@ -427,7 +429,7 @@ export class Outbox {
       }
       const ageMs = Date.now() - createdAt;
       if (failure instanceof RateLimited) {
-        bucket.penalise();
+        await bucket.penalise();
         if (!o.journaled && rateLimits >= this.opts.rateLimitRetries) throw failure;
         if (ageMs >= maxAgeMs) throw this.expired(endpoint, cls, o, ageMs, maxAgeMs);
         rateLimits++;

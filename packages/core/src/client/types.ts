@@ -21,6 +21,16 @@ export interface Bucket {
   perSecond: number;
 }
 
+/**
+ * A send limit kept outside this process (e.g. `RedisTokenBucket` of
+ * @wxbot/store-redis), so that an account's pace holds whichever worker sends.
+ * `take` resolves 0 when a token was taken, else the ms to wait for one.
+ */
+export interface SharedBucket {
+  take(): Promise<number>;
+  penalise(): Promise<void>;
+}
+
 /** UOS desktop-mode identity (on by default; it is what keeps new accounts from 1203). */
 export interface DesktopOptions {
   /** `client-version` header of the login-page request. */
@@ -125,6 +135,13 @@ export interface ClientOptions {
   proxy?: string | false;
   /** Token buckets per action class. */
   rateLimits?: Partial<Record<ActionClass, Bucket>>;
+  /**
+   * Paces each class with a bucket shared by every process serving the
+   * account (a cluster of workers) instead of an in-process one; called once
+   * per class with its configured limits. The local bucket still reports
+   * `rateFactor`.
+   */
+  sharedBuckets?: (actionClass: ActionClass, limits: Bucket) => SharedBucket;
   /**
    * How many actions of a class may be in flight at once (defaults: text 8,
    * media 2, friend 1, room 1, misc 4). Sends to one chat always go one
