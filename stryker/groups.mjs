@@ -35,7 +35,7 @@ export const groups = [
     name: 'plugin-host',
     mutate: ['packages/core/src/plugin/host.ts'],
     tests: [
-      'packages/core/test/plugin/{host,host-failure-window,host-lifecycle,host-verdicts,host-attribution}.test.ts',
+      'packages/core/test/plugin/{host,host-mechanics,host-failure-window,host-lifecycle,host-verdicts,host-attribution}.test.ts',
     ],
   },
   {

@@ -16,7 +16,8 @@ import { ClientEmitter } from './events.js';
 import { DEFAULT_HISTORY_CUTOFF_SECONDS, HistoryCutoff } from './history-cutoff.js';
 import { Http } from './http.js';
 import { observeRequests, queueStats, type QueueStats } from './request-observer.js';
-import { Inbox } from './inbox.js';
+import type { Inbox } from './inbox.js';
+import { clientInbox } from './inbox-wiring.js';
 import { Lifecycle } from './lifecycle.js';
 import { LoginChain } from './login-chain.js';
 import { Uploader } from './media.js';
@@ -136,21 +137,15 @@ export class WebWxClient implements WxClient {
     this.api = api;
     const uploader = new Uploader(http, () => cred.require('webwxuploadmedia'), o.uploadMs, o.checkUploadMinBytes);
     const fetcher = contactFetcher(api, store, events, o, signal);
-    const gate = lookupGate({ contacts: store, fetcher, loggedIn: () => !!cred.current, holdMs: o.lookupHoldMs });
-    const inbox = new Inbox(
-      o.store,
-      this.key('inbox'),
-      o.dedupeSize,
+    const inbox = clientInbox({
+      store: o.store,
+      key: this.key('inbox'),
+      dedupeSize: o.dedupeSize,
       log,
-      (err, m) => {
-        onError(err, `message handler failed for MsgId ${m.raw.MsgId}`);
-      },
-      {
-        beforeDeliver: (msgs) => gate(msgs.map((m) => m.raw)),
-        // The chat of an entry: the peer or room, whichever side is not the bot.
-        chatOf: (m) => (m.raw.FromUserName === store.selfOrUndefined?.userName ? m.raw.ToUserName : m.raw.FromUserName),
-      },
-    );
+      contacts: store,
+      gate: lookupGate({ contacts: store, fetcher, loggedIn: () => !!cred.current, holdMs: o.lookupHoldMs }),
+      onError,
+    });
     this.inbox = inbox;
     const cursor = new CursorKeeper(o.cursor, () => inbox.durable(), log);
     const history = new HistoryCutoff(options.historyCutoffSeconds ?? DEFAULT_HISTORY_CUTOFF_SECONDS);
@@ -165,6 +160,9 @@ export class WebWxClient implements WxClient {
       onError,
     });
     this.session = session;
+    const checkpoint = (): void => {
+      session.schedule();
+    };
     const ids = new IdentityKeeper({ store: o.store, key: this.key('identity'), contacts: store, events, onError });
     const login = new LoginChain({
       o,
@@ -219,9 +217,7 @@ export class WebWxClient implements WxClient {
       history,
       inbox,
       events,
-      checkpoint: () => {
-        session.schedule();
-      },
+      checkpoint,
       syncing: () => lifecycle.state === 'syncing',
       signal,
       reports: {
@@ -254,9 +250,7 @@ export class WebWxClient implements WxClient {
       echo,
       spool: this.spool,
       events,
-      checkpoint: () => {
-        session.schedule();
-      },
+      checkpoint,
       stopping: () => lifecycle.stopping,
       reconcileMs: o.reconcileMs,
     });

@@ -10,6 +10,7 @@ import { settledWithin } from '../util/settled-within.js';
 import { surelyNotSent, type ActionOptions } from './send-policy.js';
 import { RefusalWait } from './refusal-wait.js';
 import { bulkReserve, LaneSlots } from './lanes.js';
+import { DEFAULT_CONCURRENCY } from './send-limits.js';
 import { CausedSends, sendFingerprint, type CausedRow, type RecoveredSends } from './send-causes.js';
 
 /** A journaled send: enough to re-send it after a crash with the same ClientMsgId. */
@@ -64,22 +65,8 @@ interface OutboxDoc {
 type OutboxRecord =
   { j: SendJournalEntry } | { a: [string, number] } | { s: [string, string] } | { x: string; u?: 1 } | { e: 1 };
 
-export const DEFAULT_BUCKETS: Record<ActionClass, Bucket> = {
-  text: { burst: 5, perSecond: 1 },
-  media: { burst: 2, perSecond: 0.2 },
-  friend: { burst: 1, perSecond: 1 / 60 },
-  room: { burst: 2, perSecond: 1 / 10 },
-  misc: { burst: 5, perSecond: 1 },
-};
-
-/** Actions of a class that may be in flight at once (pacing still comes from the bucket). */
-export const DEFAULT_CONCURRENCY: Record<ActionClass, number> = {
-  text: 8,
-  media: 2,
-  friend: 1,
-  room: 1,
-  misc: 4,
-};
+// Re-exported: they were defined here, and tests and options import them from the outbox.
+export { DEFAULT_BUCKETS, DEFAULT_CONCURRENCY } from './send-limits.js';
 
 export interface OutboxOptions {
   buckets: Record<ActionClass, Bucket>;

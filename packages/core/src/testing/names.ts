@@ -50,3 +50,12 @@ export function nameOf(world: WorldSpec, id: string | undefined): string {
   if (room !== undefined) return room.topic;
   return findPerson(world, id)?.nickName ?? id;
 }
+
+/** `who`'s wxid, or a made-up one for someone not in the world (a stranger writing to the bot). */
+export function personIdOrNew(world: WorldSpec, who: string): string {
+  try {
+    return personId(world, who);
+  } catch {
+    return `wxid_${who.toLowerCase().replace(/[^a-z0-9]/g, '') || 'someone'}`;
+  }
+}

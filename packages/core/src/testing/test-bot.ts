@@ -27,10 +27,13 @@ import type { StorageDriver } from '../storage/types.js';
 import type { SessionStore } from '../session/types.js';
 import { webTransport, type WebTransport } from '../transport/web.js';
 import { loadTestEntries, type TestPluginEntry } from './entries.js';
-import { findPerson, nameOf, personId, roomId } from './names.js';
+import { findPerson, nameOf, personId, personIdOrNew, roomId } from './names.js';
+import { matchesText, TestBotAssertionError, type ActionSummary, type TextMatcher } from './assertions.js';
 
 /** A plugin, or `[plugin, options]` (options are validated like in bot.config.ts). */
 export type { TestPluginEntry };
+export { TestBotAssertionError } from './assertions.js';
+export type { ActionSummary } from './assertions.js';
 
 export interface TestBotOptions {
   /** Plugins in pipeline order (after those of `config`). */
@@ -63,30 +66,8 @@ export interface TestBotOptions {
   actionLogLimit?: number;
 }
 
-/** Thrown by the `expect*` helpers; the message says what was expected and what the bot did. */
-export class TestBotAssertionError extends Error {
-  override name = 'TestBotAssertionError';
-}
-
-/** A readable summary of one action, for failure messages. */
-export interface ActionSummary {
-  readonly action: ActionRecord['action'];
-  readonly plugin: string | undefined;
-  /** Stable id (wxid / ...@chatroom) of the target. */
-  readonly to: string | undefined;
-  /** Display name of the target. */
-  readonly toName: string;
-  readonly text: string | undefined;
-  readonly members: readonly string[];
-  readonly status: ActionRecord['status'];
-}
-
-type TextMatcher = string | RegExp;
 /** A test keeps every action it could assert on; a running bot keeps far fewer (`DEFAULT_ACTION_LOG_LIMIT`). */
 const TEST_ACTION_LOG_LIMIT = 100_000;
-
-const matchesText = (matcher: TextMatcher, text: string | undefined): boolean =>
-  text !== undefined && (typeof matcher === 'string' ? text === matcher : matcher.test(text));
 
 /**
  * A bot running the given plugins against an in-process simulator, with
@@ -435,14 +416,6 @@ export class TestBot {
     await this.bot.stop();
     await this.sim.close();
     await rm(this.#dir, { recursive: true, force: true });
-  }
-}
-
-function personIdOrNew(world: WorldSpec, who: string): string {
-  try {
-    return personId(world, who);
-  } catch {
-    return `wxid_${who.toLowerCase().replace(/[^a-z0-9]/g, '') || 'someone'}`;
   }
 }
 

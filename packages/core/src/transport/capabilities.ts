@@ -1,3 +1,4 @@
+import type { SendCallOptions } from '../client/types.js';
 import type { CapabilityName, TransportActionName, TransportActions, TransportCapabilities } from './types.js';
 
 /** Every capability name, for validating `requires` lists and for messages listing what exists. */
@@ -120,7 +121,10 @@ export type GuardedSource = TransportActions & { readonly name: string; readonly
  * without checking for `undefined` and a plugin calling what its transport lacks gets a typed error.
  */
 export function guardActions(source: GuardedSource): Required<TransportActions> {
-  const guarded: Record<string, unknown> = { sendText: source.sendText.bind(source) };
+  // Looked up at call time, like the others: a transport (or a test's fake) may replace a method later.
+  const guarded: Record<string, unknown> = {
+    sendText: (to: string, text: string, opts?: SendCallOptions) => source.sendText(to, text, opts),
+  };
   for (const [action, capability] of Object.entries(ACTION_CAPABILITY) as [TransportActionName, CapabilityName][]) {
     const present = typeof source[action] === 'function' && hasCapability(source.capabilities, capability);
     // Called as a member, so `this` is the transport (class-based transports rely on it).
