@@ -88,7 +88,7 @@ describe('the receive loop across restarts', () => {
     expect(survived).toBeGreaterThan(0);
   });
 
-  it.each(['drop', 'http-500', 'accept-then-drop', 'rate-limit'] as const)(
+  it.each(['drop', 'http-500', 'accept-then-drop', 'rate-limit', 'latency'] as const)(
     'delivers every message once through getupdates faults (%s)',
     async (kind) => {
       fx = await fixture({ quota: false });
@@ -99,14 +99,16 @@ describe('the receive loop across restarts', () => {
       await t.start();
       const all: string[] = [];
       for (let i = 0; i < 3; i += 1) {
-        fx.sim.fault({ op: 'getupdates', kind, times: 2 });
+        fx.sim.fault({ op: 'getupdates', kind, times: 2, delayMs: 300 });
         all.push(fx.sim.say(ALICE, `m${i}`).messageId);
         all.push(fx.sim.say(ALICE, `n${i}`).messageId);
         await until(() => all.every((id) => ids.includes(id)), 5_000, `round ${i}`);
       }
       await drainedThrough(fx, ids);
       expect(ids).toEqual(all);
-      expect(errors.length).toBeGreaterThan(0);
+      // A late answer is no error: the long poll just takes longer.
+      if (kind === 'latency') expect(errors).toEqual([]);
+      else expect(errors.length).toBeGreaterThan(0);
     },
   );
 });

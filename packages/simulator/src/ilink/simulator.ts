@@ -136,7 +136,9 @@ export class IlinkSimulator {
     }
     let reply: r.IlinkReply;
     try {
-      reply = fault && fault.kind !== 'accept-then-drop' ? faultReply(fault) : await this.route(request);
+      if (fault?.kind === 'latency') await new Promise((resolve) => setTimeout(resolve, fault.delayMs ?? 1500));
+      const failed = fault !== undefined && fault.kind !== 'accept-then-drop' && fault.kind !== 'latency';
+      reply = failed ? faultReply(fault) : await this.route(request);
     } catch (err) {
       reply = { status: 500, body: err instanceof Error ? err.message : String(err) };
     }
@@ -396,8 +398,13 @@ export class IlinkSimulator {
   }
 
   /** Arms a fault for the next calls of an endpoint (see `IlinkFault`). */
-  fault(f: { op: string; kind: IlinkFault['kind']; times?: number }): void {
-    this.world.faults.push({ op: f.op, kind: f.kind, times: f.times ?? 1 });
+  fault(f: { op: string; kind: IlinkFault['kind']; times?: number; delayMs?: number }): void {
+    this.world.faults.push({
+      op: f.op,
+      kind: f.kind,
+      times: f.times ?? 1,
+      ...(f.delayMs === undefined ? {} : { delayMs: f.delayMs }),
+    });
   }
 
   /** Every bot token stops working: authenticated calls answer errcode -14 until a new login. */

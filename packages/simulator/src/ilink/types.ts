@@ -21,12 +21,14 @@ export interface IlinkQuota {
  * An injected failure for the next `times` calls of `op` (an endpoint name such as `sendmessage`,
  * `getupdates`, `cdn-upload`, or `*` for any): `session-timeout` answers errcode -14, `rate-limit`
  * ret -2, `http-500` a 500, `drop` closes the connection without an answer, `accept-then-drop` does
- * the work and then closes without an answer.
+ * the work and then closes without an answer, `latency` does the work but answers `delayMs` late.
  */
 export interface IlinkFault {
   readonly op: string;
-  readonly kind: 'session-timeout' | 'rate-limit' | 'http-500' | 'drop' | 'accept-then-drop';
+  readonly kind: 'session-timeout' | 'rate-limit' | 'http-500' | 'drop' | 'accept-then-drop' | 'latency';
   times: number;
+  /** How late a `latency` fault answers; default 1,500 ms. */
+  readonly delayMs?: number;
 }
 
 /** One item of a message the bot sent, decoded: media decrypted with the key the bot sent. */
