@@ -69,6 +69,23 @@ export function unescapeHtml(input: string): string {
 }
 
 /**
+ * The web client shows these class codes as other faces: the server sends the cat-face and gesture code
+ * points for the common smileys (a long-standing mix-up on its side), and web WeChat remaps them before
+ * drawing — so "😹" in a span is what the sender saw as "😂". We decode to what the sender saw.
+ */
+const WEB_EMOJI_REMAP: ReadonlyMap<number, number> = new Map([
+  [0x1f63c, 0x1f601],
+  [0x1f639, 0x1f602],
+  [0x1f63a, 0x1f603],
+  [0x1f4ab, 0x1f616],
+  [0x1f64d, 0x1f614],
+  [0x1f63b, 0x1f60d],
+  [0x1f63d, 0x1f618],
+  [0x1f64e, 0x1f621],
+  [0x1f63f, 0x1f622],
+]);
+
+/**
  * Emoji class names concatenate hex code points without separators
  * (`1f1e81f1f3` is 🇨🇳, `1f468200d1f469` a ZWJ sequence). Supplementary-plane
  * emoji are 5 hex digits starting with `1f`; everything else is 4.
@@ -84,7 +101,8 @@ export function emojiCodeToString(code: string): string | null {
     if (rest <= 4) take = rest;
     else if (hex.startsWith('1f', i)) take = 5;
     else take = 4;
-    const ch = codePointOrNull(Number.parseInt(hex.slice(i, i + take), 16));
+    const point = Number.parseInt(hex.slice(i, i + take), 16);
+    const ch = codePointOrNull(WEB_EMOJI_REMAP.get(point) ?? point);
     if (ch === null) return null;
     out += ch;
     i += take;

@@ -69,6 +69,16 @@ describe('text clean-up', () => {
     expect(emojiCodeToString('zz')).toBeNull();
   });
 
+  it("applies the web client's remap: the server's cat faces are the smileys the sender saw", () => {
+    expect(emojiCodeToString('1f639')).toBe('😂');
+    expect(emojiCodeToString('1f64d')).toBe('😔');
+    expect(emojiCodeToString('1f63c')).toBe('😁');
+    expect(cleanText('ok<span class="emoji emoji1f63f"></span>')).toBe('ok😢');
+    // Codes outside the table stay as they are, also inside a sequence.
+    expect(emojiCodeToString('1f638')).toBe('😸');
+    expect(emojiCodeToString('1f6391f604')).toBe('😂😄');
+  });
+
   it('replaces span and img emoji tags, <br/>, then entities — but not escaped, user-typed tags', () => {
     expect(cleanText('a<br/>b<span class="emoji emoji1f42e"></span>')).toBe('a\nb🐮');
     expect(cleanText('<img class="emoji emoji1f42e" text="_web" src="/spacer.gif" />')).toBe('🐮');
