@@ -167,7 +167,10 @@ export const optionsSchema = z
       ignore: z.array(nonEmpty('ignored sender')).default([]),
       /** In rooms, answer only when the bot is @-mentioned. */
       mentionOnly: z.boolean().default(false),
-      /** In rooms, start text replies with `@<asker>`. */
+      /**
+       * In rooms, start text replies with `@<asker>`. Plain text: Web WeChat cannot send a real mention, so
+       * the asker sees their name but gets no notification.
+       */
       addressAsker: z.boolean().default(false),
       /** Match case-sensitively (keyword, exact). */
       caseSensitive: z.boolean().default(false),

@@ -87,7 +87,11 @@ export interface MessageBase {
   readonly createdAt: Date;
   /** Sent by the logged-in account (from the phone, another client or the bot). */
   readonly isSelf: boolean;
-  /** Resolved room member UserNames @-mentioned in `text`, in text order, de-duplicated. */
+  /**
+   * Resolved room member UserNames @-mentioned in `text`, in text order, de-duplicated. Received mentions
+   * are real; a bot cannot send one: Web WeChat has no mention field, so `@Name` text it writes is plain
+   * text that notifies nobody.
+   */
   readonly mentions: readonly string[];
   /**
    * Every name written after `@` that was recognised as a mention, in text order —
@@ -229,11 +233,19 @@ export interface QuotedMessage {
   readonly msgType: number | undefined;
 }
 
+/**
+ * A reply that quotes an earlier message (received only: the Web protocol has no way to send a quote;
+ * a bot answering with a quote must write the quoted text itself).
+ */
 export interface QuoteMessage extends MessageBase, AppMessageFields {
   readonly kind: 'quote';
   readonly quoted: QuotedMessage;
 }
 
+/**
+ * A money transfer notice. The Web protocol can neither accept nor refund it: that happens on the phone
+ * (or expires after a day); a bot can only notice it and tell someone.
+ */
 export interface TransferMessage extends MessageBase, AppMessageFields {
   readonly kind: 'transfer';
   /** Amount as displayed (e.g. "￥0.10"), when present. */
@@ -244,6 +256,7 @@ export interface TransferMessage extends MessageBase, AppMessageFields {
   readonly paySubType: number | undefined;
 }
 
+/** A red packet (红包). The Web protocol cannot open it, nor see its amount: only the phone can. */
 export interface RedPacketMessage extends MessageBase, AppMessageFields {
   readonly kind: 'red-packet';
 }
@@ -360,6 +373,7 @@ export interface SystemMessage extends MessageBase {
   readonly notice: SystemNotice;
 }
 
+/** A voice or video call notice. The Web protocol cannot answer, place or decline calls. */
 export interface VoipMessage extends MessageBase {
   readonly kind: 'voip';
 }
