@@ -147,9 +147,8 @@ const accountShape: Record<string, Check> = {
   }),
 };
 
-const accountEntryObject = object({
-  ...accountShape,
-  // The same shapes as the top-level keys of these names (configSchema below).
+/** Keys an account entry may set over the top-level ones of the same name. */
+const perAccountShape: Record<string, Check> = {
   rateLimits: object({ text: bucket, media: bucket, friend: bucket, room: bucket, misc: bucket }),
   sends: object({ maxAgeMs: positiveMs, reconcileMs: positiveMs }),
   runtime: object({
@@ -159,6 +158,12 @@ const accountEntryObject = object({
     failureWindowMs: positiveMs,
   }),
   storage: withMethods(['namespace'], 'a StorageDriver ({ namespace(name) })'),
+};
+
+const accountEntryObject = object({
+  ...accountShape,
+  // The same shapes as the top-level keys of these names (configSchema below).
+  ...perAccountShape,
   plugins: array,
   pluginOverrides: object({}, true),
 });
@@ -218,15 +223,7 @@ const configSchema = object({
     level: oneOf(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']),
     pretty: boolean,
   }),
-  rateLimits: object({ text: bucket, media: bucket, friend: bucket, room: bucket, misc: bucket }),
-  sends: object({ maxAgeMs: positiveMs, reconcileMs: positiveMs }),
-  runtime: object({
-    handlerTimeoutMs: positiveMs,
-    setupTimeoutMs: positiveMs,
-    maxFailures: number({ integer: true, min: 'positive' }),
-    failureWindowMs: positiveMs,
-  }),
-  storage: withMethods(['namespace'], 'a StorageDriver ({ namespace(name) })'),
+  ...perAccountShape,
   api: object({
     enabled: boolean,
     host: nonEmptyString,
