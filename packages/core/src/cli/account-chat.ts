@@ -1,12 +1,10 @@
-import { createInterface } from 'node:readline';
-import { Writable } from 'node:stream';
-
 import type { Bot } from '../bot/bot.js';
 import type { Contact, Room } from '../contact/types.js';
 import type { Message } from '../message/types.js';
 import { createActions, resolveTarget, TargetError, type ActionBackend } from '../plugin/actions.js';
 import { guardActions } from '../transport/capabilities.js';
 import type { CliIo } from './io.js';
+import { promptScreen } from './prompt-screen.js';
 
 // The terminal client of a real account (the WeixinBot seed's, in wxbot): incoming messages are
 // printed by chat as they arrive, and what is typed is sent AS THE ACCOUNT to the chosen chat. The
@@ -23,9 +21,6 @@ const HELP = `Lines are sent as the account to the current chat. Commands start 
 
 /** What the action log calls sends made from the terminal. */
 export const TERMINAL_PLUGIN = 'terminal';
-
-/** Clear from the start of the prompt's first row to the end of the screen. */
-const clearRows = (rows: number) => `\r${rows > 0 ? `\x1b[${rows}A` : ''}\x1b[0J`;
 
 export interface AccountChatOptions {
   /** Called on .quit, Ctrl+C, Ctrl+D or end of input. Default: SIGINT to this process, which `start` waits for. */
@@ -65,31 +60,12 @@ export function openAccountChat(io: CliIo, bot: Bot, options: AccountChatOptions
   let current: { userName: string; name: string } | undefined;
   let lastWriter: { userName: string; name: string } | undefined;
   const unread = new Map<string, { name: string; count: number }>();
-  let closing = false;
 
-  // Lines arrive at any time (messages, action lines, logs): each one wipes the prompt and what is
-  // being typed, is written, and the prompt is redrawn below it, so nothing lands after "to Alice> ".
-  const out = io.stdout;
-  const ownWrite = Object.hasOwn(out, 'write');
-  // eslint-disable-next-line @typescript-eslint/unbound-method -- only ever called with `out` as this
-  const realWrite = out.write;
-  const writeRaw = (...args: unknown[]): boolean => (realWrite as (...a: unknown[]) => boolean).apply(out, args);
-  const screen = new Writable({
-    write(chunk: Buffer | string, _encoding, callback) {
-      writeRaw(chunk);
-      callback();
-    },
+  const screen = promptScreen(io, () => {
+    offProcessed();
   });
-  Object.defineProperty(screen, 'columns', { get: () => (out as { columns?: number }).columns });
-  const rl = createInterface({ input: io.stdin, output: screen, terminal: true });
-  out.write = function (chunk: unknown, ...rest: unknown[]): boolean {
-    if (closing) return writeRaw(chunk, ...rest);
-    writeRaw(clearRows(rl.getCursorPos().rows));
-    const ok = writeRaw(chunk, ...rest);
-    const text = typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? chunk.toString('utf8') : '';
-    if (text.endsWith('\n')) rl.prompt(true);
-    return ok;
-  } as typeof out.write;
+  const { rl } = screen;
+  const writeRaw = screen.draw;
   const print = (line: string) => {
     writeRaw(`${line}\n`);
   };
@@ -108,7 +84,7 @@ export function openAccountChat(io: CliIo, bot: Bot, options: AccountChatOptions
       unread.set(chat.userName, { name: chat.name, count: (seen?.count ?? 0) + 1 });
     }
     const who = message.chat.isRoom ? ` ${message.sender.name ?? message.sender.userName}:` : '';
-    out.write(`[${chat.name}]${who} ${body(message)}\n`);
+    io.stdout.write(`[${chat.name}]${who} ${body(message)}\n`);
   });
 
   const choose = (chat: { userName: string; name: string }) => {
@@ -123,7 +99,7 @@ export function openAccountChat(io: CliIo, bot: Bot, options: AccountChatOptions
       return;
     }
     actions.send(to.userName, text).catch((error: unknown) => {
-      out.write(`could not send to ${to.name}: ${error instanceof Error ? error.message : String(error)}\n`);
+      io.stdout.write(`could not send to ${to.name}: ${error instanceof Error ? error.message : String(error)}\n`);
     });
   };
 
@@ -170,12 +146,7 @@ export function openAccountChat(io: CliIo, bot: Bot, options: AccountChatOptions
   });
 
   const release = () => {
-    if (closing) return;
-    closing = true;
-    offProcessed();
-    if (ownWrite) out.write = realWrite;
-    else delete (out as { write?: unknown }).write;
-    rl.close();
+    screen.release();
   };
   const quit = () => {
     release();
@@ -183,7 +154,7 @@ export function openAccountChat(io: CliIo, bot: Bot, options: AccountChatOptions
   };
   rl.on('SIGINT', quit);
   rl.on('close', () => {
-    if (!closing) quit();
+    if (!screen.closing) quit();
   });
   print('Type to chat as the account (.help for commands). Ctrl+C stops.');
   prompt();

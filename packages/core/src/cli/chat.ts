@@ -1,12 +1,10 @@
-import { createInterface } from 'node:readline';
-import { Writable } from 'node:stream';
-
 import type { Simulator, WorldSpec } from '@wxbot/simulator';
 
 import type { Bot } from '../bot/bot.js';
 import { closest } from '../plugin/suggest.js';
 import { findPerson, findRoom } from '../testing/names.js';
 import type { CliIo } from './io.js';
+import { promptScreen } from './prompt-screen.js';
 
 const HELP = `Chat commands start with "." so that every "/" command reaches the bot (/help included):
   <text>                 say it (as the current person, in the current place); /ping, /help ... are said too
@@ -22,9 +20,6 @@ const HELP = `Chat commands start with "." so that every "/" command reaches the
 
 /** Prompt-local commands: written with a leading "." (see HELP). */
 const CHAT_COMMANDS = ['as', 'in', 'request', 'join', 'leave', 'rename', 'who', 'help', 'quit', 'exit'];
-
-/** Clear from the start of the prompt's first row to the end of the screen. */
-const clearRows = (rows: number) => `\r${rows > 0 ? `\x1b[${rows}A` : ''}\x1b[0J`;
 
 export interface ChatOptions {
   /** Called on /quit, Ctrl+C, Ctrl+D or end of input. Default: SIGINT to this process, which `start` waits for. */
@@ -49,34 +44,12 @@ export function openChatPrompt(
     });
   let as = world.friends?.[0]?.wxid ?? '';
   let room: string | undefined;
-  let closing = false;
 
-  // Action lines and log entries are written to the same stream at any time.
-  // Readline draws through its own handle on the real `write`; anything else
-  // first wipes the prompt (and what is being typed) and redraws it below, so
-  // replies never land after "Alice> " and typed text is never lost.
-  const out = io.stdout;
-  const ownWrite = Object.hasOwn(out, 'write');
-  // eslint-disable-next-line @typescript-eslint/unbound-method -- only ever called with `out` as this
-  const realWrite = out.write;
-  const writeRaw = (...args: unknown[]): boolean => (realWrite as (...a: unknown[]) => boolean).apply(out, args);
-  const screen = new Writable({
-    write(chunk: Buffer | string, _encoding, callback) {
-      writeRaw(chunk);
-      callback();
-    },
+  const screen = promptScreen(io, () => {
+    offProcessed();
   });
-  Object.defineProperty(screen, 'columns', { get: () => (out as { columns?: number }).columns });
-  const rl = createInterface({ input: io.stdin, output: screen, terminal: true });
-  const draw = (text: string) => writeRaw(text);
-  out.write = function (chunk: unknown, ...rest: unknown[]): boolean {
-    if (closing) return writeRaw(chunk, ...rest);
-    draw(clearRows(rl.getCursorPos().rows));
-    const ok = writeRaw(chunk, ...rest);
-    const text = typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? chunk.toString('utf8') : '';
-    if (text.endsWith('\n')) rl.prompt(true);
-    return ok;
-  } as typeof out.write;
+  const { rl } = screen;
+  const draw = screen.draw;
 
   const name = (wxid: string) => findPerson(world, wxid)?.nickName ?? wxid;
   const topic = (id: string) => sim.world.room(id)?.topic ?? findRoom(world, id)?.topic ?? id;
@@ -118,7 +91,7 @@ export function openChatPrompt(
     if (word === undefined) return;
     unknownCommands.delete(processed.message.id);
     if (bot.actions.all().some((a) => a.cause === processed.message.id)) return;
-    out.write(`/${word}: no plugin answered it (chat prompt commands start with ".": .help lists them)\n`);
+    io.stdout.write(`/${word}: no plugin answered it (chat prompt commands start with ".": .help lists them)\n`);
   });
 
   const usage = (text: string) => {
@@ -238,12 +211,7 @@ export function openChatPrompt(
   });
 
   const release = () => {
-    if (closing) return;
-    closing = true;
-    offProcessed();
-    if (ownWrite) out.write = realWrite;
-    else delete (out as { write?: unknown }).write;
-    rl.close();
+    screen.release();
   };
   const quit = () => {
     release();
@@ -253,7 +221,7 @@ export function openChatPrompt(
   rl.on('SIGINT', quit);
   // Ctrl+D on an empty line or the end of stdin: nothing more can be typed.
   rl.on('close', () => {
-    if (!closing) quit();
+    if (!screen.closing) quit();
   });
   prompt();
   return { close: release };
