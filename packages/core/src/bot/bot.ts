@@ -6,7 +6,7 @@ import { isChatMessage } from '../message/kinds.js';
 import type { Message, NormalizedEvent } from '../message/types.js';
 import { ActionLog } from '../plugin/actions.js';
 import { ChatSwitches, CHAT_SWITCHES_NAMESPACE } from '../plugin/chat-switches.js';
-import { PluginHost, type IsolationOptions, type LoadedPlugin } from '../plugin/host.js';
+import { PluginHost, type IsolationOptions, type LoadedPlugin, type PluginStatus } from '../plugin/host.js';
 import type { StorageDriver } from '../storage/types.js';
 import type { InboundMessage, Transport } from '../transport/types.js';
 import { ensureDir } from '../util/ensure-dir.js';
@@ -100,7 +100,7 @@ export class Bot<T extends Transport = Transport> {
   }
 
   /** Plugins and their states. */
-  plugins(): { name: string; state: string }[] {
+  plugins(): PluginStatus[] {
     return this.#host.status();
   }
 

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 
-import { REDACT } from '../log/redact.js';
+import { REDACT, redactText } from '../log/redact.js';
+import { pluginOptionsJsonSchema } from './json-schema.js';
 import type { StorageDriver } from '../storage/types.js';
 import { guardActions } from '../transport/capabilities.js';
 import type { Transport, TransportActions } from '../transport/types.js';
@@ -71,6 +72,14 @@ export interface PluginHostOptions extends IsolationOptions {
 
 export type { PluginState } from './pipeline.js';
 
+/** A plugin as the host reports it: `error` is its last (masked) failure, `optionsSchema` its options' JSON Schema. */
+export interface PluginStatus {
+  readonly name: string;
+  readonly state: PluginState;
+  readonly error?: string;
+  readonly optionsSchema: Record<string, unknown> | undefined;
+}
+
 /** What `dispatch` returns when the pass finished synchronously (no promise per event). */
 const DONE: Promise<void> = Promise.resolve();
 
@@ -121,8 +130,13 @@ export class PluginHost {
   }
 
   /** Name and state of every plugin, in config order. */
-  status(): { name: string; state: PluginState }[] {
-    return this.#entries.map((e) => ({ name: e.plugin.name, state: e.state }));
+  status(): PluginStatus[] {
+    return this.#entries.map((e) => ({
+      name: e.plugin.name,
+      state: e.state,
+      ...(e.lastError === undefined ? {} : { error: e.lastError }),
+      optionsSchema: pluginOptionsJsonSchema(e.plugin),
+    }));
   }
 
   /**
@@ -227,6 +241,8 @@ export class PluginHost {
     // Stryker disable next-line ConditionalExpression: pino leaves an undefined messageId out of the line anyway
     const fields = { ...errorFields(error), ...(messageId === undefined ? {} : { messageId }) };
     const message = errorMessage(error);
+    // Kept for the control API's plugin list; masked, since an error message may quote a request URL.
+    entry.lastError = redactText(`${what}: ${message}`);
     const waiting =
       error instanceof HandlerTimeout &&
       messageId !== undefined &&
