@@ -17,7 +17,7 @@ import {
   webTransport,
   type Contact,
 } from '@wxbot/core';
-import { createSimulator, type Simulator } from '@wxbot/simulator';
+import { createSimulator } from '@wxbot/simulator';
 import { pino } from 'pino';
 import type { Page } from 'playwright-core';
 
