@@ -100,8 +100,13 @@ export class Bot<T extends Transport = Transport> {
   }
 
   /** Plugins and their states. */
-  plugins(): PluginStatus[] {
+  plugins(): { name: string; state: string }[] {
     return this.#host.status();
+  }
+
+  /** Plugins with their last (masked) failure and their options' JSON Schema, for the control API. */
+  pluginDetails(): PluginStatus[] {
+    return this.#host.details();
   }
 
   /** Calls `listener` after each incoming message has gone through every plugin. */

@@ -130,7 +130,12 @@ export class PluginHost {
   }
 
   /** Name and state of every plugin, in config order. */
-  status(): PluginStatus[] {
+  status(): { name: string; state: PluginState }[] {
+    return this.#entries.map((e) => ({ name: e.plugin.name, state: e.state }));
+  }
+
+  /** `status()` plus the last failure and the options' JSON Schema (the control API's plugin list). */
+  details(): PluginStatus[] {
     return this.#entries.map((e) => ({
       name: e.plugin.name,
       state: e.state,
@@ -192,6 +197,7 @@ export class PluginHost {
         logger.debug(`plugin "${plugin.name}" started`);
       } catch (error) {
         entry.state = 'failed';
+        entry.lastError = redactText(`setup failed: ${errorMessage(error)}`);
         logger.error(
           errorFields(error),
           `plugin "${plugin.name}" failed to start and is disabled: ${errorMessage(error)}`,
@@ -241,8 +247,6 @@ export class PluginHost {
     // Stryker disable next-line ConditionalExpression: pino leaves an undefined messageId out of the line anyway
     const fields = { ...errorFields(error), ...(messageId === undefined ? {} : { messageId }) };
     const message = errorMessage(error);
-    // Kept for the control API's plugin list; masked, since an error message may quote a request URL.
-    entry.lastError = redactText(`${what}: ${message}`);
     const waiting =
       error instanceof HandlerTimeout &&
       messageId !== undefined &&
@@ -256,6 +260,8 @@ export class PluginHost {
       );
       return false;
     }
+    // Kept for the control API's plugin list; masked, since an error message may quote a request URL.
+    entry.lastError = redactText(`${what}: ${message}`);
     logger.error(
       fields,
       `plugin "${entry.plugin.name}" ${what}${messageId === undefined ? '' : ` (message ${messageId})`}: ${message}`,

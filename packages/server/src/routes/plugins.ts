@@ -39,7 +39,7 @@ export function pluginRoutes(app: FastifyInstance, ctx: ServerContext): void {
       const off = bot.chatSwitches.list();
       return {
         // No `options`: the host does not keep them, and they may hold a plugin's API keys.
-        items: bot.plugins().map((p) => ({
+        items: bot.pluginDetails().map((p) => ({
           name: p.name,
           state: p.state,
           offIn: off.filter((s) => s.plugin === p.name).map((s) => s.chat),
