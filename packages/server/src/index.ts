@@ -29,7 +29,7 @@ export type { ContactView, MessageView, ActionView } from './views.js';
  * webhooks (when configured). Nothing is left running when it throws.
  */
 export async function startControlPlane(options: ControlPlaneOptions): Promise<ControlPlane> {
-  const { bots, api, webhooks: hooks, dataDir, logger } = options;
+  const { bots, api, webhooks: hooks, dataDir, logger, logs, simulatorControlUrl } = options;
   const log = logger.child({ component: 'control-plane' });
   let webhooks: Webhooks | undefined;
   const metrics = new BotMetrics({ webhookJournal: () => webhooks?.stats() ?? { pending: 0, oldestAt: undefined } });
@@ -67,6 +67,8 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       api,
       token,
       metrics,
+      logs,
+      simulatorControlUrl,
     });
     const url = await server.listen();
     closers.push(() => server.close());

@@ -117,6 +117,22 @@ export const pluginSchema = {
     name: { type: 'string' },
     state: { type: 'string', enum: ['starting', 'active', 'failed', 'disabled', 'stopped'] },
     offIn: { type: 'array', items: { type: 'string' }, description: 'Chats (stable ids) it is switched off in' },
+    error: { type: 'string', description: 'Its last failure (secrets masked), when it has failed' },
+    optionsSchema: {
+      type: 'object',
+      additionalProperties: true,
+      description: "JSON Schema (2020-12) of its options, when its schema library can say (the console's form)",
+    },
+  },
+} as const;
+
+export const logLineSchema = {
+  type: 'object',
+  required: ['at', 'level', 'msg'],
+  properties: {
+    at: { type: 'string', format: 'date-time' },
+    level: { type: 'string', enum: ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] },
+    msg: { type: 'string', description: 'The message, secrets masked' },
   },
 } as const;
 

@@ -3,6 +3,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 import type { ResolvedApi } from './options.js';
+import { isApiPath } from './routes/console.js';
 
 /** Paths served without the token: a liveness probe says nothing about the account. */
 const PUBLIC = new Set(['/healthz']);
@@ -67,6 +68,8 @@ export function checkRequest(guard: Guard, token: string) {
     }
     const path = request.url.split('?')[0]!;
     if (PUBLIC.has(path)) return;
+    // The console's files: a browser loading the page has no token yet (the Host check above still applies).
+    if ((request.method === 'GET' || request.method === 'HEAD') && !isApiPath(path)) return;
     const header = request.headers.authorization;
     let given: string | undefined;
     if (header?.startsWith('Bearer ') === true) given = header.slice('Bearer '.length).trim();

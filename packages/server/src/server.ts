@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 
-import type { ApiConfig, Bot } from '@wxbot/core';
+import type { ApiConfig, Bot, LogTail } from '@wxbot/core';
 import { Ajv } from 'ajv';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 
@@ -13,6 +13,7 @@ import {
   contactSchema,
   errors,
   errorSchema,
+  logLineSchema,
   messageSchema,
   pluginSchema,
   sentSchema,
@@ -22,7 +23,10 @@ import { collectRoute, openApiDocument, type DocumentedRoute } from './openapi.j
 import { resolveApi, type ResolvedApi } from './options.js';
 import { accountRoutes } from './routes/accounts.js';
 import { chatRoutes } from './routes/chats.js';
+import { consoleRoutes } from './routes/console.js';
 import { eventRoutes } from './routes/events.js';
+import { logRoutes } from './routes/logs.js';
+import { simulatorRoutes } from './routes/simulator.js';
 import { pluginRoutes } from './routes/plugins.js';
 import { allowedHosts, checkRequest, type Guard } from './security.js';
 import { VERSION } from './version.js';
@@ -33,6 +37,10 @@ export interface ApiServerOptions {
   readonly token: string;
   /** Served at /metrics, behind the same checks. */
   readonly metrics?: BotMetrics;
+  /** The recent log lines served at GET /api/logs (501 without). */
+  readonly logs?: LogTail | undefined;
+  /** Simulator mode: the simulator's control URL; adds /api/simulator/world and /api/simulator/say. */
+  readonly simulatorControlUrl?: string | undefined;
 }
 
 /** A built (not yet listening) API server. */
@@ -136,6 +144,9 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
   chatRoutes(app, ctx);
   pluginRoutes(app, ctx);
   eventRoutes(app, ctx);
+  logRoutes(app, options.logs);
+  if (options.simulatorControlUrl !== undefined) simulatorRoutes(app, options.simulatorControlUrl);
+  consoleRoutes(app);
   const metrics = options.metrics;
   if (metrics !== undefined) {
     app.get(
@@ -161,6 +172,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       Action: actionSchema,
       Plugin: pluginSchema,
       Sent: sentSchema,
+      LogLine: logLineSchema,
     });
   app.get('/api/openapi.json', { schema: { hide: true } }, () => openApi());
 

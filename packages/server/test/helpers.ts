@@ -6,7 +6,7 @@ import type { ApiConfig } from '@wxbot/core';
 import type { TestBot } from '@wxbot/core/testing';
 
 import { BotMetrics } from '../src/metrics.js';
-import { createApiServer, type ApiServer } from '../src/server.js';
+import { createApiServer, type ApiServer, type ApiServerOptions } from '../src/server.js';
 
 export const TOKEN = 'test-token-0123456789abcdef';
 
@@ -36,7 +36,11 @@ export interface Reply {
   json<T = Record<string, unknown>>(): T;
 }
 
-export async function startApi(bot: TestBot, api: ApiConfig = {}): Promise<Api> {
+export async function startApi(
+  bot: TestBot,
+  api: ApiConfig = {},
+  extra: Pick<ApiServerOptions, 'logs' | 'simulatorControlUrl'> = {},
+): Promise<Api> {
   const metrics = new BotMetrics();
   metrics.watch(bot.bot);
   const server = createApiServer({
@@ -44,6 +48,7 @@ export async function startApi(bot: TestBot, api: ApiConfig = {}): Promise<Api> 
     api: { port: 0, ...api },
     token: TOKEN,
     metrics,
+    ...extra,
   });
   const url = await server.listen();
   const port = Number(new URL(url).port);

@@ -81,11 +81,11 @@ export interface Plugin {
   readonly state: 'starting' | 'active' | 'failed' | 'disabled' | 'stopped';
   /** Stable ids of the chats it is switched off in. */
   readonly offIn: readonly string[];
-  /** Proposed: the last failure, when the plugin failed. */
+  /** The last failure (masked), when the plugin failed. */
   readonly error?: string;
-  /** Proposed: JSON Schema of the plugin's options (from its Standard Schema / zod options). */
+  /** JSON Schema of the plugin's options (from its Standard Schema / zod options). */
   readonly optionsSchema?: JsonSchema;
-  /** Proposed: the options it runs with (secrets left out by the server). */
+  /** The options it runs with: not sent by @wxbot/server today (the host does not keep them; they may hold keys). */
   readonly options?: unknown;
 }
 
@@ -113,7 +113,7 @@ export interface ServerEvent {
   readonly data: Record<string, unknown>;
 }
 
-/** Every path the console uses. The routes marked proposed are not in @wxbot/server yet. */
+/** Every path the console uses (all served by @wxbot/server; the simulator ones only in simulator mode). */
 const e = encodeURIComponent;
 export const paths = {
   accounts: () => '/api/accounts',
@@ -125,15 +125,15 @@ export const paths = {
   messages: (a: string, chat: string) => `/api/accounts/${e(a)}/chats/${e(chat)}/messages`,
   plugins: (a: string) => `/api/accounts/${e(a)}/plugins`,
   pluginSwitch: (a: string) => `/api/accounts/${e(a)}/plugins/switch`,
-  /** Proposed. */
+  /** Answers 501 until the plugin host supports live reconfiguration. */
   pluginOptions: (a: string, plugin: string) => `/api/accounts/${e(a)}/plugins/${e(plugin)}/options`,
   actions: (a: string) => `/api/accounts/${e(a)}/actions`,
   events: () => '/api/events',
-  /** Proposed: the log tail (masked by the server; the console masks again). */
+  /** The log tail (masked by the server; the console masks again). */
   logs: () => '/api/logs',
-  /** Proposed: the simulator's people and rooms; 404 when the bot does not run on the simulator. */
+  /** The simulator's people and rooms; 404 when the bot does not run on the simulator. */
   phone: () => '/api/simulator/world',
-  /** Proposed: relayed to the simulator's POST /__sim/say. */
+  /** Relayed to the simulator's POST /__sim/say. */
   phoneSay: () => '/api/simulator/say',
 } as const;
 

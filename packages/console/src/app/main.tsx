@@ -11,7 +11,7 @@ import { LoginPage } from './pages/login.js';
 import { LogsPage } from './pages/logs.js';
 import { PhonePage } from './pages/phone.js';
 import { PluginsPage } from './pages/plugins.js';
-import { forgetToken, takeToken } from './token.js';
+import { forgetToken, keepToken, takeToken } from './token.js';
 
 const PAGES = {
   login: { title: 'Log in', view: LoginPage },
@@ -120,26 +120,62 @@ function Shell({ api }: { api: Api }) {
   );
 }
 
-function NoToken() {
+// `wxbot start` prints the console URL and the token FILE, never the token (it would reach logs): the
+// page asks for it. A password field, so it is not shown on screen or kept by form autofill history.
+function NoToken({ onToken }: { onToken: (token: string) => void }) {
+  const [value, setValue] = useState('');
   return (
     <div class="shell">
       <h1>wxbot</h1>
-      <p class="error">
-        This page needs the console token: open the URL that <code>wxbot start</code> printed (it ends in
-        <code>#token=…</code>), or add <code>#token=</code> and the content of <code>&lt;dataDir&gt;/api-token</code>.
-      </p>
+      <form
+        class="token-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          onToken(value);
+        }}
+      >
+        <p class="hint">
+          This page needs the console token: paste the content of the token file that <code>wxbot start</code> printed (
+          <code>&lt;dataDir&gt;/api-token</code>, or <code>api.token</code> in the config).
+        </p>
+        <input
+          type="password"
+          name="token"
+          autocomplete="off"
+          placeholder="token"
+          value={value}
+          onInput={(e) => {
+            setValue(e.currentTarget.value);
+          }}
+        />
+        <button type="submit">Open</button>
+      </form>
     </div>
   );
 }
 
-const token = takeToken(location, history, sessionStorage);
 const root = document.getElementById('app')!;
-if (token === undefined) render(<NoToken />, root);
-else {
+
+function start(token: string | undefined): void {
+  if (token === undefined) {
+    render(
+      <NoToken
+        onToken={(typed) => {
+          start(keepToken(sessionStorage, typed));
+        }}
+      />,
+      root,
+    );
+    return;
+  }
   const api = createApi(token);
-  // A wrong or old token: say so, and forget it so the next #token= is taken.
+  // A wrong or old token: forget it and ask again.
   api.accounts().catch((err: unknown) => {
-    if ((err as { status?: number }).status === 401) forgetToken(sessionStorage);
+    if ((err as { status?: number }).status !== 401) return;
+    forgetToken(sessionStorage);
+    start(undefined);
   });
   render(<Shell api={api} />, root);
 }
+
+start(takeToken(location, history, sessionStorage));

@@ -30,3 +30,11 @@ export function takeToken(location: Place, history: Rewriter, storage: Store): s
 export function forgetToken(storage: Store): void {
   storage.removeItem(KEY);
 }
+
+/** Keeps a token typed into the page's form (same place as one from the fragment: this tab only). */
+export function keepToken(storage: Store, token: string): string | undefined {
+  const trimmed = token.trim();
+  if (trimmed === '') return undefined;
+  storage.setItem(KEY, trimmed);
+  return trimmed;
+}

@@ -54,12 +54,21 @@ test('the token is taken from the fragment, kept in sessionStorage, and never pu
   await page.waitForSelector('img.qr');
 });
 
-test('without a token the page says where to find it', async () => {
+test('without a token the page asks for it, and a wrong one is asked for again', async () => {
   server = await startStandIn();
   page = await browser.page();
   await page.goto(`${server.url}/`);
   await page.waitForSelector('text=needs the console token');
   expect(server.requests).toEqual([]);
+  await page.fill('form.token-form input[name="token"]', 'wrong-token-0123456789');
+  await page.click('form.token-form button[type="submit"]');
+  await page.waitForSelector('form.token-form');
+  expect(await page.evaluate('Object.values(sessionStorage)')).toEqual([]);
+  await page.fill('form.token-form input[name="token"]', TOKEN);
+  await page.click('form.token-form button[type="submit"]');
+  await page.waitForSelector('img.qr');
+  expect(page.url()).not.toContain(TOKEN);
+  expect(server.requests.filter((r) => r.url.includes(TOKEN))).toEqual([]);
 });
 
 test('the QR page shows the PNG and flips to logged-in when the phone confirms', async () => {

@@ -1,9 +1,8 @@
 // End to end: the console in real Chromium, @wxbot/server's real API, a real bot on the simulator:
 // empty page → QR shown → scanned and confirmed → logged in → a message sent from the chat view →
-// the simulator received it → a friend's reply appears in the view. Skipped only while
-// @wxbot/server cannot be resolved (it is built on another branch); nothing else is stubbed.
-import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+// the simulator received it → a friend's reply appears in the view, and the phone panel (relayed by
+// the server in simulator mode) talks to the bot. The server serves the page itself, on its own URL.
+// Skipped only while @wxbot/server cannot be resolved; nothing else is stubbed.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,11 +17,10 @@ import {
   webTransport,
   type Contact,
 } from '@wxbot/core';
-import { createSimulator, type Simulator } from '@wxbot/simulator';
+import { createSimulator } from '@wxbot/simulator';
 import { pino } from 'pino';
 import type { Page } from 'playwright-core';
 
-import { consoleAsset, CONSOLE_HEADERS, phoneRelay } from '../../src/node/index.js';
 import { launch, screenshot, type Browser } from '../helpers/browser.js';
 
 jest.setTimeout(90_000);
@@ -33,6 +31,7 @@ interface ServerModule {
     bots: readonly Bot[];
     api?: { port?: number; allowedOrigins?: readonly string[] };
     token: string;
+    simulatorControlUrl?: string;
   }): { listen(): Promise<string>; close(): Promise<void> };
 }
 
@@ -42,62 +41,6 @@ const server = (await import(SERVER).catch(() => undefined)) as ServerModule | u
 const describeIfServer = server === undefined ? describe.skip : describe;
 
 const TOKEN = 'e2e-token-0123456789abcdef0123';
-
-/**
- * Until @wxbot/server serves the console itself (consoleDir()/consoleAsset() at `/`, and the phone
- * relay under /api/simulator/ in simulator mode), this front does, on one origin, and passes /api/*
- * through to the real API untouched but for the Host header.
- */
-async function startFront(apiUrl: () => string, sim: Simulator) {
-  const relay = phoneRelay(sim.controlUrl);
-  const json = (res: ServerResponse, status: number, body: unknown) => {
-    res.writeHead(status, { 'content-type': 'application/json' });
-    res.end(JSON.stringify(body));
-  };
-  const pass = (req: IncomingMessage, res: ServerResponse) => {
-    const target = new URL(apiUrl());
-    const upstream = request(
-      {
-        host: target.hostname,
-        port: target.port,
-        method: req.method,
-        path: req.url,
-        headers: { ...req.headers, host: target.host },
-      },
-      (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      },
-    );
-    upstream.on('error', () => json(res, 502, { error: { code: 'upstream', message: 'API unreachable' } }));
-    req.pipe(upstream);
-  };
-  const front = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
-    void (async () => {
-      if (path === '/api/simulator/world') return json(res, 200, await relay.world());
-      if (path === '/api/simulator/say') {
-        const chunks: Buffer[] = [];
-        for await (const c of req) chunks.push(c as Buffer);
-        return json(res, 200, await relay.say(JSON.parse(Buffer.concat(chunks).toString('utf8'))));
-      }
-      if (path.startsWith('/api/')) return pass(req, res);
-      const asset = await consoleAsset(path);
-      if (asset === undefined) return json(res, 404, { error: { code: 'not_found', message: path } });
-      res.writeHead(200, { 'content-type': asset.type, ...CONSOLE_HEADERS });
-      res.end(asset.body);
-    })().catch((err: unknown) => json(res, 500, { error: { code: 'internal', message: String(err) } }));
-  });
-  await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(front.address() as AddressInfo).port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        front.closeAllConnections();
-        front.close(() => resolve());
-      }),
-  };
-}
 
 describeIfServer('the console against @wxbot/server and the simulator', () => {
   let browser: Browser | undefined;
@@ -140,18 +83,20 @@ describeIfServer('the console against @wxbot/server and the simulator', () => {
     });
     stops.push(() => bot.stop());
 
-    let apiUrl = '';
-    const front = await startFront(() => apiUrl, sim);
-    stops.push(() => front.close());
-    const api = server!.createApiServer({ bots: [bot], api: { port: 0, allowedOrigins: [front.url] }, token: TOKEN });
-    apiUrl = await api.listen();
+    const api = server!.createApiServer({
+      bots: [bot],
+      api: { port: 0 },
+      token: TOKEN,
+      simulatorControlUrl: sim.controlUrl,
+    });
+    const url = await api.listen();
     stops.push(() => api.close());
     const started: Promise<Contact> = bot.start();
     started.catch(() => undefined);
 
     browser = await launch();
     page = await browser.page();
-    await page.goto(`${front.url}/#token=${TOKEN}`);
+    await page.goto(`${url}/#token=${TOKEN}`);
     await page.waitForSelector('img.qr');
     await page.waitForFunction("document.querySelector('img.qr')?.naturalWidth > 0");
     await screenshot(page, 'e2e-1-qr');
@@ -178,6 +123,22 @@ describeIfServer('the console against @wxbot/server and the simulator', () => {
     sim.say({ from: 'wxid_alice', text: 'Alice answers the console' });
     await page.waitForSelector('.messages .message:has-text("Alice answers the console")');
     await screenshot(page, 'e2e-3-chat');
+
+    // The phone panel, relayed by the server to the simulator (simulator mode), reaches the bot.
+    await page.click('nav a[data-page="phone"]');
+    await page.waitForSelector('select.phone-from option', { state: 'attached' });
+    const heard = new Promise<void>((resolve) => {
+      const stop = bot.onProcessed((p) => {
+        if (p.message.kind === 'text' && p.message.text === 'said on the phone panel') {
+          stop();
+          resolve();
+        }
+      });
+    });
+    await page.fill('input.phone-text', 'said on the phone panel');
+    await page.click('section.phone button[type="submit"]');
+    await page.waitForSelector('.phone-log li:has-text("said on the phone panel")');
+    await heard;
 
     // No session value anywhere in the page.
     const session = sim.session!;

@@ -1,4 +1,4 @@
-import { forgetToken, takeToken } from '../../src/app/token.js';
+import { forgetToken, keepToken, takeToken } from '../../src/app/token.js';
 
 function fakes(hash: string) {
   const store = new Map<string, string>();
@@ -23,4 +23,13 @@ test('the token is taken from the fragment once, stored, and wiped from the addr
   expect(f.replaced).toHaveLength(1);
   forgetToken(f.storage);
   expect(takeToken(again.location, again.history, again.storage)).toBeUndefined();
+});
+
+test('a typed token is kept trimmed; a blank one is not kept', () => {
+  const f = fakes('');
+  expect(keepToken(f.storage, '  typed-token \n')).toBe('typed-token');
+  expect(takeToken(f.location, f.history, f.storage)).toBe('typed-token');
+  forgetToken(f.storage);
+  expect(keepToken(f.storage, '   ')).toBeUndefined();
+  expect(f.store.size).toBe(0);
 });

@@ -6,7 +6,7 @@ import { isChatMessage } from '../message/kinds.js';
 import type { Message, NormalizedEvent } from '../message/types.js';
 import { ActionLog } from '../plugin/actions.js';
 import { ChatSwitches, CHAT_SWITCHES_NAMESPACE } from '../plugin/chat-switches.js';
-import { PluginHost, type IsolationOptions, type LoadedPlugin } from '../plugin/host.js';
+import { PluginHost, type IsolationOptions, type LoadedPlugin, type PluginStatus } from '../plugin/host.js';
 import type { StorageDriver } from '../storage/types.js';
 import type { InboundMessage, Transport } from '../transport/types.js';
 import { ensureDir } from '../util/ensure-dir.js';
@@ -102,6 +102,11 @@ export class Bot<T extends Transport = Transport> {
   /** Plugins and their states. */
   plugins(): { name: string; state: string }[] {
     return this.#host.status();
+  }
+
+  /** Plugins with their last (masked) failure and their options' JSON Schema, for the control API. */
+  pluginDetails(): PluginStatus[] {
+    return this.#host.details();
   }
 
   /** Calls `listener` after each incoming message has gone through every plugin. */

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 
 import type { ApiConfig, WebhookConfig } from '../config/types.js';
 import type { Bot } from './bot.js';
+import type { LogTail } from '../log/ring.js';
 
 /**
  * The contract between `wxbot start` and the control plane (@wxbot/server): core owns it and loads
@@ -15,6 +16,10 @@ export interface ControlPlaneOptions {
   /** Where the generated API token and the webhook journal live. */
   readonly dataDir: string;
   readonly logger: Logger;
+  /** The recent log lines `GET /api/logs` serves; without it that route answers 501. */
+  readonly logs?: LogTail | undefined;
+  /** Simulator mode: the simulator's control URL (`sim.controlUrl`), relayed under /api/simulator/. */
+  readonly simulatorControlUrl?: string | undefined;
 }
 
 /** A running control plane. */

@@ -16,3 +16,5 @@ export {
 } from './create-ilink.js';
 export type { CreateIlinkBotOverrides, IlinkBotSource, IlinkModule } from './create-ilink.js';
 export type { ControlPlane, ControlPlaneModule, ControlPlaneOptions } from './control-plane.js';
+export { LogRing } from '../log/ring.js';
+export type { LogLine, LogTail } from '../log/ring.js';

@@ -12,6 +12,7 @@ import { humanOut, untilStopped, type CliIo } from './io.js';
 import { ensureDataDirOrReport, loadOrReport, type RunFlags } from './load-config.js';
 import { loadSimulator, SimulatorMissingError } from './load-simulator.js';
 import { errorMessage } from '../util/error-message.js';
+import { LogRing, type LogTail } from '../log/ring.js';
 import { describeAction } from './action-line.js';
 import { describeFailure } from './explain-error.js';
 
@@ -59,6 +60,7 @@ async function startControlPlaneOrReport(
   resolved: ResolvedConfig,
   bot: Bot,
   logger: Logger,
+  extra: { readonly logs?: LogTail; readonly simulatorControlUrl?: string | undefined } = {},
 ): Promise<ControlPlane | undefined | false> {
   const { api, webhooks } = resolved.config;
   const wanted = api?.enabled !== false || (webhooks?.length ?? 0) > 0;
@@ -83,10 +85,19 @@ async function startControlPlaneOrReport(
     return undefined;
   }
   try {
-    const control = await server.startControlPlane({ bots: [bot], api, webhooks, dataDir: resolved.dataDir, logger });
+    const control = await server.startControlPlane({
+      bots: [bot],
+      api,
+      webhooks,
+      dataDir: resolved.dataDir,
+      logger,
+      ...extra,
+    });
     if (control.url !== undefined) {
       const token = control.tokenFile === undefined ? 'api.token in the config' : control.tokenFile;
       humanOut(io).write(`wxbot API: ${control.url}/api (token: ${token}; OpenAPI: ${control.url}/api/openapi.json)\n`);
+      // Never `#token=<token>`: this line reaches logs. The page asks for the token (from the same file).
+      humanOut(io).write(`wxbot console: ${control.url}/ (it asks for the token: ${token})\n`);
     }
     return control;
   } catch (error) {
@@ -125,7 +136,11 @@ export async function runStart(io: CliIo, options: StartOptions): Promise<number
     return 1;
   }
   const [{ createBotFromConfig }, { createLogger }, simulator] = modules;
-  const logger = createLogger(resolved.config.logging, io.stdout);
+  // The control API's `GET /api/logs` (the console's Log page) reads the last lines from here.
+  const logRing = new LogRing();
+  const logger = createLogger(resolved.config.logging, io.stdout, (line) => {
+    logRing.write(line);
+  });
 
   let sim: Simulator | undefined;
   let bot: Bot;
@@ -171,7 +186,10 @@ export async function runStart(io: CliIo, options: StartOptions): Promise<number
     else logger.info({ action: record.action, plugin: record.plugin }, line);
   });
   // Before login: the API serves the QR code to scan. Off with `api: { enabled: false }`.
-  const control = await startControlPlaneOrReport(io, resolved, bot, logger);
+  const control = await startControlPlaneOrReport(io, resolved, bot, logger, {
+    logs: logRing,
+    simulatorControlUrl: sim?.controlUrl,
+  });
   if (control === false) {
     stopActions();
     await sim?.close();

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 
-import { REDACT } from '../log/redact.js';
+import { REDACT, redactText } from '../log/redact.js';
+import { pluginOptionsJsonSchema } from './json-schema.js';
 import type { StorageDriver } from '../storage/types.js';
 import { guardActions } from '../transport/capabilities.js';
 import type { Transport, TransportActions } from '../transport/types.js';
@@ -71,6 +72,14 @@ export interface PluginHostOptions extends IsolationOptions {
 
 export type { PluginState } from './pipeline.js';
 
+/** A plugin as the host reports it: `error` is its last (masked) failure, `optionsSchema` its options' JSON Schema. */
+export interface PluginStatus {
+  readonly name: string;
+  readonly state: PluginState;
+  readonly error?: string;
+  readonly optionsSchema: Record<string, unknown> | undefined;
+}
+
 /** What `dispatch` returns when the pass finished synchronously (no promise per event). */
 const DONE: Promise<void> = Promise.resolve();
 
@@ -123,6 +132,16 @@ export class PluginHost {
   /** Name and state of every plugin, in config order. */
   status(): { name: string; state: PluginState }[] {
     return this.#entries.map((e) => ({ name: e.plugin.name, state: e.state }));
+  }
+
+  /** `status()` plus the last failure and the options' JSON Schema (the control API's plugin list). */
+  details(): PluginStatus[] {
+    return this.#entries.map((e) => ({
+      name: e.plugin.name,
+      state: e.state,
+      ...(e.lastError === undefined ? {} : { error: e.lastError }),
+      optionsSchema: pluginOptionsJsonSchema(e.plugin),
+    }));
   }
 
   /**
@@ -178,6 +197,7 @@ export class PluginHost {
         logger.debug(`plugin "${plugin.name}" started`);
       } catch (error) {
         entry.state = 'failed';
+        entry.lastError = redactText(`setup failed: ${errorMessage(error)}`);
         logger.error(
           errorFields(error),
           `plugin "${plugin.name}" failed to start and is disabled: ${errorMessage(error)}`,
@@ -240,6 +260,8 @@ export class PluginHost {
       );
       return false;
     }
+    // Kept for the control API's plugin list; masked, since an error message may quote a request URL.
+    entry.lastError = redactText(`${what}: ${message}`);
     logger.error(
       fields,
       `plugin "${entry.plugin.name}" ${what}${messageId === undefined ? '' : ` (message ${messageId})`}: ${message}`,

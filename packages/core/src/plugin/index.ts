@@ -46,6 +46,7 @@ export type {
   IsolationOptions,
   PluginHostOptions,
   PluginState,
+  PluginStatus,
 } from './host.js';
 export { PluginScope } from './scope.js';
 export { pluginOptionsJsonSchema } from './json-schema.js';

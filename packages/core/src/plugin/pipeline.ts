@@ -16,6 +16,8 @@ export interface Entry {
   readonly middleware: Middleware<BotContext>;
   state: PluginState;
   failures: number[];
+  /** The last failure, masked (shown by the control API). */
+  lastError?: string;
 }
 
 /** What a pass needs from its host. */

@@ -168,6 +168,19 @@ describe('wxbot start', () => {
         `curl -s -X POST ${control}/say -H 'content-type: application/json' -d '{"from":"wxid_alice","text":"hello"}'`,
       );
 
+      // The console: its URL and the token FILE (the page asks for it), never the token itself.
+      const consoleLine = /wxbot console: (http:\/\/127\.0\.0\.1:\d+)\/ \(it asks for the token: (\S+)\)/.exec(m.err());
+      expect(consoleLine).not.toBeNull();
+      const [, base, tokenFile] = consoleLine!;
+      const token = (await readFile(tokenFile!, 'utf8')).trim();
+      expect(m.out() + m.err()).not.toContain(token);
+      const auth = { authorization: `Bearer ${token}` };
+      // Simulator mode: the phone panel's relay; the Log page's tail.
+      const world = (await (await fetch(`${base!}/api/simulator/world`, { headers: auth })).json()) as {
+        people: { id: string }[];
+      };
+      expect(world.people.map((x) => x.id)).toContain('wxid_bob');
+
       try {
         const res = await fetch(`${control}/say`, {
           method: 'POST',
@@ -187,6 +200,10 @@ describe('wxbot start', () => {
         expect(actions).toContainEqual(
           expect.objectContaining({ endpoint: 'webwxsendmsg', to: 'wxid_bob', content: 'pong' }),
         );
+        const logs = (await (await fetch(`${base!}/api/logs`, { headers: auth })).json()) as {
+          items: { msg: string }[];
+        };
+        expect(logs.items.map((l) => l.msg)).toContain('bot → Bob: pong (by ping)');
       } finally {
         stop.abort();
       }

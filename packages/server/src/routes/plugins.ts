@@ -1,3 +1,4 @@
+import { redactText, type Bot } from '@wxbot/core';
 import type { FastifyInstance } from 'fastify';
 
 import { ApiError, hubOf, type ServerContext } from '../context.js';
@@ -5,6 +6,18 @@ import { accountParams, actionSchema, errors, pluginSchema } from '../schemas.js
 import { actionView, idOf } from '../views.js';
 import { findChat } from './chats.js';
 import { clientOf } from '../web-client.js';
+
+function checkPlugin(bot: Bot, plugin: string, field: string): void {
+  const names = bot.plugins().map((p) => p.name);
+  if (!names.includes(plugin)) {
+    throw new ApiError(
+      404,
+      'no_plugin',
+      `no plugin ${JSON.stringify(plugin)}; plugins: ${names.map((n) => JSON.stringify(n)).join(', ') || '(none)'}`,
+      field,
+    );
+  }
+}
 
 export function pluginRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.get<{ Params: { account: string } }>(
@@ -25,10 +38,13 @@ export function pluginRoutes(app: FastifyInstance, ctx: ServerContext): void {
       const bot = hubOf(ctx, request.params.account).bot;
       const off = bot.chatSwitches.list();
       return {
-        items: bot.plugins().map((p) => ({
+        // No `options`: the host does not keep them, and they may hold a plugin's API keys.
+        items: bot.pluginDetails().map((p) => ({
           name: p.name,
           state: p.state,
           offIn: off.filter((s) => s.plugin === p.name).map((s) => s.chat),
+          ...(p.error === undefined ? {} : { error: redactText(p.error) }),
+          ...(p.optionsSchema === undefined ? {} : { optionsSchema: p.optionsSchema }),
         })),
       };
     },
@@ -65,15 +81,7 @@ export function pluginRoutes(app: FastifyInstance, ctx: ServerContext): void {
     async (request) => {
       const hub = hubOf(ctx, request.params.account);
       const { plugin, chat, enabled } = request.body;
-      const names = hub.bot.plugins().map((p) => p.name);
-      if (!names.includes(plugin)) {
-        throw new ApiError(
-          404,
-          'no_plugin',
-          `no plugin ${JSON.stringify(plugin)}; plugins: ${names.map((n) => JSON.stringify(n)).join(', ') || '(none)'}`,
-          'body.plugin',
-        );
-      }
+      checkPlugin(hub.bot, plugin, 'body.plugin');
       const contact = findChat(hub, chat);
       if (contact.stableId === undefined)
         throw new ApiError(
@@ -84,6 +92,41 @@ export function pluginRoutes(app: FastifyInstance, ctx: ServerContext): void {
         );
       await hub.bot.chatSwitches.set(plugin, contact.stableId, enabled);
       return { plugin, chat: idOf(contact), enabled };
+    },
+  );
+
+  app.put<{ Params: { account: string; plugin: string }; Body: { options: unknown } }>(
+    '/api/accounts/:account/plugins/:plugin/options',
+    {
+      schema: {
+        operationId: 'setPluginOptions',
+        summary: "Change a plugin's options live: not supported yet (501); edit bot.config.ts and restart",
+        tags: ['plugins'],
+        params: {
+          type: 'object',
+          required: ['account', 'plugin'],
+          properties: { account: { type: 'string' }, plugin: { type: 'string' } },
+        },
+        body: {
+          type: 'object',
+          required: ['options'],
+          additionalProperties: false,
+          properties: { options: { description: 'The new options, as the JSON Schema in the plugin list says' } },
+        },
+        response: { ...errors(404, 501) },
+      },
+    },
+    (request) => {
+      const bot = hubOf(ctx, request.params.account).bot;
+      checkPlugin(bot, request.params.plugin, 'params.plugin');
+      // Answering 200 would tell the page its change is live when the running plugin still has the old options.
+      throw new ApiError(
+        501,
+        'not_supported',
+        `plugin options cannot be changed while the bot runs (the plugin host has no live reconfiguration yet): ` +
+          `edit the options of ${JSON.stringify(request.params.plugin)} in bot.config.ts and restart the bot`,
+        'params.plugin',
+      );
     },
   );
 
