@@ -32,7 +32,11 @@ const PARAM_RE = new RegExp(`([?&;]|^)(${SECRET_PARAMS.join('|')})=([^&#;\\s"'\\
 const XML_RE = /<(skey|wxsid|wxuin|pass_ticket|ticket)>[^<]*<\/\1>/gi;
 const JSON_KEYS =
   'Skey|Sid|Uin|SKey|DeviceID|Ticket|VerifyUserTicket|pass_ticket|passTicket|skey|sid|uin|ticket|' +
-  'OwnerUin|EncryChatRoomId|uuid|Uuid|authTicket|dataTicket|loginTicket';
+  'OwnerUin|EncryChatRoomId|uuid|Uuid|authTicket|dataTicket|loginTicket|' +
+  // The official bot API (iLink): the bot token, the per-conversation reply token, the QR ticket, its
+  // Authorization header, and the CDN key and signed query of a media item (they open that media).
+  'bot_token|botToken|context_token|contextToken|qrcode|qrcode_img_content|Authorization|authorization|' +
+  'aes_key|aeskey|encrypt_query_param';
 const JSON_RE = new RegExp(`("(?:${JSON_KEYS})"\\s*:\\s*)("(?:[^"\\\\]|\\\\.)*"|-?\\d+)`, 'g');
 /** The same inside a JSON string (a logged request body): quotes escaped as \". */
 const ESCAPED_JSON_RE = new RegExp(
@@ -113,6 +117,8 @@ export const REDACT_PATHS: string[] = [
   'headers.cookie',
   'headers["set-cookie"]',
   'headers.extspam',
+  'headers.authorization',
+  '*.headers.authorization',
   '*.skey',
   '*.sid',
   '*.uin',

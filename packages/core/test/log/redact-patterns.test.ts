@@ -97,6 +97,17 @@ describe('redactText', () => {
     'authTicket',
     'dataTicket',
     'loginTicket',
+    'bot_token',
+    'botToken',
+    'context_token',
+    'contextToken',
+    'qrcode',
+    'qrcode_img_content',
+    'Authorization',
+    'authorization',
+    'aes_key',
+    'aeskey',
+    'encrypt_query_param',
   ];
 
   it.each(jsonKeys)('censors the JSON field "%s" (string or number), plain, escaped and inspected', (key) => {
