@@ -158,7 +158,8 @@ export class Bot<T extends Transport = Transport> {
       unbridge();
       throw error;
     }
-    this.chatSwitches.attach(this.transport.contacts);
+    // Looked up per call, as the plugin host does: the transport may replace its contact store at a re-login.
+    this.chatSwitches.attach({ contact: (userName) => this.transport.contacts.contact(userName) });
     await this.#host.start(this.#plugins);
     // stop() came during login or plugin setup: it has stopped the transport; nothing more to serve.
     if (this.#state !== 'starting') return self;
