@@ -222,6 +222,20 @@ export class TestClient {
   }
 }
 
+/**
+ * Polls until the phone confirms and returns the redirect_uri. An autoConfirm phone scans (201) and confirms
+ * (200) on its own timers, so one poll on a loaded machine can still see 201 or 408.
+ */
+export async function awaitRedirect(c: TestClient, uuid: string): Promise<string> {
+  for (let i = 0; i < 50; i++) {
+    const r = await c.poll(uuid, i === 0 ? 1 : 0);
+    const m = /window\.redirect_uri="([^"]+)";/.exec(r.text);
+    if (m) return m[1]!;
+    if (r.text.startsWith('window.code=400')) throw new Error('uuid expired');
+  }
+  throw new Error('login never confirmed');
+}
+
 /** Logs in against an autoConfirm simulator (or one confirmed by `phone`), returning an initialised client. */
 export async function loginAndInit(
   base: string,
@@ -231,15 +245,7 @@ export async function loginAndInit(
   const c = new TestClient(base, hosts.login ?? base, hosts.push ?? base, hosts.file ?? base);
   const uuid = await c.jslogin();
   phone?.(uuid);
-  let redirect = '';
-  for (let i = 0; i < 50 && !redirect; i++) {
-    const r = await c.poll(uuid, i === 0 ? 1 : 0);
-    const m = /window\.redirect_uri="([^"]+)";/.exec(r.text);
-    if (m) redirect = m[1]!;
-    else if (r.text.startsWith('window.code=400')) throw new Error('uuid expired');
-  }
-  if (!redirect) throw new Error('login never confirmed');
-  await c.newLoginPage(redirect);
+  await c.newLoginPage(await awaitRedirect(c, uuid));
   await c.init();
   return c;
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 
 import { createSimulator, type Simulator } from '../../src/index.js';
-import { CGI, loginAndInit, raw, TestClient } from '../helpers/client.js';
+import { awaitRedirect, CGI, loginAndInit, raw, TestClient } from '../helpers/client.js';
 import { upload } from '../helpers/upload.js';
 
 const md5 = (b: Buffer): string => createHash('md5').update(b).digest('hex');
@@ -65,7 +65,7 @@ describe('webwxcheckupload and the login refusals a client must tell apart', () 
       sim.addFault({ kind: 'ret', ret, endpoint: 'webwxpushloginurl', after: ret - 1, times: 1 });
     const c = new TestClient(sim.url);
     const uuid = await c.jslogin();
-    const redirect = /redirect_uri="([^"]+)"/.exec((await c.poll(uuid)).text)![1]!;
+    const redirect = await awaitRedirect(c, uuid);
     expect((await c.newLoginPage(redirect)).text).toBe('<error><ret>1</ret><message></message></error>');
     const push = async (): Promise<string> =>
       (await raw(`${sim.url}${CGI}webwxpushloginurl?uin=${sim.world.self.uin}`)).text;
