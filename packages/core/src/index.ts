@@ -1,5 +1,5 @@
 // Each area re-exports its public surface from its own barrel, so areas can grow independently.
-export * from './protocol/index.js';
+export * from './wire/index.js';
 export * from './contact/index.js';
 export * from './message/index.js';
 export * from './client/index.js';

@@ -1,10 +1,10 @@
 import { isRoomUserName } from '../contact/classify.js';
 import type { MemoryContactStore } from '../contact/store.js';
 import type { Room } from '../contact/types.js';
-import { replaceBreaks, unescapeHtml } from '../protocol/text.js';
-import { AppMsgType, MsgType, StatusNotifyCode } from '../protocol/msg-type.js';
-import { splitSenderPrefix } from '../protocol/sender-prefix.js';
-import type { RawMessage } from '../protocol/wire.js';
+import { replaceBreaks, unescapeHtml } from '../wire/text.js';
+import { AppMsgType, MsgType, StatusNotifyCode } from '../wire/msg-type.js';
+import { splitSenderPrefix } from '../wire/sender-prefix.js';
+import type { RawMessage } from '../wire/types.js';
 import type { ContactFetcher } from './contact-fetcher.js';
 import type { CredentialSlot } from './cred-slot.js';
 import {

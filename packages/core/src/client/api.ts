@@ -7,8 +7,8 @@ import type {
   RawMember,
   SendMsgResponse,
   SyncResponse,
-} from '../protocol/wire.js';
-import { parseSyncCheck, type SyncCheckResult } from '../protocol/synccheck.js';
+} from '../wire/types.js';
+import { parseSyncCheck, type SyncCheckResult } from '../wire/synccheck.js';
 import type { Credentials } from './credentials.js';
 import { ProtocolError } from './errors.js';
 import type { Http } from './http.js';

@@ -4,7 +4,7 @@ import { MemoryContactStore } from '../contact/store.js';
 import { IdentityKeeper } from './identity-keeper.js';
 import type { Contact, Room } from '../contact/types.js';
 import { createAccountLogger } from '../log/logger.js';
-import type { RawMessage } from '../protocol/wire.js';
+import type { RawMessage } from '../wire/types.js';
 import type { Hosts } from '../session/types.js';
 import { Actions } from './actions.js';
 import { contactFetcher, lookupGate } from './contact-lookup.js';

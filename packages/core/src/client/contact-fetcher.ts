@@ -1,4 +1,4 @@
-import type { RawContact } from '../protocol/wire.js';
+import type { RawContact } from '../wire/types.js';
 import { sleep } from '../util/backoff.js';
 
 /**

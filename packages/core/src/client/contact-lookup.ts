@@ -1,7 +1,7 @@
 import { isRoomUserName } from '../contact/classify.js';
 import type { MemoryContactStore } from '../contact/store.js';
-import { splitSenderPrefix } from '../protocol/sender-prefix.js';
-import type { RawMessage } from '../protocol/wire.js';
+import { splitSenderPrefix } from '../wire/sender-prefix.js';
+import type { RawMessage } from '../wire/types.js';
 import { settledWithin } from '../util/settled-within.js';
 import { ContactFetcher } from './contact-fetcher.js';
 import type { ClientEmitter } from './events.js';

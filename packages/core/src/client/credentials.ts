@@ -1,4 +1,4 @@
-import type { BaseRequest, SyncKey } from '../protocol/wire.js';
+import type { BaseRequest, SyncKey } from '../wire/types.js';
 import type { Hosts } from '../session/types.js';
 
 /** The live secrets of one session. Held in memory, persisted through the SessionStore, never logged. */

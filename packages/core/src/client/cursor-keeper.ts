@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 
-import type { SyncKey } from '../protocol/wire.js';
+import type { SyncKey } from '../wire/types.js';
 import type { Credentials } from './credentials.js';
 import type { CursorPolicy, HeldCursor, InitReason } from './cursor-policy.js';
 import { ServerError } from './errors.js';

@@ -1,4 +1,4 @@
-import type { SyncKey } from '../protocol/wire.js';
+import type { SyncKey } from '../wire/types.js';
 
 /** Why the client ran webwxinit. */
 export type InitReason =

@@ -1,5 +1,5 @@
-import type { RawMessage } from '../protocol/wire.js';
-import { MsgType } from '../protocol/msg-type.js';
+import type { RawMessage } from '../wire/types.js';
+import { MsgType } from '../wire/msg-type.js';
 import { BoundedSet } from './journal.js';
 
 /** How many ids of the bot's own sent messages are remembered for echo detection. */

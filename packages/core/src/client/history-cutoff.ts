@@ -1,4 +1,4 @@
-import type { RawMessage } from '../protocol/wire.js';
+import type { RawMessage } from '../wire/types.js';
 
 /** Default `historyCutoffSeconds`: messages older than a minute before a fresh login are history. */
 export const DEFAULT_HISTORY_CUTOFF_SECONDS = 60;

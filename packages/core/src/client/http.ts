@@ -8,15 +8,15 @@ import type { CookieJar } from 'tough-cookie';
 import { redactUrl } from '../log/redact.js';
 import { JarCookies, newJar } from './cookies.js';
 import { proxyAgents, proxyRoutes, redactProxyUrl, type ProxyRoutes } from './proxy.js';
-import type { BaseResponse } from '../protocol/wire.js';
+import type { BaseResponse } from '../wire/types.js';
 import { NetworkError, ProtocolError } from './errors.js';
 import { describe, plainCause, retError, safeCause } from './http-errors.js';
-import { protectBigIds } from '../protocol/big-ids.js';
+import { protectBigIds } from '../wire/big-ids.js';
 import { abortError, requestTarget } from './http-target.js';
 
 // Kept importable from here, where the client's modules have always found them.
 export { retError } from './http-errors.js';
-export { protectBigIds } from '../protocol/big-ids.js';
+export { protectBigIds } from '../wire/big-ids.js';
 export {
   buildUrl,
   responseHeaders,

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 
 import type { MemoryContactStore } from '../contact/store.js';
-import type { RawMessage } from '../protocol/wire.js';
+import type { RawMessage } from '../wire/types.js';
 import type { SessionStore } from '../session/types.js';
 import { Inbox } from './inbox.js';
 

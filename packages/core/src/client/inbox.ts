@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { RawMessage } from '../protocol/wire.js';
+import type { RawMessage } from '../wire/types.js';
 import type { SessionStore } from '../session/types.js';
 import { BoundedSet, Journal } from './journal.js';
 import type { IncomingMessage, MessageHandler } from './types.js';

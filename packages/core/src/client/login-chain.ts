@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
 import type { MemoryContactStore } from '../contact/store.js';
-import { DEFAULT_LOGIN_ORIGIN, DEFAULT_MAIN_ORIGIN } from '../protocol/hosts.js';
-import { StatusNotifyCode } from '../protocol/msg-type.js';
-import type { SyncKey } from '../protocol/wire.js';
+import { DEFAULT_LOGIN_ORIGIN, DEFAULT_MAIN_ORIGIN } from '../wire/hosts.js';
+import { StatusNotifyCode } from '../wire/msg-type.js';
+import type { SyncKey } from '../wire/types.js';
 import type { Hosts, PersistedSession } from '../session/types.js';
 import { newDeviceId } from '../util/ids.js';
 import type { ContactFetcher } from './contact-fetcher.js';

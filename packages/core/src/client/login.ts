@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
-import { parseJsLogin } from '../protocol/js-body.js';
-import { WEB_APPID, LOGIN_CODE } from '../protocol/constants.js';
-import { deriveHosts } from '../protocol/hosts.js';
-import { parseLoginPage, type LoginPageResult } from '../protocol/login-xml.js';
-import { parseLoginPoll } from '../protocol/synccheck.js';
+import { parseJsLogin } from '../wire/js-body.js';
+import { WEB_APPID, LOGIN_CODE } from '../wire/constants.js';
+import { deriveHosts } from '../wire/hosts.js';
+import { parseLoginPage, type LoginPageResult } from '../wire/login-xml.js';
+import { parseLoginPoll } from '../wire/synccheck.js';
 import type { Hosts } from '../session/types.js';
 import { sleep } from '../util/backoff.js';
 import {

@@ -5,7 +5,7 @@ import { basename, extname } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { unescapeHtml } from '../message/text.js';
-import type { RawMessage } from '../protocol/wire.js';
+import type { RawMessage } from '../wire/types.js';
 import type { Credentials } from './credentials.js';
 import { reserveDownload, type ReservedFile } from './download-file.js';
 import { InvalidArgument, ProtocolError } from './errors.js';

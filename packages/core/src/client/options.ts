@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { UOS_CLIENT_VERSION, UOS_EXTSPAM, DEFAULT_USER_AGENT } from '../protocol/constants.js';
+import { UOS_CLIENT_VERSION, UOS_EXTSPAM, DEFAULT_USER_AGENT } from '../wire/constants.js';
 import { FileSessionStore } from '../session/file-store.js';
 import type { Hosts, SessionStore } from '../session/types.js';
 import { keepHeldCursor, type CursorPolicy } from './cursor-policy.js';

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { MemoryContactStore } from '../contact/store.js';
-import { MsgType } from '../protocol/msg-type.js';
+import { MsgType } from '../wire/msg-type.js';
 import { newClientMsgId } from '../util/ids.js';
 import type { OutboundMsg, SendKind } from './api.js';
 import type { CredentialSlot } from './cred-slot.js';

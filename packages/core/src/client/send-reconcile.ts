@@ -1,6 +1,6 @@
 import { replaceBreaks, unescapeHtml } from '../message/text.js';
-import type { SyncCheckResult } from '../protocol/synccheck.js';
-import type { RawMessage, SyncResponse } from '../protocol/wire.js';
+import type { SyncCheckResult } from '../wire/synccheck.js';
+import type { RawMessage, SyncResponse } from '../wire/types.js';
 import { WebApi } from './api.js';
 import { BoundedSet } from './journal.js';
 

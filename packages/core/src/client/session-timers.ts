@@ -1,4 +1,4 @@
-import { StatusNotifyCode } from '../protocol/msg-type.js';
+import { StatusNotifyCode } from '../wire/msg-type.js';
 import type { ClientEmitter } from './events.js';
 import type { ResolvedOptions } from './options.js';
 import type { ObservedApi } from './send-reconcile.js';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 
-import type { RawContact, RawMember, RawMessage, SyncResponse } from '../protocol/wire.js';
+import type { RawContact, RawMember, RawMessage, SyncResponse } from '../wire/types.js';
 
 /** A webwxsync answer with every list an array of well-formed entries. */
 export interface CheckedSync {

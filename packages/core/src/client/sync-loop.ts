@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
 import type { MemoryContactStore } from '../contact/store.js';
 import { alignedPairs, parseStatusNotify } from '../message/status-notify.js';
-import { MsgType, StatusNotifyCode } from '../protocol/msg-type.js';
-import type { RawMessage, SyncResponse } from '../protocol/wire.js';
+import { MsgType, StatusNotifyCode } from '../wire/msg-type.js';
+import type { RawMessage, SyncResponse } from '../wire/types.js';
 import { backoffDelay, sleep } from '../util/backoff.js';
 import type { CredentialSlot } from './cred-slot.js';
 import { isSyncKey } from './credentials.js';

@@ -1,7 +1,7 @@
 import type { Readable, Writable } from 'node:stream';
 import type { Logger } from 'pino';
 import type { Contact, ContactDirectory, Room, RoomMember } from '../contact/types.js';
-import type { RawMessage } from '../protocol/wire.js';
+import type { RawMessage } from '../wire/types.js';
 import type { Hosts, SessionStore } from '../session/types.js';
 
 /** How the client logs in: `auto` tries hot (saved session) → push (phone confirm) → QR. */

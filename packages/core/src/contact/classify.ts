@@ -1,4 +1,4 @@
-import type { RawContact } from '../protocol/wire.js';
+import type { RawContact } from '../wire/types.js';
 import type { ContactKind } from './types.js';
 
 /** Service accounts with fixed ids (the seeds' "特殊账号"); they are neither friends nor strangers. */

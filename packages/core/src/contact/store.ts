@@ -1,5 +1,5 @@
-import { cleanName } from '../protocol/text.js';
-import type { RawContact, RawMember } from '../protocol/wire.js';
+import { cleanName } from '../wire/text.js';
+import type { RawContact, RawMember } from '../wire/types.js';
 import { classifyContact, isRoomUserName, SPECIAL_USER_NAMES } from './classify.js';
 import type { IdentityLedger, LedgerMatch } from './ledger.js';
 import { MemberMap } from './members.js';

@@ -1,4 +1,4 @@
-import type { RawContact } from '../protocol/wire.js';
+import type { RawContact } from '../wire/types.js';
 
 /** What kind of account a contact is (see the seeds' "账号类型"). */
 export type ContactKind = 'friend' | 'room' | 'official' | 'special' | 'self' | 'stranger';

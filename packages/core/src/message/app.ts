@@ -21,8 +21,8 @@ import type {
 import { attr, child, childText, children, parseContentXml, path, toInt, type XmlValue } from './xml.js';
 
 /** MsgType 49 sub-types; defined with the other wire codes, re-exported here where app messages are read. */
-export { AppMsgType } from '../protocol/msg-type.js';
-import { AppMsgType } from '../protocol/msg-type.js';
+export { AppMsgType } from '../wire/msg-type.js';
+import { AppMsgType } from '../wire/msg-type.js';
 
 function appFields(env: Envelope, appmsg: XmlValue | undefined, root: XmlValue | undefined): AppMessageFields {
   const raw = env.record;

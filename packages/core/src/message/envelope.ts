@@ -1,5 +1,5 @@
 import type { ContactDirectory, Room } from '../contact/types.js';
-import type { RawMessage } from '../protocol/wire.js';
+import type { RawMessage } from '../wire/types.js';
 import { NO_MENTIONS } from './mentions.js';
 import type { ChatRef, MessageBase, SenderRef } from './types.js';
 

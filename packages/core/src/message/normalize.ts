@@ -1,8 +1,8 @@
 import { isRoomUserName } from '../contact/classify.js';
 import type { Contact, ContactDirectory, Room } from '../contact/types.js';
-import { MsgType } from '../protocol/msg-type.js';
-import { splitSenderPrefix } from '../protocol/sender-prefix.js';
-import type { RawMessage } from '../protocol/wire.js';
+import { MsgType } from '../wire/msg-type.js';
+import { splitSenderPrefix } from '../wire/sender-prefix.js';
+import type { RawMessage } from '../wire/types.js';
 import { buildAppMessage } from './app.js';
 import { num, plainBase, optNum, optStr, record, str, type Envelope } from './envelope.js';
 import { NO_MENTIONS, findMentions } from './mentions.js';

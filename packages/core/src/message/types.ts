@@ -1,5 +1,5 @@
 import type { Contact, Room, RoomMember } from '../contact/types.js';
-import type { RawMessage } from '../protocol/wire.js';
+import type { RawMessage } from '../wire/types.js';
 
 /**
  * Every kind a normalised message can have. Plugins subscribe to

@@ -1,8 +1,8 @@
-import type { Hosts } from '../protocol/hosts.js';
-import type { RawContact, SyncKey } from '../protocol/wire.js';
+import type { Hosts } from '../wire/hosts.js';
+import type { RawContact, SyncKey } from '../wire/types.js';
 
-// Hosts is a wire notion (which origin serves which endpoint); it lives in protocol/hosts.ts.
-export type { Hosts } from '../protocol/hosts.js';
+// Hosts is a wire notion (which origin serves which endpoint); it lives in wire/hosts.ts.
+export type { Hosts } from '../wire/hosts.js';
 
 /** Everything needed to resume a session without scanning again. Persisted; never logged. */
 export interface PersistedSession {

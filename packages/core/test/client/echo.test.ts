@@ -1,5 +1,5 @@
 import { jest } from '@jest/globals';
-import type { RawMessage } from '../../src/protocol/wire.js';
+import type { RawMessage } from '../../src/wire/types.js';
 import { BOT_MSG_ID_MEMORY, EchoTracker } from '../../src/client/echo.js';
 
 const echo = (msgId: string, content = 'hi'): RawMessage =>

@@ -1,5 +1,5 @@
 import { HistoryCutoff } from '../../src/client/history-cutoff.js';
-import type { RawMessage } from '../../src/protocol/wire.js';
+import type { RawMessage } from '../../src/wire/types.js';
 import { MemorySessionStore } from '../../src/session/file-store.js';
 import { newClient, simSuite, waitFor } from './helpers.js';
 

@@ -4,7 +4,7 @@ import { pino, type Logger } from 'pino';
 
 import { Inbox } from '../../src/client/inbox.js';
 import type { IncomingMessage } from '../../src/client/types.js';
-import type { RawMessage } from '../../src/protocol/wire.js';
+import type { RawMessage } from '../../src/wire/types.js';
 import { MemorySessionStore } from '../../src/session/file-store.js';
 import type { SessionStore } from '../../src/session/types.js';
 

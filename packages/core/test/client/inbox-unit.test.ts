@@ -10,7 +10,7 @@ import { pino, type Logger } from 'pino';
 
 import { Inbox, type InboxDelivery } from '../../src/client/inbox.js';
 import type { IncomingMessage } from '../../src/client/types.js';
-import type { RawMessage } from '../../src/protocol/wire.js';
+import type { RawMessage } from '../../src/wire/types.js';
 import { MemorySessionStore } from '../../src/session/file-store.js';
 
 // Unit tests finish in milliseconds: a mutant that stalls one should fail it in seconds (mutation runs).

@@ -23,7 +23,7 @@ import {
   type LoginContext,
   type QrLoginState,
 } from '../../src/client/login.js';
-import { WEB_APPID } from '../../src/protocol/constants.js';
+import { WEB_APPID } from '../../src/wire/constants.js';
 
 // Unit tests finish in milliseconds; a mutant that stalls one should cost the mutation run little.
 jest.setTimeout(2000);

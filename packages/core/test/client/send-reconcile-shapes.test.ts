@@ -6,8 +6,8 @@ import { NetworkError } from '../../src/client/errors.js';
 import type { Http } from '../../src/client/http.js';
 import { ObservedApi, SendReconciler, type ReconcilerOptions } from '../../src/client/send-reconcile.js';
 import { surelyNotSent } from '../../src/client/send-policy.js';
-import type { SyncCheckResult } from '../../src/protocol/synccheck.js';
-import type { RawMessage, SyncResponse } from '../../src/protocol/wire.js';
+import type { SyncCheckResult } from '../../src/wire/synccheck.js';
+import type { RawMessage, SyncResponse } from '../../src/wire/types.js';
 
 // Unit tests finish in milliseconds; a mutant that stalls one should cost the mutation run little.
 jest.setTimeout(2000);

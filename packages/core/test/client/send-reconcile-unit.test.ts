@@ -1,5 +1,5 @@
 import { jest } from '@jest/globals';
-import type { RawMessage, SyncResponse } from '../../src/protocol/wire.js';
+import type { RawMessage, SyncResponse } from '../../src/wire/types.js';
 import { SendReconciler, type ReconcilerOptions } from '../../src/client/send-reconcile.js';
 
 // Unit tests finish in milliseconds: a mutant that stalls one should fail it in seconds (mutation runs).

@@ -1,5 +1,5 @@
 import { checkSync } from '../../src/client/sync-answer.js';
-import type { SyncResponse } from '../../src/protocol/wire.js';
+import type { SyncResponse } from '../../src/wire/types.js';
 
 const answer = (lists: Record<string, unknown>): SyncResponse => ({ ...lists }) as unknown as SyncResponse;
 

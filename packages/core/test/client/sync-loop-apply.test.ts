@@ -11,7 +11,7 @@ import { CredentialSlot } from '../../src/client/cred-slot.js';
 import { Credentials } from '../../src/client/credentials.js';
 import { ClientEmitter } from '../../src/client/events.js';
 import { SyncLoop, type SyncLoopDeps } from '../../src/client/sync-loop.js';
-import type { RawContact, RawMessage, SyncKey, SyncResponse } from '../../src/protocol/wire.js';
+import type { RawContact, RawMessage, SyncKey, SyncResponse } from '../../src/wire/types.js';
 
 // Unit tests finish in milliseconds: a mutant that stalls one should fail it in seconds (mutation runs).
 jest.setTimeout(3000);

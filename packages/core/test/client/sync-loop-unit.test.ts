@@ -2,7 +2,7 @@ import { jest } from '@jest/globals';
 import { pino } from 'pino';
 
 import { MemoryContactStore } from '../../src/contact/store.js';
-import type { SyncCheckResult } from '../../src/protocol/synccheck.js';
+import type { SyncCheckResult } from '../../src/wire/synccheck.js';
 import { CredentialSlot } from '../../src/client/cred-slot.js';
 import { Credentials } from '../../src/client/credentials.js';
 import { EchoTracker } from '../../src/client/echo.js';
@@ -10,7 +10,7 @@ import { LoggedOut, NetworkError, ServerError } from '../../src/client/errors.js
 import { ClientEmitter } from '../../src/client/events.js';
 import { HistoryCutoff } from '../../src/client/history-cutoff.js';
 import { SyncLoop, type SyncLoopDeps } from '../../src/client/sync-loop.js';
-import type { SyncResponse } from '../../src/protocol/wire.js';
+import type { SyncResponse } from '../../src/wire/types.js';
 
 // The loop's control flow on scripted answers and a fake clock: no simulator, fail fast.
 jest.setTimeout(2000);

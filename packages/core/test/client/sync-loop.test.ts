@@ -1,14 +1,14 @@
 import { jest } from '@jest/globals';
 import { pino } from 'pino';
 import { MemoryContactStore } from '../../src/contact/store.js';
-import type { SyncCheckResult } from '../../src/protocol/synccheck.js';
+import type { SyncCheckResult } from '../../src/wire/synccheck.js';
 import { CredentialSlot } from '../../src/client/cred-slot.js';
 import { Credentials } from '../../src/client/credentials.js';
 import { EchoTracker } from '../../src/client/echo.js';
 import { ClientEmitter } from '../../src/client/events.js';
 import { HistoryCutoff } from '../../src/client/history-cutoff.js';
 import { SyncLoop, type SyncLoopDeps, type SyncReports } from '../../src/client/sync-loop.js';
-import type { SyncResponse } from '../../src/protocol/wire.js';
+import type { SyncResponse } from '../../src/wire/types.js';
 
 // Unit tests finish in milliseconds: a mutant that stalls one should fail it in seconds (mutation runs).
 jest.setTimeout(3000);

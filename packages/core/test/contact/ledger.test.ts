@@ -1,6 +1,6 @@
 import { IdentityLedger, avatarFingerprint, type LedgerDoc } from '../../src/contact/ledger.js';
 import { MemoryContactStore } from '../../src/contact/store.js';
-import type { RawContact } from '../../src/protocol/wire.js';
+import type { RawContact } from '../../src/wire/types.js';
 
 const UIN = 2100000001;
 const head = (seq: number, user: string) =>

@@ -7,7 +7,7 @@ import {
   WEAK_STABLE_ID_PREFIX,
 } from '../../src/contact/stable-id.js';
 import { MemoryContactStore } from '../../src/contact/store.js';
-import type { RawContact } from '../../src/protocol/wire.js';
+import type { RawContact } from '../../src/wire/types.js';
 
 describe('stable id strength', () => {
   it.each([

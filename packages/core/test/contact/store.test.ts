@@ -1,5 +1,5 @@
 import { MemoryContactStore } from '../../src/contact/store.js';
-import type { RawContact } from '../../src/protocol/wire.js';
+import type { RawContact } from '../../src/wire/types.js';
 
 function person(i: number, extra: Partial<RawContact> = {}): RawContact {
   return { UserName: `@u${i.toString(16).padStart(32, '0')}`, NickName: `n${i}`, ContactFlag: 3, ...extra };

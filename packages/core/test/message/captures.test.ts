@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isChatMessage, normalizeMessage, RecentMessageCache } from '../../src/message/index.js';
 import type { Message, NormalizeResult, PersonRef } from '../../src/message/index.js';
-import type { RawContact } from '../../src/protocol/wire.js';
+import type { RawContact } from '../../src/wire/types.js';
 import { makeDirectory } from './helpers.js';
 
 const REPO = fileURLToPath(new URL('../../../../', import.meta.url));

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { ContactDirectory } from '../../src/contact/types.js';
-import type { RawContact, RawMessage } from '../../src/protocol/wire.js';
+import type { RawContact, RawMessage } from '../../src/wire/types.js';
 import { makeDirectory } from './helpers.js';
 
 interface World {

@@ -1,7 +1,7 @@
 import { classifyContact } from '../../src/contact/classify.js';
 import type { Contact, ContactDirectory, Room, RoomMember } from '../../src/contact/types.js';
 import { cleanName } from '../../src/message/text.js';
-import type { RawContact, RawMessage } from '../../src/protocol/wire.js';
+import type { RawContact, RawMessage } from '../../src/wire/types.js';
 
 /**
  * A ContactDirectory over fixture contacts, the way a replay tool would build one:

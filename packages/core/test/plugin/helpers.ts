@@ -7,7 +7,7 @@ import { ActionLog, type ActionBackend } from '../../src/plugin/actions.js';
 import { PluginHost, type HostTransport, type IsolationOptions } from '../../src/plugin/host.js';
 import { createMemoryStorage } from '../../src/storage/memory.js';
 import { WEB_CAPABILITIES } from '../../src/transport/web.js';
-import type { RawContact, RawMessage } from '../../src/protocol/wire.js';
+import type { RawContact, RawMessage } from '../../src/wire/types.js';
 
 export function contact(userName: string, nickName: string, extra: Partial<Contact> = {}): Contact {
   return {

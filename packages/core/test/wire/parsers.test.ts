@@ -1,6 +1,6 @@
-import { deriveHosts } from '../../src/protocol/hosts.js';
-import { parseLoginPage } from '../../src/protocol/login-xml.js';
-import { parseLoginPoll, parseSyncCheck } from '../../src/protocol/synccheck.js';
+import { deriveHosts } from '../../src/wire/hosts.js';
+import { parseLoginPage } from '../../src/wire/login-xml.js';
+import { parseLoginPoll, parseSyncCheck } from '../../src/wire/synccheck.js';
 import { protectBigIds } from '../../src/client/http.js';
 
 const L = 'https://login.wx.qq.com';

@@ -1,4 +1,4 @@
-import { JsBodyError, parseJsAssignments, parseJsLogin } from '../../src/protocol/js-body.js';
+import { JsBodyError, parseJsAssignments, parseJsLogin } from '../../src/wire/js-body.js';
 
 describe('parseJsLogin', () => {
   it('reads code and uuid from the real jslogin body', () => {

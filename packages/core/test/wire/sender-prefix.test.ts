@@ -1,4 +1,4 @@
-import { splitSenderPrefix } from '../../src/protocol/sender-prefix.js';
+import { splitSenderPrefix } from '../../src/wire/sender-prefix.js';
 
 test('a room entry’s sender prefix is split from its body', () => {
   expect(splitSenderPrefix('@0a1b:<br/>hello')).toEqual({ sender: '@0a1b', body: 'hello' });
