@@ -4,26 +4,12 @@ import type { Logger } from 'pino';
 import type { CookieJar } from 'tough-cookie';
 
 import type { ProxyOption } from './proxy.js';
+import type { Query } from '../wire/request.js';
 
 /* What goes into and comes out of the HTTP transport (http.ts). */
 
-export type Query = Record<string, string | number | boolean | undefined>;
-
-export interface RequestSpec {
-  /** Endpoint name for errors and logs (`webwxsync`). */
-  endpoint: string;
-  url: string;
-  method?: 'GET' | 'POST';
-  query?: Query;
-  json?: unknown;
-  form?: FormData;
-  headers?: Record<string, string>;
-  timeoutMs?: number;
-  /** 'manual' returns 3xx responses instead of following them (login page 301). */
-  redirect?: 'manual' | 'follow';
-  /** A long poll (synccheck, the login poll): `abortInflight()` cancels it; other requests run to the end. */
-  longPoll?: boolean;
-}
+// The request shape is the wire's (wire/request.ts): endpoints build it, http.ts carries it.
+export type { Query, RequestSpec } from '../wire/request.js';
 
 /** Read-only response headers, case-insensitive; repeated headers are joined with `, `. */
 export interface ResponseHeaders {

@@ -3,7 +3,7 @@ import type { SessionStore } from '../session/types.js';
 import { backoffDelay, sleep } from '../util/backoff.js';
 import { ClientStopped, LoggedOut, NetworkError, RateLimited, SendExpired, SendOutcomeUnknown } from './errors.js';
 import { BoundedSet, Journal } from './journal.js';
-import type { SendKind } from './api.js';
+import type { SendKind } from '../wire/endpoints.js';
 import type { ActionClass, Bucket, SharedBucket } from './types.js';
 import { Pacer } from './pacer.js';
 import { settledWithin } from '../util/settled-within.js';

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { MemoryContactStore } from '../contact/store.js';
 import { MsgType } from '../wire/msg-type.js';
 import { newClientMsgId } from '../util/ids.js';
-import type { OutboundMsg, SendKind } from './api.js';
+import type { OutboundMsg, SendKind } from '../wire/endpoints.js';
 import type { CredentialSlot } from './cred-slot.js';
 import type { EchoTracker } from './echo.js';
 import { ClientStopped, InvalidArgument, NetworkError, SendOutcomeUnknown } from './errors.js';

@@ -1,7 +1,7 @@
 import { replaceBreaks, unescapeHtml } from '../message/text.js';
 import type { SyncCheckResult } from '../wire/synccheck.js';
 import type { RawMessage, SyncResponse } from '../wire/types.js';
-import { WebApi } from './api.js';
+import { WebApi } from '../wire/endpoints.js';
 import { BoundedSet } from './journal.js';
 
 /** What a lost send is recognised by in the sync echoes. */

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { MemoryContactStore } from '../contact/store.js';
-import { alignedPairs, parseStatusNotify } from '../message/status-notify.js';
+import { alignedPairs, parseStatusNotify } from '../wire/status-notify.js';
 import { MsgType, StatusNotifyCode } from '../wire/msg-type.js';
 import type { RawMessage, SyncResponse } from '../wire/types.js';
 import { backoffDelay, sleep } from '../util/backoff.js';

@@ -3,8 +3,8 @@ export { CHAT_MESSAGE_KINDS, MESSAGE_KINDS, isMessageKind, isChatMessage } from 
 export { normalizeMessage } from './normalize.js';
 export type { NormalizeContext } from './normalize.js';
 export { RecentMessageCache } from './recent-cache.js';
-export { parseStatusNotify } from './status-notify.js';
-export type { StatusNotify } from './status-notify.js';
+export { parseStatusNotify } from '../wire/status-notify.js';
+export type { StatusNotify } from '../wire/status-notify.js';
 export { findMentions, isMentionTerminator, stripMentions } from './mentions.js';
 export type { MentionResult } from './mentions.js';
 export { AppMsgType } from './app.js';

@@ -7,7 +7,7 @@ import { buildAppMessage } from './app.js';
 import { num, plainBase, optNum, optStr, record, str, type Envelope } from './envelope.js';
 import { NO_MENTIONS, findMentions } from './mentions.js';
 import type { RecentMessageCache } from './recent-cache.js';
-import { parseStatusNotify } from './status-notify.js';
+import { parseStatusNotify } from '../wire/status-notify.js';
 import { buildSystemMessage, buildRecallMessage } from './system-message.js';
 import { cleanName, cleanText } from './text.js';
 import type {

@@ -1,5 +1,6 @@
 import type { Contact, Room, RoomMember } from '../contact/types.js';
 import type { RawMessage } from '../wire/types.js';
+import type { StableIdPair } from '../wire/status-notify.js';
 
 /**
  * Every kind a normalised message can have. Plugins subscribe to
@@ -392,11 +393,8 @@ export interface UnknownMessage extends MessageBase {
   readonly app: AppMessageFields | undefined;
 }
 
-/** A stable id paired with the session UserName it has in this login. */
-export interface StableIdPair {
-  readonly stableId: string;
-  readonly userName: string;
-}
+// Defined with the wire reading of MsgType 51 (wire/status-notify.ts), which builds the pairs.
+export type { StableIdPair };
 
 /** MsgType 51: internal, never dispatched to plugins. */
 export interface StatusNotifyMessage extends MessageBase {

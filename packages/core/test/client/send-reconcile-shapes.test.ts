@@ -1,6 +1,6 @@
 import { jest } from '@jest/globals';
 
-import { WebApi } from '../../src/client/api.js';
+import { WebApi } from '../../src/wire/endpoints.js';
 import type { Credentials } from '../../src/client/credentials.js';
 import { NetworkError } from '../../src/client/errors.js';
 import type { Http } from '../../src/client/http.js';

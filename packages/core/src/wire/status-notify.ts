@@ -1,5 +1,17 @@
+import { MsgType } from './msg-type.js';
 import { unescapeHtml } from './text.js';
-import type { StableIdPair } from './types.js';
+
+/*
+ * The one reading of a MsgType 51 (status notification) entry. The sync loop pairs session
+ * UserNames with stable ids from it and never delivers the entry; the normaliser builds the
+ * internal `status-notify` kind from the same reading (for fixtures and tools).
+ */
+
+/** A stable id paired with the session UserName it has in this login. */
+export interface StableIdPair {
+  readonly stableId: string;
+  readonly userName: string;
+}
 
 export interface StatusNotify {
   /** StatusNotifyCode: 4 = sync of recent chats (carries the stable-id list), 2 = chat opened, ... */
@@ -88,7 +100,7 @@ function userNameList(value: string): { items: string[]; truncated: boolean } {
 export function parseStatusNotify(raw: unknown): StatusNotify | undefined {
   if (typeof raw !== 'object' || raw === null) return undefined;
   const entry = raw as Record<string, unknown>;
-  if (Number(entry.MsgType) !== 51) return undefined;
+  if (Number(entry.MsgType) !== MsgType.StatusNotify) return undefined;
   const code = Number(entry.StatusNotifyCode);
   const content = typeof entry.Content === 'string' ? entry.Content : '';
   const ids = usernameList(content);

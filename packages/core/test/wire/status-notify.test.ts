@@ -1,6 +1,10 @@
-import { parseStatusNotify } from '../../src/message/index.js';
-import { alignedPairs, MAX_STATUS_NAME_CHARS, MAX_STATUS_NAMES } from '../../src/message/status-notify.js';
-import { fixture } from './fixtures.js';
+import {
+  alignedPairs,
+  MAX_STATUS_NAME_CHARS,
+  MAX_STATUS_NAMES,
+  parseStatusNotify,
+} from '../../src/wire/status-notify.js';
+import { fixture } from '../message/fixtures.js';
 
 describe('parseStatusNotify', () => {
   it('pairs the <username> list with StatusNotifyUserName by position', () => {

@@ -1,4 +1,5 @@
 import type {
+  BaseRequest,
   BaseResponse,
   BatchGetContactResponse,
   GetContactResponse,
@@ -6,17 +7,34 @@ import type {
   RawContact,
   RawMember,
   SendMsgResponse,
+  SyncKey,
   SyncResponse,
-} from '../wire/types.js';
-import { parseSyncCheck, type SyncCheckResult } from '../wire/synccheck.js';
-import type { Credentials } from './credentials.js';
+} from './types.js';
 import { ProtocolError } from './errors.js';
-import type { Http } from './http.js';
+import type { Hosts } from './hosts.js';
+import type { WireHttp } from './request.js';
+import { parseSyncCheck, type SyncCheckResult } from './synccheck.js';
 
-export interface UploadMediaResponse {
-  BaseResponse: BaseResponse;
-  MediaId?: string;
-  StartPos?: number;
+/*
+ * The raw Web WeChat calls after login: one method per endpoint, the request it sends and the
+ * shape check of its answer. No retry, ordering or state here: the client's parts (sync loop,
+ * send path, actions) decide what to retry and when. The login endpoints before a session
+ * exists (jslogin, the QR poll, webwxnewloginpage) are in client/login.ts; media upload and
+ * download in client/media.ts.
+ */
+
+/** What a call needs of the live session; the client's `Credentials` is one. */
+export interface WireSession {
+  readonly uin: number;
+  readonly sid: string;
+  readonly skey: string;
+  readonly passTicket: string;
+  readonly deviceId: string;
+  readonly syncKey: SyncKey;
+  baseRequest(): BaseRequest;
+  /** `1_123|2_456|...` for synccheck. */
+  syncKeyString(): string;
+  cgi(name: string, host?: keyof Hosts): string;
 }
 
 export interface CreateRoomResponse {
@@ -61,13 +79,13 @@ export type SendKind = keyof typeof SEND_ENDPOINTS;
  */
 export class WebApi {
   constructor(
-    private readonly http: Http,
-    private readonly cred: () => Credentials,
+    private readonly http: WireHttp,
+    private readonly cred: () => WireSession,
     private readonly lang: string,
     private readonly longPollMs: number,
   ) {}
 
-  private get c(): Credentials {
+  private get c(): WireSession {
     return this.cred();
   }
 
