@@ -112,5 +112,6 @@ export function buildIlinkBot(
     baseDir: resolved.dir,
     dataDir: resolved.dataDir,
     ...(config.runtime === undefined ? {} : { isolation: config.runtime }),
+    ...(account.ownerCommands === undefined ? {} : { ownerCommands: account.ownerCommands }),
   });
 }
