@@ -24,7 +24,12 @@ export {
   NoReplyContext,
   TransportStopped,
   isRetryable,
+  MessageDeadLettered,
+  JournalUnavailable,
 } from './errors.js';
+export { DEFAULT_POISON } from './poison.js';
+export type { PoisonPolicy } from './poison.js';
+export type { DeadLetterRecord } from './dead-letter.js';
 export type { IlinkErrorCode, LoginFailure } from './errors.js';
 export type * from './wire.js';
 export { ItemType, UploadMediaType, MessageType, MessageState, TypingStatus, ErrCode } from './wire.js';

@@ -3,6 +3,7 @@ import type { SessionStore, TransportCapabilities } from '@wxbot/core';
 
 import type { QrLoginOptions } from './login.js';
 import type { RetryPolicy } from './outbox.js';
+import type { PoisonPolicy } from './poison.js';
 
 /** A day: what users report as the window in which a bot may answer after the user's last message. */
 export const DEFAULT_REPLY_WINDOW_MS = 24 * 60 * 60_000;
@@ -60,4 +61,19 @@ export interface IlinkTransportOptions {
   readonly requestTimeoutMs?: number | undefined;
   /** Clock for the reply window (tests pass a manual one). Default `Date.now`. */
   readonly now?: (() => number) | undefined;
+  /**
+   * When a received batch that keeps failing to journal is taken apart and the messages whose own
+   * write fails are dead-lettered. Default 5 failures over at least 60 s. See `deadLetterDir`.
+   */
+  readonly poison?: PoisonPolicy | undefined;
+  /** Where dead-lettered messages go (one 0600 JSON file each). Default `<dataDir>/ilink-dead-letter/<account>`. */
+  readonly deadLetterDir?: string | undefined;
+  /**
+   * Where the transport logs what needs the operator's eye (a dead-lettered message: one error line
+   * with its id and file, never its tokens). Events (`error`) carry the same; default: events only.
+   */
+  readonly logger?: { error(fields: object, message: string): void } | undefined;
+  /** The receive loop's clock and pause between failed polls (tests pass fake ones). */
+  readonly loopClock?:
+    { readonly now: () => number; readonly sleep: (ms: number, signal: AbortSignal) => Promise<void> } | undefined;
 }

@@ -43,6 +43,7 @@ const ACCOUNT_KEYS = [
   'proxy',
   'transport',
   'ilink',
+  'ownerCommands',
 ] as const satisfies readonly (keyof AccountConfig)[];
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

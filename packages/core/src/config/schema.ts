@@ -1,3 +1,4 @@
+import { weakStableIdProblem } from '../contact/stable-id.js';
 import { closest } from '../plugin/suggest.js';
 import type { ConfigIssue } from './errors.js';
 import { formatPath } from './errors.js';
@@ -110,6 +111,18 @@ const positiveMs = number({ integer: true, min: 'positive' });
 const baseUrl = string(/^https?:\/\/[^/\s]+(\/\S*)?$/, 'expected a URL like https://ilinkai.weixin.qq.com');
 const desktopObject = object({ clientVersion: string(), extspam: string(), userAgent: string() });
 
+/** An owner: a strong stable id or a remark name, never a weak (name-based) id a namesake shares. */
+const ownerEntry: Check = (value, path, report) => {
+  nonEmptyString(value, path, report);
+  const problem = typeof value === 'string' ? weakStableIdProblem(value) : undefined;
+  if (problem !== undefined) report(path, problem);
+};
+const ownerCommandsObject = object({
+  owners: arrayOf(ownerEntry),
+  prefixes: arrayOf(nonEmptyString),
+  command: string(/^[\p{L}\p{N}_-]+$/u, 'a command name is letters, digits, _ or -'),
+});
+
 /** What `account` and each entry of `accounts` take. */
 const accountShape: Record<string, Check> = {
   name: string(/^[\w.-]+$/, 'use letters, digits, ".", "_" or "-" (it names files)'),
@@ -138,6 +151,9 @@ const accountShape: Record<string, Check> = {
       report(path, 'expected a proxy URL like http://proxy.example:3128 (http:// or https://, no path)');
   },
   transport: oneOf(TRANSPORTS),
+  ownerCommands: (value, path, report) => {
+    if (value !== false) ownerCommandsObject(value, path, report);
+  },
   ilink: object({
     apiBaseUrl: baseUrl,
     cdnBaseUrl: baseUrl,

@@ -1,6 +1,7 @@
 import type { LoginMode, ActionClass, Bucket, DesktopOptions, QrOptions, SendOptions } from '../client/types.js';
 import type { Plugin } from '../plugin/define.js';
 import type { IsolationOptions } from '../plugin/host.js';
+import type { OwnerCommandsOptions } from '../plugin/owner-commands.js';
 import type { PluginEntrySettings } from '../plugin/permissions.js';
 import type { Hosts, SessionStore } from '../session/types.js';
 import type { StorageDriver } from '../storage/types.js';
@@ -123,6 +124,12 @@ export interface AccountConfig {
   transport?: TransportKind;
   /** Settings of the iLink transport (only read with `transport: 'ilink'`). */
   ilink?: IlinkAccountConfig;
+  /**
+   * Owner commands typed in a chat: `/plugin off <name>`, `/plugin on <name>`, `/plugin list` switch
+   * plugins for that chat (persisted). The account itself may always run them; `owners` adds people by
+   * strong stable id or a remark you set. Off unless set (`{}` enables them for the account only).
+   */
+  ownerCommands?: OwnerCommandsOptions | false;
 }
 
 /** `account.ilink`: where the official bot API lives and how long replies stay allowed. */
