@@ -163,6 +163,18 @@ const accountShape: Record<string, Check> = {
   }),
 };
 
+const restartObject: Check = (value, path, report) => {
+  object({
+    initialDelayMs: positiveMs,
+    maxDelayMs: positiveMs,
+    maxAttempts: number({ integer: true, min: 'positive' }),
+    stableMs: positiveMs,
+  })(value, path, report);
+  const r = value as { initialDelayMs?: unknown; maxDelayMs?: unknown } | null;
+  if (typeof r?.initialDelayMs === 'number' && typeof r.maxDelayMs === 'number' && r.initialDelayMs > r.maxDelayMs)
+    report([...path, 'maxDelayMs'], `expected at least initialDelayMs (${r.initialDelayMs}), got ${r.maxDelayMs}`);
+};
+
 /** Keys an account entry may set over the top-level ones of the same name. */
 const perAccountShape: Record<string, Check> = {
   rateLimits: object({ text: bucket, media: bucket, friend: bucket, room: bucket, misc: bucket }),
@@ -174,6 +186,12 @@ const perAccountShape: Record<string, Check> = {
     failureWindowMs: positiveMs,
   }),
   storage: withMethods(['namespace'], 'a StorageDriver ({ namespace(name) })'),
+  restart: (value, path, report) => {
+    if (value === false) return;
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+      report(path, `${expected('an object or false', value)} (restarts are on by default; false turns them off)`);
+    else restartObject(value, path, report);
+  },
 };
 
 const accountEntryObject = object({
@@ -266,5 +284,12 @@ export function checkConfigShape(config: unknown): ConfigIssue[] {
   }
   const issues: ConfigIssue[] = [];
   configSchema(config, [], (path, message) => issues.push({ path: formatPath(path), message }));
+  const { restart, accounts } = config as { restart?: unknown; accounts?: unknown };
+  if (restart !== undefined && accounts === undefined)
+    issues.push({
+      path: 'restart',
+      message:
+        'restarts are for `accounts: [...]` (the supervisor restarts a failed account); with one `account`, let the process manager restart wxbot (e.g. systemd Restart=on-failure)',
+    });
   return issues;
 }
