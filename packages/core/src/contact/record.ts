@@ -128,6 +128,10 @@ export class StoredContact implements Contact {
 
   /** The kept wire fields (see KEPT_WIRE_FIELDS), a fresh object per read: mutating it changes nothing here. */
   get raw(): RawContact {
+    // A copy made with this prototype but only the own fields (pino's redaction clones what it
+    // censors that way) has no wire slots: it gets what the public fields hold, which is also
+    // all a log needs, and no HeadImgUrl (it carries the session's skey).
+    if (!(#uin in this)) return wireOfCopy(this);
     const out: RawContact = { UserName: this.userName };
     put(out, 'Uin', this.#uin);
     put(out, 'NickName', this.#nick);
@@ -190,6 +194,14 @@ export class StoredRoom extends StoredContact implements Room {
     put(out, 'EncryChatRoomId', this.#encry);
     put(out, 'ChatRoomOwner', this.#owner);
   }
+}
+
+function wireOfCopy(c: Contact): RawContact {
+  const out: RawContact = { UserName: c.userName };
+  put(out, 'NickName', c.nickName);
+  put(out, 'RemarkName', c.remarkName);
+  put(out, 'Alias', c.alias);
+  return out;
 }
 
 function put<K extends keyof RawContact>(out: RawContact, key: K, value: RawContact[K] | undefined): void {

@@ -204,6 +204,16 @@ describe('MemoryContactStore, compact records', () => {
     expect(s.members('@@g').size).toBe(2);
   });
 
+  test('a copy with the prototype but only own fields (how pino redaction clones) reads raw without throwing or leaking', () => {
+    const s = loggedIn();
+    const c = s.upsert(wirePerson(3));
+    const blank: object = Object.create(Object.getPrototypeOf(c) as object) as object;
+    const copy: typeof c = Object.assign(blank, c);
+    expect(copy.raw).toEqual({ UserName: c.userName, NickName: 'Nick 3', RemarkName: 'Remark 3', Alias: 'alias_3' });
+    expect(JSON.stringify(copy)).not.toContain('skey');
+    expect(c.raw.HeadImgUrl).toContain('skey=@crypt_ab12_cd34');
+  });
+
   test('self keeps Uin (its stable id) through the compact record', () => {
     const s = loggedIn();
     expect(s.self.raw).toEqual({ UserName: '@self', NickName: 'Bot', Uin: 42 });
