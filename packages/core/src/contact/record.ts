@@ -3,7 +3,7 @@ import type { Contact, ContactKind, Room, RoomMember, StableIdConfidence } from 
 
 /**
  * The wire fields a stored contact keeps. Everything else in a `Contact` record (the PY* pinyin
- * spellings, KeyWord, OwnerUin, AttrStatus, HideInputBarFlag, ...) is dropped after normalising:
+ * spellings, KeyWord, OwnerUin, AttrStatus, Sex, Signature, Province, City, ...) is dropped after normalising:
  * nothing in the runtime, the plugins, the server or the console reads it, and it was most of
  * the memory of a big account (see docs/decisions, "compact contacts").
  */
@@ -15,11 +15,7 @@ export const KEPT_WIRE_FIELDS = [
   'ContactFlag',
   'MemberCount',
   'RemarkName',
-  'Sex',
-  'Signature',
   'VerifyFlag',
-  'Province',
-  'City',
   'Alias',
   'EncryChatRoomId',
   'ChatRoomOwner',
@@ -60,6 +56,12 @@ export class HeadTemplates {
   }
 }
 
+interface WireNames {
+  readonly NickName: string | undefined;
+  readonly RemarkName: string | undefined;
+  readonly Alias: string | undefined;
+}
+
 export interface ContactIdentity {
   readonly stableId: string | undefined;
   readonly stableIdConfidence: StableIdConfidence | undefined;
@@ -85,19 +87,14 @@ export class StoredContact implements Contact {
   readonly nickName: string;
   readonly remarkName: string;
   readonly alias: string;
-  // Wire values as they came (markup names, undefined when absent), so `raw` rebuilds them exactly.
+  // Wire values as they came, so `raw` rebuilds them exactly.
   readonly #uin: number | undefined;
-  readonly #nick: string | undefined;
-  readonly #remark: string | undefined;
-  readonly #alias: string | undefined;
+  /** The wire names when they differ from the public ones (markup, or absent); usually undefined. */
+  readonly #wireNames: WireNames | undefined;
   readonly #head: number | string | undefined;
   readonly #headTemplate: HeadTemplate | undefined;
   readonly #contactFlag: number | undefined;
   readonly #verifyFlag: number | undefined;
-  readonly #sex: number | undefined;
-  readonly #signature: string | undefined;
-  readonly #province: string | undefined;
-  readonly #city: string | undefined;
 
   constructor(raw: RawContact, kind: ContactKind, names: ContactNames, id: ContactIdentity, heads: HeadTemplates) {
     this.userName = names.userName;
@@ -108,10 +105,11 @@ export class StoredContact implements Contact {
     this.remarkName = names.remarkName;
     this.alias = raw.Alias ?? '';
     this.#uin = raw.Uin;
-    // The display name is the very same string when the wire name had no markup.
-    this.#nick = raw.NickName === names.nickName ? names.nickName : raw.NickName;
-    this.#remark = raw.RemarkName === names.remarkName ? names.remarkName : raw.RemarkName;
-    this.#alias = raw.Alias;
+    // Web WeChat sends every name, most without markup: then the public fields are the wire ones.
+    this.#wireNames =
+      raw.NickName === names.nickName && raw.RemarkName === names.remarkName && raw.Alias === this.alias
+        ? undefined
+        : { NickName: raw.NickName, RemarkName: raw.RemarkName, Alias: raw.Alias };
     if (raw.HeadImgUrl === undefined) {
       this.#head = undefined;
       this.#headTemplate = undefined;
@@ -120,10 +118,6 @@ export class StoredContact implements Contact {
     }
     this.#contactFlag = raw.ContactFlag;
     this.#verifyFlag = raw.VerifyFlag;
-    this.#sex = raw.Sex;
-    this.#signature = raw.Signature;
-    this.#province = raw.Province;
-    this.#city = raw.City;
   }
 
   /** The kept wire fields (see KEPT_WIRE_FIELDS), a fresh object per read: mutating it changes nothing here. */
@@ -134,17 +128,14 @@ export class StoredContact implements Contact {
     if (!(#uin in this)) return wireOfCopy(this);
     const out: RawContact = { UserName: this.userName };
     put(out, 'Uin', this.#uin);
-    put(out, 'NickName', this.#nick);
+    const names = this.#wireNames ?? { NickName: this.nickName, RemarkName: this.remarkName, Alias: this.alias };
+    put(out, 'NickName', names.NickName);
     put(out, 'HeadImgUrl', this.headImgUrl());
     put(out, 'ContactFlag', this.#contactFlag);
     this.roomWire(out);
-    put(out, 'RemarkName', this.#remark);
-    put(out, 'Sex', this.#sex);
-    put(out, 'Signature', this.#signature);
+    put(out, 'RemarkName', names.RemarkName);
     put(out, 'VerifyFlag', this.#verifyFlag);
-    put(out, 'Province', this.#province);
-    put(out, 'City', this.#city);
-    put(out, 'Alias', this.#alias);
+    put(out, 'Alias', names.Alias);
     return out;
   }
 

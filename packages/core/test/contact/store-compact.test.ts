@@ -62,11 +62,18 @@ describe('MemoryContactStore, compact records', () => {
     const c = s.upsert(wire);
     const { MemberList, MemberCount, EncryChatRoomId, ...personFields } = wire;
     expect([MemberList, MemberCount, EncryChatRoomId]).toEqual([[], 0, '']);
-    const kept = ['Uin', 'UserName', 'NickName', 'HeadImgUrl', 'ContactFlag', 'RemarkName', 'Sex', 'Signature'];
-    kept.push('VerifyFlag', 'Province', 'City', 'Alias');
+    const kept = ['Uin', 'UserName', 'NickName', 'HeadImgUrl', 'ContactFlag', 'RemarkName', 'VerifyFlag', 'Alias'];
     expect(c.raw).toEqual(Object.fromEntries(kept.map((k) => [k, personFields[k as keyof typeof personFields]])));
     expect(c.raw.HeadImgUrl).toBe(wire.HeadImgUrl);
-    for (const dropped of ['PYQuanPin', 'KeyWord', 'OwnerUin', 'AttrStatus', 'MemberList'] as const)
+    for (const dropped of [
+      'PYQuanPin',
+      'KeyWord',
+      'OwnerUin',
+      'AttrStatus',
+      'MemberList',
+      'Signature',
+      'City',
+    ] as const)
       expect(c.raw[dropped]).toBeUndefined();
     // A fresh object per read: a plugin mutating it changes nothing stored.
     (c.raw as { NickName?: string }).NickName = 'changed';
