@@ -117,7 +117,7 @@ export function evaluateTargets(s: BenchResults['suites']): Target[] {
     out.push({
       name: 'RSS per added account, large world',
       goal: '≤ 4 MB',
-      actual: `${mem.perAddedAccount.rssMb} MB (heap ${mem.perAddedAccount.heapUsedMb} MB)`,
+      actual: `${mem.perAddedAccount.rssMb} MB (heap ${mem.perAddedAccount.heapUsedMb} MB); idle ${mem.perAddedAccountIdle.rssMb} MB`,
       peer: peer ? `${peer.perAddedAccount.rssMb} MB (heap ${peer.perAddedAccount.heapUsedMb} MB)` : '—',
       met: mem.perAddedAccount.rssMb <= 4,
     });
@@ -275,6 +275,16 @@ export function renderTables(r: BenchResults): string {
           memRow(`${mem.accounts} accounts`, mem.allAccounts),
           memRow("1 account, V8's default young generation (Bot embedded without the cap)", mem.uncapped),
           ['per added account', mem.perAddedAccount.rssMb, '', '', '', mem.perAddedAccount.heapUsedMb, ''],
+          memRow(`${mem.accounts} accounts, after ${mem.oneAccountIdle.idleMs / 1000} s idle`, mem.allAccountsIdle),
+          [
+            'per added account, both idle',
+            mem.perAddedAccountIdle.rssMb,
+            '',
+            '',
+            '',
+            mem.perAddedAccountIdle.heapUsedMb,
+            '',
+          ],
           ...('perAddedAccount' in mem.peer
             ? [
                 memRow('wechat4u: before login (modules loaded)', mem.peer.baseline),

@@ -24,6 +24,10 @@ export interface MemoryResult {
   accounts: number;
   allAccounts: MemorySnapshot;
   perAddedAccount: { rssMb: number; heapUsedMb: number };
+  /** All accounts after the same idle time as `oneAccountIdle`: what the running bots hold. */
+  allAccountsIdle: MemorySnapshot;
+  /** (allAccountsIdle − oneAccountIdle) ÷ added accounts. */
+  perAddedAccountIdle: { rssMb: number; heapUsedMb: number };
   gcForced: boolean;
   /** The measured process capped its young generation as `wxbot start` does. */
   youngGenerationCapped: boolean;
@@ -113,6 +117,9 @@ export async function runMemory(
     const all = (await bot.call<{ type: string; memory: MemorySnapshot & { gc: boolean } }>({ type: 'memory' }, 30_000))
       .memory;
     log(`  ${accounts} accounts: rss ${all.rssMb} MB, heap ${all.heapUsedMb} MB`);
+    await new Promise((r) => setTimeout(r, idleMs));
+    const allIdle = (await bot.call<MemoryReply>({ type: 'memory' }, 30_000)).memory;
+    log(`  ${accounts} accounts after ${idleMs} ms idle: rss ${allIdle.rssMb} MB, heap ${allIdle.heapUsedMb} MB`);
     // One live session per simulator: the measured bot leaves before another logs in there.
     await bot.close(15_000);
     const uncapped = await uncappedOneAccount(started.sims.slice(0, 1));
@@ -147,6 +154,11 @@ export async function runMemory(
       perAddedAccount: {
         rssMb: round((all.rssMb - one.rssMb) / added, 1),
         heapUsedMb: round((all.heapUsedMb - one.heapUsedMb) / added, 1),
+      },
+      allAccountsIdle: allIdle,
+      perAddedAccountIdle: {
+        rssMb: round((allIdle.rssMb - idle.rssMb) / added, 1),
+        heapUsedMb: round((allIdle.heapUsedMb - idle.heapUsedMb) / added, 1),
       },
       gcForced: one.gc,
       youngGenerationCapped: oneReply.youngGenerationCapped,
