@@ -1,11 +1,12 @@
-import type { RawContact } from '../protocol/wire.js';
+import type { RawContact } from '../wire/types.js';
 import type { Contact, ContactKind, Room, RoomMember, StableIdConfidence } from './types.js';
 
 /**
  * The wire fields a stored contact keeps. Everything else in a `Contact` record (the PY* pinyin
- * spellings, KeyWord, OwnerUin, AttrStatus, Sex, Signature, Province, City, ...) is dropped after normalising:
- * nothing in the runtime, the plugins, the server or the console reads it, and it was most of
- * the memory of a big account (see docs/decisions, "compact contacts").
+ * spellings, KeyWord, OwnerUin, AttrStatus, ...) is dropped after normalising: nothing in the
+ * runtime, the plugins, the server or the console reads it, and it was most of the memory of a big
+ * account (see docs/decisions, "compact contacts"). The profile (Sex, Signature, Province, City) stays:
+ * plugins greet by gender or region as every peer lets them, so it is kept packed in one string.
  */
 export const KEPT_WIRE_FIELDS = [
   'Uin',
@@ -16,6 +17,10 @@ export const KEPT_WIRE_FIELDS = [
   'MemberCount',
   'RemarkName',
   'VerifyFlag',
+  'Sex',
+  'Signature',
+  'Province',
+  'City',
   'Alias',
   'EncryChatRoomId',
   'ChatRoomOwner',
@@ -95,6 +100,8 @@ export class StoredContact implements Contact {
   readonly #headTemplate: HeadTemplate | undefined;
   readonly #contactFlag: number | undefined;
   readonly #verifyFlag: number | undefined;
+  /** Sex, Signature, Province, City packed in one string (see packProfile); undefined when none came. */
+  readonly #profile: string | undefined;
 
   constructor(raw: RawContact, kind: ContactKind, names: ContactNames, id: ContactIdentity, heads: HeadTemplates) {
     this.userName = names.userName;
@@ -118,6 +125,7 @@ export class StoredContact implements Contact {
     }
     this.#contactFlag = raw.ContactFlag;
     this.#verifyFlag = raw.VerifyFlag;
+    this.#profile = packProfile(raw);
   }
 
   /** The kept wire fields (see KEPT_WIRE_FIELDS), a fresh object per read: mutating it changes nothing here. */
@@ -135,6 +143,7 @@ export class StoredContact implements Contact {
     this.roomWire(out);
     put(out, 'RemarkName', names.RemarkName);
     put(out, 'VerifyFlag', this.#verifyFlag);
+    if (this.#profile !== undefined) unpackProfile(this.#profile, out);
     put(out, 'Alias', names.Alias);
     return out;
   }
@@ -185,6 +194,30 @@ export class StoredRoom extends StoredContact implements Room {
     put(out, 'EncryChatRoomId', this.#encry);
     put(out, 'ChatRoomOwner', this.#owner);
   }
+}
+
+// Unit separator: it cannot occur in a nickname-like field the server sends (control characters are stripped).
+const SEP = '\u001f';
+
+/**
+ * One string for the four profile fields, each present or absent as it came: `Sex` as digits or
+ * empty, then the three strings each behind a marker ('=' present, '-' absent). Rooms send none of
+ * them, so a room keeps nothing.
+ */
+function packProfile(raw: RawContact): string | undefined {
+  const { Sex, Signature, Province, City } = raw;
+  if (Sex === undefined && Signature === undefined && Province === undefined && City === undefined) return undefined;
+  const str = (v: string | undefined): string => (v === undefined ? '-' : `=${v}`);
+  return [Sex === undefined ? '' : String(Sex), str(Signature), str(Province), str(City)].join(SEP);
+}
+
+function unpackProfile(packed: string, out: RawContact): void {
+  const [sex = '', signature = '-', province = '-', city = '-'] = packed.split(SEP);
+  const str = (v: string): string | undefined => (v.startsWith('=') ? v.slice(1) : undefined);
+  if (sex !== '') out.Sex = Number(sex);
+  put(out, 'Signature', str(signature));
+  put(out, 'Province', str(province));
+  put(out, 'City', str(city));
 }
 
 function wireOfCopy(c: Contact): RawContact {

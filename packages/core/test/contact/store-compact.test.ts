@@ -1,5 +1,5 @@
 import { MemoryContactStore } from '../../src/contact/store.js';
-import type { RawContact, RawMember } from '../../src/protocol/wire.js';
+import type { RawContact, RawMember } from '../../src/wire/types.js';
 
 /** A full webwxgetcontact record, as the simulator and Web WeChat send it. */
 function wirePerson(i: number, extra: Partial<RawContact> = {}): RawContact {
@@ -62,22 +62,39 @@ describe('MemoryContactStore, compact records', () => {
     const c = s.upsert(wire);
     const { MemberList, MemberCount, EncryChatRoomId, ...personFields } = wire;
     expect([MemberList, MemberCount, EncryChatRoomId]).toEqual([[], 0, '']);
-    const kept = ['Uin', 'UserName', 'NickName', 'HeadImgUrl', 'ContactFlag', 'RemarkName', 'VerifyFlag', 'Alias'];
+    const kept = [
+      'Uin',
+      'UserName',
+      'NickName',
+      'HeadImgUrl',
+      'ContactFlag',
+      'RemarkName',
+      'VerifyFlag',
+      'Sex',
+      'Signature',
+      'Province',
+      'City',
+      'Alias',
+    ];
     expect(c.raw).toEqual(Object.fromEntries(kept.map((k) => [k, personFields[k as keyof typeof personFields]])));
     expect(c.raw.HeadImgUrl).toBe(wire.HeadImgUrl);
-    for (const dropped of [
-      'PYQuanPin',
-      'KeyWord',
-      'OwnerUin',
-      'AttrStatus',
-      'MemberList',
-      'Signature',
-      'City',
-    ] as const)
+    for (const dropped of ['PYQuanPin', 'KeyWord', 'OwnerUin', 'AttrStatus', 'MemberList'] as const)
       expect(c.raw[dropped]).toBeUndefined();
     // A fresh object per read: a plugin mutating it changes nothing stored.
     (c.raw as { NickName?: string }).NickName = 'changed';
     expect(s.contact(wire.UserName)?.raw.NickName).toBe('Nick 5');
+  });
+
+  test('the profile (Sex, Signature, Province, City) comes back as it came, absent fields absent', () => {
+    const s = loggedIn();
+    s.upsert({ UserName: '@p1', Sex: 2, Signature: '=-x-=', City: '' });
+    s.upsert({ UserName: '@p2', Province: 'Zürich' });
+    s.upsert({ UserName: '@p3', NickName: 'none' });
+    expect(s.contact('@p1')?.raw).toMatchObject({ Sex: 2, Signature: '=-x-=', City: '' });
+    expect(s.contact('@p1')?.raw.Province).toBeUndefined();
+    expect(s.contact('@p2')?.raw).toMatchObject({ Province: 'Zürich' });
+    expect(['Sex', 'Signature', 'City'].filter((k) => k in s.contact('@p2')!.raw)).toEqual([]);
+    expect(['Sex', 'Signature', 'Province', 'City'].filter((k) => k in s.contact('@p3')!.raw)).toEqual([]);
   });
 
   test('HeadImgUrls that do not fit the template (other user, no seq, odd seq) come back unchanged', () => {
