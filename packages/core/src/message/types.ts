@@ -254,11 +254,15 @@ export interface TransferMessage extends MessageBase, AppMessageFields {
   readonly transferId: string | undefined;
   /** wcpayinfo paysubtype: 1 sent, 3 received, 4 refunded, ... */
   readonly paySubType: number | undefined;
+  /** Always false: no transport wxbot has can accept or refund it (`limits.acceptTransfer`). */
+  readonly actionable: false;
 }
 
 /** A red packet (红包). The Web protocol cannot open it, nor see its amount: only the phone can. */
 export interface RedPacketMessage extends MessageBase, AppMessageFields {
   readonly kind: 'red-packet';
+  /** Always false: no transport wxbot has can open it (`limits.openRedPacket`); tell a person instead. */
+  readonly actionable: false;
 }
 
 export interface LocationShareMessage extends MessageBase, AppMessageFields {
@@ -363,10 +367,19 @@ export interface PatNotice {
   readonly patted: PersonRef | undefined;
 }
 export interface SimpleNotice {
-  readonly type: 'verification-needed' | 'red-packet' | 'transfer' | 'call' | 'recall' | 'other';
+  readonly type: 'verification-needed' | 'recall' | 'other';
+}
+/**
+ * A red packet, transfer or call told as a notice (Web WeChat shows a received red packet only this
+ * way: "收到红包，请在手机上查看"). Only the phone can act on it (`limits.openRedPacket`, ...).
+ */
+export interface PhoneOnlyNotice {
+  readonly type: 'red-packet' | 'transfer' | 'call';
+  /** Always false: no transport wxbot has can open, accept or answer it; tell a person instead. */
+  readonly actionable: false;
 }
 export type SystemNotice =
-  RoomJoinNotice | RoomLeaveNotice | RoomTopicNotice | FriendAddedNotice | PatNotice | SimpleNotice;
+  RoomJoinNotice | RoomLeaveNotice | RoomTopicNotice | FriendAddedNotice | PatNotice | SimpleNotice | PhoneOnlyNotice;
 
 export interface SystemMessage extends MessageBase {
   readonly kind: 'system';
@@ -376,6 +389,8 @@ export interface SystemMessage extends MessageBase {
 /** A voice or video call notice. The Web protocol cannot answer, place or decline calls. */
 export interface VoipMessage extends MessageBase {
   readonly kind: 'voip';
+  /** Always false: no transport wxbot has can answer, place or decline a call (`limits.calls`). */
+  readonly actionable: false;
 }
 
 export interface UnsupportedMessage extends MessageBase {
