@@ -79,7 +79,7 @@ export interface IlinkTransportOptions {
    * When a received batch that keeps failing to journal is taken apart and the messages whose own
    * write fails are dead-lettered. Default 5 failures over at least 60 s. See `deadLetterDir`.
    */
-  readonly poison?: PoisonPolicy | undefined;
+  readonly poison?: Partial<PoisonPolicy> | undefined;
   /** Where dead-lettered messages go (one 0600 JSON file each). Default `<dataDir>/ilink-dead-letter/<account>`. */
   readonly deadLetterDir?: string | undefined;
   /**
