@@ -1,7 +1,8 @@
 /**
  * The receive loop: long-poll `getupdates`, journal each batch, then save the cursor that covers it,
  * then hand the new entries over. Errors other than a session timeout back off and retry; a session
- * timeout ends the loop (the transport decides whether to log in again).
+ * timeout ends the loop (the transport decides whether to log in again). A batch that keeps failing
+ * to journal is taken apart by the poison rule (poison.ts), so one bad message cannot hold the cursor.
  */
 import { DEFAULT_LONG_POLL_MS, type IlinkApi } from './api.js';
 import { SessionTimeout } from './errors.js';
