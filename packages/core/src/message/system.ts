@@ -1,5 +1,6 @@
 import type { ContactDirectory, Room } from '../contact/types.js';
-import type { PersonRef, PhoneOnlyNotice, SimpleNotice, SystemNotice } from './types.js';
+import type { PhoneOnlyNotice } from './phone-only.js';
+import type { PersonRef, SimpleNotice, SystemNotice } from './types.js';
 
 /**
  * Classifies MsgType 10000 / 9999 notices. Wordings come in Chinese and

@@ -1,5 +1,8 @@
 import type { Contact, Room, RoomMember } from '../contact/types.js';
 import type { RawMessage } from '../protocol/wire.js';
+import type { NotActionable, PhoneOnlyNotice } from './phone-only.js';
+
+export type { NotActionable, PhoneOnlyNotice } from './phone-only.js';
 
 /**
  * Every kind a normalised message can have. Plugins subscribe to
@@ -246,7 +249,7 @@ export interface QuoteMessage extends MessageBase, AppMessageFields {
  * A money transfer notice. The Web protocol can neither accept nor refund it: that happens on the phone
  * (or expires after a day); a bot can only notice it and tell someone.
  */
-export interface TransferMessage extends MessageBase, AppMessageFields {
+export interface TransferMessage extends MessageBase, AppMessageFields, NotActionable {
   readonly kind: 'transfer';
   /** Amount as displayed (e.g. "￥0.10"), when present. */
   readonly amount: string | undefined;
@@ -254,15 +257,11 @@ export interface TransferMessage extends MessageBase, AppMessageFields {
   readonly transferId: string | undefined;
   /** wcpayinfo paysubtype: 1 sent, 3 received, 4 refunded, ... */
   readonly paySubType: number | undefined;
-  /** Always false: no transport wxbot has can accept or refund it (`limits.acceptTransfer`). */
-  readonly actionable: false;
 }
 
 /** A red packet (红包). The Web protocol cannot open it, nor see its amount: only the phone can. */
-export interface RedPacketMessage extends MessageBase, AppMessageFields {
+export interface RedPacketMessage extends MessageBase, AppMessageFields, NotActionable {
   readonly kind: 'red-packet';
-  /** Always false: no transport wxbot has can open it (`limits.openRedPacket`); tell a person instead. */
-  readonly actionable: false;
 }
 
 export interface LocationShareMessage extends MessageBase, AppMessageFields {
@@ -369,15 +368,6 @@ export interface PatNotice {
 export interface SimpleNotice {
   readonly type: 'verification-needed' | 'recall' | 'other';
 }
-/**
- * A red packet, transfer or call told as a notice (Web WeChat shows a received red packet only this
- * way: "收到红包，请在手机上查看"). Only the phone can act on it (`limits.openRedPacket`, ...).
- */
-export interface PhoneOnlyNotice {
-  readonly type: 'red-packet' | 'transfer' | 'call';
-  /** Always false: no transport wxbot has can open, accept or answer it; tell a person instead. */
-  readonly actionable: false;
-}
 export type SystemNotice =
   RoomJoinNotice | RoomLeaveNotice | RoomTopicNotice | FriendAddedNotice | PatNotice | SimpleNotice | PhoneOnlyNotice;
 
@@ -387,10 +377,8 @@ export interface SystemMessage extends MessageBase {
 }
 
 /** A voice or video call notice. The Web protocol cannot answer, place or decline calls. */
-export interface VoipMessage extends MessageBase {
+export interface VoipMessage extends MessageBase, NotActionable {
   readonly kind: 'voip';
-  /** Always false: no transport wxbot has can answer, place or decline a call (`limits.calls`). */
-  readonly actionable: false;
 }
 
 export interface UnsupportedMessage extends MessageBase {
