@@ -1,11 +1,12 @@
 /**
  * The receive loop: long-poll `getupdates`, journal each batch, then save the cursor that covers it,
  * then hand the new entries over. Errors other than a session timeout back off and retry; a session
- * timeout ends the loop (the transport decides whether to log in again).
+ * timeout ends the loop (the transport decides whether to log in again). A batch that keeps failing
+ * to journal is taken apart by the poison rule (poison.ts), so one bad message cannot hold the cursor.
  */
 import { DEFAULT_LONG_POLL_MS, type IlinkApi } from './api.js';
 import { SessionTimeout } from './errors.js';
-import { DEFAULT_POISON, StuckBatch, takeApart, type DeadLetterSink, type PoisonPolicy } from './poison.js';
+import { StuckBatch, takeApart, type DeadLetterSink, type PoisonPolicy } from './poison.js';
 import type { IlinkInbox, InboxEntry } from './state.js';
 import type { WeixinMessage } from './wire.js';
 
@@ -25,8 +26,8 @@ export interface LoopHooks {
   readonly holdMs: number | undefined;
   /** Moves a message that can never be journaled aside (see poison.ts); rejects when it cannot. */
   readonly deadLetter: DeadLetterSink;
-  /** When a batch that keeps failing to journal is taken apart. Default 5 failures over at least 60 s. */
-  readonly poison?: PoisonPolicy | undefined;
+  /** When a batch that keeps failing to journal is taken apart (see `poisonPolicy`). */
+  readonly poison: PoisonPolicy;
   /** Clock and pause (tests pass fake ones). Default `Date.now` and a timer. */
   readonly now?: (() => number) | undefined;
   readonly sleep?: ((ms: number, signal: AbortSignal) => Promise<void>) | undefined;
@@ -58,7 +59,7 @@ export class ReceiveLoop {
   private readonly now: () => number;
 
   constructor(private readonly hooks: LoopHooks) {
-    this.stuck = new StuckBatch(hooks.poison ?? DEFAULT_POISON);
+    this.stuck = new StuckBatch(hooks.poison);
     this.now = hooks.now ?? Date.now;
   }
 

@@ -24,6 +24,16 @@ export interface PoisonPolicy {
 
 export const DEFAULT_POISON: PoisonPolicy = { attempts: 5, afterMs: 60_000 };
 
+/** The policy to use, with a clear error for a value that would dead-letter at the first hiccup or never. */
+export function poisonPolicy(given: Partial<PoisonPolicy> | undefined): PoisonPolicy {
+  const policy = { ...DEFAULT_POISON, ...given };
+  if (!Number.isInteger(policy.attempts) || policy.attempts < 1)
+    throw new TypeError(`iLink option poison.attempts: expected an integer >= 1, got ${String(policy.attempts)}`);
+  if (!Number.isFinite(policy.afterMs) || policy.afterMs < 0)
+    throw new TypeError(`iLink option poison.afterMs: expected milliseconds >= 0, got ${String(policy.afterMs)}`);
+  return policy;
+}
+
 /** Error codes that say the storage as a whole is failing, whichever entry is written. */
 const STORAGE_WIDE = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EIO', 'EACCES', 'EPERM', 'EMFILE', 'ENFILE', 'ENOENT']);
 

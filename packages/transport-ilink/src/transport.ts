@@ -35,6 +35,7 @@ import { DeadLetters } from './dead-letter.js';
 import { IlinkProtocolError, MessageDeadLettered, SessionTimeout, TransportStopped } from './errors.js';
 import { qrLogin } from './login.js';
 import { ReceiveLoop } from './loop.js';
+import { poisonPolicy, type PoisonPolicy } from './poison.js';
 import { downloadMedia, mediaItem, uploadMedia, type OutgoingMediaKind } from './media.js';
 import { readSource, writeTarget } from './files.js';
 import { ilinkContact, ilinkOriginal, normalizeIlink } from './normalize.js';
@@ -76,11 +77,13 @@ export class IlinkTransport extends EventEmitter implements Transport {
   private readonly now: () => number;
   private readonly journal: SendJournal;
   private readonly deadLetters: DeadLetters;
+  private readonly poison: PoisonPolicy;
 
   constructor(private readonly options: IlinkTransportOptions = {}) {
     super();
     this.account = options.account ?? 'default';
     this.now = options.now ?? Date.now;
+    this.poison = poisonPolicy(options.poison);
     const dataDir = options.dataDir ?? join(process.cwd(), '.wxbot');
     this.store = options.sessionStore ?? new DefaultFileStore(dataDir);
     this.deadLetters = new DeadLetters(
@@ -278,7 +281,7 @@ export class IlinkTransport extends EventEmitter implements Transport {
       backoffMs: this.options.backoffMs ?? 1_000,
       maxBackoffMs: this.options.maxBackoffMs ?? 30_000,
       holdMs: this.options.pollHoldMs,
-      poison: this.options.poison,
+      poison: this.poison,
       now: this.options.loopClock?.now,
       sleep: this.options.loopClock?.sleep,
       deadLetter: async (msg, error, attempts) => {

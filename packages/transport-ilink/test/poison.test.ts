@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { FileSessionStore, type SessionStore } from '@wxbot/core';
 
 import { JournalUnavailable, MessageDeadLettered, type IlinkTransport } from '../src/index.js';
-import { isStorageWide } from '../src/poison.js';
+import { StuckBatch, isStorageWide, poisonPolicy } from '../src/poison.js';
 import { fixture, until, type Fixture } from './helpers.js';
 
 /** Issue 16: a batch that can never be journaled must not hold the iLink cursor forever. */
@@ -226,5 +226,31 @@ describe('isStorageWide', () => {
     expect(isStorageWide(new Error('too large'))).toBe(false);
     expect(isStorageWide(errno('x', 'ERR_OUT_OF_RANGE'))).toBe(false);
     expect(isStorageWide(undefined)).toBe(false);
+  });
+});
+
+describe('StuckBatch', () => {
+  it('is due only after N failures of one cursor spanning T; a success or another cursor starts over', () => {
+    const stuck = new StuckBatch({ attempts: 3, afterMs: 1_000 });
+    expect([stuck.failed('a', 0), stuck.failed('a', 10), stuck.failed('a', 20)]).toEqual([false, false, false]);
+    // N reached but not T; then T reached.
+    expect(stuck.failed('a', 999)).toBe(false);
+    expect(stuck.failed('a', 1_000)).toBe(true);
+    expect(stuck.attempts).toBe(5);
+    // Another cursor: counted afresh from its own first failure.
+    expect([stuck.failed('b', 5_000), stuck.failed('b', 6_000)]).toEqual([false, false]);
+    expect(stuck.failed('b', 6_001)).toBe(true);
+    stuck.clear();
+    expect(stuck.failed('b', 9_000)).toBe(false);
+    expect(stuck.attempts).toBe(1);
+  });
+
+  it('refuses a policy that would dead-letter at once or never, naming the option', () => {
+    expect(poisonPolicy(undefined)).toEqual({ attempts: 5, afterMs: 60_000 });
+    expect(poisonPolicy({ afterMs: 0 })).toEqual({ attempts: 5, afterMs: 0 });
+    expect(() => poisonPolicy({ attempts: 0 })).toThrow(/poison\.attempts: expected an integer >= 1, got 0/);
+    expect(() => poisonPolicy({ attempts: 1.5 })).toThrow(/poison\.attempts/);
+    expect(() => poisonPolicy({ afterMs: -1 })).toThrow(/poison\.afterMs: expected milliseconds >= 0, got -1/);
+    expect(() => poisonPolicy({ afterMs: Number.NaN })).toThrow(/poison\.afterMs/);
   });
 });

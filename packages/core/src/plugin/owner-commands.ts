@@ -90,13 +90,18 @@ export function ownerCommandsPlugin(host: OwnerCommandsHost, options: OwnerComma
           );
           return next();
         }
-        await m.reply(await answer(host, m, usage));
+        await m.reply(await answerOwnerCommand(host, m, usage));
       });
     },
   });
 }
 
-async function answer(host: OwnerCommandsHost, m: CommandContext, usage: string): Promise<string> {
+/** The answer to one owner's command (exported for tests: the chat-independent part of the built-in). */
+export async function answerOwnerCommand(
+  host: OwnerCommandsHost,
+  m: Pick<CommandContext, 'command' | 'chat'>,
+  usage: string,
+): Promise<string> {
   // Split by hand: the argument tokenizer reads `@wxbot/plugin-x` as an @-mention.
   const [verb, typed, ...extra] = m.command.rest.split(/\s+/u).filter((w) => w !== '');
   const known = host.plugins();
@@ -118,7 +123,8 @@ async function answer(host: OwnerCommandsHost, m: CommandContext, usage: string)
   } catch (error) {
     return `Could not save the switch for ${name}: ${(error as Error).message}`;
   }
-  return `${name} is now ${on ? 'on' : 'off'} in this chat.`;
+  const until = m.chat.stableId === undefined ? ' (until the next login: this chat has no stable id yet)' : '';
+  return `${name} is now ${on ? 'on' : 'off'} in this chat${until}.`;
 }
 
 /**

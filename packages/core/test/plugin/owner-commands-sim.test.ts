@@ -1,3 +1,7 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 import { defaultWorld } from '@wxbot/simulator';
 
 import { createLogger } from '../../src/bot/logger.js';
@@ -137,4 +141,19 @@ test('without ownerCommands nobody is answered and no built-in runs', async () =
   bot = await createTestBot({ plugins: [echo] });
   expect(await bot.receive('/plugin off echo', { from: 'wxid_bot' })).toEqual([]);
   expect(bot.bot.plugins().map((p) => p.name)).toEqual(['echo']);
+});
+
+test('account.ownerCommands in a config file turns them on, with its prefix', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'wxbot-owner-'));
+  try {
+    const file = join(dir, 'bot.config.json');
+    await writeFile(file, JSON.stringify({ account: { ownerCommands: { prefixes: ['#'] } }, plugins: [] }));
+    bot = await createTestBot({ config: file, plugins: [echo] });
+    expect(texts(await bot.receive('#plugin off echo', { from: 'wxid_bot' }))).toEqual([
+      'echo is now off in this chat.',
+    ]);
+    expect(bot.bot.plugins().map((p) => p.name)).toEqual([OWNER_COMMANDS_PLUGIN, 'echo']);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });

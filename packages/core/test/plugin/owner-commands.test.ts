@@ -1,5 +1,7 @@
 import { checkConfigShape } from '../../src/config/schema.js';
-import { checkOwnerCommandsOptions, findPlugin, isOwner } from '../../src/plugin/owner-commands.js';
+import { ChatSwitches } from '../../src/plugin/chat-switches.js';
+import { answerOwnerCommand, checkOwnerCommandsOptions, findPlugin, isOwner } from '../../src/plugin/owner-commands.js';
+import type { KeyValueStore } from '../../src/storage/types.js';
 
 describe('owner command settings', () => {
   const lines = (ownerCommands: unknown) =>
@@ -55,5 +57,42 @@ describe('findPlugin', () => {
     // Two plugins shorten to "x": neither is guessed.
     expect(findPlugin(known, 'x')).toBeUndefined();
     expect(findPlugin(known, 'nope')).toBeUndefined();
+  });
+});
+
+describe('answerOwnerCommand', () => {
+  const usage = 'Usage: /plugin list | on <plugin> | off <plugin>';
+  const command = (rest: string, stableId: string | undefined) =>
+    ({ command: { rest }, chat: { stableId, userName: '@@session' } }) as never;
+
+  test('a chat without a stable id is switched by its session UserName, and the owner is told it will not last', async () => {
+    const switches = new ChatSwitches();
+    const host = { switches, plugins: () => ['echo'] };
+    expect(await answerOwnerCommand(host, command('off echo', undefined), usage)).toBe(
+      'echo is now off in this chat (until the next login: this chat has no stable id yet).',
+    );
+    expect(switches.list()).toEqual([{ plugin: 'echo', chat: '@@session' }]);
+    expect(await answerOwnerCommand(host, command('list', undefined), usage)).toBe('echo: off');
+  });
+
+  test('a switch that cannot be saved is answered with why', async () => {
+    const broken = {
+      get: () => Promise.resolve(undefined),
+      set: () => Promise.reject(new Error('disk full')),
+    } as unknown as KeyValueStore;
+    const host = { switches: new ChatSwitches(broken), plugins: () => ['echo'] };
+    expect(await answerOwnerCommand(host, command('off echo', 'wxid_x'), usage)).toBe(
+      'Could not save the switch for echo: disk full',
+    );
+  });
+
+  test('no plugins, a bad verb and a missing name', async () => {
+    const host = { switches: new ChatSwitches(), plugins: () => [] };
+    expect(await answerOwnerCommand(host, command('list', 'r'), usage)).toBe('No plugins to switch.');
+    expect(await answerOwnerCommand(host, command('off x', 'r'), usage)).toBe(
+      'Unknown plugin "x". Known plugins: (none)',
+    );
+    expect(await answerOwnerCommand(host, command('toggle x', 'r'), usage)).toBe(usage);
+    expect(await answerOwnerCommand(host, command('OFF', 'r'), usage)).toBe(usage);
   });
 });
