@@ -299,6 +299,10 @@ export function renderTables(r: BenchResults): string {
           ? `   wechat4u, same steps (simulator in its process, login, webwxinit → its 'login' event), runs interleaved: median ${cold.peer.medianMs} ms (runs: ${cold.peer.runsMs.join(', ')})`
           : `   wechat4u: ${cold.peer.skipped}`,
       );
+    for (const v of cold.variants ?? [])
+      parts.push(
+        `   ${v.label}, runs interleaved: median ${v.medianMs} ms (runs: ${v.runsMs.join(', ')}). ${v.command}`,
+      );
   }
   if (r.suites.faults) parts.push(renderFaults(r.suites.faults));
   if (r.suites.failover) parts.push(renderFailover(r.suites.failover));

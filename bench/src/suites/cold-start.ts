@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 import { median, round } from '../stats.js';
 
@@ -29,6 +29,22 @@ export interface ColdStartResult {
    * 'login' event; runs interleaved with wxbot's.
    */
   peer?: { command: string; runsMs: number[]; medianMs: number } | { skipped: string };
+  /**
+   * Issue 20: the same start with other settings or builds, interleaved run by run with the rows above:
+   * the control plane switched off (`api: { enabled: false }`: what core itself costs), and with
+   * `--baseline-core` this build and the older one, both through the module hook that swaps the build
+   * (children/core-override: the hook's own cost lands on both).
+   */
+  variants?: Array<{ label: string; command: string; runsMs: number[]; medianMs: number }>;
+}
+
+interface Variant {
+  label: string;
+  command: string;
+  args: string[];
+  cwd: string;
+  env?: Record<string, string>;
+  runsMs: number[];
 }
 
 const WXBOT_BIN = fileURLToPath(new URL('../../../packages/core/bin/wxbot.js', import.meta.url));
@@ -43,13 +59,14 @@ function once(
   cwd: string,
   qrLine: RegExp,
   timeoutMs: number,
+  env: Record<string, string> = {},
 ): Promise<{ wallMs: number; inProcessMs?: number }> {
   return new Promise((resolve, reject) => {
     const t = performance.now();
     const child = spawn(process.execPath, args, {
       cwd,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, NO_COLOR: '1' },
+      env: { ...process.env, NO_COLOR: '1', ...env },
     });
     let out = '';
     const timer = setTimeout(() => {
@@ -80,15 +97,18 @@ function once(
 }
 
 export async function runColdStart(
-  o: { smoke: boolean; peer?: boolean },
+  o: { smoke: boolean; peer?: boolean; baselineCore?: string },
   log: (s: string) => void,
 ): Promise<ColdStartResult> {
   const runs = o.smoke ? 1 : 7;
   const cwd = mkdtempSync(join(tmpdir(), 'wxbot-bench-cwd-'));
+  const apiOffCwd = mkdtempSync(join(tmpdir(), 'wxbot-bench-cwd-'));
   try {
     const useCli = cliHasStart();
     // The smallest project the CLI accepts: a config with no plugins.
     writeFileSync(join(cwd, 'bot.config.json'), '{"plugins":[]}\n');
+    writeFileSync(join(apiOffCwd, 'bot.config.json'), '{"plugins":[],"api":{"enabled":false}}\n');
+    const variants: Variant[] = useCli ? cliVariants(apiOffCwd, cwd, o.baselineCore) : [];
     const script = fileURLToPath(new URL('../children/cold-start.js', import.meta.url));
     const args = useCli ? [WXBOT_BIN, 'start', '--simulator'] : [script];
     // The CLI prints its banner (stderr when piped) once the bot is logged in and running.
@@ -100,11 +120,13 @@ export async function runColdStart(
     const peerWall: number[] = [];
     let peerError: string | undefined = o.peer === false ? 'not requested' : undefined;
     if (!o.smoke) await once(args, cwd, qrLine, 30_000); // warm the OS file cache; not counted
+    if (!o.smoke) for (const v of variants) await once(v.args, v.cwd, qrLine, 30_000, v.env);
     if (!o.smoke && peerError === undefined) await once([peerScript], cwd, peerLine, 30_000).catch(() => undefined);
     for (let i = 0; i < runs; i++) {
       const r = await once(args, cwd, qrLine, 30_000);
       wall.push(round(r.wallMs, 1));
       if (r.inProcessMs !== undefined) inner.push(r.inProcessMs);
+      for (const v of variants) v.runsMs.push(round((await once(v.args, v.cwd, qrLine, 30_000, v.env)).wallMs, 1));
       // Interleaved, so a noisy spell on the shared machine lands on both.
       if (peerError === undefined) {
         try {
@@ -115,7 +137,7 @@ export async function runColdStart(
       }
     }
     log(
-      `  cold start median ${median(wall)} ms over ${runs} run(s)${peerWall.length ? `; wechat4u ${median(peerWall)} ms` : ''}`,
+      `  cold start median ${median(wall)} ms over ${runs} run(s)${peerWall.length ? `; wechat4u ${median(peerWall)} ms` : ''}${variants.map((v) => `; ${v.label} ${median(v.runsMs)} ms`).join('')}`,
     );
     return {
       command: useCli ? 'node packages/core/bin/wxbot.js start --simulator' : 'node bench/dist/children/cold-start.js',
@@ -125,6 +147,16 @@ export async function runColdStart(
       note: useCli
         ? 'spawn → the CLI\'s "running against the simulator" banner: config loaded (bot.config.json, 0 plugins), simulator started, logged in, initialised. Not comparable with runs before 2026-12-06, which stopped at the QR line (the simulator mode no longer prints one)'
         : '`wxbot start --simulator` has not landed (cli/main.ts knows only --help/--version): measured the same steps (load core + simulator, start a simulator, createClient, first qr event) in a script',
+      ...(variants.length > 0
+        ? {
+            variants: variants.map((v) => ({
+              label: v.label,
+              command: v.command,
+              runsMs: v.runsMs,
+              medianMs: round(median(v.runsMs), 1),
+            })),
+          }
+        : {}),
       peer:
         peerError !== undefined
           ? { skipped: peerError }
@@ -136,5 +168,37 @@ export async function runColdStart(
     };
   } finally {
     rmSync(cwd, { recursive: true, force: true });
+    rmSync(apiOffCwd, { recursive: true, force: true });
   }
+}
+
+/** The CLI's start with the control plane off; with a baseline build, this build and that one through the hook. */
+function cliVariants(apiOffCwd: string, cwd: string, baselineCore: string | undefined): Variant[] {
+  const start = ['start', '--simulator'];
+  const out: Variant[] = [
+    {
+      label: 'wxbot, api: { enabled: false }',
+      command: 'node packages/core/bin/wxbot.js start --simulator (bot.config.json with api.enabled false)',
+      args: [WXBOT_BIN, ...start],
+      cwd: apiOffCwd,
+      runsMs: [],
+    },
+  ];
+  if (baselineCore === undefined) return out;
+  const hook = pathToFileURL(fileURLToPath(new URL('../children/core-override.js', import.meta.url))).href;
+  const cli = fileURLToPath(new URL('../children/cold-start-cli.js', import.meta.url));
+  const thisDist = fileURLToPath(new URL('../../../packages/core/dist', import.meta.url));
+  for (const [label, dist] of [
+    ['wxbot (this build, through the override hook)', thisDist],
+    ['wxbot before (--baseline-core, through the override hook)', baselineCore],
+  ] as const)
+    out.push({
+      label,
+      command: `node --import core-override.js bench/dist/children/cold-start-cli.js start --simulator (BENCH_CORE_DIST=${dist})`,
+      args: ['--import', hook, cli, ...start],
+      cwd,
+      env: { BENCH_CORE_DIST: dist },
+      runsMs: [],
+    });
+  return out;
 }
