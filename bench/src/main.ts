@@ -8,8 +8,8 @@
  *   --no-experiments   skip the wxbot variant runs (always skipped with --smoke)
  *   --out=<dir>        results directory (default bench/results)
  *   --latency-scale=<f> latency phases: messages × f (default 1 = 5,000 per phase)
- *   --baseline-core=<dir> latency: also run "wxbot before" on that built core dist, alternated with wxbot;
- *                         memory: the large and small worlds on it too
+ *   --baseline-core=<dir> latency, cold-start: also run "wxbot before" on that built core dist, alternated
+ *                         with wxbot; memory: the large and small worlds on it too
  *   --load=<n>         run <n> busy-looping processes for the whole run (a loaded machine, reproducibly)
  *   --faults-rows=a,b  fault-matrix rows by slug (default: all; see bench/README.md)
  *   --faults-scale=<f> fault matrix: texts and chats × f (default 1 = 2,000 texts over 50 chats)
@@ -181,7 +181,16 @@ async function main(): Promise<number> {
     }
     if (want('cold-start')) {
       log('5. cold start');
-      await attempt('coldStart', () => runColdStart({ smoke, peer: !values['no-peer'] }, log));
+      await attempt('coldStart', () =>
+        runColdStart(
+          {
+            smoke,
+            peer: !values['no-peer'],
+            ...(values['baseline-core'] ? { baselineCore: resolve(values['baseline-core']) } : {}),
+          },
+          log,
+        ),
+      );
     }
     if (want('faults')) {
       log('6. fault matrix');

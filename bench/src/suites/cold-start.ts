@@ -7,11 +7,11 @@
  * equivalent script (children/cold-start), measured to its first QR event.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 import { median, round } from '../stats.js';
 
@@ -20,6 +20,8 @@ export interface ColdStartResult {
   /** Wall time from spawn to the ready line (or the script's QR line), per run. */
   runsMs: number[];
   medianMs: number;
+  /** The process's CPU (user + system, all its threads, /proc) at the ready line: moves far less with machine load. */
+  cpuMedianMs?: number | undefined;
   /** The child's own clock (process start → QR event), when it reports it. */
   inProcessMedianMs: number | undefined;
   note: string;
@@ -28,10 +30,49 @@ export interface ColdStartResult {
    * its process with the CLI's world and options, login, webwxinit) to its
    * 'login' event; runs interleaved with wxbot's.
    */
-  peer?: { command: string; runsMs: number[]; medianMs: number } | { skipped: string };
+  peer?:
+    { command: string; runsMs: number[]; medianMs: number; cpuMedianMs?: number | undefined } | { skipped: string };
+  /**
+   * Issue 20: the same start with other settings or builds, interleaved run by run with the rows above:
+   * the control plane switched off (`api: { enabled: false }`: what core itself costs), and with
+   * `--baseline-core` this build and the older one, both through the module hook that swaps the build
+   * (children/core-override: the hook's own cost lands on both).
+   */
+  variants?: Array<{
+    label: string;
+    command: string;
+    runsMs: number[];
+    medianMs: number;
+    cpuMedianMs?: number | undefined;
+  }>;
+}
+
+interface Variant {
+  label: string;
+  command: string;
+  args: string[];
+  cwd: string;
+  env?: Record<string, string>;
+  runsMs: number[];
+  cpuMs: number[];
 }
 
 const WXBOT_BIN = fileURLToPath(new URL('../../../packages/core/bin/wxbot.js', import.meta.url));
+
+/** utime + stime of a live process in ms (Linux /proc; clock ticks of 10 ms), undefined elsewhere. */
+function processCpuMs(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces, inside parentheses): utime is the 14th field overall.
+    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(rest[11]) + Number(rest[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return undefined;
+  }
+}
+
+/** sysconf(_SC_CLK_TCK): 100 on Linux for every mainstream architecture. */
+const CLOCK_TICKS = 100;
 
 function cliHasStart(): boolean {
   const r = spawnSync(process.execPath, [WXBOT_BIN, '--help'], { encoding: 'utf8', timeout: 10_000 });
@@ -43,13 +84,14 @@ function once(
   cwd: string,
   qrLine: RegExp,
   timeoutMs: number,
-): Promise<{ wallMs: number; inProcessMs?: number }> {
+  env: Record<string, string> = {},
+): Promise<{ wallMs: number; inProcessMs?: number; cpuMs?: number }> {
   return new Promise((resolve, reject) => {
     const t = performance.now();
     const child = spawn(process.execPath, args, {
       cwd,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, NO_COLOR: '1' },
+      env: { ...process.env, NO_COLOR: '1', ...env },
     });
     let out = '';
     const timer = setTimeout(() => {
@@ -57,14 +99,19 @@ function once(
       if (measured === undefined)
         reject(new Error(`cold start: no ready line within ${timeoutMs} ms; output: ${out.slice(-500)}`));
     }, timeoutMs);
-    let measured: { wallMs: number; inProcessMs?: number } | undefined;
+    let measured: { wallMs: number; inProcessMs?: number; cpuMs?: number } | undefined;
     const onData = (d: Buffer): void => {
       out += d.toString();
       const m = measured === undefined ? qrLine.exec(out) : null;
       if (m) {
         const wallMs = performance.now() - t;
         const inProcess = m[1] === undefined ? undefined : Number(m[1]);
-        measured = inProcess === undefined ? { wallMs } : { wallMs, inProcessMs: inProcess };
+        const cpuMs = child.pid === undefined ? undefined : processCpuMs(child.pid);
+        measured = {
+          wallMs,
+          ...(inProcess === undefined ? {} : { inProcessMs: inProcess }),
+          ...(cpuMs === undefined ? {} : { cpuMs }),
+        };
         child.kill('SIGTERM');
       }
     };
@@ -80,51 +127,77 @@ function once(
 }
 
 export async function runColdStart(
-  o: { smoke: boolean; peer?: boolean },
+  o: { smoke: boolean; peer?: boolean; baselineCore?: string },
   log: (s: string) => void,
 ): Promise<ColdStartResult> {
   const runs = o.smoke ? 1 : 7;
   const cwd = mkdtempSync(join(tmpdir(), 'wxbot-bench-cwd-'));
+  const apiOffCwd = mkdtempSync(join(tmpdir(), 'wxbot-bench-cwd-'));
   try {
     const useCli = cliHasStart();
     // The smallest project the CLI accepts: a config with no plugins.
     writeFileSync(join(cwd, 'bot.config.json'), '{"plugins":[]}\n');
+    writeFileSync(join(apiOffCwd, 'bot.config.json'), '{"plugins":[],"api":{"enabled":false}}\n');
+    const variants: Variant[] = useCli ? cliVariants(apiOffCwd, cwd, o.baselineCore) : [];
     const script = fileURLToPath(new URL('../children/cold-start.js', import.meta.url));
     const args = useCli ? [WXBOT_BIN, 'start', '--simulator'] : [script];
     // The CLI prints its banner (stderr when piped) once the bot is logged in and running.
     const qrLine = useCli ? /running against the simulator/ : /^qr ([\d.]+)$/m;
     const wall: number[] = [];
+    const cpu: number[] = [];
     const inner: number[] = [];
     const peerScript = fileURLToPath(new URL('../children/cold-start-wechat4u.js', import.meta.url));
     const peerLine = /^ready ([\d.]+)$/m;
     const peerWall: number[] = [];
+    const peerCpu: number[] = [];
     let peerError: string | undefined = o.peer === false ? 'not requested' : undefined;
     if (!o.smoke) await once(args, cwd, qrLine, 30_000); // warm the OS file cache; not counted
+    if (!o.smoke) for (const v of variants) await once(v.args, v.cwd, qrLine, 30_000, v.env);
     if (!o.smoke && peerError === undefined) await once([peerScript], cwd, peerLine, 30_000).catch(() => undefined);
     for (let i = 0; i < runs; i++) {
       const r = await once(args, cwd, qrLine, 30_000);
       wall.push(round(r.wallMs, 1));
+      if (r.cpuMs !== undefined) cpu.push(r.cpuMs);
       if (r.inProcessMs !== undefined) inner.push(r.inProcessMs);
+      for (const v of variants) {
+        const vr = await once(v.args, v.cwd, qrLine, 30_000, v.env);
+        v.runsMs.push(round(vr.wallMs, 1));
+        if (vr.cpuMs !== undefined) v.cpuMs.push(vr.cpuMs);
+      }
       // Interleaved, so a noisy spell on the shared machine lands on both.
       if (peerError === undefined) {
         try {
-          peerWall.push(round((await once([peerScript], cwd, peerLine, 30_000)).wallMs, 1));
+          const pr = await once([peerScript], cwd, peerLine, 30_000);
+          peerWall.push(round(pr.wallMs, 1));
+          if (pr.cpuMs !== undefined) peerCpu.push(pr.cpuMs);
         } catch (err) {
           peerError = `wechat4u failed: ${err instanceof Error ? err.message : String(err)}`;
         }
       }
     }
     log(
-      `  cold start median ${median(wall)} ms over ${runs} run(s)${peerWall.length ? `; wechat4u ${median(peerWall)} ms` : ''}`,
+      `  cold start median ${median(wall)} ms over ${runs} run(s)${peerWall.length ? `; wechat4u ${median(peerWall)} ms` : ''}${variants.map((v) => `; ${v.label} ${median(v.runsMs)} ms`).join('')}`,
     );
     return {
       command: useCli ? 'node packages/core/bin/wxbot.js start --simulator' : 'node bench/dist/children/cold-start.js',
       runsMs: wall,
       medianMs: round(median(wall), 1),
+      cpuMedianMs: cpu.length ? round(median(cpu), 1) : undefined,
       inProcessMedianMs: inner.length ? round(median(inner), 1) : undefined,
       note: useCli
         ? 'spawn → the CLI\'s "running against the simulator" banner: config loaded (bot.config.json, 0 plugins), simulator started, logged in, initialised. Not comparable with runs before 2026-12-06, which stopped at the QR line (the simulator mode no longer prints one)'
         : '`wxbot start --simulator` has not landed (cli/main.ts knows only --help/--version): measured the same steps (load core + simulator, start a simulator, createClient, first qr event) in a script',
+      ...(variants.length > 0
+        ? {
+            variants: variants.map((v) => ({
+              label: v.label,
+              command: v.command,
+              runsMs: v.runsMs,
+              medianMs: round(median(v.runsMs), 1),
+              cpuMedianMs: v.cpuMs.length ? round(median(v.cpuMs), 1) : undefined,
+            })),
+          }
+        : {}),
       peer:
         peerError !== undefined
           ? { skipped: peerError }
@@ -132,9 +205,44 @@ export async function runColdStart(
               command: 'node bench/dist/children/cold-start-wechat4u.js',
               runsMs: peerWall,
               medianMs: round(median(peerWall), 1),
+              cpuMedianMs: peerCpu.length ? round(median(peerCpu), 1) : undefined,
             },
     };
   } finally {
     rmSync(cwd, { recursive: true, force: true });
+    rmSync(apiOffCwd, { recursive: true, force: true });
   }
+}
+
+/** The CLI's start with the control plane off; with a baseline build, this build and that one through the hook. */
+function cliVariants(apiOffCwd: string, cwd: string, baselineCore: string | undefined): Variant[] {
+  const start = ['start', '--simulator'];
+  const out: Variant[] = [
+    {
+      label: 'wxbot, api: { enabled: false }',
+      command: 'node packages/core/bin/wxbot.js start --simulator (bot.config.json with api.enabled false)',
+      args: [WXBOT_BIN, ...start],
+      cwd: apiOffCwd,
+      runsMs: [],
+      cpuMs: [],
+    },
+  ];
+  if (baselineCore === undefined) return out;
+  const hook = pathToFileURL(fileURLToPath(new URL('../children/core-override.js', import.meta.url))).href;
+  const cli = fileURLToPath(new URL('../children/cold-start-cli.js', import.meta.url));
+  const thisDist = fileURLToPath(new URL('../../../packages/core/dist', import.meta.url));
+  for (const [label, dist] of [
+    ['wxbot (this build, through the override hook)', thisDist],
+    ['wxbot before (--baseline-core, through the override hook)', baselineCore],
+  ] as const)
+    out.push({
+      label,
+      command: `node --import core-override.js bench/dist/children/cold-start-cli.js start --simulator (BENCH_CORE_DIST=${dist})`,
+      args: ['--import', hook, cli, ...start],
+      cwd,
+      env: { BENCH_CORE_DIST: dist },
+      runsMs: [],
+      cpuMs: [],
+    });
+  return out;
 }

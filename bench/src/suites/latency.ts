@@ -131,6 +131,9 @@ async function runPhase(target: Target, spec: WorkloadSpec, smoke: boolean): Pro
     [
       ...(prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : []),
       ...(target.coreDist ? ['--import', pathToFileURL(override).href] : []),
+      // BENCH_BASELINE_NODE_ARGS: node flags for the "wxbot before" process only (e.g. a young-generation size,
+      // with --baseline-core naming this same build), so one setting is compared phase by phase.
+      ...(target.coreDist ? (process.env['BENCH_BASELINE_NODE_ARGS'] ?? '').split(' ').filter(Boolean) : []),
     ],
     target.coreDist ? { BENCH_CORE_DIST: target.coreDist } : {},
   );

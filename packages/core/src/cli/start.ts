@@ -3,7 +3,7 @@ import type { Simulator, WorldSpec } from '@wxbot/simulator';
 import type { Logger } from 'pino';
 
 import type { Bot } from '../bot/bot.js';
-import type { ControlPlane } from '../bot/control-plane.js';
+import type { ControlPlane, ControlPlaneModule } from '../bot/control-plane.js';
 import type { ResolvedConfig } from '../config/prepare.js';
 import { CONTROL_PLANE_PACKAGE, loadControlPlane } from './load-control-plane.js';
 import { MemorySessionStore } from '../session/file-store.js';
@@ -51,6 +51,12 @@ function banner(sim: Simulator, world: WorldSpec, bot: Bot, interactive: boolean
   return lines.join('\n');
 }
 
+/** Whether the config leaves the control plane on (it is unless `api.enabled: false` and no webhooks). */
+function wantsControlPlane(resolved: ResolvedConfig): boolean {
+  const { api, webhooks } = resolved.config;
+  return api?.enabled !== false || (webhooks?.length ?? 0) > 0;
+}
+
 /**
  * Starts @wxbot/server's API (and webhooks, metrics) when it is installed and not switched off;
  * prints where it listens. Undefined when there is none to start, false when it failed (reported).
@@ -61,10 +67,10 @@ async function startControlPlaneOrReport(
   bot: Bot,
   logger: Logger,
   extra: { readonly logs?: LogTail; readonly simulatorControlUrl?: string | undefined } = {},
+  loading?: Promise<ControlPlaneModule | undefined>,
 ): Promise<ControlPlane | undefined | false> {
   const { api, webhooks } = resolved.config;
-  const wanted = api?.enabled !== false || (webhooks?.length ?? 0) > 0;
-  if (!wanted) return undefined;
+  if (!wantsControlPlane(resolved)) return undefined;
   if (bot.transport.name !== 'web') {
     // The control plane reads what only the Web client reports (QR uuid refreshes, per-request retcodes,
     // its contact store); an account on another transport runs without it rather than half-served.
@@ -73,7 +79,7 @@ async function startControlPlaneOrReport(
     );
     return undefined;
   }
-  const server = await loadControlPlane();
+  const server = await (loading ?? loadControlPlane());
   if (server === undefined) {
     // Asked for in the config: an error; merely on by default: a hint.
     if (api !== undefined || webhooks !== undefined) {
@@ -127,12 +133,18 @@ export async function runStart(io: CliIo, options: StartOptions): Promise<number
     await loading.catch(() => undefined);
     return 1;
   }
+  // @wxbot/server (fastify, its schema compilers, prom-client) is most of a cold start's module loading: its
+  // files are read while the runtime finishes loading and the simulator starts. Failures surface where it is used.
+  const controlPlane =
+    wantsControlPlane(resolved) && resolved.config.account?.transport !== 'ilink' ? loadControlPlane() : undefined;
+  controlPlane?.catch(() => undefined);
   let modules;
   try {
     modules = await loading;
   } catch (error) {
     if (!(error instanceof SimulatorMissingError)) throw error;
     io.stderr.write(`${error.message}\n`);
+    await controlPlane?.catch(() => undefined);
     return 1;
   }
   const [{ createBotFromConfig }, { createLogger }, simulator] = modules;
@@ -186,10 +198,17 @@ export async function runStart(io: CliIo, options: StartOptions): Promise<number
     else logger.info({ action: record.action, plugin: record.plugin }, line);
   });
   // Before login: the API serves the QR code to scan. Off with `api: { enabled: false }`.
-  const control = await startControlPlaneOrReport(io, resolved, bot, logger, {
-    logs: logRing,
-    simulatorControlUrl: sim?.controlUrl,
-  });
+  const control = await startControlPlaneOrReport(
+    io,
+    resolved,
+    bot,
+    logger,
+    {
+      logs: logRing,
+      simulatorControlUrl: sim?.controlUrl,
+    },
+    controlPlane,
+  );
   if (control === false) {
     stopActions();
     await sim?.close();

@@ -253,7 +253,7 @@ export class Inbox {
       this.pending.delete(m.raw.MsgId);
       this.inflight.delete(m.raw.MsgId);
       this.done.add(m.raw.MsgId);
-      this.journal.write({ d: m.raw.MsgId }).catch((err: unknown) => {
+      this.journal.note({ d: m.raw.MsgId }).catch((err: unknown) => {
         this.log.error({ err }, 'inbox journal write failed');
       });
       this.settleIfIdle();

@@ -89,6 +89,8 @@ export class Journal<R> {
   private buffer: R[] = [];
   private batch: Deferred | undefined;
   private syncing: Deferred | undefined;
+  /** The end-of-turn flush of noted records, when one is scheduled. */
+  private lazy: NodeJS.Immediate | undefined;
   private sinceFold = 0;
   /**
    * An append failed: the log may end in a partial line, and records the
@@ -126,6 +128,41 @@ export class Journal<R> {
    */
   write(record: R): Promise<void> {
     this.buffer.push(record);
+    return this.startBatch().promise;
+  }
+
+  /**
+   * Records a change nobody waits for (an entry handled, a send answered): it
+   * rides with the next batch, or goes at the end of this event-loop turn
+   * (setImmediate) when none comes. In a burst, the marks of the replies
+   * answered in one turn share one write instead of one each. A crash in
+   * between loses only what write-and-forget callers already accept (the
+   * entry is handled, or the send replayed with its ClientMsgId, again).
+   * Resolves or rejects like `write()`; `durable()`, `fold()` and `close()`
+   * send it at once.
+   */
+  note(record: R): Promise<void> {
+    this.buffer.push(record);
+    if (this.batch) return this.batch.promise;
+    const d = deferred();
+    this.batch = d;
+    this.syncing = undefined;
+    this.lazy = setImmediate(() => {
+      this.lazy = undefined;
+      this.enqueue(() => this.flush(d));
+    });
+    return d.promise;
+  }
+
+  /** The current batch, queued to flush now (a noted batch waiting for the end of the turn goes now). */
+  private startBatch(): Deferred {
+    if (this.lazy) {
+      clearImmediate(this.lazy);
+      this.lazy = undefined;
+      const d = this.batch!;
+      this.enqueue(() => this.flush(d));
+      return d;
+    }
     if (!this.batch) {
       const d = deferred();
       this.batch = d;
@@ -133,11 +170,12 @@ export class Journal<R> {
       this.syncing = undefined;
       this.enqueue(() => this.flush(d));
     }
-    return this.batch.promise;
+    return this.batch;
   }
 
   /** Resolves once everything written so far would survive a machine crash. */
   durable(): Promise<void> {
+    if (this.lazy) this.startBatch();
     if (!this.syncing) {
       const d = deferred();
       this.syncing = d;
@@ -157,6 +195,7 @@ export class Journal<R> {
 
   /** Saves the state as the document and empties the log (also on stop). */
   fold(): Promise<void> {
+    if (this.lazy) this.startBatch();
     const d = deferred();
     this.enqueue(async () => {
       try {
@@ -180,6 +219,13 @@ export class Journal<R> {
    * process dies: writes already handed to the OS stay, nothing more is done.
    */
   release(): Promise<void> {
+    // As a crash would: noted records not yet handed to the OS are gone (their promises never settle).
+    if (this.lazy) {
+      clearImmediate(this.lazy);
+      this.lazy = undefined;
+      this.batch = undefined;
+      this.buffer = [];
+    }
     const d = deferred();
     this.enqueue(async () => {
       await this.log?.close(this.key);

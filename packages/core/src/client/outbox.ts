@@ -251,7 +251,7 @@ export class Outbox {
   noteEchoes(): void {
     if (this.echoes) return;
     this.echoes = true;
-    this.journalLog.write({ e: 1 }).catch((err: unknown) => {
+    this.journalLog.note({ e: 1 }).catch((err: unknown) => {
       this.log.error({ err }, 'outbox journal write failed');
     });
   }
@@ -303,9 +303,7 @@ export class Outbox {
       else this.caused.forget(clientMsgId);
     }
     this.journalLog
-      .write(
-        msgId !== undefined ? { s: [clientMsgId, msgId] } : unknown ? { x: clientMsgId, u: 1 } : { x: clientMsgId },
-      )
+      .note(msgId !== undefined ? { s: [clientMsgId, msgId] } : unknown ? { x: clientMsgId, u: 1 } : { x: clientMsgId })
       .catch((err: unknown) => {
         this.log.error({ err }, 'outbox journal write failed');
       });

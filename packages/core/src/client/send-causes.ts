@@ -117,6 +117,11 @@ export class CausedSends {
 export class RecoveredSends {
   constructor(private readonly byCause: Map<string, Array<{ cid: string; fp: string }>>) {}
 
+  /** Whether an earlier process made sends for this cause that are not claimed yet. */
+  has(cause: string): boolean {
+    return this.byCause.has(cause);
+  }
+
   /** The ClientMsgId of the earlier send this one repeats, if any (claimed once). */
   claim(cause: string, fp: string): string | undefined {
     const list = this.byCause.get(cause);

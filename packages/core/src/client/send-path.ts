@@ -80,7 +80,11 @@ export class SendPath {
       ...(cause !== undefined ? { cause } : {}),
       ...(call?.lane === 'bulk' ? { lane: 'bulk' as const } : {}),
     };
-    const earlier = cause !== undefined ? this.recovered?.claim(cause, sendFingerprint(entry)) : undefined;
+    // The fingerprint (a SHA-256) only when an earlier process left sends for this cause: rarely, after a crash.
+    const earlier =
+      cause !== undefined && this.recovered?.has(cause) === true
+        ? this.recovered.claim(cause, sendFingerprint(entry))
+        : undefined;
     const joined = earlier !== undefined ? this.joinEarlier(earlier, entry) : undefined;
     if (joined) {
       this.d.spool.drop(entry);

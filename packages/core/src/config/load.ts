@@ -3,7 +3,7 @@ import { dirname, resolve as resolvePath } from 'node:path';
 import type { Loader } from 'cosmiconfig';
 
 import { ConfigError } from './errors.js';
-import { mayHaveConfig } from './probe.js';
+import { mayHaveConfig, plainJsonConfig } from './probe.js';
 import type { BotConfig } from './types.js';
 import { errorMessage } from '../util/error-message.js';
 
@@ -104,6 +104,8 @@ export async function loadConfigFile(options: LoadConfigOptions = {}): Promise<L
   let result;
   const target = options.file === undefined ? undefined : resolvePath(cwd, options.file);
   if (target === undefined && !mayHaveConfig(cwd, CONFIG_FILES)) return { config: {}, file: undefined, dir: cwd };
+  const json = target === undefined ? plainJsonConfig(cwd, CONFIG_FILES) : undefined;
+  if (json !== undefined) return { config: json.config as BotConfig, file: json.file, dir: dirname(json.file) };
   try {
     result = target === undefined ? await (await explorer()).search(cwd) : await (await explorer()).load(target);
   } catch (error) {

@@ -13,15 +13,37 @@ import type { SessionLog } from './types.js';
  * costs more and queues behind the fsyncs and renames running there, on the
  * reply path.
  */
+const DONE: Promise<void> = Promise.resolve();
+
+/** O_APPEND: each write lands at the end; loop in case the OS takes part of it. */
+function writeAll(fd: number, data: Buffer): void {
+  for (let off = 0; off < data.length;) off += writeSync(fd, data, off, data.length - off);
+}
+
 export class FileSessionLog implements SessionLog {
   readonly #handles = new Map<string, Promise<FileHandle>>();
+  /** Descriptors of the handles that are open (and not being closed): the fast path of `append`. */
+  readonly #fds = new Map<string, number>();
   readonly #chains = new Map<string, Promise<unknown>>();
+  /** Operations queued or running per key; an append takes the fast path only when there are none. */
+  readonly #queued = new Map<string, number>();
 
   constructor(private readonly pathOf: (key: string) => string) {}
 
   #serial<T>(key: string, op: () => Promise<T>): Promise<T> {
     const prev = this.#chains.get(key) ?? Promise.resolve();
-    const next = prev.then(op, op);
+    this.#queued.set(key, (this.#queued.get(key) ?? 0) + 1);
+    // Counted down before the caller's promise settles, so its next append may take the fast path.
+    const run = async (): Promise<T> => {
+      try {
+        return await op();
+      } finally {
+        const n = (this.#queued.get(key) ?? 1) - 1;
+        if (n === 0) this.#queued.delete(key);
+        else this.#queued.set(key, n);
+      }
+    };
+    const next = prev.then(run, run);
     const tail = next.catch(() => undefined);
     this.#chains.set(key, tail);
     void tail.then(() => {
@@ -35,7 +57,13 @@ export class FileSessionLog implements SessionLog {
     if (!h) {
       const path = this.pathOf(key);
       h = mkdir(dirname(path), { recursive: true, mode: 0o700 }).then(() => open(path, 'a', 0o600));
-      h.catch(() => this.#handles.delete(key));
+      const opened = h;
+      opened.then(
+        (fh) => {
+          if (this.#handles.get(key) === opened) this.#fds.set(key, fh.fd);
+        },
+        () => this.#handles.delete(key),
+      );
       this.#handles.set(key, h);
     }
     return h;
@@ -46,10 +74,19 @@ export class FileSessionLog implements SessionLog {
     let text = '';
     for (const r of records) text += `${JSON.stringify(r)}\n`;
     const data = Buffer.from(text, 'utf8');
+    // Nothing queued for this key and its file open: write now. The order holds (nothing is ahead of
+    // it) and a burst of messages saves the promise chain of a queued write per append.
+    const fd = this.#queued.has(key) ? undefined : this.#fds.get(key);
+    if (fd !== undefined) {
+      try {
+        writeAll(fd, data);
+      } catch (err) {
+        return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+      }
+      return DONE;
+    }
     return this.#serial(key, async () => {
-      const { fd } = await this.#handle(key);
-      // O_APPEND: each write lands at the end; loop in case the OS takes part of it.
-      for (let off = 0; off < data.length;) off += writeSync(fd, data, off, data.length - off);
+      writeAll((await this.#handle(key)).fd, data);
     });
   }
 
@@ -102,6 +139,7 @@ export class FileSessionLog implements SessionLog {
       const h = this.#handles.get(key);
       if (!h) return;
       this.#handles.delete(key);
+      this.#fds.delete(key);
       await (await h).close();
     });
   }

@@ -195,3 +195,61 @@ describe('Journal', () => {
     expect(calls).toEqual(['set', 'clear']);
   });
 });
+
+describe('Journal.note (records nobody waits for)', () => {
+  const turn = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+  test('notes of one turn share one append, at the end of the turn', async () => {
+    const { store, inner, calls } = countingStore();
+    const j = new Journal<Rec>(store, 'k', new Model());
+    const notes = [j.note({ add: 'a' }), j.note({ add: 'b' }), j.note({ del: 'a' })];
+    for (let i = 0; i < 5; i++) await Promise.resolve();
+    expect(calls).toEqual([]); // microtasks are not the end of the turn
+    await Promise.all(notes);
+    expect(calls).toEqual(['append:3']);
+    expect(await inner.log.read('k')).toEqual([{ add: 'a' }, { add: 'b' }, { del: 'a' }]);
+  });
+
+  test('a write() takes pending notes along at once, in order', async () => {
+    const { store, inner, calls } = countingStore();
+    const j = new Journal<Rec>(store, 'k', new Model());
+    const noted = j.note({ add: 'n' });
+    await j.write({ add: 'w' });
+    await noted;
+    expect(calls).toEqual(['append:2']);
+    expect(await inner.log.read('k')).toEqual([{ add: 'n' }, { add: 'w' }]);
+    await turn(); // the cancelled end-of-turn flush writes nothing more
+    expect(calls).toEqual(['append:2']);
+  });
+
+  test('durable() and fold() do not wait for the end of the turn', async () => {
+    const { store, inner, calls } = countingStore();
+    const j = new Journal<Rec>(store, 'k', new Model());
+    void j.note({ add: 'a' });
+    await j.durable();
+    expect(calls).toEqual(['append:1', 'sync']);
+    const m = new Model();
+    const f = new Journal<Rec>(inner, 'f', m);
+    m.items.add('x');
+    void f.note({ add: 'x' });
+    await f.close();
+    await turn();
+    // Folded into the document; nothing appended after the close reopens the log.
+    expect(await inner.get('f')).toEqual({ items: ['x'] });
+    expect(await inner.log.read('f')).toEqual([]);
+  });
+
+  test('a failed append rejects the notes it carried; release() drops unwritten notes as a crash would', async () => {
+    const { store, inner } = countingStore();
+    const j = new Journal<Rec>(store, 'k', new Model());
+    const original = inner.log.append.bind(inner.log);
+    inner.log.append = () => Promise.reject(new Error('disk full'));
+    await expect(j.note({ add: 'a' })).rejects.toThrow('disk full');
+    inner.log.append = original;
+    const r = new Journal<Rec>(inner, 'r', new Model());
+    void r.note({ add: 'lost' });
+    await r.release();
+    await turn();
+    expect(await inner.log.read('r')).toEqual([]);
+  });
+});

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
 import { CONFIG_FILES, loadConfigFile } from '../../src/config/load.js';
-import { mayHaveConfig } from '../../src/config/probe.js';
+import { mayHaveConfig, plainJsonConfig } from '../../src/config/probe.js';
 
 let dirs: string[] = [];
 afterEach(async () => {
@@ -69,5 +69,46 @@ describe('loadConfigFile with and without a config to find', () => {
   test('an explicit file that does not exist is an error, whatever the probe says', async () => {
     const dir = await tree({});
     await expect(loadConfigFile({ cwd: dir, file: 'missing.config.json' })).rejects.toThrow(/config file not found/);
+  });
+});
+
+describe('plainJsonConfig (a JSON config read without cosmiconfig)', () => {
+  test('the JSON file the search settles on, in the directory or a parent', async () => {
+    const dir = await tree({ 'wxbot.config.json': '{"plugins":[]}', 'sub/.keep': '' });
+    expect(plainJsonConfig(join(dir, 'sub'), CONFIG_FILES)).toEqual({
+      file: join(dir, 'wxbot.config.json'),
+      config: { plugins: [] },
+    });
+  });
+
+  test('another kind of config found first leaves it to cosmiconfig', async () => {
+    expect(
+      plainJsonConfig(await tree({ 'bot.config.mjs': 'export default {}', 'bot.config.json': '{}' }), CONFIG_FILES),
+    ).toBe(undefined);
+    // Nearer directory first: a .ts config below a parent's JSON one wins.
+    const dir = await tree({ 'bot.config.json': '{}', 'sub/bot.config.ts': 'export default {}' });
+    expect(plainJsonConfig(join(dir, 'sub'), CONFIG_FILES)).toBe(undefined);
+    const pkg = await tree({ 'package.json': '{"wxbot":{}}', 'sub/.keep': '' });
+    expect(plainJsonConfig(join(pkg, 'sub'), CONFIG_FILES)).toBe(undefined);
+  });
+
+  test('empty, malformed or non-object JSON is left to cosmiconfig (its errors, its skipping of empty files)', async () => {
+    for (const text of ['', '  \n', '{ "plugins": [ ', '[]', 'null', '"text"', '3']) {
+      expect(plainJsonConfig(await tree({ 'bot.config.json': text }), CONFIG_FILES)).toBe(undefined);
+    }
+  });
+
+  test('loadConfigFile gives what cosmiconfig gave: the config, or its error for malformed JSON', async () => {
+    const dir = await tree({ 'bot.config.json': '{"account":{"name":"json"}}' });
+    expect(await loadConfigFile({ cwd: dir })).toEqual({
+      config: { account: { name: 'json' } },
+      file: join(dir, 'bot.config.json'),
+      dir,
+    });
+    const bad = await tree({ 'bot.config.json': '{ "plugins": [ ' });
+    await expect(loadConfigFile({ cwd: bad })).rejects.toThrow(/JSON Error in .*bot\.config\.json/);
+    // An empty JSON file is skipped by the search, as before: a config further up is found.
+    const empty = await tree({ 'bot.config.json': '{"account":{"name":"up"}}', 'sub/bot.config.json': '' });
+    expect((await loadConfigFile({ cwd: join(empty, 'sub') })).config).toEqual({ account: { name: 'up' } });
   });
 });

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { appendFile, readFile, stat } from 'node:fs/promises';
 import { FileSessionStore, MemorySessionStore } from '../../src/session/file-store.js';
 import { tempDir } from '../client/helpers.js';
@@ -41,6 +42,48 @@ describe('FileSessionStore log', () => {
       await store.log.close('k');
       await appendFile(store.logPathOf('k'), '{"n":3,"te');
       expect(await store.log.read('k')).toEqual([{ n: 1 }, { n: 2 }]);
+    } finally {
+      tmp.cleanup();
+    }
+  });
+
+  it('once the file is open and nothing is queued, an append is in the file when the call returns', async () => {
+    const tmp = tempDir();
+    try {
+      const store = new FileSessionStore(tmp.dir);
+      const log = store.log;
+      const path = store.logPathOf('k');
+      await log.append('k', [{ n: 1 }]); // opens the file
+      const second = log.append('k', [{ n: 2 }]);
+      expect(readFileSync(path, 'utf8')).toBe('{"n":1}\n{"n":2}\n');
+      await second;
+      // Behind a queued operation (a sync), an append waits its turn: the order of calls holds.
+      const sync = log.sync('k');
+      const third = log.append('k', [{ n: 3 }]);
+      expect(readFileSync(path, 'utf8')).toBe('{"n":1}\n{"n":2}\n');
+      await Promise.all([sync, third]);
+      expect(readFileSync(path, 'utf8')).toBe('{"n":1}\n{"n":2}\n{"n":3}\n');
+      // After close the next append opens the file again (queued, not on the closed descriptor).
+      await log.close('k');
+      await log.append('k', [{ n: 4 }]);
+      expect(await log.read('k')).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }, { n: 4 }]);
+      await log.close('k');
+    } finally {
+      tmp.cleanup();
+    }
+  });
+
+  it('a record JSON cannot write throws before any byte is written; the log stays readable', async () => {
+    const tmp = tempDir();
+    try {
+      const store = new FileSessionStore(tmp.dir);
+      const log = store.log;
+      await log.append('k', [{ n: 1 }]);
+      const cyclic: Record<string, unknown> = {};
+      cyclic['self'] = cyclic;
+      expect(() => log.append('k', [cyclic])).toThrow(/circular/i);
+      await log.close('k');
+      expect(await log.read('k')).toEqual([{ n: 1 }]);
     } finally {
       tmp.cleanup();
     }
