@@ -5,6 +5,14 @@ import type { KeyValueStore } from '../storage/types.js';
 export const CHAT_SWITCHES_NAMESPACE = '@wxbot/chat-switches';
 const KEY = 'off';
 
+/** The built-in that answers owner commands (its home is owner-commands.ts, which re-exports it). */
+export const OWNER_COMMANDS_PLUGIN = '@wxbot/owner-commands';
+
+/** Refused switch: the owner commands cannot be switched off per chat. */
+export class SwitchRefused extends Error {
+  override name = 'SwitchRefused';
+}
+
 /** One plugin switched off in one chat. `chat` is the chat's stable id (or its UserName when it has none). */
 export interface ChatSwitch {
   readonly plugin: string;
@@ -59,6 +67,12 @@ export class ChatSwitches {
 
   /** Switches `plugin` on or off in `chat` (a stable id); resolves once saved. */
   async set(plugin: string, chat: string, on: boolean): Promise<void> {
+    // Switched off in a chat, they could not be switched on again from that chat: the owner would be locked out.
+    if (plugin === OWNER_COMMANDS_PLUGIN && !on)
+      throw new SwitchRefused(
+        `${OWNER_COMMANDS_PLUGIN} cannot be switched off in a chat (it is how the owner switches plugins there); ` +
+          'turn it off for the account with ownerCommands: false in bot.config.ts',
+      );
     if (on) {
       const chats = this.#off.get(plugin);
       chats?.delete(chat);

@@ -1,11 +1,11 @@
 import { strongStableId, weakStableIdProblem } from '../contact/stable-id.js';
 import type { SenderRef } from '../message/types.js';
-import type { ChatSwitches } from './chat-switches.js';
+import { OWNER_COMMANDS_PLUGIN, type ChatSwitches } from './chat-switches.js';
 import type { CommandContext } from './composer.js';
 import { definePlugin, type Plugin } from './define.js';
 
-/** The built-in plugin's name (in logs and the action log); it cannot be switched off by its own command. */
-export const OWNER_COMMANDS_PLUGIN = '@wxbot/owner-commands';
+/** The built-in plugin's name (in logs and the action log); it cannot be switched off in a chat. */
+export { OWNER_COMMANDS_PLUGIN };
 
 /**
  * `account.ownerCommands` / `BotOptions.ownerCommands`: the owner switches plugins per chat by typing

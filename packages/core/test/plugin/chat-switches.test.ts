@@ -1,4 +1,4 @@
-import { ChatSwitches } from '../../src/plugin/chat-switches.js';
+import { ChatSwitches, OWNER_COMMANDS_PLUGIN, SwitchRefused } from '../../src/plugin/chat-switches.js';
 import { createMemoryStorage } from '../../src/storage/memory.js';
 
 describe('ChatSwitches', () => {
@@ -24,5 +24,17 @@ describe('ChatSwitches', () => {
     await switches.set('echo', 'wxid_alice', true);
     expect(switches.skips('echo', '@alice')).toBe(false);
     expect(await store.get('off')).toEqual([]);
+  });
+
+  test('the owner commands cannot be switched off in a chat (the owner would be locked out of it)', async () => {
+    const store = createMemoryStorage().namespace('@wxbot/chat-switches');
+    const switches = new ChatSwitches(store);
+    await expect(switches.set(OWNER_COMMANDS_PLUGIN, 'wxid_alice', false)).rejects.toThrow(SwitchRefused);
+    await expect(switches.set(OWNER_COMMANDS_PLUGIN, 'wxid_alice', false)).rejects.toThrow(/ownerCommands: false/);
+    expect(switches.list()).toEqual([]);
+    expect(await store.get('off')).toBeUndefined();
+    // Switching it on is a no-op, not an error.
+    await switches.set(OWNER_COMMANDS_PLUGIN, 'wxid_alice', true);
+    expect(switches.isOn(OWNER_COMMANDS_PLUGIN, 'wxid_alice')).toBe(true);
   });
 });
