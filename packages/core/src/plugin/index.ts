@@ -23,6 +23,7 @@ export type { ParsedCommand } from './command.js';
 export { FILTER_QUERIES, FilterQueryError, assertFilterQuery } from './filter.js';
 export type { FilterQuery, MessageQuery, EventQuery, QueryContext, Narrow } from './filter.js';
 export { ActionLog, DEFAULT_ACTION_LOG_LIMIT, TargetError, createActions, resolveTarget } from './actions.js';
+export type { TargetErrorReason } from './actions.js';
 export type { ActionBackend, ActionLogOptions, Attribution } from './actions.js';
 export type { MoreActionBackend } from './actions-more.js';
 export { PERMISSION_ACTIONS, PermissionDenied } from './permissions.js';
