@@ -6,6 +6,9 @@ export type * from './types.js';
 export type { Hosts, PersistedSession, SessionLog, SessionStore } from '../session/types.js';
 export { FileSessionStore, MemorySessionStore } from '../session/file-store.js';
 export type { QueueStats, RequestReport } from './request-observer.js';
+// A type only: `createBotFromConfig`'s test hook names it; the client itself is in ./index.ts.
+export type { ClientInternals } from './client.js';
+export type { CursorChoice, CursorPolicy, InitReason } from './cursor-policy.js';
 export { redactUrl, redactText, redactHeaders } from '../log/redact.js';
 export {
   WxError,

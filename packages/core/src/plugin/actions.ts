@@ -62,7 +62,8 @@ export class TargetError extends Error {
   }
 }
 
-type NewRecord = Omit<ActionRecord, 'seq' | 'at' | 'status' | 'error'>;
+/** What `ActionLog.track` records; the log adds `seq`, `at`, `status` and `error`. */
+export type NewActionRecord = Omit<ActionRecord, 'seq' | 'at' | 'status' | 'error'>;
 
 /** How many records an `ActionLog` keeps unless told otherwise. */
 export const DEFAULT_ACTION_LOG_LIMIT = 1000;
@@ -137,7 +138,7 @@ export class ActionLog {
     return false;
   }
 
-  async track<T>(entry: NewRecord, perform: () => Promise<T>): Promise<T> {
+  async track<T>(entry: NewActionRecord, perform: () => Promise<T>): Promise<T> {
     const record: ActionRecord = { ...entry, seq: ++this.#seq, at: Date.now(), status: 'pending' };
     if (this.#ring.length < this.limit) {
       this.#ring.push(record);
