@@ -8,7 +8,8 @@
  *   --no-experiments   skip the wxbot variant runs (always skipped with --smoke)
  *   --out=<dir>        results directory (default bench/results)
  *   --latency-scale=<f> latency phases: messages × f (default 1 = 5,000 per phase)
- *   --baseline-core=<dir> latency: also run "wxbot before" on that built core dist, alternated with wxbot
+ *   --baseline-core=<dir> latency: also run "wxbot before" on that built core dist, alternated with wxbot;
+ *                         memory: the large and small worlds on it too
  *   --load=<n>         run <n> busy-looping processes for the whole run (a loaded machine, reproducibly)
  *   --faults-rows=a,b  fault-matrix rows by slug (default: all; see bench/README.md)
  *   --faults-scale=<f> fault matrix: texts and chats × f (default 1 = 2,000 texts over 50 chats)
@@ -152,7 +153,16 @@ async function main(): Promise<number> {
     }
     if (want('memory')) {
       log('4. memory');
-      await attempt('memory', () => runMemory({ smoke, peer: !values['no-peer'] }, log));
+      await attempt('memory', () =>
+        runMemory(
+          {
+            smoke,
+            peer: !values['no-peer'],
+            ...(values['baseline-core'] ? { baselineCore: resolve(values['baseline-core']) } : {}),
+          },
+          log,
+        ),
+      );
     }
     if (want('latency')) {
       log('1–2. reply latency (wxbot and wechat4u, alternated phase by phase)');

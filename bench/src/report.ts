@@ -3,7 +3,7 @@ import type { ColdStartResult } from './suites/cold-start.js';
 import type { LatencyPhase, LatencyResult, PeerLatency } from './suites/latency.js';
 import type { MachineInfo } from './machine.js';
 import type { MemorySnapshot } from './memory.js';
-import type { MemoryResult } from './suites/memory.js';
+import type { AddedCost, MemoryResult } from './suites/memory.js';
 import type { PipelineResult } from './suites/pipeline.js';
 import type { FaultsResult } from './suites/faults.js';
 import type { IlinkLatencyResult } from './suites/ilink-latency.js';
@@ -117,10 +117,21 @@ export function evaluateTargets(s: BenchResults['suites']): Target[] {
     out.push({
       name: 'RSS per added account, large world',
       goal: '≤ 4 MB',
-      actual: `${mem.perAddedAccount.rssMb} MB (heap ${mem.perAddedAccount.heapUsedMb} MB)`,
+      actual: `${mem.perAddedAccount.rssMb} MB (heap ${mem.perAddedAccount.heapUsedMb} MB); idle ${mem.perAddedAccountIdle.rssMb} MB`,
       peer: peer ? `${peer.perAddedAccount.rssMb} MB (heap ${peer.perAddedAccount.heapUsedMb} MB)` : '—',
       met: mem.perAddedAccount.rssMb <= 4,
     });
+    if (mem.small) {
+      const sp = 'perAddedAccount' in mem.small.peer ? mem.small.peer : undefined;
+      const w = mem.small.wxbot;
+      out.push({
+        name: `RSS per added account, small world (${w.from} → ${w.to} accounts)`,
+        goal: '≤ 1 MB',
+        actual: `${w.perAddedAccount.rssMb} MB (heap ${w.perAddedAccount.heapUsedMb} MB)`,
+        peer: sp ? `${sp.perAddedAccount.rssMb} MB (heap ${sp.perAddedAccount.heapUsedMb} MB)` : '—',
+        met: w.perAddedAccount.rssMb <= 1,
+      });
+    }
     out.push({
       name: 'RSS, large world, 1 account right after login',
       goal: 'shown beside the peer',
@@ -264,6 +275,16 @@ export function renderTables(r: BenchResults): string {
           memRow(`${mem.accounts} accounts`, mem.allAccounts),
           memRow("1 account, V8's default young generation (Bot embedded without the cap)", mem.uncapped),
           ['per added account', mem.perAddedAccount.rssMb, '', '', '', mem.perAddedAccount.heapUsedMb, ''],
+          memRow(`${mem.accounts} accounts, after ${mem.oneAccountIdle.idleMs / 1000} s idle`, mem.allAccountsIdle),
+          [
+            'per added account, both idle',
+            mem.perAddedAccountIdle.rssMb,
+            '',
+            '',
+            '',
+            mem.perAddedAccountIdle.heapUsedMb,
+            '',
+          ],
           ...('perAddedAccount' in mem.peer
             ? [
                 memRow('wechat4u: before login (modules loaded)', mem.peer.baseline),
@@ -283,6 +304,39 @@ export function renderTables(r: BenchResults): string {
                 ],
               ]
             : [[`wechat4u: ${mem.peer.skipped}`, '', '', '', '', '', '']]),
+        ],
+      ),
+    );
+    const added = (label: string, a: AddedCost | { skipped: string } | undefined): (string | number)[][] =>
+      a === undefined
+        ? []
+        : 'skipped' in a
+          ? [[`${label}: ${a.skipped}`, '', '', '', '']]
+          : [
+              [
+                label,
+                `${a.from} → ${a.to}`,
+                `${a.atFrom.rssMb} → ${a.atTo.rssMb}`,
+                a.perAddedAccount.rssMb,
+                a.perAddedAccount.heapUsedMb,
+              ],
+            ];
+    const small = mem.small;
+    parts.push(
+      `\nAdded cost per account, same run${small ? ` (small world: ${small.world.contacts} contacts, ${small.world.rooms} rooms × ${small.world.membersPerRoom} members)` : ''}:`,
+    );
+    parts.push(
+      table(
+        ['process', 'accounts', 'RSS MB', 'RSS per added MB', 'heap per added MB'],
+        [
+          ...added('wxbot before (--baseline-core), large world', mem.before),
+          ...(small
+            ? [
+                ...added('wxbot, small world', small.wxbot),
+                ...added('wxbot before (--baseline-core), small world', small.before),
+                ...added('wechat4u, small world', small.peer),
+              ]
+            : []),
         ],
       ),
     );

@@ -3,6 +3,8 @@
  * world is not counted) after login to a large world, and the added cost per
  * account with 10 accounts in one process.
  */
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
 import { Child } from '../ipc.js';
 import type { MemorySnapshot } from '../memory.js';
 import { round } from '../stats.js';
@@ -22,6 +24,10 @@ export interface MemoryResult {
   accounts: number;
   allAccounts: MemorySnapshot;
   perAddedAccount: { rssMb: number; heapUsedMb: number };
+  /** All accounts after the same idle time as `oneAccountIdle`: what the running bots hold. */
+  allAccountsIdle: MemorySnapshot;
+  /** (allAccountsIdle − oneAccountIdle) ÷ added accounts. */
+  perAddedAccountIdle: { rssMb: number; heapUsedMb: number };
   gcForced: boolean;
   /** The measured process capped its young generation as `wxbot start` does. */
   youngGenerationCapped: boolean;
@@ -37,6 +43,28 @@ export interface MemoryResult {
    * multi-account runtime), V8's default young generation (its own setting).
    */
   peer: PeerMemory | { skipped: string };
+  /** `--baseline-core`: the same large world on the earlier core build, in the same run. */
+  before?: AddedCost;
+  /**
+   * Issue 20 item 3: the small world (500 contacts, 20 rooms × 50), the added cost of each
+   * account from `from` to `to` accounts in one process, for wxbot, the earlier build and the peer.
+   */
+  small?: SmallWorldMemory;
+}
+
+export interface AddedCost {
+  from: number;
+  to: number;
+  atFrom: MemorySnapshot;
+  atTo: MemorySnapshot;
+  perAddedAccount: { rssMb: number; heapUsedMb: number };
+}
+
+export interface SmallWorldMemory {
+  world: { contacts: number; rooms: number; membersPerRoom: number };
+  wxbot: AddedCost;
+  before?: AddedCost;
+  peer: AddedCost | { skipped: string };
 }
 
 export interface PeerMemory {
@@ -50,7 +78,7 @@ export interface PeerMemory {
 type MemoryReply = { type: string; memory: MemorySnapshot & { gc: boolean }; youngGenerationCapped: boolean };
 
 export async function runMemory(
-  o: { smoke: boolean; peer?: boolean },
+  o: { smoke: boolean; peer?: boolean; baselineCore?: string },
   log: (s: string) => void,
 ): Promise<MemoryResult> {
   const friends = o.smoke ? 100 : 5000;
@@ -89,10 +117,17 @@ export async function runMemory(
     const all = (await bot.call<{ type: string; memory: MemorySnapshot & { gc: boolean } }>({ type: 'memory' }, 30_000))
       .memory;
     log(`  ${accounts} accounts: rss ${all.rssMb} MB, heap ${all.heapUsedMb} MB`);
+    await new Promise((r) => setTimeout(r, idleMs));
+    const allIdle = (await bot.call<MemoryReply>({ type: 'memory' }, 30_000)).memory;
+    log(`  ${accounts} accounts after ${idleMs} ms idle: rss ${allIdle.rssMb} MB, heap ${allIdle.heapUsedMb} MB`);
     // One live session per simulator: the measured bot leaves before another logs in there.
     await bot.close(15_000);
     const uncapped = await uncappedOneAccount(started.sims.slice(0, 1));
     log(`  one account, V8's default young generation: rss ${uncapped.rssMb} MB, heap ${uncapped.heapUsedMb} MB`);
+    const before =
+      o.baselineCore === undefined
+        ? undefined
+        : await addedCost(wxbotBefore(o.baselineCore), started.sims, 1, accounts, 'wxbot before, large world', log);
     let peer: PeerMemory | { skipped: string } = { skipped: 'not requested' };
     if (o.peer !== false) {
       try {
@@ -102,6 +137,8 @@ export async function runMemory(
       }
     }
     const added = accounts - 1;
+    await sim.close();
+    const small = await smallWorld(o, log);
     return {
       world: { contacts: friends, rooms, membersPerRoom: members },
       baseline,
@@ -118,10 +155,17 @@ export async function runMemory(
         rssMb: round((all.rssMb - one.rssMb) / added, 1),
         heapUsedMb: round((all.heapUsedMb - one.heapUsedMb) / added, 1),
       },
+      allAccountsIdle: allIdle,
+      perAddedAccountIdle: {
+        rssMb: round((allIdle.rssMb - idle.rssMb) / added, 1),
+        heapUsedMb: round((allIdle.heapUsedMb - idle.heapUsedMb) / added, 1),
+      },
       gcForced: one.gc,
       youngGenerationCapped: oneReply.youngGenerationCapped,
       uncapped,
       peer,
+      ...(before ? { before } : {}),
+      small,
     };
   } finally {
     await bot.close(15_000);
@@ -171,5 +215,103 @@ async function peerMemory(sims: { url: string; loginUrl: string }[], log: (s: st
     };
   } finally {
     await peer.close(15_000);
+  }
+}
+
+/** A wxbot child running the earlier core build (see children/core-override). */
+function wxbotBefore(coreDist: string): () => Child {
+  const override = fileURLToPath(new URL('../children/core-override.js', import.meta.url));
+  return () =>
+    new Child('wxbot', [], ['--expose-gc', '--import', pathToFileURL(override).href], { BENCH_CORE_DIST: coreDist });
+}
+
+/**
+ * Logs `from` accounts into a fresh child, then the rest up to `to`: the memory each added
+ * account costs, with the process's fixed cost and the first account's warm-up left out.
+ */
+async function addedCost(
+  spawn: () => Child,
+  sims: { url: string; loginUrl: string }[],
+  from: number,
+  to: number,
+  label: string,
+  log: (s: string) => void,
+  settle = false,
+): Promise<AddedCost> {
+  const child = spawn();
+  try {
+    const login = (list: typeof sims) =>
+      child.call({ type: 'login', sims: list, ...(settle ? { settle } : {}) }, 900_000);
+    await login(sims.slice(0, from));
+    const atFrom = (await child.call<MemoryReply>({ type: 'memory' }, 30_000)).memory;
+    await login(sims.slice(from, to));
+    const atTo = (await child.call<MemoryReply>({ type: 'memory' }, 30_000)).memory;
+    const n = to - from;
+    const perAddedAccount = {
+      rssMb: round((atTo.rssMb - atFrom.rssMb) / n, 2),
+      heapUsedMb: round((atTo.heapUsedMb - atFrom.heapUsedMb) / n, 2),
+    };
+    log(
+      `  ${label}: ${from} → ${to} accounts, per added account rss ${perAddedAccount.rssMb} MB, heap ${perAddedAccount.heapUsedMb} MB`,
+    );
+    return { from, to, atFrom, atTo, perAddedAccount };
+  } finally {
+    await child.close(15_000);
+  }
+}
+
+/** The small world (issue 20: 500 contacts, 20 rooms × 50): accounts 10 → 50 in one process. */
+async function smallWorld(
+  o: { smoke: boolean; peer?: boolean; baselineCore?: string },
+  log: (s: string) => void,
+): Promise<SmallWorldMemory> {
+  const world = { contacts: o.smoke ? 50 : 500, rooms: o.smoke ? 2 : 20, membersPerRoom: o.smoke ? 10 : 50 };
+  const [from, to] = o.smoke ? [2, 4] : [10, 50];
+  const sim = new Child('sim');
+  try {
+    const started = await sim.call<{ type: string; sims: { url: string; loginUrl: string }[] }>(
+      {
+        type: 'start',
+        world: {
+          friends: world.contacts,
+          rooms: Array.from({ length: world.rooms }, () => world.membersPerRoom),
+          seed: 22,
+        },
+        count: to,
+      },
+      300_000,
+    );
+    const sims = started.sims;
+    const wxbot = await addedCost(
+      () => new Child('wxbot', [], ['--expose-gc']),
+      sims,
+      from,
+      to,
+      'wxbot, small world',
+      log,
+    );
+    const before =
+      o.baselineCore === undefined
+        ? undefined
+        : await addedCost(wxbotBefore(o.baselineCore), sims, from, to, 'wxbot before, small world', log);
+    let peer: AddedCost | { skipped: string } = { skipped: 'not requested' };
+    if (o.peer !== false) {
+      try {
+        peer = await addedCost(
+          () => new Child('wechat4u', [], ['--expose-gc']),
+          sims,
+          from,
+          to,
+          'wechat4u, small world',
+          log,
+          true,
+        );
+      } catch (err) {
+        peer = { skipped: `wechat4u failed: ${err instanceof Error ? err.message : String(err)}` };
+      }
+    }
+    return { world, wxbot, ...(before ? { before } : {}), peer };
+  } finally {
+    await sim.close();
   }
 }

@@ -169,7 +169,8 @@ export const optionsSchema = z
       mentionOnly: z.boolean().default(false),
       /**
        * In rooms, start text replies with `@<asker>`. Plain text: Web WeChat cannot send a real mention, so
-       * the asker sees their name but gets no notification.
+       * the asker sees their name but gets no notification (`limitsOf(ctx.capabilities).mentionsNotify`
+       * is false; written with `textMention`, which says so as `notifies: false`, logged once).
        */
       addressAsker: z.boolean().default(false),
       /** Match case-sensitively (keyword, exact). */

@@ -6,6 +6,7 @@ import {
   parseCommand,
   stripMentions,
   strongStableId,
+  textMention,
   type ChatRef,
   type MessageContext,
   type OutgoingContent,
@@ -19,9 +20,6 @@ import { Cooldowns, inQuietHours } from './limits.js';
 import { fillTemplate, type TriggerMatch } from './match.js';
 import { optionsSchema, type ResolvedAutoreplyOptions } from './options.js';
 import { compileRules, readRulesFile, type CompiledRule } from './rules.js';
-
-/** WeChat ends an @-mention with U+2005. */
-const MENTION_END = '\u2005';
 
 function chatMatches(entry: string, chat: ChatRef): boolean {
   if (entry === chat.userName || entry === chat.stableId || entry === chat.name) return true;
@@ -171,6 +169,7 @@ function setup(ctx: PluginContext, options: ResolvedAutoreplyOptions): Promise<v
     return true;
   };
 
+  let toldTextOnly = false;
   const produce = async (
     rule: CompiledRule,
     m: MessageContext<TextMessage>,
@@ -204,9 +203,17 @@ function setup(ctx: PluginContext, options: ResolvedAutoreplyOptions): Promise<v
     if (typeof content === 'string' && content.trim() === '') return undefined;
     const address = rule.addressAsker ?? options.addressAsker;
     const asker = m.sender.name;
-    if (address && m.chat.isRoom && asker !== undefined && asker !== '') {
-      if (typeof content === 'string') return `@${asker}${MENTION_END}${content}`;
-      if ('text' in content) return { text: `@${asker}${MENTION_END}${content.text}` };
+    if (address && m.chat.isRoom && asker !== undefined && asker.trim() !== '') {
+      const at = textMention(asker, ctx.capabilities);
+      if (!at.notifies && !toldTextOnly) {
+        // Said once, so whoever reads the log knows the asker sees their name but gets no alert.
+        toldTextOnly = true;
+        ctx.logger.info(
+          'addressAsker writes @name as text: this transport cannot notify the asker (limits.mentionsNotify)',
+        );
+      }
+      if (typeof content === 'string') return `${at.text}${content}`;
+      if ('text' in content) return { text: `${at.text}${content.text}` };
     }
     return content;
   };

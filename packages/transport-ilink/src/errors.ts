@@ -13,7 +13,9 @@ export type IlinkErrorCode =
   | 'login'
   | 'no-context'
   | 'stopped'
-  | 'outcome-unknown';
+  | 'outcome-unknown'
+  | 'dead-letter'
+  | 'journal';
 
 export class IlinkError extends Error {
   constructor(
@@ -106,6 +108,48 @@ export class TransportStopped extends IlinkError {
   constructor(op: string) {
     super('stopped', `${op}: the iLink transport is stopped`);
   }
+}
+
+/**
+ * One received message could not be journaled while other writes succeeded, so it was moved to a
+ * dead-letter file and skipped, letting the cursor advance. Emitted once per message (`error` event,
+ * context `dead-letter`). Names the message id and the file, never the message's tokens.
+ */
+export class MessageDeadLettered extends IlinkError {
+  constructor(
+    readonly messageId: string,
+    readonly file: string,
+    readonly attempts: number,
+    cause: unknown,
+  ) {
+    super(
+      'dead-letter',
+      `getupdates: message ${messageId} could not be journaled after ${attempts} attempt(s) while other writes ` +
+        `succeeded (${describe(cause)}); moved it to ${file} and skipped it so later messages are received`,
+      { cause },
+    );
+  }
+}
+
+/**
+ * The inbox journal cannot be written at all (disk full, read-only, store down): the batch is held
+ * and retried, never dead-lettered, since no message is at fault and skipping would lose them all.
+ */
+export class JournalUnavailable extends IlinkError {
+  constructor(cause: unknown) {
+    super(
+      'journal',
+      `getupdates: the inbox journal cannot be written (${describe(cause)}); holding the cursor and retrying, ` +
+        'nothing is skipped: free disk space or fix the session store',
+      { cause },
+    );
+  }
+}
+
+function describe(cause: unknown): string {
+  if (!(cause instanceof Error)) return String(cause);
+  const code = (cause as NodeJS.ErrnoException).code;
+  return code === undefined ? cause.message : `${code}: ${cause.message}`;
 }
 
 /** Errors worth another try after a pause: network, 5xx, rate limits. */

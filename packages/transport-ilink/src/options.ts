@@ -1,11 +1,25 @@
 /** The iLink transport's options and what it can do (its capabilities). */
-import type { SessionStore, TransportCapabilities } from '@wxbot/core';
+import type { ProtocolLimits, SessionStore, TransportCapabilities } from '@wxbot/core';
 
 import type { QrLoginOptions } from './login.js';
 import type { RetryPolicy } from './outbox.js';
+import type { PoisonPolicy } from './poison.js';
 
 /** A day: what users report as the window in which a bot may answer after the user's last message. */
 export const DEFAULT_REPLY_WINDOW_MS = 24 * 60 * 60_000;
+
+/**
+ * What the bot API cannot do: there are no rooms to mention anyone in, `sendmessage` has no quote
+ * (received quotes arrive as `ref_msg`, normalised to `quote` messages), and a bot has no wallet and
+ * no calls.
+ */
+export const ILINK_LIMITS: ProtocolLimits = Object.freeze({
+  mentionsNotify: false,
+  quote: false,
+  openRedPacket: false,
+  acceptTransfer: false,
+  calls: false,
+});
 
 export function ilinkCapabilities(replyWindowMs: number | undefined): TransportCapabilities {
   return Object.freeze({
@@ -23,6 +37,7 @@ export function ilinkCapabilities(replyWindowMs: number | undefined): TransportC
     pin: false,
     remark: false,
     contacts: false,
+    limits: ILINK_LIMITS,
   });
 }
 
@@ -60,4 +75,19 @@ export interface IlinkTransportOptions {
   readonly requestTimeoutMs?: number | undefined;
   /** Clock for the reply window (tests pass a manual one). Default `Date.now`. */
   readonly now?: (() => number) | undefined;
+  /**
+   * When a received batch that keeps failing to journal is taken apart and the messages whose own
+   * write fails are dead-lettered. Default 5 failures over at least 60 s. See `deadLetterDir`.
+   */
+  readonly poison?: Partial<PoisonPolicy> | undefined;
+  /** Where dead-lettered messages go (one 0600 JSON file each). Default `<dataDir>/ilink-dead-letter/<account>`. */
+  readonly deadLetterDir?: string | undefined;
+  /**
+   * Where the transport logs what needs the operator's eye (a dead-lettered message: one error line
+   * with its id and file, never its tokens). Events (`error`) carry the same; default: events only.
+   */
+  readonly logger?: { error(fields: object, message: string): void } | undefined;
+  /** The receive loop's clock and pause between failed polls (tests pass fake ones). */
+  readonly loopClock?:
+    { readonly now: () => number; readonly sleep: (ms: number, signal: AbortSignal) => Promise<void> } | undefined;
 }

@@ -199,8 +199,31 @@ export class IlinkInbox {
       this.pending.set(id, entry);
       fresh.push(entry);
     }
-    if (fresh.length > 0) await this.saver.save();
+    if (fresh.length > 0) {
+      try {
+        await this.saver.save();
+      } catch (err) {
+        // Not durable: forget them, so the retry of this batch journals them again instead of taking
+        // them for seen (which would let the cursor move past messages that exist only in memory).
+        this.forget(fresh);
+        throw err;
+      }
+    }
     return fresh;
+  }
+
+  /** Forgets journaled entries that were never handed over, so a retry of their batch takes them again. */
+  forget(entries: readonly InboxEntry[]): void {
+    for (const entry of entries) this.pending.delete(entry.id);
+  }
+
+  /**
+   * Counts `id` as handled without ever journaling it (a dead-lettered message), so a re-fetch of its
+   * batch skips it. Written with the next save; a re-fetch before that dead-letters it again, harmlessly.
+   */
+  skip(id: string): void {
+    this.pending.delete(id);
+    this.done.add(id);
   }
 
   pendingEntries(): InboxEntry[] {

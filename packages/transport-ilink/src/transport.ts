@@ -31,9 +31,11 @@ import type {
 } from '@wxbot/core';
 
 import { DEFAULT_API_BASE, DEFAULT_CDN_BASE, IlinkApi } from './api.js';
-import { IlinkProtocolError, SessionTimeout, TransportStopped } from './errors.js';
+import { DeadLetters } from './dead-letter.js';
+import { IlinkProtocolError, MessageDeadLettered, SessionTimeout, TransportStopped } from './errors.js';
 import { qrLogin } from './login.js';
 import { ReceiveLoop } from './loop.js';
+import { poisonPolicy, type PoisonPolicy } from './poison.js';
 import { downloadMedia, mediaItem, uploadMedia, type OutgoingMediaKind } from './media.js';
 import { readSource, writeTarget } from './files.js';
 import { ilinkContact, ilinkOriginal, normalizeIlink } from './normalize.js';
@@ -45,6 +47,7 @@ import {
   IlinkInbox,
   emptySession,
   loadSession,
+  messageKey,
   type IlinkSessionDoc,
   type InboxEntry,
 } from './state.js';
@@ -73,12 +76,21 @@ export class IlinkTransport extends EventEmitter implements Transport {
   private stopSignal = new AbortController();
   private readonly now: () => number;
   private readonly journal: SendJournal;
+  private readonly deadLetters: DeadLetters;
+  private readonly poison: PoisonPolicy;
 
   constructor(private readonly options: IlinkTransportOptions = {}) {
     super();
     this.account = options.account ?? 'default';
     this.now = options.now ?? Date.now;
-    this.store = options.sessionStore ?? new DefaultFileStore(options.dataDir ?? join(process.cwd(), '.wxbot'));
+    this.poison = poisonPolicy(options.poison);
+    const dataDir = options.dataDir ?? join(process.cwd(), '.wxbot');
+    this.store = options.sessionStore ?? new DefaultFileStore(dataDir);
+    this.deadLetters = new DeadLetters(
+      options.deadLetterDir ?? join(dataDir, 'ilink-dead-letter', this.account),
+      this.account,
+      this.now,
+    );
     this.sessionKey = `${this.account}/ilink-session`;
     this.inbox = new IlinkInbox(this.store, `${this.account}/ilink-inbox`, options.dedupeSize ?? 5_000);
     this.fixedApi = new IlinkApi({
@@ -120,6 +132,11 @@ export class IlinkTransport extends EventEmitter implements Transport {
       },
       journal: this.journal,
     });
+  }
+
+  /** Received messages moved to dead-letter files (never journaled, skipped) since this transport was made. */
+  get deadLettered(): number {
+    return this.deadLetters.count;
   }
 
   get state(): TransportState {
@@ -264,6 +281,15 @@ export class IlinkTransport extends EventEmitter implements Transport {
       backoffMs: this.options.backoffMs ?? 1_000,
       maxBackoffMs: this.options.maxBackoffMs ?? 30_000,
       holdMs: this.options.pollHoldMs,
+      poison: this.poison,
+      now: this.options.loopClock?.now,
+      sleep: this.options.loopClock?.sleep,
+      deadLetter: async (msg, error, attempts) => {
+        const file = await this.deadLetters.put(msg, error, attempts);
+        const dead = new MessageDeadLettered(messageKey(msg), file, attempts, error);
+        this.options.logger?.error({ messageId: dead.messageId, file, attempts }, dead.message);
+        this.emitError(dead, 'dead-letter');
+      },
     });
     this.loop.start();
   }

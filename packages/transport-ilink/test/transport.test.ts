@@ -2,9 +2,9 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { afterEach, describe, expect, it } from '@jest/globals';
-import type { InboundMessage, LoginVia } from '@wxbot/core';
+import { limitsOf, textMention, type InboundMessage, type LoginVia } from '@wxbot/core';
 
-import { NoReplyContext, RateLimited, SessionTimeout } from '../src/index.js';
+import { ILINK_LIMITS, NoReplyContext, RateLimited, SessionTimeout } from '../src/index.js';
 import { fixture, until, type Fixture } from './helpers.js';
 
 let fx: Fixture | undefined;
@@ -196,5 +196,15 @@ describe('IlinkTransport', () => {
     expect(t.capabilities).toMatchObject({ directChats: true, rooms: false, friendRequests: false, recall: false });
     expect(t.capabilities.replyWindowMs).toBe(24 * 60 * 60_000);
     expect(t.contacts.room('x')).toBeUndefined();
+    // Its own honest limits, read by plugins through limitsOf(ctx.capabilities).
+    expect(limitsOf(t.capabilities)).toBe(ILINK_LIMITS);
+    expect(ILINK_LIMITS).toEqual({
+      mentionsNotify: false,
+      quote: false,
+      openRedPacket: false,
+      acceptTransfer: false,
+      calls: false,
+    });
+    expect(textMention('Alice', t.capabilities).notifies).toBe(false);
   });
 });

@@ -7,6 +7,7 @@ import type { Message, NormalizedEvent } from '../message/types.js';
 import { ActionLog } from '../plugin/actions.js';
 import { ChatSwitches, CHAT_SWITCHES_NAMESPACE } from '../plugin/chat-switches.js';
 import { PluginHost, type IsolationOptions, type LoadedPlugin, type PluginStatus } from '../plugin/host.js';
+import { ownerCommandsPlugin, type OwnerCommandsOptions } from '../plugin/owner-commands.js';
 import type { StorageDriver } from '../storage/types.js';
 import type { InboundMessage, Transport } from '../transport/types.js';
 import { ensureDir } from '../util/ensure-dir.js';
@@ -50,6 +51,11 @@ export interface BotOptions<T extends Transport = Transport> {
    * work (a dangling link, /proc, a file in the way) fails at once with what to fix.
    */
   readonly dataDir?: string;
+  /**
+   * Owner commands (`/plugin off <name>` typed in a chat by the account or one of `owners`): a
+   * built-in placed first in the pipeline that switches plugins per chat. Off unless given.
+   */
+  readonly ownerCommands?: OwnerCommandsOptions | false;
 }
 
 /**
@@ -81,9 +87,9 @@ export class Bot<T extends Transport = Transport> {
     this.transport = options.transport;
     this.logger = options.logger;
     this.actions = options.actionLog ?? new ActionLog();
-    this.#plugins = options.plugins;
     this.#dataDir = options.dataDir;
     this.chatSwitches = new ChatSwitches(options.storage.namespace(CHAT_SWITCHES_NAMESPACE));
+    this.#plugins = withOwnerCommands(options.plugins, this.chatSwitches, options.ownerCommands);
     this.#host = new PluginHost({
       switches: this.chatSwitches,
       onFailure: (plugin, what) => {
@@ -257,6 +263,18 @@ export class Bot<T extends Transport = Transport> {
     await this.#host.stop();
     this.#state = 'stopped';
   }
+}
+
+/** `plugins` with the owner-command built-in first when `settings` asks for it. */
+function withOwnerCommands(
+  plugins: readonly LoadedPlugin[],
+  switches: ChatSwitches,
+  settings: OwnerCommandsOptions | false | undefined,
+): readonly LoadedPlugin[] {
+  if (settings === undefined || settings === false) return plugins;
+  const names = plugins.map((p) => p.plugin.name);
+  const builtin = ownerCommandsPlugin({ switches, plugins: () => names }, settings);
+  return [{ plugin: builtin, options: undefined }, ...plugins];
 }
 
 /** The chain lifecycle events are delivered on (no chat has this key: UserNames start with @ or a letter). */

@@ -100,6 +100,8 @@ export function buildIlinkBot(
     ...(ilink.apiBaseUrl === undefined ? {} : { apiBaseUrl: ilink.apiBaseUrl }),
     ...(ilink.cdnBaseUrl === undefined ? {} : { cdnBaseUrl: ilink.cdnBaseUrl }),
     ...(ilink.replyWindowMs === undefined ? {} : { replyWindowMs: ilink.replyWindowMs }),
+    // Where the transport logs what needs the operator (a dead-lettered message).
+    logger,
     ...overrides.ilink,
   });
   const storage =
@@ -112,5 +114,6 @@ export function buildIlinkBot(
     baseDir: resolved.dir,
     dataDir: resolved.dataDir,
     ...(config.runtime === undefined ? {} : { isolation: config.runtime }),
+    ...(account.ownerCommands === undefined ? {} : { ownerCommands: account.ownerCommands }),
   });
 }

@@ -51,5 +51,6 @@ export function createBotFromConfig(resolved: ResolvedConfig, overrides: CreateB
     baseDir: resolved.dir,
     dataDir: resolved.dataDir,
     ...(config.runtime === undefined ? {} : { isolation: config.runtime }),
+    ...(account.ownerCommands === undefined ? {} : { ownerCommands: account.ownerCommands }),
   });
 }

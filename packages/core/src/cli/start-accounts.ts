@@ -129,14 +129,14 @@ export async function runStartAccounts(
   });
   const out = humanOut(io);
   const unsubscribe: (() => void)[] = [];
-  // Actions and login progress of each account, once its bot exists (it is built when it starts).
-  const watched = new Set<string>();
+  // Actions and login progress of each account, once its bot exists (it is built when it starts, anew at a restart).
+  const watched = new WeakSet<Bot>();
   // iLink bots draw their own QR code (a link, not a PNG).
   const isIlink = (name: string): boolean => accounts.some((a) => a.name === name && a.transport === 'ilink');
   const watch = (name: string): void => {
     const bot = supervisor.bot(name);
-    if (bot === undefined || watched.has(name)) return;
-    watched.add(name);
+    if (bot === undefined || watched.has(bot)) return;
+    watched.add(bot);
     const child = logger.child({ account: name });
     unsubscribe.push(
       bot.actions.subscribe((record) => {
@@ -161,6 +161,11 @@ export async function runStartAccounts(
     const starting = supervisor.start();
     // start() builds every bot before its first await: each can be watched before it logs in.
     for (const a of accounts) watch(a.name);
+    unsubscribe.push(
+      supervisor.onChange((s) => {
+        if (s.state === 'starting') watch(s.name);
+      }),
+    );
     const first = await Promise.race([starting.then(() => 'started' as const), stopped]);
     if (first === 'started') {
       const status = supervisor.status();

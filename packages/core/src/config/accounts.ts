@@ -1,5 +1,6 @@
 import { isAbsolute, join, relative, resolve as resolvePath } from 'node:path';
 
+import { resolveRestart, type RestartPolicy } from '../bot/restart-policy.js';
 import type { LoadedPlugin } from '../plugin/host.js';
 import type { StorageDriver } from '../storage/types.js';
 import { formatPath, type ConfigIssue } from './errors.js';
@@ -22,6 +23,11 @@ export interface ResolvedAccount {
   readonly dataDir: string;
   /** Its plugins in order (its own list, or the shared one with its overrides), options validated. */
   readonly plugins: readonly LoadedPlugin[];
+  /**
+   * How the supervisor restarts it after a failure (its `restart` over the top-level one); `false`: never.
+   * Absent (an account made in code): the defaults.
+   */
+  readonly restart?: RestartPolicy | false;
 }
 
 /** The shared top-level plugin list, resolved once for every account that does not bring its own. */
@@ -43,6 +49,7 @@ const ACCOUNT_KEYS = [
   'proxy',
   'transport',
   'ilink',
+  'ownerCommands',
 ] as const satisfies readonly (keyof AccountConfig)[];
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -214,6 +221,7 @@ export async function resolveAccounts(
         dir: where.dir,
         dataDir,
         plugins,
+        restart: resolveRestart(config.restart, entry.restart),
       };
     }),
   );

@@ -1,3 +1,4 @@
+import { weakStableIdProblem } from '../contact/stable-id.js';
 import { closest } from '../plugin/suggest.js';
 import type { ConfigIssue } from './errors.js';
 import { formatPath } from './errors.js';
@@ -110,6 +111,18 @@ const positiveMs = number({ integer: true, min: 'positive' });
 const baseUrl = string(/^https?:\/\/[^/\s]+(\/\S*)?$/, 'expected a URL like https://ilinkai.weixin.qq.com');
 const desktopObject = object({ clientVersion: string(), extspam: string(), userAgent: string() });
 
+/** An owner: a strong stable id or a remark name, never a weak (name-based) id a namesake shares. */
+const ownerEntry: Check = (value, path, report) => {
+  nonEmptyString(value, path, report);
+  const problem = typeof value === 'string' ? weakStableIdProblem(value) : undefined;
+  if (problem !== undefined) report(path, problem);
+};
+const ownerCommandsObject = object({
+  owners: arrayOf(ownerEntry),
+  prefixes: arrayOf(nonEmptyString),
+  command: string(/^[\p{L}\p{N}_-]+$/u, 'a command name is letters, digits, _ or -'),
+});
+
 /** What `account` and each entry of `accounts` take. */
 const accountShape: Record<string, Check> = {
   name: string(/^[\w.-]+$/, 'use letters, digits, ".", "_" or "-" (it names files)'),
@@ -138,6 +151,9 @@ const accountShape: Record<string, Check> = {
       report(path, 'expected a proxy URL like http://proxy.example:3128 (http:// or https://, no path)');
   },
   transport: oneOf(TRANSPORTS),
+  ownerCommands: (value, path, report) => {
+    if (value !== false) ownerCommandsObject(value, path, report);
+  },
   ilink: object({
     apiBaseUrl: baseUrl,
     cdnBaseUrl: baseUrl,
@@ -145,6 +161,18 @@ const accountShape: Record<string, Check> = {
       if (value !== null) positiveMs(value, path, report);
     },
   }),
+};
+
+const restartObject: Check = (value, path, report) => {
+  object({
+    initialDelayMs: positiveMs,
+    maxDelayMs: positiveMs,
+    maxAttempts: number({ integer: true, min: 'positive' }),
+    stableMs: positiveMs,
+  })(value, path, report);
+  const r = value as { initialDelayMs?: unknown; maxDelayMs?: unknown } | null;
+  if (typeof r?.initialDelayMs === 'number' && typeof r.maxDelayMs === 'number' && r.initialDelayMs > r.maxDelayMs)
+    report([...path, 'maxDelayMs'], `expected at least initialDelayMs (${r.initialDelayMs}), got ${r.maxDelayMs}`);
 };
 
 /** Keys an account entry may set over the top-level ones of the same name. */
@@ -158,6 +186,12 @@ const perAccountShape: Record<string, Check> = {
     failureWindowMs: positiveMs,
   }),
   storage: withMethods(['namespace'], 'a StorageDriver ({ namespace(name) })'),
+  restart: (value, path, report) => {
+    if (value === false) return;
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+      report(path, `${expected('an object or false', value)} (restarts are on by default; false turns them off)`);
+    else restartObject(value, path, report);
+  },
 };
 
 const accountEntryObject = object({
@@ -250,5 +284,12 @@ export function checkConfigShape(config: unknown): ConfigIssue[] {
   }
   const issues: ConfigIssue[] = [];
   configSchema(config, [], (path, message) => issues.push({ path: formatPath(path), message }));
+  const { restart, accounts } = config as { restart?: unknown; accounts?: unknown };
+  if (restart !== undefined && accounts === undefined)
+    issues.push({
+      path: 'restart',
+      message:
+        'restarts are for `accounts: [...]` (the supervisor restarts a failed account); with one `account`, let the process manager restart wxbot (e.g. systemd Restart=on-failure)',
+    });
   return issues;
 }

@@ -1,6 +1,7 @@
 import type { LoginMode, ActionClass, Bucket, DesktopOptions, QrOptions, SendOptions } from '../client/types.js';
 import type { Plugin } from '../plugin/define.js';
 import type { IsolationOptions } from '../plugin/host.js';
+import type { OwnerCommandsOptions } from '../plugin/owner-commands.js';
 import type { PluginEntrySettings } from '../plugin/permissions.js';
 import type { Hosts, SessionStore } from '../session/types.js';
 import type { StorageDriver } from '../storage/types.js';
@@ -123,6 +124,12 @@ export interface AccountConfig {
   transport?: TransportKind;
   /** Settings of the iLink transport (only read with `transport: 'ilink'`). */
   ilink?: IlinkAccountConfig;
+  /**
+   * Owner commands typed in a chat: `/plugin off <name>`, `/plugin on <name>`, `/plugin list` switch
+   * plugins for that chat (persisted). The account itself may always run them; `owners` adds people by
+   * strong stable id or a remark you set. Off unless set (`{}` enables them for the account only).
+   */
+  ownerCommands?: OwnerCommandsOptions | false;
 }
 
 /** `account.ilink`: where the official bot API lives and how long replies stay allowed. */
@@ -177,6 +184,25 @@ export interface AccountEntryBase extends Omit<AccountConfig, 'name'> {
   storage?: StorageDriver;
   /** Changes to the shared top-level `plugins` for this account; not together with its own `plugins`. */
   pluginOverrides?: PluginOverrides;
+  /** Restarts of this account after a failure (over the top-level `restart`); `false`: never. */
+  restart?: RestartConfig | false;
+}
+
+/**
+ * How the supervisor brings back an account of `accounts` that failed (its loop crashed, the network was gone
+ * too long, the server ended its session): a new bot, logged in from the stored session (no scan), after a
+ * delay that doubles from `initialDelayMs` to `maxDelayMs` (jittered). A ban (1203), a login that needs a
+ * scan nobody can make, or a setup error is never restarted. `restart: false` turns restarts off.
+ */
+export interface RestartConfig {
+  /** Delay before the first restart, ms. Default 1 000. */
+  initialDelayMs?: number;
+  /** Longest delay between restarts, ms. Default 300 000 (5 minutes). */
+  maxDelayMs?: number;
+  /** Restarts in a row without a stable run before giving up for good. Default: no limit. */
+  maxAttempts?: number;
+  /** Running this long counts as stable: the next failure starts again at `initialDelayMs`. Default 600 000. */
+  stableMs?: number;
 }
 
 /** An account entry; its own `plugins` replace the shared top-level list. */
@@ -236,6 +262,8 @@ export interface BotConfigBase {
    * shared defaults. One account failing (ban, logout, a failed login) never stops the others.
    */
   accounts?: readonly AccountEntry[];
+  /** Restarts of failed accounts of `accounts` (each may override it); `false`: never. Default on. */
+  restart?: RestartConfig | false;
   logging?: LoggingConfig;
   /** Outbound token buckets per action class (messages, media, friend, room, misc). */
   rateLimits?: Partial<Record<ActionClass, Bucket>>;

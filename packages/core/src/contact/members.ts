@@ -1,86 +1,130 @@
 import type { RoomMember } from './types.js';
 
 /**
- * A room's members as a read-only map in half a Map's memory: a big account has
- * 200 rooms × 500 members, and a Map spends ~28 bytes per entry on its hash
- * table where this spends 14 — the member list in wire order, a 16- or 32-bit
- * index into it, and a 32-bit key per member made of the UserName's last four
- * characters (the random part of `@<hex>` and `wxid_...` ids), both sorted by
- * (key, UserName). A lookup binary-searches the numeric keys and compares
- * strings only where keys tie: O(log n) even when many ids end alike, about
- * 2-3 times a Map's hash probe for a 500-member room.
- * Iteration is in list order, like the Map it replaces; the last of duplicate
- * UserNames wins, as with Map#set.
+ * Everyone seen in the room member lists of one login, one entry per (UserName, nick name):
+ * a big account has 200 rooms × 500 members but only a few thousand people, so a room holds
+ * small integer ids into this table instead of an object per member. A renamed person gets a
+ * new entry; rooms listed before the rename keep the old one (and its name) until updated, as
+ * the snapshot they are. Entries live until the next login, which starts a new table.
  */
-export class MemberMap implements ReadonlyMap<string, RoomMember> {
-  readonly #list: readonly RoomMember[];
-  /** Positions in #list, ordered by (tailKey, userName). */
-  readonly #order: Uint16Array | Uint32Array;
-  /** tailKey of each member, in #order's order. */
-  readonly #keys: Uint32Array;
+export class People {
+  readonly #userNames: string[] = [];
+  readonly #nickNames: string[] = [];
+  /** The newest entry of each UserName. */
+  readonly #latest = new Map<string, number>();
+  /** UserNames with more than one entry: a room may hold an older one than #latest. */
+  readonly #renamed = new Set<string>();
 
-  constructor(members: readonly RoomMember[]) {
-    let list = members.slice();
-    let order = sortedOrder(list);
-    if (hasDuplicates(list, order)) {
-      list = dedupe(list);
-      order = sortedOrder(list);
+  get size(): number {
+    return this.#userNames.length;
+  }
+
+  /** The entry for this person and name: the newest one when the name matches, else a new one. */
+  idOf(userName: string, nickName: string): number {
+    const latest = this.#latest.get(userName);
+    if (latest !== undefined && this.#nickNames[latest] === nickName) return latest;
+    if (latest !== undefined) this.#renamed.add(userName);
+    const id = this.#userNames.length;
+    this.#userNames.push(userName);
+    this.#nickNames.push(nickName);
+    this.#latest.set(userName, id);
+    return id;
+  }
+
+  latest(userName: string): number | undefined {
+    return this.#latest.get(userName);
+  }
+
+  /** The strings of the newest entry (the store shares them between rooms and contacts). */
+  latestNames(userName: string): { userName: string; nickName: string } | undefined {
+    const id = this.#latest.get(userName);
+    return id === undefined ? undefined : { userName: this.#userNames[id]!, nickName: this.#nickNames[id]! };
+  }
+
+  renamed(userName: string): boolean {
+    return this.#renamed.has(userName);
+  }
+
+  userName(id: number): string {
+    return this.#userNames[id]!;
+  }
+
+  nickName(id: number): string {
+    return this.#nickNames[id]!;
+  }
+}
+
+/** One member of a list being built: an entry of the People table and the name in this room. */
+export interface MemberEntry {
+  readonly id: number;
+  readonly displayName: string;
+}
+
+/**
+ * A room's members as a read-only map: the People ids in list order (2 bytes each while the
+ * table has under 65,536 entries), and the room display names only when someone has one.
+ * `get` scans the ids natively (`TypedArray#indexOf`; a room holds at most 500 members), and
+ * builds the `RoomMember` value on each read: values are equal between reads, not the same object.
+ * Iteration is in list order; the last of duplicate UserNames wins at the first one's place,
+ * as with Map#set.
+ */
+export class RoomMembers implements ReadonlyMap<string, RoomMember> {
+  readonly #people: People;
+  readonly #ids: Uint16Array | Uint32Array;
+  /** Parallel to #ids; undefined when nobody in the room set a display name. */
+  readonly #displayNames: readonly string[] | undefined;
+
+  constructor(people: People, entries: readonly MemberEntry[]) {
+    const list = dedupe(people, entries);
+    let max = 0;
+    for (const e of list) if (e.id > max) max = e.id;
+    const ids = max <= 0xffff ? new Uint16Array(list.length) : new Uint32Array(list.length);
+    let named = false;
+    for (let i = 0; i < list.length; i++) {
+      ids[i] = list[i]!.id;
+      if (list[i]!.displayName !== '') named = true;
     }
-    this.#list = list;
-    this.#order = order;
-    this.#keys = new Uint32Array(order.length);
-    for (let i = 0; i < order.length; i++) this.#keys[i] = tailKey(list[order[i]!]!.userName);
+    this.#people = people;
+    this.#ids = ids;
+    this.#displayNames = named ? list.map((e) => e.displayName) : undefined;
   }
 
   get size(): number {
-    return this.#list.length;
+    return this.#ids.length;
   }
 
   get(userName: string): RoomMember | undefined {
-    const keys = this.#keys;
-    const order = this.#order;
-    const list = this.#list;
-    const key = tailKey(userName);
-    let lo = 0;
-    let hi = keys.length - 1;
-    // Ordered by (key, userName): strings are compared only where keys tie, so rarely.
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      const k = keys[mid]!;
-      if (k < key) lo = mid + 1;
-      else if (k > key) hi = mid - 1;
-      else {
-        const member = list[order[mid]!]!;
-        const name = member.userName;
-        if (name === userName) return member;
-        if (name < userName) lo = mid + 1;
-        else hi = mid - 1;
-      }
-    }
-    return undefined;
+    const at = this.#indexOf(userName);
+    return at < 0 ? undefined : this.#at(at);
   }
 
   has(userName: string): boolean {
-    return this.get(userName) !== undefined;
+    return this.#indexOf(userName) >= 0;
   }
 
   forEach(
     callback: (value: RoomMember, key: string, map: ReadonlyMap<string, RoomMember>) => void,
     thisArg?: unknown,
   ): void {
-    for (const member of this.#list) callback.call(thisArg, member, member.userName, this);
+    for (let i = 0; i < this.#ids.length; i++) {
+      const member = this.#at(i);
+      callback.call(thisArg, member, member.userName, this);
+    }
   }
 
   *entries(): MapIterator<[string, RoomMember]> {
-    for (const member of this.#list) yield [member.userName, member];
+    for (let i = 0; i < this.#ids.length; i++) {
+      const member = this.#at(i);
+      yield [member.userName, member];
+    }
   }
 
   *keys(): MapIterator<string> {
-    for (const member of this.#list) yield member.userName;
+    for (const id of this.#ids) yield this.#people.userName(id);
   }
 
-  values(): MapIterator<RoomMember> {
-    return this.#list.values();
+  *values(): MapIterator<RoomMember> {
+    for (let i = 0; i < this.#ids.length; i++) yield this.#at(i);
   }
 
   [Symbol.iterator](): MapIterator<[string, RoomMember]> {
@@ -88,51 +132,45 @@ export class MemberMap implements ReadonlyMap<string, RoomMember> {
   }
 
   get [Symbol.toStringTag](): string {
-    return 'MemberMap';
+    return 'RoomMembers';
   }
-}
 
-/** The low bytes of the last four UTF-16 units (0 for missing ones), as an unsigned 32-bit number. */
-function tailKey(s: string): number {
-  const n = s.length;
-  return (
-    (((s.charCodeAt(n - 1) & 0xff) << 24) |
-      ((s.charCodeAt(n - 2) & 0xff) << 16) |
-      ((s.charCodeAt(n - 3) & 0xff) << 8) |
-      (s.charCodeAt(n - 4) & 0xff)) >>>
-    0
-  );
-}
+  #indexOf(userName: string): number {
+    const people = this.#people;
+    const latest = people.latest(userName);
+    if (latest === undefined) return -1;
+    const at = this.#ids.indexOf(latest);
+    if (at >= 0 || !people.renamed(userName)) return at;
+    // This room was listed before the person's last rename: it holds an older entry.
+    for (let i = 0; i < this.#ids.length; i++) if (people.userName(this.#ids[i]!) === userName) return i;
+    return -1;
+  }
 
-function sortedOrder(list: readonly RoomMember[]): Uint16Array | Uint32Array {
-  const order = list.length <= 0xffff ? new Uint16Array(list.length) : new Uint32Array(list.length);
-  const keys = list.map((m) => tailKey(m.userName));
-  for (let i = 0; i < list.length; i++) order[i] = i;
-  return order.sort((a, b) => {
-    if (keys[a] !== keys[b]) return keys[a]! - keys[b]!;
-    const x = list[a]!.userName;
-    const y = list[b]!.userName;
-    return x < y ? -1 : x > y ? 1 : 0;
-  });
-}
-
-function hasDuplicates(list: readonly RoomMember[], order: Uint16Array | Uint32Array): boolean {
-  for (let i = 1; i < order.length; i++) if (list[order[i - 1]!]!.userName === list[order[i]!]!.userName) return true;
-  return false;
+  #at(i: number): RoomMember {
+    const id = this.#ids[i]!;
+    return {
+      userName: this.#people.userName(id),
+      nickName: this.#people.nickName(id),
+      displayName: this.#displayNames?.[i] ?? '',
+    };
+  }
 }
 
 /** Keeps the first position and the last value of each UserName (Map#set semantics). */
-function dedupe(members: readonly RoomMember[]): RoomMember[] {
+function dedupe(people: People, entries: readonly MemberEntry[]): readonly MemberEntry[] {
   const at = new Map<string, number>();
-  const out: RoomMember[] = [];
-  for (const m of members) {
-    const i = at.get(m.userName);
-    if (i === undefined) {
-      at.set(m.userName, out.length);
-      out.push(m);
+  let out: MemberEntry[] | undefined;
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i]!;
+    const userName = people.userName(e.id);
+    const first = at.get(userName);
+    if (first === undefined) {
+      at.set(userName, out === undefined ? i : out.length);
+      out?.push(e);
     } else {
-      out[i] = m;
+      out ??= entries.slice(0, i);
+      out[first] = e;
     }
   }
-  return out;
+  return out ?? entries;
 }

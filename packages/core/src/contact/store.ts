@@ -2,7 +2,8 @@ import { cleanName } from '../wire/text.js';
 import type { RawContact, RawMember } from '../wire/types.js';
 import { classifyContact, isRoomUserName, SPECIAL_USER_NAMES } from './classify.js';
 import type { IdentityLedger, LedgerMatch } from './ledger.js';
-import { MemberMap } from './members.js';
+import { People, RoomMembers, type MemberEntry } from './members.js';
+import { HeadTemplates, StoredContact, StoredRoom } from './record.js';
 import type { Contact, Room, RoomMember, StableIdConfidence } from './types.js';
 
 /** Lookups the client needs beyond ContactDirectory; mirrors client/types ContactStore. */
@@ -11,18 +12,12 @@ export interface StableIdInfo {
   confidence: StableIdConfidence;
 }
 
-const EMPTY_MEMBERS: ReadonlyMap<string, RoomMember> = new MemberMap([]);
-
-/** A room's wire record without its MemberList: members live in `Room.members` only, never twice. */
-function withoutMembers(raw: RawContact): RawContact {
-  if (raw.MemberList === undefined) return raw;
-  const { MemberList: _members, ...rest } = raw;
-  return rest;
-}
+const EMPTY_MEMBERS: ReadonlyMap<string, RoomMember> = new RoomMembers(new People(), []);
 
 /**
  * The in-memory contact store: Maps keyed by session UserName and stable id (O(1)),
- * members held per room in a compact MemberMap (O(log n), see members.ts).
+ * members held per room as ids into one People table (see members.ts), contacts as
+ * compact records that keep only the wire fields anything reads (see record.ts).
  * Contacts are immutable snapshots, replaced on update.
  */
 export class MemoryContactStore {
@@ -35,11 +30,14 @@ export class MemoryContactStore {
   /** Across logins: learns every strong id, recognises contacts at `reconcile` (see ledger.ts). */
   ledger: IdentityLedger | undefined;
   /**
-   * One member object per person with no room nickname, shared by every room they are in
-   * (members are the bulk of a big account: 200 rooms × 500 = 100k). It also interns the
-   * UserName and nick name strings of people who do have one, which JSON gives as copies.
+   * Everyone in a member list this login, once (members are the bulk of a big account:
+   * 200 rooms × 500 = 100k). It also interns the UserName and nick name strings, which
+   * JSON gives as copies in every list. A new login starts a new table: rooms handed out
+   * before keep theirs.
    */
-  private readonly people = new Map<string, RoomMember>();
+  private people = new People();
+  /** HeadImgUrl templates of this store's contacts (see record.ts). */
+  private readonly heads = new HeadTemplates();
   private selfUserName = '';
 
   /** The logged-in account; throws before login. */
@@ -107,7 +105,7 @@ export class MemoryContactStore {
     this.byStable.clear();
     this.paired.clear();
     this.recognised.clear();
-    this.people.clear();
+    this.people = new People();
     this.selfUserName = '';
   }
 
@@ -128,16 +126,8 @@ export class MemoryContactStore {
     ) {
       this.byStable.delete(prev.stableId);
     }
-    const base = {
-      userName: raw.UserName,
-      stableId: id?.stableId,
-      stableIdConfidence: id?.confidence,
-      kind,
-      nickName: cleanName(raw.NickName),
-      remarkName: cleanName(raw.RemarkName),
-      alias: raw.Alias ?? '',
-      raw: kind === 'room' ? withoutMembers(raw) : raw,
-    };
+    const names = this.namesOf(raw, prev);
+    const identity = { stableId: id?.stableId, stableIdConfidence: id?.confidence };
     let contact: Contact;
     if (kind === 'room') {
       // Snapshots never change their members map, so an update without a list shares the previous one.
@@ -146,16 +136,9 @@ export class MemoryContactStore {
         : prev?.kind === 'room'
           ? (prev as Room).members
           : EMPTY_MEMBERS;
-      const room: Room = {
-        ...base,
-        kind: 'room',
-        topic: base.nickName,
-        members,
-        ownerUserName: raw.ChatRoomOwner || undefined,
-      };
-      contact = room;
+      contact = new StoredRoom(raw, names, identity, this.heads, members);
     } else {
-      contact = base;
+      contact = new StoredContact(raw, kind, names, identity, this.heads);
     }
     this.byUser.set(raw.UserName, contact);
     if (id) this.byStable.set(id.stableId, raw.UserName);
@@ -247,29 +230,47 @@ export class MemoryContactStore {
     return changed;
   }
 
+  /**
+   * The contact's strings, shared where they are equal to ones already held (the previous
+   * snapshot's, or a room member's), since JSON gives every answer fresh copies.
+   */
+  private namesOf(
+    raw: RawContact,
+    prev: Contact | undefined,
+  ): { userName: string; nickName: string; remarkName: string } {
+    const nickName = cleanName(raw.NickName);
+    const remarkName = cleanName(raw.RemarkName);
+    const member = prev === undefined ? this.people.latestNames(raw.UserName) : undefined;
+    return {
+      userName: prev?.userName ?? member?.userName ?? raw.UserName,
+      nickName:
+        prev?.nickName === nickName ? prev.nickName : member?.nickName === nickName ? member.nickName : nickName,
+      remarkName: prev?.remarkName === remarkName ? prev.remarkName : remarkName,
+    };
+  }
+
   private toMembers(list: readonly RawMember[]): ReadonlyMap<string, RoomMember> {
-    return new MemberMap(list.map((m) => this.toMember(m)));
+    return new RoomMembers(
+      this.people,
+      list.map((m) => this.toMember(m)),
+    );
   }
 
   // Names arrive as Web WeChat markup (emoji spans, HTML entities). The store holds
   // display text so plugins can compare what people type.
-  private toMember(raw: RawMember): RoomMember {
-    const known = this.people.get(raw.UserName);
+  private toMember(raw: RawMember): MemberEntry {
     const nickName = cleanName(raw.NickName);
     const displayName = cleanName(raw.DisplayName);
-    if (known !== undefined && known.nickName === nickName) {
-      return displayName === '' ? known : { userName: known.userName, nickName: known.nickName, displayName };
-    }
-    // A member who is also a contact reuses the contact's strings.
+    const latest = this.people.latest(raw.UserName);
+    if (latest !== undefined && this.people.nickName(latest) === nickName) return { id: latest, displayName };
+    // A member who is also a contact reuses the contact's strings; a renamed person gets a new
+    // entry, rooms listed before keep theirs until updated.
     const contact = this.byUser.get(raw.UserName);
-    const person: RoomMember = {
-      userName: contact?.userName ?? raw.UserName,
-      nickName: contact?.nickName === nickName ? contact.nickName : nickName,
-      displayName: '',
+    const userName = latest !== undefined ? this.people.userName(latest) : (contact?.userName ?? raw.UserName);
+    return {
+      id: this.people.idOf(userName, contact?.nickName === nickName ? contact.nickName : nickName),
+      displayName,
     };
-    // The latest nick name wins: a renamed person gets a fresh shared object, rooms keep theirs until updated.
-    this.people.set(person.userName, person);
-    return displayName === '' ? person : { userName: person.userName, nickName: person.nickName, displayName };
   }
 
   /** Best stable id for a contact, strongest first: 51 pairing, special id, Alias, EncryChatRoomId, weak hints. */

@@ -206,11 +206,12 @@ export function buildAppMessage(env: Envelope): Message {
         memo: childText(pay, 'pay_memo'),
         transferId: childText(pay, 'transferid'),
         paySubType: toInt(childText(pay, 'paysubtype')),
+        actionable: false,
       };
       return m;
     }
     case AppMsgType.redPacket: {
-      const m: RedPacketMessage = { ...common, kind: 'red-packet', text: fields.title };
+      const m: RedPacketMessage = { ...common, kind: 'red-packet', text: fields.title, actionable: false };
       return m;
     }
     case AppMsgType.unsupported: {

@@ -331,7 +331,7 @@ function buildPossibleFriend(env: Envelope): PossibleFriendMessage {
 function buildVoip(env: Envelope): VoipMessage {
   const trimmed = env.body.trimStart();
   const text = trimmed.startsWith('<') || trimmed.startsWith('&lt;') ? '' : cleanText(env.body);
-  const m: VoipMessage = { ...plainBase(env), kind: 'voip', text };
+  const m: VoipMessage = { ...plainBase(env), kind: 'voip', text, actionable: false };
   return m;
 }
 

@@ -1,4 +1,5 @@
 import type { ContactDirectory, Room } from '../contact/types.js';
+import type { PhoneOnlyNotice } from './phone-only.js';
 import type { PersonRef, SimpleNotice, SystemNotice } from './types.js';
 
 /**
@@ -214,7 +215,7 @@ function patPerson(raw: string, people: PeopleResolver): PersonRef | undefined {
   return resolvePerson(trimmed, people);
 }
 
-const SIMPLE_RULES: readonly [RegExp, SimpleNotice['type']][] = [
+const SIMPLE_RULES: readonly [RegExp, SimpleNotice['type'] | PhoneOnlyNotice['type']][] = [
   [/撤回了一条消息|recalled a message/i, 'recall'],
   [
     /开启了朋友验证|朋友验证请求|不是(?:他|她|他（她）)?(?:的)?朋友|不是对方的朋友|拒收|Friend Confirmation|is not your friend|rejected your message|not (?:your|his|her) (?:friend|contact)/i,
@@ -246,7 +247,8 @@ export function classifySystemText(rawText: string, people: PeopleResolver, inRo
     }
   }
   for (const [rule, type] of SIMPLE_RULES) {
-    if (rule.test(text)) return { type };
+    if (!rule.test(text)) continue;
+    return type === 'red-packet' || type === 'transfer' || type === 'call' ? { type, actionable: false } : { type };
   }
   return { type: 'other' };
 }

@@ -1,6 +1,9 @@
 import type { Contact, Room, RoomMember } from '../contact/types.js';
 import type { RawMessage } from '../wire/types.js';
 import type { StableIdPair } from '../wire/status-notify.js';
+import type { NotActionable, PhoneOnlyNotice } from './phone-only.js';
+
+export type { NotActionable, PhoneOnlyNotice } from './phone-only.js';
 
 /**
  * Every kind a normalised message can have. Plugins subscribe to
@@ -247,7 +250,7 @@ export interface QuoteMessage extends MessageBase, AppMessageFields {
  * A money transfer notice. The Web protocol can neither accept nor refund it: that happens on the phone
  * (or expires after a day); a bot can only notice it and tell someone.
  */
-export interface TransferMessage extends MessageBase, AppMessageFields {
+export interface TransferMessage extends MessageBase, AppMessageFields, NotActionable {
   readonly kind: 'transfer';
   /** Amount as displayed (e.g. "￥0.10"), when present. */
   readonly amount: string | undefined;
@@ -258,7 +261,7 @@ export interface TransferMessage extends MessageBase, AppMessageFields {
 }
 
 /** A red packet (红包). The Web protocol cannot open it, nor see its amount: only the phone can. */
-export interface RedPacketMessage extends MessageBase, AppMessageFields {
+export interface RedPacketMessage extends MessageBase, AppMessageFields, NotActionable {
   readonly kind: 'red-packet';
 }
 
@@ -364,10 +367,10 @@ export interface PatNotice {
   readonly patted: PersonRef | undefined;
 }
 export interface SimpleNotice {
-  readonly type: 'verification-needed' | 'red-packet' | 'transfer' | 'call' | 'recall' | 'other';
+  readonly type: 'verification-needed' | 'recall' | 'other';
 }
 export type SystemNotice =
-  RoomJoinNotice | RoomLeaveNotice | RoomTopicNotice | FriendAddedNotice | PatNotice | SimpleNotice;
+  RoomJoinNotice | RoomLeaveNotice | RoomTopicNotice | FriendAddedNotice | PatNotice | SimpleNotice | PhoneOnlyNotice;
 
 export interface SystemMessage extends MessageBase {
   readonly kind: 'system';
@@ -375,7 +378,7 @@ export interface SystemMessage extends MessageBase {
 }
 
 /** A voice or video call notice. The Web protocol cannot answer, place or decline calls. */
-export interface VoipMessage extends MessageBase {
+export interface VoipMessage extends MessageBase, NotActionable {
   readonly kind: 'voip';
 }
 

@@ -42,6 +42,8 @@ export type { HostEvent } from './host-events.js';
 export { PluginHost } from './host.js';
 export { ChatSwitches, CHAT_SWITCHES_NAMESPACE } from './chat-switches.js';
 export type { ChatSwitch } from './chat-switches.js';
+export { OWNER_COMMANDS_PLUGIN, isOwner } from './owner-commands.js';
+export type { OwnerCommandsOptions } from './owner-commands.js';
 export type {
   LoadedPlugin,
   Dispatchable,

@@ -18,6 +18,7 @@ import type { Contact } from '../contact/types.js';
 import type { PersonRef, SystemNotice } from '../message/types.js';
 import { ActionLog } from '../plugin/actions.js';
 import type { IsolationOptions, LoadedPlugin } from '../plugin/host.js';
+import type { OwnerCommandsOptions } from '../plugin/owner-commands.js';
 import type { ActionRecord } from '../plugin/types.js';
 import { loadConfig } from '../config/prepare.js';
 import { ConfigError, type ConfigIssue } from '../config/errors.js';
@@ -64,6 +65,8 @@ export interface TestBotOptions {
   logger?: Logger;
   /** Most action records kept (oldest dropped first). Default 100,000: far more than a test does. */
   actionLogLimit?: number;
+  /** Owner commands (`/plugin off <name>`), as `account.ownerCommands` in bot.config.ts; default off. */
+  ownerCommands?: OwnerCommandsOptions | false;
 }
 
 /** A test keeps every action it could assert on; a running bot keeps far fewer (`DEFAULT_ACTION_LOG_LIMIT`). */
@@ -434,10 +437,12 @@ export async function createTestBot(options: TestBotOptions): Promise<TestBot> {
   const plugins: LoadedPlugin[] = [];
   let isolation = options.isolation;
   let baseDir = options.baseDir;
+  let ownerCommands = options.ownerCommands;
   if (options.config !== undefined) {
     const resolved = await loadConfig({ file: resolvePath(options.config) });
     plugins.push(...resolved.plugins);
     isolation ??= resolved.config.runtime;
+    ownerCommands ??= resolved.config.account?.ownerCommands;
     baseDir ??= resolved.dir;
   }
   const given = await loadTestEntries(options.plugins ?? []);
@@ -481,6 +486,7 @@ export async function createTestBot(options: TestBotOptions): Promise<TestBot> {
     actionLog,
     ...(isolation === undefined ? {} : { isolation }),
     ...(baseDir === undefined ? {} : { baseDir }),
+    ...(ownerCommands === undefined ? {} : { ownerCommands }),
   });
   try {
     const self = await bot.start();

@@ -10,3 +10,5 @@ export {
 } from './capabilities.js';
 export type { CapabilityMissingInfo, GuardedSource } from './capabilities.js';
 export { WEB_CAPABILITIES, WebTransport, webTransport } from './web.js';
+export { UNDECLARED_LIMITS, WEB_LIMITS, limitsOf, textMention } from './limits.js';
+export type { TextMention } from './limits.js';

@@ -83,14 +83,42 @@ export interface TransportCapabilities {
   readonly contacts: boolean;
   /** Contact and room avatars can be fetched (`avatar`). Added later, so optional: unset means no. */
   readonly avatars?: boolean;
+  /**
+   * What the protocol cannot do that a plugin author might assume it can (a mention that notifies,
+   * quoting, red packets, transfers, calls): read it with `limitsOf(ctx.capabilities)`, which answers
+   * `false` for every flag of a transport that sets none. Added later, so optional.
+   */
+  readonly limits?: ProtocolLimits;
+}
+
+/**
+ * The protocol's honest limits, as values a plugin can branch on (each `false` where the transport
+ * cannot). Not capabilities a plugin can `require`: no transport wxbot has offers any of them, and a
+ * plugin is better off degrading (write the name, tell someone to open the red packet) than refusing.
+ * Sending voice is `media.voice`.
+ */
+export interface ProtocolLimits {
+  /**
+   * An `@Name` the bot writes notifies that person. Web WeChat has no mention field in its send call,
+   * so the text is only text: it looks like a mention and notifies nobody (see `textMention`).
+   */
+  readonly mentionsNotify: boolean;
+  /** The bot can send a reply that quotes an earlier message (quotes are received as `quote` messages). */
+  readonly quote: boolean;
+  /** Red packets can be opened (`red-packet` messages carry `actionable: false` where not). */
+  readonly openRedPacket: boolean;
+  /** Transfers can be accepted or refunded (`transfer` messages carry `actionable: false` where not). */
+  readonly acceptTransfer: boolean;
+  /** Voice and video calls can be placed, answered or declined (`voip` messages: `actionable: false`). */
+  readonly calls: boolean;
 }
 
 /**
  * A capability a plugin can require: a boolean flag of {@link TransportCapabilities}, a media kind as
- * `media.<kind>`, or `recall` (any recall window). `replyWindowMs` is a limit, not a capability.
+ * `media.<kind>`, or `recall` (any recall window). `replyWindowMs` and `limits` are limits, not capabilities.
  */
 export type CapabilityName =
-  | Exclude<keyof TransportCapabilities, 'media' | 'recall' | 'replyWindowMs'>
+  | Exclude<keyof TransportCapabilities, 'media' | 'recall' | 'replyWindowMs' | 'limits'>
   | `media.${keyof MediaCapabilities}`
   | 'recall';
 

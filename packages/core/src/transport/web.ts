@@ -20,6 +20,7 @@ import type {
   TransportEvents,
   TransportState,
 } from './types.js';
+import { WEB_LIMITS } from './limits.js';
 
 /**
  * What Web WeChat can do: everything but sending voice; own messages can be revoked for 2 minutes.
@@ -40,6 +41,7 @@ export const WEB_CAPABILITIES: TransportCapabilities = Object.freeze({
   remark: true,
   contacts: true,
   avatars: true,
+  limits: WEB_LIMITS,
 });
 
 /**

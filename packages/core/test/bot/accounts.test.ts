@@ -152,6 +152,8 @@ describe('AccountSupervisor', () => {
       ['banned', 'failed'],
     ]);
     expect(status[1]!.error).toBeDefined();
+    // A ban is final: no restart is scheduled.
+    expect(status[1]!.cause).toBe('banned');
     expect(changes).toEqual(expect.arrayContaining(['good:running', 'banned:failed']));
     const failure = lines
       .map((l) => JSON.parse(l) as { account?: string; msg: string; level: number })
@@ -188,6 +190,7 @@ describe('AccountSupervisor', () => {
     sim.account('doomed').logoutFromPhone();
     await waitFor(() => supervisor!.status()[1]!.state === 'failed', 'the doomed account to fail', 10_000);
     expect(supervisor.status()[0]!.state).toBe('running');
+    expect(supervisor.status()[1]!.cause).toBe('banned');
     const failure = lines
       .map((l) => JSON.parse(l) as { account?: string; msg: string })
       .find((l) => l.msg.startsWith('account doomed stopped serving'));
@@ -210,8 +213,9 @@ describe('AccountSupervisor', () => {
     });
     const status = await supervisor.start();
     expect(status).toEqual([
-      { name: 'ok', state: 'running' },
-      { name: 'broken', state: 'failed', error: 'no such transport' },
+      { name: 'ok', state: 'running', restarts: 0 },
+      // A bot that cannot be built is not restarted: its setup needs fixing.
+      { name: 'broken', state: 'failed', error: 'no such transport', cause: 'needs-fix', restarts: 0 },
     ]);
   });
 });

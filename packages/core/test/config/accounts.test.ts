@@ -143,4 +143,47 @@ describe('accounts: [...] in the config', () => {
     await expect(shared.namespace('a/p').get('k')).resolves.toBe(1);
     expect((await prepare({ account: { name: 'solo' } })).accounts).toBeUndefined();
   });
+
+  test('restart: an account’s policy over the top-level one, defaults filled in, false turns it off', async () => {
+    const resolved = await prepare({
+      restart: { maxDelayMs: 60_000, maxAttempts: 5 },
+      accounts: [
+        { name: 'a' },
+        { name: 'b', restart: { initialDelayMs: 2_000, maxAttempts: 2 } },
+        { name: 'c', restart: false },
+      ],
+    });
+    expect(resolved.accounts!.map((a) => a.restart)).toEqual([
+      { initialDelayMs: 1_000, maxDelayMs: 60_000, maxAttempts: 5, stableMs: 600_000 },
+      { initialDelayMs: 2_000, maxDelayMs: 60_000, maxAttempts: 2, stableMs: 600_000 },
+      false,
+    ]);
+    const off = await prepare({ restart: false, accounts: [{ name: 'a' }, { name: 'b', restart: {} }] });
+    expect(off.accounts!.map((a) => a.restart)).toEqual([
+      false,
+      { initialDelayMs: 1_000, maxDelayMs: 300_000, maxAttempts: undefined, stableMs: 600_000 },
+    ]);
+  });
+
+  test('restart: bad values are reported with their path and what to write', async () => {
+    expect(
+      await problems({
+        restart: { maxDelay: 5 } as never,
+        accounts: [
+          { name: 'a', restart: true as never },
+          { name: 'b', restart: { initialDelayMs: 10_000, maxDelayMs: 1_000 } },
+          { name: 'c', restart: { maxAttempts: 1.5, stableMs: -1 } },
+        ],
+      }),
+    ).toEqual([
+      'accounts[0].restart: expected an object or false, got boolean (restarts are on by default; false turns them off)',
+      'accounts[1].restart.maxDelayMs: expected at least initialDelayMs (10000), got 1000',
+      'accounts[2].restart.maxAttempts: expected an integer, got 1.5',
+      'accounts[2].restart.stableMs: expected a number > 0, got -1',
+      'restart.maxDelay: unknown option (did you mean "maxDelayMs"?)',
+    ]);
+    expect(await problems({ account: { name: 'solo' }, restart: { maxAttempts: 3 } })).toEqual([
+      'restart: restarts are for `accounts: [...]` (the supervisor restarts a failed account); with one `account`, let the process manager restart wxbot (e.g. systemd Restart=on-failure)',
+    ]);
+  });
 });

@@ -70,7 +70,7 @@ describe('MemoryContactStore', () => {
     expect([...before.members.keys()]).toEqual(['@m1', '@m2']);
   });
 
-  it('shares one member object per person across rooms unless the room gives them their own name', () => {
+  it('holds each person once across rooms, with a room name only where the room gives one', () => {
     const s = new MemoryContactStore();
     s.setSelf({ UserName: '@self' });
     const alice = person(1, { NickName: 'Alice' });
@@ -83,16 +83,18 @@ describe('MemoryContactStore', () => {
     s.upsert({ UserName: '@@b', NickName: 'B', MemberList: list('') });
     s.upsert({ UserName: '@@c', NickName: 'C', MemberList: list('Boss') });
     const inA = s.member('@@a', alice.UserName)!;
-    expect(s.member('@@b', alice.UserName)).toBe(inA);
-    expect(s.member('@@b', '@stranger')).toBe(s.member('@@a', '@stranger'));
+    expect(inA).toEqual({ userName: alice.UserName, nickName: 'Alice', displayName: '' });
+    expect(s.member('@@b', alice.UserName)).toEqual(inA);
+    expect(s.member('@@b', '@stranger')).toEqual({ userName: '@stranger', nickName: 'Sam', displayName: '' });
     expect(s.member('@@c', alice.UserName)).toEqual({
       userName: alice.UserName,
       nickName: 'Alice',
       displayName: 'Boss',
     });
-    expect(s.member('@@c', '@stranger')).toBe(s.member('@@a', '@stranger'));
+    expect(s.member('@@c', '@stranger')).toEqual(s.member('@@a', '@stranger'));
     // A member who is also a contact shares the contact's strings (no copy per room).
     expect(Object.is(inA.userName, s.contact(alice.UserName)?.userName)).toBe(true);
+    expect(Object.is(inA.nickName, s.contact(alice.UserName)?.nickName)).toBe(true);
     // A renamed person gets the new name in lists that carry it; other rooms keep theirs until updated.
     s.setMembers('@@b', [{ UserName: '@stranger', NickName: 'Samuel' }]);
     expect(s.member('@@b', '@stranger')?.nickName).toBe('Samuel');

@@ -379,12 +379,13 @@ describe('app messages (49)', () => {
       memo: '车费',
       transferId: '1000050001202406100000000001',
       paySubType: 1,
+      actionable: false,
     });
   });
 
   it('2001: red packet', () => {
     const m = as('red-packet', 'red_packet');
-    expect(m).toMatchObject({ title: '恭喜发财，大吉大利', description: '微信红包' });
+    expect(m).toMatchObject({ title: '恭喜发财，大吉大利', description: '微信红包', actionable: false });
     expect(m.sender.userName).toBe(BOB);
   });
 
@@ -398,7 +399,7 @@ describe('app messages (49)', () => {
 
 describe('voip, status notify, unknown', () => {
   it('50/52: VoIP notices (XML bodies give no text)', () => {
-    expect(as('voip', 'voip_50').text).toBe('');
+    expect(as('voip', 'voip_50')).toMatchObject({ text: '', actionable: false });
     expect(as('voip', 'voip_52_text').text).toBe('语音通话邀请');
   });
 
