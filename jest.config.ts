@@ -19,7 +19,7 @@ const shared = {
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: {
     // Workspace packages are tested from source, never from a stale dist/.
-    '^@wxbot/core/(testing|runtime)$': '<rootDir>/../core/src/$1/index.ts',
+    '^@wxbot/core/(testing|runtime|client)$': '<rootDir>/../core/src/$1/index.ts',
     '^@wxbot/(core|simulator|store-redis|transport-ilink|server|plugin-[a-z-]+)$': '<rootDir>/../$1/src/index.ts',
     '^@wxbot/console$': '<rootDir>/../console/src/node/index.ts',
     // NodeNext sources import './x.js'; jest must find './x.ts'.
@@ -43,7 +43,7 @@ const config: Config = {
       ...shared,
       moduleNameMapper: {
         ...shared.moduleNameMapper,
-        '^@wxbot/core/(testing|runtime)$': '<rootDir>/../packages/core/src/$1/index.ts',
+        '^@wxbot/core/(testing|runtime|client)$': '<rootDir>/../packages/core/src/$1/index.ts',
         '^@wxbot/(core|simulator|store-redis|transport-ilink|server|plugin-[a-z-]+)$':
           '<rootDir>/../packages/$1/src/index.ts',
       },
@@ -62,7 +62,7 @@ const config: Config = {
       testMatch: ['<rootDir>/snippets/**/*.test.ts'],
       moduleNameMapper: {
         ...shared.moduleNameMapper,
-        '^@wxbot/core/(testing|runtime)$': '<rootDir>/../packages/core/src/$1/index.ts',
+        '^@wxbot/core/(testing|runtime|client)$': '<rootDir>/../packages/core/src/$1/index.ts',
         '^@wxbot/(core|simulator|store-redis|transport-ilink|server|plugin-[a-z-]+)$':
           '<rootDir>/../packages/$1/src/index.ts',
       },

@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
 const { createSimulator } = await import('@wxbot/simulator');
-const { createClient, MemorySessionStore } = await import('@wxbot/core');
+const { MemorySessionStore } = await import('@wxbot/core');
+const { createClient } = await import('@wxbot/core/client');
 const { pino } = await import('pino');
 
 const sim = await createSimulator({ loginPollHoldMs: 200, synccheckHoldMs: 200 });

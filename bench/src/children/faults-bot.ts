@@ -7,15 +7,8 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 
-import {
-  Bot,
-  FileSessionStore,
-  createClient,
-  createMemoryStorage,
-  definePlugin,
-  webTransport,
-  type LoadedPlugin,
-} from '@wxbot/core';
+import { Bot, FileSessionStore, createMemoryStorage, definePlugin, webTransport, type LoadedPlugin } from '@wxbot/core';
+import { createClient } from '@wxbot/core/client';
 
 import { RAISED_TEXT_BUCKET, silentLogger } from '../harness/wxbot.js';
 import { serve, type IpcMessage } from '../ipc.js';

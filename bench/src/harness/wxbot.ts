@@ -7,14 +7,13 @@ import {
   Bot,
   FileSessionStore,
   MemorySessionStore,
-  createClient,
   createMemoryStorage,
   webTransport,
   type Bucket,
-  type ClientInternals,
   type SessionStore,
   type WxClient,
 } from '@wxbot/core';
+import { createClient, type ClientInternals } from '@wxbot/core/client';
 import { pino, type Logger } from 'pino';
 
 import { loadedPlugins } from '../plugins.js';

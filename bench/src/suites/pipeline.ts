@@ -17,7 +17,6 @@ import {
   PluginHost,
   RecentMessageCache,
   WEB_CAPABILITIES,
-  createClient,
   createMemoryStorage,
   isChatMessage,
   normalizeMessage,
@@ -25,6 +24,7 @@ import {
   type RawMessage,
   type SentMessage,
 } from '@wxbot/core';
+import { createClient } from '@wxbot/core/client';
 import { createSimulator, generateWorld, type SendSpec } from '@wxbot/simulator';
 
 import { silentLogger } from '../harness/wxbot.js';

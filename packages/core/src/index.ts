@@ -2,10 +2,11 @@
 export * from './wire/index.js';
 export * from './contact/index.js';
 export * from './message/index.js';
-export * from './client/index.js';
+// The client's value shapes and errors only; the client itself is `@wxbot/core/client`.
+export * from './client/public.js';
 export * from './transport/index.js';
 export * from './plugin/index.js';
 // The runtime that runs plugins on a client (the CLI and the testing kit build on it); above plugin/, so not re-exported by it.
 export * from './bot/index.js';
 export * from './config/index.js';
-export * from './runtime/index.js';
+// Process tuning (capYoungGeneration) is `@wxbot/core/runtime`; the test kit `@wxbot/core/testing`.

@@ -4,7 +4,8 @@ export interface ReloadResult {
   readonly rules: number;
 }
 
-type Reloader = () => Promise<ReloadResult>;
+/** Reloads one running plugin instance's rules. */
+export type Reloader = () => Promise<ReloadResult>;
 
 /**
  * Reloads the rules of running autoreply plugins from code:

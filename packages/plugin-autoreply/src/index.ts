@@ -4,7 +4,7 @@ import type { AutoreplyOptions } from './options.js';
 export { autoreply };
 export default autoreply;
 export { AutoreplyController } from './controller.js';
-export type { ReloadResult } from './controller.js';
+export type { ReloadResult, Reloader } from './controller.js';
 export { optionsSchema as autoreplyOptionsSchema, ruleSchema as autoreplyRuleSchema } from './options.js';
 export type {
   AutoreplyOptions,
@@ -17,6 +17,7 @@ export type {
   RulesFactory,
 } from './options.js';
 export { compileRules, readRulesFile, RulesError } from './rules.js';
+export type { CompiledRule, ReplySpec } from './rules.js';
 export { matchTrigger, fillTemplate } from './match.js';
 export type { Trigger, TriggerMatch } from './match.js';
 

@@ -76,4 +76,4 @@ export const optionsSchema = z.strictObject(
 
 export type GroupAdminOptions = z.input<typeof optionsSchema>;
 export type ResolvedGroupAdminOptions = z.output<typeof optionsSchema>;
-export type AntiSpamOptions = z.output<typeof antiSpamSchema>;
+export type AntiSpamOptions = Exclude<z.output<typeof optionsSchema>['antiSpam'], false>;

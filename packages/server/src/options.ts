@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import { writeFileAtomic, type ApiConfig } from '@wxbot/core';
+import type { ApiConfig } from '@wxbot/core';
+import { writeFileAtomic } from '@wxbot/core/client';
 
 export const DEFAULT_PORT = 8720;
 export const DEFAULT_RECENT_PER_CHAT = 100;

@@ -10,6 +10,7 @@ export { encryptAesEcb, decryptAesEcb, paddedSize, parseAesKey } from './aes.js'
 export { uploadMedia, downloadMedia, mediaItem } from './media.js';
 export type { OutgoingMediaKind, UploadedMedia } from './media.js';
 export { normalizeIlink, ilinkOriginal, ilinkContact } from './normalize.js';
+export type { NormalizeOptions as IlinkNormalizeOptions } from './normalize.js';
 export type { RetryPolicy } from './outbox.js';
 export { SendOutcomeUnknown } from './sends.js';
 export {

@@ -175,7 +175,7 @@ function optNumber(o: Obj, key: string, op: string): number | undefined {
  * Throws the typed error an application-level failure stands for. Either field may carry the code:
  * `ret` is the usual envelope, `errcode` the gateway's.
  */
-export function checkRet(body: unknown, op: string): Obj {
+export function checkRet(body: unknown, op: string): Record<string, unknown> {
   const o = asObject(body, op);
   const ret = optNumber(o, 'ret', op) ?? 0;
   const errcode = optNumber(o, 'errcode', op) ?? 0;

@@ -8,15 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { jest } from '@jest/globals';
-import {
-  ActionLog,
-  Bot,
-  createClient,
-  createMemoryStorage,
-  MemorySessionStore,
-  webTransport,
-  type Contact,
-} from '@wxbot/core';
+import { ActionLog, Bot, createMemoryStorage, MemorySessionStore, webTransport, type Contact } from '@wxbot/core';
+import { createClient } from '@wxbot/core/client';
 import { createSimulator } from '@wxbot/simulator';
 import { pino } from 'pino';
 import type { Page } from 'playwright-core';

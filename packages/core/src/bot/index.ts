@@ -7,7 +7,7 @@ export { BAN_RISK_THRESHOLDS, BanRiskMonitor } from './client-events.js';
 export type { BanRisk, BanRiskThresholds } from './client-events.js';
 export { AccountSupervisor } from './accounts.js';
 export type { AccountState, AccountStatus, AccountSupervisorOptions, BotBuild, SupervisorClock } from './accounts.js';
-export type { FinalCause } from './restart-policy.js';
+export type { FinalCause, RestartPolicy } from './restart-policy.js';
 export {
   buildIlinkBot,
   createIlinkBotFromConfig,

@@ -6,6 +6,8 @@ import { processIo, type CliIo } from './io.js';
 import type { RunFlags } from './load-config.js';
 import { COMMAND_USAGE, MAIN_USAGE } from './usage.js';
 
+export type { CliIo } from './io.js';
+
 // Each command's module is imported when that command runs: `wxbot init` never loads the
 // client, and help and usage errors answer at once (cold start).
 

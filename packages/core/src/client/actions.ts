@@ -1,3 +1,4 @@
+import type { SentMessage } from '../message/sent.js';
 import { isRoomUserName } from '../contact/classify.js';
 import type { MemoryContactStore } from '../contact/store.js';
 import type { Room } from '../contact/types.js';
@@ -30,7 +31,6 @@ import type {
   FriendRequestRef,
   MediaSource,
   SendCallOptions,
-  SentMessage,
 } from './types.js';
 
 export interface ActionsDeps {

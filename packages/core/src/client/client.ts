@@ -1,3 +1,4 @@
+import type { SentMessage } from '../message/sent.js';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { MemoryContactStore } from '../contact/store.js';
@@ -42,7 +43,6 @@ import type {
   MediaSource,
   MessageHandler,
   SendCallOptions,
-  SentMessage,
   WxClient,
 } from './types.js';
 

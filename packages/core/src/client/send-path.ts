@@ -1,3 +1,4 @@
+import type { SentMessage } from '../message/sent.js';
 import { readFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { MemoryContactStore } from '../contact/store.js';
@@ -13,7 +14,7 @@ import type { Outbox, SendJournalEntry } from './outbox.js';
 import { SendReconciler, type ObservedApi, type EchoVerdict, type SendProbe } from './send-reconcile.js';
 import { sendFingerprint, type RecoveredSends } from './send-causes.js';
 import type { MediaSpool } from './spool.js';
-import type { ActionClass, SendCallOptions, SentMessage } from './types.js';
+import type { ActionClass, SendCallOptions } from './types.js';
 
 /** The fields of a message to send that the caller decides (the rest comes from the journal entry). */
 export type SendFields = Omit<OutboundMsg, 'FromUserName' | 'ToUserName' | 'LocalID' | 'ClientMsgId'>;

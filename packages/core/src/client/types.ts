@@ -1,4 +1,5 @@
 import type { Readable, Writable } from 'node:stream';
+import type { SentMessage } from '../message/sent.js';
 import type { Logger } from 'pino';
 import type { Contact, ContactDirectory, Room, RoomMember } from '../contact/types.js';
 import type { RawMessage } from '../wire/types.js';
@@ -224,26 +225,6 @@ export interface SendCallOptions {
    * leaves them a slot and tokens of the same rate limits. Default: interactive.
    */
   lane?: 'interactive' | 'bulk' | undefined;
-}
-
-/** What the server answered to a send. */
-export interface SentMessage {
-  /** Server MsgID (string; exceeds 2^53). */
-  readonly msgId: string;
-  /** Our LocalID (= ClientMsgId). */
-  readonly localId: string;
-  /** The recipient's session UserName. */
-  readonly toUserName: string;
-  /** Wire MsgType of what was sent (1 text, 3 image, 43 video, 47 emoticon, 6 file). */
-  readonly type: number;
-  /** Endpoint that sent it. */
-  readonly endpoint: string;
-  /**
-   * Epoch ms when the server accepted it (absent on values built by hand):
-   * `revoke` refuses with `RecallWindowPassed` once it is older than
-   * `REVOKE_WINDOW_MS` (2 minutes) without asking the server.
-   */
-  readonly sentAt?: number;
 }
 
 /** A file to upload: a path, bytes, or a stream (streams are buffered to hash and chunk them). */

@@ -24,8 +24,8 @@ import type { TransportKind } from './transport.js';
 export interface PluginRegistry {}
 
 // eslint-disable-next-line @typescript-eslint/no-redundant-type-constituents -- `string` matters while the registry is empty
-type RegisteredName = keyof PluginRegistry & string;
-type Shorthand<N extends string> = N extends `@wxbot/plugin-${infer S}`
+export type RegisteredName = keyof PluginRegistry & string;
+export type Shorthand<N extends string> = N extends `@wxbot/plugin-${infer S}`
   ? S
   : N extends `wxbot-plugin-${infer S}`
     ? S
@@ -53,7 +53,7 @@ export type PluginEntry =
   | readonly [Plugin<any, any>, unknown, PluginEntrySettings] // eslint-disable-line @typescript-eslint/no-explicit-any
   | readonly [string, unknown, PluginEntrySettings];
 
-type OptionsOfName<N> = N extends KnownPluginName ? PluginNameOptions[N] : unknown;
+export type OptionsOfName<N> = N extends KnownPluginName ? PluginNameOptions[N] : unknown;
 
 /**
  * Checks one entry against what its plugin expects: `[plugin, options]` and

@@ -11,4 +11,4 @@ export {
   type StableIdStrength,
 } from './stable-id.js';
 export { IdentityLedger, avatarFingerprint, DEFAULT_LEDGER_LIMIT } from './ledger.js';
-export type { LedgerDoc, LedgerEntry, LedgerMatch } from './ledger.js';
+export type { Candidate, LedgerDoc, LedgerEntry, LedgerMatch } from './ledger.js';

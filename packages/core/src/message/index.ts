@@ -8,3 +8,4 @@ export type { StatusNotify } from '../wire/status-notify.js';
 export { findMentions, isMentionTerminator, stripMentions } from './mentions.js';
 export type { MentionResult } from './mentions.js';
 export { AppMsgType } from './app.js';
+export type { SentMessage } from './sent.js';

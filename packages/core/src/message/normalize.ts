@@ -7,7 +7,7 @@ import { buildAppMessage } from './app.js';
 import { num, plainBase, optNum, optStr, record, str, type Envelope } from './envelope.js';
 import { NO_MENTIONS, findMentions } from './mentions.js';
 import type { RecentMessageCache } from './recent-cache.js';
-import { parseStatusNotify } from '../wire/status-notify.js';
+import { alignedPairs, parseStatusNotify } from '../wire/status-notify.js';
 import { buildSystemMessage, buildRecallMessage } from './system-message.js';
 import { cleanName, cleanText } from './text.js';
 import type {
@@ -342,7 +342,8 @@ function buildStatusNotify(env: Envelope): StatusNotifyMessage {
     kind: 'status-notify',
     text: '',
     code: parsed?.code ?? 0,
-    pairs: parsed?.pairs ?? [],
+    // The pairs the sync loop trusts (lists that line up), not every position: one decision for both.
+    pairs: parsed === undefined ? [] : alignedPairs(parsed),
   };
   return m;
 }

@@ -403,6 +403,7 @@ export type { StableIdPair };
 export interface StatusNotifyMessage extends MessageBase {
   readonly kind: 'status-notify';
   readonly code: number;
+  /** The stable-id pairs the client trusts: none when the two wire lists do not line up or were cut short. */
   readonly pairs: readonly StableIdPair[];
 }
 

@@ -1,6 +1,7 @@
+import type { SentMessage } from '../message/sent.js';
 import { basename } from 'node:path';
 
-import type { SendCallOptions, SentMessage } from '../client/types.js';
+import type { SendCallOptions } from '../client/types.js';
 import type { Contact, Room } from '../contact/types.js';
 import type { TransportActions, TransportContacts } from '../transport/types.js';
 import type { FriendRequestInfo } from '../message/types.js';
@@ -39,12 +40,30 @@ export type ActionBackend = Pick<
     readonly contacts: TransportContacts;
   };
 
-/** Thrown when a target names nobody (or several). */
+/**
+ * Why a target names nobody it can act on. Programs branch on this (a control plane answers 404 for
+ * `unknown-chat` and asks the user to choose for `ambiguous`); the message stays prose for people.
+ * - `empty`: the target is an empty string, or a Contact-like value without a userName;
+ * - `unknown-chat`: no contact or room has that UserName, stable id or name;
+ * - `ambiguous`: several contacts, rooms or room members have that name (never a guess);
+ * - `no-members`: a member action was given an empty list.
+ */
+export type TargetErrorReason = 'empty' | 'unknown-chat' | 'ambiguous' | 'no-members';
+
+/** Thrown when a target names nobody (or several); `reason` says which. */
 export class TargetError extends Error {
   override name = 'TargetError';
+  constructor(
+    /** The stable, machine-readable cause; the message is for humans. */
+    readonly reason: TargetErrorReason,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
-type NewRecord = Omit<ActionRecord, 'seq' | 'at' | 'status' | 'error'>;
+/** What `ActionLog.track` records; the log adds `seq`, `at`, `status` and `error`. */
+export type NewActionRecord = Omit<ActionRecord, 'seq' | 'at' | 'status' | 'error'>;
 
 /** How many records an `ActionLog` keeps unless told otherwise. */
 export const DEFAULT_ACTION_LOG_LIMIT = 1000;
@@ -119,7 +138,7 @@ export class ActionLog {
     return false;
   }
 
-  async track<T>(entry: NewRecord, perform: () => Promise<T>): Promise<T> {
+  async track<T>(entry: NewActionRecord, perform: () => Promise<T>): Promise<T> {
     const record: ActionRecord = { ...entry, seq: ++this.#seq, at: Date.now(), status: 'pending' };
     if (this.#ring.length < this.limit) {
       this.#ring.push(record);
@@ -150,21 +169,24 @@ function displayName(contact: Contact | undefined): string | undefined {
 export function resolveTarget(directory: ActionBackend['contacts'], target: Target, what = 'target'): Contact | string {
   if (typeof target !== 'string') {
     if (typeof target.userName !== 'string' || target.userName.length === 0) {
-      throw new TargetError(`${what} has no userName`);
+      throw new TargetError('empty', `${what} has no userName`);
     }
     return directory.contact(target.userName) ?? target.userName;
   }
-  if (target.length === 0) throw new TargetError(`${what} is an empty string`);
+  if (target.length === 0) throw new TargetError('empty', `${what} is an empty string`);
   const direct = directory.contact(target) ?? directory.byStableId(target);
   if (direct !== undefined) return direct;
   const byName = namedBy(directory, target);
   if (byName.length === 1) return byName[0]!;
   if (byName.length > 1) {
-    throw new TargetError(`${what} "${target}" is ambiguous: ${byName.length} contacts or rooms have that name`);
+    throw new TargetError(
+      'ambiguous',
+      `${what} "${target}" is ambiguous: ${byName.length} contacts or rooms have that name`,
+    );
   }
   // Session UserNames of people we have not loaded yet (room members) still work.
   if (target.startsWith('@') || target === 'filehelper') return target;
-  throw new TargetError(`${what} "${target}": no contact or room has that UserName, stable id or name`);
+  throw new TargetError('unknown-chat', `${what} "${target}": no contact or room has that UserName, stable id or name`);
 }
 
 /** Contacts whose remark or nick name, and rooms whose topic, is exactly `name`. */
@@ -324,7 +346,7 @@ function roomActions(backend: ActionBackend, log: Tracker, by: Attribution): Act
         const named = [...room.members.values()].filter((x) => x.displayName === m || x.nickName === m);
         // Never a guess: removing "Bob" must not remove whichever Bob comes first.
         if (named.length > 1)
-          throw new TargetError(`member "${m}" is ambiguous: ${named.length} members have that name`);
+          throw new TargetError('ambiguous', `member "${m}" is ambiguous: ${named.length} members have that name`);
         if (named[0] !== undefined) return named[0].userName;
       }
       return userNameOf(resolveTarget(directory, m, 'member'));
@@ -339,7 +361,7 @@ function roomActions(backend: ActionBackend, log: Tracker, by: Attribution): Act
     async (room: Target, list: readonly Target[]): Promise<void> => {
       const r = roomOf(room);
       const userNames = members(r.room, list);
-      if (userNames.length === 0) throw new TargetError(`${action}: no members given`);
+      if (userNames.length === 0) throw new TargetError('no-members', `${action}: no members given`);
       await log.track({ ...recordBase(action, by, r), members: userNames }, () =>
         backend[action](r.userName, userNames),
       );

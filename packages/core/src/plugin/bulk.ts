@@ -5,7 +5,7 @@
  * or cancel) and decides; the one send in flight is journaled like every send and replayed.
  */
 
-import type { SentMessage } from '../client/types.js';
+import type { SentMessage } from '../message/sent.js';
 import type { BulkSendOptions, BulkSendResult, OutgoingContent, Target } from './types.js';
 
 /** Errors after which no later send can succeed: the rest is not tried. */

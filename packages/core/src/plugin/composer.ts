@@ -39,7 +39,8 @@ export type RoomSelector = string | RegExp | ((room: ChatContext['chat']) => boo
 /** Which senders `from` matches: a UserName, stable id, or exact display / remark / nick name; or a predicate. */
 export type SenderSelector = string | ((sender: MessageContext['sender']) => boolean);
 
-type Predicate<C> = (context: C) => boolean | Promise<boolean>;
+/** A filter test over a context: sync or async. */
+export type Predicate<C> = (context: C) => boolean | Promise<boolean>;
 
 /** `next()`'s answer when everything after it finished synchronously: no promise per step. */
 const RESOLVED: Promise<void> = Promise.resolve();

@@ -42,7 +42,7 @@ export interface Plugin<Input = undefined, Output = Input> {
 /** The options type a plugin expects in `bot.config.ts`. */
 export type PluginOptionsInput<P> = P extends Plugin<infer I, unknown> ? I : never;
 
-interface DefinitionBase {
+export interface DefinitionBase {
   /** npm-style name (`@scope/wxbot-plugin-x`, `my-plugin`); names logs, storage and the action log. */
   name: string;
   description?: string;

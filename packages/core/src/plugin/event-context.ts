@@ -1,4 +1,4 @@
-import type { SentMessage } from '../client/types.js';
+import type { SentMessage } from '../message/sent.js';
 import type { ChatMessage, ChatRef, NormalizedEvent } from '../message/types.js';
 import type { Dispatchable } from './dispatchable.js';
 import { hostEventContext } from './host-events.js';

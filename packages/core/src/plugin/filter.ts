@@ -19,7 +19,7 @@ import type {
 } from './types.js';
 
 /** Event queries besides messages, and the context each one delivers. */
-interface EventQueryContexts {
+export interface EventQueryContexts {
   'friend:request': FriendRequestContext;
   'friend:added': FriendAddedContext;
   'room:join': RoomJoinContext;

@@ -23,17 +23,20 @@ export type { ParsedCommand } from './command.js';
 export { FILTER_QUERIES, FilterQueryError, assertFilterQuery } from './filter.js';
 export type { FilterQuery, MessageQuery, EventQuery, QueryContext, Narrow } from './filter.js';
 export { ActionLog, DEFAULT_ACTION_LOG_LIMIT, TargetError, createActions, resolveTarget } from './actions.js';
-export type { ActionBackend, ActionLogOptions, Attribution } from './actions.js';
+export type { TargetErrorReason } from './actions.js';
+export type { ActionBackend, ActionLogOptions, Attribution, NewActionRecord } from './actions.js';
 export type { MoreActionBackend } from './actions-more.js';
 export { PERMISSION_ACTIONS, PermissionDenied } from './permissions.js';
 export type {
   ChatScope,
   PermissionAction,
   PermissionDeniedInfo,
+  PermissionGroup,
   PermissionManifest,
   PermissionNarrowing,
   PermissionPattern,
   PluginEntrySettings,
+  Permit,
 } from './permissions.js';
 export type { HostEvent } from './host-events.js';
 export { PluginHost } from './host.js';
@@ -51,6 +54,10 @@ export type {
   PluginStatus,
 } from './host.js';
 export { PluginScope } from './scope.js';
+export type { ScopeHost } from './scope.js';
+export type { Predicate } from './composer.js';
+export type { DefinitionBase } from './define.js';
+export type { EventQueryContexts } from './filter.js';
 export { pluginOptionsJsonSchema } from './json-schema.js';
 export type * from './types.js';
 // Plugin storage lives in its own area; its public part is exported with the plugin API.

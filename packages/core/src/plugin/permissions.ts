@@ -30,9 +30,9 @@ export const PERMISSION_ACTIONS = [
 
 /** One action a plugin can be allowed (`'send'`, `'rooms.remove'`, ...). */
 export type PermissionAction = (typeof PERMISSION_ACTIONS)[number];
-type Group = PermissionAction extends infer A ? (A extends `${infer G}.${string}` ? G : never) : never;
+export type PermissionGroup = PermissionAction extends infer A ? (A extends `${infer G}.${string}` ? G : never) : never;
 /** An action or a whole group of them (`'rooms.*'`, or `'*'` for every action). */
-export type PermissionPattern = PermissionAction | `${Group}.*` | '*';
+export type PermissionPattern = PermissionAction | `${PermissionGroup}.*` | '*';
 
 /**
  * Which chats a plugin may act on: `'any'`, only `'rooms'` (group chats), only `'direct'` chats with

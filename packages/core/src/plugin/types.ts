@@ -1,14 +1,8 @@
+import type { SentMessage } from '../message/sent.js';
 import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 
-import type {
-  DownloadOptions,
-  DownloadResult,
-  DownloadTarget,
-  LoginVia,
-  LogoutReason,
-  SentMessage,
-} from '../client/types.js';
+import type { DownloadOptions, DownloadResult, DownloadTarget, LoginVia, LogoutReason } from '../client/types.js';
 import type { Contact, Room } from '../contact/types.js';
 import type {
   ChatMessage,

@@ -5,11 +5,11 @@
  *
  * Layering (imports only ever point down this list):
  *
- *   cli → bot → config → plugin → transport → client → message → contact / session → protocol
+ *   cli → bot → config → plugin → transport → client → message → contact / session → wire
  *
  * transport/ sits below plugin/ and bot/ (they only see this interface) and above client/ (the Web
  * transport adapts the Web client; these types borrow the client's wire-neutral value shapes such as
- * `SentMessage` until those move down). Nothing in client/ imports transport/, so the Web client stays a
+ * `SendCallOptions` until those move down; `SentMessage` already lives in message/). Nothing in client/ imports transport/, so the Web client stays a
  * plain library and a second transport never depends on it.
  *
  * One small interface per seam (discord.js style): `TransportLifecycle` (log in, log out, stop),
@@ -19,6 +19,7 @@
  * Stability: other packages implement this. Change it additively only: new members optional, new
  * capability flags optional (`hasCapability` reads an unset flag as absent).
  */
+import type { SentMessage } from '../message/sent.js';
 import type {
   DownloadOptions,
   DownloadResult,
@@ -28,7 +29,6 @@ import type {
   LogoutReason,
   MediaSource,
   SendCallOptions,
-  SentMessage,
 } from '../client/types.js';
 import type { Contact, ContactDirectory, Room } from '../contact/types.js';
 import type { Message, NormalizedEvent } from '../message/types.js';

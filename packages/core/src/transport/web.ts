@@ -1,3 +1,4 @@
+import type { SentMessage } from '../message/sent.js';
 import type {
   DownloadOptions,
   DownloadResult,
@@ -5,7 +6,6 @@ import type {
   FriendRequestRef,
   MediaSource,
   SendCallOptions,
-  SentMessage,
   WxClient,
 } from '../client/types.js';
 import type { Contact, Room } from '../contact/types.js';

@@ -1,7 +1,8 @@
 import type { BotAction, Simulator } from '@wxbot/simulator';
 
 import type { WebWxClient } from '../../src/client/client.js';
-import type { IncomingMessage, SentMessage } from '../../src/client/types.js';
+import type { IncomingMessage } from '../../src/client/types.js';
+import type { SentMessage } from '../../src/message/sent.js';
 import { MemorySessionStore } from '../../src/session/file-store.js';
 import { newClient, simSuite, waitFor } from './helpers.js';
 

@@ -413,6 +413,15 @@ describe('voip, status notify, unknown', () => {
     ]);
   });
 
+  it('51 whose lists do not line up: the kind carries no pairs, as the sync loop trusts none', () => {
+    const m = normalizeMessage(
+      { ...fixture('status_notify'), StatusNotifyUserName: `${CAROL},filehelper` },
+      { directory },
+    ).message;
+    expect(m.kind).toBe('status-notify');
+    expect(m.kind === 'status-notify' ? m.pairs : undefined).toEqual([]);
+  });
+
   it('unknown MsgType keeps its text', () => {
     const m = as('unknown', 'unknown_msgtype');
     expect(m).toMatchObject({ reason: 'unrecognised-type', text: '未来的新消息', msgType: 12345 });

@@ -5,7 +5,7 @@ import { PassThrough } from 'node:stream';
 
 import { defaultWorld } from '@wxbot/simulator';
 
-import type { SentMessage } from '../../src/client/types.js';
+import type { SentMessage } from '../../src/message/sent.js';
 import { definePlugin } from '../../src/plugin/define.js';
 import { createTestBot, type TestBot } from '../../src/testing/index.js';
 

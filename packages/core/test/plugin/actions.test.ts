@@ -1,4 +1,10 @@
-import { ActionLog, DEFAULT_ACTION_LOG_LIMIT, createActions } from '../../src/plugin/actions.js';
+import {
+  ActionLog,
+  DEFAULT_ACTION_LOG_LIMIT,
+  TargetError,
+  createActions,
+  resolveTarget,
+} from '../../src/plugin/actions.js';
 import { ALICE, BOB, BOOK_CLUB, SELF, contact, directory, fakeBackend, room } from './helpers.js';
 
 /** Records one action with `text`, settling at once. */
@@ -186,5 +192,45 @@ describe('rooms.remove by member name', () => {
     expect(backend.calls.at(-1)?.args).toEqual(['@@club', ['@carl', '@bob2']]);
     await expect(actions.rooms.remove('@@club', ['Bob'])).rejects.toThrow('member "Bob" is ambiguous: 2 members');
     expect(backend.calls).toHaveLength(1);
+  });
+});
+
+describe('TargetError reason', () => {
+  const twins = directory([SELF, ALICE, contact('@sam1', 'Sam'), contact('@sam2', 'Sam')]);
+  const reasonOf = (fn: () => unknown): unknown => {
+    try {
+      fn();
+    } catch (error) {
+      return error instanceof TargetError ? error.reason : error;
+    }
+    return 'no error';
+  };
+
+  test.each([
+    ['an empty string', '', 'empty'],
+    ['a Contact-like value without a userName', { userName: '' }, 'empty'],
+    ['a name nobody has', 'nobody-named-so', 'unknown-chat'],
+    ['a name two contacts share', 'Sam', 'ambiguous'],
+  ] as const)('%s is %s', (_label, target, reason) => {
+    expect(reasonOf(() => resolveTarget(twins, target))).toBe(reason);
+  });
+
+  test('a name one contact has, or a session UserName not loaded yet, is no error', () => {
+    expect(reasonOf(() => resolveTarget(twins, 'Alice'))).toBe('no error');
+    expect(reasonOf(() => resolveTarget(twins, '@not-loaded'))).toBe('no error');
+  });
+
+  test('member actions: a shared member name is ambiguous, an empty list is no-members', async () => {
+    const club = room('@@club', 'Club', [
+      ['@bob1', 'Bob'],
+      ['@bob2', 'Bob'],
+    ]);
+    const actions = createActions(fakeBackend(directory([SELF, club])), new ActionLog(), { plugin: 'p', cause: 'm' });
+    await expect(actions.rooms.remove('@@club', ['Bob'])).rejects.toMatchObject({ reason: 'ambiguous' });
+    await expect(actions.rooms.add('@@club', [])).rejects.toMatchObject({
+      name: 'TargetError',
+      reason: 'no-members',
+      message: 'addMembers: no members given',
+    });
   });
 });

@@ -1,6 +1,6 @@
 import { pino } from 'pino';
 
-import type { SentMessage } from '../../src/client/types.js';
+import type { SentMessage } from '../../src/message/sent.js';
 import type { Contact, ContactDirectory, Room, RoomMember } from '../../src/contact/types.js';
 import type { ChatMessage, ChatRef, NormalizedEvent, SenderRef, TextMessage } from '../../src/message/types.js';
 import { ActionLog, type ActionBackend } from '../../src/plugin/actions.js';

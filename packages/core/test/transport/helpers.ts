@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 
-import type { SentMessage } from '../../src/client/types.js';
+import type { SentMessage } from '../../src/message/sent.js';
 import type { Contact } from '../../src/contact/types.js';
 import type { Message, NormalizedEvent } from '../../src/message/types.js';
 import type {

@@ -1,4 +1,5 @@
-import type { IncomingMessage, MessageHandler, SentMessage, WxClient } from '../../src/client/types.js';
+import type { IncomingMessage, MessageHandler, WxClient } from '../../src/client/types.js';
+import type { SentMessage } from '../../src/message/sent.js';
 import type { RecallMessage } from '../../src/message/types.js';
 import type { InboundMessage } from '../../src/transport/types.js';
 import { WEB_CAPABILITIES, webTransport } from '../../src/transport/web.js';

@@ -1,4 +1,5 @@
-import { BoundedSet, Journal, type SessionStore } from '@wxbot/core';
+import type { SessionStore } from '@wxbot/core';
+import { BoundedSet, Journal } from '@wxbot/core/client';
 
 /** One event to deliver to one hook. */
 export interface Delivery {

@@ -2,7 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { Bot, createClient, createMemoryStorage, MemorySessionStore, webTransport, type WxClient } from '@wxbot/core';
+import { Bot, createMemoryStorage, MemorySessionStore, webTransport, type WxClient } from '@wxbot/core';
+import { createClient } from '@wxbot/core/client';
 import { createSimulator, defaultWorld, type Simulator } from '@wxbot/simulator';
 import { pino } from 'pino';
 
