@@ -65,14 +65,6 @@ async function startControlPlaneOrReport(
   const { api, webhooks } = resolved.config;
   const wanted = api?.enabled !== false || (webhooks?.length ?? 0) > 0;
   if (!wanted) return undefined;
-  if (bot.transport.name !== 'web') {
-    // The control plane reads what only the Web client reports (QR uuid refreshes, per-request retcodes,
-    // its contact store); an account on another transport runs without it rather than half-served.
-    logger.warn(
-      `the control API and webhooks serve Web WeChat accounts only for now; account ${bot.transport.account} uses the ${bot.transport.name} transport and runs without them`,
-    );
-    return undefined;
-  }
   const server = await loadControlPlane();
   if (server === undefined) {
     // Asked for in the config: an error; merely on by default: a hint.
