@@ -14,7 +14,8 @@ import { ApiError, hubOf, type ServerContext } from '../context.js';
 import type { AccountHub } from '../hub.js';
 import { accountParams, chatParams, contactSchema, errors, messageSchema, sentSchema } from '../schemas.js';
 import { contactView, idOf, nameOf } from '../views.js';
-import { actionBackend, capabilityMissing, contactsOf, requireCapability } from '../account-access.js';
+import { actionBackend, contactsOf } from '../account-access.js';
+import { capabilityMissing, requireCapability } from '../capability-error.js';
 
 /** Attribution of what the API sends, in the action log. */
 export const API_PLUGIN = 'api';
