@@ -42,6 +42,7 @@ export class BotMetrics {
   readonly reconnects: Counter<'account' | 'via'>;
   readonly pluginErrors: Counter<'account' | 'plugin'>;
   readonly handlerSeconds: Histogram<'account'>;
+  readonly pluginHandlerSeconds: Histogram<'account' | 'plugin'>;
   readonly webhookDeliveries: Counter<'hook' | 'outcome'>;
 
   constructor(sources: MetricsSources = {}) {
@@ -113,6 +114,13 @@ export class BotMetrics {
       help: 'Time every plugin together took over one message',
       labelNames: ['account'],
       buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10],
+      registers,
+    });
+    this.pluginHandlerSeconds = new Histogram({
+      name: 'wxbot_plugin_handler_seconds',
+      help: "One plugin's handler time over one message or event (its own time, not the plugins after it)",
+      labelNames: ['account', 'plugin'],
+      buckets: [0.0001, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10],
       registers,
     });
     this.webhookDeliveries = new Counter({
@@ -218,6 +226,9 @@ export class BotMetrics {
       }),
       bot.onPluginFailure((f) => {
         this.pluginErrors.inc({ account, plugin: f.plugin });
+      }),
+      bot.onPluginTime((t) => {
+        this.pluginHandlerSeconds.observe({ account, plugin: t.plugin }, t.ms / 1000);
       }),
     );
     const client = webClientOf(bot);

@@ -23,6 +23,12 @@ export interface ProcessedMessage {
   readonly ms?: number;
 }
 
+/** How long one plugin's handler took over one message or event (its own time, not downstream's). */
+export interface PluginTime {
+  readonly plugin: string;
+  readonly ms: number;
+}
+
 /** A counted plugin failure (a throw, a rejection or a timeout). */
 export interface PluginFailure {
   readonly plugin: string;
@@ -78,6 +84,7 @@ export class Bot<T extends Transport = Transport> {
   #unbridge: (() => void) | undefined;
 
   constructor(options: BotOptions<T>) {
+    const events = this.#events;
     this.transport = options.transport;
     this.logger = options.logger;
     this.actions = options.actionLog ?? new ActionLog();
@@ -88,6 +95,15 @@ export class Bot<T extends Transport = Transport> {
       switches: this.chatSwitches,
       onFailure: (plugin, what) => {
         this.#events.emit('plugin-failure', { plugin, what } satisfies PluginFailure);
+      },
+      // Timed only while someone listens (metrics): an unobserved bot reads no clocks per handler.
+      handlerTime: {
+        get active() {
+          return events.listenerCount('plugin-time') > 0;
+        },
+        observe: (plugin, ms) => {
+          this.#events.emit('plugin-time', { plugin, ms } satisfies PluginTime);
+        },
       },
       logger: options.logger,
       storage: options.storage,
@@ -132,6 +148,12 @@ export class Bot<T extends Transport = Transport> {
   onPluginFailure(listener: (failure: PluginFailure) => void): () => void {
     this.#events.on('plugin-failure', listener);
     return () => this.#events.off('plugin-failure', listener);
+  }
+
+  /** Calls `listener` with each plugin's handler time, per message or event it handled (see handler-time.ts). */
+  onPluginTime(listener: (time: PluginTime) => void): () => void {
+    this.#events.on('plugin-time', listener);
+    return () => this.#events.off('plugin-time', listener);
   }
 
   /**
