@@ -1,18 +1,14 @@
 import type { Simulator, WorldSpec } from '@wxbot/simulator';
 
-import type { Logger } from 'pino';
-
 import type { Bot } from '../bot/bot.js';
-import type { ControlPlane } from '../bot/control-plane.js';
-import type { ResolvedConfig } from '../config/prepare.js';
-import { CONTROL_PLANE_PACKAGE, loadControlPlane } from './load-control-plane.js';
+import { startControlPlaneOrReport } from './load-control-plane.js';
 import { MemorySessionStore } from '../session/file-store.js';
 import { createMemoryStorage } from '../storage/memory.js';
 import { humanOut, untilStopped, type CliIo } from './io.js';
 import { ensureDataDirOrReport, loadOrReport, type RunFlags } from './load-config.js';
 import { loadSimulator, SimulatorMissingError } from './load-simulator.js';
 import { errorMessage } from '../util/error-message.js';
-import { LogRing, type LogTail } from '../log/ring.js';
+import { LogRing } from '../log/ring.js';
 import { describeAction } from './action-line.js';
 import { describeFailure } from './explain-error.js';
 
@@ -49,53 +45,6 @@ function banner(sim: Simulator, world: WorldSpec, bot: Bot, interactive: boolean
     '',
   ];
   return lines.join('\n');
-}
-
-/**
- * Starts @wxbot/server's API (and webhooks, metrics) when it is installed and not switched off;
- * prints where it listens. Undefined when there is none to start, false when it failed (reported).
- */
-async function startControlPlaneOrReport(
-  io: CliIo,
-  resolved: ResolvedConfig,
-  bot: Bot,
-  logger: Logger,
-  extra: { readonly logs?: LogTail; readonly simulatorControlUrl?: string | undefined } = {},
-): Promise<ControlPlane | undefined | false> {
-  const { api, webhooks } = resolved.config;
-  const wanted = api?.enabled !== false || (webhooks?.length ?? 0) > 0;
-  if (!wanted) return undefined;
-  const server = await loadControlPlane();
-  if (server === undefined) {
-    // Asked for in the config: an error; merely on by default: a hint.
-    if (api !== undefined || webhooks !== undefined) {
-      io.stderr.write(
-        `wxbot: the config sets api/webhooks, which need ${CONTROL_PLANE_PACKAGE}: npm install ${CONTROL_PLANE_PACKAGE}\n`,
-      );
-      return false;
-    }
-    return undefined;
-  }
-  try {
-    const control = await server.startControlPlane({
-      bots: [bot],
-      api,
-      webhooks,
-      dataDir: resolved.dataDir,
-      logger,
-      ...extra,
-    });
-    if (control.url !== undefined) {
-      const token = control.tokenFile === undefined ? 'api.token in the config' : control.tokenFile;
-      humanOut(io).write(`wxbot API: ${control.url}/api (token: ${token}; OpenAPI: ${control.url}/api/openapi.json)\n`);
-      // Never `#token=<token>`: this line reaches logs. The page asks for the token (from the same file).
-      humanOut(io).write(`wxbot console: ${control.url}/ (it asks for the token: ${token})\n`);
-    }
-    return control;
-  } catch (error) {
-    io.stderr.write(`wxbot: could not start the control API: ${errorMessage(error)}\n`);
-    return false;
-  }
 }
 
 /** `wxbot start`: runs until SIGINT/SIGTERM (or `io.signal`), then shuts down gracefully. */
@@ -178,7 +127,7 @@ export async function runStart(io: CliIo, options: StartOptions): Promise<number
     else logger.info({ action: record.action, plugin: record.plugin }, line);
   });
   // Before login: the API serves the QR code to scan. Off with `api: { enabled: false }`.
-  const control = await startControlPlaneOrReport(io, resolved, bot, logger, {
+  const control = await startControlPlaneOrReport(io, resolved, [bot], logger, {
     logs: logRing,
     simulatorControlUrl: sim?.controlUrl,
   });
