@@ -1,6 +1,8 @@
 // The control plane serving an account on WeChat's official bot API (iLink), against the iLink simulator:
 // everything goes through the core Transport seam, and what iLink cannot do answers a typed 501.
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -12,6 +14,7 @@ import { pino } from 'pino';
 
 import { BotMetrics } from '../src/metrics.js';
 import { createApiServer, type ApiServer } from '../src/server.js';
+import { Webhooks } from '../src/webhooks/webhooks.js';
 import { readEvents, TOKEN } from './helpers.js';
 
 jest.setTimeout(20_000);
@@ -20,6 +23,8 @@ let sim: IlinkSimulator | undefined;
 let bot: Bot | undefined;
 let server: ApiServer | undefined;
 let dir: string | undefined;
+/** Every body the API answered in a test, for the secret scan. */
+let answered: string[] = [];
 
 afterEach(async () => {
   await server?.close();
@@ -27,6 +32,7 @@ afterEach(async () => {
   await sim?.stop();
   if (dir !== undefined) await rm(dir, { recursive: true, force: true });
   sim = bot = server = dir = undefined;
+  answered = [];
 });
 
 const echo = definePlugin({
@@ -74,6 +80,7 @@ async function setup(autoConfirm: boolean): Promise<Setup> {
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     const text = await res.text();
+    answered.push(text);
     return { status: res.status, json: (text.startsWith('{') ? JSON.parse(text) : {}) as Record<string, unknown> };
   };
   return { url, metrics, call };
@@ -106,6 +113,7 @@ test('an iLink account is listed with its transport and capabilities; its QR is 
       .subarray(1, 4)
       .toString(),
   ).toBe('PNG');
+  const tickets = [...sim!.world.qrs.keys()];
   // Before login there is nothing to list or send to.
   expect((await call('GET', '/api/accounts/bot1/contacts')).status).toBe(409);
 
@@ -118,6 +126,9 @@ test('an iLink account is listed with its transport and capabilities; its QR is 
   const after = await call('GET', '/api/accounts/bot1');
   expect(after.json).toMatchObject({ id: 'bot1', state: 'syncing', qr: 'logged-in', self: { id: sim!.botId } });
   expect((await call('GET', '/api/accounts/bot1/qr')).status).toBe(404);
+  // The QR ticket (whoever has it can bind the bot) is drawn into the PNG only, never answered as text.
+  expect(tickets.length).toBeGreaterThan(0);
+  for (const ticket of tickets) for (const body of answered) expect(body).not.toContain(ticket);
 });
 
 test('messages, contacts seen, sends, the action log, switches, events and metrics work for an iLink account', async () => {
@@ -169,6 +180,11 @@ test('messages, contacts seen, sends, the action log, switches, events and metri
   expect(text).toMatch(/wxbot_account_up\{account="bot1"\} 1/);
   // No Web client underneath: no per-request series, rather than invented zeros.
   expect(text).not.toMatch(/wxbot_requests_total\{/);
+
+  // iLink's secrets (the bot token, the users' context tokens) are in no answer.
+  const secrets = [...sim!.world.tokens, ...[...sim!.world.contexts.values()].flatMap((c) => c.tokens)];
+  expect(secrets.length).toBeGreaterThan(1);
+  for (const secret of secrets) for (const body of [...answered, text]) expect(body).not.toContain(secret);
 });
 
 test('what iLink cannot do answers 501 with the capability named; unknown chats are 404', async () => {
@@ -190,4 +206,45 @@ test('what iLink cannot do answers 501 with the capability named; unknown chats 
   });
   // iLink can send video: the failure is the missing file (502), not a capability.
   expect(video.status).toBe(502);
+});
+
+test("webhooks get an iLink account's messages, and a reply in the answer is sent to the user", async () => {
+  await setup(true);
+  const bodies: Record<string, unknown>[] = [];
+  const receiver = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
+      bodies.push(body);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body.type === 'message' ? { reply: 'answered by the hook' } : {}));
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  const hooks = new Webhooks({
+    hooks: [
+      { url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`, secret: 'a-secret-of-some-length' },
+    ],
+    bots: [bot!],
+    logger: pino({ level: 'silent' }),
+    dataDir: dir!,
+    backoff: { baseMs: 20, maxMs: 200 },
+  });
+  try {
+    await hooks.start();
+    await bot!.start();
+    sim!.say('carol@im.wechat', 'to the hook');
+    const sent = await sim!.waitForSent((s) => s.text === 'answered by the hook');
+    expect(sent.toUserId).toBe('carol@im.wechat');
+    expect(bodies.find((b) => b.type === 'message')).toMatchObject({
+      account: 'bot1',
+      chat: { id: 'carol@im.wechat' },
+      data: { text: 'to the hook' },
+    });
+    expect(bodies.some((b) => b.type === 'login')).toBe(true);
+  } finally {
+    await hooks.close();
+    await new Promise((resolve) => receiver.close(resolve));
+  }
 });
