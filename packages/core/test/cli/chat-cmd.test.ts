@@ -1,4 +1,6 @@
-import { rm } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { PassThrough } from 'node:stream';
 
 import { main } from '../../src/cli/main.js';
@@ -111,6 +113,50 @@ describe('wxbot chat', () => {
       expect(wrong.err()).toContain(
         '--account eats: no such account (did you mean "east"?); the config has east, west',
       );
+    },
+    SLOW,
+  );
+
+  test(
+    'an iLink account: a user writes, the terminal answers as the bot',
+    async () => {
+      const dir = await project(
+        `export default defineConfig({ account: { transport: 'ilink' }, logging: { level: 'warn' }, plugins: [ping] });`,
+      );
+      // @wxbot/transport-ilink as the project would install it: a stand-in over its source.
+      const pkg = join(dir, 'node_modules', '@wxbot', 'transport-ilink');
+      await mkdir(pkg, { recursive: true });
+      await writeFile(
+        join(pkg, 'package.json'),
+        JSON.stringify({ name: '@wxbot/transport-ilink', type: 'module', exports: { '.': './index.ts' } }),
+      );
+      const source = fileURLToPath(new URL('../../../transport-ilink/src/index.ts', import.meta.url));
+      await writeFile(join(pkg, 'index.ts'), `export * from ${JSON.stringify(source)};\n`);
+      const stop = new AbortController();
+      const m = memoryIo(dir, stop.signal);
+      const exit = main(['chat', '--simulator'], m.io);
+      try {
+        await waitUntil(() => m.out().includes('Type to chat as the account'), 'the chat prompt', 30_000);
+        const say = /curl -s -X POST (\S+\/say)/.exec(m.out())?.[1];
+        expect(say).toMatch(/\/control\/ilink\/say$/);
+        await fetch(say!, { method: 'POST', body: JSON.stringify({ from: 'alice@im.wechat', text: 'anyone there?' }) });
+        await waitUntil(() => m.out().includes('[alice@im.wechat] anyone there?'), 'the message on screen');
+        const stdin = m.io.stdin;
+        if (!(stdin instanceof PassThrough)) throw new Error('memoryIo gives a PassThrough stdin');
+        stdin.write('.r\r');
+        stdin.write('yes, a person\r');
+        const sentUrl = say!.replace(/\/say$/, '/sent');
+        let sent: { toUserId: string; text: string }[] = [];
+        const deadline = Date.now() + 10_000;
+        while (!sent.some((x) => x.text === 'yes, a person') && Date.now() < deadline) {
+          sent = (await (await fetch(sentUrl)).json()) as typeof sent;
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        expect(sent).toEqual([expect.objectContaining({ toUserId: 'alice@im.wechat', text: 'yes, a person' })]);
+      } finally {
+        stop.abort();
+      }
+      expect(await exit).toBe(0);
     },
     SLOW,
   );
