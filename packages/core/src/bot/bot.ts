@@ -74,6 +74,8 @@ export class Bot<T extends Transport = Transport> {
   readonly #host: PluginHost;
   readonly #plugins: readonly LoadedPlugin[];
   readonly #events = new EventEmitter();
+  /** How many listen to plugin times: read per handler call, so a plain count rather than listenerCount(). */
+  readonly #timing = { listeners: 0 };
   readonly #sinks: Array<(processed: ProcessedMessage) => Promise<void>> = [];
   /** Per-chat tail of the processing chain, so replies in one chat keep their order. */
   readonly #chains = new Map<string, Promise<void>>();
@@ -84,7 +86,7 @@ export class Bot<T extends Transport = Transport> {
   #unbridge: (() => void) | undefined;
 
   constructor(options: BotOptions<T>) {
-    const events = this.#events;
+    const timing = this.#timing;
     this.transport = options.transport;
     this.logger = options.logger;
     this.actions = options.actionLog ?? new ActionLog();
@@ -99,7 +101,7 @@ export class Bot<T extends Transport = Transport> {
       // Timed only while someone listens (metrics): an unobserved bot reads no clocks per handler.
       handlerTime: {
         get active() {
-          return events.listenerCount('plugin-time') > 0;
+          return timing.listeners > 0;
         },
         observe: (plugin, ms) => {
           this.#events.emit('plugin-time', { plugin, ms } satisfies PluginTime);
@@ -153,7 +155,14 @@ export class Bot<T extends Transport = Transport> {
   /** Calls `listener` with each plugin's handler time, per message or event it handled (see handler-time.ts). */
   onPluginTime(listener: (time: PluginTime) => void): () => void {
     this.#events.on('plugin-time', listener);
-    return () => this.#events.off('plugin-time', listener);
+    this.#timing.listeners += 1;
+    let subscribed = true;
+    return () => {
+      if (!subscribed) return;
+      subscribed = false;
+      this.#timing.listeners -= 1;
+      this.#events.off('plugin-time', listener);
+    };
   }
 
   /**
