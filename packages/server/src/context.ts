@@ -18,6 +18,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly field?: string,
+    /** The transport capability the account lacks (`capability_missing`), e.g. `rooms`. */
+    readonly capability?: string,
   ) {
     super(message);
   }
@@ -39,6 +41,11 @@ export function hubOf(ctx: ServerContext, account: string): AccountHub {
 
 export function sendError(reply: FastifyReply, error: ApiError): FastifyReply {
   return reply.code(error.status).send({
-    error: { code: error.code, message: error.message, ...(error.field === undefined ? {} : { field: error.field }) },
+    error: {
+      code: error.code,
+      message: error.message,
+      ...(error.field === undefined ? {} : { field: error.field }),
+      ...(error.capability === undefined ? {} : { capability: error.capability }),
+    },
   });
 }

@@ -1,8 +1,8 @@
-import type { Bot, ClientEvents, WxClient } from '@wxbot/core';
+import type { Bot, Contact, TransportContacts, TransportEvents } from '@wxbot/core';
 
+import { accountOf, contactsOf, webClientOf } from './account-access.js';
 import type { EventBus } from './events.js';
 import { actionView, idOf, messageView, nameOf, type MessageView } from './views.js';
-import { clientOf } from './web-client.js';
 
 /** Where the account's login stands, as the QR endpoint tells it. */
 export type QrStatus = 'none' | 'waiting' | 'scanned' | 'logged-in';
@@ -18,6 +18,8 @@ export class AccountHub {
   readonly id: string;
   readonly bot: Bot;
   readonly #recent = new Map<string, MessageView[]>();
+  /** The chats seen in messages, by id: the only contacts a transport without a contact list (iLink) knows. */
+  readonly #seen = new Map<string, Contact>();
   readonly #perChat: number;
   readonly #offs: Array<() => void> = [];
   #qrUrl: string | undefined;
@@ -27,15 +29,16 @@ export class AccountHub {
 
   constructor(bot: Bot, bus: EventBus, perChat: number) {
     this.bot = bot;
-    this.id = clientOf(bot).account;
+    this.id = accountOf(bot);
     this.#perChat = perChat;
-    const client = clientOf(bot);
+    // Every transport's events (the seam's), so an iLink account's QR and login show as a Web one's do.
+    const transport = bot.transport;
     const account = this.id;
     // Made after the login (a bot the API is added to late): there is nothing left to scan.
-    if (client.self !== undefined) this.qrStatus = 'logged-in';
-    const on = <E extends keyof ClientEvents>(event: E, listener: ClientEvents[E]): void => {
-      client.on(event, listener);
-      this.#offs.push(() => client.off(event, listener));
+    if (transport.self !== undefined) this.qrStatus = 'logged-in';
+    const on = <E extends keyof TransportEvents>(event: E, listener: TransportEvents[E]): void => {
+      transport.on(event, listener);
+      this.#offs.push(() => transport.off(event, listener));
     };
     const publish = (type: Parameters<EventBus['publish']>[0]['type'], data: Record<string, unknown>): void => {
       bus.publish({ type, account, chat: undefined, chatName: undefined, data });
@@ -63,9 +66,15 @@ export class AccountHub {
       this.qrStatus = 'none';
       publish('logout', { reason: e.reason, ...(e.retcode === undefined ? {} : { retcode: e.retcode }) });
     });
-    on('recovered', (e) => {
-      publish('recovered', { via: e.via, attempt: e.attempt });
-    });
+    // Recoveries are the Web client's own event (iLink re-logs in through `state`).
+    const client = webClientOf(bot);
+    if (client !== undefined) {
+      const recovered = (e: { via: string; attempt: number }): void => {
+        publish('recovered', { via: e.via, attempt: e.attempt });
+      };
+      client.on('recovered', recovered);
+      this.#offs.push(() => client.off('recovered', recovered));
+    }
     on('state', (e) => {
       publish('state', { from: e.from, to: e.to });
     });
@@ -73,6 +82,7 @@ export class AccountHub {
       bot.onProcessed((p) => {
         const view = messageView(p.message, p.sentByBot);
         this.#remember(view);
+        this.#see(p.message.chat.userName, view);
         bus.publish({
           type: 'message',
           account,
@@ -98,13 +108,26 @@ export class AccountHub {
     );
   }
 
-  /** The contact store, once there is one (before login the client may have none to read). */
-  #contacts(): WxClient['contacts'] | undefined {
-    try {
-      return clientOf(this.bot).self === undefined ? undefined : clientOf(this.bot).contacts;
-    } catch {
-      return undefined;
+  /** The contact store, once there is one (before login the transport may have none to read). */
+  #contacts(): TransportContacts | undefined {
+    return contactsOf(this.bot);
+  }
+
+  /** Keeps the chat a message came in (bounded like the rings): what an iLink account can list. */
+  #see(userName: string, view: MessageView): void {
+    if (this.#seen.has(view.chat.id)) return;
+    if (this.#seen.size >= MAX_CHATS) {
+      const oldest = this.#seen.keys().next().value;
+      if (oldest !== undefined) this.#seen.delete(oldest);
     }
+    // The transport's own record of the chat (iLink keeps one per user who wrote); none: nothing to list.
+    const known = this.#contacts()?.contact(userName);
+    if (known !== undefined) this.#seen.set(view.chat.id, known);
+  }
+
+  /** The chats this account has had messages in, in the order first seen. */
+  seenChats(): Contact[] {
+    return [...this.#seen.values()];
   }
 
   /** The current QR code's content, only for drawing the PNG. */

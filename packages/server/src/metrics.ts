@@ -1,6 +1,7 @@
-import type { Bot, ClientEvents, QueueStats, WxClient } from '@wxbot/core';
+import type { ActionRecord, Bot, ClientEvents, QueueStats, TransportEvents, WxClient } from '@wxbot/core';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { clientOf } from './web-client.js';
+
+import { accountOf, webClientOf } from './account-access.js';
 
 /** Endpoints whose successful answer means the account is in sync with the server. */
 const SYNC_ENDPOINTS = new Set(['synccheck', 'webwxsync']);
@@ -28,6 +29,8 @@ export class BotMetrics {
   readonly #offs: Array<() => void> = [];
   readonly #lastSync = new Map<string, number>();
   readonly #bots: Bot[] = [];
+  /** Sends of non-Web accounts not yet settled at the last scrape (bounded by the outbox: they settle). */
+  readonly #unsettled = new Set<{ readonly account: string; readonly record: ActionRecord }>();
   readonly requests: Counter<'account' | 'endpoint' | 'retcode'>;
   readonly requestSeconds: Histogram<'account' | 'endpoint'>;
   readonly messagesIn: Counter<'account' | 'kind'>;
@@ -39,6 +42,7 @@ export class BotMetrics {
   readonly reconnects: Counter<'account' | 'via'>;
   readonly pluginErrors: Counter<'account' | 'plugin'>;
   readonly handlerSeconds: Histogram<'account'>;
+  readonly pluginHandlerSeconds: Histogram<'account' | 'plugin'>;
   readonly webhookDeliveries: Counter<'hook' | 'outcome'>;
 
   constructor(sources: MetricsSources = {}) {
@@ -64,7 +68,7 @@ export class BotMetrics {
     });
     this.messagesOut = new Counter({
       name: 'wxbot_messages_out_total',
-      help: 'Messages the server accepted from the bot, by send endpoint',
+      help: 'Messages the server accepted from the bot, by send endpoint (iLink: by content type)',
       labelNames: ['account', 'endpoint'],
       registers,
     });
@@ -112,6 +116,13 @@ export class BotMetrics {
       buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10],
       registers,
     });
+    this.pluginHandlerSeconds = new Histogram({
+      name: 'wxbot_plugin_handler_seconds',
+      help: "One plugin's handler time over one message or event (its own time, not the plugins after it)",
+      labelNames: ['account', 'plugin'],
+      buckets: [0.0001, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10],
+      registers,
+    });
     this.webhookDeliveries = new Counter({
       name: 'wxbot_webhook_deliveries_total',
       help: 'Webhook delivery attempts by hook and outcome (delivered, failed, dropped)',
@@ -121,8 +132,9 @@ export class BotMetrics {
     const bots = this.#bots;
     const lastSync = this.#lastSync;
     const stats = (bot: Bot): QueueStats | undefined => {
-      const client = clientOf(bot) as WxClient & { queueStats?: () => QueueStats };
-      return typeof client.queueStats === 'function' ? client.queueStats() : undefined;
+      // Queue and journal stats are the Web client's; other transports report none (no series, not zeros).
+      const client = webClientOf(bot) as (WxClient & { queueStats?: () => QueueStats }) | undefined;
+      return typeof client?.queueStats === 'function' ? client.queueStats() : undefined;
     };
     new Gauge({
       name: 'wxbot_sync_lag_seconds',
@@ -144,7 +156,7 @@ export class BotMetrics {
         this.reset();
         for (const bot of bots) {
           const s = stats(bot);
-          if (s !== undefined) this.set({ account: clientOf(bot).account }, s.outboxActive);
+          if (s !== undefined) this.set({ account: accountOf(bot) }, s.outboxActive);
         }
       },
     });
@@ -159,10 +171,7 @@ export class BotMetrics {
         for (const bot of bots) {
           const s = stats(bot);
           if (s !== undefined)
-            this.set(
-              { account: clientOf(bot).account },
-              s.outboxOldestAt === undefined ? 0 : (now - s.outboxOldestAt) / 1000,
-            );
+            this.set({ account: accountOf(bot) }, s.outboxOldestAt === undefined ? 0 : (now - s.outboxOldestAt) / 1000);
         }
       },
     });
@@ -176,8 +185,8 @@ export class BotMetrics {
         for (const bot of bots) {
           const s = stats(bot);
           if (s === undefined) continue;
-          this.set({ account: clientOf(bot).account, journal: 'inbox' }, s.inboxPending);
-          this.set({ account: clientOf(bot).account, journal: 'outbox' }, s.outboxJournaled);
+          this.set({ account: accountOf(bot), journal: 'inbox' }, s.inboxPending);
+          this.set({ account: accountOf(bot), journal: 'outbox' }, s.outboxJournaled);
         }
         const hooks = sources.webhookJournal?.();
         if (hooks !== undefined) this.set({ account: '', journal: 'webhooks' }, hooks.pending);
@@ -190,16 +199,44 @@ export class BotMetrics {
       registers,
       collect() {
         this.reset();
-        for (const bot of bots) this.set({ account: clientOf(bot).account }, clientOf(bot).state === 'syncing' ? 1 : 0);
+        for (const bot of bots) this.set({ account: accountOf(bot) }, bot.transport.state === 'syncing' ? 1 : 0);
       },
     });
   }
 
-  /** Starts counting for `bot` (its `client.account` is the label). */
+  /** Starts counting for `bot` (its transport's `account` is the label). */
   watch(bot: Bot): void {
     this.#bots.push(bot);
-    const client = clientOf(bot);
-    const account = client.account;
+    const transport = bot.transport;
+    const account = accountOf(bot);
+    const onTransport = <E extends keyof TransportEvents>(event: E, listener: TransportEvents[E]): void => {
+      transport.on(event, listener);
+      this.#offs.push(() => transport.off(event, listener));
+    };
+    onTransport('login', (e) => {
+      this.logins.inc({ account, via: e.via });
+    });
+    onTransport('logout', (e) => {
+      this.logouts.inc({ account, reason: e.reason });
+    });
+    this.#offs.push(
+      bot.onProcessed((p) => {
+        if (!p.sentByBot) this.messagesIn.inc({ account, kind: p.message.kind });
+        if (p.ms !== undefined) this.handlerSeconds.observe({ account }, p.ms / 1000);
+      }),
+      bot.onPluginFailure((f) => {
+        this.pluginErrors.inc({ account, plugin: f.plugin });
+      }),
+      bot.onPluginTime((t) => {
+        this.pluginHandlerSeconds.observe({ account, plugin: t.plugin }, t.ms / 1000);
+      }),
+    );
+    const client = webClientOf(bot);
+    if (client === undefined) {
+      this.#countSends(bot, account);
+      return;
+    }
+    // What only the Web client reports: every request with its retcode, rate-limit classes, recoveries.
     const on = <E extends keyof ClientEvents>(event: E, listener: ClientEvents[E]): void => {
       client.on(event, listener);
       this.#offs.push(() => client.off(event, listener));
@@ -214,28 +251,39 @@ export class BotMetrics {
       this.rateLimited.inc({ account, action_class: e.actionClass });
       this.backoffSeconds.observe({ account, action_class: e.actionClass }, e.retryInMs / 1000);
     });
-    on('login', (e) => {
-      this.logins.inc({ account, via: e.via });
-    });
-    on('logout', (e) => {
-      this.logouts.inc({ account, reason: e.reason });
-    });
     on('recovered', (e) => {
       this.reconnects.inc({ account, via: e.via });
     });
+  }
+
+  /**
+   * Messages out for a transport without per-request events (iLink): every send in the action log that the
+   * server accepted, labelled by the action (`sendText`, ...). Read when the send settles, not when it is asked.
+   */
+  #countSends(bot: Bot, account: string): void {
     this.#offs.push(
-      bot.onProcessed((p) => {
-        if (!p.sentByBot) this.messagesIn.inc({ account, kind: p.message.kind });
-        if (p.ms !== undefined) this.handlerSeconds.observe({ account }, p.ms / 1000);
-      }),
-      bot.onPluginFailure((f) => {
-        this.pluginErrors.inc({ account, plugin: f.plugin });
+      bot.actions.subscribe((record) => {
+        if (record.action !== 'send') return;
+        // Without scrapes the set would only grow: settled entries are counted every 1,000 sends too.
+        if (this.#unsettled.size >= 1000) this.#sweep();
+        this.#unsettled.add({ account, record });
       }),
     );
   }
 
+  /** Counts the sends (of transports without request events) that settled since the last scrape. */
+  #sweep(): void {
+    for (const entry of this.#unsettled) {
+      const { record, account } = entry;
+      if (record.status === 'pending') continue;
+      this.#unsettled.delete(entry);
+      if (record.status === 'done') this.messagesOut.inc({ account, endpoint: record.content?.type ?? 'send' });
+    }
+  }
+
   /** The Prometheus text exposition. */
   async text(): Promise<string> {
+    this.#sweep();
     return this.registry.metrics();
   }
 

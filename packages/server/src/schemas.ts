@@ -12,6 +12,10 @@ export const errorSchema = {
         code: { type: 'string' },
         message: { type: 'string' },
         field: { type: 'string', description: 'The request field that is wrong, e.g. body.text' },
+        capability: {
+          type: 'string',
+          description: "With code capability_missing (501): what the account's transport cannot do, e.g. rooms",
+        },
       },
     },
   },
@@ -51,6 +55,7 @@ export const accountSchema = {
   required: ['id', 'state', 'qr', 'plugins'],
   properties: {
     id: { type: 'string' },
+    transport: { type: 'string', description: 'The protocol the account runs on: web or ilink' },
     state: { type: 'string', description: 'Client lifecycle state (idle, logging-in, syncing, recovering, ...)' },
     self: {
       type: 'object',
@@ -58,6 +63,12 @@ export const accountSchema = {
     },
     qr: { type: 'string', enum: ['none', 'waiting', 'scanned', 'logged-in'] },
     plugins: { type: 'integer', description: 'Plugins running (state active)' },
+    capabilities: {
+      type: 'array',
+      items: { type: 'string' },
+      description:
+        "What the account's transport can do (rooms, contacts, media.image, ...); endpoints needing another answer 501",
+    },
   },
 } as const;
 

@@ -74,3 +74,35 @@ test('/metrics has the series, and faults show up in them', async () => {
     /^wxbot_request_duration_seconds_bucket\{le="0\.05",account="test",endpoint="webwxsync"\} \d+$/m,
   );
 });
+
+test('wxbot_plugin_handler_seconds times each plugin on its own, not the plugins after it', async () => {
+  // `outer` waits for the rest of the pipeline; `slow` takes 60 ms. Only `slow` may show those 60 ms.
+  const outer = definePlugin({
+    name: 'outer',
+    setup(ctx) {
+      ctx.use(async (_m, next) => {
+        await next();
+      });
+    },
+  });
+  const slow = definePlugin({
+    name: 'slow',
+    setup(ctx) {
+      ctx.use(async () => {
+        await new Promise((resolve) => setTimeout(resolve, 60));
+      });
+    },
+  });
+  bot = await createTestBot({ plugins: [outer, slow, boom] });
+  api = await startApi(bot);
+  await bot.receive('hello', { from: 'Alice' });
+  const text = (await api.call('GET', '/metrics')).text;
+  const a = 'account="test"';
+  // Counted per message or event a plugin handled (the login's host events too).
+  expect(value(text, `wxbot_plugin_handler_seconds_count{${a},plugin="outer"}`)).toBeGreaterThanOrEqual(1);
+  expect(value(text, `wxbot_plugin_handler_seconds_count{${a},plugin="slow"}`)).toBeGreaterThanOrEqual(1);
+  expect(value(text, `wxbot_plugin_handler_seconds_sum{${a},plugin="slow"}`)).toBeGreaterThanOrEqual(0.05);
+  expect(value(text, `wxbot_plugin_handler_seconds_sum{${a},plugin="outer"}`)).toBeLessThan(0.05);
+  // `slow` never calls next(): `boom` did not run, so it has no series.
+  expect(value(text, `wxbot_plugin_handler_seconds_count{${a},plugin="boom"}`)).toBeUndefined();
+});

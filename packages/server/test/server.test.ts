@@ -103,10 +103,12 @@ test('lists the account with its state and name, and contacts and rooms by name 
   expect(accounts.items).toEqual([
     {
       id: 'test',
+      transport: 'web',
       state: 'syncing',
       self: { id: expect.any(String) as string, name: 'Bot' },
       qr: 'logged-in',
       plugins: 1,
+      capabilities: expect.arrayContaining(['rooms', 'contacts', 'media.image']) as unknown,
     },
   ]);
   const alice = (await api.call('GET', '/api/accounts/test/contacts?q=ali')).json<{ items: unknown[] }>();

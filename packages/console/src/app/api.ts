@@ -13,6 +13,10 @@ export interface Account {
   readonly self?: { readonly id: string; readonly name: string };
   readonly qr: QrStatus;
   readonly plugins: number;
+  /** The protocol: `web` or `ilink` (an iLink account has no rooms and no contact list). */
+  readonly transport?: string;
+  /** What the account's transport can do (`rooms`, `contacts`, `media.image`, ...). */
+  readonly capabilities?: readonly string[];
 }
 
 export interface QrState {

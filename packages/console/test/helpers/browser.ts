@@ -3,7 +3,8 @@
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
@@ -67,9 +68,18 @@ export async function launch(): Promise<Browser> {
   };
 }
 
-/** Screenshots for a person to look at (CI keeps the directory as an artefact); never asserted on. */
-export async function screenshot(page: Page, name: string): Promise<void> {
-  const dir = process.env['WXBOT_SCREENSHOTS'] ?? join(tmpdir(), 'wxbot-console-screenshots');
-  await mkdir(dir, { recursive: true });
-  await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
+/**
+ * Where screenshots go: $WXBOT_SCREENSHOTS, else `artifacts/screenshots/` at the repository root (ignored by
+ * git; `.ci/run` leaves it in place for CI to keep as an artefact).
+ */
+export const SCREENSHOTS =
+  process.env['WXBOT_SCREENSHOTS'] ??
+  join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'artifacts', 'screenshots');
+
+/** Screenshots for a person to look at (CI keeps them as artefacts); resolves with the file written. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  await mkdir(SCREENSHOTS, { recursive: true });
+  const path = join(SCREENSHOTS, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  return path;
 }

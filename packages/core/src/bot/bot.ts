@@ -24,6 +24,12 @@ export interface ProcessedMessage {
   readonly ms?: number;
 }
 
+/** How long one plugin's handler took over one message or event (its own time, not downstream's). */
+export interface PluginTime {
+  readonly plugin: string;
+  readonly ms: number;
+}
+
 /** A counted plugin failure (a throw, a rejection or a timeout). */
 export interface PluginFailure {
   readonly plugin: string;
@@ -74,6 +80,8 @@ export class Bot<T extends Transport = Transport> {
   readonly #host: PluginHost;
   readonly #plugins: readonly LoadedPlugin[];
   readonly #events = new EventEmitter();
+  /** How many listen to plugin times: read per handler call, so a plain count rather than listenerCount(). */
+  readonly #timing = { listeners: 0 };
   readonly #sinks: Array<(processed: ProcessedMessage) => Promise<void>> = [];
   /** Per-chat tail of the processing chain, so replies in one chat keep their order. */
   readonly #chains = new Map<string, Promise<void>>();
@@ -84,6 +92,7 @@ export class Bot<T extends Transport = Transport> {
   #unbridge: (() => void) | undefined;
 
   constructor(options: BotOptions<T>) {
+    const timing = this.#timing;
     this.transport = options.transport;
     this.logger = options.logger;
     this.actions = options.actionLog ?? new ActionLog();
@@ -94,6 +103,15 @@ export class Bot<T extends Transport = Transport> {
       switches: this.chatSwitches,
       onFailure: (plugin, what) => {
         this.#events.emit('plugin-failure', { plugin, what } satisfies PluginFailure);
+      },
+      // Timed only while someone listens (metrics): an unobserved bot reads no clocks per handler.
+      handlerTime: {
+        get active() {
+          return timing.listeners > 0;
+        },
+        observe: (plugin, ms) => {
+          this.#events.emit('plugin-time', { plugin, ms } satisfies PluginTime);
+        },
       },
       logger: options.logger,
       storage: options.storage,
@@ -138,6 +156,19 @@ export class Bot<T extends Transport = Transport> {
   onPluginFailure(listener: (failure: PluginFailure) => void): () => void {
     this.#events.on('plugin-failure', listener);
     return () => this.#events.off('plugin-failure', listener);
+  }
+
+  /** Calls `listener` with each plugin's handler time, per message or event it handled (see handler-time.ts). */
+  onPluginTime(listener: (time: PluginTime) => void): () => void {
+    this.#events.on('plugin-time', listener);
+    this.#timing.listeners += 1;
+    let subscribed = true;
+    return () => {
+      if (!subscribed) return;
+      subscribed = false;
+      this.#timing.listeners -= 1;
+      this.#events.off('plugin-time', listener);
+    };
   }
 
   /**

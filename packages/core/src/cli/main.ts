@@ -19,6 +19,7 @@ function version(): string {
 const RUN_OPTIONS = ['config', 'data-dir', 'log-level', 'account'];
 const OPTIONS: Readonly<Record<string, readonly string[]>> = {
   start: [...RUN_OPTIONS, 'simulator'],
+  chat: [...RUN_OPTIONS, 'simulator', 'plugins'],
   login: RUN_OPTIONS,
   logout: RUN_OPTIONS,
   init: ['dir', 'no-install'],
@@ -102,6 +103,12 @@ async function run(argv: readonly string[], io: CliIo, verbose: boolean): Promis
   switch (command) {
     case 'start':
       return (await import('./start.js')).runStart(io, { ...flags, simulator: args.flags.has('simulator') });
+    case 'chat':
+      return (await import('./chat-cmd.js')).runChat(io, {
+        ...flags,
+        simulator: args.flags.has('simulator'),
+        plugins: args.flags.has('plugins'),
+      });
     case 'login':
       return (await import('./login.js')).runLogin(io, flags);
     case 'logout':

@@ -9,7 +9,9 @@ import type { ResolvedAccount } from '../config/accounts.js';
 import type { ResolvedConfig } from '../config/prepare.js';
 import { MemorySessionStore } from '../session/file-store.js';
 import { createMemoryStorage } from '../storage/memory.js';
+import { LogRing } from '../log/ring.js';
 import { describeAction } from './action-line.js';
+import { startControlPlaneOrReport } from './load-control-plane.js';
 import { humanOut, untilStopped, type CliIo } from './io.js';
 import { loadSimulator, SimulatorMissingError, type SimulatorModule } from './load-simulator.js';
 
@@ -86,7 +88,11 @@ export async function runStartAccounts(
   resolved: ResolvedConfig,
   accounts: readonly ResolvedAccount[],
 ): Promise<number> {
-  const logger = createLogger(resolved.config.logging, io.stdout);
+  // The control API's `GET /api/logs` (the console's Log page) reads the last lines from here, as in a single-account start.
+  const logRing = new LogRing();
+  const logger = createLogger(resolved.config.logging, io.stdout, (line) => {
+    logRing.write(line);
+  });
   let sim: Simulator | undefined;
   let createBot: ((account: ResolvedAccount, logger: Logger) => Bot) | undefined;
   let simulatorModule: SimulatorModule | undefined;
@@ -157,8 +163,10 @@ export async function runStartAccounts(
   };
   const stopped = untilStopped(io.signal);
   let exitCode = 0;
+  let control: Awaited<ReturnType<typeof startControlPlaneOrReport>> = undefined;
   try {
     const starting = supervisor.start();
+    starting.catch(() => undefined); // awaited below; the control plane may fail first
     // start() builds every bot before its first await: each can be watched before it logs in.
     for (const a of accounts) watch(a.name);
     unsubscribe.push(
@@ -166,6 +174,10 @@ export async function runStartAccounts(
         if (s.state === 'starting') watch(s.name);
       }),
     );
+    // Before login, as in a single-account start: the API serves each account's QR code, and lists them all.
+    const bots = accounts.map((a) => supervisor.bot(a.name)).filter((b) => b !== undefined);
+    control = await startControlPlaneOrReport(io, resolved, bots, logger, { logs: logRing });
+    if (control === false) return 1;
     const first = await Promise.race([starting.then(() => 'started' as const), stopped]);
     if (first === 'started') {
       const status = supervisor.status();
@@ -192,6 +204,7 @@ export async function runStartAccounts(
       }
     }
   } finally {
+    if (control !== false) await control?.close();
     for (const u of unsubscribe) u();
     await supervisor.stop();
     await sim?.close();

@@ -1,18 +1,14 @@
 import type { Simulator, WorldSpec } from '@wxbot/simulator';
 
-import type { Logger } from 'pino';
-
 import type { Bot } from '../bot/bot.js';
-import type { ControlPlane, ControlPlaneModule } from '../bot/control-plane.js';
-import type { ResolvedConfig } from '../config/prepare.js';
-import { CONTROL_PLANE_PACKAGE, loadControlPlane } from './load-control-plane.js';
+import { loadControlPlane, startControlPlaneOrReport, wantsControlPlane } from './load-control-plane.js';
 import { MemorySessionStore } from '../session/file-store.js';
 import { createMemoryStorage } from '../storage/memory.js';
 import { humanOut, untilStopped, type CliIo } from './io.js';
 import { ensureDataDirOrReport, loadOrReport, type RunFlags } from './load-config.js';
 import { loadSimulator, SimulatorMissingError } from './load-simulator.js';
 import { errorMessage } from '../util/error-message.js';
-import { LogRing, type LogTail } from '../log/ring.js';
+import { LogRing } from '../log/ring.js';
 import { describeAction } from './action-line.js';
 import { describeFailure } from './explain-error.js';
 
@@ -51,67 +47,6 @@ function banner(sim: Simulator, world: WorldSpec, bot: Bot, interactive: boolean
   return lines.join('\n');
 }
 
-/** Whether the config leaves the control plane on (it is unless `api.enabled: false` and no webhooks). */
-function wantsControlPlane(resolved: ResolvedConfig): boolean {
-  const { api, webhooks } = resolved.config;
-  return api?.enabled !== false || (webhooks?.length ?? 0) > 0;
-}
-
-/**
- * Starts @wxbot/server's API (and webhooks, metrics) when it is installed and not switched off;
- * prints where it listens. Undefined when there is none to start, false when it failed (reported).
- */
-async function startControlPlaneOrReport(
-  io: CliIo,
-  resolved: ResolvedConfig,
-  bot: Bot,
-  logger: Logger,
-  extra: { readonly logs?: LogTail; readonly simulatorControlUrl?: string | undefined } = {},
-  loading?: Promise<ControlPlaneModule | undefined>,
-): Promise<ControlPlane | undefined | false> {
-  const { api, webhooks } = resolved.config;
-  if (!wantsControlPlane(resolved)) return undefined;
-  if (bot.transport.name !== 'web') {
-    // The control plane reads what only the Web client reports (QR uuid refreshes, per-request retcodes,
-    // its contact store); an account on another transport runs without it rather than half-served.
-    logger.warn(
-      `the control API and webhooks serve Web WeChat accounts only for now; account ${bot.transport.account} uses the ${bot.transport.name} transport and runs without them`,
-    );
-    return undefined;
-  }
-  const server = await (loading ?? loadControlPlane());
-  if (server === undefined) {
-    // Asked for in the config: an error; merely on by default: a hint.
-    if (api !== undefined || webhooks !== undefined) {
-      io.stderr.write(
-        `wxbot: the config sets api/webhooks, which need ${CONTROL_PLANE_PACKAGE}: npm install ${CONTROL_PLANE_PACKAGE}\n`,
-      );
-      return false;
-    }
-    return undefined;
-  }
-  try {
-    const control = await server.startControlPlane({
-      bots: [bot],
-      api,
-      webhooks,
-      dataDir: resolved.dataDir,
-      logger,
-      ...extra,
-    });
-    if (control.url !== undefined) {
-      const token = control.tokenFile === undefined ? 'api.token in the config' : control.tokenFile;
-      humanOut(io).write(`wxbot API: ${control.url}/api (token: ${token}; OpenAPI: ${control.url}/api/openapi.json)\n`);
-      // Never `#token=<token>`: this line reaches logs. The page asks for the token (from the same file).
-      humanOut(io).write(`wxbot console: ${control.url}/ (it asks for the token: ${token})\n`);
-    }
-    return control;
-  } catch (error) {
-    io.stderr.write(`wxbot: could not start the control API: ${errorMessage(error)}\n`);
-    return false;
-  }
-}
-
 /** `wxbot start`: runs until SIGINT/SIGTERM (or `io.signal`), then shuts down gracefully. */
 export async function runStart(io: CliIo, options: StartOptions): Promise<number> {
   // The runtime (client, HTTP stack, plugin host) and the simulator load while the config
@@ -135,8 +70,7 @@ export async function runStart(io: CliIo, options: StartOptions): Promise<number
   }
   // @wxbot/server (fastify, its schema compilers, prom-client) is most of a cold start's module loading: its
   // files are read while the runtime finishes loading and the simulator starts. Failures surface where it is used.
-  const controlPlane =
-    wantsControlPlane(resolved) && resolved.config.account?.transport !== 'ilink' ? loadControlPlane() : undefined;
+  const controlPlane = wantsControlPlane(resolved) ? loadControlPlane() : undefined;
   controlPlane?.catch(() => undefined);
   let modules;
   try {
@@ -201,12 +135,9 @@ export async function runStart(io: CliIo, options: StartOptions): Promise<number
   const control = await startControlPlaneOrReport(
     io,
     resolved,
-    bot,
+    [bot],
     logger,
-    {
-      logs: logRing,
-      simulatorControlUrl: sim?.controlUrl,
-    },
+    { logs: logRing, simulatorControlUrl: sim?.controlUrl },
     controlPlane,
   );
   if (control === false) {

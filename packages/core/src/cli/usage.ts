@@ -4,6 +4,7 @@ Usage: wxbot <command> [options]
 
 Commands:
   start [--simulator]                     run the bot (scan a QR code, or use the built-in simulator)
+  chat [--plugins] [--simulator]          chat as the account in the terminal (plugins off by default)
   login                                   log in and save the session, then exit
   logout                                  log the saved session out and forget it
   init [--dir <path>] [--no-install]      create a bot project (config, sample plugin, tests) and install it
@@ -11,14 +12,14 @@ Commands:
   worker [--redis <url>] [--capacity <n>] serve a share of the config's accounts in a cluster
   accounts [--redis <url>]                list the cluster's accounts, owners and states
 
-Options of start, login and logout:
+Options of start, chat, login and logout:
   --config <path>                         the config file (default: bot.config.ts, found upwards)
   --data-dir <path>                       where the session and plugin data live (overrides
                                           account.dataDir; relative to the current directory)
   --log-level <level>                     trace, debug, info, warn, error, fatal or silent
                                           (overrides logging.level)
   --account <name>                        one account of a config with \`accounts: [...]\`
-                                          (login and logout need it when there are several)
+                                          (chat, login and logout need it when there are several)
 
 Options:
   --verbose                               stack traces with errors (any command)
@@ -58,6 +59,23 @@ Logs the configured account in (saved session, phone confirmation or QR code),
 saves the session under the data directory and exits. \`wxbot start\` then
 resumes it without scanning. With \`accounts: [...]\` in the config, --account
 names the one to log in (needed when there are several).
+`,
+  chat: `Usage: wxbot chat [--config <path>] [--data-dir <path>] [--log-level <level>] [--account <name>] [--plugins] [--simulator]
+
+The terminal chat view of the configured account: messages arriving are shown
+by chat as they come, and what you type is sent AS THE ACCOUNT to the chat you
+picked (.to <name>, .r for the last one who wrote, .chats, .help, .quit).
+The config's plugins do not run unless --plugins: you are the one answering.
+Works for Web WeChat and iLink accounts. The log goes to stderr.
+
+  --account <name>     with \`accounts: [...]\`, the account to chat as (needed when
+                       there are several)
+  --plugins            run the config's plugins as well
+  --simulator          chat as a simulated account (a simulated WeChat on this
+                       machine); prints how to make a friend write to it
+  --config, --data-dir, --log-level: as for \`wxbot start\`
+
+Stop with .quit, Ctrl+D or Ctrl+C: queued messages are sent, the session is saved.
 `,
   logout: `Usage: wxbot logout [--config <path>] [--data-dir <path>] [--log-level <level>] [--account <name>]
 

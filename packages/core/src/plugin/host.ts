@@ -9,6 +9,7 @@ import type { ActionBackend, ActionLog } from './actions.js';
 import { checkRequirements } from './requires.js';
 import { checkPermissions, createPermit, warnUnmanifested, type PermissionNarrowing } from './permissions.js';
 import { DeadlineWatch } from './deadline.js';
+import { timeHandler, type HandlerTimeObserver } from './handler-time.js';
 import type { Dispatchable } from './dispatchable.js';
 import type { Plugin } from './define.js';
 import { currentCause, syncCause } from './cause.js';
@@ -68,6 +69,8 @@ export interface PluginHostOptions extends IsolationOptions {
   readonly switches?: { skips(plugin: string, chat: string): boolean };
   /** Told of every counted plugin failure (metrics). */
   readonly onFailure?: (plugin: string, what: string) => void;
+  /** Told how long each plugin's handler took (metrics' per-plugin handler time). */
+  readonly handlerTime?: HandlerTimeObserver;
 }
 
 export type { PluginState } from './pipeline.js';
@@ -184,7 +187,8 @@ export class PluginHost {
         causeOf: (s) => this.#causeOf(s),
         permit: createPermit(plugin.name, plugin.permissions, permissions, () => backend.contacts),
       });
-      const entry: Entry = { plugin, scope, middleware: scope.middleware(), state: 'starting', failures: [] };
+      const middleware = timeHandler(plugin.name, scope.middleware(), this.#options.handlerTime);
+      const entry: Entry = { plugin, scope, middleware, state: 'starting', failures: [] };
       this.#entries.push(entry);
       if (plugin.receiveOwnMessages) this.#ownEntries.push(entry);
       try {

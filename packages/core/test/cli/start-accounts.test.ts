@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { createSimulator, type Simulator } from '@wxbot/simulator';
@@ -64,6 +64,28 @@ describe('wxbot start with accounts: [...]', () => {
           .map((l) => (JSON.parse(l) as { account: string }).account)
           .sort();
         expect(replies).toEqual(['east', 'west']);
+
+        // The same console line as a single-account start (URL and token FILE), and the server lists every account.
+        const consoleLine = /wxbot console: (http:\/\/127\.0\.0\.1:\d+)\/ \(it asks for the token: (\S+)\)/.exec(
+          m.err(),
+        );
+        expect(consoleLine).not.toBeNull();
+        const [, base, tokenFile] = consoleLine!;
+        const token = (await readFile(tokenFile!, 'utf8')).trim();
+        expect(m.out() + m.err()).not.toContain(token);
+        const auth = { authorization: `Bearer ${token}` };
+        const listed = (await (await fetch(`${base!}/api/accounts`, { headers: auth })).json()) as {
+          items: { id: string; transport: string }[];
+        };
+        expect(listed.items.map((a) => [a.id, a.transport]).sort()).toEqual([
+          ['east', 'web'],
+          ['west', 'web'],
+        ]);
+        // The log tail, as the console's Log page reads it.
+        const logs = (await (await fetch(`${base!}/api/logs`, { headers: auth })).json()) as {
+          items: { msg: string }[];
+        };
+        expect(logs.items.filter((l) => l.msg.includes('pong (by pong)'))).toHaveLength(2);
       } finally {
         stop.abort();
       }

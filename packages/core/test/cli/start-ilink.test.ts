@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -66,6 +66,19 @@ describe('wxbot start on an iLink account', () => {
           if (sent.length === 0) await new Promise((r) => setTimeout(r, 20));
         }
         expect(sent).toMatchObject([{ toUserId: 'alice@im.wechat', text: 'echo: hi' }]);
+
+        // The control plane serves the iLink account too: its console line, and the account in the API.
+        const consoleLine = /wxbot console: (http:\/\/127\.0\.0\.1:\d+)\/ \(it asks for the token: (\S+)\)/.exec(
+          m.err(),
+        );
+        expect(consoleLine).not.toBeNull();
+        const token = (await readFile(consoleLine![2]!, 'utf8')).trim();
+        const auth = { authorization: `Bearer ${token}` };
+        const accounts = (await (await fetch(`${consoleLine![1]!}/api/accounts`, { headers: auth })).json()) as {
+          items: { transport: string; qr: string }[];
+        };
+        expect(accounts.items).toMatchObject([{ transport: 'ilink', qr: 'logged-in' }]);
+        expect(m.err()).not.toContain('serve Web WeChat accounts only');
       } finally {
         stop.abort();
       }
@@ -119,6 +132,18 @@ describe('wxbot start on an iLink account', () => {
         });
         await waitUntil(() => m.out().includes('echo: official?'), 'the iLink reply');
         expect(m.out()).toMatch(/"account":"official".*echo: official\?/);
+        // One control plane lists both accounts, each with its transport.
+        const consoleLine = /wxbot console: (http:\/\/127\.0\.0\.1:\d+)\/ \(it asks for the token: (\S+)\)/.exec(
+          m.err(),
+        );
+        const token = (await readFile(consoleLine![2]!, 'utf8')).trim();
+        const listed = (await (
+          await fetch(`${consoleLine![1]!}/api/accounts`, { headers: { authorization: `Bearer ${token}` } })
+        ).json()) as { items: { id: string; transport: string }[] };
+        expect(listed.items.map((a) => [a.id, a.transport])).toEqual([
+          ['web1', 'web'],
+          ['official', 'ilink'],
+        ]);
       } finally {
         stop.abort();
       }

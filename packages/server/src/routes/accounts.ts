@@ -1,3 +1,4 @@
+import { CAPABILITY_NAMES, hasCapability } from '@wxbot/core';
 import type { FastifyInstance } from 'fastify';
 import QRCode from 'qrcode';
 
@@ -5,17 +6,18 @@ import { ApiError, hubOf, type ServerContext } from '../context.js';
 import type { AccountHub } from '../hub.js';
 import { accountParams, accountSchema, errors } from '../schemas.js';
 import { idOf, nameOf } from '../views.js';
-import { clientOf } from '../web-client.js';
 
 function accountView(hub: AccountHub): Record<string, unknown> {
-  const client = clientOf(hub.bot);
-  const self = client.self;
+  const transport = hub.bot.transport;
+  const self = transport.self;
   return {
     id: hub.id,
-    state: client.state,
+    transport: transport.name,
+    state: transport.state,
     ...(self === undefined ? {} : { self: { id: idOf(self), name: nameOf(self) } }),
     qr: hub.qrStatus,
     plugins: hub.bot.plugins().filter((p) => p.state === 'active').length,
+    capabilities: CAPABILITY_NAMES.filter((c) => hasCapability(transport.capabilities, c)),
   };
 }
 

@@ -1,10 +1,12 @@
 import {
+  CapabilityMissing,
   createActions,
+  hasCapability,
   resolveTarget,
   TargetError,
   type Contact,
   type OutgoingContent,
-  type WxClient,
+  type TransportContacts,
 } from '@wxbot/core';
 import type { FastifyInstance } from 'fastify';
 
@@ -12,7 +14,8 @@ import { ApiError, hubOf, type ServerContext } from '../context.js';
 import type { AccountHub } from '../hub.js';
 import { accountParams, chatParams, contactSchema, errors, messageSchema, sentSchema } from '../schemas.js';
 import { contactView, idOf, nameOf } from '../views.js';
-import { actionBackend, clientOf } from '../web-client.js';
+import { actionBackend, contactsOf } from '../account-access.js';
+import { capabilityMissing, requireCapability } from '../capability-error.js';
 
 /** Attribution of what the API sends, in the action log. */
 export const API_PLUGIN = 'api';
@@ -21,14 +24,15 @@ interface ChatRequest {
   Params: { account: string; chat: string };
 }
 
-function loggedIn(hub: AccountHub): WxClient['contacts'] {
-  if (clientOf(hub.bot).self === undefined)
+function loggedIn(hub: AccountHub): TransportContacts {
+  const contacts = contactsOf(hub.bot);
+  if (contacts === undefined)
     throw new ApiError(
       409,
       'not_logged_in',
       `account ${hub.id} is not logged in yet (see GET /api/accounts/${hub.id}/qr)`,
     );
-  return clientOf(hub.bot).contacts;
+  return contacts;
 }
 
 /** A chat by stable id, name or session UserName; the error says which it could not find or could not choose. */
@@ -41,7 +45,7 @@ export function findChat(hub: AccountHub, chat: string): Contact {
     if (!(error instanceof TargetError)) throw error;
     // An `alias:` id a client saw before the wxid pairs arrived (they re-key the contact) still names it.
     const alias = chat.startsWith('alias:') ? chat.slice('alias:'.length) : undefined;
-    const byAlias = alias === undefined ? [] : [...contacts.all()].filter((c) => c.alias === alias);
+    const byAlias = alias === undefined ? [] : [...(contacts.all?.() ?? [])].filter((c) => c.alias === alias);
     if (byAlias.length === 1) return byAlias[0]!;
     throw new ApiError(404, 'no_chat', error.message, 'params.chat');
   }
@@ -69,20 +73,46 @@ const listQuery = {
 const listResponse = {
   type: 'object',
   required: ['items', 'total'],
-  properties: { items: { type: 'array', items: contactSchema }, total: { type: 'integer' } },
+  properties: {
+    items: { type: 'array', items: contactSchema },
+    total: { type: 'integer' },
+    complete: {
+      type: 'boolean',
+      description: 'False when the transport has no contact list (iLink): only the chats seen in messages are listed',
+    },
+    note: { type: 'string', description: 'Why the list is incomplete, when it is' },
+  },
 } as const;
+
+/** What an account without a contact list answers with: the chats it has seen, said to be only those. */
+function seenOnly(hub: AccountHub): { all: Contact[]; note: string } {
+  return {
+    all: hub.seenChats(),
+    note:
+      `account ${hub.id} runs on the ${hub.bot.transport.name} transport, which has no contact list: ` +
+      'listed are the users who wrote to the bot since it started; any other user is reached by the id they write from',
+  };
+}
 
 export function chatRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const list =
     (rooms: boolean) =>
     (request: { params: { account: string }; query: { q?: string; limit?: number; offset?: number } }) => {
-      const contacts = loggedIn(hubOf(ctx, request.params.account));
-      const all = rooms ? [...contacts.rooms()] : [...contacts.all()].filter((c) => c.kind !== 'room');
+      const hub = hubOf(ctx, request.params.account);
+      if (rooms) requireCapability(hub.bot, 'rooms', 'listing rooms');
+      const contacts = loggedIn(hub);
+      const listed =
+        hasCapability(hub.bot.transport.capabilities, 'contacts') && contacts.all !== undefined
+          ? { all: [...contacts.all()], note: undefined }
+          : seenOnly(hub);
+      const all = listed.all.filter((c) => (rooms ? c.kind === 'room' : c.kind !== 'room'));
       const found = all.filter((c) => matches(c, request.query.q)).sort((a, b) => nameOf(a).localeCompare(nameOf(b)));
       const offset = request.query.offset ?? 0;
       return {
         items: found.slice(offset, offset + (request.query.limit ?? 100)).map(contactView),
         total: found.length,
+        complete: listed.note === undefined,
+        ...(listed.note === undefined ? {} : { note: listed.note }),
       };
     };
 
@@ -110,7 +140,7 @@ export function chatRoutes(app: FastifyInstance, ctx: ServerContext): void {
         tags: ['chats'],
         params: accountParams,
         querystring: listQuery,
-        response: { 200: listResponse, ...errors(404, 409) },
+        response: { 200: listResponse, ...errors(404, 409, 501) },
       },
     },
     list(true),
@@ -162,9 +192,14 @@ export function chatRoutes(app: FastifyInstance, ctx: ServerContext): void {
       const sent = await actions.send(chat, content);
       return { msgId: sent.msgId, chat: { id: idOf(chat), name: nameOf(chat) } };
     } catch (error) {
+      if (error instanceof CapabilityMissing)
+        throw capabilityMissing(hub.bot, error.capability, `sending ${error.action ?? 'that'} to ${nameOf(chat)}`);
       const message = error instanceof Error ? error.message : String(error);
       throw new ApiError(502, 'send_failed', `sending to ${nameOf(chat)} failed: ${message}`);
     }
+  };
+  const checkMedia = (hub: AccountHub, kind: 'image' | 'file' | 'video'): void => {
+    requireCapability(hub.bot, `media.${kind}`, `sending a ${kind}`);
   };
 
   app.post<ChatRequest & { Body: { text?: string; path?: string; kind?: 'image' | 'file' | 'video'; name?: string } }>(
@@ -188,7 +223,7 @@ export function chatRoutes(app: FastifyInstance, ctx: ServerContext): void {
             name: { type: 'string', minLength: 1, description: 'File name shown in the chat' },
           },
         },
-        response: { 200: sentSchema, ...errors(404, 409, 502) },
+        response: { 200: sentSchema, ...errors(404, 409, 501, 502) },
       },
     },
     async (request) => {
@@ -201,6 +236,7 @@ export function chatRoutes(app: FastifyInstance, ctx: ServerContext): void {
           text === undefined ? 'body.text' : 'body.path',
         );
       const hub = hubOf(ctx, request.params.account);
+      if (text === undefined) checkMedia(hub, kind ?? 'file');
       const chat = findChat(hub, request.params.chat);
       if (text !== undefined) return send(hub, chat, text);
       const named = name === undefined ? {} : { name };
@@ -232,7 +268,7 @@ export function chatRoutes(app: FastifyInstance, ctx: ServerContext): void {
             name: { type: 'string', minLength: 1, description: 'File name shown in the chat' },
           },
         },
-        response: { 200: sentSchema, ...errors(404, 409, 413, 502) },
+        response: { 200: sentSchema, ...errors(404, 409, 413, 501, 502) },
       },
     },
     async (request) => {
@@ -245,8 +281,9 @@ export function chatRoutes(app: FastifyInstance, ctx: ServerContext): void {
           'body',
         );
       const hub = hubOf(ctx, request.params.account);
-      const chat = findChat(hub, request.params.chat);
       const { kind, name } = request.query;
+      checkMedia(hub, kind ?? 'file');
+      const chat = findChat(hub, request.params.chat);
       const content: OutgoingContent =
         kind === 'image' ? { image: body, name } : kind === 'video' ? { video: body, name } : { file: body, name };
       return send(hub, chat, content);

@@ -5,7 +5,7 @@ import { ApiError, hubOf, type ServerContext } from '../context.js';
 import { accountParams, actionSchema, errors, pluginSchema } from '../schemas.js';
 import { actionView, idOf } from '../views.js';
 import { findChat } from './chats.js';
-import { clientOf } from '../web-client.js';
+import { contactsOf } from '../account-access.js';
 
 function checkPlugin(bot: Bot, plugin: string, field: string): void {
   const names = bot.plugins().map((p) => p.name);
@@ -162,7 +162,7 @@ export function pluginRoutes(app: FastifyInstance, ctx: ServerContext): void {
       const records = (since === undefined ? bot.actions.all() : bot.actions.since(since)).filter(
         (r) => plugin === undefined || r.plugin === plugin,
       );
-      const contacts = clientOf(bot).self === undefined ? undefined : clientOf(bot).contacts;
+      const contacts = contactsOf(bot);
       return {
         items: records.slice(Math.max(0, records.length - (limit ?? 100))).map((r) => actionView(r, contacts)),
         lastSeq: bot.actions.lastSeq,

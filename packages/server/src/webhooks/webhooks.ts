@@ -5,7 +5,7 @@ import {
   createActions,
   FileSessionStore,
   type Bot,
-  type ClientEvents,
+  type TransportEvents,
   type ProcessedMessage,
   type SessionStore,
   type WebhookConfig,
@@ -15,7 +15,7 @@ import type { Logger } from 'pino';
 import { messageView } from '../views.js';
 import { DeliveryJournal, type Delivery } from './journal.js';
 import { DELIVERY_HEADER, IDEMPOTENCY_HEADER, SIGNATURE_HEADER, signature, TIMESTAMP_HEADER } from './sign.js';
-import { actionBackend, clientOf } from '../web-client.js';
+import { accountOf, actionBackend, webClientOf } from '../account-access.js';
 
 /** Attribution of replies sent from a webhook's answer, in the action log. */
 export const WEBHOOK_PLUGIN = 'webhook';
@@ -93,7 +93,7 @@ export class Webhooks {
       const id = hookId(config.url);
       this.#hooks.set(id, { id, config, index, inflight: 0 });
     });
-    for (const bot of options.bots) this.#bots.set(clientOf(bot).account, bot);
+    for (const bot of options.bots) this.#bots.set(accountOf(bot), bot);
     this.#log = options.logger;
     this.#baseMs = options.backoff?.baseMs ?? 1000;
     this.#maxMs = options.backoff?.maxMs ?? 300_000;
@@ -118,13 +118,13 @@ export class Webhooks {
   }
 
   #watch(bot: Bot): void {
-    const account = clientOf(bot).account;
-    // Awaited by the bot: the message leaves the client's inbox journal only once it is in ours.
+    const account = accountOf(bot);
+    // Awaited by the bot: the message leaves the transport's inbox journal only once it is in ours.
     this.#offs.push(bot.addSink((p) => this.#onMessage(account, p)));
-    const client = clientOf(bot);
-    const on = <E extends keyof ClientEvents>(event: E, listener: ClientEvents[E]): void => {
-      client.on(event, listener);
-      this.#offs.push(() => client.off(event, listener));
+    const transport = bot.transport;
+    const on = <E extends keyof TransportEvents>(event: E, listener: TransportEvents[E]): void => {
+      transport.on(event, listener);
+      this.#offs.push(() => transport.off(event, listener));
     };
     const event = (type: string, data: Record<string, unknown>): void => {
       void this.enqueue({ id: `${account}:${type}:${randomUUID()}`, type, account, data }).catch((err: unknown) => {
@@ -137,9 +137,15 @@ export class Webhooks {
     on('logout', (e) => {
       event('logout', { reason: e.reason });
     });
-    on('recovered', (e) => {
-      event('recovered', { via: e.via, attempt: e.attempt });
-    });
+    // Recoveries are the Web client's own event.
+    const client = webClientOf(bot);
+    if (client !== undefined) {
+      const recovered = (e: { via: string; attempt: number }): void => {
+        event('recovered', { via: e.via, attempt: e.attempt });
+      };
+      client.on('recovered', recovered);
+      this.#offs.push(() => client.off('recovered', recovered));
+    }
     this.#offs.push(
       bot.onPluginFailure((f) => {
         event('plugin-failure', { plugin: f.plugin, what: f.what });
