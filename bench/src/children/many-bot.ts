@@ -6,7 +6,11 @@
  * through the simulator's control API, as an operator would. State is the embedded default (JSON files under
  * a data dir per account) or Redis (`redisStores`, one shared connection, no lease: a single bot's setup).
  */
+// First, as `wxbot start` does before loading anything big: V8's young generation capped.
+import './cap-young-generation.js';
+
 import { request } from 'node:http';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 
 import {
   AccountSupervisor,
@@ -37,6 +41,9 @@ export interface ManyBotLogin {
 }
 
 const logger = createLogger({ level: 'silent' });
+/** How late this process's event loop runs (GC pauses and long tasks show here), since the last `loop-reset`. */
+const loop = monitorEventLoopDelay({ resolution: 10 });
+loop.enable();
 const supervisors: AccountSupervisor[] = [];
 let redis: ReturnType<typeof connectRedis> | undefined;
 
@@ -120,6 +127,11 @@ serve(
         return await login(m['spec'] as ManyBotLogin);
       case 'memory':
         return { memory: await memorySnapshot() };
+      case 'loop-reset':
+        loop.reset();
+        return {};
+      case 'loop':
+        return { p50: loop.percentile(50) / 1e6, p99: loop.percentile(99) / 1e6, max: loop.max / 1e6 };
       default:
         throw new Error(`many-bot child: unknown request ${m.type}`);
     }

@@ -4,7 +4,7 @@
  * chats at a steady rate, spread round-robin over the accounts, and times each `pong <n>` on its own clock
  * (injection and arrival both stamped here with performance.now(); the bots run in another process).
  */
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 
 import { createSimulator, generateAccounts, type Simulator } from '@wxbot/simulator';
 
@@ -36,12 +36,22 @@ export interface SteadyResult {
   rejectedSends: number;
   /** Pongs that arrived for a ping already answered. */
   duplicated: number;
+  /** The latencies split by the account that answered, and how many pings each was sent. */
+  byAccount: Record<string, { injected: number; latenciesMs: number[] }>;
+  /** This (the simulator's) process's event-loop delay over the phase. */
+  loopDelayMs?: { p50: number; p99: number };
 }
 
 let sim: Simulator | undefined;
+/** How late this process's event loop runs: a late loop stamps arrivals late. */
+const loop = monitorEventLoopDelay({ resolution: 10 });
+loop.enable();
 /** Each account's friend who says the pings. */
 const speaker = new Map<string, string>();
 const injectedAt = new Map<number, number>();
+/** Which account each ping went to. */
+const accountOf = new Map<number, string>();
+let byAccount: SteadyResult['byAccount'] = {};
 const answered = new Set<number>();
 const latencies: number[] = [];
 let rejected = 0;
@@ -62,6 +72,8 @@ function hook(s: Simulator, id: string): void {
     injectedAt.delete(n);
     answered.add(n);
     latencies.push(a.hrAt - at);
+    const to = accountOf.get(n);
+    if (to !== undefined) byAccount[to]?.latenciesMs.push(a.hrAt - at);
   });
 }
 
@@ -72,6 +84,9 @@ async function steady(spec: SteadySpec): Promise<SteadyResult> {
   latencies.length = 0;
   injectedAt.clear();
   answered.clear();
+  accountOf.clear();
+  byAccount = {};
+  for (const id of ids) byAccount[id] = { injected: 0, latenciesMs: [] };
   rejected = 0;
   duplicated = 0;
   const started = performance.now();
@@ -83,6 +98,8 @@ async function steady(spec: SteadySpec): Promise<SteadyResult> {
       const id = ids[injected % ids.length]!;
       const n = ++seq;
       injectedAt.set(n, performance.now());
+      accountOf.set(n, id);
+      byAccount[id]!.injected++;
       s.account(id).say({ from: speaker.get(id)!, text: `ping ${n}` });
       injected++;
     }
@@ -99,6 +116,7 @@ async function steady(spec: SteadySpec): Promise<SteadyResult> {
     durationMs: performance.now() - started,
     rejectedSends: rejected,
     duplicated,
+    byAccount,
   };
 }
 
@@ -135,8 +153,13 @@ serve(
         const ids = (m['accounts'] as string[] | undefined) ?? [...speaker.keys()];
         return { live: ids.filter((id) => sim!.account(id).session !== undefined).length };
       }
-      case 'steady':
-        return { result: await steady(m['spec'] as SteadySpec) };
+      case 'steady': {
+        loop.reset();
+        const result = await steady(m['spec'] as SteadySpec);
+        return {
+          result: { ...result, loopDelayMs: { p50: loop.percentile(50) / 1e6, p99: loop.percentile(99) / 1e6 } },
+        };
+      }
       default:
         throw new Error(`many-sim child: unknown request ${m.type}`);
     }

@@ -52,6 +52,8 @@ export interface ManyAccountsResult {
     latencyMs: LatencySummary;
     /** CPU of the bot process during the load, % of one core. */
     cpuPercent: number;
+    /** Event-loop delay (sampled every 10 ms, the 10 ms included) of the bot and the simulator during the load. */
+    loopDelayMs: { bot: { p50: number; p99: number; max: number }; sim: { p50: number; p99: number } };
   };
   /** 1, 5 and 15 minute load averages of the machine when the suite started and ended. */
   loadAverage: { start: number[]; end: number[] };
@@ -130,12 +132,14 @@ export async function runManyAccounts(o: ManyAccountsOptions, log: (s: string) =
     const c1 = await cpu();
     const idleCpuPercent = percent(c0, c1, idleMs);
     log(`  idle ${idleMs} ms: ${idleCpuPercent} % of one core`);
+    await bot.call({ type: 'loop-reset' }, 30_000);
     const l0 = await cpu();
     const steady = await sim.call<{ type: string; result: SteadyResult }>(
       { type: 'steady', spec: { ratePerSec, durationMs, drainMs: 15_000 } },
       durationMs + 60_000,
     );
     const l1 = await cpu();
+    const botLoop = await bot.call<{ type: string; p50: number; p99: number; max: number }>({ type: 'loop' }, 30_000);
     const r = steady.result;
     const latencyMs = summarize(r.latenciesMs, r.injected);
     const afterLoad = await memory();
@@ -168,6 +172,10 @@ export async function runManyAccounts(o: ManyAccountsOptions, log: (s: string) =
         rejectedSends: r.rejectedSends,
         latencyMs,
         cpuPercent: percent(l0, l1, r.durationMs),
+        loopDelayMs: {
+          bot: { p50: round(botLoop.p50, 1), p99: round(botLoop.p99, 1), max: round(botLoop.max, 1) },
+          sim: { p50: round(r.loopDelayMs?.p50 ?? Number.NaN, 1), p99: round(r.loopDelayMs?.p99 ?? Number.NaN, 1) },
+        },
       },
       loadAverage: { start: loadStart, end: loadavg().map((x) => round(x, 2)) },
       durationMs: Date.now() - startedAt,
@@ -189,6 +197,7 @@ export function renderManyAccounts(r: ManyAccountsResult | { error: string }): s
     `   per added small account: ${r.perAddedAccountMb.rss} MB RSS, ${r.perAddedAccountMb.heapUsed} MB heap (target ≤ 1 MB RSS)`,
     `   idle CPU over ${r.idleMs / 1000} s: ${r.idleCpuPercent} % of one core; logins ${r.loginMs.first} + ${r.loginMs.rest} ms`,
     `   replies at ${r.load.ratePerSec} msg/s for ${r.load.durationMs / 1000} s: ${r.load.replied}/${r.load.injected}, p50 ${l.p50 ?? '—'} ms, p90 ${l.p90 ?? '—'} ms, p99 ${l.p99 ?? '—'} ms, max ${l.max ?? '—'} ms; duplicated ${r.load.duplicated}, refused ${r.load.rejectedSends}; CPU ${r.load.cpuPercent} %`,
+    `   event-loop delay during the load (10 ms sampling): bot p50 ${r.load.loopDelayMs.bot.p50} / p99 ${r.load.loopDelayMs.bot.p99} / max ${r.load.loopDelayMs.bot.max} ms, simulator p50 ${r.load.loopDelayMs.sim.p50} / p99 ${r.load.loopDelayMs.sim.p99} ms`,
     `   machine load average: ${r.loadAverage.start.join(' ')} at the start, ${r.loadAverage.end.join(' ')} at the end`,
     ...(r.failed.length > 0 ? [`   not running: ${r.failed.join('; ')}`] : []),
   ].join('\n');
