@@ -82,7 +82,8 @@ export async function runManyAccounts(o: ManyAccountsOptions, log: (s: string) =
   const loadStart = loadavg().map((x) => round(x, 2));
   const dataDir = mkdtempSync(join(tmpdir(), 'wxbot-many-'));
   const sim = new Child('many-sim');
-  const bot = new Child('many-bot', [], ['--expose-gc']);
+  // BENCH_TRACE_GC=1: V8 prints each collection of the bot process (its pauses explain event-loop stalls).
+  const bot = new Child('many-bot', [], ['--expose-gc', ...(process.env['BENCH_TRACE_GC'] ? ['--trace-gc'] : [])]);
   try {
     const started = await sim.call<{
       type: string;

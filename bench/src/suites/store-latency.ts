@@ -110,7 +110,7 @@ export async function runStoreLatency(o: StoreLatencyOptions, log: (s: string) =
         throw new Error(`${store} store: ${r.running}/${A} accounts running (${r.failed.join('; ')})`);
     }
     log(
-      `  store latency: ${A} accounts per store, ${ratePerSec} msg/s, ${rounds} × 2 phases of ${phaseMs} ms; load ${loadStart.join(' ')}`,
+      `  store latency: ${A} accounts per store, ${ratePerSec} msg/s interleaved over both, ${rounds} phases of ${phaseMs} ms; load ${loadStart.join(' ')}`,
     );
     // Interleaved, not alternated: every other ping goes to the other store's bot, so both meet the same
     // machine at the same moment (alternated phases of one store, then the other, moved 10× with the load).
