@@ -83,7 +83,17 @@ export async function runManyAccounts(o: ManyAccountsOptions, log: (s: string) =
   const dataDir = mkdtempSync(join(tmpdir(), 'wxbot-many-'));
   const sim = new Child('many-sim');
   // BENCH_TRACE_GC=1: V8 prints each collection of the bot process (its pauses explain event-loop stalls).
-  const bot = new Child('many-bot', [], ['--expose-gc', ...(process.env['BENCH_TRACE_GC'] ? ['--trace-gc'] : [])]);
+  // BENCH_SEMI_SPACE_MB=<n>: the bot's young generation sized by hand (the cap `wxbot start` sets steps aside).
+  const semi = process.env['BENCH_SEMI_SPACE_MB'];
+  const bot = new Child(
+    'many-bot',
+    [],
+    [
+      '--expose-gc',
+      ...(process.env['BENCH_TRACE_GC'] ? ['--trace-gc'] : []),
+      ...(semi ? [`--max-semi-space-size=${Number(semi)}`] : []),
+    ],
+  );
   try {
     const started = await sim.call<{
       type: string;
