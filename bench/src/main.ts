@@ -15,6 +15,8 @@
  *   --faults-scale=<f> fault matrix: texts and chats × f (default 1 = 2,000 texts over 50 chats)
  *   --faults-count=<n> --faults-chats=<n> --faults-rate=<per s> --faults-parallel=<rows at a time>
  *   --failover-accounts=<n> --failover-kills=<n> --failover-ttl=<ms>   (--only=failover; needs Redis)
+ *   --many-accounts=<n> --many-rate=<per s> --many-duration=<ms>   (--only=many-accounts)
+ *   --store-accounts=<n> --store-rate=<per s> --store-rounds=<n>   (--only=store-latency; needs Redis)
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
@@ -30,10 +32,22 @@ import { runFailover } from './suites/failover.js';
 import { runFaults } from './suites/faults.js';
 import { runIlinkLatency } from './suites/ilink-latency.js';
 import { runLatency } from './suites/latency.js';
+import { runManyAccounts } from './suites/many-accounts.js';
 import { runMemory } from './suites/memory.js';
 import { runPipeline } from './suites/pipeline.js';
+import { runStoreLatency } from './suites/store-latency.js';
 
-const SUITES = ['pipeline', 'memory', 'latency', 'cold-start', 'faults', 'ilink-latency', 'failover'] as const;
+const SUITES = [
+  'pipeline',
+  'memory',
+  'latency',
+  'cold-start',
+  'faults',
+  'ilink-latency',
+  'failover',
+  'many-accounts',
+  'store-latency',
+] as const;
 type Suite = (typeof SUITES)[number];
 /** The fault matrix takes minutes and measures correctness, not speed: only on request. */
 const DEFAULT_SUITES: readonly Suite[] = ['pipeline', 'memory', 'latency', 'cold-start'];
@@ -81,6 +95,12 @@ async function main(): Promise<number> {
       'failover-accounts': { type: 'string' },
       'failover-kills': { type: 'string' },
       'failover-ttl': { type: 'string' },
+      'many-accounts': { type: 'string' },
+      'many-rate': { type: 'string' },
+      'many-duration': { type: 'string' },
+      'store-accounts': { type: 'string' },
+      'store-rate': { type: 'string' },
+      'store-rounds': { type: 'string' },
     },
   });
   const only = values.only?.split(',').map((s) => s.trim()) ?? [...DEFAULT_SUITES];
@@ -210,6 +230,41 @@ async function main(): Promise<number> {
             ...(num(values['failover-accounts']) === undefined ? {} : { accounts: num(values['failover-accounts'])! }),
             ...(num(values['failover-kills']) === undefined ? {} : { kills: num(values['failover-kills'])! }),
             ...(num(values['failover-ttl']) === undefined ? {} : { ttlMs: num(values['failover-ttl'])! }),
+          },
+          log,
+        ),
+      );
+    }
+    const asNumber = (v: string | undefined): number | undefined => (v === undefined ? undefined : Number(v));
+    if (want('many-accounts')) {
+      log('9. many accounts in one process');
+      await attempt('manyAccounts', () =>
+        runManyAccounts(
+          {
+            smoke,
+            ...(asNumber(values['many-accounts']) === undefined
+              ? {}
+              : { accounts: asNumber(values['many-accounts'])! }),
+            ...(asNumber(values['many-rate']) === undefined ? {} : { ratePerSec: asNumber(values['many-rate'])! }),
+            ...(asNumber(values['many-duration']) === undefined
+              ? {}
+              : { durationMs: asNumber(values['many-duration'])! }),
+          },
+          log,
+        ),
+      );
+    }
+    if (want('store-latency')) {
+      log('10. Redis store vs the embedded file store');
+      await attempt('storeLatency', () =>
+        runStoreLatency(
+          {
+            smoke,
+            ...(asNumber(values['store-accounts']) === undefined
+              ? {}
+              : { accounts: asNumber(values['store-accounts'])! }),
+            ...(asNumber(values['store-rate']) === undefined ? {} : { ratePerSec: asNumber(values['store-rate'])! }),
+            ...(asNumber(values['store-rounds']) === undefined ? {} : { rounds: asNumber(values['store-rounds'])! }),
           },
           log,
         ),

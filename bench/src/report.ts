@@ -9,6 +9,8 @@ import type { FaultsResult } from './suites/faults.js';
 import type { IlinkLatencyResult } from './suites/ilink-latency.js';
 import { renderFaults } from './suites/faults-report.js';
 import { renderFailover, type FailoverResult } from './suites/failover.js';
+import { manyAccountsTargets, renderManyAccounts, type ManyAccountsResult } from './suites/many-accounts.js';
+import { renderStoreLatency, storeLatencyTargets, type StoreLatencyResult } from './suites/store-latency.js';
 import { table } from './table.js';
 
 export interface Target {
@@ -38,6 +40,8 @@ export interface BenchResults {
     faults?: FaultsResult | { error: string };
     ilinkLatency?: IlinkLatencyResult | { error: string };
     failover?: FailoverResult | { error: string };
+    manyAccounts?: ManyAccountsResult | { error: string };
+    storeLatency?: StoreLatencyResult | { error: string };
   };
   targets: Target[];
 }
@@ -149,6 +153,7 @@ export function evaluateTargets(s: BenchResults['suites']): Target[] {
       peer: cold.peer && 'medianMs' in cold.peer ? `${cold.peer.medianMs} ms` : '—',
       met: cold.medianMs <= 250,
     });
+  out.push(...manyAccountsTargets(ok(s.manyAccounts)), ...storeLatencyTargets(ok(s.storeLatency)));
   return out;
 }
 
@@ -365,6 +370,8 @@ export function renderTables(r: BenchResults): string {
   }
   if (r.suites.faults) parts.push(renderFaults(r.suites.faults));
   if (r.suites.failover) parts.push(renderFailover(r.suites.failover));
+  if (r.suites.manyAccounts) parts.push(renderManyAccounts(r.suites.manyAccounts));
+  if (r.suites.storeLatency) parts.push(renderStoreLatency(r.suites.storeLatency));
   if (r.targets.length > 0) {
     parts.push('\nTargets:');
     parts.push(

@@ -65,6 +65,19 @@ export interface AccountSupervisorOptions {
   readonly random?: () => number;
 }
 
+/**
+ * The default bot factory: everything from the account's config (`createBotFromConfig`); a restart resumes
+ * the stored session only (`loginMode: 'hot'`): a QR code nobody is there to scan would just time out.
+ */
+export function configuredBot(root: Logger): (account: ResolvedAccount, logger: Logger, build: BotBuild) => Bot {
+  // The client adds `account` to the logger it is given: it gets the root, or the field would appear twice.
+  return (account, logger, build) =>
+    createBotFromConfig(account, {
+      logger,
+      client: { logger: root, ...(build.restart > 0 ? { loginMode: 'hot' } : {}) },
+    });
+}
+
 /** The context of the client's `error` event when its sync loop threw: nothing polls any more. */
 const LOOP_CRASHED = 'sync loop crashed';
 
@@ -119,15 +132,7 @@ export class AccountSupervisor {
     this.#shared = options.sharedStorage;
     this.#clock = options.clock ?? realClock;
     this.#random = options.random ?? Math.random;
-    // The client adds `account` to the logger it is given: it gets the root, or the field would appear twice.
-    // A restart resumes the stored session only: a QR code nobody is there to scan would just time out.
-    this.#create =
-      options.createBot ??
-      ((account, logger, build) =>
-        createBotFromConfig(account, {
-          logger,
-          client: { logger: options.logger, ...(build.restart > 0 ? { loginMode: 'hot' } : {}) },
-        }));
+    this.#create = options.createBot ?? configuredBot(options.logger);
     this.#entries = options.accounts.map((account) => ({
       account,
       logger: options.logger.child({ account: account.name }),

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Simulator } from '@wxbot/simulator';
 
-import { AccountSupervisor } from '../bot/accounts.js';
+import { AccountSupervisor, configuredBot, type BotBuild } from '../bot/accounts.js';
 import type { Bot } from '../bot/bot.js';
 import { createBotFromConfig } from '../bot/create.js';
 import { createLogger } from '../bot/logger.js';
@@ -94,7 +94,7 @@ export async function runStartAccounts(
     logRing.write(line);
   });
   let sim: Simulator | undefined;
-  let createBot: ((account: ResolvedAccount, logger: Logger) => Bot) | undefined;
+  let createBot: ((account: ResolvedAccount, logger: Logger, build: BotBuild) => Bot) | undefined;
   let simulatorModule: SimulatorModule | undefined;
   if (options.simulator) {
     let module: SimulatorModule;
@@ -123,9 +123,10 @@ export async function runStartAccounts(
       io.stderr.write(`wxbot: ${error.message}\n`);
       return 1;
     }
-    const webBot = createBot ?? ((a, l) => createBotFromConfig(a, { logger: l, client: { logger } }));
+    const webBot = createBot ?? configuredBot(logger);
     const ilinkBots = ilink;
-    createBot = (account, l) => (account.transport === 'ilink' ? ilinkBots.createBot(account, l) : webBot(account, l));
+    createBot = (account, l, build) =>
+      account.transport === 'ilink' ? ilinkBots.createBot(account, l) : webBot(account, l, build);
   }
   const supervisor = new AccountSupervisor({
     accounts,

@@ -2,7 +2,7 @@ import { createSimulator, type Simulator } from '@wxbot/simulator';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 
-import { AccountSupervisor } from '../../src/bot/accounts.js';
+import { AccountSupervisor, configuredBot } from '../../src/bot/accounts.js';
 import type { Bot } from '../../src/bot/bot.js';
 import { createBotFromConfig } from '../../src/bot/create.js';
 import type { ClientOptions } from '../../src/client/types.js';
@@ -217,5 +217,28 @@ describe('AccountSupervisor', () => {
       // A bot that cannot be built is not restarted: its setup needs fixing.
       { name: 'broken', state: 'failed', error: 'no such transport', cause: 'needs-fix', restarts: 0 },
     ]);
+  });
+
+  it('the default factory builds a restart that resumes the stored session only, never shows a QR code', async () => {
+    sim = await createSimulator({ accounts: [{ id: 'solo', world: world('solo', 2300000041) }], loginPollHoldMs: 100 });
+    const [account] = await accountsOf(tmp.dir, [
+      {
+        name: 'solo',
+        hosts: { login: sim.loginUrl, main: sim.url },
+        sessionStore: new MemorySessionStore(),
+        loginMode: 'qr',
+        qr: { terminal: false, pngPath: false },
+        proxy: false,
+      },
+    ]);
+    const { logger } = captureLogger('info');
+    // Nothing is stored: a first start would show a QR code (loginMode 'qr'); a restart fails at once.
+    const bot = configuredBot(logger)(account!, logger, { restart: 1 });
+    let qrs = 0;
+    bot.transport.on('qr', () => qrs++);
+    await expect(bot.start()).rejects.toMatchObject({ code: 'HOT_LOGIN_FAILED' });
+    await bot.stop();
+    expect(qrs).toBe(0);
+    expect(sim.pendingLogins()).toEqual([]);
   });
 });

@@ -1,0 +1,209 @@
+/**
+ * Redis store vs the embedded file store (issue 17): the same multi-account bot (the `many-bot` child: the
+ * supervisor, the 10-plugin config) twice, each in its own process against its own half of one
+ * multi-account simulator: one keeps sessions, journals and plugin storage in JSON files (the default), the
+ * other in Redis (`redisStores`, REDIS_URL or 127.0.0.1:6379, keys under a random root deleted afterwards).
+ * Steady pings go to the two bots' accounts interleaved (one to a file-store account, the next to a Redis one),
+ * so both meet a shared, loaded machine in the same state; the added latency is Redis's percentile minus the
+ * file store's. Never asserted.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { connectRedis } from '@wxbot/store-redis';
+
+import type { ManyBotLogin } from '../children/many-bot.js';
+import type { ManySimStart, SteadyResult } from '../children/many-sim.js';
+import { Child } from '../ipc.js';
+import { round, summarize, type LatencySummary } from '../stats.js';
+import type { TargetRow } from './many-accounts.js';
+
+export interface StoreLatencyOptions {
+  readonly smoke: boolean;
+  /** Accounts per store (default 20). */
+  readonly accounts?: number;
+  readonly ratePerSec?: number;
+  /** Phases (default 3), each pinging both stores' accounts interleaved. */
+  readonly rounds?: number;
+  readonly phaseMs?: number;
+}
+
+type Store = 'file' | 'redis';
+
+export interface StoreSide {
+  latencyMs: LatencySummary;
+  injected: number;
+  replied: number;
+  /** p50 of each phase, in run order: the spread shows the noise. */
+  phaseP50s: (number | null)[];
+}
+
+export interface StoreLatencyResult {
+  accounts: number;
+  ratePerSec: number;
+  rounds: number;
+  phaseMs: number;
+  file: StoreSide;
+  redis: StoreSide;
+  /** Pongs for pings already answered, both stores. */
+  duplicated: number;
+  /** Redis minus file, ms. */
+  addedMs: { p50: number | null; p90: number | null; p99: number | null };
+  loadAverage: { start: number[]; end: number[] };
+  note: string;
+}
+
+const minus = (a: number | null, b: number | null): number | null =>
+  a === null || b === null ? null : round(a - b, 2);
+
+export async function runStoreLatency(o: StoreLatencyOptions, log: (s: string) => void): Promise<StoreLatencyResult> {
+  const A = o.accounts ?? (o.smoke ? 4 : 20);
+  const ratePerSec = o.ratePerSec ?? (o.smoke ? 20 : 30);
+  const rounds = o.rounds ?? (o.smoke ? 1 : 3);
+  const phaseMs = o.phaseMs ?? (o.smoke ? 2_000 : 20_000);
+  const loadStart = loadavg().map((x) => round(x, 2));
+  const redisUrl = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+  const root = `wxbot-bench-store:${randomBytes(6).toString('hex')}`;
+  const redis = connectRedis(redisUrl);
+  const dataDir = mkdtempSync(join(tmpdir(), 'wxbot-store-'));
+  const sim = new Child('many-sim');
+  const bots: Record<Store, Child> = { file: new Child('many-bot'), redis: new Child('many-bot') };
+  try {
+    await redis.ping().catch((err: unknown) => {
+      throw new Error(
+        `store-latency needs Redis at ${redisUrl.replace(/\/\/[^@]*@/, '//***@')} (set REDIS_URL): ${err instanceof Error ? err.message : String(err)}`,
+      );
+    });
+    const started = await sim.call<{
+      type: string;
+      url: string;
+      loginUrl: string;
+      controlUrl: string;
+      accounts: string[];
+    }>(
+      {
+        type: 'start',
+        spec: { count: 2 * A, friends: 500, rooms: 20, roomMembers: 50, seed: 23 } satisfies ManySimStart,
+      },
+      120_000,
+    );
+    const half: Record<Store, string[]> = { file: started.accounts.slice(0, A), redis: started.accounts.slice(A) };
+    for (const store of ['file', 'redis'] as const) {
+      const spec: ManyBotLogin = {
+        accounts: half[store],
+        loginUrl: started.loginUrl,
+        mainUrl: started.url,
+        controlUrl: started.controlUrl,
+        dataDir: join(dataDir, store),
+        batch: 100,
+        store,
+        redisUrl,
+        redisRoot: root,
+      };
+      const r = await bots[store].call<{ type: string; running: number; failed: string[] }>(
+        { type: 'login', spec },
+        120_000 + A * 2_000,
+      );
+      if (r.running !== A)
+        throw new Error(`${store} store: ${r.running}/${A} accounts running (${r.failed.join('; ')})`);
+    }
+    log(
+      `  store latency: ${A} accounts per store, ${ratePerSec} msg/s interleaved over both, ${rounds} phases of ${phaseMs} ms; load ${loadStart.join(' ')}`,
+    );
+    // Interleaved, not alternated: every other ping goes to the other store's bot, so both meet the same
+    // machine at the same moment (alternated phases of one store, then the other, moved 10× with the load).
+    const interleaved = half.file.flatMap((f, k) => [f, half.redis[k]!]);
+    let duplicated = 0;
+    const all: Record<Store, { injected: number; latenciesMs: number[] }[]> = { file: [], redis: [] };
+    for (let i = 0; i < rounds; i++) {
+      const res = await sim.call<{ type: string; result: SteadyResult }>(
+        { type: 'steady', spec: { ratePerSec, durationMs: phaseMs, drainMs: 10_000, accounts: interleaved } },
+        phaseMs + 60_000,
+      );
+      for (const store of ['file', 'redis'] as const) {
+        const parts = half[store].map((id) => res.result.byAccount[id]!);
+        const phase = {
+          injected: parts.reduce((n, p) => n + p.injected, 0),
+          latenciesMs: parts.flatMap((p) => p.latenciesMs),
+        };
+        all[store].push(phase);
+        const sum = summarize(phase.latenciesMs, phase.injected);
+        log(
+          `  round ${i + 1} ${store}: p50 ${sum.p50} ms, p99 ${sum.p99} ms (${phase.latenciesMs.length}/${phase.injected})`,
+        );
+      }
+      duplicated += res.result.duplicated;
+    }
+    const side = (store: Store): StoreSide => {
+      const runs = all[store];
+      const injected = runs.reduce((n, r) => n + r.injected, 0);
+      return {
+        latencyMs: summarize(
+          runs.flatMap((r) => r.latenciesMs),
+          injected,
+        ),
+        injected,
+        replied: runs.reduce((n, r) => n + r.latenciesMs.length, 0),
+        phaseP50s: runs.map((r) => summarize(r.latenciesMs, r.injected).p50),
+      };
+    };
+    const file = side('file');
+    const red = side('redis');
+    return {
+      accounts: A,
+      ratePerSec,
+      rounds,
+      phaseMs,
+      file,
+      redis: red,
+      duplicated,
+      addedMs: {
+        p50: minus(red.latencyMs.p50, file.latencyMs.p50),
+        p90: minus(red.latencyMs.p90, file.latencyMs.p90),
+        p99: minus(red.latencyMs.p99, file.latencyMs.p99),
+      },
+      loadAverage: { start: loadStart, end: loadavg().map((x) => round(x, 2)) },
+      note: 'one bot process per store, same code and config; Redis without a lease (a single bot’s setup), one connection per process; pings in private chats round-robin over the store’s accounts',
+    };
+  } finally {
+    await Promise.all([bots.file.close(30_000), bots.redis.close(30_000)]);
+    await sim.close(30_000);
+    rmSync(dataDir, { recursive: true, force: true });
+    let cursor = '0';
+    try {
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', `${root}:*`, 'COUNT', 1000);
+        cursor = next;
+        if (keys.length > 0) await redis.del(...keys);
+      } while (cursor !== '0');
+    } finally {
+      await redis.quit().catch(() => undefined);
+    }
+  }
+}
+
+export function renderStoreLatency(r: StoreLatencyResult | { error: string }): string {
+  if ('error' in r) return `\n10. Redis store vs file store: FAILED — ${r.error}`;
+  const row = (name: string, s: StoreSide): string =>
+    `   ${name.padEnd(6)} p50 ${s.latencyMs.p50 ?? '—'} ms, p90 ${s.latencyMs.p90 ?? '—'} ms, p99 ${s.latencyMs.p99 ?? '—'} ms (${s.replied}/${s.injected}; phase p50s ${s.phaseP50s.join(', ')})`;
+  return [
+    `\n10. Redis store vs file store: ${r.accounts} accounts each, ${r.ratePerSec} msg/s over both (interleaved), ${r.rounds} phases of ${r.phaseMs / 1000} s (${r.note})`,
+    row('file', r.file),
+    row('redis', r.redis),
+    `   duplicated ${r.duplicated}; added by Redis: p50 ${r.addedMs.p50 ?? '—'} ms (target ≤ +1), p90 ${r.addedMs.p90 ?? '—'} ms, p99 ${r.addedMs.p99 ?? '—'} ms; load average ${r.loadAverage.start.join(' ')} → ${r.loadAverage.end.join(' ')}`,
+  ].join('\n');
+}
+
+export function storeLatencyTargets(r: StoreLatencyResult | undefined): TargetRow[] {
+  if (r === undefined) return [];
+  return [
+    {
+      name: 'reply latency added by the Redis store (p50)',
+      goal: '≤ +1 ms',
+      actual: `${r.addedMs.p50 ?? '—'} ms (p99 ${r.addedMs.p99 ?? '—'} ms)`,
+      met: r.addedMs.p50 === null ? undefined : r.addedMs.p50 <= 1,
+    },
+  ];
+}
