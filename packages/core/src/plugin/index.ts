@@ -40,6 +40,7 @@ export type {
 } from './permissions.js';
 export type { HostEvent } from './host-events.js';
 export { PluginHost } from './host.js';
+export type { HandlerTimeObserver } from './handler-time.js';
 export { ChatSwitches, CHAT_SWITCHES_NAMESPACE, SwitchRefused } from './chat-switches.js';
 export type { ChatSwitch } from './chat-switches.js';
 export { OWNER_COMMANDS_PLUGIN, isOwner } from './owner-commands.js';
