@@ -9,6 +9,8 @@
 // First, as `wxbot start` does before loading anything big: V8's young generation capped.
 import './cap-young-generation.js';
 
+import { MANY_ACCOUNTS, releaseYoungGeneration } from '@wxbot/core/runtime';
+
 import { request } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 
@@ -123,8 +125,12 @@ async function login(o: ManyBotLogin): Promise<{ loginMs: number; running: numbe
 serve(
   async (m: IpcMessage) => {
     switch (m.type) {
-      case 'login':
-        return await login(m['spec'] as ManyBotLogin);
+      case 'login': {
+        const spec = m['spec'] as ManyBotLogin;
+        // As `wxbot start` does for a config of that many accounts (runtime/young-generation.ts).
+        if (spec.accounts.length >= MANY_ACCOUNTS) releaseYoungGeneration();
+        return await login(spec);
+      }
       case 'memory':
         return { memory: await memorySnapshot() };
       case 'loop-reset':

@@ -9,6 +9,7 @@ import type { ResolvedAccount } from '../config/accounts.js';
 import type { ResolvedConfig } from '../config/prepare.js';
 import { MemorySessionStore } from '../session/file-store.js';
 import { createMemoryStorage } from '../storage/memory.js';
+import { MANY_ACCOUNTS, releaseYoungGeneration } from '../runtime/young-generation.js';
 import { LogRing } from '../log/ring.js';
 import { describeAction } from './action-line.js';
 import { startControlPlaneOrReport } from './load-control-plane.js';
@@ -93,6 +94,8 @@ export async function runStartAccounts(
   const logger = createLogger(resolved.config.logging, io.stdout, (line) => {
     logRing.write(line);
   });
+  if (accounts.length >= MANY_ACCOUNTS && releaseYoungGeneration())
+    logger.info(`${accounts.length} accounts in one process: V8's young generation may grow again (see MANY_ACCOUNTS)`);
   let sim: Simulator | undefined;
   let createBot: ((account: ResolvedAccount, logger: Logger, build: BotBuild) => Bot) | undefined;
   let simulatorModule: SimulatorModule | undefined;

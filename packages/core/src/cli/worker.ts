@@ -8,6 +8,7 @@ import type { ActionClass, Bucket, SharedBucket } from '../client/types.js';
 import type { SessionStore } from '../session/types.js';
 import type { StorageDriver } from '../storage/types.js';
 import { errorMessage } from '../util/error-message.js';
+import { MANY_ACCOUNTS, releaseYoungGeneration } from '../runtime/young-generation.js';
 import { humanOut, untilStopped, type CliIo } from './io.js';
 import { loadOrReport, type RunFlags } from './load-config.js';
 
@@ -172,6 +173,11 @@ export async function runWorker(io: CliIo, flags: WorkerFlags): Promise<number> 
   const module = await loadStoreRedis();
   const { createLogger } = await import('../bot/logger.js');
   const logger = createLogger(resolved.config.logging, io.stdout);
+  // As in a many-account `wxbot start`: a worker that may hold many accounts lets the young generation grow.
+  if (Math.min(accounts.length, capacity ?? Infinity) >= MANY_ACCOUNTS && releaseYoungGeneration())
+    logger.info(
+      `up to ${Math.min(accounts.length, capacity ?? Infinity)} accounts: V8's young generation may grow again`,
+    );
   const url = flags.redis ?? process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
   const redis = module.connectRedis(url);
   const out = humanOut(io);

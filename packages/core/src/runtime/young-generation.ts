@@ -45,5 +45,41 @@ export function capYoungGeneration(options: CapYoungGenerationOptions = {}): boo
   const nodeOptions = options.nodeOptions ?? process.env['NODE_OPTIONS'] ?? '';
   if (execArgv.some((a) => SIZING_FLAG.test(a)) || SIZING_FLAG.test(nodeOptions)) return false;
   (options.setFlags ?? setFlagsFromString)(YOUNG_GENERATION_FLAG);
+  // Only a cap on this process's own V8 may be released later (a recorder in a test caps nothing).
+  if (options.setFlags === undefined) cappedHere = true;
+  return true;
+}
+
+/** What `releaseYoungGeneration` hands to V8: its default growth factor. */
+export const YOUNG_GENERATION_RELEASE_FLAG = '--semi-space-growth-factor=2';
+
+/**
+ * From how many accounts in one process the cap costs more than it saves. Measured with 1,000 small
+ * accounts (bench README, issue 17): capped, the bot spent 43–45 % of its CPU in ~2,800 young-generation
+ * pauses of ~11 ms each (each scavenge walks a 1.2 GB old generation's remembered set); V8's default
+ * young generation brought GC to 5 % for 50–190 MB more RSS. The cap's gain (~30 MB after a big
+ * login) is for one account; a handful of accounts keeps it.
+ */
+export const MANY_ACCOUNTS = 8;
+
+let cappedHere = false;
+
+export interface ReleaseYoungGenerationOptions {
+  /** Whether `capYoungGeneration` capped this process; defaults to what it recorded. */
+  readonly capped?: boolean;
+  /** Defaults to `v8.setFlagsFromString`; tests pass a recorder. */
+  readonly setFlags?: (flags: string) => void;
+}
+
+/**
+ * Lets the young generation grow again as V8 would by default, undoing `capYoungGeneration`. For a
+ * process that turns out to run many accounts ({@link MANY_ACCOUNTS}): the growth factor is read each
+ * time the young generation would grow, so this takes effect from the next growth. Returns false,
+ * changing nothing, when this process was not capped (the user's own flags, or an embedding program).
+ */
+export function releaseYoungGeneration(options: ReleaseYoungGenerationOptions = {}): boolean {
+  if (!(options.capped ?? cappedHere)) return false;
+  (options.setFlags ?? setFlagsFromString)(YOUNG_GENERATION_RELEASE_FLAG);
+  if (options.setFlags === undefined) cappedHere = false;
   return true;
 }

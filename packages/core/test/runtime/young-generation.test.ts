@@ -1,6 +1,11 @@
 import { spawnSync } from 'node:child_process';
 
-import { capYoungGeneration, YOUNG_GENERATION_FLAG } from '../../src/runtime/young-generation.js';
+import {
+  capYoungGeneration,
+  releaseYoungGeneration,
+  YOUNG_GENERATION_FLAG,
+  YOUNG_GENERATION_RELEASE_FLAG,
+} from '../../src/runtime/young-generation.js';
 
 function decide(execArgv: string[], nodeOptions: string | undefined): string[] {
   const set: string[] = [];
@@ -48,5 +53,41 @@ describe('capYoungGeneration', () => {
     const grown = run('default');
     expect(capped).toBeLessThanOrEqual(2 * MB);
     expect(grown).toBeGreaterThan(capped);
+  });
+});
+
+describe('releaseYoungGeneration', () => {
+  it("puts back V8's growth only where the cap was set (not the user's flags, not an embedding program)", () => {
+    const set: string[] = [];
+    const setFlags = (f: string): number => set.push(f);
+    // This test process was never capped by capYoungGeneration (a recorder caps nothing).
+    capYoungGeneration({ execArgv: [], nodeOptions: '', setFlags });
+    expect(releaseYoungGeneration({ setFlags })).toBe(false);
+    expect(releaseYoungGeneration({ capped: true, setFlags })).toBe(true);
+    expect(set).toEqual([YOUNG_GENERATION_FLAG, YOUNG_GENERATION_RELEASE_FLAG]);
+  });
+
+  it('lets a capped real node process grow its new space again', () => {
+    // Flags go inside the script: node reads a `--flag` after `-e <script>` as its own option.
+    const child = `
+      const v8 = require('node:v8');
+      v8.setFlagsFromString(${JSON.stringify(YOUNG_GENERATION_FLAG)});
+      if (process.argv[1] === 'release') v8.setFlagsFromString(${JSON.stringify(YOUNG_GENERATION_RELEASE_FLAG)});
+      const keep = [];
+      for (let i = 0; i < 1e6; i++) keep.push({ i, s: 'x' + i });
+      const ns = v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space');
+      process.stdout.write(String(ns.space_size));
+    `;
+    const run = (mode: string): number => {
+      const r = spawnSync(process.execPath, ['-e', child, mode], {
+        encoding: 'utf8',
+        env: { ...process.env, NODE_OPTIONS: '' },
+      });
+      expect(r.status).toBe(0);
+      return Number(r.stdout);
+    };
+    const kept = run('keep');
+    expect(kept).toBeLessThanOrEqual(2 * 1024 * 1024);
+    expect(run('release')).toBeGreaterThan(kept);
   });
 });
