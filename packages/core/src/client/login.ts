@@ -1,24 +1,17 @@
 import type { Logger } from 'pino';
-import { parseJsLogin } from '../wire/js-body.js';
-import { WEB_APPID, LOGIN_CODE } from '../wire/constants.js';
 import { deriveHosts } from '../wire/hosts.js';
-import { parseLoginPage, type LoginPageResult } from '../wire/login-xml.js';
-import { parseLoginPoll } from '../wire/synccheck.js';
+import {
+  LOGIN_PAGE_PATH,
+  jsLogin,
+  newLoginPage,
+  pollLogin,
+  pushLoginUrl,
+  type LoginPollAnswer,
+} from '../wire/login-endpoints.js';
+import type { LoginPageResult } from '../wire/login-xml.js';
 import type { Hosts } from '../session/types.js';
 import { sleep } from '../util/backoff.js';
-import {
-  ClientStopped,
-  LoginForbidden,
-  LoginTimeout,
-  NetworkError,
-  ProtocolError,
-  PushLoginFailed,
-  QrExpired,
-  RealNameRequired,
-  ServerError,
-  TicketFailed,
-  asksForRealName,
-} from './errors.js';
+import { ClientStopped, LoginTimeout, NetworkError, PushLoginFailed, QrExpired } from './errors.js';
 import type { Http } from './http.js';
 
 /** The QR login state machine's states. */
@@ -59,27 +52,13 @@ export interface LoginOutcome {
   hosts: Hosts;
 }
 
-const LOGIN_PAGE = '/cgi-bin/mmwebwx-bin/webwxnewloginpage';
-
 function redirectTarget(ctx: LoginContext): string {
-  return `${ctx.mainOrigin}${LOGIN_PAGE}${ctx.desktop ? '?mod=desktop' : ''}`;
+  return `${ctx.mainOrigin}${LOGIN_PAGE_PATH}${ctx.desktop ? '?mod=desktop' : ''}`;
 }
 
 /** jslogin → uuid. */
-export async function fetchUuid(ctx: LoginContext): Promise<string> {
-  const { text } = await ctx.http.text({
-    endpoint: 'jslogin',
-    url: `${ctx.loginOrigin}/jslogin`,
-    query: { appid: WEB_APPID, redirect_uri: redirectTarget(ctx), fun: 'new', lang: ctx.lang, _: Date.now() },
-  });
-  let res;
-  try {
-    res = parseJsLogin(text);
-  } catch (err) {
-    throw new ProtocolError('jslogin', (err as Error).message, { cause: err });
-  }
-  if (res.code !== 200) throw new ServerError('jslogin', res.code, 'jslogin refused to issue a QR uuid');
-  return res.uuid;
+export function fetchUuid(ctx: LoginContext): Promise<string> {
+  return jsLogin(ctx.http, ctx.loginOrigin, redirectTarget(ctx), ctx.lang);
 }
 
 /** The URL a QR code must encode for this uuid. */
@@ -105,16 +84,9 @@ async function pollUuid(
   let failures = 0;
   while (Date.now() < deadline) {
     if (ctx.signal.aborted) throw new ClientStopped('login');
-    let body: string;
+    let res: LoginPollAnswer;
     try {
-      const now = Date.now();
-      ({ text: body } = await ctx.http.text({
-        endpoint: 'login',
-        url: `${ctx.loginOrigin}/cgi-bin/mmwebwx-bin/login`,
-        query: { loginicon: 'true', uuid, tip, r: ~Math.floor(now / 1579), _: now },
-        timeoutMs: ctx.longPollMs,
-        longPoll: true,
-      }));
+      res = await pollLogin(ctx.http, ctx.loginOrigin, uuid, tip, ctx.longPollMs);
       failures = 0;
     } catch (err) {
       if (ctx.signal.aborted) throw new ClientStopped('login');
@@ -124,37 +96,18 @@ async function pollUuid(
       await sleep(Math.min(5000, 250 * 2 ** Math.min(failures, 5)), ctx.signal);
       continue;
     }
-    let res;
-    try {
-      res = parseLoginPoll(body);
-    } catch (err) {
-      throw new ProtocolError('login', (err as Error).message, { cause: err });
-    }
     tip = 0;
-    switch (res.code) {
-      case LOGIN_CODE.confirmed:
-        if (!res.redirectUri) throw new ProtocolError('login', 'code 200 without window.redirect_uri');
-        return { kind: 'confirmed', redirectUri: res.redirectUri };
-      case LOGIN_CODE.scanned:
-        ctx.onState(
-          res.avatar === undefined ? { kind: 'scanned', uuid } : { kind: 'scanned', uuid, avatar: res.avatar },
-        );
-        break;
-      case LOGIN_CODE.wait:
-        break;
-      case LOGIN_CODE.expired:
-      case 402:
-        return { kind: 'expired' };
-      default:
-        throw new ServerError('login', res.code, 'unexpected login poll code');
+    if (res.kind === 'confirmed' || res.kind === 'expired') return res;
+    if (res.kind === 'scanned') {
+      ctx.onState(res.avatar === undefined ? { kind: 'scanned', uuid } : { kind: 'scanned', uuid, avatar: res.avatar });
     }
   }
   return { kind: 'timeout' };
 }
 
 /**
- * Visits the redirect_uri: reads the XML from a 200 or a 301 (desktop mode
- * answers 301 with the XML in the body; following it would lose it).
+ * Visits the redirect_uri (on the overridden main host when one is configured) and reads the
+ * session's keys from the login page.
  */
 export async function fetchLoginPage(ctx: LoginContext, redirectUri: string): Promise<LoginOutcome> {
   // First: it reads the URI with an error that carries no ticket (URL's own error holds the input).
@@ -170,33 +123,7 @@ export async function fetchLoginPage(ctx: LoginContext, redirectUri: string): Pr
   }
   // Talk to the overridden main host when one is configured (proxies, simulator).
   const target = new URL(hosts.main + url.pathname + url.search);
-  const res = await ctx.http.text({
-    endpoint: 'webwxnewloginpage',
-    url: target.toString(),
-    headers,
-    redirect: 'manual',
-  });
-  if (!(res.status === 200 || res.status === 301 || res.status === 302)) {
-    throw new ProtocolError('webwxnewloginpage', `unexpected HTTP ${res.status}`);
-  }
-  let page: LoginPageResult;
-  try {
-    page = parseLoginPage(res.text);
-  } catch (err) {
-    throw new ProtocolError('webwxnewloginpage', (err as Error).message, { cause: err });
-  }
-  if (page.ret === 1203 && asksForRealName(page.message)) throw new RealNameRequired(page.message);
-  if (page.ret === 1203) {
-    throw new LoginForbidden(
-      page.message || '当前登录环境异常',
-      ctx.desktop
-        ? 'The server refuses web login for this account even in desktop (UOS) mode; log in on the phone/PC client for a few days, or use another account.'
-        : 'Enable desktop (UOS) mode (options.desktop = true); new accounts are refused plain web login.',
-    );
-  }
-  if (page.ret !== 0) throw new TicketFailed(page.ret, page.message);
-  if (!page.skey || !page.sid || !page.uin)
-    throw new ProtocolError('webwxnewloginpage', 'the answer lacks skey/wxsid/wxuin');
+  const page = await newLoginPage(ctx.http, target.toString(), headers, ctx.desktop !== undefined);
   return { page, hosts };
 }
 
@@ -227,25 +154,7 @@ export async function qrLogin(ctx: LoginContext): Promise<LoginOutcome> {
  * polls like a QR login. Needs the old session's cookies in the jar.
  */
 export async function pushLogin(ctx: LoginContext, uin: number, mainOrigin: string): Promise<LoginOutcome> {
-  const { text } = await ctx.http.text({
-    endpoint: 'webwxpushloginurl',
-    url: `${mainOrigin}/cgi-bin/mmwebwx-bin/webwxpushloginurl`,
-    query: { uin },
-  });
-  let body: { ret?: unknown; msg?: unknown; uuid?: unknown };
-  try {
-    body = JSON.parse(text) as typeof body;
-  } catch {
-    throw new PushLoginFailed(`the answer is not JSON (body starts: ${JSON.stringify(text.slice(0, 40))})`);
-  }
-  const ret = Number(body.ret);
-  if (ret !== 0 || typeof body.uuid !== 'string' || body.uuid === '') {
-    throw new PushLoginFailed(
-      `refused: ${typeof body.msg === 'string' ? body.msg : 'no uuid'}`,
-      Number.isFinite(ret) ? ret : undefined,
-    );
-  }
-  const uuid = body.uuid;
+  const uuid = await pushLoginUrl(ctx.http, mainOrigin, uin);
   ctx.onState({ kind: 'waiting', uuid, refresh: 0 });
   const res = await pollUuid(ctx, uuid, Date.now() + Math.min(ctx.loginTimeoutMs, 120_000));
   if (res.kind !== 'confirmed') {

@@ -4,27 +4,21 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { unescapeHtml } from '../message/text.js';
-import type { RawMessage } from '../wire/types.js';
+import {
+  checkUpload,
+  downloadRefusal,
+  uploadMedia,
+  type DownloadPlan,
+  type UploadKind,
+} from '../wire/media-endpoints.js';
 import type { Credentials } from './credentials.js';
 import { reserveDownload, type ReservedFile } from './download-file.js';
-import { InvalidArgument, ProtocolError } from './errors.js';
-import { protectBigIds, retError, type Http } from './http.js';
-import type { DownloadOptions, DownloadResult, DownloadTarget, MediaSource } from './types.js';
+import { InvalidArgument } from './errors.js';
+import { retError, type Http } from './http.js';
+import type { DownloadResult, DownloadTarget, MediaSource } from './types.js';
 
-/** The web client uploads in 512 KiB chunks. */
-export const CHUNK_SIZE = 512 * 1024;
-
-export type UploadKind = 'pic' | 'video' | 'doc';
-
-/** webwxcheckupload's answer: a MediaId when the server already has the file, else what the upload must carry. */
-interface CheckUploadResponse {
-  BaseResponse: { Ret: number };
-  MediaId?: string;
-  AESKey?: string;
-  Signature?: string;
-  EncryFileName?: string;
-}
+// The raw calls (upload chunks, check, which endpoint serves a download) are the wire's.
+export { CHUNK_SIZE, avatarPlan, planDownload, type DownloadPlan, type UploadKind } from '../wire/media-endpoints.js';
 
 export async function readSource(src: MediaSource, endpoint: string): Promise<{ data: Buffer; name: string }> {
   if (Buffer.isBuffer(src)) return { data: src, name: 'file' };
@@ -67,89 +61,22 @@ export class Uploader {
     const c = this.cred();
     const check =
       kind === 'doc' && data.length >= this.checkUploadMinBytes
-        ? await this.checkUpload(c, data.length, md5, name, from, to)
+        ? await checkUpload(this.http, c, { size: data.length, md5, name, from, to })
         : undefined;
     if (check?.MediaId) {
       // The server already holds these bytes: nothing to upload.
       this.cache.set(`${kind}:${md5}`, check.MediaId);
       return check.MediaId;
     }
-    const dataTicket = await this.dataTicket();
-    const chunks = Math.max(1, Math.ceil(data.length / CHUNK_SIZE));
-    const clientMediaId = `${Date.now()}${randomBytes(2).readUInt16BE(0)}`;
-    const type = kind === 'pic' ? 'image/jpeg' : kind === 'video' ? 'video/mp4' : 'application/octet-stream';
-    let mediaId = '';
-    for (let i = 0; i < chunks; i++) {
-      const part = data.subarray(i * CHUNK_SIZE, Math.min(data.length, (i + 1) * CHUNK_SIZE));
-      const form = new FormData();
-      form.append('id', 'WU_FILE_0');
-      form.append('name', name);
-      form.append('type', type);
-      form.append('lastModifiedDate', new Date().toUTCString());
-      form.append('size', String(data.length));
-      if (chunks > 1) {
-        form.append('chunks', String(chunks));
-        form.append('chunk', String(i));
-      }
-      form.append('mediatype', kind);
-      form.append(
-        'uploadmediarequest',
-        JSON.stringify({
-          UploadType: 2,
-          BaseRequest: c.baseRequest(),
-          ClientMediaId: clientMediaId,
-          TotalLen: data.length,
-          StartPos: 0,
-          DataLen: data.length,
-          MediaType: 4,
-          FromUserName: from,
-          ToUserName: to,
-          FileMd5: md5,
-          ...(check?.AESKey ? { AESKey: check.AESKey } : {}),
-          ...(check?.Signature ? { Signature: check.Signature } : {}),
-        }),
-      );
-      form.append('webwx_data_ticket', dataTicket);
-      form.append('pass_ticket', c.passTicket);
-      form.append('filename', new Blob([part], { type: 'application/octet-stream' }), name);
-      const res = await this.http.json<{ BaseResponse: { Ret: number }; MediaId?: string }>({
-        endpoint: 'webwxuploadmedia',
-        url: c.cgi('webwxuploadmedia', 'file'),
-        query: { f: 'json' },
-        form,
-        timeoutMs: this.timeoutMs,
-      });
-      if (res.MediaId) mediaId = res.MediaId;
-    }
-    if (!mediaId) throw new ProtocolError('webwxuploadmedia', 'the last chunk answered without a MediaId');
+    const file = { data, name, kind, md5, from, to };
+    const mediaId = await uploadMedia(this.http, c, file, {
+      dataTicket: await this.dataTicket(),
+      clientMediaId: `${Date.now()}${randomBytes(2).readUInt16BE(0)}`,
+      timeoutMs: this.timeoutMs,
+      ...(check ? { check } : {}),
+    });
     this.cache.set(`${kind}:${md5}`, mediaId);
     return mediaId;
-  }
-
-  /** webwxcheckupload: whether the server has these bytes already, and the key and signature the upload carries. */
-  private checkUpload(
-    c: Credentials,
-    size: number,
-    md5: string,
-    name: string,
-    from: string,
-    to: string,
-  ): Promise<CheckUploadResponse> {
-    return this.http.json<CheckUploadResponse>({
-      endpoint: 'webwxcheckupload',
-      url: c.cgi('webwxcheckupload'),
-      query: { pass_ticket: c.passTicket },
-      json: {
-        BaseRequest: c.baseRequest(),
-        FromUserName: from,
-        ToUserName: to,
-        FileName: name,
-        FileSize: size,
-        FileMd5: md5,
-        // 7: an attachment (the web client's FileType for files).
-        FileType: 7,
-      },
-    });
   }
 
   async dataTicket(): Promise<string> {
@@ -202,84 +129,6 @@ export function sanitizeFileName(name: string, fallback: string): string {
   return n;
 }
 
-export interface DownloadPlan {
-  endpoint: string;
-  url: string;
-  query: Record<string, string | number>;
-  headers: Record<string, string>;
-  defaultName: string;
-}
-
-/** An avatar: webwxgeticon for people, webwxgetheadimg for rooms (the web client's split). */
-export function avatarPlan(c: Credentials, userName: string): DownloadPlan {
-  const room = userName.startsWith('@@');
-  const endpoint = room ? 'webwxgetheadimg' : 'webwxgeticon';
-  return {
-    endpoint,
-    url: c.cgi(endpoint),
-    query: { seq: 0, username: userName, skey: c.skey },
-    headers: {},
-    // The UserName is a session id: the name says what it is, not whose it is.
-    defaultName: room ? 'room-avatar.jpg' : 'avatar.jpg',
-  };
-}
-
-/** Which endpoint serves a message's media. */
-export function planDownload(c: Credentials, msg: RawMessage, opts: DownloadOptions, dataTicket: string): DownloadPlan {
-  const headers: Record<string, string> = {};
-  if (opts.range) headers['Range'] = `bytes=${opts.range.start}-${opts.range.end ?? ''}`;
-  const id = msg.MsgId;
-  switch (msg.MsgType) {
-    case 3:
-    case 47:
-      return {
-        endpoint: 'webwxgetmsgimg',
-        url: c.cgi('webwxgetmsgimg'),
-        query: opts.slave ? { MsgID: id, skey: c.skey, type: 'slave' } : { MsgID: id, skey: c.skey },
-        headers,
-        defaultName: `${id}${msg.MsgType === 47 ? '.gif' : '.jpg'}`,
-      };
-    case 34:
-      return {
-        endpoint: 'webwxgetvoice',
-        url: c.cgi('webwxgetvoice'),
-        query: { msgid: id, skey: c.skey },
-        headers,
-        defaultName: `${id}.mp3`,
-      };
-    case 43:
-    case 62:
-      if (!headers['Range']) headers['Range'] = 'bytes=0-';
-      return {
-        endpoint: 'webwxgetvideo',
-        url: c.cgi('webwxgetvideo'),
-        query: { msgid: id, skey: c.skey },
-        headers,
-        defaultName: `${id}.mp4`,
-      };
-    case 49: {
-      if (!msg.MediaId) throw new InvalidArgument('webwxgetmedia', `message ${id} has no MediaId to download`);
-      const name = unescapeHtml(msg.FileName ?? '');
-      return {
-        endpoint: 'webwxgetmedia',
-        url: c.cgi('webwxgetmedia', 'file'),
-        query: {
-          sender: msg.FromUserName,
-          mediaid: msg.MediaId,
-          encryfilename: msg.EncryFileName ?? encodeURIComponent(name),
-          fromuser: c.uin,
-          pass_ticket: c.passTicket,
-          webwx_data_ticket: dataTicket,
-        },
-        headers,
-        defaultName: name || `${id}.bin`,
-      };
-    }
-    default:
-      throw new InvalidArgument('download', `MsgType ${msg.MsgType} has no media to download`);
-  }
-}
-
 /**
  * Streams a download into a stream, or into a sanitised file inside `dir`
  * (temp + rename onto an exclusively reserved name: never outside `dir`, never
@@ -300,13 +149,8 @@ export async function runDownload(
     const chunks: Buffer[] = [];
     for await (const c of res.body) chunks.push(c as Buffer);
     const text = Buffer.concat(chunks).toString('utf8');
-    try {
-      const j = JSON.parse(protectBigIds(text)) as { BaseResponse?: { Ret?: number; ErrMsg?: string } };
-      const ret = j.BaseResponse?.Ret;
-      if (typeof ret === 'number' && ret !== 0) throw retError(plan.endpoint, ret, j.BaseResponse?.ErrMsg ?? '');
-    } catch (err) {
-      if (!(err instanceof SyntaxError)) throw err;
-    }
+    const refusal = downloadRefusal(text);
+    if (refusal) throw retError(plan.endpoint, refusal.ret, refusal.errMsg);
     return writeBuffer(Buffer.from(text), target, plan, fileName, contentType, dataDir);
   }
   let bytes = 0;

@@ -26,6 +26,6 @@ export interface RequestSpec {
 export interface WireHttp {
   /** POST/GET answering a JSON object; a non-zero `BaseResponse.Ret` is raised as a typed error. */
   json<T extends { BaseResponse?: BaseResponse }>(spec: RequestSpec): Promise<T>;
-  /** A request answering text (synccheck's `window.synccheck=...`, the logout redirect). */
-  text(spec: RequestSpec): Promise<{ text: string }>;
+  /** A request answering text (synccheck's `window.synccheck=...`, the logout redirect, the login page's 301). */
+  text(spec: RequestSpec): Promise<{ text: string; status: number }>;
 }

@@ -13,7 +13,7 @@ function fakeHttp(replies: unknown[]): WireHttp & { seen: RequestSpec[] } {
   return {
     seen,
     json: <T>(spec: RequestSpec) => Promise.resolve(next(spec) as T),
-    text: (spec: RequestSpec) => Promise.resolve({ text: next(spec) as string }),
+    text: (spec: RequestSpec) => Promise.resolve({ text: next(spec) as string, status: 200 }),
   };
 }
 
