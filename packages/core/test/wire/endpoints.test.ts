@@ -1,21 +1,7 @@
 import { ProtocolError } from '../../src/wire/errors.js';
 import { WebApi, type WireSession } from '../../src/wire/endpoints.js';
-import type { RequestSpec, WireHttp } from '../../src/wire/request.js';
-
-/** A carrier that records each request and answers with the next canned reply. */
-function fakeHttp(replies: unknown[]): WireHttp & { seen: RequestSpec[] } {
-  const seen: RequestSpec[] = [];
-  const next = (spec: RequestSpec): unknown => {
-    seen.push(spec);
-    if (replies.length === 0) throw new Error(`no reply left for ${spec.endpoint}`);
-    return replies.shift();
-  };
-  return {
-    seen,
-    json: <T>(spec: RequestSpec) => Promise.resolve(next(spec) as T),
-    text: (spec: RequestSpec) => Promise.resolve({ text: next(spec) as string, status: 200 }),
-  };
-}
+import type { WireHttp } from '../../src/wire/request.js';
+import { fakeHttp } from './fake-http.js';
 
 const session: WireSession = {
   uin: 11,
