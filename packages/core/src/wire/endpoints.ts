@@ -19,8 +19,8 @@ import { parseSyncCheck, type SyncCheckResult } from './synccheck.js';
  * The raw Web WeChat calls after login: one method per endpoint, the request it sends and the
  * shape check of its answer. No retry, ordering or state here: the client's parts (sync loop,
  * send path, actions) decide what to retry and when. The login endpoints before a session
- * exists (jslogin, the QR poll, webwxnewloginpage) are in client/login.ts; media upload and
- * download in client/media.ts.
+ * exists (jslogin, the QR poll, webwxnewloginpage, webwxpushloginurl) are in login-endpoints.ts;
+ * media upload and download in media-endpoints.ts.
  */
 
 /** What a call needs of the live session; the client's `Credentials` is one. */
