@@ -27,10 +27,18 @@ export class AccountHub {
   qrRefresh = 0;
   qrUpdatedAt: string | undefined;
 
-  constructor(bot: Bot, bus: EventBus, perChat: number) {
+  /**
+   * `previous`: the hub of the bot this one replaces (a restarted account): its recent messages and seen
+   * chats carry over, so the chat view does not go blank at a restart. The caller closes it.
+   */
+  constructor(bot: Bot, bus: EventBus, perChat: number, previous?: AccountHub) {
     this.bot = bot;
     this.id = accountOf(bot);
     this.#perChat = perChat;
+    if (previous !== undefined) {
+      for (const [chat, ring] of previous.#recent) this.#recent.set(chat, [...ring]);
+      for (const [chat, contact] of previous.#seen) this.#seen.set(chat, contact);
+    }
     // Every transport's events (the seam's), so an iLink account's QR and login show as a Web one's do.
     const transport = bot.transport;
     const account = this.id;

@@ -1,9 +1,9 @@
 // @wxbot/server: the control plane of a running bot — HTTP API, webhooks, Prometheus metrics.
-import type { ControlPlane, ControlPlaneOptions } from '@wxbot/core';
+import type { Bot, ControlPlane, ControlPlaneOptions } from '@wxbot/core';
 
 import { BotMetrics } from './metrics.js';
 import { loadToken } from './options.js';
-import { createApiServer } from './server.js';
+import { createApiServer, type ApiServer } from './server.js';
 import { Webhooks } from './webhooks/webhooks.js';
 
 export { createApiServer } from './server.js';
@@ -34,12 +34,32 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   let webhooks: Webhooks | undefined;
   const metrics = new BotMetrics({ webhookJournal: () => webhooks?.stats() ?? { pending: 0, oldestAt: undefined } });
   for (const bot of bots) metrics.watch(bot);
+  // The bot serving each account now: a restarted account's new bot replaces its entry (replaceBot).
+  const current = new Map(bots.map((bot) => [bot.transport.account, bot]));
+  let server: ApiServer | undefined;
+  let closed = false;
+  const replaceBot = (bot: Bot): void => {
+    if (closed) return;
+    const account = bot.transport.account;
+    const old = current.get(account);
+    if (old === undefined)
+      throw new Error(
+        `the control plane serves no account ${JSON.stringify(account)} (accounts: ${[...current.keys()].map((k) => JSON.stringify(k)).join(', ') || 'none'}); replaceBot takes the new bot of an account it was started with`,
+      );
+    if (old === bot) return;
+    current.set(account, bot);
+    server?.replaceBot(bot);
+    metrics.unwatch(old);
+    metrics.watch(bot);
+    webhooks?.replaceBot(bot);
+  };
   const closers: Array<() => Promise<void>> = [
     async () => {
       metrics.close();
     },
   ];
   const close = async (): Promise<void> => {
+    closed = true;
     for (const c of closers.splice(0).reverse())
       await c().catch((err: unknown) => {
         log.error({ err }, 'closing the control plane');
@@ -60,9 +80,9 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       const w = webhooks;
       closers.push(() => w.close());
     }
-    if (api?.enabled === false) return { url: undefined, tokenFile: undefined, close };
+    if (api?.enabled === false) return { url: undefined, tokenFile: undefined, replaceBot, close };
     const { token, file } = await loadToken(api, dataDir);
-    const server = createApiServer({
+    const built = createApiServer({
       bots,
       api,
       token,
@@ -70,17 +90,14 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       logs,
       simulatorControlUrl,
     });
-    const url = await server.listen();
-    closers.push(() => server.close());
-    if (
-      !server.settings.host.startsWith('127.') &&
-      server.settings.host !== 'localhost' &&
-      server.settings.host !== '::1'
-    )
+    server = built;
+    const url = await built.listen();
+    closers.push(() => built.close());
+    if (!built.settings.host.startsWith('127.') && built.settings.host !== 'localhost' && built.settings.host !== '::1')
       log.warn(
         `the control API listens on ${url}, not on loopback: anyone who reaches it with the token can send as the account`,
       );
-    return { url, tokenFile: file, close };
+    return { url, tokenFile: file, replaceBot, close };
   } catch (error) {
     await close();
     throw error;

@@ -26,11 +26,12 @@ export interface MetricsSources {
  */
 export class BotMetrics {
   readonly registry = new Registry();
-  readonly #offs: Array<() => void> = [];
+  /** Each watched bot's unsubscribes: `unwatch` disposes one bot's, `close` every one's. */
+  readonly #offs = new Map<Bot, Array<() => void>>();
   readonly #lastSync = new Map<string, number>();
   readonly #bots: Bot[] = [];
   /** Sends of non-Web accounts not yet settled at the last scrape (bounded by the outbox: they settle). */
-  readonly #unsettled = new Set<{ readonly account: string; readonly record: ActionRecord }>();
+  readonly #unsettled = new Set<{ readonly bot: Bot; readonly account: string; readonly record: ActionRecord }>();
   readonly requests: Counter<'account' | 'endpoint' | 'retcode'>;
   readonly requestSeconds: Histogram<'account' | 'endpoint'>;
   readonly messagesIn: Counter<'account' | 'kind'>;
@@ -204,14 +205,21 @@ export class BotMetrics {
     });
   }
 
-  /** Starts counting for `bot` (its transport's `account` is the label). */
+  /**
+   * Starts counting for `bot` (its transport's `account` is the label). Watching a bot already watched does
+   * nothing: its events would be counted twice. A restarted account's new bot is watched after `unwatch`ing
+   * the old one: the account's counters go on under the same label.
+   */
   watch(bot: Bot): void {
+    if (this.#offs.has(bot)) return;
+    const offs: Array<() => void> = [];
+    this.#offs.set(bot, offs);
     this.#bots.push(bot);
     const transport = bot.transport;
     const account = accountOf(bot);
     const onTransport = <E extends keyof TransportEvents>(event: E, listener: TransportEvents[E]): void => {
       transport.on(event, listener);
-      this.#offs.push(() => transport.off(event, listener));
+      offs.push(() => transport.off(event, listener));
     };
     onTransport('login', (e) => {
       this.logins.inc({ account, via: e.via });
@@ -219,7 +227,7 @@ export class BotMetrics {
     onTransport('logout', (e) => {
       this.logouts.inc({ account, reason: e.reason });
     });
-    this.#offs.push(
+    offs.push(
       bot.onProcessed((p) => {
         if (!p.sentByBot) this.messagesIn.inc({ account, kind: p.message.kind });
         if (p.ms !== undefined) this.handlerSeconds.observe({ account }, p.ms / 1000);
@@ -233,13 +241,13 @@ export class BotMetrics {
     );
     const client = webClientOf(bot);
     if (client === undefined) {
-      this.#countSends(bot, account);
+      this.#countSends(bot, account, offs);
       return;
     }
     // What only the Web client reports: every request with its retcode, rate-limit classes, recoveries.
     const on = <E extends keyof ClientEvents>(event: E, listener: ClientEvents[E]): void => {
       client.on(event, listener);
-      this.#offs.push(() => client.off(event, listener));
+      offs.push(() => client.off(event, listener));
     };
     on('request', (e) => {
       this.requests.inc({ account, endpoint: e.endpoint, retcode: e.retcode });
@@ -260,13 +268,13 @@ export class BotMetrics {
    * Messages out for a transport without per-request events (iLink): every send in the action log that the
    * server accepted, labelled by the action (`sendText`, ...). Read when the send settles, not when it is asked.
    */
-  #countSends(bot: Bot, account: string): void {
-    this.#offs.push(
+  #countSends(bot: Bot, account: string, offs: Array<() => void>): void {
+    offs.push(
       bot.actions.subscribe((record) => {
         if (record.action !== 'send') return;
         // Without scrapes the set would only grow: settled entries are counted every 1,000 sends too.
         if (this.#unsettled.size >= 1000) this.#sweep();
-        this.#unsettled.add({ account, record });
+        this.#unsettled.add({ bot, account, record });
       }),
     );
   }
@@ -291,7 +299,23 @@ export class BotMetrics {
     return this.registry.contentType;
   }
 
+  /**
+   * Stops counting for `bot` (a restarted account's old bot): its listeners are removed, its gauges go, and
+   * its sends that settled are counted now; one still pending is dropped uncounted (the stopped bot would
+   * keep it in the set for ever). Unknown bots are ignored.
+   */
+  unwatch(bot: Bot): void {
+    const offs = this.#offs.get(bot);
+    if (offs === undefined) return;
+    this.#offs.delete(bot);
+    for (const off of offs) off();
+    this.#bots.splice(this.#bots.indexOf(bot), 1);
+    this.#sweep();
+    for (const entry of this.#unsettled) if (entry.bot === bot) this.#unsettled.delete(entry);
+  }
+
   close(): void {
-    for (const off of this.#offs.splice(0)) off();
+    for (const offs of this.#offs.values()) for (const off of offs) off();
+    this.#offs.clear();
   }
 }

@@ -18,6 +18,7 @@ import {
   pluginSchema,
   sentSchema,
 } from './schemas.js';
+import { accountOf } from './account-access.js';
 import { AccountHub } from './hub.js';
 import { collectRoute, openApiDocument, type DocumentedRoute } from './openapi.js';
 import { resolveApi, type ResolvedApi } from './options.js';
@@ -53,6 +54,12 @@ export interface ApiServer {
   openApi(): Record<string, unknown>;
   /** Listens on the configured address; resolves with the base URL. */
   listen(): Promise<string>;
+  /**
+   * Serves the account named `bot.transport.account` by `bot` (a restarted account's new bot): its hub is
+   * replaced under the same id (open event streams carry the new bot's events; recent messages carry over)
+   * and the old hub's subscriptions are disposed. Throws for an account this server was not built with.
+   */
+  replaceBot(bot: Bot): AccountHub;
   close(): Promise<void>;
 }
 
@@ -194,6 +201,19 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       guard.hosts = allowedHosts(settings, port);
       const host = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
       return `http://${host}:${port}`;
+    },
+    replaceBot(bot) {
+      const account = accountOf(bot);
+      const old = hubs.get(account);
+      if (old === undefined)
+        throw new Error(
+          `replaceBot: the API serves no account ${JSON.stringify(account)} (accounts: ${[...hubs.keys()].map((k) => JSON.stringify(k)).join(', ') || 'none'}); a bot can only replace one it was started with`,
+        );
+      if (old.bot === bot) return old;
+      const hub = new AccountHub(bot, bus, settings.recentPerChat, old);
+      old.close();
+      hubs.set(account, hub);
+      return hub;
     },
     async close() {
       for (const s of ctx.streams) s.end();

@@ -106,3 +106,21 @@ test('wxbot_plugin_handler_seconds times each plugin on its own, not the plugins
   // `slow` never calls next(): `boom` did not run, so it has no series.
   expect(value(text, `wxbot_plugin_handler_seconds_count{${a},plugin="boom"}`)).toBeUndefined();
 });
+
+test('a bot watched twice is counted once; an unwatched one is no longer counted nor listed', async () => {
+  bot = await createTestBot({});
+  api = await startApi(bot);
+  api.metrics.watch(bot.bot);
+  const seen = 'wxbot_messages_in_total{account="test",kind="text"}';
+  await bot.receive('one', { from: 'Alice' });
+  let text = await api.metrics.text();
+  expect([value(text, seen), value(text, 'wxbot_account_up{account="test"}')]).toEqual([1, 1]);
+  api.metrics.unwatch(bot.bot);
+  await bot.receive('two', { from: 'Alice' });
+  text = await api.metrics.text();
+  // The counter keeps what it counted (a restarted account's new bot goes on from there); the gauges drop the bot.
+  expect([value(text, seen), value(text, 'wxbot_account_up{account="test"}')]).toEqual([1, undefined]);
+  expect(() => {
+    api!.metrics.unwatch(bot!.bot);
+  }).not.toThrow();
+});

@@ -28,6 +28,15 @@ export interface ControlPlane {
   readonly url: string | undefined;
   /** The file holding the generated token, when it was generated (never the token itself). */
   readonly tokenFile: string | undefined;
+  /**
+   * The account named `bot.transport.account` is served by `bot` from now on (a restarted account's new bot):
+   * the API, the event stream, metrics and webhooks follow it, and let go of the bot it replaces (every
+   * subscription to that one is disposed; its counters go on under the same account label, and its recent
+   * messages stay listed). Call it once the old bot has stopped: what that bot had not handed over stays in
+   * the account's inbox journal and reaches webhooks through the new bot, once. The same bot again is a
+   * no-op, as is any call after `close()`. Throws for an account the control plane was not started with.
+   */
+  replaceBot(bot: Bot): void;
   /** Stops serving and delivering; journaled webhook deliveries resume on the next start. */
   close(): Promise<void>;
 }

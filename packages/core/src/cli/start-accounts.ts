@@ -12,6 +12,7 @@ import { createMemoryStorage } from '../storage/memory.js';
 import { MANY_ACCOUNTS, releaseYoungGeneration } from '../runtime/young-generation.js';
 import { LogRing } from '../log/ring.js';
 import { describeAction } from './action-line.js';
+import { followRestarts } from './follow-restarts.js';
 import { startControlPlaneOrReport } from './load-control-plane.js';
 import { humanOut, untilStopped, type CliIo } from './io.js';
 import { loadSimulator, SimulatorMissingError, type SimulatorModule } from './load-simulator.js';
@@ -182,6 +183,16 @@ export async function runStartAccounts(
     const bots = accounts.map((a) => supervisor.bot(a.name)).filter((b) => b !== undefined);
     control = await startControlPlaneOrReport(io, resolved, bots, logger, { logs: logRing });
     if (control === false) return 1;
+    // A restarted account's new bot is served in place of the old one.
+    if (control !== undefined)
+      unsubscribe.push(
+        followRestarts(
+          supervisor,
+          control,
+          accounts.map((a) => a.name),
+          logger,
+        ),
+      );
     const first = await Promise.race([starting.then(() => 'started' as const), stopped]);
     if (first === 'started') {
       const status = supervisor.status();

@@ -162,6 +162,76 @@ describe('wxbot start with accounts: [...]', () => {
   );
 
   test(
+    'an account restarted after a failure is served by the control API through its new bot',
+    async () => {
+      const sim = await createSimulator({
+        world: {
+          self: { wxid: 'wxid_solo', uin: 2400000009, nickName: 'Solo' },
+          friends: [{ wxid: 'wxid_f', nickName: 'F' }],
+        },
+        autoConfirm: true,
+        loginPollHoldMs: 100,
+        synccheckHoldMs: 200,
+      });
+      const p = await makeProject({
+        'package.json': '{"type":"module"}',
+        'bot.config.ts': `${PONG}
+        export default defineConfig({ logging: { level: 'info' }, plugins: [pong], api: { port: 0 }, accounts: [
+          { name: 'solo', loginMode: 'qr', proxy: false, qr: { terminal: false, pngPath: false, maxRefreshes: 0 },
+            hosts: { login: '${sim.loginUrl}', main: '${sim.url}' }, restart: { initialDelayMs: 1500 } },
+        ] });`,
+      });
+      dirs.push(p.dir);
+      const stop = new AbortController();
+      const m = memoryIo(p.dir, stop.signal);
+      const exit = main(['start'], m.io);
+      try {
+        await waitUntil(() => m.out().includes('1 of 1 account(s) running'), 'the start', 25_000);
+        const [, base, tokenFile] =
+          /wxbot console: (http:\/\/127\.0\.0\.1:\d+)\/ \(it asks for the token: (\S+)\)/.exec(m.err())!;
+        const auth = { authorization: `Bearer ${(await readFile(tokenFile!, 'utf8')).trim()}` };
+        const state = async (): Promise<string | undefined> =>
+          ((await (await fetch(`${base!}/api/accounts`, { headers: auth })).json()) as { items: { state: string }[] })
+            .items[0]?.state;
+        expect(await state()).toBe('syncing');
+        // A logout whose every recovery step fails: the session ends, and the supervisor restarts the account.
+        sim.addFault({ kind: 'ret', ret: 1, endpoint: ['webwxinit', 'webwxpushloginurl'] });
+        sim.addFault({ kind: 'http', status: 500, endpoint: 'jslogin' });
+        sim.addFault({ kind: 'ret', ret: 1101, endpoint: 'synccheck', times: 1 });
+        await waitUntil(() => m.out().includes('restarting it in'), 'the restart to be scheduled', 15_000);
+        // The server is fine again by the time the new bot logs in from the stored session.
+        sim.clearFaults();
+        await waitUntil(() => m.out().includes('restart 1, from the stored session'), 'the restart', 15_000);
+        const deadline = Date.now() + 15_000;
+        while ((await state()) !== 'syncing') {
+          if (Date.now() > deadline) throw new Error(`the API still shows ${String(await state())}`);
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        // The new bot's messages reach the API too (the hub records one once every plugin handled it).
+        sim.say({ from: 'wxid_f', text: '/ping' });
+        const recent = async (): Promise<string[]> =>
+          (
+            (await (await fetch(`${base!}/api/accounts/solo/chats/F/messages`, { headers: auth })).json()) as {
+              items: { text: string }[];
+            }
+          ).items.map((i) => i.text);
+        while (!(await recent()).includes('pong')) {
+          if (Date.now() > deadline) throw new Error(`recent messages: ${JSON.stringify(await recent())}`);
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        expect(await recent()).toEqual(['/ping', 'pong']);
+      } finally {
+        stop.abort();
+        await exit.catch(() => undefined);
+        await sim.close();
+      }
+      expect(await exit).toBe(0);
+    },
+    // A start, a failure, a restart delay and a second login, each waited for on its own timeout.
+    SLOW * 2,
+  );
+
+  test(
     'when no account can start it says why for each and exits 1',
     async () => {
       // Nothing listens on port 9 of loopback.

@@ -76,7 +76,9 @@ export class Webhooks {
   readonly #journal: DeliveryJournal;
   readonly #attempts = new Map<string, Attempt>();
   readonly #inflight = new Map<string, AbortController>();
-  readonly #offs: Array<() => void> = [];
+  /** Each watched bot's unsubscribes (a replaced bot's are disposed alone). */
+  readonly #offs = new Map<Bot, Array<() => void>>();
+  #started = false;
   readonly #log: Logger;
   readonly #baseMs: number;
   readonly #maxMs: number;
@@ -113,18 +115,42 @@ export class Webhooks {
       this.#log.warn({ delivery: d.id }, 'webhook delivery dropped: its hook is no longer configured');
       await this.#journal.done(d.id);
     }
+    this.#started = true;
     for (const bot of this.#bots.values()) this.#watch(bot);
     this.#pump();
   }
 
+  /**
+   * Delivers the events of `bot` for its account from now on, instead of the bot it replaces (a restarted
+   * account): the old bot's subscriptions are disposed. Deliveries already journaled stay, and a reply still
+   * to send goes through the new bot. Call it once the old bot stopped: a message it had not handed over is
+   * still in the account's inbox journal, the new bot hands it over, and the journal's ids (the message's
+   * MsgId) keep it from being delivered twice. Throws for an account not given at construction.
+   */
+  replaceBot(bot: Bot): void {
+    const account = accountOf(bot);
+    const old = this.#bots.get(account);
+    if (old === undefined)
+      throw new Error(
+        `webhooks: no account ${JSON.stringify(account)} to replace (accounts: ${[...this.#bots.keys()].map((k) => JSON.stringify(k)).join(', ') || 'none'})`,
+      );
+    if (old === bot) return;
+    for (const off of this.#offs.get(old) ?? []) off();
+    this.#offs.delete(old);
+    this.#bots.set(account, bot);
+    if (this.#started && !this.#closed) this.#watch(bot);
+  }
+
   #watch(bot: Bot): void {
     const account = accountOf(bot);
+    const offs: Array<() => void> = [];
+    this.#offs.set(bot, offs);
     // Awaited by the bot: the message leaves the transport's inbox journal only once it is in ours.
-    this.#offs.push(bot.addSink((p) => this.#onMessage(account, p)));
+    offs.push(bot.addSink((p) => this.#onMessage(account, p)));
     const transport = bot.transport;
     const on = <E extends keyof TransportEvents>(event: E, listener: TransportEvents[E]): void => {
       transport.on(event, listener);
-      this.#offs.push(() => transport.off(event, listener));
+      offs.push(() => transport.off(event, listener));
     };
     const event = (type: string, data: Record<string, unknown>): void => {
       void this.enqueue({ id: `${account}:${type}:${randomUUID()}`, type, account, data }).catch((err: unknown) => {
@@ -144,9 +170,9 @@ export class Webhooks {
         event('recovered', { via: e.via, attempt: e.attempt });
       };
       client.on('recovered', recovered);
-      this.#offs.push(() => client.off('recovered', recovered));
+      offs.push(() => client.off('recovered', recovered));
     }
-    this.#offs.push(
+    offs.push(
       bot.onPluginFailure((f) => {
         event('plugin-failure', { plugin: f.plugin, what: f.what });
       }),
@@ -354,7 +380,8 @@ export class Webhooks {
   #shutdown(): void {
     this.#closed = true;
     clearTimeout(this.#timer);
-    for (const off of this.#offs.splice(0)) off();
+    for (const offs of this.#offs.values()) for (const off of offs) off();
+    this.#offs.clear();
     for (const ctl of this.#inflight.values()) ctl.abort();
   }
 }

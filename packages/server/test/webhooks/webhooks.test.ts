@@ -233,3 +233,37 @@ test('1,000 events with the receiver failing 10 % of deliveries: each delivered 
   expect(receiver.requests.filter((r) => r.status === 503).length).toBeGreaterThanOrEqual(100);
   expect(receiver.requests.every((r) => r.signed)).toBe(true);
 }, 30_000);
+
+test('a replaced bot: what the old one journaled is delivered once, replies and replays go through the new one', async () => {
+  const { bot: old, receiver, url } = await setup();
+  // The new bot of the same account, on a simulator like the old one's: it hands over the same message ids.
+  const next = await createTestBot({});
+  try {
+    // The receiver is down while the old bot serves: its message waits in the journal.
+    let down = true;
+    receiver.answer = (r) =>
+      down ? { status: 503 } : { status: 200, body: { reply: `got ${(r.body.data as { text: string }).text}` } };
+    const hooks = await start({ hooks: [{ url, secret: SECRET, kinds: ['message'] }] });
+    await old.receive('while down', { from: 'Bob' });
+    await receiver.until((rs) => keyOf(rs, 'while down') !== undefined);
+    await old.bot.stop();
+    hooks.replaceBot(next.bot);
+    // The new bot hands the same message over again (as after a restart from the inbox journal): journaled once.
+    await next.receive('while down', { from: 'Bob' });
+    down = false;
+    const sent = await next.sim.waitForAction((a) => a.content === 'got while down', { timeoutMs: 5000 });
+    expect(sent.to).toBe('wxid_bob');
+    await hooks.idle();
+    const key = keyOf(receiver.requests, 'while down')!;
+    expect(receiver.delivered(key)).toBe(1);
+    expect(new Set(receiver.requests.map((r) => r.key))).toEqual(new Set([key]));
+    // The reply went out through the new bot only.
+    expect(old.actions().some((a) => a.plugin === 'webhook')).toBe(false);
+    expect(() => {
+      Object.defineProperty(next.bot.transport, 'account', { value: 'other' });
+      hooks.replaceBot(next.bot);
+    }).toThrow(/webhooks: no account "other" to replace \(accounts: "test"\)/);
+  } finally {
+    await next.close();
+  }
+});
