@@ -13,12 +13,13 @@ import {
   type PluginContext,
   type SenderRef,
   type TextMessage,
+  type Plugin,
 } from '@wxbot/core';
 
 import type { ReloadResult } from './controller.js';
 import { Cooldowns, inQuietHours } from './limits.js';
 import { fillTemplate, type TriggerMatch } from './match.js';
-import { optionsSchema, type ResolvedAutoreplyOptions } from './options.js';
+import { optionsSchema, type AutoreplyOptions, type ResolvedAutoreplyOptions } from './options.js';
 import { compileRules, readRulesFile, type CompiledRule } from './rules.js';
 
 function chatMatches(entry: string, chat: ChatRef): boolean {
@@ -269,7 +270,9 @@ function setup(ctx: PluginContext, options: ResolvedAutoreplyOptions): Promise<v
  * Answers messages by rules: keyword, exact text, regex or a function
  * triggers a text, a random text, an image, a file or a function's answer.
  */
-export const autoreply = definePlugin({
+// Annotated: an inferred type prints its unions in whatever order tsc met them, so the API report would
+// differ between a clean and an incremental build.
+export const autoreply: Plugin<AutoreplyOptions, ResolvedAutoreplyOptions> = definePlugin({
   name: '@wxbot/plugin-autoreply',
   description: 'Keyword, regex and function auto-replies in rooms and private chats.',
   options: optionsSchema,

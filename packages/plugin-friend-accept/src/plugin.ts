@@ -1,7 +1,7 @@
-import { definePlugin, type FriendRequestInfo, type PluginContext } from '@wxbot/core';
+import { definePlugin, type FriendRequestInfo, type PluginContext, type Plugin } from '@wxbot/core';
 
 import { localDay, RequestLedger, type FriendRequestRecord } from './history.js';
-import { optionsSchema, type ResolvedFriendAcceptOptions } from './options.js';
+import { optionsSchema, type FriendAcceptOptions, type ResolvedFriendAcceptOptions } from './options.js';
 import { Pacer } from './queue.js';
 import { verifyTextAllowed } from './verify.js';
 
@@ -168,7 +168,9 @@ async function setup(ctx: PluginContext, options: ResolvedFriendAcceptOptions): 
 }
 
 /** Accepts friend requests by rules, at a human pace, and welcomes, tags and seats new friends. */
-export const friendAccept = definePlugin({
+// Annotated: an inferred type prints its unions in whatever order tsc met them, so the API report would
+// differ between a clean and an incremental build.
+export const friendAccept: Plugin<FriendAcceptOptions, ResolvedFriendAcceptOptions> = definePlugin({
   name: '@wxbot/plugin-friend-accept',
   description: 'Accept friend requests by rules; welcome, remark and invite new friends.',
   options: optionsSchema,

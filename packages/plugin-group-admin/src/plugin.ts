@@ -11,9 +11,10 @@ import {
   type RoomMember,
   type SenderRef,
   strongStableId,
+  type Plugin,
 } from '@wxbot/core';
 
-import { optionsSchema, type CommandName, type ResolvedGroupAdminOptions } from './options.js';
+import { optionsSchema, type CommandName, type GroupAdminOptions, type ResolvedGroupAdminOptions } from './options.js';
 import { FloodMeter, hostAllowed, linkHosts } from './spam.js';
 import { StrikeBook } from './strikes.js';
 
@@ -400,7 +401,9 @@ function setup(ctx: PluginContext, options: ResolvedGroupAdminOptions): Promise<
 }
 
 /** Room administration: admin-only commands, welcome/farewell, anti-spam with warn → kick. */
-export const groupAdmin = definePlugin({
+// Annotated: an inferred type prints its unions in whatever order tsc met them, so the API report would
+// differ between a clean and an incremental build.
+export const groupAdmin: Plugin<GroupAdminOptions, ResolvedGroupAdminOptions> = definePlugin({
   name: '@wxbot/plugin-group-admin',
   description: 'Room administration: kick, topic, invite, warn, welcome, anti-spam.',
   options: optionsSchema,
