@@ -1,6 +1,8 @@
-import SerializerSelector from '@fastify/fast-json-stringify-compiler';
-import { Ajv, type ValidateFunction } from 'ajv';
-import type { FastifySchemaCompiler, FastifySchemaValidationError } from 'fastify';
+import { createRequire } from 'node:module';
+
+import type SerializerSelector from '@fastify/fast-json-stringify-compiler';
+import type { Ajv, ValidateFunction } from 'ajv';
+import type { FastifySchemaCompiler, FastifySchemaValidationError, FastifyServerOptions } from 'fastify';
 
 /**
  * Route schemas compiled on a route's first use, not at `listen()`.
@@ -10,6 +12,13 @@ import type { FastifySchemaCompiler, FastifySchemaValidationError } from 'fastif
  * call. The compilers here are the same ones with the same options; each route part gets a small function
  * that compiles its schema on the first call and keeps the result.
  */
+
+// ajv and fast-json-stringify (both CommonJS) are required on the first compile, not imported with the
+// server: loading them is ~50 ms of CPU at start. fastify loads neither itself once given both factories.
+const require = createRequire(import.meta.url);
+const loadAjv = (): typeof Ajv => (require('ajv') as { Ajv: typeof Ajv }).Ajv;
+const loadSerializerSelector = (): typeof SerializerSelector =>
+  require('@fastify/fast-json-stringify-compiler') as typeof SerializerSelector;
 
 /** One schema compiled: what the `onCompile` hook is told (tests count them; nothing else needs it). */
 export interface SchemaCompile {
@@ -42,8 +51,13 @@ export function lazyValidatorCompiler(options: SchemaCompileOptions = {}): Fasti
   let loose: Ajv | undefined;
   const ajvFor = (httpPart: string | undefined): Ajv =>
     httpPart === 'body'
-      ? (strict ??= new Ajv({ coerceTypes: false, useDefaults: true, removeAdditional: false, strict: false }))
-      : (loose ??= new Ajv({ coerceTypes: 'array', useDefaults: true, removeAdditional: false, strict: false }));
+      ? (strict ??= new (loadAjv())({ coerceTypes: false, useDefaults: true, removeAdditional: false, strict: false }))
+      : (loose ??= new (loadAjv())({
+          coerceTypes: 'array',
+          useDefaults: true,
+          removeAdditional: false,
+          strict: false,
+        }));
   return ({ schema, httpPart, method, url }) => {
     let validate: ValidateFunction | undefined;
     const compile = (): ValidateFunction => {
@@ -69,17 +83,32 @@ type SerializerFactory = ReturnType<typeof SerializerSelector>;
 
 /** fastify's default response serializer factory (fast-json-stringify, fastify's options), compiling lazily. */
 export function lazySerializerFactory(options: SchemaCompileOptions = {}): SerializerFactory {
-  const build = SerializerSelector();
   return (externalSchemas, serializerOptions) => {
-    const compileRoute = build(externalSchemas, serializerOptions);
+    let compileRoute: ReturnType<SerializerFactory> | undefined;
     return (route) => {
       let serialize: ((doc: unknown) => string) | undefined;
       const compile = (): ((doc: unknown) => string) => {
         options.onCompile?.({ kind: 'serializer', method: route.method, url: route.url, part: route.httpStatus });
+        compileRoute ??= loadSerializerSelector()()(externalSchemas, serializerOptions);
         return compileRoute(route);
       };
       if (options.eager === true) serialize = compile();
       return (doc: unknown) => (serialize ??= compile())(doc);
     };
+  };
+}
+
+type CompilersFactory = NonNullable<NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']>;
+
+/**
+ * Both factories for `Fastify({ schemaController: { compilersFactory } })`. Given both, fastify does not
+ * load its own ajv compiler. The validator factory is typed by fastify as ajv's (a `ValidateFunction`);
+ * fastify calls whatever a validator compiler returns the same way (as `setValidatorCompiler` accepts).
+ */
+export function lazyCompilersFactory(options: SchemaCompileOptions = {}): CompilersFactory {
+  const validatorCompiler = lazyValidatorCompiler(options);
+  return {
+    buildValidator: (() => validatorCompiler) as unknown as NonNullable<CompilersFactory['buildValidator']>,
+    buildSerializer: lazySerializerFactory(options),
   };
 }

@@ -27,7 +27,7 @@ import { eventRoutes } from './routes/events.js';
 import { logRoutes } from './routes/logs.js';
 import { simulatorRoutes } from './routes/simulator.js';
 import { pluginRoutes } from './routes/plugins.js';
-import { lazySerializerFactory, lazyValidatorCompiler, type SchemaCompileOptions } from './schema-compilers.js';
+import { lazyCompilersFactory, type SchemaCompileOptions } from './schema-compilers.js';
 import { allowedHosts, checkRequest, type Guard } from './security.js';
 import { VERSION } from './version.js';
 
@@ -98,9 +98,8 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     logger: false,
     bodyLimit: 1024 * 1024,
     forceCloseConnections: true,
-    schemaController: { compilersFactory: { buildSerializer: lazySerializerFactory(options.schemas) } },
+    schemaController: { compilersFactory: lazyCompilersFactory(options.schemas) },
   });
-  app.setValidatorCompiler(lazyValidatorCompiler(options.schemas));
   const routes: DocumentedRoute[] = [];
   app.addHook('onRoute', (route) => {
     collectRoute(route, routes);
