@@ -10,6 +10,8 @@
  *   --latency-scale=<f> latency phases: messages × f (default 1 = 5,000 per phase)
  *   --baseline-core=<dir> latency, cold-start: also run "wxbot before" on that built core dist, alternated
  *                         with wxbot; memory: the large and small worlds on it too
+ *   --baseline-server=<dir> cold-start: also start wxbot with @wxbot/server from that built dist (and, beside
+ *                         it, this build through the same hook), alternated with wxbot
  *   --load=<n>         run <n> busy-looping processes for the whole run (a loaded machine, reproducibly)
  *   --faults-rows=a,b  fault-matrix rows by slug (default: all; see bench/README.md)
  *   --faults-scale=<f> fault matrix: texts and chats × f (default 1 = 2,000 texts over 50 chats)
@@ -86,6 +88,7 @@ async function main(): Promise<number> {
       load: { type: 'string' },
       'latency-scale': { type: 'string' },
       'baseline-core': { type: 'string' },
+      'baseline-server': { type: 'string' },
       'faults-rows': { type: 'string' },
       'faults-scale': { type: 'string' },
       'faults-count': { type: 'string' },
@@ -207,6 +210,7 @@ async function main(): Promise<number> {
             smoke,
             peer: !values['no-peer'],
             ...(values['baseline-core'] ? { baselineCore: resolve(values['baseline-core']) } : {}),
+            ...(values['baseline-server'] ? { baselineServer: resolve(values['baseline-server']) } : {}),
           },
           log,
         ),

@@ -8,8 +8,13 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const dist = process.env['BENCH_CORE_DIST'];
-if (dist) {
+// BENCH_SERVER_DIST: the same for @wxbot/server (cold start with `--baseline-server`).
+const serverDist = process.env['BENCH_SERVER_DIST'];
+if (dist || serverDist) {
   register('./core-override-hooks.js', import.meta.url, {
-    data: { index: pathToFileURL(join(dist, 'index.js')).href },
+    data: {
+      ...(dist ? { index: pathToFileURL(join(dist, 'index.js')).href } : {}),
+      ...(serverDist ? { server: pathToFileURL(join(serverDist, 'index.js')).href } : {}),
+    },
   });
 }

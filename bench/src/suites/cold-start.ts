@@ -127,7 +127,7 @@ function once(
 }
 
 export async function runColdStart(
-  o: { smoke: boolean; peer?: boolean; baselineCore?: string },
+  o: { smoke: boolean; peer?: boolean; baselineCore?: string; baselineServer?: string },
   log: (s: string) => void,
 ): Promise<ColdStartResult> {
   const runs = o.smoke ? 1 : 7;
@@ -138,7 +138,7 @@ export async function runColdStart(
     // The smallest project the CLI accepts: a config with no plugins.
     writeFileSync(join(cwd, 'bot.config.json'), '{"plugins":[]}\n');
     writeFileSync(join(apiOffCwd, 'bot.config.json'), '{"plugins":[],"api":{"enabled":false}}\n');
-    const variants: Variant[] = useCli ? cliVariants(apiOffCwd, cwd, o.baselineCore) : [];
+    const variants: Variant[] = useCli ? cliVariants(apiOffCwd, cwd, o.baselineCore, o.baselineServer) : [];
     const script = fileURLToPath(new URL('../children/cold-start.js', import.meta.url));
     const args = useCli ? [WXBOT_BIN, 'start', '--simulator'] : [script];
     // The CLI prints its banner (stderr when piped) once the bot is logged in and running.
@@ -215,7 +215,12 @@ export async function runColdStart(
 }
 
 /** The CLI's start with the control plane off; with a baseline build, this build and that one through the hook. */
-function cliVariants(apiOffCwd: string, cwd: string, baselineCore: string | undefined): Variant[] {
+function cliVariants(
+  apiOffCwd: string,
+  cwd: string,
+  baselineCore: string | undefined,
+  baselineServer: string | undefined,
+): Variant[] {
   const start = ['start', '--simulator'];
   const out: Variant[] = [
     {
@@ -227,8 +232,9 @@ function cliVariants(apiOffCwd: string, cwd: string, baselineCore: string | unde
       cpuMs: [],
     },
   ];
-  if (baselineCore === undefined) return out;
   const hook = pathToFileURL(fileURLToPath(new URL('../children/core-override.js', import.meta.url))).href;
+  if (baselineServer !== undefined) out.push(...serverVariants(hook, cwd, baselineServer));
+  if (baselineCore === undefined) return out;
   const cli = fileURLToPath(new URL('../children/cold-start-cli.js', import.meta.url));
   const thisDist = fileURLToPath(new URL('../../../packages/core/dist', import.meta.url));
   for (const [label, dist] of [
@@ -245,4 +251,26 @@ function cliVariants(apiOffCwd: string, cwd: string, baselineCore: string | unde
       cpuMs: [],
     });
   return out;
+}
+
+/**
+ * `--baseline-server`: the CLI's own start, with `@wxbot/server` resolved to this build and to the older
+ * one through the module hook (children/core-override, BENCH_SERVER_DIST): what a control-plane change bought.
+ */
+function serverVariants(hook: string, cwd: string, baselineServer: string): Variant[] {
+  const thisDist = fileURLToPath(new URL('../../../packages/server/dist', import.meta.url));
+  return (
+    [
+      ['wxbot (this @wxbot/server, through the override hook)', thisDist],
+      ['wxbot, @wxbot/server before (--baseline-server, through the override hook)', baselineServer],
+    ] as const
+  ).map(([label, dist]) => ({
+    label,
+    command: `node --import core-override.js packages/core/bin/wxbot.js start --simulator (BENCH_SERVER_DIST=${dist})`,
+    args: ['--import', hook, WXBOT_BIN, 'start', '--simulator'],
+    cwd,
+    env: { BENCH_SERVER_DIST: dist },
+    runsMs: [],
+    cpuMs: [],
+  }));
 }

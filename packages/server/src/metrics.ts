@@ -1,7 +1,21 @@
 import type { ActionRecord, Bot, ClientEvents, QueueStats, TransportEvents, WxClient } from '@wxbot/core';
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { createRequire } from 'node:module';
+
+import type * as Prom from 'prom-client';
 
 import { accountOf, webClientOf } from './account-access.js';
+
+// The four classes from their own files: prom-client's index also loads the default collectors (which load
+// @opentelemetry/api), the Pushgateway (http, https) and the cluster aggregator — about 55 ms of CPU on each
+// `wxbot start` (issue 20, cold start) for code the bot never runs. The same classes the index exports.
+const require = createRequire(import.meta.url);
+const Registry = require('prom-client/lib/registry') as typeof Prom.Registry;
+const Counter = require('prom-client/lib/counter') as typeof Prom.Counter;
+const Gauge = require('prom-client/lib/gauge') as typeof Prom.Gauge;
+const Histogram = require('prom-client/lib/histogram') as typeof Prom.Histogram;
+type Counter<T extends string> = Prom.Counter<T>;
+type Gauge<T extends string> = Prom.Gauge<T>;
+type Histogram<T extends string> = Prom.Histogram<T>;
 
 /** Endpoints whose successful answer means the account is in sync with the server. */
 const SYNC_ENDPOINTS = new Set(['synccheck', 'webwxsync']);

@@ -1,7 +1,6 @@
 import type { AddressInfo } from 'node:net';
 
 import type { ApiConfig, Bot, LogTail } from '@wxbot/core';
-import { Ajv } from 'ajv';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 
 import { ApiError, sendError, type ServerContext } from './context.js';
@@ -29,6 +28,7 @@ import { eventRoutes } from './routes/events.js';
 import { logRoutes } from './routes/logs.js';
 import { simulatorRoutes } from './routes/simulator.js';
 import { pluginRoutes } from './routes/plugins.js';
+import { lazyCompilersFactory, type SchemaCompileOptions } from './schema-compilers.js';
 import { allowedHosts, checkRequest, type Guard } from './security.js';
 import { VERSION } from './version.js';
 
@@ -42,6 +42,8 @@ export interface ApiServerOptions {
   readonly logs?: LogTail | undefined;
   /** Simulator mode: the simulator's control URL; adds /api/simulator/world and /api/simulator/say. */
   readonly simulatorControlUrl?: string | undefined;
+  /** Route schemas compile on a route's first use; tests watch that here, or compile them all up front. */
+  readonly schemas?: SchemaCompileOptions | undefined;
 }
 
 /** A built (not yet listening) API server. */
@@ -98,14 +100,13 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
   const ctx: ServerContext = { hubs, bus, streams: new Set() };
   // No fastify logger: request lines would carry `?access_token=`; the bot's logger says what matters.
   // forceCloseConnections: stopping the bot must not wait for an idle keep-alive or a hijacked event stream.
-  const app = Fastify({ logger: false, bodyLimit: 1024 * 1024, forceCloseConnections: true });
-  // JSON bodies are taken as typed (`{"text": 1}` is an error naming body.text, not the string "1");
-  // query strings and path parameters are text, so those are coerced to the schema's types.
-  const strict = new Ajv({ coerceTypes: false, useDefaults: true, removeAdditional: false, strict: false });
-  const loose = new Ajv({ coerceTypes: 'array', useDefaults: true, removeAdditional: false, strict: false });
-  app.setValidatorCompiler(({ schema, httpPart }) =>
-    (httpPart === 'body' ? strict : loose).compile(schema as Record<string, unknown>),
-  );
+  // Schemas compile on a route's first use (cold start, issue 20); see schema-compilers.ts.
+  const app = Fastify({
+    logger: false,
+    bodyLimit: 1024 * 1024,
+    forceCloseConnections: true,
+    schemaController: { compilersFactory: lazyCompilersFactory(options.schemas) },
+  });
   const routes: DocumentedRoute[] = [];
   app.addHook('onRoute', (route) => {
     collectRoute(route, routes);

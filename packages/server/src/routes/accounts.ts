@@ -1,11 +1,14 @@
 import { CAPABILITY_NAMES, hasCapability } from '@wxbot/core';
 import type { FastifyInstance } from 'fastify';
-import QRCode from 'qrcode';
 
 import { ApiError, hubOf, type ServerContext } from '../context.js';
 import type { AccountHub } from '../hub.js';
 import { accountParams, accountSchema, errors } from '../schemas.js';
 import { idOf, nameOf } from '../views.js';
+
+type QRCodeModule = typeof import('qrcode');
+/** qrcode (and pngjs) load on the first QR image asked for, not with the server: ~20 ms of CPU at each start. */
+let qrcode: Promise<QRCodeModule> | undefined;
 
 function accountView(hub: AccountHub): Record<string, unknown> {
   const transport = hub.bot.transport;
@@ -107,6 +110,7 @@ export function accountRoutes(app: FastifyInstance, ctx: ServerContext): void {
       const content = hub.qrContent;
       if (content === undefined)
         throw new ApiError(404, 'no_qr', `account ${hub.id} has no QR code to scan (${hub.qrStatus})`);
+      const QRCode = await (qrcode ??= import('qrcode').then((m) => (m as { default?: QRCodeModule }).default ?? m));
       const png = await QRCode.toBuffer(content, { type: 'png', margin: 2, width: 320 });
       return reply.type('image/png').header('cache-control', 'no-store').send(png);
     },
