@@ -8,6 +8,7 @@ import { Webhooks } from './webhooks/webhooks.js';
 
 export { createApiServer } from './server.js';
 export type { ApiServer, ApiServerOptions } from './server.js';
+export type { SchemaCompile, SchemaCompileOptions } from './schema-compilers.js';
 export { BotMetrics } from './metrics.js';
 export { Webhooks, hookId, WEBHOOK_PLUGIN } from './webhooks/webhooks.js';
 export type { WebhooksOptions } from './webhooks/webhooks.js';

@@ -13,9 +13,6 @@ const Registry = require('prom-client/lib/registry') as typeof Prom.Registry;
 const Counter = require('prom-client/lib/counter') as typeof Prom.Counter;
 const Gauge = require('prom-client/lib/gauge') as typeof Prom.Gauge;
 const Histogram = require('prom-client/lib/histogram') as typeof Prom.Histogram;
-type Counter<T extends string> = Prom.Counter<T>;
-type Gauge<T extends string> = Prom.Gauge<T>;
-type Histogram<T extends string> = Prom.Histogram<T>;
 
 /** Endpoints whose successful answer means the account is in sync with the server. */
 const SYNC_ENDPOINTS = new Set(['synccheck', 'webwxsync']);
@@ -46,19 +43,19 @@ export class BotMetrics {
   readonly #bots: Bot[] = [];
   /** Sends of non-Web accounts not yet settled at the last scrape (bounded by the outbox: they settle). */
   readonly #unsettled = new Set<{ readonly bot: Bot; readonly account: string; readonly record: ActionRecord }>();
-  readonly requests: Counter<'account' | 'endpoint' | 'retcode'>;
-  readonly requestSeconds: Histogram<'account' | 'endpoint'>;
-  readonly messagesIn: Counter<'account' | 'kind'>;
-  readonly messagesOut: Counter<'account' | 'endpoint'>;
-  readonly rateLimited: Counter<'account' | 'action_class'>;
-  readonly backoffSeconds: Histogram<'account' | 'action_class'>;
-  readonly logins: Counter<'account' | 'via'>;
-  readonly logouts: Counter<'account' | 'reason'>;
-  readonly reconnects: Counter<'account' | 'via'>;
-  readonly pluginErrors: Counter<'account' | 'plugin'>;
-  readonly handlerSeconds: Histogram<'account'>;
-  readonly pluginHandlerSeconds: Histogram<'account' | 'plugin'>;
-  readonly webhookDeliveries: Counter<'hook' | 'outcome'>;
+  readonly requests: Prom.Counter<'account' | 'endpoint' | 'retcode'>;
+  readonly requestSeconds: Prom.Histogram<'account' | 'endpoint'>;
+  readonly messagesIn: Prom.Counter<'account' | 'kind'>;
+  readonly messagesOut: Prom.Counter<'account' | 'endpoint'>;
+  readonly rateLimited: Prom.Counter<'account' | 'action_class'>;
+  readonly backoffSeconds: Prom.Histogram<'account' | 'action_class'>;
+  readonly logins: Prom.Counter<'account' | 'via'>;
+  readonly logouts: Prom.Counter<'account' | 'reason'>;
+  readonly reconnects: Prom.Counter<'account' | 'via'>;
+  readonly pluginErrors: Prom.Counter<'account' | 'plugin'>;
+  readonly handlerSeconds: Prom.Histogram<'account'>;
+  readonly pluginHandlerSeconds: Prom.Histogram<'account' | 'plugin'>;
+  readonly webhookDeliveries: Prom.Counter<'hook' | 'outcome'>;
 
   constructor(sources: MetricsSources = {}) {
     const registers = [this.registry];
