@@ -3,6 +3,7 @@ import { basename, dirname, resolve } from 'node:path';
 
 import {
   definePlugin,
+  isOwner,
   parseCommand,
   stripMentions,
   strongStableId,
@@ -43,11 +44,8 @@ export function isAdmin(
   admins: readonly string[],
   sender: Pick<SenderRef, 'isSelf' | 'stableId' | 'contact'>,
 ): boolean {
-  if (sender.isSelf) return true;
-  const id = strongStableId(sender);
-  if (id !== undefined && admins.includes(id)) return true;
-  const remark = sender.contact?.remarkName;
-  return remark !== undefined && remark !== '' && admins.includes(remark);
+  // The same rule as core's owner commands: one definition of who may give orders.
+  return isOwner(admins, sender);
 }
 
 /** Removes the @-mentions of the bot, with any separator, so `exact` rules still match "@Bot hi". */

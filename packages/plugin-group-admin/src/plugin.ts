@@ -1,5 +1,6 @@
 import {
   definePlugin,
+  isOwner,
   TargetError,
   WxError,
   type ChatRef,
@@ -39,11 +40,8 @@ export function isAdmin(
   admins: readonly string[],
   sender: Pick<SenderRef, 'isSelf' | 'stableId' | 'contact'>,
 ): boolean {
-  if (sender.isSelf) return true;
-  const id = strongStableId(sender);
-  if (id !== undefined && admins.includes(id)) return true;
-  const remark = sender.contact?.remarkName;
-  return remark !== undefined && remark !== '' && admins.includes(remark);
+  // The same rule as core's owner commands: one definition of who may give orders.
+  return isOwner(admins, sender);
 }
 
 /** Members whose room display name or nick name is exactly `name`. */
