@@ -1,6 +1,6 @@
 import { isAbsolute, join, relative, resolve as resolvePath } from 'node:path';
 
-import { resolveRestart, type RestartPolicy } from '../bot/restart-policy.js';
+import { resolveRestart, type RestartPolicy } from './restart.js';
 import type { LoadedPlugin } from '../plugin/host.js';
 import type { StorageDriver } from '../storage/types.js';
 import { formatPath, type ConfigIssue } from './errors.js';
