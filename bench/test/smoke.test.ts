@@ -92,6 +92,7 @@ describe('pnpm bench --smoke', () => {
       'reply p50, steady phase',
       'pipeline plain text',
       'RSS per added account, large world',
+      'RSS per added account, small world (2 → 4 accounts)',
       'RSS, large world, 1 account right after login',
       'cold start',
     ]);
