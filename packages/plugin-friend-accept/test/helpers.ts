@@ -10,7 +10,8 @@ export const NAME = '@wxbot/plugin-friend-accept';
 export async function eventually(
   check: () => boolean | Promise<boolean>,
   what: string,
-  timeoutMs = 4000,
+  // Generous: it returns as soon as the check passes; a loaded CI machine once took over 4 s for one accept.
+  timeoutMs = 15_000,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
