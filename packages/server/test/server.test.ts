@@ -27,7 +27,9 @@ afterEach(async () => {
   bot = undefined;
 });
 
-async function setup(options: { storage?: StorageDriver } = {}): Promise<{ bot: TestBot; api: Api }> {
+async function setup(
+  options: { storage?: StorageDriver; ownerCommands?: Record<string, never> } = {},
+): Promise<{ bot: TestBot; api: Api }> {
   bot = await createTestBot({ plugins: [echo], ...options });
   await paired(bot);
   api = await startApi(bot);
@@ -239,6 +241,16 @@ test('a plugin switched off in one chat skips that chat only, and the switch is 
     body: { plugin: 'echo', chat: alice, enabled: true },
   });
   expect((await bot.receive('back', { from: 'Alice' })).length).toBe(1);
+});
+
+test('the owner commands cannot be switched off in a chat through the API (409, nothing saved)', async () => {
+  const storage = createMemoryStorage();
+  const { api } = await setup({ storage, ownerCommands: {} });
+  const refused = await api.call('POST', '/api/accounts/test/plugins/switch', {
+    body: { plugin: '@wxbot/owner-commands', chat: 'Alice', enabled: false },
+  });
+  expect([refused.status, refused.json<{ error: { code: string } }>().error.code]).toEqual([409, 'switch_refused']);
+  expect(await storage.namespace(CHAT_SWITCHES_NAMESPACE).get('off')).toBeUndefined();
 });
 
 test('the QR endpoints say when there is nothing to scan', async () => {

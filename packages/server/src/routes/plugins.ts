@@ -1,4 +1,4 @@
-import { redactText, type Bot } from '@wxbot/core';
+import { redactText, SwitchRefused, type Bot } from '@wxbot/core';
 import type { FastifyInstance } from 'fastify';
 
 import { ApiError, hubOf, type ServerContext } from '../context.js';
@@ -90,7 +90,13 @@ export function pluginRoutes(app: FastifyInstance, ctx: ServerContext): void {
           `chat ${JSON.stringify(chat)} has no stable id, so a switch would not survive a re-login`,
           'body.chat',
         );
-      await hub.bot.chatSwitches.set(plugin, contact.stableId, enabled);
+      try {
+        await hub.bot.chatSwitches.set(plugin, contact.stableId, enabled);
+      } catch (error) {
+        // A switch core refuses (the owner commands, off in a chat) is the caller's to fix, not a 500.
+        if (error instanceof SwitchRefused) throw new ApiError(409, 'switch_refused', error.message, 'body.plugin');
+        throw error;
+      }
       return { plugin, chat: idOf(contact), enabled };
     },
   );
