@@ -1,11 +1,15 @@
 /**
  * Redis store vs the embedded file store (issue 17): the same multi-account bot (the `many-bot` child: the
- * supervisor, the 10-plugin config) twice, each in its own process against its own half of one
+ * supervisor, the 10-plugin config) twice, each in its own process against its own part of one
  * multi-account simulator: one keeps sessions, journals and plugin storage in JSON files (the default), the
  * other in Redis (`redisStores`, REDIS_URL or 127.0.0.1:6379, keys under a random root deleted afterwards).
- * Steady pings go to the two bots' accounts interleaved (one to a file-store account, the next to a Redis one),
+ * Steady pings go to the bots' accounts interleaved (one to a file-store account, the next to a Redis one),
  * so both meet a shared, loaded machine in the same state; the added latency is Redis's percentile minus the
- * file store's. Never asserted.
+ * file store's, over all phases and phase by phase (paired: both stores' pings of one phase). Never asserted.
+ *
+ * `BENCH_STORE_VARIANTS=autopipelining` adds a third bot on Redis with ioredis's `enableAutoPipelining`
+ * (through the URL's query, which ioredis reads as client options), interleaved with the other two: a
+ * client setting's before/after in one run.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -17,7 +21,7 @@ import { connectRedis } from '@wxbot/store-redis';
 import type { ManyBotLogin } from '../children/many-bot.js';
 import type { ManySimStart, SteadyResult } from '../children/many-sim.js';
 import { Child } from '../ipc.js';
-import { round, summarize, type LatencySummary } from '../stats.js';
+import { median, round, summarize, type LatencySummary } from '../stats.js';
 import type { TargetRow } from './many-accounts.js';
 
 export interface StoreLatencyOptions {
@@ -32,12 +36,25 @@ export interface StoreLatencyOptions {
 
 type Store = 'file' | 'redis';
 
+/** Client settings a variant bot on Redis runs with, as URL query items (ioredis reads them as options). */
+const VARIANTS: Record<string, string> = { autopipelining: 'enableAutoPipelining=true' };
+
 export interface StoreSide {
   latencyMs: LatencySummary;
   injected: number;
   replied: number;
   /** p50 of each phase, in run order: the spread shows the noise. */
   phaseP50s: (number | null)[];
+}
+
+export interface StoreVariant {
+  /** `redis+<variant>`, e.g. `redis+autopipelining`. */
+  name: string;
+  side: StoreSide;
+  /** This variant minus the file store, ms. */
+  addedMs: { p50: number | null; p90: number | null; p99: number | null };
+  /** This variant minus plain Redis (the before/after of the setting), ms. */
+  vsRedisMs: { p50: number | null; p99: number | null };
 }
 
 export interface StoreLatencyResult {
@@ -47,16 +64,37 @@ export interface StoreLatencyResult {
   phaseMs: number;
   file: StoreSide;
   redis: StoreSide;
-  /** Pongs for pings already answered, both stores. */
+  /** Pongs for pings already answered, all stores. */
   duplicated: number;
   /** Redis minus file, ms. */
   addedMs: { p50: number | null; p90: number | null; p99: number | null };
+  /** Redis phase p50 minus file phase p50, phase by phase (paired), and their median. */
+  phaseAddedP50s?: (number | null)[];
+  medianPhaseAddedP50?: number | null;
+  /** Extra Redis bots with other client settings (`BENCH_STORE_VARIANTS`), interleaved with the two above. */
+  variants?: StoreVariant[];
   loadAverage: { start: number[]; end: number[] };
   note: string;
 }
 
 const minus = (a: number | null, b: number | null): number | null =>
   a === null || b === null ? null : round(a - b, 2);
+
+function withQuery(url: string, query: string): string {
+  return `${url}${url.includes('?') ? '&' : '?'}${query}`;
+}
+
+function medianOf(values: readonly (number | null)[]): number | null {
+  const known = values.filter((v): v is number => v !== null);
+  return known.length === 0 ? null : round(median(known), 2);
+}
+
+interface Bot {
+  name: string;
+  store: Store;
+  redisUrl: string;
+  child: Child;
+}
 
 export async function runStoreLatency(o: StoreLatencyOptions, log: (s: string) => void): Promise<StoreLatencyResult> {
   const A = o.accounts ?? (o.smoke ? 4 : 20);
@@ -65,11 +103,28 @@ export async function runStoreLatency(o: StoreLatencyOptions, log: (s: string) =
   const phaseMs = o.phaseMs ?? (o.smoke ? 2_000 : 20_000);
   const loadStart = loadavg().map((x) => round(x, 2));
   const redisUrl = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+  const variants = (process.env['BENCH_STORE_VARIANTS'] ?? '')
+    .split(',')
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
+  for (const v of variants) {
+    if (VARIANTS[v] === undefined)
+      throw new Error(`BENCH_STORE_VARIANTS: unknown variant "${v}" (known: ${Object.keys(VARIANTS).join(', ')})`);
+  }
   const root = `wxbot-bench-store:${randomBytes(6).toString('hex')}`;
   const redis = connectRedis(redisUrl);
   const dataDir = mkdtempSync(join(tmpdir(), 'wxbot-store-'));
   const sim = new Child('many-sim');
-  const bots: Record<Store, Child> = { file: new Child('many-bot'), redis: new Child('many-bot') };
+  const bots: Bot[] = [
+    { name: 'file', store: 'file', redisUrl, child: new Child('many-bot') },
+    { name: 'redis', store: 'redis', redisUrl, child: new Child('many-bot') },
+    ...variants.map((v) => ({
+      name: `redis+${v}`,
+      store: 'redis' as const,
+      redisUrl: withQuery(redisUrl, VARIANTS[v]!),
+      child: new Child('many-bot'),
+    })),
+  ];
   try {
     await redis.ping().catch((err: unknown) => {
       throw new Error(
@@ -85,59 +140,59 @@ export async function runStoreLatency(o: StoreLatencyOptions, log: (s: string) =
     }>(
       {
         type: 'start',
-        spec: { count: 2 * A, friends: 500, rooms: 20, roomMembers: 50, seed: 23 } satisfies ManySimStart,
+        spec: { count: bots.length * A, friends: 500, rooms: 20, roomMembers: 50, seed: 23 } satisfies ManySimStart,
       },
       120_000,
     );
-    const half: Record<Store, string[]> = { file: started.accounts.slice(0, A), redis: started.accounts.slice(A) };
-    for (const store of ['file', 'redis'] as const) {
+    const part = new Map(bots.map((b, i) => [b.name, started.accounts.slice(i * A, (i + 1) * A)]));
+    for (const bot of bots) {
       const spec: ManyBotLogin = {
-        accounts: half[store],
+        accounts: part.get(bot.name)!,
         loginUrl: started.loginUrl,
         mainUrl: started.url,
         controlUrl: started.controlUrl,
-        dataDir: join(dataDir, store),
+        dataDir: join(dataDir, bot.name),
         batch: 100,
-        store,
-        redisUrl,
+        store: bot.store,
+        redisUrl: bot.redisUrl,
         redisRoot: root,
       };
-      const r = await bots[store].call<{ type: string; running: number; failed: string[] }>(
+      const r = await bot.child.call<{ type: string; running: number; failed: string[] }>(
         { type: 'login', spec },
         120_000 + A * 2_000,
       );
       if (r.running !== A)
-        throw new Error(`${store} store: ${r.running}/${A} accounts running (${r.failed.join('; ')})`);
+        throw new Error(`${bot.name} store: ${r.running}/${A} accounts running (${r.failed.join('; ')})`);
     }
     log(
-      `  store latency: ${A} accounts per store, ${ratePerSec} msg/s interleaved over both, ${rounds} phases of ${phaseMs} ms; load ${loadStart.join(' ')}`,
+      `  store latency: ${A} accounts per store (${bots.map((b) => b.name).join(', ')}), ${ratePerSec} msg/s interleaved over all, ${rounds} phases of ${phaseMs} ms; load ${loadStart.join(' ')}`,
     );
-    // Interleaved, not alternated: every other ping goes to the other store's bot, so both meet the same
+    // Interleaved, not alternated: each next ping goes to another store's bot, so all meet the same
     // machine at the same moment (alternated phases of one store, then the other, moved 10× with the load).
-    const interleaved = half.file.flatMap((f, k) => [f, half.redis[k]!]);
+    const interleaved = Array.from({ length: A }, (_, k) => bots.map((b) => part.get(b.name)![k]!)).flat();
     let duplicated = 0;
-    const all: Record<Store, { injected: number; latenciesMs: number[] }[]> = { file: [], redis: [] };
+    const all = new Map<string, { injected: number; latenciesMs: number[] }[]>(bots.map((b) => [b.name, []]));
     for (let i = 0; i < rounds; i++) {
       const res = await sim.call<{ type: string; result: SteadyResult }>(
         { type: 'steady', spec: { ratePerSec, durationMs: phaseMs, drainMs: 10_000, accounts: interleaved } },
         phaseMs + 60_000,
       );
-      for (const store of ['file', 'redis'] as const) {
-        const parts = half[store].map((id) => res.result.byAccount[id]!);
+      for (const bot of bots) {
+        const parts = part.get(bot.name)!.map((id) => res.result.byAccount[id]!);
         const phase = {
           injected: parts.reduce((n, p) => n + p.injected, 0),
           latenciesMs: parts.flatMap((p) => p.latenciesMs),
         };
-        all[store].push(phase);
+        all.get(bot.name)!.push(phase);
         const sum = summarize(phase.latenciesMs, phase.injected);
         log(
-          `  round ${i + 1} ${store}: p50 ${sum.p50} ms, p99 ${sum.p99} ms (${phase.latenciesMs.length}/${phase.injected})`,
+          `  round ${i + 1} ${bot.name}: p50 ${sum.p50} ms, p99 ${sum.p99} ms (${phase.latenciesMs.length}/${phase.injected})`,
         );
       }
       duplicated += res.result.duplicated;
     }
-    const side = (store: Store): StoreSide => {
-      const runs = all[store];
+    const side = (name: string): StoreSide => {
+      const runs = all.get(name)!;
       const injected = runs.reduce((n, r) => n + r.injected, 0);
       return {
         latencyMs: summarize(
@@ -151,6 +206,12 @@ export async function runStoreLatency(o: StoreLatencyOptions, log: (s: string) =
     };
     const file = side('file');
     const red = side('redis');
+    const added = (s: StoreSide): StoreVariant['addedMs'] => ({
+      p50: minus(s.latencyMs.p50, file.latencyMs.p50),
+      p90: minus(s.latencyMs.p90, file.latencyMs.p90),
+      p99: minus(s.latencyMs.p99, file.latencyMs.p99),
+    });
+    const phaseAddedP50s = red.phaseP50s.map((p, i) => minus(p, file.phaseP50s[i] ?? null));
     return {
       accounts: A,
       ratePerSec,
@@ -159,16 +220,30 @@ export async function runStoreLatency(o: StoreLatencyOptions, log: (s: string) =
       file,
       redis: red,
       duplicated,
-      addedMs: {
-        p50: minus(red.latencyMs.p50, file.latencyMs.p50),
-        p90: minus(red.latencyMs.p90, file.latencyMs.p90),
-        p99: minus(red.latencyMs.p99, file.latencyMs.p99),
-      },
+      addedMs: added(red),
+      phaseAddedP50s,
+      medianPhaseAddedP50: medianOf(phaseAddedP50s),
+      ...(variants.length === 0
+        ? {}
+        : {
+            variants: bots.slice(2).map((b) => {
+              const s = side(b.name);
+              return {
+                name: b.name,
+                side: s,
+                addedMs: added(s),
+                vsRedisMs: {
+                  p50: minus(s.latencyMs.p50, red.latencyMs.p50),
+                  p99: minus(s.latencyMs.p99, red.latencyMs.p99),
+                },
+              };
+            }),
+          }),
       loadAverage: { start: loadStart, end: loadavg().map((x) => round(x, 2)) },
       note: 'one bot process per store, same code and config; Redis without a lease (a single bot’s setup), one connection per process; pings in private chats round-robin over the store’s accounts',
     };
   } finally {
-    await Promise.all([bots.file.close(30_000), bots.redis.close(30_000)]);
+    await Promise.all(bots.map((b) => b.child.close(30_000)));
     await sim.close(30_000);
     rmSync(dataDir, { recursive: true, force: true });
     let cursor = '0';
@@ -192,7 +267,17 @@ export function renderStoreLatency(r: StoreLatencyResult | { error: string }): s
     `\n10. Redis store vs file store: ${r.accounts} accounts each, ${r.ratePerSec} msg/s over both (interleaved), ${r.rounds} phases of ${r.phaseMs / 1000} s (${r.note})`,
     row('file', r.file),
     row('redis', r.redis),
+    ...(r.variants ?? []).map((v) => row(v.name, v.side)),
     `   duplicated ${r.duplicated}; added by Redis: p50 ${r.addedMs.p50 ?? '—'} ms (target ≤ +1), p90 ${r.addedMs.p90 ?? '—'} ms, p99 ${r.addedMs.p99 ?? '—'} ms; load average ${r.loadAverage.start.join(' ')} → ${r.loadAverage.end.join(' ')}`,
+    ...(r.phaseAddedP50s === undefined
+      ? []
+      : [
+          `   added p50 phase by phase ${r.phaseAddedP50s.map((p) => p ?? '—').join(', ')} ms (median ${r.medianPhaseAddedP50 ?? '—'} ms)`,
+        ]),
+    ...(r.variants ?? []).map(
+      (v) =>
+        `   ${v.name}: added p50 ${v.addedMs.p50 ?? '—'} ms, p99 ${v.addedMs.p99 ?? '—'} ms; against plain Redis p50 ${v.vsRedisMs.p50 ?? '—'} ms, p99 ${v.vsRedisMs.p99 ?? '—'} ms`,
+    ),
   ].join('\n');
 }
 
