@@ -7,14 +7,16 @@
  * so both meet a shared, loaded machine in the same state; the added latency is Redis's percentile minus the
  * file store's, over all phases and phase by phase (paired: both stores' pings of one phase). Never asserted.
  *
- * `BENCH_STORE_VARIANTS=autopipelining` adds a third bot on Redis with ioredis's `enableAutoPipelining`
- * (through the URL's query, which ioredis reads as client options), interleaved with the other two: a
- * client setting's before/after in one run.
+ * `BENCH_STORE_VARIANTS=autopipelining,control` adds bots on Redis with ioredis's `enableAutoPipelining`
+ * (through the URL's query, which ioredis reads as client options) and with nothing changed (the noise
+ * floor), interleaved with the other two: a client setting's before/after in one run; `core` (with
+ * BENCH_STORE_CORE_DIST) a plain-Redis bot on another build of core.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 import { connectRedis } from '@wxbot/store-redis';
 
@@ -36,8 +38,25 @@ export interface StoreLatencyOptions {
 
 type Store = 'file' | 'redis';
 
-/** Client settings a variant bot on Redis runs with, as URL query items (ioredis reads them as options). */
-const VARIANTS: Record<string, string> = { autopipelining: 'enableAutoPipelining=true' };
+/**
+ * Client settings a variant bot on Redis runs with, as URL query items (ioredis reads them as options).
+ * `control` changes nothing: a second plain-Redis bot, whose difference from the first is the noise floor
+ * of a comparison between bots (its place in the interleaving included).
+ */
+const VARIANTS: Record<string, string> = { autopipelining: 'enableAutoPipelining=true', control: '' };
+
+/**
+ * `core`: a plain-Redis bot on another build of @wxbot/core (BENCH_STORE_CORE_DIST=<its dist>, loaded
+ * through children/core-override as `--baseline-core` does): what a change to the journals' writes on the
+ * reply path does to Redis's added latency, beside the current build.
+ */
+function coreVariant(): { execArgv: string[]; env: NodeJS.ProcessEnv } {
+  const dist = process.env['BENCH_STORE_CORE_DIST'];
+  if (dist === undefined || dist === '')
+    throw new Error('BENCH_STORE_VARIANTS=core needs BENCH_STORE_CORE_DIST=<absolute path to a built core dist>');
+  const hook = pathToFileURL(fileURLToPath(new URL('../children/core-override.js', import.meta.url))).href;
+  return { execArgv: ['--import', hook], env: { BENCH_CORE_DIST: dist } };
+}
 
 export interface StoreSide {
   latencyMs: LatencySummary;
@@ -81,6 +100,7 @@ const minus = (a: number | null, b: number | null): number | null =>
   a === null || b === null ? null : round(a - b, 2);
 
 function withQuery(url: string, query: string): string {
+  if (query === '') return url;
   return `${url}${url.includes('?') ? '&' : '?'}${query}`;
 }
 
@@ -108,8 +128,10 @@ export async function runStoreLatency(o: StoreLatencyOptions, log: (s: string) =
     .map((v) => v.trim())
     .filter((v) => v !== '');
   for (const v of variants) {
-    if (VARIANTS[v] === undefined)
-      throw new Error(`BENCH_STORE_VARIANTS: unknown variant "${v}" (known: ${Object.keys(VARIANTS).join(', ')})`);
+    if (VARIANTS[v] === undefined && v !== 'core')
+      throw new Error(
+        `BENCH_STORE_VARIANTS: unknown variant "${v}" (known: ${[...Object.keys(VARIANTS), 'core'].join(', ')})`,
+      );
   }
   const root = `wxbot-bench-store:${randomBytes(6).toString('hex')}`;
   const redis = connectRedis(redisUrl);
@@ -118,12 +140,15 @@ export async function runStoreLatency(o: StoreLatencyOptions, log: (s: string) =
   const bots: Bot[] = [
     { name: 'file', store: 'file', redisUrl, child: new Child('many-bot') },
     { name: 'redis', store: 'redis', redisUrl, child: new Child('many-bot') },
-    ...variants.map((v) => ({
-      name: `redis+${v}`,
-      store: 'redis' as const,
-      redisUrl: withQuery(redisUrl, VARIANTS[v]!),
-      child: new Child('many-bot'),
-    })),
+    ...variants.map((v) => {
+      const core = v === 'core' ? coreVariant() : undefined;
+      return {
+        name: `redis+${v}`,
+        store: 'redis' as const,
+        redisUrl: core ? redisUrl : withQuery(redisUrl, VARIANTS[v]!),
+        child: core ? new Child('many-bot', [], core.execArgv, core.env) : new Child('many-bot'),
+      };
+    }),
   ];
   try {
     await redis.ping().catch((err: unknown) => {
