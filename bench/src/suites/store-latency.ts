@@ -34,6 +34,12 @@ export interface StoreLatencyOptions {
   /** Phases (default 3), each pinging both stores' accounts interleaved. */
   readonly rounds?: number;
   readonly phaseMs?: number;
+  /**
+   * An unmeasured phase first (default 10 s, none with --smoke; BENCH_STORE_WARMUP_MS overrides): without
+   * it the first measured phase ran on cold code, and Redis's added p50 in it was the highest of the three
+   * in 6 of 7 runs (by up to 1 ms).
+   */
+  readonly warmupMs?: number;
 }
 
 type Store = 'file' | 'redis';
@@ -81,6 +87,8 @@ export interface StoreLatencyResult {
   ratePerSec: number;
   rounds: number;
   phaseMs: number;
+  /** The unmeasured first phase's length and each store's p50 in it (shown, not counted). */
+  warmup?: { ms: number; p50s: Record<string, number | null> };
   file: StoreSide;
   redis: StoreSide;
   /** Pongs for pings already answered, all stores. */
@@ -121,6 +129,8 @@ export async function runStoreLatency(o: StoreLatencyOptions, log: (s: string) =
   const ratePerSec = o.ratePerSec ?? (o.smoke ? 20 : 30);
   const rounds = o.rounds ?? (o.smoke ? 1 : 3);
   const phaseMs = o.phaseMs ?? (o.smoke ? 2_000 : 20_000);
+  const warmupEnv = Number(process.env['BENCH_STORE_WARMUP_MS'] ?? Number.NaN);
+  const warmupMs = o.warmupMs ?? (Number.isFinite(warmupEnv) ? warmupEnv : o.smoke ? 0 : 10_000);
   const loadStart = loadavg().map((x) => round(x, 2));
   const redisUrl = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
   const variants = (process.env['BENCH_STORE_VARIANTS'] ?? '')
@@ -197,11 +207,28 @@ export async function runStoreLatency(o: StoreLatencyOptions, log: (s: string) =
     const interleaved = Array.from({ length: A }, (_, k) => bots.map((b) => part.get(b.name)![k]!)).flat();
     let duplicated = 0;
     const all = new Map<string, { injected: number; latenciesMs: number[] }[]>(bots.map((b) => [b.name, []]));
-    for (let i = 0; i < rounds; i++) {
-      const res = await sim.call<{ type: string; result: SteadyResult }>(
-        { type: 'steady', spec: { ratePerSec, durationMs: phaseMs, drainMs: 10_000, accounts: interleaved } },
-        phaseMs + 60_000,
+    const steady = (durationMs: number): Promise<{ type: string; result: SteadyResult }> =>
+      sim.call(
+        { type: 'steady', spec: { ratePerSec, durationMs, drainMs: 10_000, accounts: interleaved } },
+        durationMs + 60_000,
       );
+    let warmup: StoreLatencyResult['warmup'];
+    if (warmupMs > 0) {
+      const res = await steady(warmupMs);
+      duplicated += res.result.duplicated;
+      const p50s: Record<string, number | null> = {};
+      for (const bot of bots) {
+        const parts = part.get(bot.name)!.map((id) => res.result.byAccount[id]!);
+        p50s[bot.name] = summarize(
+          parts.flatMap((p) => p.latenciesMs),
+          parts.reduce((n, p) => n + p.injected, 0),
+        ).p50;
+      }
+      warmup = { ms: warmupMs, p50s };
+      log(`  warm-up (not counted): ${bots.map((b) => `${b.name} p50 ${p50s[b.name]} ms`).join(', ')}`);
+    }
+    for (let i = 0; i < rounds; i++) {
+      const res = await steady(phaseMs);
       for (const bot of bots) {
         const parts = part.get(bot.name)!.map((id) => res.result.byAccount[id]!);
         const phase = {
@@ -242,6 +269,7 @@ export async function runStoreLatency(o: StoreLatencyOptions, log: (s: string) =
       ratePerSec,
       rounds,
       phaseMs,
+      ...(warmup === undefined ? {} : { warmup }),
       file,
       redis: red,
       duplicated,
@@ -289,7 +317,13 @@ export function renderStoreLatency(r: StoreLatencyResult | { error: string }): s
   const row = (name: string, s: StoreSide): string =>
     `   ${name.padEnd(6)} p50 ${s.latencyMs.p50 ?? '—'} ms, p90 ${s.latencyMs.p90 ?? '—'} ms, p99 ${s.latencyMs.p99 ?? '—'} ms (${s.replied}/${s.injected}; phase p50s ${s.phaseP50s.join(', ')})`;
   return [
-    `\n10. Redis store vs file store: ${r.accounts} accounts each, ${r.ratePerSec} msg/s over both (interleaved), ${r.rounds} phases of ${r.phaseMs / 1000} s (${r.note})`,
+    `\n10. Redis store vs file store: ${r.accounts} accounts each, ${r.ratePerSec} msg/s over both (interleaved), ${r.rounds} phases of ${r.phaseMs / 1000} s${
+      r.warmup
+        ? ` after a ${r.warmup.ms / 1000} s warm-up (p50 ${Object.entries(r.warmup.p50s)
+            .map(([k, v]) => `${k} ${v ?? '—'}`)
+            .join(', ')} ms, not counted)`
+        : ''
+    } (${r.note})`,
     row('file', r.file),
     row('redis', r.redis),
     ...(r.variants ?? []).map((v) => row(v.name, v.side)),
