@@ -36,7 +36,7 @@ export interface StoreLatencyOptions {
   readonly phaseMs?: number;
   /**
    * An unmeasured phase first (default 30 s, none with --smoke; BENCH_STORE_WARMUP_MS overrides): in the
-   * first ~40 s after the logins Redis's added p50 ran ~1 ms above the steady phases (highest of three in 6 of
+   * first ~40 s after the logins Redis's added p50 ran ~1 ms above the steady phases (highest of three in 5 of
    * 7 runs without a warm-up, and still in 3 of 3 after a 10 s one); a bot runs for days, the target is its
    * steady cost. The warm-up's own p50s are printed and kept.
    */
