@@ -52,9 +52,13 @@ export class RedisSessionStore implements SessionStore {
     const logKey = (key: string): string => this.logKeyOf(key);
     this.log = {
       async append(key, records) {
+        const list = [logKey(key)];
+        // One pass into one array per command (no slice, no map): a journal batch is usually one record.
         for (let i = 0; i < records.length; i += APPEND_SLICE) {
-          const slice = records.slice(i, i + APPEND_SLICE).map((r) => encode(key, r));
-          await writeState(redis, lease, 'RPUSH', [logKey(key)], slice);
+          const end = Math.min(records.length, i + APPEND_SLICE);
+          const lines = new Array<string>(end - i);
+          for (let j = i; j < end; j++) lines[j - i] = encode(key, records[j]);
+          await writeState(redis, lease, 'RPUSH', list, lines);
         }
       },
       // Commands on one connection run in order, so once an append resolved the
