@@ -72,6 +72,10 @@ interface Variant {
   qrMs?: number[];
 }
 
+/** The preload that prints `qr-event <ms>` at the client's first QR event (children/qr-marker.ts). */
+const QR_MARKER = pathToFileURL(fileURLToPath(new URL('../children/qr-marker.js', import.meta.url))).href;
+const QR_EVENT_LINE = /^qr-event [\d.]+$/m;
+
 const WXBOT_BIN = fileURLToPath(new URL('../../../packages/core/bin/wxbot.js', import.meta.url));
 
 /** utime + stime of a live process in ms (Linux /proc; clock ticks of 10 ms), undefined elsewhere. */
@@ -276,16 +280,11 @@ function cliVariants(
       // marked by a preload at the client's first login poll, which follows the event at once.
       label: 'wxbot, QR-event marker preloaded',
       command: 'node --import qr-marker.js packages/core/bin/wxbot.js start --simulator',
-      args: [
-        '--import',
-        pathToFileURL(fileURLToPath(new URL('../children/qr-marker.js', import.meta.url))).href,
-        WXBOT_BIN,
-        ...start,
-      ],
+      args: ['--import', QR_MARKER, WXBOT_BIN, ...start],
       cwd,
       runsMs: [],
       cpuMs: [],
-      qrLine: /^qr-event [\d.]+$/m,
+      qrLine: QR_EVENT_LINE,
       qrMs: [],
     },
   ];
@@ -307,16 +306,19 @@ function cliVariants(
   for (const [label, env] of rows)
     out.push({
       label,
-      command: `node --import core-override.js bench/dist/children/cold-start-cli.js start --simulator (${Object.entries(
+      command: `node --import core-override.js --import qr-marker.js bench/dist/children/cold-start-cli.js start --simulator (${Object.entries(
         env,
       )
         .map(([k, v]) => `${k}=${v}`)
         .join(' ')})`,
-      args: ['--import', hook, cli, ...start],
+      // The QR-event marker too: both builds' time to the first QR event, side by side.
+      args: ['--import', hook, '--import', QR_MARKER, cli, ...start],
       cwd,
       env,
       runsMs: [],
       cpuMs: [],
+      qrLine: QR_EVENT_LINE,
+      qrMs: [],
     });
   return out;
 }
