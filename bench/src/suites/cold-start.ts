@@ -93,6 +93,11 @@ function processCpuMs(pid: number): number | undefined {
 /** sysconf(_SC_CLK_TCK): 100 on Linux for every mainstream architecture. */
 const CLOCK_TICKS = 100;
 
+function hasCompileCache(node: string): boolean {
+  const r = spawnSync(node, ['-p', "typeof require('node:module').enableCompileCache"], { encoding: 'utf8' });
+  return r.stdout.trim() === 'function';
+}
+
 function cliHasStart(node: string): boolean {
   const r = spawnSync(node, [WXBOT_BIN, '--help'], { encoding: 'utf8', timeout: 10_000 });
   return /\bstart\b/.test(`${r.stdout}${r.stderr}`) && /--simulator/.test(`${r.stdout}${r.stderr}`);
@@ -174,6 +179,17 @@ export async function runColdStart(
     writeFileSync(join(cwd, 'bot.config.json'), '{"plugins":[]}\n');
     writeFileSync(join(apiOffCwd, 'bot.config.json'), '{"plugins":[],"api":{"enabled":false}}\n');
     const variants: Variant[] = useCli ? cliVariants(apiOffCwd, cwd, o.baselineCore, o.baselineServer) : [];
+    // A Node with the compile cache (22.1+): the same start without it, to show what the bin's cache buys.
+    if (useCli && hasCompileCache(node))
+      variants.splice(1, 0, {
+        label: 'wxbot, compile cache off (NODE_DISABLE_COMPILE_CACHE=1)',
+        command: 'NODE_DISABLE_COMPILE_CACHE=1 node packages/core/bin/wxbot.js start --simulator',
+        args: [WXBOT_BIN, 'start', '--simulator'],
+        cwd,
+        env: { NODE_DISABLE_COMPILE_CACHE: '1' },
+        runsMs: [],
+        cpuMs: [],
+      });
     const script = fileURLToPath(new URL('../children/cold-start.js', import.meta.url));
     const args = useCli ? [WXBOT_BIN, 'start', '--simulator'] : [script];
     // The CLI prints its banner (stderr when piped) once the bot is logged in and running.
