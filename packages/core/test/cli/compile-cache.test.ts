@@ -27,7 +27,7 @@ function recorder(status = 1) {
     api: {
       enableCompileCache: (dir?: string) => {
         calls.push(dir);
-        return { status, directory: dir };
+        return dir === undefined ? { status } : { status, directory: dir };
       },
     },
   };
