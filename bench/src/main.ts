@@ -12,6 +12,8 @@
  *                         with wxbot; memory: the large and small worlds on it too
  *   --baseline-server=<dir> cold-start: also start wxbot with @wxbot/server from that built dist (and, beside
  *                         it, this build through the same hook), alternated with wxbot
+ *   --cold-start-node=<path> cold-start: run every cold-start process (wxbot's rows and wechat4u's) on that
+ *                         node binary (e.g. Node 22/24 from node_modules/.node-lts, see `pnpm test:node-lts`)
  *   --load=<n>         run <n> busy-looping processes for the whole run (a loaded machine, reproducibly)
  *   --faults-rows=a,b  fault-matrix rows by slug (default: all; see bench/README.md)
  *   --faults-scale=<f> fault matrix: texts and chats × f (default 1 = 2,000 texts over 50 chats)
@@ -89,6 +91,7 @@ async function main(): Promise<number> {
       'latency-scale': { type: 'string' },
       'baseline-core': { type: 'string' },
       'baseline-server': { type: 'string' },
+      'cold-start-node': { type: 'string' },
       'faults-rows': { type: 'string' },
       'faults-scale': { type: 'string' },
       'faults-count': { type: 'string' },
@@ -211,6 +214,7 @@ async function main(): Promise<number> {
             peer: !values['no-peer'],
             ...(values['baseline-core'] ? { baselineCore: resolve(values['baseline-core']) } : {}),
             ...(values['baseline-server'] ? { baselineServer: resolve(values['baseline-server']) } : {}),
+            ...(values['cold-start-node'] ? { node: resolve(values['cold-start-node']) } : {}),
           },
           log,
         ),

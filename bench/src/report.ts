@@ -162,6 +162,11 @@ function cpuOf(r: { cpuMedianMs?: number | undefined }): string {
   return r.cpuMedianMs === undefined ? '' : `; process CPU (user + system) at that point: median ${r.cpuMedianMs} ms`;
 }
 
+/** Spawn → the first QR event, when the row marks it (the end point before 2026-12-06). */
+function qrOf(r: { qrMedianMs?: number | undefined }): string {
+  return r.qrMedianMs === undefined ? '' : `; to the first QR event: median ${r.qrMedianMs} ms`;
+}
+
 function fmt(n: number | null | undefined): string {
   if (n === null || n === undefined || !Number.isFinite(n)) return '—';
   return n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2);
@@ -355,17 +360,17 @@ export function renderTables(r: BenchResults): string {
   if (cold && 'error' in cold) parts.push(`\n5. Cold start: FAILED — ${cold.error}`);
   else if (cold) {
     parts.push(
-      `\n5. Cold start to the QR event: median ${cold.medianMs} ms (runs: ${cold.runsMs.join(', ')})${cpuOf(cold)}${cold.inProcessMedianMs === undefined ? '' : `; inside the process ${cold.inProcessMedianMs} ms`}. ${cold.command}. ${cold.note}`,
+      `\n5. Cold start to the ready banner: median ${cold.medianMs} ms (runs: ${cold.runsMs.join(', ')})${cpuOf(cold)}${cold.inProcessMedianMs === undefined ? '' : `; inside the process ${cold.inProcessMedianMs} ms`}. ${cold.command}${cold.node === undefined ? '' : ` (Node ${cold.node.version}, ${cold.node.path})`}. ${cold.note}`,
     );
     if (cold.peer)
       parts.push(
         'medianMs' in cold.peer
-          ? `   wechat4u, same steps (simulator in its process, login, webwxinit → its 'login' event), runs interleaved: median ${cold.peer.medianMs} ms (runs: ${cold.peer.runsMs.join(', ')})${cpuOf(cold.peer)}`
+          ? `   wechat4u, same steps (simulator in its process, login, webwxinit → its 'login' event), runs interleaved: median ${cold.peer.medianMs} ms (runs: ${cold.peer.runsMs.join(', ')})${cpuOf(cold.peer)}${qrOf(cold.peer)}`
           : `   wechat4u: ${cold.peer.skipped}`,
       );
     for (const v of cold.variants ?? [])
       parts.push(
-        `   ${v.label}, runs interleaved: median ${v.medianMs} ms (runs: ${v.runsMs.join(', ')})${cpuOf(v)}. ${v.command}`,
+        `   ${v.label}, runs interleaved: median ${v.medianMs} ms (runs: ${v.runsMs.join(', ')})${cpuOf(v)}${qrOf(v)}. ${v.command}`,
       );
   }
   if (r.suites.faults) parts.push(renderFaults(r.suites.faults));

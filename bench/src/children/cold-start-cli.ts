@@ -1,13 +1,22 @@
 /**
  * `wxbot`'s bin against the build named by BENCH_CORE_DIST (cold start with `--baseline-core`): the same
- * two steps as packages/core/bin/wxbot.js — cap the young generation, then the CLI's main — from that dist.
+ * steps as packages/core/bin/wxbot.js — the compile cache where the build has it, cap the young generation,
+ * then the CLI's main — from that dist.
  * Run with `--import children/core-override.js`, so `@wxbot/core` (which @wxbot/server imports) is that build too.
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const dist = process.env['BENCH_CORE_DIST'];
 if (!dist) throw new Error('cold-start-cli: set BENCH_CORE_DIST to a built core dist');
+// What that build's bin does first: Node's compile cache, when the build has it (issue 20, helper hS).
+if (existsSync(join(dist, 'cli', 'compile-cache.js'))) {
+  const cache = (await import(pathToFileURL(join(dist, 'cli', 'compile-cache.js')).href)) as {
+    enableCompileCache(): unknown;
+  };
+  cache.enableCompileCache();
+}
 const young = (await import(pathToFileURL(join(dist, 'runtime', 'young-generation.js')).href)) as {
   capYoungGeneration(): boolean;
 };

@@ -37,6 +37,10 @@ Object.defineProperty(bot, 'CONF', {
   },
 });
 bot.on('error', () => undefined);
+// The QR it would show (the uuid): the end point of cold starts before 2026-12-06.
+bot.on('uuid', () => {
+  process.stdout.write(`qr ${performance.now().toFixed(1)}\n`);
+});
 bot.on('login', () => {
   process.stdout.write(`ready ${performance.now().toFixed(1)}\n`);
   bot.stop();

@@ -1,10 +1,13 @@
 /** Module hooks for core-override: `@wxbot/core` (and `@wxbot/server`, when given) resolve to the given builds. */
 let index = '';
 let server = '';
+/** `@wxbot/core/client` and the like: the given build's subpath entries (see core-override.ts). */
+let subpaths: Readonly<Record<string, string>> = {};
 
-export function initialize(data: { index?: string; server?: string }): void {
+export function initialize(data: { index?: string; server?: string; subpaths?: Record<string, string> }): void {
   index = data.index ?? '';
   server = data.server ?? '';
+  subpaths = data.subpaths ?? {};
 }
 
 export async function resolve(
@@ -14,5 +17,7 @@ export async function resolve(
 ): Promise<{ url: string; shortCircuit?: boolean }> {
   if (specifier === '@wxbot/core' && index !== '') return { url: index, shortCircuit: true };
   if (specifier === '@wxbot/server' && server !== '') return { url: server, shortCircuit: true };
+  const sub = subpaths[specifier];
+  if (sub !== undefined) return { url: sub, shortCircuit: true };
   return next(specifier, context);
 }

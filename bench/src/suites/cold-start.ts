@@ -17,6 +17,8 @@ import { median, round } from '../stats.js';
 
 export interface ColdStartResult {
   command: string;
+  /** The node binary every cold-start process ran on (`--cold-start-node`, else the bench's own) and its version. */
+  node?: { path: string; version: string } | undefined;
   /** Wall time from spawn to the ready line (or the script's QR line), per run. */
   runsMs: number[];
   medianMs: number;
@@ -31,7 +33,15 @@ export interface ColdStartResult {
    * 'login' event; runs interleaved with wxbot's.
    */
   peer?:
-    { command: string; runsMs: number[]; medianMs: number; cpuMedianMs?: number | undefined } | { skipped: string };
+    | {
+        command: string;
+        runsMs: number[];
+        medianMs: number;
+        cpuMedianMs?: number | undefined;
+        /** To its 'uuid' event (the QR it would show), the end point of cold starts before 2026-12-06. */
+        qrMedianMs?: number | undefined;
+      }
+    | { skipped: string };
   /**
    * Issue 20: the same start with other settings or builds, interleaved run by run with the rows above:
    * the control plane switched off (`api: { enabled: false }`: what core itself costs), and with
@@ -44,6 +54,8 @@ export interface ColdStartResult {
     runsMs: number[];
     medianMs: number;
     cpuMedianMs?: number | undefined;
+    /** Spawn → the first QR event (the row that marks it): the end point of cold starts before 2026-12-06. */
+    qrMedianMs?: number | undefined;
   }>;
 }
 
@@ -55,7 +67,14 @@ interface Variant {
   env?: Record<string, string>;
   runsMs: number[];
   cpuMs: number[];
+  /** A line printed at the QR event, timed too (the QR-marker row). */
+  qrLine?: RegExp;
+  qrMs?: number[];
 }
+
+/** The preload that prints `qr-event <ms>` at the client's first QR event (children/qr-marker.ts). */
+const QR_MARKER = pathToFileURL(fileURLToPath(new URL('../children/qr-marker.js', import.meta.url))).href;
+const QR_EVENT_LINE = /^qr-event [\d.]+$/m;
 
 const WXBOT_BIN = fileURLToPath(new URL('../../../packages/core/bin/wxbot.js', import.meta.url));
 
@@ -74,21 +93,37 @@ function processCpuMs(pid: number): number | undefined {
 /** sysconf(_SC_CLK_TCK): 100 on Linux for every mainstream architecture. */
 const CLOCK_TICKS = 100;
 
-function cliHasStart(): boolean {
-  const r = spawnSync(process.execPath, [WXBOT_BIN, '--help'], { encoding: 'utf8', timeout: 10_000 });
+function hasCompileCache(node: string): boolean {
+  const r = spawnSync(node, ['-p', "typeof require('node:module').enableCompileCache"], { encoding: 'utf8' });
+  return r.stdout.trim() === 'function';
+}
+
+function cliHasStart(node: string): boolean {
+  const r = spawnSync(node, [WXBOT_BIN, '--help'], { encoding: 'utf8', timeout: 10_000 });
   return /\bstart\b/.test(`${r.stdout}${r.stderr}`) && /--simulator/.test(`${r.stdout}${r.stderr}`);
 }
 
+interface Once {
+  wallMs: number;
+  inProcessMs?: number;
+  cpuMs?: number;
+  /** Wall time to `earlyLine`, when given and seen first. */
+  earlyMs?: number;
+}
+
 function once(
+  node: string,
   args: string[],
   cwd: string,
   qrLine: RegExp,
   timeoutMs: number,
   env: Record<string, string> = {},
-): Promise<{ wallMs: number; inProcessMs?: number; cpuMs?: number }> {
+  earlyLine?: RegExp,
+): Promise<Once> {
   return new Promise((resolve, reject) => {
     const t = performance.now();
-    const child = spawn(process.execPath, args, {
+    let earlyMs: number | undefined;
+    const child = spawn(node, args, {
       cwd,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, NO_COLOR: '1', ...env },
@@ -99,9 +134,10 @@ function once(
       if (measured === undefined)
         reject(new Error(`cold start: no ready line within ${timeoutMs} ms; output: ${out.slice(-500)}`));
     }, timeoutMs);
-    let measured: { wallMs: number; inProcessMs?: number; cpuMs?: number } | undefined;
+    let measured: Once | undefined;
     const onData = (d: Buffer): void => {
       out += d.toString();
+      if (earlyLine !== undefined && earlyMs === undefined && earlyLine.test(out)) earlyMs = performance.now() - t;
       const m = measured === undefined ? qrLine.exec(out) : null;
       if (m) {
         const wallMs = performance.now() - t;
@@ -111,6 +147,7 @@ function once(
           wallMs,
           ...(inProcess === undefined ? {} : { inProcessMs: inProcess }),
           ...(cpuMs === undefined ? {} : { cpuMs }),
+          ...(earlyMs === undefined ? {} : { earlyMs }),
         };
         child.kill('SIGTERM');
       }
@@ -127,18 +164,32 @@ function once(
 }
 
 export async function runColdStart(
-  o: { smoke: boolean; peer?: boolean; baselineCore?: string; baselineServer?: string },
+  o: { smoke: boolean; peer?: boolean; baselineCore?: string; baselineServer?: string; node?: string },
   log: (s: string) => void,
 ): Promise<ColdStartResult> {
   const runs = o.smoke ? 1 : 7;
   const cwd = mkdtempSync(join(tmpdir(), 'wxbot-bench-cwd-'));
   const apiOffCwd = mkdtempSync(join(tmpdir(), 'wxbot-bench-cwd-'));
   try {
-    const useCli = cliHasStart();
+    // `--cold-start-node`: every process of this suite (wxbot's rows and the peer's) on that binary.
+    const node = o.node ?? process.execPath;
+    const nodeVersion = spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim();
+    const useCli = cliHasStart(node);
     // The smallest project the CLI accepts: a config with no plugins.
     writeFileSync(join(cwd, 'bot.config.json'), '{"plugins":[]}\n');
     writeFileSync(join(apiOffCwd, 'bot.config.json'), '{"plugins":[],"api":{"enabled":false}}\n');
     const variants: Variant[] = useCli ? cliVariants(apiOffCwd, cwd, o.baselineCore, o.baselineServer) : [];
+    // A Node with the compile cache (22.1+): the same start without it, to show what the bin's cache buys.
+    if (useCli && hasCompileCache(node))
+      variants.splice(1, 0, {
+        label: 'wxbot, compile cache off (NODE_DISABLE_COMPILE_CACHE=1)',
+        command: 'NODE_DISABLE_COMPILE_CACHE=1 node packages/core/bin/wxbot.js start --simulator',
+        args: [WXBOT_BIN, 'start', '--simulator'],
+        cwd,
+        env: { NODE_DISABLE_COMPILE_CACHE: '1' },
+        runsMs: [],
+        cpuMs: [],
+      });
     const script = fileURLToPath(new URL('../children/cold-start.js', import.meta.url));
     const args = useCli ? [WXBOT_BIN, 'start', '--simulator'] : [script];
     // The CLI prints its banner (stderr when piped) once the bot is logged in and running.
@@ -148,28 +199,34 @@ export async function runColdStart(
     const inner: number[] = [];
     const peerScript = fileURLToPath(new URL('../children/cold-start-wechat4u.js', import.meta.url));
     const peerLine = /^ready ([\d.]+)$/m;
+    const peerQrLine = /^qr [\d.]+$/m;
     const peerWall: number[] = [];
     const peerCpu: number[] = [];
+    const peerQr: number[] = [];
     let peerError: string | undefined = o.peer === false ? 'not requested' : undefined;
-    if (!o.smoke) await once(args, cwd, qrLine, 30_000); // warm the OS file cache; not counted
-    if (!o.smoke) for (const v of variants) await once(v.args, v.cwd, qrLine, 30_000, v.env);
-    if (!o.smoke && peerError === undefined) await once([peerScript], cwd, peerLine, 30_000).catch(() => undefined);
+    // Warm the OS file cache (and, where the bin turns it on, Node's compile cache); not counted.
+    if (!o.smoke) await once(node, args, cwd, qrLine, 30_000);
+    if (!o.smoke) for (const v of variants) await once(node, v.args, v.cwd, qrLine, 30_000, v.env);
+    if (!o.smoke && peerError === undefined)
+      await once(node, [peerScript], cwd, peerLine, 30_000).catch(() => undefined);
     for (let i = 0; i < runs; i++) {
-      const r = await once(args, cwd, qrLine, 30_000);
+      const r = await once(node, args, cwd, qrLine, 30_000);
       wall.push(round(r.wallMs, 1));
       if (r.cpuMs !== undefined) cpu.push(r.cpuMs);
       if (r.inProcessMs !== undefined) inner.push(r.inProcessMs);
       for (const v of variants) {
-        const vr = await once(v.args, v.cwd, qrLine, 30_000, v.env);
+        const vr = await once(node, v.args, v.cwd, qrLine, 30_000, v.env, v.qrLine);
         v.runsMs.push(round(vr.wallMs, 1));
         if (vr.cpuMs !== undefined) v.cpuMs.push(vr.cpuMs);
+        if (vr.earlyMs !== undefined) v.qrMs?.push(round(vr.earlyMs, 1));
       }
       // Interleaved, so a noisy spell on the shared machine lands on both.
       if (peerError === undefined) {
         try {
-          const pr = await once([peerScript], cwd, peerLine, 30_000);
+          const pr = await once(node, [peerScript], cwd, peerLine, 30_000, {}, peerQrLine);
           peerWall.push(round(pr.wallMs, 1));
           if (pr.cpuMs !== undefined) peerCpu.push(pr.cpuMs);
+          if (pr.earlyMs !== undefined) peerQr.push(round(pr.earlyMs, 1));
         } catch (err) {
           peerError = `wechat4u failed: ${err instanceof Error ? err.message : String(err)}`;
         }
@@ -180,6 +237,7 @@ export async function runColdStart(
     );
     return {
       command: useCli ? 'node packages/core/bin/wxbot.js start --simulator' : 'node bench/dist/children/cold-start.js',
+      node: { path: node, version: nodeVersion },
       runsMs: wall,
       medianMs: round(median(wall), 1),
       cpuMedianMs: cpu.length ? round(median(cpu), 1) : undefined,
@@ -195,6 +253,7 @@ export async function runColdStart(
               runsMs: v.runsMs,
               medianMs: round(median(v.runsMs), 1),
               cpuMedianMs: v.cpuMs.length ? round(median(v.cpuMs), 1) : undefined,
+              qrMedianMs: v.qrMs?.length ? round(median(v.qrMs), 1) : undefined,
             })),
           }
         : {}),
@@ -206,6 +265,7 @@ export async function runColdStart(
               runsMs: peerWall,
               medianMs: round(median(peerWall), 1),
               cpuMedianMs: peerCpu.length ? round(median(peerCpu), 1) : undefined,
+              qrMedianMs: peerQr.length ? round(median(peerQr), 1) : undefined,
             },
     };
   } finally {
@@ -231,24 +291,50 @@ function cliVariants(
       runsMs: [],
       cpuMs: [],
     },
+    {
+      // The end point of cold starts before 2026-12-06 (then measured with no config): the first QR event,
+      // marked by a preload at the client's first login poll, which follows the event at once.
+      label: 'wxbot, QR-event marker preloaded',
+      command: 'node --import qr-marker.js packages/core/bin/wxbot.js start --simulator',
+      args: ['--import', QR_MARKER, WXBOT_BIN, ...start],
+      cwd,
+      runsMs: [],
+      cpuMs: [],
+      qrLine: QR_EVENT_LINE,
+      qrMs: [],
+    },
   ];
   const hook = pathToFileURL(fileURLToPath(new URL('../children/core-override.js', import.meta.url))).href;
   if (baselineServer !== undefined) out.push(...serverVariants(hook, cwd, baselineServer));
   if (baselineCore === undefined) return out;
   const cli = fileURLToPath(new URL('../children/cold-start-cli.js', import.meta.url));
   const thisDist = fileURLToPath(new URL('../../../packages/core/dist', import.meta.url));
-  for (const [label, dist] of [
-    ['wxbot (this build, through the override hook)', thisDist],
-    ['wxbot before (--baseline-core, through the override hook)', baselineCore],
-  ] as const)
+  const rows: Array<[string, Record<string, string>]> = [
+    ['wxbot (this build, through the override hook)', { BENCH_CORE_DIST: thisDist }],
+    ['wxbot before (--baseline-core, through the override hook)', { BENCH_CORE_DIST: baselineCore }],
+  ];
+  // Both baselines: the whole older start (its core and its server) beside this build's.
+  if (baselineServer !== undefined)
+    rows.push([
+      'wxbot before (--baseline-core and --baseline-server, through the override hook)',
+      { BENCH_CORE_DIST: baselineCore, BENCH_SERVER_DIST: baselineServer },
+    ]);
+  for (const [label, env] of rows)
     out.push({
       label,
-      command: `node --import core-override.js bench/dist/children/cold-start-cli.js start --simulator (BENCH_CORE_DIST=${dist})`,
-      args: ['--import', hook, cli, ...start],
+      command: `node --import core-override.js --import qr-marker.js bench/dist/children/cold-start-cli.js start --simulator (${Object.entries(
+        env,
+      )
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ')})`,
+      // The QR-event marker too: both builds' time to the first QR event, side by side.
+      args: ['--import', hook, '--import', QR_MARKER, cli, ...start],
       cwd,
-      env: { BENCH_CORE_DIST: dist },
+      env,
       runsMs: [],
       cpuMs: [],
+      qrLine: QR_EVENT_LINE,
+      qrMs: [],
     });
   return out;
 }

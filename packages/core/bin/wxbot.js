@@ -11,8 +11,11 @@ if (!existsSync(built)) {
   );
   process.exit(1);
 }
-// Before anything big loads: a bot process keeps a small young generation
+// Before anything big loads: Node's compile cache (Node >= 22.1; per-user directory, see
+// src/cli/compile-cache.ts), then a small young generation
 // (see src/runtime/young-generation.ts; NODE_OPTIONS=--max-semi-space-size=N overrides).
+const { enableCompileCache } = await import(new URL('../dist/cli/compile-cache.js', import.meta.url).href);
+enableCompileCache();
 const { capYoungGeneration } = await import(new URL('../dist/runtime/young-generation.js', import.meta.url).href);
 capYoungGeneration();
 const { main } = await import(pathToFileURL(built).href);

@@ -168,3 +168,36 @@ export class AccountHub {
     for (const off of this.#offs.splice(0)) off();
   }
 }
+
+/** One hub per bot, each subscribed to its bot's events from now on; two bots may not share an account name. */
+export function createHubs(bots: readonly Bot[], bus: EventBus, perChat: number): Map<string, AccountHub> {
+  const hubs = new Map<string, AccountHub>();
+  for (const bot of bots) {
+    const hub = new AccountHub(bot, bus, perChat);
+    if (hubs.has(hub.id)) {
+      hub.close();
+      for (const made of hubs.values()) made.close();
+      throw new Error(`two bots share the account name ${JSON.stringify(hub.id)}; give each its own account.name`);
+    }
+    hubs.set(hub.id, hub);
+  }
+  return hubs;
+}
+
+/**
+ * Serves the account named `bot.transport.account` by `bot` (a restarted account's new bot): its hub is
+ * replaced under the same id and the old one closed. Throws for an account not in `hubs`.
+ */
+export function replaceHub(hubs: Map<string, AccountHub>, bus: EventBus, perChat: number, bot: Bot): AccountHub {
+  const account = accountOf(bot);
+  const old = hubs.get(account);
+  if (old === undefined)
+    throw new Error(
+      `replaceBot: the API serves no account ${JSON.stringify(account)} (accounts: ${[...hubs.keys()].map((k) => JSON.stringify(k)).join(', ') || 'none'}); a bot can only replace one it was started with`,
+    );
+  if (old.bot === bot) return old;
+  const hub = new AccountHub(bot, bus, perChat, old);
+  old.close();
+  hubs.set(account, hub);
+  return hub;
+}

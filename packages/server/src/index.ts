@@ -2,8 +2,9 @@
 import type { Bot, ControlPlane, ControlPlaneOptions } from '@wxbot/core';
 
 import { BotMetrics } from './metrics.js';
-import { loadToken } from './options.js';
-import { createApiServer, type ApiServer } from './server.js';
+import { startDeferredApi } from './deferred-api.js';
+import { loadToken, resolveApi } from './options.js';
+import { createApiServer } from './server.js';
 import { Webhooks } from './webhooks/webhooks.js';
 
 export { createApiServer } from './server.js';
@@ -37,7 +38,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   for (const bot of bots) metrics.watch(bot);
   // The bot serving each account now: a restarted account's new bot replaces its entry (replaceBot).
   const current = new Map(bots.map((bot) => [bot.transport.account, bot]));
-  let server: ApiServer | undefined;
+  let server: { replaceBot(bot: Bot): unknown } | undefined;
   let closed = false;
   const replaceBot = (bot: Bot): void => {
     if (closed) return;
@@ -83,18 +84,23 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     }
     if (api?.enabled === false) return { url: undefined, tokenFile: undefined, replaceBot, close };
     const { token, file } = await loadToken(api, dataDir);
-    const built = createApiServer({
-      bots,
-      api,
-      token,
-      metrics,
-      logs,
-      simulatorControlUrl,
-    });
-    server = built;
-    const url = await built.listen();
-    closers.push(() => built.close());
-    if (!built.settings.host.startsWith('127.') && built.settings.host !== 'localhost' && built.settings.host !== '::1')
+    const settings = resolveApi(api);
+    const apiOptions = { bots, api, token, metrics, logs, simulatorControlUrl };
+    let url: string;
+    if (settings.host === 'localhost') {
+      // fastify binds every address "localhost" names (IPv4 and IPv6): built and listened the eager way.
+      const built = createApiServer(apiOptions);
+      server = built;
+      url = await built.listen();
+      closers.push(() => built.close());
+    } else {
+      // Listens now, builds fastify and the routes once the bots are up (cold start, issue 20).
+      const deferred = await startDeferredApi(apiOptions, settings, log);
+      server = deferred;
+      url = deferred.url;
+      closers.push(() => deferred.close());
+    }
+    if (!settings.host.startsWith('127.') && settings.host !== 'localhost' && settings.host !== '::1')
       log.warn(
         `the control API listens on ${url}, not on loopback: anyone who reaches it with the token can send as the account`,
       );

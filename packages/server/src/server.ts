@@ -1,7 +1,8 @@
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 
 import type { ApiConfig, Bot, LogTail } from '@wxbot/core';
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance } from 'fastify';
 
 import { ApiError, sendError, type ServerContext } from './context.js';
 import { EventBus } from './events.js';
@@ -17,8 +18,8 @@ import {
   pluginSchema,
   sentSchema,
 } from './schemas.js';
-import { accountOf } from './account-access.js';
-import { AccountHub } from './hub.js';
+import type { EarlyListener, RequestHandler } from './early-listener.js';
+import { createHubs, replaceHub, type AccountHub } from './hub.js';
 import { collectRoute, openApiDocument, type DocumentedRoute } from './openapi.js';
 import { resolveApi, type ResolvedApi } from './options.js';
 import { accountRoutes } from './routes/accounts.js';
@@ -65,10 +66,30 @@ export interface ApiServer {
   close(): Promise<void>;
 }
 
+/**
+ * What `startControlPlane` made before the app (it listens first and builds this later, see
+ * early-listener.ts): the event bus and hubs, subscribed to the bots since the start, and the bound socket.
+ */
+export interface PreparedApi {
+  readonly bus: EventBus;
+  readonly hubs: Map<string, AccountHub>;
+  readonly listener: EarlyListener;
+  readonly port: number;
+}
+
+/** fastify, loaded by the first server built (~70 ms of module loading: not at `import '@wxbot/server'`). */
+function loadFastify(): typeof import('fastify').default {
+  return (createRequire(import.meta.url)('fastify') as typeof import('fastify')).default;
+}
+
 /** Largest upload accepted by the media route (WeChat's own limit for files is larger; images far smaller). */
 const UPLOAD_LIMIT = 100 * 1024 * 1024;
 
 /** Turns ajv's verdict into one error naming the field: `body.text: must be string`. */
+export function baseUrl(host: string, port: number): string {
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
 function validationError(error: FastifyError): ApiError {
   const first = error.validation?.[0];
   const where = error.validationContext ?? 'body';
@@ -88,24 +109,34 @@ function validationError(error: FastifyError): ApiError {
 }
 
 export function createApiServer(options: ApiServerOptions): ApiServer {
+  return buildApiServer(options);
+}
+
+/** createApiServer, or (`prepared`) the app behind a socket that already listens, on hubs made earlier. */
+export function buildApiServer(options: ApiServerOptions, prepared?: PreparedApi): ApiServer {
   const settings = resolveApi(options.api);
-  const bus = new EventBus();
-  const hubs = new Map<string, AccountHub>();
-  for (const bot of options.bots) {
-    const hub = new AccountHub(bot, bus, settings.recentPerChat);
-    if (hubs.has(hub.id))
-      throw new Error(`two bots share the account name ${JSON.stringify(hub.id)}; give each its own account.name`);
-    hubs.set(hub.id, hub);
-  }
+  const bus = prepared?.bus ?? new EventBus();
+  const hubs = prepared?.hubs ?? createHubs(options.bots, bus, settings.recentPerChat);
   const ctx: ServerContext = { hubs, bus, streams: new Set() };
   // No fastify logger: request lines would carry `?access_token=`; the bot's logger says what matters.
   // forceCloseConnections: stopping the bot must not wait for an idle keep-alive or a hijacked event stream.
   // Schemas compile on a route's first use (cold start, issue 20); see schema-compilers.ts.
-  const app = Fastify({
+  // The app's request handler, when it serves the early socket (set while fastify is constructed).
+  let attach: RequestHandler | undefined;
+  const app = loadFastify()({
     logger: false,
     bodyLimit: 1024 * 1024,
     forceCloseConnections: true,
     schemaController: { compilersFactory: lazyCompilersFactory(options.schemas) },
+    // Already listening: fastify serves the early socket (which closes itself: fastify never listened).
+    ...(prepared === undefined
+      ? {}
+      : {
+          serverFactory: (handler: RequestHandler) => {
+            attach = handler;
+            return prepared.listener.server;
+          },
+        }),
   });
   const routes: DocumentedRoute[] = [];
   app.addHook('onRoute', (route) => {
@@ -191,6 +222,12 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     settings,
     openApi,
     async listen() {
+      if (prepared !== undefined) {
+        await app.ready();
+        guard.hosts = allowedHosts(settings, prepared.port);
+        if (attach !== undefined) prepared.listener.attach(attach);
+        return baseUrl(settings.host, prepared.port);
+      }
       try {
         await app.listen({ host: settings.host, port: settings.port });
       } catch (error) {
@@ -200,26 +237,16 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       }
       const { port } = app.server.address() as AddressInfo;
       guard.hosts = allowedHosts(settings, port);
-      const host = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
-      return `http://${host}:${port}`;
+      return baseUrl(settings.host, port);
     },
     replaceBot(bot) {
-      const account = accountOf(bot);
-      const old = hubs.get(account);
-      if (old === undefined)
-        throw new Error(
-          `replaceBot: the API serves no account ${JSON.stringify(account)} (accounts: ${[...hubs.keys()].map((k) => JSON.stringify(k)).join(', ') || 'none'}); a bot can only replace one it was started with`,
-        );
-      if (old.bot === bot) return old;
-      const hub = new AccountHub(bot, bus, settings.recentPerChat, old);
-      old.close();
-      hubs.set(account, hub);
-      return hub;
+      return replaceHub(hubs, bus, settings.recentPerChat, bot);
     },
     async close() {
       for (const s of ctx.streams) s.end();
       for (const hub of hubs.values()) hub.close();
       await app.close();
+      await prepared?.listener.close();
     },
   };
 }

@@ -11,6 +11,7 @@ import { errorMessage } from '../util/error-message.js';
 import { LogRing } from '../log/ring.js';
 import { describeAction } from './action-line.js';
 import { describeFailure } from './explain-error.js';
+import { flushCompileCache } from './compile-cache.js';
 
 export interface StartOptions extends RunFlags {
   readonly simulator: boolean;
@@ -166,6 +167,8 @@ export async function runStart(io: CliIo, options: StartOptions): Promise<number
         chat = (await import('./account-chat.js')).openAccountChat(io, bot);
       }
       if (ilink?.sim !== undefined) humanOut(io).write(ilink.banner());
+      // Every module a running bot needs is loaded now: keep their compiled code even if this process is killed.
+      flushCompileCache();
       const why = await stopped;
       logger.info(`${why}: stopping (finishing handlers, sending queued messages, saving the session)`);
     }
