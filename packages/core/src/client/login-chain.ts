@@ -156,7 +156,7 @@ export class LoginChain {
     });
     await this.loadContacts();
     const rooms = [...store.rooms()].filter((r) => r.members.size === 0).map((r) => r.userName);
-    if (rooms.length > 0) await this.d.fetcher.request(rooms);
+    if (rooms.length > 0) await this.d.fetcher.request(rooms, { immediate: true });
     await this.d.identity?.reconcile();
     await this.d.session.persist();
     this.d.events.emit('contacts-updated', { updated: [...store.all()].map((c) => c.userName), removed: [] });
