@@ -38,9 +38,26 @@ interface HeadTemplate {
 
 const HEAD_URL = /^(.*[?&]seq=)(\d{1,15})(&username=)(.*?)(&skey=.*)?$/s;
 
-/** Interns the few distinct HeadImgUrl templates of a login (two or three: icon, headimg, without skey). */
+/** Distinct packed profiles an intern table holds at most (the common ones are a few hundred). */
+const PROFILES_MAX = 4096;
+
+/**
+ * What a store's contacts share: the few distinct HeadImgUrl templates of a login (two or three:
+ * icon, headimg, without skey), and the packed profiles without a signature (sex, province and
+ * city repeat across thousands of contacts; a signature makes a profile its own).
+ */
 export class HeadTemplates {
   readonly #known = new Map<string, HeadTemplate>();
+  readonly #profiles = new Map<string, string>();
+
+  /** The profile string to keep: one already held when equal and signature-free, else `packed`. */
+  profile(packed: string | undefined, signature: string | undefined): string | undefined {
+    if (packed === undefined || (signature !== undefined && signature !== '')) return packed;
+    const held = this.#profiles.get(packed);
+    if (held !== undefined) return held;
+    if (this.#profiles.size < PROFILES_MAX) this.#profiles.set(packed, packed);
+    return packed;
+  }
 
   /** A url as [seq, template] when it rebuilds exactly from them, else the url itself. */
   split(url: string, userName: string): [number | string, HeadTemplate | undefined] {
@@ -125,7 +142,7 @@ export class StoredContact implements Contact {
     }
     this.#contactFlag = raw.ContactFlag;
     this.#verifyFlag = raw.VerifyFlag;
-    this.#profile = packProfile(raw);
+    this.#profile = heads.profile(packProfile(raw), raw.Signature);
   }
 
   /** The kept wire fields (see KEPT_WIRE_FIELDS), a fresh object per read: mutating it changes nothing here. */
