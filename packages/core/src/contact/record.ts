@@ -119,6 +119,21 @@ export class StoredContact implements Contact {
   readonly #verifyFlag: number | undefined;
   /** Sex, Signature, Province, City packed in one string (see packProfile); undefined when none came. */
   readonly #profile: string | undefined;
+  /**
+   * The newest People entry of this UserName when the store's member lists name it: the store's
+   * UserName index serves as the People table's too (see members.ts, LatestIndex). The one slot
+   * that changes after construction; not part of the contact's value.
+   */
+  #person: number | undefined;
+
+  /** The People entry `contact` carries (a contact this store did not build carries none). */
+  static person(contact: Contact): number | undefined {
+    return #person in contact ? contact.#person : undefined;
+  }
+
+  static setPerson(contact: Contact, id: number | undefined): void {
+    if (#person in contact) contact.#person = id;
+  }
 
   constructor(raw: RawContact, kind: ContactKind, names: ContactNames, id: ContactIdentity, heads: HeadTemplates) {
     this.userName = names.userName;
