@@ -158,7 +158,7 @@ test('entries come back as learned, rooms in order and avatar as its digits, thr
   const again = new IdentityLedger();
   again.load(ledger.toDoc(UIN), UIN);
   const twin = login(again, [
-    person('@n1', 'N4100', { HeadImgUrl: undefined }),
+    { UserName: '@n1', NickName: 'N4100', RemarkName: '', ContactFlag: 3 },
     { UserName: roomsOf(4_100)[3]!, NickName: 'room', MemberList: [{ UserName: '@n1', NickName: 'N4100' }] },
   ]);
   expect(twin.contact('@n1')).toMatchObject({ stableId: 'wxid_4100', stableIdConfidence: 'weak' });
