@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { getHeapSpaceStatistics, writeHeapSnapshot } from 'node:v8';
 
 import { createWxbot, type StoreKind, type WxbotHarness } from '../harness/wxbot.js';
 import { serve, type IpcMessage } from '../ipc.js';
@@ -39,6 +40,16 @@ serve(
       }
       case 'memory':
         return { memory: await memorySnapshot(), youngGenerationCapped };
+      case 'heapspaces': {
+        // Per V8 space (after forced GC): where an account's heap total goes beyond what it uses.
+        await memorySnapshot();
+        return { spaces: getHeapSpaceStatistics() };
+      }
+      case 'heapsnapshot': {
+        // For finding what an account holds (not used by the suites' figures): forced GC, then a snapshot file.
+        await memorySnapshot();
+        return { path: writeHeapSnapshot(m['path'] as string) };
+      }
       default:
         throw new Error(`wxbot child: unknown request ${m.type}`);
     }

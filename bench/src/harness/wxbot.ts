@@ -6,6 +6,7 @@
 import {
   Bot,
   FileSessionStore,
+  createLogger,
   MemorySessionStore,
   createMemoryStorage,
   webTransport,
@@ -72,9 +73,22 @@ export function silentLogger(): Logger {
   return pino({ level: 'silent' });
 }
 
+let processLogger: Logger | undefined;
+
+/**
+ * The process's root logger, as `wxbot start` builds it (core's `createLogger`: secrets censored), silent.
+ * Shared by every account in the process, as the multi-account runtime shares its root: the client
+ * gets the root, the `Bot` `root.child({ account })` (see core's `configuredBot`).
+ */
+function rootLogger(): Logger {
+  processLogger ??= createLogger({ level: 'silent', pretty: false });
+  return processLogger;
+}
+
 /** Builds (does not start) a bot pointed at a simulator. */
 export function createWxbot(o: WxbotHarnessOptions): WxbotHarness {
-  const logger = silentLogger();
+  const root = rootLogger();
+  const logger = root.child({ account: o.account ?? 'bench' });
   const client = createClient(
     {
       dataDir: o.dataDir,
@@ -85,7 +99,7 @@ export function createWxbot(o: WxbotHarnessOptions): WxbotHarness {
       sendJitterMs: 0,
       rateLimits: { text: RAISED_TEXT_BUCKET },
       recovery: { keepAliveMs: 0 },
-      logger,
+      logger: root,
     },
     o.internals,
   );

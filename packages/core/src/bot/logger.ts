@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { pino, type Logger } from 'pino';
 
 import type { LoggingConfig } from '../config/types.js';
+import { markRedacting } from '../log/logger.js';
 import { REDACT, REDACT_HOOKS } from '../log/redact.js';
 
 /**
@@ -28,16 +29,19 @@ export function createLogger(
   if (config.pretty ?? isTty) {
     // Loaded only for pretty output (CommonJS, so synchronously): ~30 modules a JSON-logging bot never needs.
     const pretty = createRequire(import.meta.url)('pino-pretty') as typeof import('pino-pretty');
-    return pino(
-      { level, name: 'wxbot', redact: REDACT, hooks },
-      pretty({
-        destination: stream,
-        colorize: isTty,
-        ignore: 'pid,hostname,name',
-        translateTime: 'HH:MM:ss',
-        sync: true,
-      }),
+    return markRedacting(
+      pino(
+        { level, name: 'wxbot', redact: REDACT, hooks },
+        pretty({
+          destination: stream,
+          colorize: isTty,
+          ignore: 'pid,hostname,name',
+          translateTime: 'HH:MM:ss',
+          sync: true,
+        }),
+      ),
     );
   }
-  return pino({ level, name: 'wxbot', redact: REDACT, hooks }, stream);
+  // Marked: the accounts' and plugins' child loggers then inherit this redactor instead of compiling their own.
+  return markRedacting(pino({ level, name: 'wxbot', redact: REDACT, hooks }, stream));
 }

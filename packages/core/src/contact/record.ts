@@ -31,6 +31,8 @@ export const KEPT_WIRE_FIELDS = [
  * `/cgi-bin/mmwebwx-bin/webwxgeticon?seq=` + seq + `&username=` + UserName + `&skey=…`.
  */
 interface HeadTemplate {
+  /** Its number in the store's table: part of the key of the SharedWire records that name it. */
+  readonly index: number;
   readonly before: string;
   readonly between: string;
   readonly after: string;
@@ -38,9 +40,54 @@ interface HeadTemplate {
 
 const HEAD_URL = /^(.*[?&]seq=)(\d{1,15})(&username=)(.*?)(&skey=.*)?$/s;
 
-/** Interns the few distinct HeadImgUrl templates of a login (two or three: icon, headimg, without skey). */
+/** Distinct packed profiles (and SharedWire records) an intern table holds at most (the common ones are a few hundred). */
+const PROFILES_MAX = 4096;
+
+/**
+ * The small wire values most contacts share: Uin (0 but for self), ContactFlag, VerifyFlag and the
+ * HeadImgUrl template take one slot of a contact, a record interned per store, instead of four.
+ */
+interface SharedWire {
+  readonly uin: number | undefined;
+  readonly contactFlag: number | undefined;
+  readonly verifyFlag: number | undefined;
+  readonly headTemplate: HeadTemplate | undefined;
+}
+
+/**
+ * What a store's contacts share: the few distinct HeadImgUrl templates of a login (two or three:
+ * icon, headimg, without skey), and the packed profiles without a signature (sex, province and
+ * city repeat across thousands of contacts; a signature makes a profile its own).
+ */
 export class HeadTemplates {
   readonly #known = new Map<string, HeadTemplate>();
+  readonly #profiles = new Map<string, string>();
+  readonly #shared = new Map<string, SharedWire>();
+
+  /** The record for these values: one already held when equal, else a new one (kept while there is room). */
+  shared(
+    uin: number | undefined,
+    contactFlag: number | undefined,
+    verifyFlag: number | undefined,
+    headTemplate: HeadTemplate | undefined,
+  ): SharedWire {
+    const key = `${uin}\u0000${contactFlag}\u0000${verifyFlag}\u0000${headTemplate?.index}`;
+    let held = this.#shared.get(key);
+    if (held === undefined) {
+      held = { uin, contactFlag, verifyFlag, headTemplate };
+      if (this.#shared.size < PROFILES_MAX) this.#shared.set(key, held);
+    }
+    return held;
+  }
+
+  /** The profile string to keep: one already held when equal and signature-free, else `packed`. */
+  profile(packed: string | undefined, signature: string | undefined): string | undefined {
+    if (packed === undefined || (signature !== undefined && signature !== '')) return packed;
+    const held = this.#profiles.get(packed);
+    if (held !== undefined) return held;
+    if (this.#profiles.size < PROFILES_MAX) this.#profiles.set(packed, packed);
+    return packed;
+  }
 
   /** A url as [seq, template] when it rebuilds exactly from them, else the url itself. */
   split(url: string, userName: string): [number | string, HeadTemplate | undefined] {
@@ -54,7 +101,7 @@ export class HeadTemplates {
     const key = `${before}\u0000${between}\u0000${after}`;
     let t = this.#known.get(key);
     if (t === undefined) {
-      t = { before, between, after };
+      t = { index: this.#known.size, before, between, after };
       this.#known.set(key, t);
     }
     return [seq, t];
@@ -93,15 +140,28 @@ export class StoredContact implements Contact {
   readonly remarkName: string;
   readonly alias: string;
   // Wire values as they came, so `raw` rebuilds them exactly.
-  readonly #uin: number | undefined;
+  /** Uin, ContactFlag, VerifyFlag and the HeadImgUrl template, shared (see SharedWire). */
+  readonly #wire: SharedWire;
   /** The wire names when they differ from the public ones (markup, or absent); usually undefined. */
   readonly #wireNames: WireNames | undefined;
   readonly #head: number | string | undefined;
-  readonly #headTemplate: HeadTemplate | undefined;
-  readonly #contactFlag: number | undefined;
-  readonly #verifyFlag: number | undefined;
   /** Sex, Signature, Province, City packed in one string (see packProfile); undefined when none came. */
   readonly #profile: string | undefined;
+  /**
+   * The newest People entry of this UserName when the store's member lists name it: the store's
+   * UserName index serves as the People table's too (see members.ts, LatestIndex). The one slot
+   * that changes after construction; not part of the contact's value.
+   */
+  #person: number | undefined;
+
+  /** The People entry `contact` carries (a contact this store did not build carries none). */
+  static person(contact: Contact): number | undefined {
+    return #person in contact ? contact.#person : undefined;
+  }
+
+  static setPerson(contact: Contact, id: number | undefined): void {
+    if (#person in contact) contact.#person = id;
+  }
 
   constructor(raw: RawContact, kind: ContactKind, names: ContactNames, id: ContactIdentity, heads: HeadTemplates) {
     this.userName = names.userName;
@@ -111,21 +171,19 @@ export class StoredContact implements Contact {
     this.nickName = names.nickName;
     this.remarkName = names.remarkName;
     this.alias = raw.Alias ?? '';
-    this.#uin = raw.Uin;
     // Web WeChat sends every name, most without markup: then the public fields are the wire ones.
     this.#wireNames =
       raw.NickName === names.nickName && raw.RemarkName === names.remarkName && raw.Alias === this.alias
         ? undefined
         : { NickName: raw.NickName, RemarkName: raw.RemarkName, Alias: raw.Alias };
+    let template: HeadTemplate | undefined;
     if (raw.HeadImgUrl === undefined) {
       this.#head = undefined;
-      this.#headTemplate = undefined;
     } else {
-      [this.#head, this.#headTemplate] = heads.split(raw.HeadImgUrl, names.userName);
+      [this.#head, template] = heads.split(raw.HeadImgUrl, names.userName);
     }
-    this.#contactFlag = raw.ContactFlag;
-    this.#verifyFlag = raw.VerifyFlag;
-    this.#profile = packProfile(raw);
+    this.#wire = heads.shared(raw.Uin, raw.ContactFlag, raw.VerifyFlag, template);
+    this.#profile = heads.profile(packProfile(raw), raw.Signature);
   }
 
   /** The kept wire fields (see KEPT_WIRE_FIELDS), a fresh object per read: mutating it changes nothing here. */
@@ -133,16 +191,17 @@ export class StoredContact implements Contact {
     // A copy made with this prototype but only the own fields (pino's redaction clones what it
     // censors that way) has no wire slots: it gets what the public fields hold, which is also
     // all a log needs, and no HeadImgUrl (it carries the session's skey).
-    if (!(#uin in this)) return wireOfCopy(this);
+    if (!(#wire in this)) return wireOfCopy(this);
     const out: RawContact = { UserName: this.userName };
-    put(out, 'Uin', this.#uin);
+    const wire = this.#wire;
+    put(out, 'Uin', wire.uin);
     const names = this.#wireNames ?? { NickName: this.nickName, RemarkName: this.remarkName, Alias: this.alias };
     put(out, 'NickName', names.NickName);
     put(out, 'HeadImgUrl', this.headImgUrl());
-    put(out, 'ContactFlag', this.#contactFlag);
+    put(out, 'ContactFlag', wire.contactFlag);
     this.roomWire(out);
     put(out, 'RemarkName', names.RemarkName);
-    put(out, 'VerifyFlag', this.#verifyFlag);
+    put(out, 'VerifyFlag', wire.verifyFlag);
     if (this.#profile !== undefined) unpackProfile(this.#profile, out);
     put(out, 'Alias', names.Alias);
     return out;
@@ -158,7 +217,7 @@ export class StoredContact implements Contact {
   protected roomWire(_out: RawContact): void {}
 
   private headImgUrl(): string | undefined {
-    const t = this.#headTemplate;
+    const t = this.#wire.headTemplate;
     if (t === undefined) return this.#head as string | undefined;
     return `${t.before}${this.#head as number}${t.between}${this.userName}${t.after}`;
   }

@@ -21,7 +21,10 @@ const EMPTY_MEMBERS: ReadonlyMap<string, RoomMember> = new RoomMembers(new Peopl
  * Contacts are immutable snapshots, replaced on update.
  */
 export class MemoryContactStore {
-  private readonly byUser = new Map<string, Contact>();
+  /** Replaced, not cleared, at a new login: the previous login's People table answers from it. */
+  private byUser = new Map<string, Contact>();
+  /** People entries of members who are not contacts; a contact carries its own (StoredContact.person). */
+  private strangers = new Map<string, number>();
   private readonly byStable = new Map<string, string>();
   /** Strong stable ids learned from MsgType 51 pairing, by session UserName (this session only, never persisted). */
   private readonly paired = new Map<string, string>();
@@ -35,7 +38,7 @@ export class MemoryContactStore {
    * JSON gives as copies in every list. A new login starts a new table: rooms handed out
    * before keep theirs.
    */
-  private people = new People();
+  private people = this.newPeople();
   /** HeadImgUrl templates of this store's contacts (see record.ts). */
   private readonly heads = new HeadTemplates();
   private selfUserName = '';
@@ -101,12 +104,34 @@ export class MemoryContactStore {
 
   /** Drops everything (new login: every UserName changed). */
   clear(): void {
-    this.byUser.clear();
+    this.byUser = new Map();
+    this.strangers = new Map();
     this.byStable.clear();
     this.paired.clear();
     this.recognised.clear();
-    this.people = new People();
+    this.people = this.newPeople();
     this.selfUserName = '';
+  }
+
+  /**
+   * A People table whose UserName index is this login's contacts (each carries its entry) plus the
+   * members who are not contacts: one hash table for the UserNames both know, not two. It keeps
+   * this login's maps, so rooms handed out before a new login keep answering.
+   */
+  private newPeople(): People {
+    const byUser = this.byUser;
+    const strangers = this.strangers;
+    return new People({
+      get: (userName) => {
+        const c = byUser.get(userName);
+        return (c === undefined ? undefined : StoredContact.person(c)) ?? strangers.get(userName);
+      },
+      set: (userName, id) => {
+        const c = byUser.get(userName);
+        if (c === undefined) strangers.set(userName, id);
+        else StoredContact.setPerson(c, id);
+      },
+    });
   }
 
   setSelf(raw: RawContact): Contact {
@@ -140,6 +165,8 @@ export class MemoryContactStore {
     } else {
       contact = new StoredContact(raw, kind, names, identity, this.heads);
     }
+    // The People entry moves to the new snapshot (or, for a new contact, from the strangers).
+    StoredContact.setPerson(contact, prev === undefined ? this.takeStranger(raw.UserName) : StoredContact.person(prev));
     this.byUser.set(raw.UserName, contact);
     if (id) this.byStable.set(id.stableId, raw.UserName);
     this.ledger?.learn(contact);
@@ -151,9 +178,18 @@ export class MemoryContactStore {
     const prev = this.byUser.get(userName);
     if (!prev) return false;
     this.byUser.delete(userName);
+    // Still a member of the rooms that list them.
+    const person = StoredContact.person(prev);
+    if (person !== undefined) this.strangers.set(userName, person);
     if (prev.stableId !== undefined && this.byStable.get(prev.stableId) === userName)
       this.byStable.delete(prev.stableId);
     return true;
+  }
+
+  private takeStranger(userName: string): number | undefined {
+    const id = this.strangers.get(userName);
+    if (id !== undefined) this.strangers.delete(userName);
+    return id;
   }
 
   /** Replaces a room's member list (ModChatRoomMember / batchgetcontact). */

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 
-import { REDACT, redactText } from '../log/redact.js';
+import { redactingChild } from '../log/logger.js';
+import { redactText } from '../log/redact.js';
 import { pluginOptionsJsonSchema } from './json-schema.js';
 import type { StorageDriver } from '../storage/types.js';
 import { guardActions } from '../transport/capabilities.js';
@@ -165,7 +166,8 @@ export class PluginHost {
     const seen = new Set<string>();
     for (const { plugin, options, permissions, fromPackage } of plugins) {
       // Redacted here too: the host may be given a logger built without it, and plugins log what they hold.
-      const logger = this.#options.logger.child({ plugin: plugin.name }, { redact: REDACT });
+      // One redactor per parent, not per plugin (see redactingChild).
+      const logger = redactingChild(this.#options.logger, { plugin: plugin.name });
       if (seen.has(plugin.name)) {
         logger.warn(`plugin "${plugin.name}" is listed twice; both instances run and share its storage`);
       }

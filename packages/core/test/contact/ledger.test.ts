@@ -117,3 +117,49 @@ test('a ledger of another account is ignored, a broken one too, and the size is 
   other.load(doc, UIN);
   expect(other.size).toBe(2);
 });
+
+test('entries come back as learned, rooms in order and avatar as its digits, through get, toDoc and load, past 65,536 distinct rooms', () => {
+  const ledger = new IdentityLedger();
+  const friend = (n: number, seq: string) =>
+    ({
+      userName: `@u${n}`,
+      stableId: `wxid_${n}`,
+      stableIdConfidence: 'wxid',
+      kind: 'friend',
+      nickName: `N${n}`,
+      remarkName: '',
+      alias: n % 2 === 0 ? `al${n}` : '',
+      raw: { UserName: `@u${n}`, HeadImgUrl: `/cgi-bin/mmwebwx-bin/webwxgeticon?seq=${seq}&username=@u${n}` },
+    }) as const;
+  // 4,200 people in 16 rooms of their own each: 67,200 rooms, more than 16-bit codes can name.
+  const roomsOf = (n: number) => Array.from({ length: 16 }, (_, i) => `${n * 16 + i}@chatroom`);
+  const seqs = ['123', '0042', '99999999999', '7'];
+  for (let n = 0; n < 4_200; n++) ledger.learn(friend(n, seqs[n % 4]!), roomsOf(n));
+  // Learned again with the same rooms: unchanged, so not re-inserted.
+  ledger.learn(friend(0, '123'), roomsOf(0));
+  const expected = (n: number) => ({
+    id: `wxid_${n}`,
+    kind: 'friend',
+    alias: n % 2 === 0 ? `al${n}` : '',
+    remark: '',
+    nick: `N${n}`,
+    avatar: seqs[n % 4],
+    rooms: roomsOf(n),
+    seen: expect.any(Number) as unknown,
+  });
+  for (const n of [0, 1, 2, 3, 4_095, 4_096, 4_199]) expect(ledger.get(`wxid_${n}`)).toEqual(expected(n));
+  const doc = JSON.parse(JSON.stringify(ledger.toDoc(UIN))) as LedgerDoc;
+  expect(doc.entries.map((e) => e.id)).toEqual(Array.from({ length: 4_200 }, (_, n) => `wxid_${n}`));
+  const next = new IdentityLedger();
+  next.load(doc, UIN);
+  expect(next.toDoc(UIN)).toEqual(doc);
+  // A second login: a namesake in one of the rooms the entry names is recognised (rooms break the tie).
+  ledger.learn({ ...friend(5_000, '1'), nickName: 'N4100' }, ['elsewhere@chatroom']);
+  const again = new IdentityLedger();
+  again.load(ledger.toDoc(UIN), UIN);
+  const twin = login(again, [
+    { UserName: '@n1', NickName: 'N4100', RemarkName: '', ContactFlag: 3 },
+    { UserName: roomsOf(4_100)[3]!, NickName: 'room', MemberList: [{ UserName: '@n1', NickName: 'N4100' }] },
+  ]);
+  expect(twin.contact('@n1')).toMatchObject({ stableId: 'wxid_4100', stableIdConfidence: 'weak' });
+});

@@ -228,6 +228,37 @@ describe('MemoryContactStore, compact records', () => {
     expect(s.members('@@g').size).toBe(2);
   });
 
+  test('members are found whether or not they are contacts, as contacts come, go, are updated and rename', () => {
+    const s = loggedIn();
+    s.upsert(wirePerson(1));
+    // 1 is a contact, 2 a stranger when the list comes.
+    s.setMembers('@@g', [member(1), member(2, 'Two')]);
+    const u1 = member(1).UserName;
+    const u2 = member(2).UserName;
+    // The stranger becomes a contact, the contact is updated, then removed (DelContact): still members.
+    s.upsert(wirePerson(2));
+    s.upsert(wirePerson(1, { RemarkName: 'changed' }));
+    expect(s.remove(u1)).toBe(true);
+    expect(s.member('@@g', u1)).toEqual({ userName: u1, nickName: 'Nick 1', displayName: '' });
+    expect(s.member('@@g', u2)).toEqual({ userName: u2, nickName: 'Nick 2', displayName: 'Two' });
+    // Back as a contact; then a new list renames both: the room listed before keeps the old names.
+    s.upsert(wirePerson(1));
+    const before = s.room('@@g')!;
+    s.setMembers('@@h', [
+      { ...member(1), NickName: 'One!' },
+      { ...member(2), NickName: 'Two!' },
+    ]);
+    expect(before.members.get(u1)?.nickName).toBe('Nick 1');
+    expect(before.members.get(u2)?.nickName).toBe('Nick 2');
+    expect(s.member('@@h', u1)?.nickName).toBe('One!');
+    expect(s.member('@@h', u2)?.nickName).toBe('Two!');
+    // A list that comes again with the new names gives the same entries (no third one per person).
+    s.setMembers('@@g', [{ ...member(1), NickName: 'One!' }]);
+    expect(s.member('@@g', u1)?.nickName).toBe('One!');
+    expect(s.member('@@g', u2)).toBeUndefined();
+    expect(s.contact(u1)?.nickName).toBe('Nick 1');
+  });
+
   test('a copy with the prototype but only own fields (how pino redaction clones) reads raw without throwing or leaking', () => {
     const s = loggedIn();
     const c = s.upsert(wirePerson(3));
