@@ -222,27 +222,31 @@ export function directRequest(host: DirectHost, spec: RequestSpec): Promise<Http
       const agents = host.agents();
       const agent = https ? agents.https : agents.http;
       const cookie = host.cookies().header(url);
-      const target = host.proxied ? undefined : requestOrigin(url);
+      const target = requestOrigin(url);
       const send = https ? httpsRequest : httpRequest;
+      // A flat [name, value, …] list with Host: ClientRequest stores it in one pass, without setHeader per
+      // name. Through a proxy the agents set Proxy-Authorization and rewrite the path as the request is
+      // queued, which a stored list would not allow: there (and for odd URLs) an object, and node sets Host.
+      const lean = target !== undefined && !host.proxied;
+      const list = headerList(lean ? target.origin.host : undefined, host.userAgent, spec.headers, body, cookie);
+      let headers: RequestOptions['headers'] = list;
+      if (!lean) {
+        const byName: Record<string, string> = {};
+        for (let i = 0; i < list.length; i += 2) byName[list[i]!] = list[i + 1]!;
+        headers = byName;
+      }
       let req: ClientRequest;
       if (target === undefined) {
-        // The proxy agents set Proxy-Authorization and rewrite the path per request, which a header list
-        // (stored as the request is built) would not allow; odd URLs go to node's own URL parser. Node sets Host.
-        const list = headerList(undefined, host.userAgent, spec.headers, body, cookie);
-        const headers: Record<string, string> = {};
-        for (let i = 0; i < list.length; i += 2) headers[list[i]!] = list[i + 1]!;
         req = send(url, { method, headers, agent });
       } else {
         const { origin, path } = target;
-        const list = headerList(origin.host, host.userAgent, spec.headers, body, cookie);
-        // A flat [name, value, …] list: ClientRequest stores it in one pass, without setHeader per name.
         const options: RequestOptions = {
           protocol: origin.protocol,
           hostname: origin.hostname,
           path,
           method,
           agent,
-          headers: list,
+          headers,
         };
         if (origin.port !== undefined) options.port = origin.port;
         req = send(options);
