@@ -16,6 +16,17 @@ export async function resolve(
   next: (specifier: string, context: unknown) => Promise<{ url: string }>,
 ): Promise<{ url: string; shortCircuit?: boolean }> {
   if (specifier === '@wxbot/core' && index !== '') return { url: index, shortCircuit: true };
+  // Its subpaths too (`@wxbot/core/client`, `/runtime`, …: the bench harness builds the client from
+  // `/client`): resolved as usual, then moved from this build's dist to the given one.
+  if (specifier.startsWith('@wxbot/core/') && index !== '') {
+    const found = await next(specifier, context);
+    const at = found.url.lastIndexOf('/packages/core/dist/');
+    if (at !== -1) {
+      const rest = found.url.slice(at + '/packages/core/dist/'.length);
+      return { url: new URL(rest, new URL('.', index)).href, shortCircuit: true };
+    }
+    return found;
+  }
   if (specifier === '@wxbot/server' && server !== '') return { url: server, shortCircuit: true };
   const sub = subpaths[specifier];
   if (sub !== undefined) return { url: sub, shortCircuit: true };

@@ -1,7 +1,6 @@
-import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
 import { PassThrough, type Readable } from 'node:stream';
-import { constants as zlibConstants, createGunzip, createInflate } from 'node:zlib';
 import type { AxiosInstance, AxiosResponse } from 'axios';
 import type { Logger } from 'pino';
 import type { CookieJar } from 'tough-cookie';
@@ -10,9 +9,9 @@ import { JarCookies, newJar } from './cookies.js';
 import { proxyAgents, proxyRoutes, redactProxyUrl, type ProxyRoutes } from './proxy.js';
 import type { BaseResponse } from '../wire/types.js';
 import { NetworkError, ProtocolError } from './errors.js';
-import { describe, plainCause, retError, safeCause } from './http-errors.js';
+import { describe, retError, safeCause } from './http-errors.js';
 import { protectBigIds } from '../wire/big-ids.js';
-import { abortError, requestTarget } from './http-target.js';
+import { directRequest, MAX_REDIRECTS, REDIRECTS, type Armed, type DirectHost } from './http-direct.js';
 
 // Kept importable from here, where the client's modules have always found them.
 export { retError } from './http-errors.js';
@@ -30,15 +29,11 @@ export {
 import {
   buildUrl,
   responseHeaders,
-  type RawHeaders,
   type HttpOptions,
   type HttpResponse,
   type RequestSpec,
   type StreamResponse,
 } from './http-shapes.js';
-
-const REDIRECTS = new Set([301, 302, 303, 307, 308]);
-const MAX_REDIRECTS = 20;
 
 interface Agents {
   http: HttpAgent;
@@ -77,12 +72,23 @@ export class Http {
   private readonly live = new Map<() => void, boolean>();
 
   private readonly proxy: ProxyRoutes | undefined;
+  /** What directRequest reads of this transport, per request. */
+  private readonly direct: DirectHost;
 
   constructor(private readonly opts: HttpOptions) {
     this.cookies = new JarCookies(opts.jar ?? newJar());
     this.proxy = proxyRoutes(opts.proxy);
     this.agents = keepAliveAgents(this.proxy);
     this.log = opts.logger;
+    this.direct = {
+      userAgent: opts.userAgent,
+      log: opts.logger,
+      proxied: this.proxy !== undefined,
+      cookies: () => this.cookies,
+      agents: () => this.agents,
+      closing: () => this.closer.signal.aborted,
+      arm: (spec, abort) => this.arm(spec, abort),
+    };
     if (this.proxy !== undefined) {
       const via = [...new Set([this.proxy.https, this.proxy.http].filter((u) => u !== undefined))];
       this.log.info(
@@ -151,10 +157,7 @@ export class Http {
    * One request's cancellation: its timeout, close(), and (for long polls)
    * abortInflight() call `abort`. `release()` once the request is over.
    */
-  private arm(
-    spec: RequestSpec,
-    abort: () => void,
-  ): { timeoutMs: number; timedOut: () => boolean; release: () => void } {
+  private arm(spec: RequestSpec, abort: () => void): Armed {
     const timeoutMs = spec.timeoutMs ?? this.opts.timeoutMs;
     let expired = false;
     const timer = setTimeout(() => {
@@ -273,7 +276,7 @@ export class Http {
 
   /** Request returning text; 4xx → ProtocolError, 5xx/transport → NetworkError. */
   async text(spec: RequestSpec): Promise<HttpResponse> {
-    if (!spec.form) return this.direct(spec);
+    if (!spec.form) return directRequest(this.direct, spec);
     const { res, done } = await this.send<string>(spec, 'text');
     // axios has read the whole body by now.
     done();
@@ -282,163 +285,6 @@ export class Http {
       throw new ProtocolError(spec.endpoint, `unexpected HTTP ${res.status}`);
     }
     return { status: res.status, headers: responseHeaders(res.headers), text: res.data };
-  }
-
-  /**
-   * Text requests without a multipart body (every API call, the long polls)
-   * go straight to node:http through the same cookie agents. axios costs
-   * about 1 ms of CPU per request here (its config merging, header objects
-   * and adapter around the same node:http call): measured 1,160 vs 270 µs
-   * per loopback POST, on the reply path three times per message. axios
-   * keeps multipart uploads and streamed downloads.
-   */
-  private direct(spec: RequestSpec): Promise<HttpResponse> {
-    if (this.closer.signal.aborted)
-      return Promise.reject(new NetworkError(spec.endpoint, 'cancelled (client stopping)'));
-    let url = buildUrl(spec.url, spec.query);
-    let method = spec.method ?? (spec.json !== undefined ? 'POST' : 'GET');
-    let body = spec.json !== undefined ? JSON.stringify(spec.json) : undefined;
-    const baseHeaders: Record<string, string> = {
-      'User-Agent': this.opts.userAgent,
-      Accept: 'application/json, text/plain, */*',
-      'Accept-Encoding': 'gzip, deflate',
-      ...spec.headers,
-    };
-    const started = Date.now();
-    return new Promise<HttpResponse>((resolve, reject) => {
-      let finished = false;
-      /** The hop whose events count: a redirected request's late errors must not end the next hop. */
-      let live = 0;
-      let current: ClientRequest | undefined;
-      // What an AbortSignal on the request would do: destroy it with an AbortError.
-      const { timeoutMs, timedOut, release } = this.arm(spec, () => {
-        const err = abortError();
-        current?.destroy(err);
-        finish(err);
-      });
-      const finish = (err: Error | undefined, res?: IncomingMessage, text?: string): void => {
-        if (finished) return;
-        finished = true;
-        release();
-        // A failure mid-body (bad gzip, reset) must not leave the socket assigned to a dead request.
-        if (err) current?.destroy();
-        const debug = this.log.isLevelEnabled('debug');
-        if (err || !res) {
-          const reason = timedOut()
-            ? `timed out after ${timeoutMs} ms`
-            : this.closer.signal.aborted
-              ? 'cancelled (client stopping)'
-              : describe(err ?? 'no response');
-          if (debug)
-            this.log.debug(
-              { endpoint: spec.endpoint, method, url: redactUrl(url), ms: Date.now() - started, error: reason },
-              'http failed',
-            );
-          reject(new NetworkError(spec.endpoint, reason, res?.statusCode, { cause: plainCause(err) }));
-          return;
-        }
-        const status = res.statusCode ?? 0;
-        if (debug)
-          this.log.debug(
-            { endpoint: spec.endpoint, method, url: redactUrl(url), status, ms: Date.now() - started },
-            'http',
-          );
-        if (status >= 500) reject(new NetworkError(spec.endpoint, `HTTP ${status}`, status));
-        else if (status >= 400 || (status >= 300 && spec.redirect !== 'manual'))
-          reject(new ProtocolError(spec.endpoint, `unexpected HTTP ${status}`));
-        else resolve({ status, headers: responseHeaders(res.headers as RawHeaders), text: text ?? '' });
-      };
-      const hop = (n: number): void => {
-        const https = url.startsWith('https:');
-        const headers: Record<string, string> =
-          body === undefined
-            ? { ...baseHeaders }
-            : {
-                ...baseHeaders,
-                'Content-Type': 'application/json;charset=UTF-8',
-                'Content-Length': String(Buffer.byteLength(body)),
-              };
-        const cookie = this.cookies.header(url);
-        if (cookie) headers['Cookie'] = cookie;
-        const options = {
-          method,
-          headers,
-          agent: https ? this.agents.https : this.agents.http,
-        };
-        const target = requestTarget(url);
-        const send = https ? httpsRequest : httpRequest;
-        const req = target === undefined ? send(url, options) : send({ ...target, ...options });
-        current = req;
-        const id = ++live;
-        req.on('error', (err) => {
-          if (id === live) finish(err);
-        });
-        req.once('response', (res) => {
-          this.cookies.save(url, res.headers['set-cookie']);
-          const status = res.statusCode ?? 0;
-          const location = res.headers.location;
-          if (spec.redirect !== 'manual' && REDIRECTS.has(status) && location !== undefined) {
-            res.resume();
-            if (n >= MAX_REDIRECTS) {
-              finish(new Error(`more than ${MAX_REDIRECTS} redirects`));
-              return;
-            }
-            let next: URL;
-            try {
-              next = new URL(location, url);
-            } catch {
-              finish(new Error('redirect to an invalid Location'));
-              return;
-            }
-            if (next.protocol !== 'http:' && next.protocol !== 'https:') {
-              finish(new Error(`redirect to a ${next.protocol} location`));
-              return;
-            }
-            url = next.href;
-            if (status === 303 || (method === 'POST' && status !== 307 && status !== 308)) {
-              method = 'GET';
-              body = undefined;
-            }
-            start(n + 1);
-            return;
-          }
-          const encoding = res.headers['content-encoding'];
-          // SYNC_FLUSH: an empty or cut-short compressed body yields what it has, as browsers and axios do.
-          const flush = { finishFlush: zlibConstants.Z_SYNC_FLUSH };
-          const stream: Readable =
-            encoding === 'gzip'
-              ? res.pipe(createGunzip(flush))
-              : encoding === 'deflate'
-                ? res.pipe(createInflate(flush))
-                : res;
-          let text = '';
-          stream.setEncoding('utf8');
-          stream.on('data', (chunk: string) => {
-            text += chunk;
-          });
-          stream.once('end', () => {
-            finish(undefined, res, text);
-          });
-          stream.once('error', (err) => {
-            finish(err);
-          });
-          if (stream !== res)
-            res.once('error', (err) => {
-              finish(err);
-            });
-        });
-        req.end(body);
-      };
-      // Building a request can throw (a header or URL node rejects): that is this request's failure, not a crash.
-      const start = (n: number): void => {
-        try {
-          hop(n);
-        } catch (err) {
-          finish(err instanceof Error ? err : new Error(String(err)));
-        }
-      };
-      start(0);
-    });
   }
 
   /** Request returning JSON with a BaseResponse; non-zero Ret becomes a typed error. */

@@ -1,6 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { gzipSync } from 'node:zlib';
+import { deflateSync, gzipSync } from 'node:zlib';
 import { pino } from 'pino';
 import { CookieJar } from 'tough-cookie';
 import { NetworkError, ProtocolError, ServerError } from '../../src/client/errors.js';
@@ -183,6 +184,51 @@ describe('Http (node:http + tough-cookie; axios for uploads and streams)', () =>
     for (let i = 0; i < 20; i++) await http.json({ endpoint: 'json', url: `${srv.url}/json`, json: { i } });
     expect(srv.hits.get('/json')).toBe(20);
     expect(srv.connections).toBe(1);
+  });
+
+  it('sends each header once (the spec replaces ours by name, any case) and decodes bodies split across chunks', async () => {
+    let seen: string[] = [];
+    srv.route('/headers', (req, res) => {
+      seen = req.rawHeaders;
+      res.writeHead(200).end('ok');
+    });
+    // A multi-byte character cut between two writes, and a deflate body sent in two pieces.
+    const snow = Buffer.from('雪', 'utf8');
+    srv.route('/split', (_req, res) => {
+      res.writeHead(200);
+      res.write(Buffer.concat([Buffer.from('a'), snow.subarray(0, 1)]));
+      setTimeout(() => res.end(Buffer.concat([snow.subarray(1), Buffer.from('b')])), 5);
+    });
+    const deflated = deflateSync('{"ok":"雪"}');
+    srv.route('/deflate', (_req, res) => {
+      res.writeHead(200, { 'Content-Encoding': 'deflate' });
+      res.write(deflated.subarray(0, 4));
+      setTimeout(() => res.end(deflated.subarray(4)), 5);
+    });
+    const http = track(newHttp());
+    await http
+      .json({
+        endpoint: 'headers',
+        url: `${srv.url}/headers`,
+        json: {},
+        headers: { accept: 'text/html', Referer: 'https://wx.qq.com/' },
+      })
+      .catch(() => undefined);
+    const names = seen.filter((_, i) => i % 2 === 0).map((n) => n.toLowerCase());
+    expect(new Set(names).size).toBe(names.length);
+    const value = (name: string): string | undefined => seen[names.indexOf(name) * 2 + 1];
+    expect(value('accept')).toBe('text/html');
+    expect(value('referer')).toBe('https://wx.qq.com/');
+    expect(value('host')).toBe(new URL(srv.url).host);
+    expect(value('content-type')).toBe('application/json;charset=UTF-8');
+    expect(value('content-length')).toBe('2');
+    expect(value('connection')).toBe('keep-alive');
+    expect((await http.text({ endpoint: 'split', url: `${srv.url}/split` })).text).toBe('a雪b');
+    expect((await http.text({ endpoint: 'deflate', url: `${srv.url}/deflate` })).text).toBe('{"ok":"雪"}');
+    // Past 16 KiB compressed the body is inflated off the loop (zlib's async one-shot): same text.
+    const big = randomBytes(48 * 1024).toString('base64');
+    srv.route('/big', (_req, res) => res.writeHead(200, { 'Content-Encoding': 'gzip' }).end(gzipSync(big)));
+    expect((await http.text({ endpoint: 'big', url: `${srv.url}/big` })).text).toBe(big);
   });
 
   it('reads bodies as text: ids above 2^53 survive json(), text() is never parsed', async () => {
