@@ -15,6 +15,10 @@ import type { Inbox } from './inbox.js';
 import type { ResolvedOptions } from './options.js';
 import type { ObservedApi } from './send-reconcile.js';
 import { checkSync } from './sync-answer.js';
+import { youngGenerationBusy } from '../runtime/young-generation.js';
+
+/** A webwxsync bringing this many messages is a burst: the young generation may grow meanwhile. */
+export const BURST_ENTRIES = 16;
 
 const LOGOUT_CODES = new Set([1100, 1101, 1102]);
 
@@ -204,6 +208,7 @@ export class SyncLoop {
         'webwxsync',
       );
     if (updated.length > 0 || removed.length > 0) this.d.events.emit('contacts-updated', { updated, removed });
+    if (entries.length >= BURST_ENTRIES) youngGenerationBusy();
     const { deliver, history } = this.d.history.split(entries);
     if (history.length > 0) {
       const n = await inbox.skip(history);
