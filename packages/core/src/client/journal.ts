@@ -205,13 +205,19 @@ export class Journal<R> {
       this.enqueue(() => this.flush(d));
     };
     if (soon) {
-      queueMicrotask(() => process.nextTick(go));
+      queueMicrotask(() => {
+        process.nextTick(go);
+      });
     } else if (this.noteWindowMs > 0) {
       const timer = setTimeout(go, this.noteWindowMs);
-      lazy.cancel = () => clearTimeout(timer);
+      lazy.cancel = () => {
+        clearTimeout(timer);
+      };
     } else {
       const immediate = setImmediate(go);
-      lazy.cancel = () => clearImmediate(immediate);
+      lazy.cancel = () => {
+        clearImmediate(immediate);
+      };
     }
     this.lazy = lazy;
   }

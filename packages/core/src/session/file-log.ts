@@ -24,7 +24,7 @@ function writeText(fd: number, text: string): void {
   const written = writeSync(fd, text);
   if (written >= Buffer.byteLength(text)) return;
   const data = Buffer.from(text, 'utf8');
-  for (let off = written; off < data.length; ) off += writeSync(fd, data, off, data.length - off);
+  for (let off = written; off < data.length;) off += writeSync(fd, data, off, data.length - off);
 }
 
 export class FileSessionLog implements SessionLog {
