@@ -15,10 +15,6 @@ import type { Inbox } from './inbox.js';
 import type { ResolvedOptions } from './options.js';
 import type { ObservedApi } from './send-reconcile.js';
 import { checkSync } from './sync-answer.js';
-import { youngGenerationBusy } from '../runtime/young-generation.js';
-
-/** A webwxsync bringing this many messages to handle is a burst: the young generation may grow meanwhile. */
-export const BURST_ENTRIES = 16;
 
 const LOGOUT_CODES = new Set([1100, 1101, 1102]);
 
@@ -209,8 +205,6 @@ export class SyncLoop {
       );
     if (updated.length > 0 || removed.length > 0) this.d.events.emit('contacts-updated', { updated, removed });
     const { deliver, history } = this.d.history.split(entries);
-    // History from before a login is journaled as handled, never handled: it is no burst to grow for.
-    if (deliver.length >= BURST_ENTRIES) youngGenerationBusy();
     if (history.length > 0) {
       const n = await inbox.skip(history);
       if (n > 0) log.info({ skipped: n }, 'messages from before the login not handed over (historyCutoffSeconds)');

@@ -64,72 +64,6 @@ export const MANY_ACCOUNTS = 8;
 
 let cappedHere = false;
 
-/**
- * What `youngGenerationBusy` hands to V8 while messages come in bursts: the young generation may grow
- * (1 → 4 → 16 MB semi-spaces, V8's default ceiling), as it would without the cap.
- */
-export const YOUNG_GENERATION_BUSY_FLAG = '--semi-space-growth-factor=4';
-
-/** How long after the last burst the cap returns. */
-export const BUSY_HOLD_MS = 10_000;
-
-let busyUntil = 0;
-let busyTimer: NodeJS.Timeout | undefined;
-
-export interface YoungGenerationBusyOptions {
-  /** Whether `capYoungGeneration` capped this process (and nothing released it); defaults to what it recorded. */
-  readonly capped?: boolean;
-  /** Defaults to `v8.setFlagsFromString`; tests pass a recorder. */
-  readonly setFlags?: (flags: string) => void;
-}
-
-/**
- * Lets a capped young generation grow while the bot is busy, and caps it again `BUSY_HOLD_MS` after the
- * last call. The sync loop calls it when one webwxsync brings a burst.
- *
- * Why (measured, bench README "hP"): in a burst the 1 MB cap scavenges every ~3 MB allocated while about
- * a megabyte of the burst's messages, sends and journal records is still live, so each scavenge copies
- * and promotes most of it; GC was 15 % of the bot's CPU there. Grown, the same burst costs a few larger
- * scavenges. The cap's purpose (RSS after a big login) is kept: growth happens only under load, and once
- * the cap is back V8 shrinks the young generation at its next scavenge with a low allocation rate (or
- * when the memory reducer runs on an idle process).
- *
- * Returns true when it changed the flag now. Does nothing in a process that was not capped here (the
- * user's own flags, an embedding program, or a many-account process that released the cap).
- */
-export function youngGenerationBusy(options: YoungGenerationBusyOptions = {}): boolean {
-  if (!(options.capped ?? cappedHere)) return false;
-  const now = Date.now();
-  const setFlags = options.setFlags ?? setFlagsFromString;
-  const grown = busyUntil !== 0;
-  busyUntil = now + BUSY_HOLD_MS;
-  if (grown) return false;
-  setFlags(YOUNG_GENERATION_BUSY_FLAG);
-  // One timer per busy spell, re-armed while calls keep coming, never one per call.
-  const check = (): void => {
-    const left = busyUntil - Date.now();
-    if (left > 0) {
-      busyTimer = setTimeout(check, left);
-      busyTimer.unref();
-      return;
-    }
-    busyTimer = undefined;
-    busyUntil = 0;
-    // Released in between (many accounts): the released growth factor stays.
-    if (options.capped ?? cappedHere) setFlags(YOUNG_GENERATION_FLAG);
-  };
-  busyTimer = setTimeout(check, BUSY_HOLD_MS);
-  busyTimer.unref();
-  return true;
-}
-
-/** Forgets a busy spell without touching the flag (the cap was released). */
-function endBusySpell(): void {
-  if (busyTimer !== undefined) clearTimeout(busyTimer);
-  busyTimer = undefined;
-  busyUntil = 0;
-}
-
 export interface ReleaseYoungGenerationOptions {
   /** Whether `capYoungGeneration` capped this process; defaults to what it recorded. */
   readonly capped?: boolean;
@@ -146,9 +80,6 @@ export interface ReleaseYoungGenerationOptions {
 export function releaseYoungGeneration(options: ReleaseYoungGenerationOptions = {}): boolean {
   if (!(options.capped ?? cappedHere)) return false;
   (options.setFlags ?? setFlagsFromString)(YOUNG_GENERATION_RELEASE_FLAG);
-  if (options.setFlags === undefined) {
-    cappedHere = false;
-    endBusySpell();
-  }
+  if (options.setFlags === undefined) cappedHere = false;
   return true;
 }

@@ -1,14 +1,10 @@
-import { jest } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
 
 import {
-  BUSY_HOLD_MS,
   capYoungGeneration,
   releaseYoungGeneration,
   YOUNG_GENERATION_FLAG,
-  YOUNG_GENERATION_BUSY_FLAG,
   YOUNG_GENERATION_RELEASE_FLAG,
-  youngGenerationBusy,
 } from '../../src/runtime/young-generation.js';
 
 function decide(execArgv: string[], nodeOptions: string | undefined): string[] {
@@ -93,45 +89,5 @@ describe('releaseYoungGeneration', () => {
     const kept = run('keep');
     expect(kept).toBeLessThanOrEqual(2 * 1024 * 1024);
     expect(run('release')).toBeGreaterThan(kept);
-  });
-});
-
-describe('youngGenerationBusy', () => {
-  afterEach(() => {
-    jest.useRealTimers();
-  });
-
-  it('lets a capped young generation grow during a busy spell and caps it again after the hold', () => {
-    jest.useFakeTimers();
-    const set: string[] = [];
-    const setFlags = (f: string): number => set.push(f);
-    expect(youngGenerationBusy({ capped: true, setFlags })).toBe(true);
-    // Later bursts within the spell change nothing and arm no timer of their own.
-    jest.advanceTimersByTime(BUSY_HOLD_MS / 2);
-    expect(youngGenerationBusy({ capped: true, setFlags })).toBe(false);
-    expect(set).toEqual([YOUNG_GENERATION_BUSY_FLAG]);
-    expect(jest.getTimerCount()).toBe(1);
-    // The hold runs from the last burst, not the first.
-    jest.advanceTimersByTime(BUSY_HOLD_MS / 2 + 1);
-    expect(set).toEqual([YOUNG_GENERATION_BUSY_FLAG]);
-    jest.advanceTimersByTime(BUSY_HOLD_MS / 2);
-    expect(set).toEqual([YOUNG_GENERATION_BUSY_FLAG, YOUNG_GENERATION_FLAG]);
-    expect(jest.getTimerCount()).toBe(0);
-    // The next burst starts a new spell.
-    expect(youngGenerationBusy({ capped: true, setFlags })).toBe(true);
-    jest.advanceTimersByTime(BUSY_HOLD_MS);
-    expect(set).toEqual([
-      YOUNG_GENERATION_BUSY_FLAG,
-      YOUNG_GENERATION_FLAG,
-      YOUNG_GENERATION_BUSY_FLAG,
-      YOUNG_GENERATION_FLAG,
-    ]);
-  });
-
-  it('changes nothing in a process that was not capped here (user flags, an embedding program, released)', () => {
-    const set: string[] = [];
-    expect(youngGenerationBusy({ setFlags: (f) => set.push(f) })).toBe(false);
-    expect(youngGenerationBusy({ capped: false, setFlags: (f) => set.push(f) })).toBe(false);
-    expect(set).toEqual([]);
   });
 });
