@@ -21,6 +21,14 @@ export class EchoTracker {
   readonly ids = new BoundedSet(BOT_MSG_ID_MEMORY);
   /** Sends whose request is out (or answered less than INFLIGHT_GRACE_MS ago), by recipient, type and text. */
   private readonly inflight = new Map<string, number>();
+  /**
+   * Answered sends whose markers expire, oldest first (all share one grace, so release order is expiry
+   * order), swept by one timer. A timer per send kept ~7,500 timers alive at 250 sends/s, each outliving
+   * two scavenges and promoted to the old generation for nothing.
+   */
+  private readonly expiring: string[] = [];
+  private readonly expiresAt: number[] = [];
+  private sweeper: NodeJS.Timeout | undefined;
 
   /** Whether a self-sent sync entry is the echo of one of the bot's sends (remembering its id if newly matched). */
   isBotMessage(raw: RawMessage): boolean {
@@ -37,16 +45,38 @@ export class EchoTracker {
   sending(to: string, type: number, content: string | undefined): () => void {
     const k = sendKey(to, type, content);
     this.inflight.set(k, (this.inflight.get(k) ?? 0) + 1);
+    // Keep the marker briefly: the sync echo can arrive after the HTTP answer.
     return () => {
-      // Keep the marker briefly: the sync echo can arrive after the HTTP answer.
-      setTimeout(() => {
-        const cur = this.inflight.get(k) ?? 0;
-        if (cur <= 1) this.inflight.delete(k);
-        else this.inflight.set(k, cur - 1);
-      }, INFLIGHT_GRACE_MS).unref();
+      this.expiring.push(k);
+      this.expiresAt.push(Date.now() + INFLIGHT_GRACE_MS);
+      if (this.sweeper === undefined) this.arm(INFLIGHT_GRACE_MS);
     };
   }
+
+  private arm(ms: number): void {
+    this.sweeper = setTimeout(this.sweep, ms);
+    this.sweeper.unref();
+  }
+
+  private readonly sweep = (): void => {
+    this.sweeper = undefined;
+    const now = Date.now();
+    let n = 0;
+    while (n < this.expiring.length && this.expiresAt[n]! <= now) {
+      const k = this.expiring[n++]!;
+      const cur = this.inflight.get(k) ?? 0;
+      if (cur <= 1) this.inflight.delete(k);
+      else this.inflight.set(k, cur - 1);
+    }
+    this.expiring.splice(0, n);
+    this.expiresAt.splice(0, n);
+    // At most one sweep a second: a marker may outlive its grace by that much, which only widens the window.
+    if (this.expiring.length > 0) this.arm(Math.max(SWEEP_EVERY_MS, this.expiresAt[0]! - now));
+  };
 }
+
+/** The sweeper's shortest interval. */
+const SWEEP_EVERY_MS = 1000;
 
 /** A file send goes out as MsgType 6 and echoes as an app message (49): both key as 6. */
 function sendKey(to: string, type: number, content: string | undefined): string {

@@ -260,12 +260,16 @@ export class Outbox {
     return this.sent.has(clientMsgId);
   }
 
-  /** Journals a send before it is attempted; resolves once it would survive a crash of the process. */
+  /**
+   * Journals a send before it is attempted; resolves once it would survive a crash of the process. The
+   * append waits for the microtasks queued now: when the send goes straight out, its `markAttempted`
+   * comes within them and both records share one append (see `Journal.writeJoinable`).
+   */
   async journal(entry: SendJournalEntry): Promise<void> {
     this.pending.set(entry.clientMsgId, entry);
     this.noteCause(entry);
     try {
-      await this.journalLog.write({ j: entry });
+      await this.journalLog.writeJoinable({ j: entry });
     } catch (err) {
       // The caller is told the send failed: it must not come back from a later fold.
       this.pending.delete(entry.clientMsgId);

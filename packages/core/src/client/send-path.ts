@@ -91,9 +91,12 @@ export class SendPath {
       this.d.spool.drop(entry);
       return joined;
     }
-    await this.d.outbox.journal(entry);
+    // Not awaited here: the attempt awaits it right after journaling its attempt mark, so that when the
+    // send goes straight out both records share one append. The request never leaves before both landed.
+    const journaled = this.d.outbox.journal(entry);
+    journaled.catch(() => undefined); // surfaced by the attempt (or the entry stays journaled for the next start)
     this.d.checkpoint();
-    return this.run(entry, cls);
+    return this.run(entry, cls, journaled);
   }
 
   /**
@@ -210,7 +213,7 @@ export class SendPath {
       });
   }
 
-  private run(entry: SendJournalEntry, cls: ActionClass): Promise<SentMessage> {
+  private run(entry: SendJournalEntry, cls: ActionClass, journaled?: Promise<void>): Promise<SentMessage> {
     const endpoint = endpointOf(entry);
     let lost: { probe: SendProbe; entry: SendJournalEntry } | undefined;
     return this.d.outbox
@@ -220,9 +223,13 @@ export class SendPath {
         () => {
           // A probe from an earlier try (refused, so discarded) must not stand for this one.
           lost = undefined;
-          return this.attempt(entry, (probe, e) => {
-            lost = { probe, entry: e };
-          });
+          return this.attempt(
+            entry,
+            (probe, e) => {
+              lost = { probe, entry: e };
+            },
+            journaled,
+          );
         },
         {
           orderKey: entry.to,
@@ -282,6 +289,7 @@ export class SendPath {
   private async attempt(
     queued: SendJournalEntry,
     tracked: (probe: SendProbe, entry: SendJournalEntry) => void,
+    journaled?: Promise<void>,
   ): Promise<SentMessage> {
     const { outbox } = this.d;
     // A re-login between enqueue and now changed every UserName: re-address through the stable id.
@@ -300,7 +308,17 @@ export class SendPath {
       ...(entry.emoticonMd5 !== undefined ? { EMoticonMd5: entry.emoticonMd5 } : {}),
     };
     // From here the server may act on it: a crash or a lost answer is reconciled, not re-sent blindly.
-    await outbox.markAttempted(entry.clientMsgId);
+    // The mark joins the journal entry's append when that has not gone yet; both must land first.
+    const attempted = outbox.markAttempted(entry.clientMsgId);
+    if (journaled !== undefined) {
+      try {
+        await journaled;
+      } catch (err) {
+        attempted.catch(() => undefined);
+        throw err;
+      }
+    }
+    await attempted;
     const probe = this.d.reconciler.track({
       clientMsgId: entry.clientMsgId,
       to: entry.to,

@@ -15,9 +15,16 @@ import type { SessionLog } from './types.js';
  */
 const DONE: Promise<void> = Promise.resolve();
 
-/** O_APPEND: each write lands at the end; loop in case the OS takes part of it. */
-function writeAll(fd: number, data: Buffer): void {
-  for (let off = 0; off < data.length;) off += writeSync(fd, data, off, data.length - off);
+/**
+ * O_APPEND: each write lands at the end. The text goes to write(2) as a string: node encodes it outside
+ * the JS heap (no Buffer per append, which in a burst was a tenth of the bot's allocation). Should the OS
+ * take only part of it, the rest follows from a Buffer.
+ */
+function writeText(fd: number, text: string): void {
+  const written = writeSync(fd, text);
+  if (written >= Buffer.byteLength(text)) return;
+  const data = Buffer.from(text, 'utf8');
+  for (let off = written; off < data.length;) off += writeSync(fd, data, off, data.length - off);
 }
 
 export class FileSessionLog implements SessionLog {
@@ -71,22 +78,21 @@ export class FileSessionLog implements SessionLog {
 
   append(key: string, records: readonly unknown[]): Promise<void> {
     if (records.length === 0) return Promise.resolve();
-    let text = '';
-    for (const r of records) text += `${JSON.stringify(r)}\n`;
-    const data = Buffer.from(text, 'utf8');
+    let text = records.length === 1 ? `${JSON.stringify(records[0])}\n` : '';
+    if (records.length > 1) for (const r of records) text += `${JSON.stringify(r)}\n`;
     // Nothing queued for this key and its file open: write now. The order holds (nothing is ahead of
     // it) and a burst of messages saves the promise chain of a queued write per append.
     const fd = this.#queued.has(key) ? undefined : this.#fds.get(key);
     if (fd !== undefined) {
       try {
-        writeAll(fd, data);
+        writeText(fd, text);
       } catch (err) {
         return Promise.reject(err instanceof Error ? err : new Error(String(err)));
       }
       return DONE;
     }
     return this.#serial(key, async () => {
-      writeAll((await this.#handle(key)).fd, data);
+      writeText((await this.#handle(key)).fd, text);
     });
   }
 

@@ -39,3 +39,24 @@ test('a file send (MsgType 6) matches its echo as an app message (49)', () => {
   tracker.sending('@bob', 6, '<appmsg/>');
   expect(tracker.isBotMessage({ ...echo('f1', '<other/>'), MsgType: 49 })).toBe(true);
 });
+
+test('markers of many answered sends expire with one timer, each after its own grace', () => {
+  jest.useFakeTimers();
+  try {
+    const tracker = new EchoTracker();
+    const releases = Array.from({ length: 50 }, (_, i) => tracker.sending('@bob', 1, `t${i}`));
+    for (const r of releases.slice(0, 25)) r();
+    jest.advanceTimersByTime(10_000);
+    for (const r of releases.slice(25)) r();
+    // One timer for all of them (the old code armed one per send).
+    expect(jest.getTimerCount()).toBe(1);
+    jest.advanceTimersByTime(20_000);
+    expect(tracker.isBotMessage(echo('a', 't0'))).toBe(false); // released at 0: expired at 30 s
+    expect(tracker.isBotMessage(echo('b', 't30'))).toBe(true); // released at 10 s: still in its grace
+    jest.advanceTimersByTime(10_000);
+    expect(tracker.isBotMessage(echo('c', 't31'))).toBe(false);
+    expect(jest.getTimerCount()).toBe(0);
+  } finally {
+    jest.useRealTimers();
+  }
+});

@@ -1,5 +1,5 @@
 import { jest } from '@jest/globals';
-import { Journal, type JournalModel } from '../../src/client/journal.js';
+import { Journal, NOTE_WINDOW_MS, type JournalModel } from '../../src/client/journal.js';
 import { MemorySessionStore } from '../../src/session/file-store.js';
 import type { SessionLog, SessionStore } from '../../src/session/types.js';
 
@@ -251,5 +251,84 @@ describe('Journal.note (records nobody waits for)', () => {
     await r.release();
     await turn();
     expect(await inner.log.read('r')).toEqual([]);
+  });
+});
+
+describe('Journal.note window and Journal.writeJoinable (issue 20, bursts)', () => {
+  const turn = (): Promise<void> => new Promise((r) => setImmediate(r));
+  const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+  test('notes made over several turns within the window share one append', async () => {
+    const { store, inner, calls } = countingStore();
+    const j = new Journal<Rec>(store, 'k', new Model());
+    const notes = [j.note({ add: 'a' })];
+    await turn();
+    notes.push(j.note({ add: 'b' }));
+    await turn();
+    notes.push(j.note({ del: 'a' }));
+    expect(calls).toEqual([]);
+    await Promise.all(notes);
+    expect(calls).toEqual(['append:3']);
+    expect(await inner.log.read('k')).toEqual([{ add: 'a' }, { add: 'b' }, { del: 'a' }]);
+  });
+
+  test('a note is written on its own once the window has passed; noteWindowMs 0 means the end of the turn', async () => {
+    const { store, calls } = countingStore();
+    const j = new Journal<Rec>(store, 'k', new Model());
+    void j.note({ add: 'a' });
+    await sleep(NOTE_WINDOW_MS + 10);
+    expect(calls).toEqual(['append:1']);
+    const eager = countingStore();
+    const e = new Journal<Rec>(eager.store, 'k', new Model(), { noteWindowMs: 0 });
+    void e.note({ add: 'a' });
+    await turn();
+    await Promise.resolve();
+    expect(eager.calls).toEqual(['append:1']);
+  });
+
+  test('writeJoinable: a write() made by the microtasks queued with it shares its append', async () => {
+    const { store, inner, calls } = countingStore();
+    const j = new Journal<Rec>(store, 'k', new Model());
+    const first = j.writeJoinable({ add: 'j' });
+    // Like a send's attempt: a few awaits later, still within the same drain of microtasks.
+    const second = (async () => {
+      for (let i = 0; i < 5; i++) await Promise.resolve();
+      return j.write({ add: 'a' });
+    })();
+    await Promise.all([first, second]);
+    expect(calls).toEqual(['append:2']);
+    expect(await inner.log.read('k')).toEqual([{ add: 'j' }, { add: 'a' }]);
+  });
+
+  test('writeJoinable: alone, it lands before any immediate or I/O callback of the turn runs', async () => {
+    const { store, calls } = countingStore();
+    const j = new Journal<Rec>(store, 'k', new Model());
+    let seenAtImmediate: string[] | undefined;
+    setImmediate(() => (seenAtImmediate = [...calls]));
+    const done = j.writeJoinable({ add: 'j' });
+    await new Promise((r) => setImmediate(r));
+    expect(seenAtImmediate).toEqual(['append:1']);
+    await done;
+  });
+
+  test('writeJoinable takes a waiting note along at once instead of after the window', async () => {
+    const { store, inner, calls } = countingStore();
+    const j = new Journal<Rec>(store, 'k', new Model());
+    const noted = j.note({ add: 'n' });
+    await turn();
+    await j.writeJoinable({ add: 'j' });
+    await noted;
+    expect(calls).toEqual(['append:2']);
+    expect(await inner.log.read('k')).toEqual([{ add: 'n' }, { add: 'j' }]);
+  });
+
+  test('a failed joint append rejects both records', async () => {
+    const { store, inner } = countingStore();
+    const j = new Journal<Rec>(store, 'k', new Model());
+    inner.log.append = () => Promise.reject(new Error('disk full'));
+    const first = j.writeJoinable({ add: 'j' });
+    const second = Promise.resolve().then(() => j.write({ add: 'a' }));
+    await expect(first).rejects.toThrow('disk full');
+    await expect(second).rejects.toThrow('disk full');
   });
 });

@@ -4,6 +4,7 @@ import { DEFAULT_BUCKETS, Outbox, type OutboxOptions, type SendJournalEntry } fr
 import { NotFriend, RateLimited, SendExpired } from '../../src/client/errors.js';
 import { MemorySessionStore } from '../../src/session/file-store.js';
 import { sendFingerprint } from '../../src/client/send-causes.js';
+import { NOTE_WINDOW_MS } from '../../src/client/journal.js';
 
 // Unit tests finish in milliseconds: a mutant that stalls one should fail it in seconds (mutation runs).
 jest.setTimeout(3000);
@@ -48,6 +49,7 @@ function gate(): { run: () => Promise<void>; open: () => void; started: boolean 
 }
 
 const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
+const notesWritten = (): Promise<void> => new Promise((r) => setTimeout(r, NOTE_WINDOW_MS + 5));
 
 function entry(n: number, to = `@u${n}`): SendJournalEntry {
   return { clientMsgId: `c${n}`, kind: 'text', msgType: 1, to, content: `m${n}`, session: 's', createdAt: 0 };
@@ -308,7 +310,7 @@ describe('Outbox', () => {
     for (let i = 1; i <= 4; i++) await box.journal(entry(i));
     box.settle('c1', '111');
     box.settle('c2', undefined); // definitive failure: dropped, never replayed
-    await tick();
+    await notesWritten(); // settle() notes its record: nobody waits for it, it lands within the note window
     const crashed = store.snapshot();
     const again = outbox(crashed);
     const replay = await again.load();
