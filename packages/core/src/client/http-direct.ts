@@ -6,6 +6,7 @@ import {
   type RequestOptions,
 } from 'node:http';
 import { request as httpsRequest, type Agent as HttpsAgent } from 'node:https';
+import { StringDecoder } from 'node:string_decoder';
 import { constants as zlibConstants, gunzip, gunzipSync, inflate, inflateSync } from 'node:zlib';
 import type { Logger } from 'pino';
 
@@ -184,15 +185,33 @@ export function directRequest(host: DirectHost, spec: RequestSpec): Promise<Http
         return;
       }
       const encoding = res.headers['content-encoding'];
+      const compressed = encoding === 'gzip' || encoding === 'deflate';
       const chunks: Buffer[] = [];
       let size = 0;
+      // A plain body of several chunks (a contact list: megabytes in 64 KiB reads) is decoded as it comes,
+      // so each chunk is freed at once: held until the end they grew the process's malloc arenas by tens
+      // of MB that stayed after login (issue 20, memory per account). One chunk, the usual answer, is
+      // decoded once at the end.
+      let decoder: StringDecoder | undefined;
+      let text = '';
       res.on('data', (chunk: Buffer) => {
-        chunks.push(chunk);
-        size += chunk.length;
+        if (compressed || (chunks.length === 0 && decoder === undefined)) {
+          chunks.push(chunk);
+          size += chunk.length;
+          return;
+        }
+        if (decoder === undefined) {
+          decoder = new StringDecoder('utf8');
+          text = decoder.write(chunks.pop()!);
+        }
+        text += decoder.write(chunk);
       });
       res.once('end', () => {
+        if (decoder !== undefined) {
+          finish(undefined, res, text + decoder.end());
+          return;
+        }
         const raw = chunks.length === 1 ? chunks[0]! : chunks.length === 0 ? EMPTY : Buffer.concat(chunks, size);
-        const compressed = encoding === 'gzip' || encoding === 'deflate';
         if (!compressed || raw.length === 0) {
           finish(undefined, res, raw.toString('utf8'));
           return;
