@@ -4,9 +4,10 @@
  * StartPos = bytes so far; the last one answers the MediaId.
  */
 
+import { createRequire } from 'node:module';
 import { pipeline } from 'node:stream';
 
-import busboy from 'busboy';
+import type busboyModule from 'busboy';
 
 import type { ActionFields } from '../actions.js';
 import type { Engine } from '../engine.js';
@@ -26,11 +27,21 @@ interface Partial {
 
 const partials = new WeakMap<Engine, Map<string, Partial>>();
 
+/**
+ * busboy is loaded by the first upload, not when the simulator starts: `wxbot start --simulator` runs it
+ * in the bot's process, and its cold start (issue 20) should not pay for a route most runs never call.
+ */
+let loadedBusboy: typeof busboyModule | undefined;
+function busboy(config: busboyModule.BusboyConfig): busboyModule.Busboy {
+  loadedBusboy ??= createRequire(import.meta.url)('busboy') as typeof busboyModule;
+  return loadedBusboy(config);
+}
+
 function readForm(
   ctx: RequestContext,
 ): Promise<{ fields: Record<string, string>; file: Buffer | undefined; fileName: string }> {
   return new Promise((resolve, reject) => {
-    let bb: busboy.Busboy;
+    let bb: busboyModule.Busboy;
     try {
       bb = busboy({ headers: ctx.req.headers, limits: { fileSize: 1024 * 1024 * 1024 } });
     } catch (err) {
