@@ -22,6 +22,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 
+import { cpuPerCall } from './cpu-per-call.js';
 import { typicalSyncBody } from './suites/floor.js';
 
 type Kind = 'post' | 'get';
@@ -221,25 +222,7 @@ async function main(): Promise<void> {
   const undici = process.env['BENCH_UNDICI'];
   if (undici !== undefined) Object.assign(carriers, await undiciCarriers(undici, origin, post));
 
-  const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-  const cpuPer = async (call: Call, kind: Kind, gapMs: number): Promise<number> => {
-    const count = gapMs > 0 ? Math.ceil(n / 6) : n;
-    for (let i = 0; i < 300; i++) await call(kind); // warm up (JIT, socket)
-    let timerUs = 0;
-    if (gapMs > 0) {
-      const t0 = process.cpuUsage();
-      for (let i = 0; i < count; i++) await pause(gapMs);
-      const t = process.cpuUsage(t0);
-      timerUs = t.user + t.system;
-    }
-    const c0 = process.cpuUsage();
-    for (let i = 0; i < count; i++) {
-      if (gapMs > 0) await pause(gapMs);
-      await call(kind);
-    }
-    const c = process.cpuUsage(c0);
-    return Math.max(0, c.user + c.system - timerUs) / count;
-  };
+  const cpuPer = (call: Call, kind: Kind, gapMs: number): Promise<number> => cpuPerCall(() => call(kind), n, gapMs);
   const kinds: [string, Kind, number][] = [
     ['post', 'post', 0],
     ['get', 'get', 0],

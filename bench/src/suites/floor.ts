@@ -14,6 +14,7 @@ import { spawn } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { once } from 'node:events';
 
+import { cpuPerCall } from '../cpu-per-call.js';
 import { round } from '../stats.js';
 
 export interface FloorResult {
@@ -175,26 +176,8 @@ export async function measureFloor(o: { smoke: boolean }): Promise<FloorResult> 
         req.end(post);
       });
     const n = o.smoke ? 200 : 3000;
-    const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-    const cpuPer = async (path: string, parse: boolean, gapMs = 0): Promise<number> => {
-      const count = gapMs > 0 ? Math.ceil(n / 6) : n;
-      for (let i = 0; i < Math.min(300, count); i++) await once1(path, parse); // warm up (JIT, socket)
-      // The timer's own cost, measured alone, is taken out of the paced figure.
-      let timerUs = 0;
-      if (gapMs > 0) {
-        const t0 = process.cpuUsage();
-        for (let i = 0; i < count; i++) await pause(gapMs);
-        const t = process.cpuUsage(t0);
-        timerUs = t.user + t.system;
-      }
-      const c0 = process.cpuUsage();
-      for (let i = 0; i < count; i++) {
-        if (gapMs > 0) await pause(gapMs);
-        await once1(path, parse);
-      }
-      const c = process.cpuUsage(c0);
-      return Math.max(0, c.user + c.system - timerUs) / count;
-    };
+    const cpuPer = (path: string, parse: boolean, gapMs = 0): Promise<number> =>
+      cpuPerCall(() => once1(path, parse), n, gapMs);
     // Interleave the two kinds twice, so a burst of machine noise does not land on one of them only.
     const small = [await cpuPer('/send', false)];
     const sync = [await cpuPer('/sync', true)];
