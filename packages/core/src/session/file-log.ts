@@ -78,8 +78,8 @@ export class FileSessionLog implements SessionLog {
 
   append(key: string, records: readonly unknown[]): Promise<void> {
     if (records.length === 0) return Promise.resolve();
-    let text = records.length === 1 ? `${JSON.stringify(records[0])}\n` : '';
-    if (records.length > 1) for (const r of records) text += `${JSON.stringify(r)}\n`;
+    let text = '';
+    for (const r of records) text += `${JSON.stringify(r)}\n`;
     // Nothing queued for this key and its file open: write now. The order holds (nothing is ahead of
     // it) and a burst of messages saves the promise chain of a queued write per append.
     const fd = this.#queued.has(key) ? undefined : this.#fds.get(key);
