@@ -119,7 +119,9 @@ export const BENCH_PLUGINS: readonly Plugin<unknown, unknown>[] = [
 ] as Plugin<unknown, unknown>[];
 
 export function loadedPlugins(): LoadedPlugin[] {
-  return BENCH_PLUGINS.map((plugin) => ({ plugin, options: undefined }));
+  // BENCH_PLUGINS=pong: only the replying plugin (what the ten plugins cost, beside the default).
+  const only = process.env['BENCH_PLUGINS'] === 'pong' ? [pong as Plugin<unknown, unknown>] : BENCH_PLUGINS;
+  return only.map((plugin) => ({ plugin, options: undefined }));
 }
 
 /** `pong 123` → 123 (undefined for anything else, e.g. other plugins' replies). */

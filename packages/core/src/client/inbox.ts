@@ -61,6 +61,8 @@ export class Inbox {
   /** Entries whose gates are open, started one per event-loop turn in this order (see `pump`). */
   private readonly ready: Array<{ handler: MessageHandler; m: IncomingMessage }> = [];
   private pumping = false;
+  /** Waiting for `ready` to empty (see `started()`). */
+  private startedWaiters: Array<() => void> = [];
 
   constructor(
     store: SessionStore,
@@ -206,6 +208,22 @@ export class Inbox {
     if (now.length > 0) this.enqueue(handler, now);
   }
 
+  /**
+   * Undefined when every entry whose gate is open has had its handler started; otherwise settles once
+   * they have (or the inbox stops starting them). Entries waiting on a gate do not count.
+   */
+  started(): Promise<void> | undefined {
+    if (this.ready.length === 0) return undefined;
+    return new Promise((resolve) => this.startedWaiters.push(resolve));
+  }
+
+  private wakeStarted(): void {
+    const w = this.startedWaiters;
+    if (w.length === 0) return;
+    this.startedWaiters = [];
+    for (const f of w) f();
+  }
+
   private enqueue(handler: MessageHandler, msgs: readonly IncomingMessage[]): void {
     for (const m of msgs) this.ready.push({ handler, m });
     if (!this.pumping) this.pump();
@@ -224,6 +242,7 @@ export class Inbox {
     const next = this.ready.shift();
     if (next === undefined) {
       this.pumping = false;
+      this.wakeStarted();
       return;
     }
     if (this.closing) {
@@ -231,13 +250,17 @@ export class Inbox {
       this.inflight.delete(next.m.raw.MsgId);
       for (const rest of this.ready.splice(0)) this.inflight.delete(rest.m.raw.MsgId);
       this.pumping = false;
+      this.wakeStarted();
       this.settleIfIdle();
       return;
     }
     this.pumping = true;
     this.run(next.handler, next.m);
     if (this.ready.length > 0) setImmediate(this.pump);
-    else this.pumping = false;
+    else {
+      this.pumping = false;
+      this.wakeStarted();
+    }
   };
 
   private run(handler: MessageHandler, m: IncomingMessage): void {

@@ -38,7 +38,7 @@ export interface SyncLoopDeps {
   readonly cursor: Pick<CursorKeeper, 'failed' | 'accepted'>;
   readonly echo: Pick<EchoTracker, 'isBotMessage'>;
   readonly history: Pick<HistoryCutoff, 'split'>;
-  readonly inbox: Pick<Inbox, 'skip' | 'accept' | 'deliverPending'>;
+  readonly inbox: Pick<Inbox, 'skip' | 'accept' | 'deliverPending' | 'started'>;
   readonly events: ClientEmitter;
   /** Asks for a session checkpoint once the entries of a sync are journaled. */
   readonly checkpoint: () => void;
@@ -102,8 +102,13 @@ export class SyncLoop {
         const got = await this.syncOnce(gen);
         if (got > 0) {
           empty = 0;
-          // Let the handlers just started run up to their replies' requests before the next long
-          // poll is built: the poll can wait a turn, a reply waiting behind it is latency.
+          // The next poll waits until the handlers of what this sync brought have started (the inbox
+          // starts one per turn): anything it fetched sooner would only queue behind them, while each
+          // poll taken mid-burst costs a synccheck and a webwxsync that bring a few of the bot's own
+          // echoes (a burst of 100 took ~9 such rounds). Then one more turn, so the last handler's reply
+          // is on its way before the poll is built: a reply waiting behind the poll is latency.
+          const started = this.d.inbox.started();
+          if (started) await started;
           await new Promise<void>((resolve) => setImmediate(resolve));
           continue;
         }

@@ -155,6 +155,48 @@ describe('Inbox delivery bookkeeping', () => {
     expect(got).toEqual(['1', '2', '3', '4']);
   });
 
+  test('started() settles once every ready entry has had its handler started, and ignores gated ones', async () => {
+    const held = gate();
+    const { inbox, got } = make(undefined, {
+      beforeDeliver: (msgs) => (msgs[0]!.raw.FromUserName === '@g' ? held.promise : undefined),
+    });
+    await inbox.load();
+    expect(inbox.started()).toBeUndefined();
+    inbox.setHandler(async (m) => {
+      got.push(m.raw.MsgId);
+    });
+    await inbox.accept([entry('1'), entry('2'), entry('3'), entry('4', '@g')]);
+    inbox.deliverPending();
+    const started = inbox.started();
+    expect(started).toBeDefined();
+    let settled = false;
+    void started!.then(() => (settled = true));
+    await turn();
+    expect([got.length, settled]).toEqual([2, false]);
+    await until(got, 3);
+    await turn();
+    // '4' still waits on its gate: it does not hold started() back.
+    expect([got, settled]).toEqual([['1', '2', '3'], true]);
+    expect(inbox.started()).toBeUndefined();
+    held.open();
+    await until(got, 4);
+    expect(got).toEqual(['1', '2', '3', '4']);
+  });
+
+  test('started() settles when the inbox stops starting handlers', async () => {
+    const { inbox, got } = make();
+    await inbox.load();
+    inbox.setHandler(async (m) => {
+      got.push(m.raw.MsgId);
+    });
+    await inbox.accept([entry('1'), entry('2'), entry('3')]);
+    inbox.deliverPending();
+    const started = inbox.started()!;
+    await inbox.idle(1000);
+    await started;
+    expect(got).toEqual(['1']);
+  });
+
   test('chatOf given in the delivery options groups the entries for the gate', async () => {
     const groups: string[][] = [];
     const { inbox } = make(undefined, {

@@ -89,6 +89,7 @@ async function apply(
         return Promise.resolve([]);
       },
       deliverPending: () => order.push('deliver'),
+      started: () => undefined,
     },
     events,
     checkpoint: () => order.push('checkpoint'),

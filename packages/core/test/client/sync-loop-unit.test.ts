@@ -84,7 +84,12 @@ function harness(
     },
     echo: new EchoTracker(),
     history: new HistoryCutoff(false),
-    inbox: { skip: () => Promise.resolve(0), accept: () => Promise.resolve([]), deliverPending: () => undefined },
+    inbox: {
+      skip: () => Promise.resolve(0),
+      accept: () => Promise.resolve([]),
+      deliverPending: () => undefined,
+      started: () => undefined,
+    },
     events,
     checkpoint: () => undefined,
     syncing: () => syncing,
@@ -205,6 +210,29 @@ describe('SyncLoop', () => {
   test('a sync that brings something resets the count of empty ones', async () => {
     const h = harness([BUSY, BUSY, BUSY, BUSY, BUSY], [{}, {}, withMessage('1'), {}, {}]);
     h.loop.start();
+    await h.loop.done;
+    expect(h.reported).toEqual(['logged out: synccheck 1101']);
+  });
+
+  test('after a sync that brought something, the next synccheck waits until the inbox has started its handlers', async () => {
+    const h = harness([BUSY, BUSY], [withMessage('1'), withMessage('2')]);
+    const deps = (h.loop as unknown as { d: SyncLoopDeps }).d;
+    let release: () => void = () => undefined;
+    let asked = 0;
+    deps.inbox.started = () => {
+      asked++;
+      return new Promise<void>((resolve) => {
+        release = resolve;
+      });
+    };
+    h.loop.start();
+    for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+    // One poll and its sync so far: the second poll is held while handlers wait to start.
+    expect([h.times['syncCheck']!.length, h.times['sync']!.length, asked]).toEqual([1, 1, 1]);
+    release();
+    for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+    expect([h.times['syncCheck']!.length, h.times['sync']!.length, asked]).toEqual([2, 2, 2]);
+    release();
     await h.loop.done;
     expect(h.reported).toEqual(['logged out: synccheck 1101']);
   });
