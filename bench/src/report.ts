@@ -231,6 +231,14 @@ export function renderTables(r: BenchResults): string {
       rows.push(...latencyRows(lat.wechat4u).map((r) => [...r, ratioToFloor(r[7], f.replyFloorMs)]));
     parts.push(table(['peer', 'phase', 'replied', 'p50', 'p90', 'p99', 'max', 'CPU ms/msg', 'CPU ÷ floor'], rows));
     if (!('all' in lat.wechat4u)) parts.push(`wechat4u: ${lat.wechat4u.skipped}`);
+    const counts = lat.wxbot.phases
+      .filter((ph) => ph.requestsPerMessage !== undefined)
+      .map((ph) => {
+        const by = Object.entries(ph.requestsPerMessage!).filter(([, n]) => n > 0);
+        const total = by.reduce((t, [, n]) => t + n, 0);
+        return `${ph.pattern} ${fmt(Math.round(total * 100) / 100)} (${by.map(([e, n]) => `${e} ${n}`).join(', ')})`;
+      });
+    if (counts.length > 0) parts.push(`wxbot API requests per message: ${counts.join('; ')}.`);
     const x = (v: number | null): string => (v === null ? '—' : `${v}×`);
     if (lat.ratio)
       parts.push(

@@ -13,6 +13,8 @@ import { memorySnapshot } from '../memory.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'wxbot-bench-'));
 const bots: WxbotHarness[] = [];
+/** Finished API requests by endpoint, all accounts (the latency suite reads them around a phase). */
+const requests: Record<string, number> = {};
 
 serve(
   async (m: IpcMessage) => {
@@ -29,6 +31,9 @@ serve(
             plugins: m['plugins'] !== false,
             store: (m['store'] as StoreKind | undefined) ?? 'file',
           });
+          bot.client.on('request', (e) => {
+            requests[e.endpoint] = (requests[e.endpoint] ?? 0) + 1;
+          });
           await bot.start();
           bots.push(bot);
         }
@@ -38,6 +43,8 @@ serve(
           members: bots.map((b) => [...b.client.contacts.rooms()].reduce((n, r) => n + r.members.size, 0)),
         };
       }
+      case 'requests':
+        return { requests: { ...requests } };
       case 'memory':
         return { memory: await memorySnapshot(), youngGenerationCapped };
       case 'heapspaces': {

@@ -30,6 +30,8 @@ export interface LatencyPhase {
    * far less than wall-clock latency.
    */
   cpuMsPerMessage: number;
+  /** wxbot only: API requests per injected message over the phase, by endpoint (the client's `request` events). */
+  requestsPerMessage?: Record<string, number>;
 }
 
 export interface PeerLatency {
@@ -153,6 +155,9 @@ async function runPhase(target: Target, spec: WorkloadSpec, smoke: boolean): Pro
     );
     // Let post-login chatter (contact pages, status notify, wechat4u's heartbeat) settle.
     await new Promise((r) => setTimeout(r, smoke ? 100 : 1000));
+    type Requests = { type: string; requests: Record<string, number> };
+    const counted = target.child === 'wxbot';
+    const req0 = counted ? (await bot.call<Requests>({ type: 'requests' }, 10_000)).requests : {};
     const cpu0 = await bot.call<{ type: string; user: number; system: number }>({ type: 'cpu' }, 10_000);
     const { result } = await sim.call<{ type: string; result: WorkloadResult }>(
       { type: 'workload', spec },
@@ -160,6 +165,8 @@ async function runPhase(target: Target, spec: WorkloadSpec, smoke: boolean): Pro
     );
     const cpu1 = await bot.call<{ type: string; user: number; system: number }>({ type: 'cpu' }, 10_000);
     const cpuMs = (cpu1.user + cpu1.system - cpu0.user - cpu0.system) / 1000;
+    const req1 = counted ? (await bot.call<Requests>({ type: 'requests' }, 10_000)).requests : undefined;
+    const perMessage = (n: number): number => round(n / Math.max(1, result.injected), 3);
     return {
       pattern: spec.pattern,
       spec,
@@ -170,6 +177,13 @@ async function runPhase(target: Target, spec: WorkloadSpec, smoke: boolean): Pro
       durationMs: round(result.durationMs, 0),
       latencyMs: summarize(result.latenciesMs, result.injected),
       cpuMsPerMessage: round(cpuMs / Math.max(1, result.injected), 3),
+      ...(req1
+        ? {
+            requestsPerMessage: Object.fromEntries(
+              Object.entries(req1).map(([endpoint, n]) => [endpoint, perMessage(n - (req0[endpoint] ?? 0))]),
+            ),
+          }
+        : {}),
       // kept for the 'all' summary; stripped before the JSON is written
       ...({ samples: result.latenciesMs } as object),
     };
