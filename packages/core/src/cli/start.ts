@@ -69,8 +69,9 @@ export async function runStart(io: CliIo, options: StartOptions): Promise<number
     await loading.catch(() => undefined);
     return 1;
   }
-  // @wxbot/server (fastify, its schema compilers, prom-client) is most of a cold start's module loading: its
-  // files are read while the runtime finishes loading and the simulator starts. Failures surface where it is used.
+  // @wxbot/server's control-plane entry (its hubs, metrics and early socket; the routes and fastify load once
+  // the bot is up): its files are read while the runtime finishes loading and the simulator starts. Failures
+  // surface where it is used.
   const controlPlane = wantsControlPlane(resolved) ? loadControlPlane() : undefined;
   controlPlane?.catch(() => undefined);
   let modules;
