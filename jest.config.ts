@@ -20,6 +20,9 @@ const shared = {
   moduleNameMapper: {
     // Workspace packages are tested from source, never from a stale dist/.
     '^@wxbot/core/(testing|runtime|client)$': '<rootDir>/../core/src/$1/index.ts',
+    // What `wxbot start` imports of the server (its own entry, cold start).
+    '^@wxbot/server/control-plane$': '<rootDir>/../server/src/control-plane.ts',
+    '^@wxbot/simulator/web$': '<rootDir>/../simulator/src/web.ts',
     '^@wxbot/(core|simulator|store-redis|transport-ilink|server|plugin-[a-z-]+)$': '<rootDir>/../$1/src/index.ts',
     '^@wxbot/console$': '<rootDir>/../console/src/node/index.ts',
     // NodeNext sources import './x.js'; jest must find './x.ts'.
@@ -44,6 +47,8 @@ const config: Config = {
       moduleNameMapper: {
         ...shared.moduleNameMapper,
         '^@wxbot/core/(testing|runtime|client)$': '<rootDir>/../packages/core/src/$1/index.ts',
+        '^@wxbot/server/control-plane$': '<rootDir>/../packages/server/src/control-plane.ts',
+        '^@wxbot/simulator/web$': '<rootDir>/../packages/simulator/src/web.ts',
         '^@wxbot/(core|simulator|store-redis|transport-ilink|server|plugin-[a-z-]+)$':
           '<rootDir>/../packages/$1/src/index.ts',
       },
@@ -63,6 +68,8 @@ const config: Config = {
       moduleNameMapper: {
         ...shared.moduleNameMapper,
         '^@wxbot/core/(testing|runtime|client)$': '<rootDir>/../packages/core/src/$1/index.ts',
+        '^@wxbot/server/control-plane$': '<rootDir>/../packages/server/src/control-plane.ts',
+        '^@wxbot/simulator/web$': '<rootDir>/../packages/simulator/src/web.ts',
         '^@wxbot/(core|simulator|store-redis|transport-ilink|server|plugin-[a-z-]+)$':
           '<rootDir>/../packages/$1/src/index.ts',
       },

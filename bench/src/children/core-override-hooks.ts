@@ -30,5 +30,16 @@ export async function resolve(
   if (specifier === '@wxbot/server' && server !== '') return { url: server, shortCircuit: true };
   const sub = subpaths[specifier];
   if (sub !== undefined) return { url: sub, shortCircuit: true };
+  // A server subpath the given (older) build does not have: as that package would answer, so core falls
+  // back to its main entry instead of loading this workspace's file (`@wxbot/server/control-plane`).
+  if (specifier.startsWith('@wxbot/server/') && server !== '')
+    throw Object.assign(
+      new Error(
+        `Package subpath '.${specifier.slice('@wxbot/server'.length)}' is not defined by "exports" in the --baseline-server build`,
+      ),
+      {
+        code: 'ERR_PACKAGE_PATH_NOT_EXPORTED',
+      },
+    );
   return next(specifier, context);
 }

@@ -4,8 +4,8 @@ import type { Logger } from 'pino';
 import { EarlyListener } from './early-listener.js';
 import { EventBus } from './events.js';
 import { createHubs, replaceHub } from './hub.js';
-import type { ResolvedApi } from './options.js';
-import { baseUrl, buildApiServer, type ApiServer, type ApiServerOptions } from './server.js';
+import { baseUrl, type ResolvedApi } from './options.js';
+import type { ApiServer, ApiServerOptions } from './server.js';
 
 /**
  * The app is built this long after the start at the latest, when no request and no login came first:
@@ -36,6 +36,7 @@ export async function startDeferredApi(
   settings: ResolvedApi,
   log: Logger,
   buildAfterMs = BUILD_AFTER_MS,
+  loadApp: () => Promise<Pick<typeof import('./server.js'), 'buildApiServer'>> = () => import('./server.js'),
 ): Promise<DeferredApi> {
   const bus = new EventBus();
   const hubs = createHubs(options.bots, bus, settings.recentPerChat);
@@ -53,6 +54,10 @@ export async function startDeferredApi(
     building ??= (async () => {
       if (closed) return;
       try {
+        // The app's module (fastify's set-up, the routes, OpenAPI) is loaded here, not at start: a failed
+        // import is reported below like a failed build, naming the module.
+        const { buildApiServer } = await loadApp();
+        if (closed) return;
         const built = buildApiServer(options, { bus, hubs, listener, port });
         app = built;
         await built.listen();

@@ -29,6 +29,11 @@ export function isLoopback(host: string): boolean {
   return LOOPBACK.has(host) || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
+/** The API's base URL for a host and port (an IPv6 host in brackets). */
+export function baseUrl(host: string, port: number): string {
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
 /** Applies defaults; refuses a non-loopback address unless `allowRemote` says so. */
 export function resolveApi(api: ApiConfig = {}): ResolvedApi {
   const host = api.host ?? '127.0.0.1';

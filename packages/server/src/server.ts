@@ -21,7 +21,7 @@ import {
 import type { EarlyListener, RequestHandler } from './early-listener.js';
 import { createHubs, replaceHub, type AccountHub } from './hub.js';
 import { collectRoute, openApiDocument, type DocumentedRoute } from './openapi.js';
-import { resolveApi, type ResolvedApi } from './options.js';
+import { baseUrl, resolveApi, type ResolvedApi } from './options.js';
 import { accountRoutes } from './routes/accounts.js';
 import { chatRoutes } from './routes/chats.js';
 import { consoleRoutes } from './routes/console.js';
@@ -86,10 +86,6 @@ function loadFastify(): typeof import('fastify').default {
 const UPLOAD_LIMIT = 100 * 1024 * 1024;
 
 /** Turns ajv's verdict into one error naming the field: `body.text: must be string`. */
-export function baseUrl(host: string, port: number): string {
-  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-}
-
 function validationError(error: FastifyError): ApiError {
   const first = error.validation?.[0];
   const where = error.validationContext ?? 'body';

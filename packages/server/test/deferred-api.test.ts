@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -52,6 +53,35 @@ async function deferred(bot: Bot, buildAfterMs = 60_000): Promise<DeferredApi> {
 
 const auth = { headers: { authorization: `Bearer ${TOKEN}` } };
 
+/**
+ * The modules an import of `specifier` loads (from this package's folder, so the package resolves its own
+ * name to its build), recorded by a module hook in a child process.
+ */
+function modulesLoadedBy(specifier: string): string[] {
+  const serverDir = fileURLToPath(new URL('..', import.meta.url));
+  const hooks = [
+    "import { appendFileSync } from 'node:fs';",
+    'export async function load(url, context, next) {',
+    "  if (url.startsWith('file:')) appendFileSync(process.env.WXBOT_TEST_MODULES, url + '\\n');",
+    '  return next(url, context);',
+    '}',
+  ].join('\n');
+  const probe = [
+    "const { register } = await import('node:module');",
+    `register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hooks)}`)});`,
+    `await import(${JSON.stringify(specifier)});`,
+  ].join('\n');
+  const file = join(tmpdir(), `wxbot-modules-${process.pid}-${Date.now()}.txt`);
+  cleanup.push(() => rm(file, { force: true }));
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', probe], {
+    cwd: serverDir,
+    encoding: 'utf8',
+    env: { ...process.env, WXBOT_TEST_MODULES: file },
+  });
+  expect(r.stderr).toBe('');
+  return readFileSync(file, 'utf8').split('\n').filter(Boolean);
+}
+
 test('importing @wxbot/server does not load fastify (that waits for the first server built)', () => {
   const serverDir = fileURLToPath(new URL('..', import.meta.url));
   const probe = [
@@ -63,6 +93,41 @@ test('importing @wxbot/server does not load fastify (that waits for the first se
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', probe], { cwd: serverDir, encoding: 'utf8' });
   expect(r.stderr).toBe('');
   expect(r.stdout).toBe('false');
+});
+
+test('what `wxbot start` imports (@wxbot/server/control-plane) loads no route, OpenAPI or webhook module', () => {
+  const loaded = modulesLoadedBy('@wxbot/server/control-plane');
+  expect(loaded.some((u) => u.endsWith('/dist/control-plane.js'))).toBe(true);
+  expect(
+    loaded.filter((u) => /\/server\/dist\/(routes\/|webhooks\/|server\.js|openapi\.js|schemas\.js)/.test(u)),
+  ).toEqual([]);
+});
+
+test('an app module that cannot be loaded fails the API, not the bot: logged with what failed, 503 said', async () => {
+  const { bot } = await qrBot();
+  const api = { port: 0, token: TOKEN };
+  const cause = Object.assign(
+    new Error("Cannot find module '/x/dist/server.js' imported from /x/dist/deferred-api.js"),
+    {
+      code: 'ERR_MODULE_NOT_FOUND',
+    },
+  );
+  const logged: unknown[] = [];
+  const log = pino({ level: 'error' }, { write: (line: string) => void logged.push(JSON.parse(line)) });
+  const started = await startDeferredApi({ bots: [bot], api, token: TOKEN }, resolveApi(api), log, 60_000, () =>
+    Promise.reject(cause),
+  );
+  cleanup.push(() => started.close());
+  const res = await fetch(`${started.url}/api/accounts`, auth);
+  expect(res.status).toBe(503);
+  expect(await res.text()).toContain('the control API could not start');
+  expect(logged).toEqual([
+    expect.objectContaining({
+      msg: 'the control API could not start',
+      err: expect.objectContaining({ message: cause.message }),
+    }),
+  ]);
+  expect(started.built).toBe(false);
 });
 
 test('the API listens before its app is built; the QR shown meanwhile is served by the app built on the first request', async () => {

@@ -11,23 +11,42 @@ import { humanOut, type CliIo } from './io.js';
 export const CONTROL_PLANE_PACKAGE = '@wxbot/server';
 
 /**
- * Imports @wxbot/server when it is installed; undefined when it is not. Imported by a name held in a
- * variable: @wxbot/server depends on core, so core must not depend on it (no build reference, no
- * import cycle); the shape it must have is core's `ControlPlaneModule`, checked here.
+ * The server's entry that holds `startControlPlane` and only what a start needs before the bot is up
+ * (not the routes, fastify, OpenAPI or webhooks, which it loads when they are used: cold start, issue 20).
+ */
+export const CONTROL_PLANE_ENTRY = `${CONTROL_PLANE_PACKAGE}/control-plane`;
+
+function isMissing(error: unknown, what: string): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return (
+    (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') &&
+    error instanceof Error &&
+    error.message.includes(`'${what}'`)
+  );
+}
+
+/**
+ * Imports @wxbot/server's control-plane entry when the package is installed; undefined when it is not.
+ * Imported by a name held in a variable: @wxbot/server depends on core, so core must not depend on it (no
+ * build reference, no import cycle); the shape it must have is core's `ControlPlaneModule`, checked here.
+ * A server from before that entry existed (ERR_PACKAGE_PATH_NOT_EXPORTED) is loaded whole, as it was.
  */
 export async function loadControlPlane(
-  load: () => Promise<unknown> = () => import(/* webpackIgnore: true */ CONTROL_PLANE_PACKAGE) as Promise<unknown>,
+  load: (specifier: string) => Promise<unknown> = (specifier) =>
+    import(/* webpackIgnore: true */ specifier) as Promise<unknown>,
 ): Promise<ControlPlaneModule | undefined> {
   let mod: unknown;
   try {
-    mod = await load();
+    try {
+      mod = await load(CONTROL_PLANE_ENTRY);
+    } catch (error) {
+      if ((error as { code?: unknown } | null)?.code !== 'ERR_PACKAGE_PATH_NOT_EXPORTED') throw error;
+      mod = await load(CONTROL_PLANE_PACKAGE);
+    }
   } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    const missing =
-      (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') &&
-      error instanceof Error &&
-      error.message.includes(`'${CONTROL_PLANE_PACKAGE}'`);
-    if (missing) return undefined;
+    // Only the package itself missing means "not installed"; a missing file or dependency inside it
+    // names that file or dependency and surfaces as it is.
+    if (isMissing(error, CONTROL_PLANE_PACKAGE) || isMissing(error, CONTROL_PLANE_ENTRY)) return undefined;
     throw error;
   }
   if (typeof (mod as Partial<ControlPlaneModule> | null)?.startControlPlane !== 'function')

@@ -4,12 +4,15 @@ import { closest } from '../plugin/suggest.js';
 import { parseArgs, UsageError } from './args.js';
 import { processIo, type CliIo } from './io.js';
 import type { RunFlags } from './load-config.js';
-import { COMMAND_USAGE, MAIN_USAGE } from './usage.js';
 
 export type { CliIo } from './io.js';
 
 // Each command's module is imported when that command runs: `wxbot init` never loads the
-// client, and help and usage errors answer at once (cold start).
+// client, and help and usage errors answer at once (cold start). The usage texts are imported
+// only by the answers that print them.
+
+/** The usage texts (./usage.ts), loaded by the answers that print one. */
+const usage = () => import('./usage.js');
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -51,11 +54,12 @@ async function run(argv: readonly string[], io: CliIo, verbose: boolean): Promis
   const [command, ...rest] = argv;
   // No command is a mistake (a script that lost its argument), not a request for help.
   if (command === undefined) {
-    io.stderr.write(MAIN_USAGE);
+    io.stderr.write((await usage()).MAIN_USAGE);
     return 2;
   }
   if (command === '--help' || command === '-h' || command === 'help') {
     const topic = command === 'help' ? rest[0] : undefined;
+    const { COMMAND_USAGE, MAIN_USAGE } = await usage();
     io.stdout.write(topic !== undefined && COMMAND_USAGE[topic] !== undefined ? COMMAND_USAGE[topic] : MAIN_USAGE);
     return 0;
   }
@@ -65,6 +69,7 @@ async function run(argv: readonly string[], io: CliIo, verbose: boolean): Promis
   }
   const allowed = OPTIONS[command];
   if (allowed === undefined) {
+    const { MAIN_USAGE } = await usage();
     const guess = closest(command, Object.keys(OPTIONS));
     io.stderr.write(
       `wxbot: unknown command "${command}"${guess === undefined ? '' : ` (did you mean "wxbot ${guess}"?)`}\n\n${MAIN_USAGE}`,
@@ -76,10 +81,11 @@ async function run(argv: readonly string[], io: CliIo, verbose: boolean): Promis
     args = parseArgs(rest, allowed);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    io.stderr.write(`wxbot ${command}: ${error.message}\n\n${COMMAND_USAGE[command] ?? ''}`);
+    io.stderr.write(`wxbot ${command}: ${error.message}\n\n${(await usage()).COMMAND_USAGE[command] ?? ''}`);
     return 2;
   }
   if (args.flags.has('help')) {
+    const { COMMAND_USAGE, MAIN_USAGE } = await usage();
     io.stdout.write(COMMAND_USAGE[command] ?? MAIN_USAGE);
     return 0;
   }
@@ -97,7 +103,9 @@ async function run(argv: readonly string[], io: CliIo, verbose: boolean): Promis
   const dir = typeof dirFlag === 'string' ? dirFlag : undefined;
   const extra = command === 'plugin' ? args.positionals.slice(2) : args.positionals;
   if (extra.length > 0) {
-    io.stderr.write(`wxbot ${command}: unexpected argument "${extra[0]}"\n\n${COMMAND_USAGE[command] ?? ''}`);
+    io.stderr.write(
+      `wxbot ${command}: unexpected argument "${extra[0]}"\n\n${(await usage()).COMMAND_USAGE[command] ?? ''}`,
+    );
     return 2;
   }
   switch (command) {
@@ -141,7 +149,7 @@ async function run(argv: readonly string[], io: CliIo, verbose: boolean): Promis
     }
     case 'plugin': {
       if (args.positionals[0] !== 'new') {
-        io.stderr.write(`wxbot plugin: expected "new"\n\n${COMMAND_USAGE['plugin'] ?? ''}`);
+        io.stderr.write(`wxbot plugin: expected "new"\n\n${(await usage()).COMMAND_USAGE['plugin'] ?? ''}`);
         return 2;
       }
       return (await import('./plugin-new.js')).runPluginNew(io, args.positionals[1], dir);

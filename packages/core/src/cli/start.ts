@@ -1,4 +1,4 @@
-import type { Simulator, WorldSpec } from '@wxbot/simulator';
+import type { Simulator, WorldSpec } from '@wxbot/simulator/web';
 
 import type { Bot } from '../bot/bot.js';
 import { loadControlPlane, startControlPlaneOrReport, wantsControlPlane } from './load-control-plane.js';
@@ -6,11 +6,10 @@ import { MemorySessionStore } from '../session/file-store.js';
 import { createMemoryStorage } from '../storage/memory.js';
 import { humanOut, untilStopped, type CliIo } from './io.js';
 import { ensureDataDirOrReport, loadOrReport, type RunFlags } from './load-config.js';
-import { loadSimulator, SimulatorMissingError } from './load-simulator.js';
+import { loadSimulator, loadWebSimulator, SimulatorMissingError } from './load-simulator.js';
 import { errorMessage } from '../util/error-message.js';
 import { LogRing } from '../log/ring.js';
 import { describeAction } from './action-line.js';
-import { describeFailure } from './explain-error.js';
 import { flushCompileCache } from './compile-cache.js';
 
 export interface StartOptions extends RunFlags {
@@ -51,11 +50,12 @@ function banner(sim: Simulator, world: WorldSpec, bot: Bot, interactive: boolean
 /** `wxbot start`: runs until SIGINT/SIGTERM (or `io.signal`), then shuts down gracefully. */
 export async function runStart(io: CliIo, options: StartOptions): Promise<number> {
   // The runtime (client, HTTP stack, plugin host) and the simulator load while the config
-  // does; only --simulator loads the simulator.
+  // does; only --simulator loads the simulator, and only its Web WeChat half (an iLink account
+  // loads the rest below).
   const loading = Promise.all([
     import('../bot/create.js'),
     import('../bot/logger.js'),
-    options.simulator ? loadSimulator() : undefined,
+    options.simulator ? loadWebSimulator() : undefined,
   ]);
   loading.catch(() => undefined); // awaited below
   const resolved = await loadOrReport(io, options);
@@ -69,8 +69,9 @@ export async function runStart(io: CliIo, options: StartOptions): Promise<number
     await loading.catch(() => undefined);
     return 1;
   }
-  // @wxbot/server (fastify, its schema compilers, prom-client) is most of a cold start's module loading: its
-  // files are read while the runtime finishes loading and the simulator starts. Failures surface where it is used.
+  // @wxbot/server's control-plane entry (its hubs, metrics and early socket; the routes and fastify load once
+  // the bot is up): its files are read while the runtime finishes loading and the simulator starts. Failures
+  // surface where it is used.
   const controlPlane = wantsControlPlane(resolved) ? loadControlPlane() : undefined;
   controlPlane?.catch(() => undefined);
   let modules;
@@ -96,7 +97,8 @@ export async function runStart(io: CliIo, options: StartOptions): Promise<number
   let ilink: import('./start-ilink.js').IlinkRun | undefined;
   if (resolved.config.account?.transport === 'ilink') {
     try {
-      ilink = await (await import('./start-ilink.js')).startIlink(resolved, logger, simulator, humanOut(io));
+      const { startIlink } = await import('./start-ilink.js');
+      ilink = await startIlink(resolved, logger, simulator && (await loadSimulator()), humanOut(io));
     } catch (error) {
       if (!(error instanceof (await import('../bot/create-ilink.js')).IlinkMissingError)) throw error;
       io.stderr.write(`wxbot: ${error.message}\n`);
@@ -175,6 +177,8 @@ export async function runStart(io: CliIo, options: StartOptions): Promise<number
   } catch (error) {
     const context = { dataDir: resolved.dataDir };
     const verbose = options.verbose === true;
+    // Loaded on failure only (as main.ts does): a start that works never needs it.
+    const { describeFailure } = await import('./explain-error.js');
     const why = describeFailure(error, context, verbose);
     io.stderr.write(`wxbot: could not start: ${why}`);
     // A log shipper reading stdout gets the failure too; the stack only when asked for.

@@ -1,0 +1,83 @@
+// What a plain `wxbot start --simulator` loads before its ready banner (cold start, issue 20): the built
+// bin in a child process, with a module hook recording every module it loads. The control API's routes,
+// fastify's set-up, OpenAPI and webhooks load once the bot is up, the simulator's iLink half never on a
+// Web account. Runs the build (dist/), as `pnpm test` leaves it after `pnpm lint`'s API check.
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { waitUntil } from './helpers.js';
+
+const bin = fileURLToPath(new URL('../../bin/wxbot.js', import.meta.url));
+const built = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+const BANNER = 'running against the simulator';
+const MARK = '-- banner --';
+
+// The hook (its own thread) appends each module's URL as it loads; the main thread appends MARK when the
+// banner is written. A module's load hook returns before the module runs, so every line above MARK was
+// loaded before the banner.
+const HOOKS = `
+import { appendFileSync } from 'node:fs';
+export async function load(url, context, next) {
+  if (url.startsWith('file:')) appendFileSync(process.env.WXBOT_TEST_MODULES, url + '\\n');
+  return next(url, context);
+}`;
+const PRELOAD = `
+import { appendFileSync } from 'node:fs';
+import { register } from 'node:module';
+register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(HOOKS)}`)});
+const write = process.stderr.write.bind(process.stderr);
+process.stderr.write = (chunk, ...rest) => {
+  if (String(chunk).includes(${JSON.stringify(BANNER)})) appendFileSync(process.env.WXBOT_TEST_MODULES, ${JSON.stringify(MARK)} + '\\n');
+  return write(chunk, ...rest);
+};`;
+
+let dir: string | undefined;
+afterEach(async () => {
+  if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+  dir = undefined;
+});
+
+function modules(file: string): { before: string[]; after: string[] } {
+  const lines = existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : [];
+  const at = lines.indexOf(MARK);
+  return at === -1 ? { before: lines, after: [] } : { before: lines.slice(0, at), after: lines.slice(at + 1) };
+}
+
+test('start --simulator loads neither the API routes nor the iLink simulator before its banner', async () => {
+  expect(existsSync(built)).toBe(true); // `npx tsc -b tsconfig.build.json` first
+  dir = await mkdtemp(join(tmpdir(), 'wxbot-start-modules-'));
+  await writeFile(join(dir, 'bot.config.json'), '{"plugins":[]}\n');
+  const file = join(dir, 'modules.txt');
+  const child = spawn(
+    process.execPath,
+    ['--import', `data:text/javascript,${encodeURIComponent(PRELOAD)}`, bin, 'start', '--simulator'],
+    { cwd: dir, env: { ...process.env, NO_COLOR: '1', WXBOT_TEST_MODULES: file }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  try {
+    await waitUntil(() => output.includes(BANNER), `the banner (output so far: ${output.slice(-300)})`, 20_000);
+    // The app is built once the bot is up: seeing its routes load shows the hook records what loads.
+    await waitUntil(() => {
+      const { before, after } = modules(file);
+      return [...before, ...after].some((u) => u.includes('/server/dist/routes/'));
+    }, 'the routes to load');
+  } finally {
+    child.kill('SIGTERM');
+    await exited;
+  }
+  const { before } = modules(file);
+  const early = before.filter((u) =>
+    /\/server\/dist\/(routes\/|webhooks\/|server\.js|openapi\.js|schemas\.js)|\/simulator\/dist\/ilink\//.test(u),
+  );
+  expect(early).toEqual([]);
+  // It did load the simulator and the control plane's own entry: the test watched the right process.
+  expect(before.some((u) => u.includes('/simulator/dist/web.js'))).toBe(true);
+  expect(before.some((u) => u.includes('/server/dist/control-plane.js'))).toBe(true);
+}, 40_000);
