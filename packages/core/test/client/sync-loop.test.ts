@@ -39,7 +39,12 @@ function harness(checks: SyncCheckResult[], reply: SyncReports['stuck'] = () => 
     cursor: { failed: () => Promise.resolve(), accepted: () => undefined },
     echo: new EchoTracker(),
     history: new HistoryCutoff(false),
-    inbox: { skip: () => Promise.resolve(0), accept: () => Promise.resolve([]), deliverPending: () => undefined },
+    inbox: {
+      skip: () => Promise.resolve(0),
+      accept: () => Promise.resolve([]),
+      deliverPending: () => undefined,
+      started: () => undefined,
+    },
     events: new ClientEmitter(log),
     checkpoint: () => undefined,
     syncing: () => true,
