@@ -229,8 +229,15 @@ export function renderTables(r: BenchResults): string {
     ]);
     if ('all' in lat.wechat4u)
       rows.push(...latencyRows(lat.wechat4u).map((r) => [...r, ratioToFloor(r[7], f.replyFloorMs)]));
+    if (lat.minimal !== undefined && 'all' in lat.minimal)
+      rows.push(...latencyRows(lat.minimal).map((r) => [...r, ratioToFloor(r[7], f.replyFloorMs)]));
     parts.push(table(['peer', 'phase', 'replied', 'p50', 'p90', 'p99', 'max', 'CPU ms/msg', 'CPU ÷ floor'], rows));
     if (!('all' in lat.wechat4u)) parts.push(`wechat4u: ${lat.wechat4u.skipped}`);
+    if (lat.minimal !== undefined && !('all' in lat.minimal)) parts.push(`minimal client: ${lat.minimal.skipped}`);
+    if (lat.minimal !== undefined && 'all' in lat.minimal)
+      parts.push(
+        'minimal client: the floor, what no client on this machine goes below (children/floor-bot.ts: logged in by wechat4u, then only synccheck → webwxsync → JSON.parse → webwxsendmsg per ping on raw keep-alive sockets; no journal, plugins, normaliser, retries or logging).',
+      );
     const counts = lat.wxbot.phases
       .filter((ph) => ph.requestsPerMessage !== undefined)
       .map((ph) => {

@@ -47,7 +47,8 @@ describe('pnpm bench --smoke', () => {
     expect(latency.rateLimiter).toMatch(/RAISED/);
     expect(isNum(latency.loopbackRttMs.p50)).toBe(true);
     expect(isNum(latency.loopbackRttPacedMs.p50)).toBe(true);
-    for (const peer of [latency.wxbot, latency.wechat4u]) {
+    // The minimal client (the floor) answers every ping it sees, like the two bots.
+    for (const peer of [latency.wxbot, latency.wechat4u, latency.minimal]) {
       expect(peer.phases.map((p: { pattern: string }) => p.pattern)).toEqual(['steady', 'bursty']);
       for (const p of peer.phases) {
         expect(p.injected).toBeGreaterThan(0);
@@ -56,6 +57,9 @@ describe('pnpm bench --smoke', () => {
       }
       expect(peer.all.count).toBeGreaterThan(0);
     }
+    expect(latency.minimal.all.count).toBeGreaterThan(0);
+    // wxbot's phases say how many API requests each message took; each message got one webwxsendmsg.
+    for (const p of latency.wxbot.phases) expect(p.requestsPerMessage.webwxsendmsg).toBeGreaterThan(0);
     expect(Object.keys(latency.ratio).sort()).toEqual(['max', 'p50', 'p90', 'p99']);
 
     expect(pipeline.rows.map((x: { workload: string }) => x.workload)).toEqual([

@@ -60,6 +60,11 @@ export interface LatencyResult {
   before?: PeerLatency;
   wxbot: PeerLatency;
   wechat4u: PeerLatency | { skipped: string };
+  /**
+   * The floor: a minimal client (children/floor-bot.ts: synccheck → webwxsync → webwxsendmsg on raw
+   * keep-alive sockets, nothing else), same simulator and workload. Runs with wechat4u (it logs in through it).
+   */
+  minimal?: PeerLatency | { skipped: string };
   /** wechat4u ÷ wxbot per percentile (> 1 = wxbot faster); null where a side has no value. */
   ratio: Record<'p50' | 'p90' | 'p99' | 'max', number | null> | undefined;
   /** One change at a time to wxbot, steady phase only: what each would buy. */
@@ -77,7 +82,7 @@ export interface LatencyOptions {
 }
 
 interface Target {
-  child: 'wxbot' | 'wechat4u';
+  child: 'wxbot' | 'wechat4u' | 'floor-bot';
   label: string;
   store?: StoreKind;
   /** Another build of @wxbot/core's dist for this bot (the "before" of a change; see children/core-override). */
@@ -234,22 +239,29 @@ export async function runLatency(o: LatencyOptions, log: (s: string) => void): P
       ? [{ child: 'wxbot', label: 'wxbot before', store: 'file', coreDist: o.baselineCore } as const]
       : []),
     { child: 'wxbot', label: 'wxbot', store: 'file' },
-    ...(o.peers.includes('wechat4u') ? [{ child: 'wechat4u', label: 'wechat4u' } as const] : []),
+    ...(o.peers.includes('wechat4u')
+      ? ([
+          { child: 'wechat4u', label: 'wechat4u' },
+          { child: 'floor-bot', label: 'minimal client' },
+        ] as const)
+      : []),
   ];
   const phases = new Map<string, LatencyPhase[]>(targets.map((t) => [t.label, []]));
-  let peerError: string | undefined;
+  const peerErrors = new Map<string, string>();
   for (const spec of workloads(o.smoke, scale)) {
     for (const t of targets) {
-      if (t.child === 'wechat4u' && peerError !== undefined) continue;
+      if (peerErrors.has(t.child)) continue;
       log(`  ${t.label}: ${spec.pattern}, ${spec.count} messages…`);
       try {
         phases.get(t.label)!.push(await runPhase(t, spec, o.smoke));
       } catch (err) {
-        if (t.child !== 'wechat4u') throw err;
-        peerError = `wechat4u failed: ${err instanceof Error ? err.message : String(err)}`;
+        if (t.child === 'wxbot') throw err;
+        peerErrors.set(t.child, `${t.label} failed: ${err instanceof Error ? err.message : String(err)}`);
       }
     }
   }
+  const peerError = peerErrors.get('wechat4u');
+  const minimalError = peerErrors.get('floor-bot');
   const before = o.baselineCore !== undefined ? collect('wxbot before', phases.get('wxbot before')!) : undefined;
   const wx = collect('wxbot', phases.get('wxbot')!);
   const peer: PeerLatency | { skipped: string } = !o.peers.includes('wechat4u')
@@ -257,6 +269,11 @@ export async function runLatency(o: LatencyOptions, log: (s: string) => void): P
     : peerError !== undefined
       ? { skipped: peerError }
       : collect('wechat4u', phases.get('wechat4u')!);
+  const minimal: PeerLatency | { skipped: string } | undefined = !o.peers.includes('wechat4u')
+    ? undefined
+    : minimalError !== undefined
+      ? { skipped: minimalError }
+      : collect('minimal client', phases.get('minimal client')!);
   const experiments: LatencyResult['experiments'] = [];
   if (o.experiments) {
     const steady = workloads(o.smoke, scale)[0]!;
@@ -282,6 +299,7 @@ export async function runLatency(o: LatencyOptions, log: (s: string) => void): P
     ...(before ? { before } : {}),
     wxbot: wx,
     wechat4u: peer,
+    ...(minimal ? { minimal } : {}),
     ratio:
       'all' in peer
         ? {
