@@ -19,7 +19,7 @@ const shared = {
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: {
     // Workspace packages are tested from source, never from a stale dist/.
-    '^@wxbot/core/(testing|runtime|client)$': '<rootDir>/../core/src/$1/index.ts',
+    '^@wxbot/core/(testing|runtime|client|transport)$': '<rootDir>/../core/src/$1/index.ts',
     // What `wxbot start` imports of the server (its own entry, cold start).
     '^@wxbot/server/control-plane$': '<rootDir>/../server/src/control-plane.ts',
     '^@wxbot/simulator/web$': '<rootDir>/../simulator/src/web.ts',
@@ -46,7 +46,7 @@ const config: Config = {
       ...shared,
       moduleNameMapper: {
         ...shared.moduleNameMapper,
-        '^@wxbot/core/(testing|runtime|client)$': '<rootDir>/../packages/core/src/$1/index.ts',
+        '^@wxbot/core/(testing|runtime|client|transport)$': '<rootDir>/../packages/core/src/$1/index.ts',
         '^@wxbot/server/control-plane$': '<rootDir>/../packages/server/src/control-plane.ts',
         '^@wxbot/simulator/web$': '<rootDir>/../packages/simulator/src/web.ts',
         '^@wxbot/(core|simulator|store-redis|transport-ilink|server|plugin-[a-z-]+)$':
@@ -67,7 +67,7 @@ const config: Config = {
       testMatch: ['<rootDir>/snippets/**/*.test.ts'],
       moduleNameMapper: {
         ...shared.moduleNameMapper,
-        '^@wxbot/core/(testing|runtime|client)$': '<rootDir>/../packages/core/src/$1/index.ts',
+        '^@wxbot/core/(testing|runtime|client|transport)$': '<rootDir>/../packages/core/src/$1/index.ts',
         '^@wxbot/server/control-plane$': '<rootDir>/../packages/server/src/control-plane.ts',
         '^@wxbot/simulator/web$': '<rootDir>/../packages/simulator/src/web.ts',
         '^@wxbot/(core|simulator|store-redis|transport-ilink|server|plugin-[a-z-]+)$':

@@ -1,11 +1,8 @@
-import {
-  guardActions,
-  WebTransport,
-  type ActionBackend,
-  type Bot,
-  type TransportContacts,
-  type WxClient,
-} from '@wxbot/core';
+import type { ActionBackend, Bot, TransportContacts, WxClient } from '@wxbot/core';
+// The transport seam's own entry, not core's root barrel: the control plane loads this module before
+// `wxbot start`'s banner, and the barrel would add 12 modules (config, bot, plugin barrels) the start
+// never uses from here (issue 20, cold start). The same module files, so the same `WebTransport` class.
+import { guardActions, WebTransport } from '@wxbot/core/transport';
 
 /**
  * The Web WeChat client under a bot's transport, when it is one: what only that client reports (per-request

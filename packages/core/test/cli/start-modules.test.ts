@@ -1,7 +1,8 @@
 // What a plain `wxbot start --simulator` loads before its ready banner (cold start, issue 20): the built
 // bin in a child process, with a module hook recording every module it loads. The control API's routes,
 // fastify's set-up, OpenAPI and webhooks load once the bot is up, the simulator's iLink half never on a
-// Web account. Runs the build (dist/), as `pnpm test` leaves it after `pnpm lint`'s API check.
+// Web account, core's root barrel never in a start. Runs the build (dist/), as `pnpm test` leaves it
+// after `pnpm lint`'s API check.
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -47,7 +48,7 @@ function modules(file: string): { before: string[]; after: string[] } {
   return at === -1 ? { before: lines, after: [] } : { before: lines.slice(0, at), after: lines.slice(at + 1) };
 }
 
-test('start --simulator loads neither the API routes nor the iLink simulator before its banner', async () => {
+test("start --simulator loads neither the API routes, the iLink simulator nor core's root barrel before its banner", async () => {
   expect(existsSync(built)).toBe(true); // `npx tsc -b tsconfig.build.json` first
   dir = await mkdtemp(join(tmpdir(), 'wxbot-start-modules-'));
   await writeFile(join(dir, 'bot.config.json'), '{"plugins":[]}\n');
@@ -77,6 +78,10 @@ test('start --simulator loads neither the API routes nor the iLink simulator bef
     /\/server\/dist\/(routes\/|webhooks\/|server\.js|openapi\.js|schemas\.js)|\/simulator\/dist\/ilink\//.test(u),
   );
   expect(early).toEqual([]);
+  // Core's root barrel and the area barrels only it loads (config, bot, plugin, …): the server's account hub
+  // takes the transport seam from `@wxbot/core/transport`, the CLI imports core's modules by file.
+  const barrels = before.filter((u) => /\/core\/dist\/(index|bot\/index|config\/index|plugin\/index)\.js$/.test(u));
+  expect(barrels).toEqual([]);
   // It did load the simulator and the control plane's own entry: the test watched the right process.
   expect(before.some((u) => u.includes('/simulator/dist/web.js'))).toBe(true);
   expect(before.some((u) => u.includes('/server/dist/control-plane.js'))).toBe(true);
