@@ -144,6 +144,8 @@ export class ResponseParser {
           const end = buf.indexOf(CRLF2, off);
           if (end === -1) {
             if (buf.length - off > this.limit) throw parseError('Header overflow', 'HPE_HEADER_OVERFLOW');
+            // A head in lines ending in a bare LF never ends in CRLF CRLF: refused now, as llhttp does.
+            checkCr(buf.toString('latin1', off));
             this.keep(buf, off);
             return false;
           }
@@ -255,6 +257,7 @@ export class ResponseParser {
 
   /** Parses a head; undefined for a 1xx interim answer. Sets the body's framing. */
   private parseHead(text: string): LeanHead | undefined {
+    checkCr(text);
     let eol = text.indexOf('\r\n');
     const line = eol === -1 ? text : text.slice(0, eol);
     const m = STATUS_LINE.exec(line);
@@ -309,6 +312,15 @@ export class ResponseParser {
     } else this.state = UNTIL_CLOSE;
     if (this.state === UNTIL_CLOSE) this.keepAlive = false;
     return new LeanHead(status, fields);
+  }
+}
+
+/** node 20's llhttp is strict: every line of a head ends in CRLF, never in a bare LF. */
+function checkCr(text: string): void {
+  for (let lf = text.indexOf('\n'); lf !== -1; lf = text.indexOf('\n', lf + 1)) {
+    if (lf > 0 && text.charCodeAt(lf - 1) === 13) continue;
+    const first = text.lastIndexOf('\n', lf - 1) === -1;
+    throw parseError(`Missing expected CR after ${first ? 'response line' : 'header value'}`, 'HPE_CR_EXPECTED');
   }
 }
 

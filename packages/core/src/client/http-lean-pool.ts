@@ -21,6 +21,23 @@ export const MAX_SOCKETS = 16;
 export const IDLE_MS = 3000;
 const SWEEP_MS = 500;
 
+/**
+ * Pools holding idle sockets, swept by one unref'd timer for the whole process: a timer per account (or per
+ * socket, re-armed per request) would cost every account's CPU even when idle, and a thousand accounts
+ * share one process.
+ */
+const idlePools = new Set<LeanPool>();
+let sweeper: NodeJS.Timeout | undefined;
+
+function sweepAll(): void {
+  const now = Date.now();
+  for (const pool of idlePools) if (pool.sweep(now) === 0) idlePools.delete(pool);
+  if (idlePools.size === 0 && sweeper !== undefined) {
+    clearInterval(sweeper);
+    sweeper = undefined;
+  }
+}
+
 /** What a request gets back from the pool, in order: `head`, `data`…, then `end`; or `fail` at any point. */
 export interface LeanHandler {
   head(head: LeanHead): void;
@@ -53,7 +70,6 @@ export class LeanCall {
 /** The account's lean connections, per origin. */
 export class LeanPool {
   private readonly origins = new Map<string, OriginPool>();
-  private sweeper: NodeJS.Timeout | undefined;
   private closed = false;
 
   constructor(
@@ -89,28 +105,25 @@ export class LeanPool {
   /** Closes every socket; requests on them fail ("socket hang up"), queued ones too. Later sends fail. */
   destroy(): void {
     this.closed = true;
-    if (this.sweeper !== undefined) clearInterval(this.sweeper);
-    this.sweeper = undefined;
+    idlePools.delete(this);
     for (const pool of this.origins.values()) pool.destroy();
   }
 
-  /** Idle sockets exist: sweep them now and then (one unref'd timer per pool, none per socket). */
+  /** Idle sockets exist: sweep them now and then. */
   idling(): void {
-    if (this.sweeper !== undefined || this.closed) return;
-    this.sweeper = setInterval(() => {
-      this.sweep();
-    }, SWEEP_MS);
-    this.sweeper.unref();
+    if (this.closed) return;
+    idlePools.add(this);
+    if (sweeper === undefined) {
+      sweeper = setInterval(sweepAll, SWEEP_MS);
+      sweeper.unref();
+    }
   }
 
-  private sweep(): void {
-    const now = Date.now();
+  /** Closes sockets idle for idleMs by `now`; returns how many stay idle. */
+  sweep(now: number): number {
     let idle = 0;
     for (const pool of this.origins.values()) idle += pool.sweep(now - this.idleMs);
-    if (idle === 0 && this.sweeper !== undefined) {
-      clearInterval(this.sweeper);
-      this.sweeper = undefined;
-    }
+    return idle;
   }
 }
 
