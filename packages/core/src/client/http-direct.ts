@@ -6,6 +6,7 @@ import {
   type RequestOptions,
 } from 'node:http';
 import { request as httpsRequest, type Agent as HttpsAgent } from 'node:https';
+import { channel } from 'node:diagnostics_channel';
 import type { Logger } from 'pino';
 
 import { redactUrl } from '../log/redact.js';
@@ -28,6 +29,13 @@ import { abortError, requestOrigin } from './http-target.js';
 /* The API calls and long polls: straight to node:http, no axios (http.ts keeps uploads and downloads). */
 
 export const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+/**
+ * Published as each lean request is handed to its socket, `{ method, host, path }`: node:http's own
+ * `http.client.request.start` never fires for those, and tools that watched it (the cold-start bench's QR
+ * marker) subscribe here too. Costs a property read per request while nobody listens.
+ */
+export const LEAN_REQUEST_START = 'wxbot:http.client.request.start';
+const leanStart = channel(LEAN_REQUEST_START);
 export const MAX_REDIRECTS = 20;
 
 /** One request's cancellation, as Http arms it: its timeout, close(), abortInflight(). */
@@ -170,6 +178,7 @@ export function directRequest(host: DirectHost, spec: RequestSpec): Promise<Http
       if (pool !== undefined && target !== undefined) {
         const { origin, path } = target;
         const payload = leanPayload(method, path, origin.host, host.userAgent, spec.headers, body, cookie);
+        if (leanStart.hasSubscribers) leanStart.publish({ method, host: origin.host, path });
         let sink: BodySink | undefined;
         const call = pool.send(origin, payload, {
           head: (head) => {

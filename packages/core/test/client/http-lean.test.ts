@@ -1,6 +1,8 @@
 import { gzipSync, deflateSync } from 'node:zlib';
 
-import { directRequest } from '../../src/client/http-direct.js';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+
+import { directRequest, LEAN_REQUEST_START } from '../../src/client/http-direct.js';
 import { LeanPool } from '../../src/client/http-lean-pool.js';
 import { directHost, ok, RawServer } from './http-lean-helpers.js';
 
@@ -103,6 +105,26 @@ describe('the lean carrier answers as node:http does', () => {
         message: 'synccheck: Parse Error: Expected HTTP/, RTSP/ or ICE/ (HPE_INVALID_CONSTANT)',
       });
     } finally {
+      host.destroy();
+      await srv.close();
+    }
+  });
+
+  it('announces each lean request on a diagnostics channel (node:http’s own never fires for it)', async () => {
+    const srv = await new RawServer((_req, socket) => socket.write(ok('{}'))).start();
+    const host = directHost(new LeanPool());
+    const seen: unknown[] = [];
+    const listen = (message: unknown): void => {
+      seen.push(message);
+    };
+    subscribe(LEAN_REQUEST_START, listen);
+    try {
+      await directRequest(host, { endpoint: 'login', url: `${srv.url}/cgi-bin/mmwebwx-bin/login?tip=1` });
+      expect(seen).toEqual([
+        { method: 'GET', host: `127.0.0.1:${srv.port}`, path: '/cgi-bin/mmwebwx-bin/login?tip=1' },
+      ]);
+    } finally {
+      unsubscribe(LEAN_REQUEST_START, listen);
       host.destroy();
       await srv.close();
     }
