@@ -26,9 +26,13 @@ import {
 } from './http-shapes.js';
 import { abortError, requestOrigin } from './http-target.js';
 
-/* The API calls and long polls: straight to node:http, no axios (http.ts keeps uploads and downloads). */
+/*
+ * The API calls and long polls, no axios (http.ts keeps uploads and downloads): on the lean carrier
+ * (http-lean-*.ts) without a proxy, on node:http behind one.
+ */
 
 export const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+export const MAX_REDIRECTS = 20;
 /**
  * Published as each lean request is handed to its socket, `{ method, host, path }`: node:http's own
  * `http.client.request.start` never fires for those, and tools that watched it (the cold-start bench's QR
@@ -36,7 +40,6 @@ export const REDIRECTS = new Set([301, 302, 303, 307, 308]);
  */
 export const LEAN_REQUEST_START = 'wxbot:http.client.request.start';
 const leanStart = channel(LEAN_REQUEST_START);
-export const MAX_REDIRECTS = 20;
 
 /** One request's cancellation, as Http arms it: its timeout, close(), abortInflight(). */
 export interface Armed {
