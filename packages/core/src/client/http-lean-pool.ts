@@ -12,8 +12,13 @@ import type { RequestOrigin } from './http-target.js';
  * in bursts (issue 20 item 1), about three times what a request costs written and parsed here.
  */
 
-/** Sockets per origin, like node's maxSockets but bounded: the send limits allow 16 actions in flight. */
-export const MAX_SOCKETS = 16;
+/**
+ * Sockets per origin. node's Agent has no limit; this one is bounded but above what the bot's own limits
+ * let be in flight to one origin (16 actions by default, plus the sync and its long poll, contact fetches):
+ * a queue forms only if those limits are raised far, and never because sends whose answers are lost hold
+ * their sockets until they time out (syncs would then wait behind them).
+ */
+export const MAX_SOCKETS = 32;
 /**
  * An idle socket is closed after 3–3.5 s: below node's default server keep-alive (5 s, the simulator's)
  * and far below nginx's (75 s), so the server rarely closes a socket just as a request is written on it.
