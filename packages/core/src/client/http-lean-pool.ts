@@ -75,7 +75,8 @@ export class LeanCall {
 /** The account's lean connections, per origin. */
 export class LeanPool {
   private readonly origins = new Map<string, OriginPool>();
-  private closed = false;
+  /** destroy() ran: nothing is sent or connected any more. */
+  closed = false;
 
   constructor(
     readonly maxSockets: number = MAX_SOCKETS,
@@ -190,7 +191,8 @@ export class OriginPool {
     if (!this.conns.delete(conn)) return;
     const i = this.idle.indexOf(conn);
     if (i !== -1) this.idle.splice(i, 1);
-    if (this.conns.size < this.owner.maxSockets) {
+    // While the pool is being destroyed, the sockets it closes must not open new ones for the queue.
+    if (!this.owner.closed && this.conns.size < this.owner.maxSockets) {
       const next = this.next();
       if (next !== undefined) new Conn(this).assign(next);
     }

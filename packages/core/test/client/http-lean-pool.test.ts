@@ -144,6 +144,25 @@ describe('LeanPool (the lean carrier’s keep-alive sockets)', () => {
     expect(srv.sockets.length).toBe(2);
   });
 
+  it('destroy() fails the requests on its sockets and in its queue, and opens no socket for them', async () => {
+    const srv = await server(() => undefined);
+    const pool = new LeanPool(1);
+    const h = host(pool);
+    const all = [0, 1, 2].map((i) =>
+      directRequest(h, { endpoint: `e${i}`, url: `${srv.url}/r${i}` }).catch((e: unknown) => (e as Error).message),
+    );
+    await until(() => srv.requests.length === 1);
+    pool.destroy();
+    expect(await Promise.all(all)).toEqual([
+      'e0: socket hang up (ECONNRESET)',
+      'e1: socket hang up (ECONNRESET)',
+      'e2: socket hang up (ECONNRESET)',
+    ]);
+    await sleep(30);
+    expect(srv.sockets.length).toBe(1);
+    expect(pool.sockets().get(`http:127.0.0.1:${srv.port}`)).toEqual({ idle: 0, open: 0, queued: 0 });
+  });
+
   it('Http: close() and a swapped jar close the pool’s sockets; a proxied Http has no pool', async () => {
     const srv = await server((_req, socket) => socket.write(ok('ok')));
     const http = new Http({ userAgent: 't', timeoutMs: 3000, logger: silent, proxy: false });
