@@ -1,6 +1,7 @@
 /**
  * The client CPU of one API request, per HTTP carrier (issue 20 items 1–2): core's `Http` (what the bot
- * uses), optionally an older build of it beside, plain node:http with an object of headers (what core did
+ * uses: its lean carrier, decision 0033), the same `Http` sending through node:http (as behind a proxy),
+ * optionally an older build of it beside, plain node:http with an object of headers (what core did
  * before) and with a flat header list, and undici 7 when given. The server runs in another process, as the
  * simulator does, so only the client's side is counted (`process.cpuUsage`, as the bench's CPU per message).
  *
@@ -59,11 +60,20 @@ interface CoreHttp {
   jar: { setCookieSync(cookie: string, url: string): unknown };
 }
 
-async function coreCarrier(dist: string, origin: string, post: object): Promise<Call> {
+/**
+ * Core's `Http` from `dist`. `viaNode`: with its lean carrier's pool taken away (a build that has one), so
+ * the same build sends through node:http, as it does behind a proxy: the two carriers side by side.
+ */
+async function coreCarrier(dist: string, origin: string, post: object, viaNode = false): Promise<Call> {
   const mod = (await import(pathToFileURL(resolve(dist, 'client/http.js')).href)) as {
     Http: new (o: object) => CoreHttp;
   };
   const http = new mod.Http({ userAgent: UA, timeoutMs: 35_000, logger: pino({ level: 'silent' }), proxy: false });
+  if (viaNode) {
+    const inner = http as unknown as { pool: { destroy(): void } | undefined };
+    inner.pool?.destroy();
+    inner.pool = undefined;
+  }
   for (const c of COOKIE.split('; ')) http.jar.setCookieSync(`${c}; Path=/`, origin);
   return (kind) =>
     (kind === 'post'
@@ -215,7 +225,10 @@ async function main(): Promise<void> {
     SyncKey: (JSON.parse(syncBody) as { SyncKey: unknown }).SyncKey,
     rr: -1234567,
   };
-  const carriers: Record<string, Call> = { 'wxbot Http': await coreCarrier(coreDist, origin, post) };
+  const carriers: Record<string, Call> = {
+    'wxbot Http': await coreCarrier(coreDist, origin, post),
+    'wxbot Http, node:http carrier': await coreCarrier(coreDist, origin, post, true),
+  };
   if (values.before !== undefined) carriers['wxbot Http, before'] = await coreCarrier(values.before, origin, post);
   carriers['node:http, header object'] = nodeCarrier(port, post, false);
   carriers['node:http, flat header list'] = nodeCarrier(port, post, true);

@@ -6,35 +6,40 @@ import {
   type RequestOptions,
 } from 'node:http';
 import { request as httpsRequest, type Agent as HttpsAgent } from 'node:https';
-import { StringDecoder } from 'node:string_decoder';
-import { constants as zlibConstants, gunzip, gunzipSync, inflate, inflateSync } from 'node:zlib';
+import { channel } from 'node:diagnostics_channel';
 import type { Logger } from 'pino';
 
 import { redactUrl } from '../log/redact.js';
 import type { JarCookies } from './cookies.js';
 import { NetworkError, ProtocolError } from './errors.js';
+import { collectBody, type BodySink } from './http-body.js';
 import { describe, plainCause } from './http-errors.js';
-import { buildUrl, responseHeaders, type HttpResponse, type RawHeaders, type RequestSpec } from './http-shapes.js';
+import { headerList, leanPayload } from './http-lean-head.js';
+import type { LeanPool } from './http-lean-pool.js';
+import {
+  buildUrl,
+  responseHeaders,
+  type HttpResponse,
+  type RawHeaders,
+  type RequestSpec,
+  type ResponseHeaders,
+} from './http-shapes.js';
 import { abortError, requestOrigin } from './http-target.js';
 
-/* The API calls and long polls: straight to node:http, no axios (http.ts keeps uploads and downloads). */
+/*
+ * The API calls and long polls, no axios (http.ts keeps uploads and downloads): on the lean carrier
+ * (http-lean-*.ts) without a proxy, on node:http behind one.
+ */
 
 export const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 export const MAX_REDIRECTS = 20;
-
-const ACCEPT = 'application/json, text/plain, */*';
-const ENCODINGS = 'gzip, deflate';
-const JSON_TYPE = 'application/json;charset=UTF-8';
-// SYNC_FLUSH: an empty or cut-short compressed body yields what it has, as browsers and axios do.
-const FLUSH = { finishFlush: zlibConstants.Z_SYNC_FLUSH };
-const EMPTY = Buffer.alloc(0);
 /**
- * Compressed bodies up to this size are inflated synchronously: for a typical gzipped webwxsync answer
- * (~700 bytes) that is ~10 µs of CPU against ~25 µs for zlib's async one-shot (a thread-pool round trip
- * and one more wake-up of the event loop) and ~30–55 µs for a zlib stream. Larger ones (contact lists)
- * stay async so the loop is not held.
+ * Published as each lean request is handed to its socket, `{ method, host, path }`: node:http's own
+ * `http.client.request.start` never fires for those, and tools that watched it (the cold-start bench's QR
+ * marker) subscribe here too. Costs a property read per request while nobody listens.
  */
-const INFLATE_SYNC_MAX = 16 * 1024;
+export const LEAN_REQUEST_START = 'wxbot:http.client.request.start';
+const leanStart = channel(LEAN_REQUEST_START);
 
 /** One request's cancellation, as Http arms it: its timeout, close(), abortInflight(). */
 export interface Armed {
@@ -51,62 +56,40 @@ export interface DirectHost {
   readonly proxied: boolean;
   cookies(): JarCookies;
   agents(): { http: HttpAgent; https: HttpsAgent };
+  /** The lean carrier's sockets (http-lean-pool.ts); undefined when proxied (the agents carry everything). */
+  pool(): LeanPool | undefined;
   closing(): boolean;
   arm(spec: RequestSpec, abort: () => void): Armed;
 }
 
-/**
- * The request's headers as one flat `[name, value, …]` list: `host` (the Host header, when given) first,
- * then ours, the spec's, the body's and the jar's Cookie, a later one replacing an earlier one of the same
- * name (case-insensitive), as node's setHeader does.
- */
-function headerList(
-  hostHeader: string | undefined,
-  userAgent: string,
-  extra: Readonly<Record<string, string>> | undefined,
-  body: string | undefined,
-  cookie: string,
-): string[] {
-  const list = hostHeader === undefined ? [] : ['Host', hostHeader];
-  if (extra === undefined) {
-    list.push('User-Agent', userAgent, 'Accept', ACCEPT, 'Accept-Encoding', ENCODINGS);
-    if (body !== undefined) list.push('Content-Type', JSON_TYPE, 'Content-Length', String(Buffer.byteLength(body)));
-    if (cookie !== '') list.push('Cookie', cookie);
-    return list;
-  }
-  // Rare (login calls): the spec's headers sit between ours and the body's, replacing same-named ones.
-  const byName = new Map<string, [string, string]>();
-  const put = (k: string, v: string): void => {
-    byName.delete(k.toLowerCase());
-    byName.set(k.toLowerCase(), [k, v]);
+/** An answer's status and headers, whichever carrier brought it. */
+interface AnswerHead {
+  readonly status: number;
+  /** A header by lower-case name, as node gives it: `set-cookie` a list, any other one string. */
+  field(name: string): string | string[] | undefined;
+  /** The headers as the caller sees them. */
+  view(): ResponseHeaders;
+}
+
+function nodeHead(res: IncomingMessage): AnswerHead {
+  return {
+    status: res.statusCode ?? 0,
+    field: (name) => res.headers[name],
+    view: () => responseHeaders(res.headers as RawHeaders),
   };
-  for (let i = 0; i < list.length; i += 2) put(list[i]!, list[i + 1]!);
-  put('User-Agent', userAgent);
-  put('Accept', ACCEPT);
-  put('Accept-Encoding', ENCODINGS);
-  for (const k of Object.keys(extra)) put(k, extra[k]!);
-  if (body !== undefined) {
-    put('Content-Type', JSON_TYPE);
-    put('Content-Length', String(Buffer.byteLength(body)));
-  }
-  if (cookie !== '') put('Cookie', cookie);
-  return [...byName.values()].flat();
 }
 
 /**
- * One text request without a multipart body (every API call, the long polls),
- * straight to node:http through the account's keep-alive agents. axios costs
- * about 1 ms of CPU per request here (its config merging, header objects and
- * adapter around the same node:http call): measured 1,160 vs 270 µs per
- * loopback POST. Redirects are followed here (a 303, or a 301/302 after a
- * POST, becomes a GET), every hop sending and storing the jar's cookies.
+ * One text request without a multipart body (every API call, the long polls). axios costs about 1 ms of
+ * CPU per request here (its config merging, header objects and adapter): measured 1,160 vs 270 µs per
+ * loopback POST. Redirects are followed here (a 303, or a 301/302 after a POST, becomes a GET), every hop
+ * sending and storing the jar's cookies.
  *
- * Without a proxy the headers go to node as one flat `[name, value, …]` list
- * with Host written here: ClientRequest then stores them in one pass instead
- * of `setHeader` per name (validation, lower-casing, a map of entries).
- * The body is read as Buffers and decoded once, and a compressed body is
- * inflated in one call rather than through a zlib stream per request
- * (issue 20: the carrier's CPU per request, bench/README.md).
+ * Two carriers, one behaviour. Without a proxy, a URL node would take as it is goes through the lean
+ * carrier (http-lean-pool.ts: keep-alive sockets of the account's own, the request written as one string,
+ * the answer parsed by http-lean-parse.ts), about a third of node:http's CPU per request (decision hL,
+ * lean HTTP carrier). Through a proxy (proxy.ts edits each request's headers and path as the agent queues
+ * it), and for odd URLs, node:http with the account's agents carries it, as before.
  */
 export function directRequest(host: DirectHost, spec: RequestSpec): Promise<HttpResponse> {
   if (host.closing()) return Promise.reject(new NetworkError(spec.endpoint, 'cancelled (client stopping)'));
@@ -119,21 +102,22 @@ export function directRequest(host: DirectHost, spec: RequestSpec): Promise<Http
     let finished = false;
     /** The hop whose events count: a redirected request's late errors must not end the next hop. */
     let live = 0;
-    let current: ClientRequest | undefined;
+    /** Stops the current hop: destroys its request (node) or its socket (lean). */
+    let stop: (() => void) | undefined;
     // What an AbortSignal on the request would do: destroy it with an AbortError.
     const { timeoutMs, timedOut, release } = host.arm(spec, () => {
       const err = abortError();
-      current?.destroy(err);
+      stop?.();
       finish(err);
     });
-    const finish = (err: Error | undefined, res?: IncomingMessage, text?: string): void => {
+    const finish = (err: Error | undefined, head?: AnswerHead, text?: string): void => {
       if (finished) return;
       finished = true;
       release();
       // A failure mid-body (bad gzip, reset) must not leave the socket assigned to a dead request.
-      if (err) current?.destroy();
+      if (err) stop?.();
       const debug = log.isLevelEnabled('debug');
-      if (err || !res) {
+      if (err || !head) {
         const reason = timedOut()
           ? `timed out after ${timeoutMs} ms`
           : host.closing()
@@ -144,37 +128,37 @@ export function directRequest(host: DirectHost, spec: RequestSpec): Promise<Http
             { endpoint: spec.endpoint, method, url: redactUrl(url), ms: Date.now() - started, error: reason },
             'http failed',
           );
-        reject(new NetworkError(spec.endpoint, reason, res?.statusCode, { cause: plainCause(err) }));
+        reject(new NetworkError(spec.endpoint, reason, head?.status, { cause: plainCause(err) }));
         return;
       }
-      const status = res.statusCode ?? 0;
+      const status = head.status;
       if (debug)
         log.debug({ endpoint: spec.endpoint, method, url: redactUrl(url), status, ms: Date.now() - started }, 'http');
       if (status >= 500) reject(new NetworkError(spec.endpoint, `HTTP ${status}`, status));
       else if (status >= 400 || (status >= 300 && spec.redirect !== 'manual'))
         reject(new ProtocolError(spec.endpoint, `unexpected HTTP ${status}`));
-      else resolve({ status, headers: responseHeaders(res.headers as RawHeaders), text: text ?? '' });
+      else resolve({ status, headers: head.view(), text: text ?? '' });
     };
-    const onResponse = (res: IncomingMessage, n: number): void => {
-      host.cookies().save(url, res.headers['set-cookie']);
-      const status = res.statusCode ?? 0;
-      const location = res.headers.location;
-      if (spec.redirect !== 'manual' && REDIRECTS.has(status) && location !== undefined) {
-        res.resume();
+    /** One hop's answer: its cookies saved, then the next hop (a redirect; the body is dropped) or the body. */
+    const onHead = (head: AnswerHead, n: number): BodySink | undefined => {
+      host.cookies().save(url, head.field('set-cookie'));
+      const status = head.status;
+      const location = head.field('location');
+      if (spec.redirect !== 'manual' && REDIRECTS.has(status) && typeof location === 'string') {
         if (n >= MAX_REDIRECTS) {
           finish(new Error(`more than ${MAX_REDIRECTS} redirects`));
-          return;
+          return undefined;
         }
         let next: URL;
         try {
           next = new URL(location, url);
         } catch {
           finish(new Error('redirect to an invalid Location'));
-          return;
+          return undefined;
         }
         if (next.protocol !== 'http:' && next.protocol !== 'https:') {
           finish(new Error(`redirect to a ${next.protocol} location`));
-          return;
+          return undefined;
         }
         url = next.href;
         if (status === 303 || (method === 'POST' && status !== 307 && status !== 308)) {
@@ -182,74 +166,50 @@ export function directRequest(host: DirectHost, spec: RequestSpec): Promise<Http
           body = undefined;
         }
         start(n + 1);
-        return;
+        return undefined;
       }
-      const encoding = res.headers['content-encoding'];
-      const compressed = encoding === 'gzip' || encoding === 'deflate';
-      const chunks: Buffer[] = [];
-      let size = 0;
-      // A plain body of several chunks (a contact list: megabytes in 64 KiB reads) is decoded as it comes,
-      // so each chunk is freed at once: held until the end they grew the process's malloc arenas by tens
-      // of MB that stayed after login (issue 20, memory per account). One chunk, the usual answer, is
-      // decoded once at the end.
-      let decoder: StringDecoder | undefined;
-      let text = '';
-      res.on('data', (chunk: Buffer) => {
-        if (compressed || (chunks.length === 0 && decoder === undefined)) {
-          chunks.push(chunk);
-          size += chunk.length;
-          return;
-        }
-        if (decoder === undefined) {
-          decoder = new StringDecoder('utf8');
-          text = decoder.write(chunks.pop()!);
-        }
-        text += decoder.write(chunk);
-      });
-      res.once('end', () => {
-        if (decoder !== undefined) {
-          finish(undefined, res, text + decoder.end());
-          return;
-        }
-        const raw = chunks.length === 1 ? chunks[0]! : chunks.length === 0 ? EMPTY : Buffer.concat(chunks, size);
-        if (!compressed || raw.length === 0) {
-          finish(undefined, res, raw.toString('utf8'));
-          return;
-        }
-        if (raw.length <= INFLATE_SYNC_MAX) {
-          let text: string;
-          try {
-            text = (encoding === 'gzip' ? gunzipSync(raw, FLUSH) : inflateSync(raw, FLUSH)).toString('utf8');
-          } catch (err) {
-            finish(err instanceof Error ? err : new Error(String(err)));
-            return;
-          }
-          finish(undefined, res, text);
-          return;
-        }
-        (encoding === 'gzip' ? gunzip : inflate)(raw, FLUSH, (err, out) => {
-          if (err) finish(err);
-          else finish(undefined, res, out.toString('utf8'));
-        });
-      });
-      res.once('error', (err) => {
-        finish(err);
+      return collectBody(head.field('content-encoding'), (err, text) => {
+        if (err) finish(err);
+        else finish(undefined, head, text);
       });
     };
     const hop = (n: number): void => {
+      const cookie = host.cookies().header(url);
+      const target = requestOrigin(url);
+      const pool = host.pool();
+      const id = ++live;
+      if (pool !== undefined && target !== undefined) {
+        const { origin, path } = target;
+        const payload = leanPayload(method, path, origin.host, host.userAgent, spec.headers, body, cookie);
+        if (leanStart.hasSubscribers) leanStart.publish({ method, host: origin.host, path });
+        let sink: BodySink | undefined;
+        const call = pool.send(origin, payload, {
+          head: (head) => {
+            if (id === live) sink = onHead(head, n);
+          },
+          data: (chunk) => sink?.data(chunk),
+          end: () => sink?.end(),
+          fail: (err) => {
+            if (sink !== undefined) sink.error(err);
+            else if (id === live) finish(err);
+          },
+        });
+        stop = () => {
+          call.cancel();
+        };
+        return;
+      }
       const https = url.startsWith('https:');
       const agents = host.agents();
       const agent = https ? agents.https : agents.http;
-      const cookie = host.cookies().header(url);
-      const target = requestOrigin(url);
       const send = https ? httpsRequest : httpRequest;
       // A flat [name, value, …] list with Host: ClientRequest stores it in one pass, without setHeader per
       // name. Through a proxy the agents set Proxy-Authorization and rewrite the path as the request is
       // queued, which a stored list would not allow: there (and for odd URLs) an object, and node sets Host.
-      const lean = target !== undefined && !host.proxied;
-      const list = headerList(lean ? target.origin.host : undefined, host.userAgent, spec.headers, body, cookie);
+      const flat = target !== undefined && !host.proxied;
+      const list = headerList(flat ? target.origin.host : undefined, host.userAgent, spec.headers, body, cookie);
       let headers: RequestOptions['headers'] = list;
-      if (!lean) {
+      if (!flat) {
         const byName: Record<string, string> = {};
         for (let i = 0; i < list.length; i += 2) byName[list[i]!] = list[i + 1]!;
         headers = byName;
@@ -270,13 +230,19 @@ export function directRequest(host: DirectHost, spec: RequestSpec): Promise<Http
         if (origin.port !== undefined) options.port = origin.port;
         req = send(options);
       }
-      current = req;
-      const id = ++live;
+      stop = () => req.destroy();
       req.on('error', (err) => {
         if (id === live) finish(err);
       });
       req.once('response', (res) => {
-        onResponse(res, n);
+        const sink = onHead(nodeHead(res), n);
+        if (sink === undefined) {
+          res.resume();
+          return;
+        }
+        res.on('data', sink.data);
+        res.once('end', sink.end);
+        res.once('error', sink.error);
       });
       req.end(body);
     };

@@ -12,6 +12,7 @@ import { NetworkError, ProtocolError } from './errors.js';
 import { describe, retError, safeCause } from './http-errors.js';
 import { protectBigIds } from '../wire/big-ids.js';
 import { directRequest, MAX_REDIRECTS, REDIRECTS, type Armed, type DirectHost } from './http-direct.js';
+import { LeanPool } from './http-lean-pool.js';
 
 // Kept importable from here, where the client's modules have always found them.
 export { retError } from './http-errors.js';
@@ -60,6 +61,11 @@ function keepAliveAgents(proxy: ProxyRoutes | undefined): Agents {
 export class Http {
   private cookies: JarCookies;
   private agents: Agents;
+  /**
+   * The lean carrier's keep-alive sockets for API calls and long polls (decision hL, lean HTTP carrier);
+   * none behind a proxy, where the agents carry everything. Swapped and closed with the agents.
+   */
+  private pool: LeanPool | undefined;
   /** axios, loaded on the first multipart upload or download: API calls never need it. */
   private ax: Promise<AxiosInstance> | undefined;
   private readonly closer = new AbortController();
@@ -79,6 +85,7 @@ export class Http {
     this.cookies = new JarCookies(opts.jar ?? newJar());
     this.proxy = proxyRoutes(opts.proxy);
     this.agents = keepAliveAgents(this.proxy);
+    this.pool = this.proxy === undefined ? new LeanPool() : undefined;
     this.log = opts.logger;
     this.direct = {
       userAgent: opts.userAgent,
@@ -86,6 +93,7 @@ export class Http {
       proxied: this.proxy !== undefined,
       cookies: () => this.cookies,
       agents: () => this.agents,
+      pool: () => this.pool,
       closing: () => this.closer.signal.aborted,
       arm: (spec, abort) => this.arm(spec, abort),
     };
@@ -126,10 +134,13 @@ export class Http {
   /** Swaps the jar (hot login restores a saved one); connections made under the old jar are dropped. */
   set jar(jar: CookieJar) {
     const old = this.agents;
+    const oldPool = this.pool;
     this.agents = keepAliveAgents(this.proxy);
+    this.pool = this.proxy === undefined ? new LeanPool() : undefined;
     this.cookies = new JarCookies(jar);
     old.http.destroy();
     old.https.destroy();
+    oldPool?.destroy();
   }
 
   /** Aborts every in-flight and future request and closes pooled connections. */
@@ -138,6 +149,7 @@ export class Http {
     for (const abort of [...this.live.keys()]) abort();
     this.agents.http.destroy();
     this.agents.https.destroy();
+    this.pool?.destroy();
   }
 
   /**
