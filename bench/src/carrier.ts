@@ -1,6 +1,6 @@
 /**
  * The client CPU of one API request, per HTTP carrier (issue 20 items 1–2): core's `Http` (what the bot
- * uses: its lean carrier, decision 0033), the same `Http` sending through node:http (as behind a proxy),
+ * uses: its lean carrier, decision 0036), the same `Http` sending through node:http (as behind a proxy),
  * optionally an older build of it beside, plain node:http with an object of headers (what core did
  * before) and with a flat header list, and undici 7 when given. The server runs in another process, as the
  * simulator does, so only the client's side is counted (`process.cpuUsage`, as the bench's CPU per message).

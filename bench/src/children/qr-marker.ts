@@ -9,9 +9,12 @@ import type { ClientRequest } from 'node:http';
 import { performance } from 'node:perf_hooks';
 
 let seen = false;
-subscribe('http.client.request.start', (message) => {
-  const { request } = message as { request: ClientRequest };
-  if (seen || !request.path.startsWith('/cgi-bin/mmwebwx-bin/login?')) return;
+const mark = (path: string): void => {
+  if (seen || !path.startsWith('/cgi-bin/mmwebwx-bin/login?')) return;
   seen = true;
   process.stderr.write(`qr-event ${performance.now().toFixed(1)}\n`);
-});
+};
+// node:http's own channel (a proxied client, older builds) and the lean carrier's (core's
+// LEAN_REQUEST_START, named here so this preload loads nothing of core).
+subscribe('http.client.request.start', (message) => mark((message as { request: ClientRequest }).request.path));
+subscribe('wxbot:http.client.request.start', (message) => mark((message as { path: string }).path));

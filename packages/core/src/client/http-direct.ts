@@ -87,7 +87,7 @@ function nodeHead(res: IncomingMessage): AnswerHead {
  *
  * Two carriers, one behaviour. Without a proxy, a URL node would take as it is goes through the lean
  * carrier (http-lean-pool.ts: keep-alive sockets of the account's own, the request written as one string,
- * the answer parsed by http-lean-parse.ts), about a third of node:http's CPU per request (decision hL,
+ * the answer parsed by http-lean-parse.ts), about a third of node:http's CPU per request (decision 0036,
  * lean HTTP carrier). Through a proxy (proxy.ts edits each request's headers and path as the agent queues
  * it), and for odd URLs, node:http with the account's agents carries it, as before.
  */
@@ -181,7 +181,8 @@ export function directRequest(host: DirectHost, spec: RequestSpec): Promise<Http
       if (pool !== undefined && target !== undefined) {
         const { origin, path } = target;
         const payload = leanPayload(method, path, origin.host, host.userAgent, spec.headers, body, cookie);
-        if (leanStart.hasSubscribers) leanStart.publish({ method, host: origin.host, path });
+        // Redacted: a subscriber is any code in the process, and the query carries skey, pass_ticket, uuid.
+        if (leanStart.hasSubscribers) leanStart.publish({ method, host: origin.host, path: redactUrl(path) });
         let sink: BodySink | undefined;
         const call = pool.send(origin, payload, {
           head: (head) => {

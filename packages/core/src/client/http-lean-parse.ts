@@ -3,7 +3,7 @@ import { maxHeaderSize } from 'node:http';
 import type { ResponseHeaders } from './http-shapes.js';
 
 /*
- * The lean carrier's HTTP/1.1 response parser (decision hL, lean HTTP carrier): one per connection,
+ * The lean carrier's HTTP/1.1 response parser (decision 0036, lean HTTP carrier): one per connection,
  * reset per request, fed the socket's chunks as they come. It accepts what node 20's llhttp accepts in
  * its default (strict) mode for the answers the API gives and rejects the rest with llhttp's own messages
  * and codes ("Parse Error: …", HPE_*), so a malformed answer fails a request exactly as it did through

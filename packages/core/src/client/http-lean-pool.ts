@@ -5,7 +5,7 @@ import { connReset, ResponseParser, type LeanHead, type ParsedSink } from './htt
 import type { RequestOrigin } from './http-target.js';
 
 /*
- * The lean carrier's connections (decision hL, lean HTTP carrier): one pool per account, per origin a
+ * The lean carrier's connections (decision 0036, lean HTTP carrier): one pool per account, per origin a
  * few keep-alive sockets, one request at a time on each (no pipelining), requests beyond the limit
  * queued first come first served. It replaces node:http's Agent + ClientRequest + IncomingMessage for
  * the account's API calls when no proxy is in the way: that machinery was ~35 % of the bot's main thread

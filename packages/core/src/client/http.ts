@@ -62,7 +62,7 @@ export class Http {
   private cookies: JarCookies;
   private agents: Agents;
   /**
-   * The lean carrier's keep-alive sockets for API calls and long polls (decision hL, lean HTTP carrier);
+   * The lean carrier's keep-alive sockets for API calls and long polls (decision 0036, lean HTTP carrier);
    * none behind a proxy, where the agents carry everything. Swapped and closed with the agents.
    */
   private pool: LeanPool | undefined;

@@ -110,7 +110,7 @@ describe('the lean carrier answers as node:http does', () => {
     }
   });
 
-  it('announces each lean request on a diagnostics channel (node:http’s own never fires for it)', async () => {
+  it('announces each lean request on a diagnostics channel (node:http’s own never fires for it), redacted', async () => {
     const srv = await new RawServer((_req, socket) => socket.write(ok('{}'))).start();
     const host = directHost(new LeanPool());
     const seen: unknown[] = [];
@@ -119,10 +119,15 @@ describe('the lean carrier answers as node:http does', () => {
     };
     subscribe(LEAN_REQUEST_START, listen);
     try {
-      await directRequest(host, { endpoint: 'login', url: `${srv.url}/cgi-bin/mmwebwx-bin/login?tip=1` });
-      expect(seen).toEqual([
-        { method: 'GET', host: `127.0.0.1:${srv.port}`, path: '/cgi-bin/mmwebwx-bin/login?tip=1' },
-      ]);
+      await directRequest(host, {
+        endpoint: 'login',
+        url: `${srv.url}/cgi-bin/mmwebwx-bin/login?tip=1&uuid=QR-SECRET&skey=%40crypt_SECRET`,
+      });
+      expect(seen).toHaveLength(1);
+      const { path, ...rest } = seen[0] as { path: string };
+      expect(rest).toEqual({ method: 'GET', host: `127.0.0.1:${srv.port}` });
+      expect(path.startsWith('/cgi-bin/mmwebwx-bin/login?tip=1&')).toBe(true);
+      expect(path).not.toMatch(/SECRET/);
     } finally {
       unsubscribe(LEAN_REQUEST_START, listen);
       host.destroy();
