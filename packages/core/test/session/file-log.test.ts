@@ -1,9 +1,37 @@
 import { readFileSync } from 'node:fs';
 import { appendFile, readFile, stat } from 'node:fs/promises';
 import { FileSessionStore, MemorySessionStore } from '../../src/session/file-store.js';
+import { logPieces, PIECE_CHARS } from '../../src/session/file-log.js';
 import { tempDir } from '../client/helpers.js';
 
 describe('FileSessionStore log', () => {
+  it('writes a big batch in pieces cut at record ends, none a large object; the file reads back whole', async () => {
+    // A webwxsync's worth of entries, one with a character beyond Latin-1 (two bytes per character).
+    const records = Array.from({ length: 120 }, (_, i) => ({
+      a: { MsgId: String(i), Content: `@bot\u2005ping ${i}`, pad: 'x'.repeat(800) },
+    }));
+    const pieces = logPieces(records);
+    expect(pieces.length).toBeGreaterThan(1);
+    expect(pieces.join('')).toBe(records.map((r) => `${JSON.stringify(r)}\n`).join(''));
+    for (const p of pieces) {
+      expect(p.endsWith('\n')).toBe(true);
+      // Under V8's large-object size even at two bytes per character (128 KB).
+      expect(p.length * 2).toBeLessThan(128 * 1024);
+      expect(p.length).toBeLessThan(PIECE_CHARS + 1000);
+    }
+    expect(logPieces([])).toEqual([]);
+    const tmp = tempDir();
+    try {
+      const store = new FileSessionStore(tmp.dir);
+      await store.log.append('bot/inbox', records);
+      await store.log.append('bot/inbox', [{ d: '1' }]);
+      expect(await store.log.read('bot/inbox')).toEqual([...records, { d: '1' }]);
+      await store.log.close('bot/inbox');
+    } finally {
+      tmp.cleanup();
+    }
+  });
+
   it('appends JSON lines in order (mode 0600), reads them back, clears and reopens', async () => {
     const tmp = tempDir();
     try {
