@@ -8,7 +8,7 @@
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 
-import { rewriteConfFor } from './wechat4u-conf.js';
+import { pointAtSimulator } from './wechat4u-conf.js';
 
 interface Wechat4uLike {
   CONF: Record<string, unknown>;
@@ -27,15 +27,7 @@ const sim = await createSimulator({
 const require = createRequire(import.meta.url);
 const Wechat = require('wechat4u') as new () => Wechat4uLike;
 const bot = new Wechat();
-let conf = rewriteConfFor(bot.CONF, sim);
-Object.defineProperty(bot, 'CONF', {
-  configurable: true,
-  enumerable: true,
-  get: () => conf,
-  set: (value: Record<string, unknown>) => {
-    conf = rewriteConfFor(value, sim);
-  },
-});
+pointAtSimulator(bot, sim);
 bot.on('error', () => undefined);
 // The QR it would show (the uuid): the end point of cold starts before 2026-12-06.
 bot.on('uuid', () => {

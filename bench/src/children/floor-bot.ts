@@ -12,7 +12,7 @@ import { performance } from 'node:perf_hooks';
 
 import { serve, type IpcMessage } from '../ipc.js';
 import { RawHttp } from '../raw-http.js';
-import { rewriteConfFor } from './wechat4u-conf.js';
+import { pointAtSimulator } from './wechat4u-conf.js';
 
 interface SyncKey {
   Count: number;
@@ -109,15 +109,7 @@ serve(
     for (const sim of sims) {
       const b = new Wechat();
       bots.push(b);
-      let conf = rewriteConfFor(b.CONF, sim);
-      Object.defineProperty(b, 'CONF', {
-        configurable: true,
-        enumerable: true,
-        get: () => conf,
-        set: (value: Record<string, unknown>) => {
-          conf = rewriteConfFor(value, sim);
-        },
-      });
+      pointAtSimulator(b, sim);
       // wechat4u calls syncPolling once logged in and initialised: that is where its loop gives way to ours.
       const polling = new Promise<void>((resolve) => {
         b.syncPolling = () => {

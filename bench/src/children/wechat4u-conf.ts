@@ -13,3 +13,19 @@ export function rewriteConfFor(
   }
   return out;
 }
+
+/**
+ * Keeps a wechat4u instance's `CONF` pointed at the simulator, including the CONF it installs after the
+ * login poll (for the redirect host): an accessor on the instance, its code untouched.
+ */
+export function pointAtSimulator(bot: { CONF: Record<string, unknown> }, sim: { url: string; loginUrl: string }): void {
+  let conf = rewriteConfFor(bot.CONF, sim);
+  Object.defineProperty(bot, 'CONF', {
+    configurable: true,
+    enumerable: true,
+    get: () => conf,
+    set: (value: Record<string, unknown>) => {
+      conf = rewriteConfFor(value, sim);
+    },
+  });
+}

@@ -20,7 +20,7 @@ import { performance } from 'node:perf_hooks';
 
 import { serve, type IpcMessage } from '../ipc.js';
 import { memorySnapshot } from '../memory.js';
-import { rewriteConfFor as rewriteConf } from './wechat4u-conf.js';
+import { pointAtSimulator } from './wechat4u-conf.js';
 
 interface Wechat4uMessage {
   MsgType: number;
@@ -74,15 +74,7 @@ function contactsSettled(b: Wechat4uBot, quietMs: number, maxMs: number): Promis
 async function loginOne(sim: { url: string; loginUrl: string }): Promise<Wechat4uBot> {
   const b = new Wechat();
   bots.push(b);
-  let conf = rewriteConf(b.CONF, sim);
-  Object.defineProperty(b, 'CONF', {
-    configurable: true,
-    enumerable: true,
-    get: () => conf,
-    set: (value: Record<string, unknown>) => {
-      conf = rewriteConf(value, sim);
-    },
-  });
+  pointAtSimulator(b, sim);
   b.on('error', (err) => {
     errors++;
     if (errorSamples.length < 5) errorSamples.push(err instanceof Error ? err.message : String(err));
