@@ -49,6 +49,17 @@ class RawConn {
     this.socket.write(payload);
   }
 
+  /**
+   * An answer this floor client does not read: the request fails and the socket goes (never a throw inside
+   * a socket's 'data' listener, which would take the process down).
+   */
+  private fail(message: string): void {
+    const w = this.waiting;
+    this.waiting = undefined;
+    this.socket.destroy();
+    w?.reject(new Error(message));
+  }
+
   private read(d: Buffer): void {
     this.buf = this.buf.length === 0 ? d : Buffer.concat([this.buf, d]);
     const end = this.buf.indexOf('\r\n\r\n');
@@ -70,6 +81,10 @@ class RawConn {
         const eol = this.buf.indexOf('\r\n', at);
         if (eol < 0) return;
         const size = parseInt(this.buf.toString('latin1', at, eol), 16);
+        if (Number.isNaN(size)) {
+          this.fail('raw-http: a chunk size that is not hex');
+          return;
+        }
         if (this.buf.length < eol + 2 + size + 2) return;
         if (size === 0) {
           rest = eol + 4;
@@ -80,7 +95,8 @@ class RawConn {
       }
       body = Buffer.concat(parts).toString('utf8');
     } else {
-      throw new Error(`raw-http: an answer without Content-Length or chunked framing (${head.split('\r\n')[0]})`);
+      this.fail(`raw-http: an answer without Content-Length or chunked framing (${head.split('\r\n')[0]})`);
+      return;
     }
     this.buf = this.buf.subarray(rest);
     const w = this.waiting;
