@@ -29,6 +29,15 @@ export class EchoTracker {
   private readonly expiring: string[] = [];
   private readonly expiresAt: number[] = [];
   private sweeper: NodeJS.Timeout | undefined;
+  /**
+   * Sends the server has taken (answered without an error) since the tracker began: a running count the
+   * sync loop compares across polls to tell that an echo is waiting (see {@link EchoTracker.answered}).
+   */
+  answeredCount = 0;
+  /** Send requests out and not yet settled. */
+  private onWire = 0;
+  /** Waiters for the moment no send is on the wire. */
+  private quiet: Array<() => void> = [];
 
   /** Whether a self-sent sync entry is the echo of one of the bot's sends (remembering its id if newly matched). */
   isBotMessage(raw: RawMessage): boolean {
@@ -45,12 +54,45 @@ export class EchoTracker {
   sending(to: string, type: number, content: string | undefined): () => void {
     const k = sendKey(to, type, content);
     this.inflight.set(k, (this.inflight.get(k) ?? 0) + 1);
+    this.onWire++;
     // Keep the marker briefly: the sync echo can arrive after the HTTP answer.
     return () => {
+      if (--this.onWire === 0 && this.quiet.length > 0) {
+        const waiting = this.quiet;
+        this.quiet = [];
+        for (const wake of waiting) wake();
+      }
       this.expiring.push(k);
       this.expiresAt.push(Date.now() + INFLIGHT_GRACE_MS);
       if (this.sweeper === undefined) this.arm(INFLIGHT_GRACE_MS);
     };
+  }
+
+  /** The server took a send (its answer carried no error): its echo is now waiting in the sync stream. */
+  answered(msgId: string): void {
+    this.answeredCount++;
+    if (msgId) this.ids.add(msgId);
+  }
+
+  /**
+   * Resolves once no send is on the wire, or after `maxMs`, whichever comes first; undefined when none is
+   * out now. The sync loop waits on it after handing a sync's messages to their handlers, so the replies
+   * those handlers sent are answered before it decides how to poll next.
+   */
+  settled(maxMs: number): Promise<void> | undefined {
+    if (this.onWire === 0) return undefined;
+    return new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        const at = this.quiet.indexOf(done);
+        if (at >= 0) this.quiet.splice(at, 1);
+        resolve();
+      }, maxMs);
+      this.quiet.push(done);
+    });
   }
 
   private arm(ms: number): void {

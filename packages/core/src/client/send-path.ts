@@ -331,7 +331,7 @@ export class SendPath {
     try {
       const res = await this.d.api.send(entry.kind, msg);
       const msgId = res.MsgID === undefined ? '' : `${res.MsgID as unknown as string | number}`;
-      if (msgId) this.d.echo.ids.add(msgId);
+      this.d.echo.answered(msgId);
       probe.answered(msgId);
       outbox.settle(entry.clientMsgId, msgId);
       this.d.spool.drop(entry);

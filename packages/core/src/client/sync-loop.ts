@@ -18,6 +18,12 @@ import { checkSync } from './sync-answer.js';
 
 const LOGOUT_CODES = new Set([1100, 1101, 1102]);
 
+/**
+ * After a sync's messages went to their handlers, how long the loop waits at most for the replies they
+ * sent to be answered before it polls again (decision 0037). A send slower than this is left to synccheck.
+ */
+export const ECHO_WAIT_MS = 500;
+
 /** What the sync loop reports; it never recovers by itself, whoever owns the state machine decides. */
 export interface SyncReports {
   /** The server says the session is gone; the loop has ended. */
@@ -36,7 +42,7 @@ export interface SyncLoopDeps {
   readonly cred: CredentialSlot;
   readonly contacts: MemoryContactStore;
   readonly cursor: Pick<CursorKeeper, 'failed' | 'accepted'>;
-  readonly echo: Pick<EchoTracker, 'isBotMessage'>;
+  readonly echo: Pick<EchoTracker, 'isBotMessage' | 'answeredCount' | 'settled'>;
   readonly history: Pick<HistoryCutoff, 'split'>;
   readonly inbox: Pick<Inbox, 'skip' | 'accept' | 'deliverPending' | 'started'>;
   readonly events: ClientEmitter;
@@ -56,6 +62,8 @@ export class SyncLoop {
   private gen = 0;
   /** When the last synccheck or webwxsync answered (the watchdog reads it). */
   lastProgress = Date.now();
+  /** The echo tracker's answered-send count when the latest webwxsync request went out. */
+  private readAt = 0;
   /** Settles when the current loop has ended. */
   done: Promise<void> = Promise.resolve();
 
@@ -82,23 +90,30 @@ export class SyncLoop {
     const { o, signal } = this.d;
     let failures = 0;
     let empty = 0;
+    // Whether the next poll skips synccheck: the server has taken a send of ours since the last
+    // webwxsync read, so its echo is waiting, and synccheck could only say so (decision 0037).
+    let direct = false;
     while (this.running(gen)) {
       const started = Date.now();
       try {
-        const sc = await this.d.api.syncCheck();
-        this.lastProgress = Date.now();
-        if (!this.running(gen)) return;
-        if (LOGOUT_CODES.has(sc.retcode)) {
-          this.d.reports.loggedOut('synccheck', sc.retcode);
-          return;
+        if (!direct) {
+          const sc = await this.d.api.syncCheck();
+          this.lastProgress = Date.now();
+          if (!this.running(gen)) return;
+          if (LOGOUT_CODES.has(sc.retcode)) {
+            this.d.reports.loggedOut('synccheck', sc.retcode);
+            return;
+          }
+          if (sc.retcode !== 0) throw new ServerError('synccheck', sc.retcode, 'unexpected retcode');
+          failures = 0;
+          if (sc.selector === 0) {
+            const rest = o.minPollMs - (Date.now() - started);
+            if (rest > 0) await sleep(rest, signal);
+            continue;
+          }
         }
-        if (sc.retcode !== 0) throw new ServerError('synccheck', sc.retcode, 'unexpected retcode');
-        failures = 0;
-        if (sc.selector === 0) {
-          const rest = o.minPollMs - (Date.now() - started);
-          if (rest > 0) await sleep(rest, signal);
-          continue;
-        }
+        const unsignalled = direct;
+        direct = false;
         const got = await this.syncOnce(gen);
         if (got > 0) {
           empty = 0;
@@ -110,8 +125,12 @@ export class SyncLoop {
           const started = this.d.inbox.started();
           if (started) await started;
           await new Promise<void>((resolve) => setImmediate(resolve));
+          direct = await this.echoWaiting();
           continue;
         }
+        // A read nothing signalled found nothing (the echo came with the previous read): no sign of a
+        // stuck selector, and no reason to read again before synccheck says so.
+        if (unsignalled) continue;
         empty++;
         if (empty >= o.stuckThreshold) {
           empty = 0;
@@ -133,10 +152,24 @@ export class SyncLoop {
     }
   }
 
+  /**
+   * Waits (at most {@link ECHO_WAIT_MS}) for the sends now on the wire to be answered, then tells whether
+   * the server took a send since the last webwxsync went out: its echo is then waiting, and the next poll
+   * reads it with webwxsync straight away instead of asking synccheck first. Whatever else arrived in the
+   * meantime comes with it, as it would after synccheck's signal; a send still unanswered is left to
+   * synccheck, so a slow send holds the next poll no longer than the bound.
+   */
+  private async echoWaiting(): Promise<boolean> {
+    const quiet = this.d.echo.settled(ECHO_WAIT_MS);
+    if (quiet) await quiet;
+    return this.d.echo.answeredCount !== this.readAt;
+  }
+
   /** webwxsync until ContinueFlag is 0; returns how many things it brought. */
   private async syncOnce(gen: number): Promise<number> {
     let total = 0;
     for (let round = 0; round < 50; round++) {
+      this.readAt = this.d.echo.answeredCount;
       const res = await this.d.api.sync();
       this.lastProgress = Date.now();
       if (this.gen !== gen) return total;

@@ -60,3 +60,50 @@ test('markers of many answered sends expire with one timer, each after its own g
     jest.useRealTimers();
   }
 });
+
+describe('sends on the wire (the sync loop reads the echo once they are answered)', () => {
+  afterEach(() => jest.useRealTimers());
+
+  test('settled() is undefined with no send out, and resolves when the last one settles', async () => {
+    const tracker = new EchoTracker();
+    expect(tracker.settled(500)).toBeUndefined();
+    const a = tracker.sending('@bob', 1, 'one');
+    const b = tracker.sending('@bob', 1, 'two');
+    let quiet = false;
+    void tracker.settled(10_000)!.then(() => (quiet = true));
+    a();
+    await Promise.resolve();
+    expect(quiet).toBe(false);
+    b();
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(quiet).toBe(true);
+    expect(tracker.settled(500)).toBeUndefined();
+  });
+
+  test('settled() gives up after its bound, and a waiter that gave up is not kept', async () => {
+    jest.useFakeTimers();
+    const tracker = new EchoTracker();
+    const release = tracker.sending('@bob', 1, 'slow');
+    let quiet = false;
+    void tracker.settled(500)!.then(() => (quiet = true));
+    await jest.advanceTimersByTimeAsync(499);
+    expect(quiet).toBe(false);
+    await jest.advanceTimersByTimeAsync(1);
+    expect(quiet).toBe(true);
+    expect((tracker as unknown as { quiet: unknown[] }).quiet).toHaveLength(0);
+    release();
+  });
+
+  test('answered() counts taken sends and learns the id; a send that failed is not counted', () => {
+    const tracker = new EchoTracker();
+    const failed = tracker.sending('@bob', 1, 'x');
+    failed();
+    expect(tracker.answeredCount).toBe(0);
+    tracker.answered('m9');
+    tracker.answered('');
+    expect(tracker.answeredCount).toBe(2);
+    expect(tracker.ids.has('m9')).toBe(true);
+    expect(tracker.ids.size).toBe(1);
+  });
+});
