@@ -203,7 +203,10 @@ export class Bot<T extends Transport = Transport> {
     // stop() came during login or plugin setup: it has stopped the transport; nothing more to serve.
     if (this.#state !== 'starting') return self;
     // Only now: until a handler is set the inbox keeps what arrives journaled, then delivers it in order.
-    this.transport.setHandler((inbound) => this.#handle(inbound));
+    // The bot's own echoes need a journal record only when something consumes them durably.
+    this.transport.setHandler((inbound) => this.#handle(inbound), {
+      durableOwnMessages: () => this.#sinks.length > 0 || this.#host.receivesOwnMessages(),
+    });
     const failed = this.#host.status().filter((p) => p.state !== 'active');
     this.logger.info(
       `bot ready as ${self.nickName || self.userName}: ${this.#plugins.length - failed.length} plugin(s) running` +

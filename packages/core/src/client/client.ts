@@ -42,6 +42,7 @@ import type {
   FriendRequestRef,
   MediaSource,
   MessageHandler,
+  MessageHandlerOptions,
   SendCallOptions,
   WxClient,
 } from './types.js';
@@ -312,8 +313,8 @@ export class WebWxClient implements WxClient {
     return queueStats(this.outbox, this.inbox);
   }
 
-  setMessageHandler(handler: MessageHandler): void {
-    this.inbox.setHandler(handler);
+  setMessageHandler(handler: MessageHandler, options?: MessageHandlerOptions): void {
+    this.inbox.setHandler(handler, options?.journalOwn);
   }
 
   async start(): Promise<Contact> {

@@ -45,6 +45,13 @@ export class Inbox {
   private readonly inflight = new Set<string>();
   private done: BoundedSet;
   private handler: MessageHandler | undefined;
+  /** Whether the account's own messages are journaled (see `setHandler`); until told otherwise, they are. */
+  private journalOwn: () => boolean = () => true;
+  /**
+   * Own messages accepted without a journal record: handed over from memory, so they get no done mark
+   * either, and a fold leaves them out. A crash before they are handled loses them, by design.
+   */
+  private readonly unjournaled = new Set<string>();
   private readonly journal: Journal<InboxRecord>;
   private settledWaiters: Array<() => void> = [];
   /** Set by `idle()`: entries not yet started stay pending (journaled) for the next start. */
@@ -91,6 +98,7 @@ export class Inbox {
   private restore(doc: unknown, records: readonly InboxRecord[]): void {
     this.done = new BoundedSet(this.dedupeSize);
     this.pending.clear();
+    this.unjournaled.clear();
     if (doc !== undefined && !isInboxDoc(doc)) {
       this.log.warn({ key: this.key }, 'inbox journal unreadable; starting from its log only');
     } else if (doc) {
@@ -109,7 +117,12 @@ export class Inbox {
   }
 
   private snapshot(): InboxDoc {
-    return { version: 1, pending: [...this.pending.values()], done: this.done.toArray() };
+    const pending = [...this.pending.values()];
+    return {
+      version: 1,
+      pending: this.unjournaled.size === 0 ? pending : pending.filter((m) => !this.unjournaled.has(m.raw.MsgId)),
+      done: this.done.toArray(),
+    };
   }
 
   /** True when this MsgId was already journaled or handled. */
@@ -122,12 +135,19 @@ export class Inbox {
     const fresh: IncomingMessage[] = [];
     const now = Date.now();
     let written: Promise<void> | undefined;
+    let journalOwn: boolean | undefined;
     for (const e of entries) {
       const id = e.raw.MsgId;
       if (this.seen(id)) continue;
       const msg: IncomingMessage = { raw: e.raw, sentByBot: e.sentByBot, receivedAt: now };
       this.pending.set(id, msg);
       fresh.push(msg);
+      // The bot's own echoes are journaled only when something consumes them durably: a record of ~1 KB
+      // per reply (and its done mark) that nothing would read back.
+      if (e.sentByBot && !(journalOwn ??= this.journalOwn())) {
+        this.unjournaled.add(id);
+        continue;
+      }
       written = this.journal.write({ a: msg });
     }
     if (written) {
@@ -135,7 +155,10 @@ export class Inbox {
         await written;
       } catch (err) {
         // Not journaled: forget them, so the caller's retry (same SyncKey) journals them again.
-        for (const m of fresh) this.pending.delete(m.raw.MsgId);
+        for (const m of fresh) {
+          this.pending.delete(m.raw.MsgId);
+          this.unjournaled.delete(m.raw.MsgId);
+        }
         throw err;
       }
     }
@@ -165,8 +188,13 @@ export class Inbox {
     return this.journal.durable();
   }
 
-  setHandler(handler: MessageHandler): void {
+  /**
+   * Sets the consumer and delivers what is pending. `journalOwn`, when given, is asked as own messages
+   * (`sentByBot`) are accepted: false hands them over from memory without a journal record.
+   */
+  setHandler(handler: MessageHandler, journalOwn?: () => boolean): void {
     this.handler = handler;
+    if (journalOwn) this.journalOwn = journalOwn;
     this.deliverPending();
   }
 
@@ -276,6 +304,10 @@ export class Inbox {
       this.pending.delete(m.raw.MsgId);
       this.inflight.delete(m.raw.MsgId);
       this.done.add(m.raw.MsgId);
+      if (this.unjournaled.delete(m.raw.MsgId)) {
+        this.settleIfIdle();
+        return;
+      }
       this.journal.note({ d: m.raw.MsgId }).catch((err: unknown) => {
         this.log.error({ err }, 'inbox journal write failed');
       });

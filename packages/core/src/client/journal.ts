@@ -342,6 +342,13 @@ export class Journal<R> {
 /** An insertion-ordered set that forgets its oldest entries beyond `limit`. */
 export class BoundedSet {
   private readonly set = new Set<string>();
+  /**
+   * Insertion order, oldest first from `head`: evicting reads the oldest here instead of asking the Set
+   * for an iterator (an iterator and a result object per add once the set is full, i.e. on every add of a
+   * long-running bot).
+   */
+  private order: string[] = [];
+  private head = 0;
   constructor(private readonly limit: number) {}
 
   has(v: string): boolean {
@@ -351,15 +358,17 @@ export class BoundedSet {
   add(v: string): void {
     if (this.set.has(v)) return;
     this.set.add(v);
-    while (this.set.size > this.limit) {
-      const first = this.set.values().next().value;
-      if (first === undefined) break;
-      this.set.delete(first);
+    this.order.push(v);
+    while (this.set.size > this.limit) this.set.delete(this.order[this.head++]!);
+    // Drop the evicted prefix now and then, so the array stays within twice the limit.
+    if (this.head > this.limit) {
+      this.order = this.order.slice(this.head);
+      this.head = 0;
     }
   }
 
   toArray(): string[] {
-    return [...this.set];
+    return this.order.slice(this.head);
   }
 
   get size(): number {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /** The fields of a journaled send that say what it was (see `sendFingerprint`). */
 export interface SendShapeFields {
@@ -29,7 +29,8 @@ export function sendFingerprint(e: SendShapeFields): string {
     e.upload?.name ?? '',
     e.upload?.size ?? -1,
   ];
-  return createHash('sha256').update(JSON.stringify(what)).digest('base64url').slice(0, 22);
+  // One-shot hash (node ≥ 20.12): the same digest as createHash's, without a Hash object per send (~0.6 → 0.3 µs).
+  return hash('sha256', JSON.stringify(what), 'base64url').slice(0, 22);
 }
 
 /** One send made while handling an inbound message. */

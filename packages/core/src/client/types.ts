@@ -208,6 +208,12 @@ export interface IncomingMessage {
  */
 export type MessageHandler = (incoming: IncomingMessage) => Promise<void>;
 
+/** Options of `setMessageHandler`. */
+export interface MessageHandlerOptions {
+  /** Whether the account's own messages (`sentByBot`) are journaled before delivery; default: always. */
+  readonly journalOwn?: () => boolean;
+}
+
 /** Per-call options of a message send. */
 export interface SendCallOptions {
   /**
@@ -335,8 +341,12 @@ export interface WxClient {
   /** Subscribes for one emission. */
   once<E extends keyof ClientEvents>(event: E, listener: ClientEvents[E]): this;
 
-  /** Sets the consumer of incoming messages; journaled messages are (re)delivered once it is set. */
-  setMessageHandler(handler: MessageHandler): void;
+  /**
+   * Sets the consumer of incoming messages; journaled messages are (re)delivered once it is set.
+   * `journalOwn`: asked as the account's own messages arrive; when it answers false they are handed over
+   * from memory, not journaled (see the transport's `InboundOptions.durableOwnMessages`). Default: all journaled.
+   */
+  setMessageHandler(handler: MessageHandler, options?: MessageHandlerOptions): void;
 
   /** Sends text (MsgType 1). */
   sendText(to: string, text: string, opts?: SendCallOptions): Promise<SentMessage>;

@@ -287,6 +287,11 @@ export class PluginHost {
     return true;
   }
 
+  /** Whether any plugin asked for the bot's own messages (`receiveOwnMessages`). */
+  receivesOwnMessages(): boolean {
+    return this.#ownEntries.length > 0;
+  }
+
   /**
    * Passes one message or event through the active plugins, in order. Never rejects. `chat` names the
    * ordered chain it belongs to: a plugin whose handler timed out there is skipped by that chat until the

@@ -146,6 +146,17 @@ export interface InboundMessage {
  */
 export type InboundHandler = (inbound: InboundMessage) => Promise<void>;
 
+/** What the runtime tells a transport along with its handler (`setHandler`). */
+export interface InboundOptions {
+  /**
+   * Asked as the account's own messages arrive (`sentByBot`, the echoes of the bot's sends): whether
+   * anything consumes them durably (a plugin with `receiveOwnMessages`, a message sink such as webhooks).
+   * When it answers false, a transport may hand them over without journaling them first: a crash before
+   * they are handled then loses them, which nothing would miss. Without it, every message is journaled.
+   */
+  readonly durableOwnMessages?: () => boolean;
+}
+
 /** Lifecycle states; `state` events report every transition. Transports use the subset that applies. */
 export type TransportState =
   'idle' | 'logging-in' | 'initializing' | 'syncing' | 'recovering' | 'stopping' | 'stopped' | 'logged-out';
@@ -179,7 +190,7 @@ export interface TransportEvents {
 /** Events in: the message handler and lifecycle events. */
 export interface TransportInbound {
   /** Sets the consumer of incoming messages; journaled messages are (re)delivered once it is set. */
-  setHandler(handler: InboundHandler): void;
+  setHandler(handler: InboundHandler, options?: InboundOptions): void;
   /** Subscribes to a lifecycle event. */
   on<E extends keyof TransportEvents>(event: E, listener: TransportEvents[E]): this;
   /** Unsubscribes. */

@@ -14,6 +14,7 @@ import { RecentMessageCache } from '../message/recent-cache.js';
 import type { Message } from '../message/types.js';
 import type {
   InboundHandler,
+  InboundOptions,
   Transport,
   TransportCapabilities,
   TransportContacts,
@@ -89,15 +90,19 @@ export class WebTransport implements Transport {
     return this.client.logout();
   }
 
-  setHandler(handler: InboundHandler): void {
-    this.client.setMessageHandler((incoming) => {
-      // Inside the handler: a message that fails to normalise rejects, which the inbox counts as handled.
-      const { message, events } = normalizeMessage(incoming.raw, {
-        directory: this.client.contacts,
-        recent: this.#recent,
-      });
-      return handler({ message, events, sentByBot: incoming.sentByBot, receivedAt: incoming.receivedAt });
-    });
+  setHandler(handler: InboundHandler, options?: InboundOptions): void {
+    const own = options?.durableOwnMessages;
+    this.client.setMessageHandler(
+      (incoming) => {
+        // Inside the handler: a message that fails to normalise rejects, which the inbox counts as handled.
+        const { message, events } = normalizeMessage(incoming.raw, {
+          directory: this.client.contacts,
+          recent: this.#recent,
+        });
+        return handler({ message, events, sentByBot: incoming.sentByBot, receivedAt: incoming.receivedAt });
+      },
+      own ? { journalOwn: own } : {},
+    );
   }
 
   // The client's payloads carry every field the transport events name (and more), so its listeners fit.

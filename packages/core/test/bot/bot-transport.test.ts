@@ -151,3 +151,31 @@ describe('Bot over a non-Web transport', () => {
     }
   });
 });
+
+describe("the bot's own echoes are journaled only when something consumes them durably", () => {
+  test('no own-message plugin and no sink: false; a sink added later: true, and false again once removed', async () => {
+    const transport = memoryTransport();
+    const { bot } = botOn(transport, [{ name: 'echo', setup: (ctx) => void ctx.on('message:text', () => undefined) }]);
+    try {
+      await bot.start();
+      expect(transport.durableOwn()).toBe(false);
+      const off = bot.addSink(() => Promise.resolve());
+      expect(transport.durableOwn()).toBe(true);
+      off();
+      expect(transport.durableOwn()).toBe(false);
+    } finally {
+      await bot.stop();
+    }
+  });
+
+  test('a plugin with receiveOwnMessages: true', async () => {
+    const transport = memoryTransport();
+    const { bot } = botOn(transport, [{ name: 'mirror', receiveOwnMessages: true, setup: () => undefined }]);
+    try {
+      await bot.start();
+      expect(transport.durableOwn()).toBe(true);
+    } finally {
+      await bot.stop();
+    }
+  });
+});

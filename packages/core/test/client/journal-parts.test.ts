@@ -174,4 +174,14 @@ describe('BoundedSet', () => {
     zero.add('x');
     expect(zero.size).toBe(0);
   });
+
+  it('over many evictions keeps exactly the newest `limit`, in order, and its memory bounded', () => {
+    const b = new BoundedSet(5);
+    for (let i = 0; i < 1003; i++) b.add(`v${i}`);
+    expect(b.toArray()).toEqual(['v998', 'v999', 'v1000', 'v1001', 'v1002']);
+    expect(b.has('v997')).toBe(false);
+    b.add('v1000'); // already in: no change
+    expect(b.toArray()).toEqual(['v998', 'v999', 'v1000', 'v1001', 'v1002']);
+    expect((b as unknown as { order: string[] }).order.length).toBeLessThanOrEqual(2 * 5 + 1);
+  });
 });

@@ -5,6 +5,7 @@ import type { Contact } from '../../src/contact/types.js';
 import type { Message, NormalizedEvent } from '../../src/message/types.js';
 import type {
   InboundHandler,
+  InboundOptions,
   Transport,
   TransportCapabilities,
   TransportContacts,
@@ -36,6 +37,8 @@ export interface MemoryTransport extends Transport {
   readonly calls: { method: string; args: unknown[] }[];
   /** How many times `start()` was called. */
   readonly starts: number;
+  /** What the runtime's `durableOwnMessages` answers now (undefined: it gave none). */
+  durableOwn(): boolean | undefined;
   /** Hands a message to the runtime as the transport's poll loop would; resolves when it was handled. */
   deliver(message: Message, events?: readonly NormalizedEvent[], sentByBot?: boolean): Promise<void>;
 }
@@ -51,6 +54,7 @@ export function memoryTransport(
   const emitter = new EventEmitter();
   const calls: { method: string; args: unknown[] }[] = [];
   let handler: InboundHandler | undefined;
+  let inbound: InboundOptions | undefined;
   let state: TransportState = 'idle';
   let starts = 0;
   let self: Contact | undefined;
@@ -98,9 +102,11 @@ export function memoryTransport(
       setState('logged-out');
       return Promise.resolve();
     },
-    setHandler(h) {
+    setHandler(h, options) {
       handler = h;
+      inbound = options;
     },
+    durableOwn: () => inbound?.durableOwnMessages?.(),
     on<E extends keyof TransportEvents>(event: E, listener: TransportEvents[E]) {
       emitter.on(event, listener);
       return this;

@@ -1,4 +1,4 @@
-import type { IncomingMessage, MessageHandler, WxClient } from '../../src/client/types.js';
+import type { IncomingMessage, MessageHandler, MessageHandlerOptions, WxClient } from '../../src/client/types.js';
 import type { SentMessage } from '../../src/message/sent.js';
 import type { RecallMessage } from '../../src/message/types.js';
 import type { InboundMessage } from '../../src/transport/types.js';
@@ -9,6 +9,7 @@ import { fixture, worldDirectory } from '../message/fixtures.js';
 function fakeClient() {
   const calls: [string, unknown[]][] = [];
   let handler: MessageHandler | undefined;
+  let options: MessageHandlerOptions | undefined;
   const listeners: [string, unknown][] = [];
   const record =
     (method: string) =>
@@ -21,7 +22,10 @@ function fakeClient() {
     state: 'syncing',
     contacts: worldDirectory(),
     self: undefined,
-    setMessageHandler: (h: MessageHandler) => (handler = h),
+    setMessageHandler: (h: MessageHandler, o?: MessageHandlerOptions) => {
+      handler = h;
+      options = o;
+    },
     on: (event: string, listener: unknown) => listeners.push([event, listener]),
     forward: record('forward'),
     download: record('download'),
@@ -29,7 +33,7 @@ function fakeClient() {
   } as unknown as WxClient;
   const deliver = (raw: string, sentByBot = false): Promise<void> =>
     handler!({ raw: fixture(raw), sentByBot, receivedAt: 42 } satisfies IncomingMessage);
-  return { client, calls, listeners, deliver };
+  return { client, calls, listeners, deliver, options: () => options };
 }
 
 describe('webTransport', () => {
@@ -44,6 +48,18 @@ describe('webTransport', () => {
     expect(message.kind).toBe('friend-request');
     expect(events.map((e) => e.type)).toEqual(['friend-request']);
     expect([sentByBot, receivedAt]).toEqual([true, 42]);
+  });
+
+  test("passes the runtime's durableOwnMessages to the client as journalOwn, and nothing when it gave none", () => {
+    const a = fakeClient();
+    let durable = false;
+    webTransport(a.client).setHandler(() => Promise.resolve(), { durableOwnMessages: () => durable });
+    expect(a.options()?.journalOwn?.()).toBe(false);
+    durable = true;
+    expect(a.options()?.journalOwn?.()).toBe(true);
+    const b = fakeClient();
+    webTransport(b.client).setHandler(() => Promise.resolve());
+    expect(b.options()?.journalOwn).toBeUndefined();
   });
 
   test('keeps recent messages, so a recall names its original', async () => {
