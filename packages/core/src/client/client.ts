@@ -56,8 +56,7 @@ export type { ClientInternals } from './options.js';
  * state machine (Lifecycle), builds the parts and wires what they report:
  *
  * - LoginChain (login-chain.ts): hot → push → QR login, webwxinit, re-logins;
- * - SyncLoop (sync-loop.ts): synccheck → webwxsync → inbox; reports "logged
- *   out" and "stuck", never recovers by itself;
+ * - SyncLoop (sync-loop.ts): synccheck → webwxsync → inbox; reports "logged out" and "stuck", never recovers;
  * - Recovery (recovery.ts): the `recovery.onLogout` chain and the stuck-selector breaker;
  * - SessionKeeper (session-keeper.ts): the saved session and its checkpoints;
  * - Inbox / Outbox: the durable journals and the send queue;
