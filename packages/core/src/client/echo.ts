@@ -75,22 +75,25 @@ export class EchoTracker {
   }
 
   /**
-   * Resolves once no send is on the wire, or after `maxMs`, whichever comes first; undefined when none is
-   * out now. The sync loop waits on it after handing a sync's messages to their handlers, so the replies
-   * those handlers sent are answered before it decides how to poll next.
+   * Resolves once no send is on the wire, after `maxMs`, or when `signal` aborts, whichever comes first;
+   * undefined when none is out now. The sync loop waits on it after handing a sync's messages to their
+   * handlers, so the replies those handlers sent are answered before it decides how to poll next.
    */
-  settled(maxMs: number): Promise<void> | undefined {
-    if (this.onWire === 0) return undefined;
+  settled(maxMs: number, signal?: AbortSignal): Promise<void> | undefined {
+    if (this.onWire === 0 || signal?.aborted === true) return undefined;
     return new Promise<void>((resolve) => {
       const done = (): void => {
         clearTimeout(timer);
+        signal?.removeEventListener('abort', gaveUp);
         resolve();
       };
-      const timer = setTimeout(() => {
+      const gaveUp = (): void => {
         const at = this.quiet.indexOf(done);
         if (at >= 0) this.quiet.splice(at, 1);
-        resolve();
-      }, maxMs);
+        done();
+      };
+      const timer = setTimeout(gaveUp, maxMs);
+      signal?.addEventListener('abort', gaveUp, { once: true });
       this.quiet.push(done);
     });
   }

@@ -160,7 +160,7 @@ export class SyncLoop {
    * synccheck, so a slow send holds the next poll no longer than the bound.
    */
   private async echoWaiting(): Promise<boolean> {
-    const quiet = this.d.echo.settled(ECHO_WAIT_MS);
+    const quiet = this.d.echo.settled(ECHO_WAIT_MS, this.d.signal);
     if (quiet) await quiet;
     return this.d.echo.answeredCount !== this.readAt;
   }

@@ -107,3 +107,18 @@ describe('sends on the wire (the sync loop reads the echo once they are answered
     expect(tracker.ids.size).toBe(1);
   });
 });
+
+test('settled() gives up at once when its signal aborts, and not at all when it already has', async () => {
+  const tracker = new EchoTracker();
+  const release = tracker.sending('@bob', 1, 'slow');
+  const ctl = new AbortController();
+  let quiet = false;
+  void tracker.settled(60_000, ctl.signal)!.then(() => (quiet = true));
+  ctl.abort();
+  await Promise.resolve();
+  await Promise.resolve();
+  expect(quiet).toBe(true);
+  expect((tracker as unknown as { quiet: unknown[] }).quiet).toHaveLength(0);
+  expect(tracker.settled(60_000, ctl.signal)).toBeUndefined();
+  release();
+});
