@@ -34,6 +34,8 @@ export class EchoTracker {
    * sync loop compares across polls to tell that an echo is waiting (see {@link EchoTracker.answered}).
    */
   answeredCount = 0;
+  /** Send requests started since the tracker began (a running count, compared like `answeredCount`). */
+  sentCount = 0;
   /** Send requests out and not yet settled. */
   private onWire = 0;
   /** Waiters for the moment no send is on the wire. */
@@ -55,6 +57,7 @@ export class EchoTracker {
     const k = sendKey(to, type, content);
     this.inflight.set(k, (this.inflight.get(k) ?? 0) + 1);
     this.onWire++;
+    this.sentCount++;
     // Keep the marker briefly: the sync echo can arrive after the HTTP answer.
     return () => {
       if (--this.onWire === 0 && this.quiet.length > 0) {

@@ -42,7 +42,7 @@ export interface SyncLoopDeps {
   readonly cred: CredentialSlot;
   readonly contacts: MemoryContactStore;
   readonly cursor: Pick<CursorKeeper, 'failed' | 'accepted'>;
-  readonly echo: Pick<EchoTracker, 'isBotMessage' | 'answeredCount' | 'settled'>;
+  readonly echo: Pick<EchoTracker, 'isBotMessage' | 'answeredCount' | 'sentCount' | 'settled'>;
   readonly history: Pick<HistoryCutoff, 'split'>;
   readonly inbox: Pick<Inbox, 'skip' | 'accept' | 'deliverPending' | 'started'>;
   readonly events: ClientEmitter;
@@ -64,6 +64,8 @@ export class SyncLoop {
   lastProgress = Date.now();
   /** The echo tracker's answered-send count when the latest webwxsync request went out. */
   private readAt = 0;
+  /** The echo tracker's started-send count at the same moment: sends started later are this read's replies. */
+  private sentAt = 0;
   /** Settles when the current loop has ended. */
   done: Promise<void> = Promise.resolve();
 
@@ -153,14 +155,18 @@ export class SyncLoop {
   }
 
   /**
-   * Waits (at most {@link ECHO_WAIT_MS}) for the sends now on the wire to be answered, then tells whether
+   * When the handlers of the latest read sent something, waits (at most {@link ECHO_WAIT_MS}) for the sends
+   * now on the wire to be answered; then tells whether
    * the server took a send since the last webwxsync went out: its echo is then waiting, and the next poll
    * reads it with webwxsync straight away instead of asking synccheck first. Whatever else arrived in the
    * meantime comes with it, as it would after synccheck's signal; a send still unanswered is left to
    * synccheck, so a slow send holds the next poll no longer than the bound.
    */
   private async echoWaiting(): Promise<boolean> {
-    const quiet = this.d.echo.settled(ECHO_WAIT_MS, this.d.signal);
+    // Only when this read's handlers sent something: a send already out before it (a plugin's timer, a
+    // bulk send) must not hold the poll that would bring the next inbound message.
+    const replied = this.d.echo.sentCount !== this.sentAt;
+    const quiet = replied ? this.d.echo.settled(ECHO_WAIT_MS, this.d.signal) : undefined;
     if (quiet) await quiet;
     return this.d.echo.answeredCount !== this.readAt;
   }
@@ -170,6 +176,7 @@ export class SyncLoop {
     let total = 0;
     for (let round = 0; round < 50; round++) {
       this.readAt = this.d.echo.answeredCount;
+      this.sentAt = this.d.echo.sentCount;
       const res = await this.d.api.sync();
       this.lastProgress = Date.now();
       if (this.gen !== gen) return total;

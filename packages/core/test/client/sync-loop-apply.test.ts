@@ -67,7 +67,7 @@ async function apply(
       failed: () => Promise.resolve(),
       accepted: () => order.push(`cursor accepted (key ${c.syncKey.List[0]?.Val})`),
     },
-    echo: { isBotMessage: (raw) => opts.bot?.(raw) ?? false, answeredCount: 0, settled: () => undefined },
+    echo: { isBotMessage: (raw) => opts.bot?.(raw) ?? false, answeredCount: 0, sentCount: 0, settled: () => undefined },
     history: {
       split: <T extends { readonly raw: RawMessage }>(entries: readonly T[]) => {
         const old = new Set(opts.history?.(entries.map((e) => e.raw.MsgId)) ?? []);

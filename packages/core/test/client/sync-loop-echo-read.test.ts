@@ -88,7 +88,7 @@ function harness(checks: SyncCheckResult[], syncs: Partial<SyncResponse>[], repl
       },
     },
   };
-  return { loop: new SyncLoop(deps), calls, reported, releases };
+  return { loop: new SyncLoop(deps), calls, reported, releases, echo };
 }
 
 afterEach(() => jest.useRealTimers());
@@ -147,4 +147,15 @@ test('a read that finds nothing (the echo came earlier) is not counted towards a
     'synccheck',
   ]);
   expect(h.reported).toEqual(['logged out: synccheck']);
+});
+
+test('a send already out before the read (a timer, a bulk send) does not hold the next poll', async () => {
+  jest.useFakeTimers({ now: 0 });
+  const h = harness([BUSY], [withMessage('1')], ['none']);
+  const unrelated = h.echo.sending('@bob', 1, 'scheduled');
+  h.loop.start();
+  await jest.advanceTimersByTimeAsync(ECHO_WAIT_MS + 100);
+  await h.loop.done;
+  expect(h.calls).toEqual(['synccheck @0', 'webwxsync @0', 'synccheck @0']);
+  unrelated();
 });
