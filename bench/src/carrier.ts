@@ -2,7 +2,8 @@
  * The client CPU of one API request, per HTTP carrier (issue 20 items 1–2): core's `Http` (what the bot
  * uses: its lean carrier, decision 0036), the same `Http` sending through node:http (as behind a proxy),
  * optionally an older build of it beside, plain node:http with an object of headers (what core did
- * before) and with a flat header list, and undici 7 when given. The server runs in another process, as the
+ * before) and with a flat header list, the minimal client's raw socket (raw-http.ts: the floor, no cookies,
+ * timeouts or redirects), and undici 7 when given. The server runs in another process, as the
  * simulator does, so only the client's side is counted (`process.cpuUsage`, as the bench's CPU per message).
  *
  *   node bench/dist/carrier.js [--before=<abs path to an older packages/core/dist>] [--n=3000] [--rounds=3]
@@ -24,6 +25,7 @@ import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 
 import { cpuPerCall } from './cpu-per-call.js';
+import { RawHttp } from './raw-http.js';
 import { typicalSyncBody } from './suites/floor.js';
 
 type Kind = 'post' | 'get';
@@ -137,6 +139,15 @@ function nodeCarrier(port: number, post: object, flat: boolean): Call {
     });
 }
 
+/** The minimal client's carrier (raw-http.ts): the floor of a request, nothing a real client needs. */
+function rawCarrier(origin: string, post: object): Call {
+  const raw = new RawHttp(origin, `User-Agent: ${UA}\r\nAccept: application/json\r\nCookie: ${COOKIE}\r\n`, 1);
+  return async (kind) => {
+    if (kind === 'post') JSON.parse((await raw.request('POST', `/sync${QUERY}`, JSON.stringify(post))).body);
+    else await raw.request('GET', `/check${QUERY}&r=${Date.now()}`);
+  };
+}
+
 /** undici 7's `Client` (its own module, given by path: not a dependency of the project). */
 interface UndiciClient {
   request(o: object): Promise<{ body: { text(): Promise<string> } }>;
@@ -232,6 +243,7 @@ async function main(): Promise<void> {
   if (values.before !== undefined) carriers['wxbot Http, before'] = await coreCarrier(values.before, origin, post);
   carriers['node:http, header object'] = nodeCarrier(port, post, false);
   carriers['node:http, flat header list'] = nodeCarrier(port, post, true);
+  carriers['raw socket (the minimal client)'] = rawCarrier(origin, post);
   const undici = process.env['BENCH_UNDICI'];
   if (undici !== undefined) Object.assign(carriers, await undiciCarriers(undici, origin, post));
 

@@ -16,10 +16,18 @@ export class Child {
   private exited: Error | undefined;
   readonly stderr: string[] = [];
 
-  constructor(script: string, args: string[] = [], execArgv: string[] = [], env: NodeJS.ProcessEnv = {}) {
+  /** `execPath`: another node binary for this child (e.g. Node 22 or 24 for the process under test). */
+  constructor(
+    script: string,
+    args: string[] = [],
+    execArgv: string[] = [],
+    env: NodeJS.ProcessEnv = {},
+    execPath?: string,
+  ) {
     const path = fileURLToPath(new URL(`./children/${script}.js`, import.meta.url));
     this.proc = fork(path, args, {
       execArgv,
+      ...(execPath !== undefined ? { execPath } : {}),
       stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
       env: {
         ...process.env,

@@ -14,6 +14,8 @@
  *                         it, this build through the same hook), alternated with wxbot
  *   --cold-start-node=<path> cold-start: run every cold-start process (wxbot's rows and wechat4u's) on that
  *                         node binary (e.g. Node 22/24 from node_modules/.node-lts, see `pnpm test:node-lts`)
+ *   --latency-node=<path> latency: run the processes under test (wxbot, wechat4u, the minimal client) on that
+ *                         node binary; the simulators and this orchestrator stay on the running node
  *   --load=<n>         run <n> busy-looping processes for the whole run (a loaded machine, reproducibly)
  *   --faults-rows=a,b  fault-matrix rows by slug (default: all; see bench/README.md)
  *   --faults-scale=<f> fault matrix: texts and chats × f (default 1 = 2,000 texts over 50 chats)
@@ -92,6 +94,7 @@ async function main(): Promise<number> {
       'baseline-core': { type: 'string' },
       'baseline-server': { type: 'string' },
       'cold-start-node': { type: 'string' },
+      'latency-node': { type: 'string' },
       'faults-rows': { type: 'string' },
       'faults-scale': { type: 'string' },
       'faults-count': { type: 'string' },
@@ -200,6 +203,7 @@ async function main(): Promise<number> {
             experiments: !smoke && !values['no-experiments'],
             scale: latencyScale,
             ...(values['baseline-core'] ? { baselineCore: resolve(values['baseline-core']) } : {}),
+            ...(values['latency-node'] ? { node: resolve(values['latency-node']) } : {}),
           },
           log,
         ),

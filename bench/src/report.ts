@@ -214,7 +214,7 @@ export function renderTables(r: BenchResults): string {
   if (lat && 'error' in lat) parts.push(`\n1–2. Reply latency: FAILED — ${lat.error}`);
   else if (lat) {
     parts.push(
-      `\n1–2. Reply latency, injection → webwxsendmsg at the simulator (ms; ${lat.messages} messages per peer, ${lat.chats} chats; wxbot journal: ${lat.wxbotStore}). The ${lat.rateLimiter}.`,
+      `\n1–2. Reply latency, injection → webwxsendmsg at the simulator (ms; ${lat.messages} messages per peer, ${lat.chats} chats; wxbot journal: ${lat.wxbotStore}). The ${lat.rateLimiter}.${lat.node === undefined ? '' : ` Processes under test on Node ${lat.node.version} (${lat.node.path}); simulators on this run's node.`}`,
     );
     parts.push(
       `Loopback HTTP round trip (keep-alive): back to back p50 ${fmt(lat.loopbackRttMs.p50)} ms, p90 ${fmt(lat.loopbackRttMs.p90)} ms; after a 4 ms pause (the steady pace) p50 ${fmt(lat.loopbackRttPacedMs.p50)} ms, p90 ${fmt(lat.loopbackRttPacedMs.p90)} ms. Percentiles count unanswered messages as never answered (—).`,

@@ -5,6 +5,7 @@
  * a fresh simulator and a freshly logged-in bot, so one phase's backlog never
  * leaks into the next.
  */
+import { spawnSync } from 'node:child_process';
 import { request, Agent } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -42,6 +43,8 @@ export interface PeerLatency {
 }
 
 export interface LatencyResult {
+  /** `--latency-node`: the node binary the processes under test ran on, and its version. */
+  node?: { path: string; version: string };
   chats: number;
   messages: number;
   rateLimiter: string;
@@ -79,6 +82,11 @@ export interface LatencyOptions {
   scale?: number;
   /** A built core dist to run as "wxbot before" beside wxbot, phase by phase (before/after in one run). */
   baselineCore?: string;
+  /**
+   * Another node binary for the processes under test (every bot, the minimal client): users run Node 22 and
+   * 24, whose V8 (Maglev on) spends far less on compiling a fresh process than Node 20's.
+   */
+  node?: string;
 }
 
 interface Target {
@@ -125,7 +133,7 @@ async function loopbackRtt(url: string, n: number, gapMs = 0): Promise<LatencySu
   return summarize(samples);
 }
 
-async function runPhase(target: Target, spec: WorkloadSpec, smoke: boolean): Promise<LatencyPhase> {
+async function runPhase(target: Target, spec: WorkloadSpec, smoke: boolean, node?: string): Promise<LatencyPhase> {
   // BENCH_PROFILE=<dir>: CPU-profile the process under test (open the .cpuprofile in Chrome DevTools);
   // BENCH_PROFILE_SIM=<dir>: the simulator's process.
   const simProf = process.env['BENCH_PROFILE_SIM'];
@@ -143,6 +151,7 @@ async function runPhase(target: Target, spec: WorkloadSpec, smoke: boolean): Pro
       ...(target.coreDist ? (process.env['BENCH_BASELINE_NODE_ARGS'] ?? '').split(' ').filter(Boolean) : []),
     ],
     target.coreDist ? { BENCH_CORE_DIST: target.coreDist } : {},
+    node,
   );
   try {
     const started = await sim.call<{ type: string; sims: { url: string; loginUrl: string }[] }>(
@@ -253,7 +262,7 @@ export async function runLatency(o: LatencyOptions, log: (s: string) => void): P
       if (peerErrors.has(t.child)) continue;
       log(`  ${t.label}: ${spec.pattern}, ${spec.count} messages…`);
       try {
-        phases.get(t.label)!.push(await runPhase(t, spec, o.smoke));
+        phases.get(t.label)!.push(await runPhase(t, spec, o.smoke, o.node));
       } catch (err) {
         if (t.child === 'wxbot') throw err;
         peerErrors.set(t.child, `${t.label} failed: ${err instanceof Error ? err.message : String(err)}`);
@@ -282,13 +291,16 @@ export async function runLatency(o: LatencyOptions, log: (s: string) => void): P
       ['journal writes free (store keeps references; not durable)', 'discard'],
     ] as const) {
       log(`  experiment: ${variant}…`);
-      const phase = await runPhase({ child: 'wxbot', label: variant, store }, steady, o.smoke);
+      const phase = await runPhase({ child: 'wxbot', label: variant, store }, steady, o.smoke, o.node);
       delete (phase as unknown as { samples?: number[] }).samples; // raw samples stay out of the JSON
       experiments.push({ variant, phase });
     }
   }
   const spec = workloads(o.smoke, scale);
   return {
+    ...(o.node !== undefined
+      ? { node: { path: o.node, version: spawnSync(o.node, ['--version'], { encoding: 'utf8' }).stdout.trim() } }
+      : {}),
     chats: o.smoke ? 20 : 100,
     messages: spec.reduce((n, w) => n + w.count, 0),
     rateLimiter: `send rate limiter RAISED for this run: wxbot text bucket burst ${RAISED_TEXT_BUCKET.burst}, ${RAISED_TEXT_BUCKET.perSecond}/s, send jitter 0 ms (defaults: burst 5, 1/s, jitter up to 300 ms); simulator rate limit off`,
