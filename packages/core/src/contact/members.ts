@@ -133,6 +133,11 @@ export class RoomMembers implements ReadonlyMap<string, RoomMember> {
     }
   }
 
+  /** The UserName at list position `i` (0 ≤ i < size): a check over the roster without an iterator. */
+  userNameAt(i: number): string {
+    return this.#people.userName(this.#ids[i]!);
+  }
+
   *keys(): MapIterator<string> {
     for (const id of this.#ids) yield this.#people.userName(id);
   }

@@ -1,3 +1,4 @@
+import { RoomMembers } from '../contact/members.js';
 import type { Contact, ContactDirectory, Room, RoomMember } from '../contact/types.js';
 
 export interface MentionResult {
@@ -37,7 +38,9 @@ const WORDISH_RE = /[A-Za-z0-9._%+-]/;
  * A room's names, indexed so a mention costs a few map lookups instead of a
  * pass over the roster. Built once per roster and reused while the roster and
  * its members' contact records are the same objects (checked per message by
- * identity: no allocation, no string work).
+ * identity: no string work). The contact store's rosters (`RoomMembers`) build
+ * a member value on every read, so for them identity is checked on the roster
+ * itself, which never changes once built (a new member list is a new roster).
  */
 interface RosterIndex {
   /** Roster order, for validation. */
@@ -79,6 +82,14 @@ function buildIndex(roster: ReadonlyMap<string, RoomMember>, directory: ContactD
 function isCurrent(index: RosterIndex, roster: ReadonlyMap<string, RoomMember>, directory: ContactDirectory): boolean {
   if (index.members.length !== roster.size) return false;
   let i = 0;
+  if (roster instanceof RoomMembers) {
+    // Immutable, and its members are fresh values on every read (so never identical to the index's): only
+    // the contact records, which a contact update replaces, can have changed. Read by position: no
+    // iterator, no member value.
+    for (; i < index.contacts.length; i++)
+      if (index.contacts[i] !== directory.contact(roster.userNameAt(i))) return false;
+    return true;
+  }
   for (const member of roster.values()) {
     if (index.members[i] !== member || index.contacts[i] !== directory.contact(member.userName)) return false;
     i++;

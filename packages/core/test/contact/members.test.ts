@@ -50,6 +50,7 @@ describe('RoomMembers', () => {
       expect(map.has(key)).toBe(ref.has(key));
     }
     expect([...map.keys()]).toEqual([...ref.keys()]);
+    expect(Array.from({ length: map.size }, (_, i) => map.userNameAt(i))).toEqual([...ref.keys()]);
     expect([...map.values()]).toEqual([...ref.values()]);
     expect([...map.entries()]).toEqual([...ref.entries()]);
     expect([...map]).toEqual([...ref]);

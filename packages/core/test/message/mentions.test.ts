@@ -1,3 +1,4 @@
+import { People, RoomMembers } from '../../src/contact/members.js';
 import type { Contact, ContactDirectory, Room, RoomMember } from '../../src/contact/types.js';
 import { findMentions, stripMentions, type MentionResult } from '../../src/message/mentions.js';
 import { contact } from '../plugin/helpers.js';
@@ -139,6 +140,15 @@ describe('findMentions', () => {
       expect(findMentions('@Carl @Bob', next, directory).mentions).toEqual(['@carl', '@bob']);
     });
 
+    it('a contact record renamed, in a room the way the contact store keeps it (RoomMembers)', () => {
+      const contacts = new Map<string, Contact>([[self.userName, self]]);
+      const directory = directoryOf(self, contacts);
+      const theRoom = storeRoom([bob, member('@carl', 'Carl')]);
+      expect(findMentions('@Robert hi', theRoom, directory).mentions).toEqual([]);
+      contacts.set('@bob', contact('@bob', 'Robert'));
+      expect(findMentions('@Robert hi', theRoom, directory).mentions).toEqual(['@bob']);
+    });
+
     it('the bot renamed', () => {
       const theRoom = room([bob]);
       expect(findMentions('@Bot hi', theRoom, directoryOf(self, new Map())).mentionsSelf).toBe(true);
@@ -148,7 +158,41 @@ describe('findMentions', () => {
       expect(findMentions('@Helper hi', theRoom, after).mentionsSelf).toBe(true);
     });
   });
+
+  it("indexes the contact store's roster once, not on every message (its member values are new on each read)", () => {
+    class CountingMembers extends RoomMembers {
+      reads = 0;
+      override *values(): MapIterator<RoomMember> {
+        this.reads++;
+        yield* super.values();
+      }
+    }
+    const people = new People();
+    const list = Array.from({ length: 300 }, (_, i) => member(`@m${i}`, `Member ${i}`));
+    const roster = new CountingMembers(
+      people,
+      list.map((m) => ({ id: people.idOf(m.userName, m.nickName), displayName: m.displayName })),
+    );
+    const theRoom: Room = { ...room([]), members: roster };
+    const self = contact('@self', 'Bot');
+    const directory = directoryOf(self, new Map([[self.userName, self]]));
+    for (let i = 0; i < 50; i++)
+      expect(findMentions(`@Member ${i}\u2005hi`, theRoom, directory).mentions).toEqual([`@m${i}`]);
+    expect(roster.reads).toBe(1);
+  });
 });
+
+/** A room as the contact store holds it: a compact RoomMembers over a People table. */
+function storeRoom(members: RoomMember[]): Room {
+  const people = new People();
+  return {
+    ...room([]),
+    members: new RoomMembers(
+      people,
+      members.map((m) => ({ id: people.idOf(m.userName, m.nickName), displayName: m.displayName })),
+    ),
+  };
+}
 
 describe('stripMentions', () => {
   test.each([
