@@ -2,37 +2,18 @@
 // against the real Redis at REDIS_URL under a random key root it deletes) and checks the figures are produced
 // and well-formed. Never asserts a time; lost, duplicated and re-scans are reported here, checked by
 // packages/store-redis/test/worker.test.ts.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
-const benchDir = fileURLToPath(new URL('..', import.meta.url));
-const require = createRequire(join(benchDir, 'package.json'));
+import { runBench } from './run-bench.js';
 
 describe('pnpm bench --only=failover --smoke', () => {
   const out = mkdtempSync(join(tmpdir(), 'wxbot-bench-failover-'));
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
   it('prints the takeover time, lost, duplicated and re-scans', () => {
-    // Its own build directory, as faults.test.ts: the other bench tests compile into dist/ at the same time.
-    const build = join(benchDir, 'dist', '.failover-test');
-    execFileSync(
-      process.execPath,
-      [require.resolve('typescript/bin/tsc'), '-p', join(benchDir, 'tsconfig.json'), '--outDir', build],
-      { stdio: 'pipe', timeout: 120_000 },
-    );
-    const stdout = execFileSync(
-      process.execPath,
-      [join(build, 'main.js'), '--only=failover', '--smoke', `--out=${out}`],
-      {
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'pipe'],
-        timeout: 180_000,
-      },
-    );
+    const stdout = runBench('.failover-test', ['--only=failover', '--smoke', `--out=${out}`], 180_000);
     expect(stdout).toContain('7. Failover: 3 workers, 6 accounts, 2 × kill -9');
     expect(stdout).toMatch(/time until a killed worker's account answers again: p50 \S+ ms, p99 \S+ ms/);
     const r = JSON.parse(readFileSync(join(out, 'latest.json'), 'utf8'));

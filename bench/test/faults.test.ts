@@ -2,15 +2,11 @@
 // table and results are produced and well-formed and that the probe is answered once faults clear.
 // Never asserts a time. Only `drop` (which today's code survives) is held to 0 lost; accept-then-drop's
 // duplicates are issue 13's open item 3 and are reported, not asserted.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
-const benchDir = fileURLToPath(new URL('..', import.meta.url));
-const require = createRequire(join(benchDir, 'package.json'));
+import { runBench } from './run-bench.js';
 
 interface Row {
   row: string;
@@ -31,18 +27,10 @@ describe('pnpm bench --only=faults --smoke', () => {
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
   it('prints a well-formed fault table and the probe is answered after faults clear', () => {
-    // Its own build directory (under dist/, so packages still resolve from bench/node_modules): the other
-    // bench test compiles into dist/ at the same time, and a child forked mid-write would read half a file.
-    const build = join(benchDir, 'dist', '.faults-test');
-    execFileSync(
-      process.execPath,
-      [require.resolve('typescript/bin/tsc'), '-p', join(benchDir, 'tsconfig.json'), '--outDir', build],
-      { stdio: 'pipe', timeout: 120_000 },
-    );
-    const stdout = execFileSync(
-      process.execPath,
-      [join(build, 'main.js'), '--only=faults', '--smoke', '--faults-rows=drop,accept-then-drop', `--out=${out}`],
-      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 180_000 },
+    const stdout = runBench(
+      '.faults-test',
+      ['--only=faults', '--smoke', '--faults-rows=drop,accept-then-drop', `--out=${out}`],
+      180_000,
     );
     expect(stdout).toContain('6. Fault matrix: 60 texts over 10 chats');
     expect(stdout).toMatch(/\| row +\| injected \| replied \| lost \| duplicated \| probe answered \| duration s \|/);

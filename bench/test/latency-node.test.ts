@@ -1,27 +1,17 @@
 // `pnpm bench --only=latency --latency-node=<node>`: the processes under test run on that binary, the
 // simulators on the bench's own. A wrapper script stands in for another node: it notes each script it
 // starts, then execs this node. Never asserts a time.
-import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
-const benchDir = fileURLToPath(new URL('..', import.meta.url));
-const require = createRequire(join(benchDir, 'package.json'));
+import { runBench } from './run-bench.js';
 
 describe('pnpm bench --only=latency --latency-node', () => {
   const out = mkdtempSync(join(tmpdir(), 'wxbot-bench-node-'));
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
   it('runs the bot under test on the given node and records which', () => {
-    const build = join(benchDir, 'dist', '.latency-node-test');
-    execFileSync(
-      process.execPath,
-      [require.resolve('typescript/bin/tsc'), '-p', join(benchDir, 'tsconfig.json'), '--outDir', build],
-      { stdio: 'pipe', timeout: 120_000 },
-    );
     const started = join(out, 'started.txt');
     const wrapper = join(out, 'node-wrapper.sh');
     // The last argument that names a .js file is the child's script (execArgv come before it).
@@ -31,10 +21,10 @@ describe('pnpm bench --only=latency --latency-node', () => {
         `[ -n "$s" ] && echo "$s" >> '${started}'\nexec '${process.execPath}' "$@"\n`,
     );
     chmodSync(wrapper, 0o755);
-    const stdout = execFileSync(
-      process.execPath,
-      [join(build, 'main.js'), '--only=latency', '--smoke', '--no-peer', `--latency-node=${wrapper}`, `--out=${out}`],
-      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 180_000 },
+    const stdout = runBench(
+      '.latency-node-test',
+      ['--only=latency', '--smoke', '--no-peer', `--latency-node=${wrapper}`, `--out=${out}`],
+      180_000,
     );
     expect(stdout).toContain(`Processes under test on Node ${process.version} (${wrapper})`);
     const latency = JSON.parse(readFileSync(join(out, 'latest.json'), 'utf8')).suites.latency;

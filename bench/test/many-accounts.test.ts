@@ -1,33 +1,18 @@
 // Runs issue 17's two in-process rows at a tiny scale (`pnpm bench --only=many-accounts,store-latency --smoke`:
 // 20 small accounts; 4 + 4 for the stores, against the real Redis at REDIS_URL under a random key root it
 // deletes) and checks the figures are produced and well-formed. Never asserts a time or a size.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
-const benchDir = fileURLToPath(new URL('..', import.meta.url));
-const require = createRequire(join(benchDir, 'package.json'));
+import { runBench } from './run-bench.js';
 
 describe('pnpm bench --only=many-accounts,store-latency --smoke', () => {
   const out = mkdtempSync(join(tmpdir(), 'wxbot-bench-many-'));
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
   it('reports RSS per added account, idle CPU, reply percentiles and the Redis store’s added latency', () => {
-    // Its own build directory, as faults.test.ts: the other bench tests compile into dist/ at the same time.
-    const build = join(benchDir, 'dist', '.many-test');
-    execFileSync(
-      process.execPath,
-      [require.resolve('typescript/bin/tsc'), '-p', join(benchDir, 'tsconfig.json'), '--outDir', build],
-      { stdio: 'pipe', timeout: 120_000 },
-    );
-    const stdout = execFileSync(
-      process.execPath,
-      [join(build, 'main.js'), '--only=many-accounts,store-latency', '--smoke', `--out=${out}`],
-      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000 },
-    );
+    const stdout = runBench('.many-test', ['--only=many-accounts,store-latency', '--smoke', `--out=${out}`], 300_000);
     expect(stdout).toContain('9. Many accounts in one process: 20/20 running');
     expect(stdout).toMatch(/per added small account: \S+ MB RSS/);
     expect(stdout).toMatch(/added by Redis: p50 \S+ ms/);

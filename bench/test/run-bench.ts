@@ -1,0 +1,26 @@
+import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const benchDir = fileURLToPath(new URL('..', import.meta.url));
+const require = createRequire(join(benchDir, 'package.json'));
+
+/**
+ * Compiles the bench into a build directory of this test's own, then runs `main.js` there with `args` and
+ * returns what it printed. Under dist/, so packages still resolve from bench/node_modules; its own, because
+ * the other bench tests compile at the same time and a child forked mid-write would read half a file.
+ */
+export function runBench(build: string, args: readonly string[], timeoutMs: number): string {
+  const dir = join(benchDir, 'dist', build);
+  execFileSync(
+    process.execPath,
+    [require.resolve('typescript/bin/tsc'), '-p', join(benchDir, 'tsconfig.json'), '--outDir', dir],
+    { stdio: 'pipe', timeout: 120_000 },
+  );
+  return execFileSync(process.execPath, [join(dir, 'main.js'), ...args], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: timeoutMs,
+  });
+}
