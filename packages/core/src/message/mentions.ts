@@ -43,8 +43,11 @@ const WORDISH_RE = /[A-Za-z0-9._%+-]/;
  * itself, which never changes once built (a new member list is a new roster).
  */
 interface RosterIndex {
-  /** Roster order, for validation. */
-  readonly members: RoomMember[];
+  /**
+   * Roster order, for validation; undefined for a `RoomMembers` roster, whose member values are built on each
+   * read (keeping them would hold an object per member that the compact roster exists to avoid).
+   */
+  readonly members: RoomMember[] | undefined;
   /** `directory.contact(member.userName)` when built, same order. */
   readonly contacts: (Contact | undefined)[];
   /** Room DisplayName → the first member (roster order) with it. */
@@ -58,6 +61,7 @@ interface RosterIndex {
 const indexes = new WeakMap<ReadonlyMap<string, RoomMember>, RosterIndex>();
 
 function buildIndex(roster: ReadonlyMap<string, RoomMember>, directory: ContactDirectory): RosterIndex {
+  const compact = roster instanceof RoomMembers;
   const members: RoomMember[] = [];
   const contacts: (Contact | undefined)[] = [];
   const display = new Map<string, string>();
@@ -70,17 +74,17 @@ function buildIndex(roster: ReadonlyMap<string, RoomMember>, directory: ContactD
   };
   for (const member of roster.values()) {
     const contact = directory.contact(member.userName);
-    members.push(member);
+    if (!compact) members.push(member);
     contacts.push(contact);
     add(display, member.displayName, member.userName);
     add(nick, member.nickName, member.userName);
     if (contact !== undefined) add(nick, contact.nickName, member.userName);
   }
-  return { members, contacts, display, nick, longest };
+  return { members: compact ? undefined : members, contacts, display, nick, longest };
 }
 
 function isCurrent(index: RosterIndex, roster: ReadonlyMap<string, RoomMember>, directory: ContactDirectory): boolean {
-  if (index.members.length !== roster.size) return false;
+  if (index.contacts.length !== roster.size) return false;
   let i = 0;
   if (roster instanceof RoomMembers) {
     // Immutable, and its members are fresh values on every read (so never identical to the index's): only
@@ -90,8 +94,10 @@ function isCurrent(index: RosterIndex, roster: ReadonlyMap<string, RoomMember>, 
       if (index.contacts[i] !== directory.contact(roster.userNameAt(i))) return false;
     return true;
   }
+  const members = index.members;
+  if (members === undefined) return false;
   for (const member of roster.values()) {
-    if (index.members[i] !== member || index.contacts[i] !== directory.contact(member.userName)) return false;
+    if (members[i] !== member || index.contacts[i] !== directory.contact(member.userName)) return false;
     i++;
   }
   return true;
