@@ -51,6 +51,12 @@ export class Child {
       if (m.type === 'error') w.reject(new Error(`${script}: ${String(m['message'])}`));
       else w.resolve(m);
     });
+    // A child that could not be started (a bad execPath) fails its calls instead of crashing the orchestrator.
+    this.proc.on('error', (err) => {
+      this.exited ??= new Error(`${script} could not run: ${err.message}`);
+      for (const w of this.waiting.values()) w.reject(this.exited);
+      this.waiting.clear();
+    });
     this.proc.on('exit', (code, signal) => {
       this.exited = new Error(
         `${script} exited (code ${code}, signal ${signal}): ${this.stderr.join('').slice(-2000)}`,

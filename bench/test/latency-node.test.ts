@@ -5,7 +5,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { runBench } from './run-bench.js';
+import { runBench, runBuiltBenchRefused } from './run-bench.js';
 
 describe('pnpm bench --only=latency --latency-node', () => {
   const out = mkdtempSync(join(tmpdir(), 'wxbot-bench-node-'));
@@ -35,5 +35,15 @@ describe('pnpm bench --only=latency --latency-node', () => {
     const scripts = readFileSync(started, 'utf8').trim().split('\n');
     expect(scripts.filter((s) => s.endsWith('/children/wxbot.js'))).toHaveLength(2);
     expect(scripts.some((s) => s.endsWith('/children/sim.js'))).toBe(false);
+
+    // A path that is no node binary is refused before anything starts, naming the flag and the path.
+    const missing = join(out, 'no-such-node');
+    const refused = runBuiltBenchRefused('.latency-node-test', [
+      '--only=latency',
+      '--smoke',
+      `--latency-node=${missing}`,
+    ]);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain(`--latency-node=${missing}: cannot run it (ENOENT)`);
   });
 });

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,4 +23,16 @@ export function runBench(build: string, args: readonly string[], timeoutMs: numb
     stdio: ['ignore', 'pipe', 'pipe'],
     timeout: timeoutMs,
   });
+}
+
+/** Runs `main.js` of a build `runBench` made, expecting it to refuse: its exit status and what it printed to stderr. */
+export function runBuiltBenchRefused(
+  build: string,
+  args: readonly string[],
+): { status: number | null; stderr: string } {
+  const r = spawnSync(process.execPath, [join(benchDir, 'dist', build, 'main.js'), ...args], {
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  return { status: r.status, stderr: r.stderr };
 }
