@@ -77,6 +77,25 @@ const ANSWERS: [string, Buffer, boolean][] = [
   ['bad header', b('HTTP/1.1 200 OK\r\nBad Header: 1\r\n\r\n'), false],
   ['bad header value', b('HTTP/1.1 200 OK\r\nX: a\x01b\r\n\r\n'), false],
   ['bad chunk size', b('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n'), false],
+  // The edges of what a head may hold (the parser checks a whole head in one scan, line by line only when
+  // that scan refuses it): every token character in a name, tabs, colons and bytes above 0x7F in a value,
+  // empty values, no reason phrase, odd bytes in one; and just past them.
+  [
+    'every legal byte of a head',
+    b(
+      "HTTP/1.1 200 \x01any\ttext\xe9\r\n!#$%&'*+-.^_`|~09AZaz: 1\r\nX-Empty:\r\nX-Tabs:\t\tv\t\r\n" +
+        'Content-Type: text/plain;\tq=1: x\xa0\xff\x80 \r\nContent-Length: 2\r\n\r\nok',
+    ),
+    false,
+  ],
+  ['no reason phrase', b('HTTP/1.1 200\r\nContent-Type: a\r\nContent-Length: 2\r\n\r\nok'), false],
+  ['DEL in a value', b('HTTP/1.1 200 OK\r\nContent-Type: a\x7fb\r\nContent-Length: 2\r\n\r\nok'), false],
+  ['bare CR in a value', b('HTTP/1.1 200 OK\r\nContent-Type: a\rb\r\nContent-Length: 2\r\n\r\nok'), false],
+  ['bare CR in the reason', b('HTTP/1.1 200 O\rK\r\nContent-Length: 2\r\n\r\nok'), false],
+  ['bare CR in a name', b('HTTP/1.1 200 OK\r\nX\rY: 1\r\nContent-Length: 2\r\n\r\nok'), false],
+  ['bare LF in a value', b('HTTP/1.1 200 OK\r\nContent-Type: a\nb\r\nContent-Length: 2\r\n\r\nok'), false],
+  ['no colon', b('HTTP/1.1 200 OK\r\nContent-Length: 2\r\nX-Nothing\r\n\r\nok'), false],
+  ['HTTP/2.0 status line', b('HTTP/2.0 200 OK\r\nContent-Length: 2\r\n\r\nok'), false],
   ['length and chunked', b('HTTP/1.1 200 OK\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n'), false],
   ['duplicate length', b('HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 1\r\n\r\nx'), false],
   ['bare LF', b('HTTP/1.1 200 OK\nContent-Length: 2\n\nok'), true],

@@ -14,6 +14,9 @@ describe('buildUrl', () => {
     [{ synckey: '1_700000001|2_700000002|3_700000003', _: 12, deviceid: 'e123', uin: 123, lang: 'zh_CN' }],
     [{ q: "it's (really) ~fine! *.-_ 你好 a b&c=d#e?f", flag: true, gone: undefined }],
     [{ lone: 'x\uD800y', pair: '😀' }],
+    // Every ASCII character alone, beside plain text, and in names: the plain, encoded and escaped paths.
+    [Object.fromEntries(Array.from({ length: 128 }, (_, i) => [`k${i}`, `${String.fromCharCode(i)}a`]))],
+    [Object.fromEntries(Array.from({ length: 128 }, (_, i) => [String.fromCharCode(i), i]))],
     [{}],
   ])('encodes %j exactly as URLSearchParams', (query) => {
     for (const url of ['http://127.0.0.1:1/cgi-bin/mmwebwx-bin/webwxsync', 'https://wx.qq.com/x?lang=en'])
