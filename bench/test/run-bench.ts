@@ -12,17 +12,23 @@ const require = createRequire(join(benchDir, 'package.json'));
  * the other bench tests compile at the same time and a child forked mid-write would read half a file.
  */
 export function runBench(build: string, args: readonly string[], timeoutMs: number): string {
+  const dir = compileBench(build);
+  return execFileSync(process.execPath, [join(dir, 'main.js'), ...args], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: timeoutMs,
+  });
+}
+
+/** Compiles the bench into `bench/dist/<build>` (see runBench); returns that directory. */
+export function compileBench(build: string): string {
   const dir = join(benchDir, 'dist', build);
   execFileSync(
     process.execPath,
     [require.resolve('typescript/bin/tsc'), '-p', join(benchDir, 'tsconfig.json'), '--outDir', dir],
     { stdio: 'pipe', timeout: 120_000 },
   );
-  return execFileSync(process.execPath, [join(dir, 'main.js'), ...args], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-    timeout: timeoutMs,
-  });
+  return dir;
 }
 
 /** Runs `main.js` of a build `runBench` made, expecting it to refuse: its exit status and what it printed to stderr. */

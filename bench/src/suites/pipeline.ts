@@ -50,45 +50,85 @@ export interface PipelineResult {
 /** Distinct raw messages cycled through per workload; above RecentMessageCache's default limit of 1,000. */
 const RAW_POOL = 4096;
 
-interface Workload {
+/** The world every pipeline run's simulator serves (its contacts are the normaliser's directory). */
+export const WORLD = { friends: 300, rooms: [50, 50, 50, 50], seed: 5 };
+
+type Sim = Awaited<ReturnType<typeof createSimulator>>;
+
+export interface Workload {
   name: string;
   description: string;
-  inject: (sim: Awaited<ReturnType<typeof createSimulator>>, i: number) => void;
+  inject: (sim: Sim, i: number) => void;
   count: number;
 }
 
-async function captureRaws(
-  workloads: Workload[],
-): Promise<{ raws: Map<string, RawMessage[]>; backend: ActionBackend; cleanup: () => Promise<void> }> {
-  const spec = generateWorld({ friends: 300, rooms: [50, 50, 50, 50], seed: 5 });
-  const sim = await createSimulator({ world: spec, autoConfirm: true, loginPollHoldMs: 100, synccheckHoldMs: 200 });
-  const dataDir = mkdtempSync(join(tmpdir(), 'wxbot-bench-pipe-'));
-  const client = createClient(
+/** The capturing client's options and tuning: the simulator's hosts, no QR or keep-alive, quick polls. */
+export function captureClientOptions<S>(
+  dataDir: string,
+  sessionStore: S,
+  sim: { loginUrl: string; url: string },
+): [
+  {
+    dataDir: string;
+    sessionStore: S;
+    hosts: { login: string; main: string };
+    qr: { terminal: false; pngPath: false };
+    recovery: { keepAliveMs: number };
+    logger: ReturnType<typeof silentLogger>;
+  },
+  { minPollIntervalMs: number; contactBatchDelayMs: number; contactBatchGapMs: number },
+] {
+  return [
     {
       dataDir,
-      sessionStore: new MemorySessionStore(),
+      sessionStore,
       hosts: { login: sim.loginUrl, main: sim.url },
       qr: { terminal: false, pngPath: false },
       recovery: { keepAliveMs: 0 },
       logger: silentLogger(),
     },
     { minPollIntervalMs: 10, contactBatchDelayMs: 5, contactBatchGapMs: 10 },
-  );
+  ];
+}
+
+/** Injects a workload's messages and waits (15 s at most) until a started client has handed them all to `got`. */
+export async function capture(w: Workload, sim: Sim, got: RawMessage[]): Promise<RawMessage[]> {
+  got.length = 0;
+  for (let i = 0; i < w.count; i++) w.inject(sim, i);
+  const deadline = Date.now() + 15_000;
+  while (got.length < w.count && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  if (got.length < w.count) throw new Error(`pipeline: captured ${got.length}/${w.count} ${w.name} messages`);
+  return [...got];
+}
+
+async function captureRaws(
+  workloads: Workload[],
+): Promise<{ raws: Map<string, RawMessage[]>; backend: ActionBackend; cleanup: () => Promise<void> }> {
+  const spec = generateWorld(WORLD);
+  const sim = await createSimulator({ world: spec, autoConfirm: true, loginPollHoldMs: 100, synccheckHoldMs: 200 });
+  const dataDir = mkdtempSync(join(tmpdir(), 'wxbot-bench-pipe-'));
+  const client = createClient(...captureClientOptions(dataDir, new MemorySessionStore(), sim));
   const got: RawMessage[] = [];
   client.setMessageHandler(async (m) => {
     got.push(m.raw);
   });
   await client.start();
   const raws = new Map<string, RawMessage[]>();
-  for (const w of workloads) {
-    got.length = 0;
-    for (let i = 0; i < w.count; i++) w.inject(sim, i);
-    const deadline = Date.now() + 15_000;
-    while (got.length < w.count && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    if (got.length < w.count) throw new Error(`pipeline: captured ${got.length}/${w.count} ${w.name} messages`);
-    raws.set(w.name, [...got]);
-  }
+  for (const w of workloads) raws.set(w.name, await capture(w, sim, got));
   await client.stop();
+  const backend = stubBackend(client.contacts);
+  return {
+    raws,
+    backend,
+    cleanup: async () => {
+      await sim.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A backend whose actions resolve at once: the pipeline bench measures the pipeline, not the network. */
+export function stubBackend(contacts: ActionBackend['contacts']): ActionBackend {
   const sent = (to: string): SentMessage => ({
     msgId: '1',
     localId: '1',
@@ -96,9 +136,8 @@ async function captureRaws(
     type: 1,
     endpoint: 'webwxsendmsg',
   });
-  // Actions resolve at once: this bench measures the pipeline, not the network.
-  const backend: ActionBackend = {
-    contacts: client.contacts,
+  return {
+    contacts,
     sendText: async (to) => sent(to),
     sendImage: async (to) => sent(to),
     sendFile: async (to) => sent(to),
@@ -121,18 +160,28 @@ async function captureRaws(
     addFriend: async () => {},
     markRead: async () => {},
   };
-  return {
-    raws,
-    backend,
-    cleanup: async () => {
-      await sim.close();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
 }
 
-export async function runPipeline(o: { smoke: boolean }, log: (s: string) => void): Promise<PipelineResult> {
-  const spec = generateWorld({ friends: 300, rooms: [50, 50, 50, 50], seed: 5 });
+/**
+ * RAW_POOL copies of the captured messages, each with a fresh MsgId, as every real message has its own. Made
+ * outside the measured loop: in the bot the client's JSON.parse makes each raw object, so copying one is not
+ * pipeline work. More copies than the recent-message cache holds (1,000), so every message is a new entry
+ * there, as in production. The server's NewMsgId is the MsgId (a lossless string once the client has quoted
+ * big ids); a copy keeps it so, or every message would look like one with a second id to index.
+ */
+export function rawCopies(sample: readonly RawMessage[]): RawMessage[] {
+  const pool: RawMessage[] = [];
+  for (let i = 0; i < RAW_POOL; i++) {
+    const base = sample[i % sample.length]!;
+    const MsgId = String(9_000_000_000_000 + i);
+    pool.push(base.NewMsgId === base.MsgId ? { ...base, MsgId, NewMsgId: MsgId } : { ...base, MsgId });
+  }
+  return pool;
+}
+
+/** The suite's workloads, each injecting its messages into a simulator of the world `WORLD` makes. */
+export function pipelineWorkloads(): Workload[] {
+  const spec = generateWorld(WORLD);
   const friends = spec.friends!.map((f) => f.wxid);
   const rooms = spec.rooms!.map((r) => ({
     id: r.id,
@@ -140,7 +189,7 @@ export async function runPipeline(o: { smoke: boolean }, log: (s: string) => voi
   }));
   const nick = (wxid: string): string => spec.friends!.find((f) => f.wxid === wxid)?.nickName ?? wxid;
   const xmlKinds: SendSpec['kind'][] = ['link', 'file', 'location', 'card', 'mini-program', 'transfer'];
-  const workloads: Workload[] = [
+  return [
     {
       name: 'plain-text',
       description: 'private text, no plugin replies',
@@ -188,6 +237,10 @@ export async function runPipeline(o: { smoke: boolean }, log: (s: string) => voi
       inject: (sim, i) => sim.say({ from: friends[i % friends.length]!, text: `ping ${i}` }),
     },
   ];
+}
+
+export async function runPipeline(o: { smoke: boolean }, log: (s: string) => void): Promise<PipelineResult> {
+  const workloads = pipelineWorkloads();
   log('  capturing wire messages from the simulator…');
   const { raws, backend, cleanup } = await captureRaws(workloads);
   const rows: PipelineRow[] = [];
@@ -200,18 +253,7 @@ export async function runPipeline(o: { smoke: boolean }, log: (s: string) => voi
       await host.start(loadedPlugins());
       const recent = new RecentMessageCache();
       const directory = backend.contacts;
-      // Every real message has its own MsgId, so each one gets a copy with a fresh id. The copies are made
-      // here, outside the measured loop: in the bot the client's JSON.parse makes each raw object, so copying
-      // one is not pipeline work. More copies than the recent-message cache holds (1,000), so every message
-      // is a new entry there, as in production.
-      // The server's NewMsgId is the MsgId (a lossless string once the client has quoted big ids); a copy
-      // keeps it so, or every message would look like one with a second id to index.
-      const pool: RawMessage[] = [];
-      for (let i = 0; i < RAW_POOL; i++) {
-        const base = sample[i % sample.length]!;
-        const MsgId = String(9_000_000_000_000 + i);
-        pool.push(base.NewMsgId === base.MsgId ? { ...base, MsgId, NewMsgId: MsgId } : { ...base, MsgId });
-      }
+      const pool = rawCopies(sample);
       let seq = 0;
       const one = async (): Promise<void> => {
         const raw = pool[seq % RAW_POOL]!;
