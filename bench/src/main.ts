@@ -1,28 +1,6 @@
 /**
- * `pnpm bench` — runs every benchmark, prints tables, writes
- * results/<timestamp>.json and results/latest.json.
- *
- *   --smoke            tiny counts (< 20 s); what CI runs. Never asserts timings.
- *   --only=a,b         latency,pipeline,memory,cold-start,faults,ilink-latency (default: all but faults and ilink-latency)
- *   --no-peer          skip wechat4u
- *   --no-experiments   skip the wxbot variant runs (always skipped with --smoke)
- *   --out=<dir>        results directory (default bench/results)
- *   --latency-scale=<f> latency phases: messages × f (default 1 = 5,000 per phase)
- *   --baseline-core=<dir> latency, cold-start: also run "wxbot before" on that built core dist, alternated
- *                         with wxbot; memory: the large and small worlds on it too
- *   --baseline-server=<dir> cold-start: also start wxbot with @wxbot/server from that built dist (and, beside
- *                         it, this build through the same hook), alternated with wxbot
- *   --cold-start-node=<path> cold-start: run every cold-start process (wxbot's rows and wechat4u's) on that
- *                         node binary (e.g. Node 22/24 from node_modules/.node-lts, see `pnpm test:node-lts`)
- *   --latency-node=<path> latency: run the processes under test (wxbot, wechat4u, the minimal client) on that
- *                         node binary; the simulators and this orchestrator stay on the running node
- *   --load=<n>         run <n> busy-looping processes for the whole run (a loaded machine, reproducibly)
- *   --faults-rows=a,b  fault-matrix rows by slug (default: all; see bench/README.md)
- *   --faults-scale=<f> fault matrix: texts and chats × f (default 1 = 2,000 texts over 50 chats)
- *   --faults-count=<n> --faults-chats=<n> --faults-rate=<per s> --faults-parallel=<rows at a time>
- *   --failover-accounts=<n> --failover-kills=<n> --failover-ttl=<ms>   (--only=failover; needs Redis)
- *   --many-accounts=<n> --many-rate=<per s> --many-duration=<ms>   (--only=many-accounts)
- *   --store-accounts=<n> --store-rate=<per s> --store-rounds=<n>   (--only=store-latency; needs Redis)
+ * `pnpm bench` — runs every benchmark, prints tables, writes results/<timestamp>.json and
+ * results/latest.json. Its flags: usage.ts (`pnpm bench --help`).
  */
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
@@ -31,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 import { machineInfo } from './machine.js';
+import { USAGE } from './usage.js';
 import { evaluateTargets, renderTables, type BenchResults } from './report.js';
 import { runColdStart } from './suites/cold-start.js';
 import { faultOptions } from './suites/faults-options.js';
@@ -81,9 +60,11 @@ function writeAtomic(path: string, text: string): void {
   renameSync(tmp, path);
 }
 
-async function main(): Promise<number> {
-  const { values } = parseArgs({
+/** The command line (strict: an unknown flag throws). */
+function parseFlags() {
+  return parseArgs({
     options: {
+      help: { type: 'boolean', short: 'h', default: false },
       smoke: { type: 'boolean', default: false },
       only: { type: 'string' },
       'no-peer': { type: 'boolean', default: false },
@@ -112,6 +93,21 @@ async function main(): Promise<number> {
       'store-rounds': { type: 'string' },
     },
   });
+}
+
+async function main(): Promise<number> {
+  let values: ReturnType<typeof parseFlags>['values'];
+  try {
+    ({ values } = parseFlags());
+  } catch (err) {
+    // parseArgs' own words ("Unknown option '--x'", "Option '--only <value>' argument missing"), without a stack.
+    process.stderr.write(`bench: ${(err as Error).message}\nThe flags: pnpm bench --help\n`);
+    return 2;
+  }
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
   const only = values.only?.split(',').map((s) => s.trim()) ?? [...DEFAULT_SUITES];
   for (const s of only) {
     if (!(SUITES as readonly string[]).includes(s)) {
