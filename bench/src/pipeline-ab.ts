@@ -71,9 +71,13 @@ interface SimulatorBuild {
 
 const load = async <T>(path: string): Promise<T> => (await import(pathToFileURL(path).href)) as T;
 
-/** One build, ready to run rounds of one workload; `round` returns µs per message of a round of about `ms`. */
+/**
+ * One build (its checkout's `root`, and the bench plugins built against it), ready to run rounds of one
+ * workload; `round` returns µs per message of a round of about `ms`.
+ */
 async function prepare(
   root: string,
+  plugins: string,
   workload: Workload,
 ): Promise<{ round(ms: number): Promise<number>; close(): Promise<void> }> {
   const core = await load<CoreBuild>(join(root, 'packages/core/dist/index.js'));
@@ -83,7 +87,7 @@ async function prepare(
     : core.createClient;
   if (createClient === undefined) throw new Error(`${root}: its core exports no createClient`);
   const simulator = await load<SimulatorBuild>(join(root, 'packages/simulator/dist/index.js'));
-  const { loadedPlugins } = await load<{ loadedPlugins(): unknown }>(join(root, 'bench/dist/plugins.js'));
+  const { loadedPlugins } = await load<{ loadedPlugins(): unknown }>(plugins);
 
   const sim = await simulator.createSimulator({
     world: simulator.generateWorld(WORLD),
@@ -175,8 +179,9 @@ async function main(): Promise<number> {
   console.log('|---|---|---|---|');
   for (const name of names) {
     const workload = all.find((w) => w.name === name)!;
-    const mine = await prepare(here, workload);
-    const theirs = await prepare(other, workload);
+    // This build's plugins are the ones built beside this script (bench/dist, or a test's own build directory).
+    const mine = await prepare(here, fileURLToPath(new URL('./plugins.js', import.meta.url)), workload);
+    const theirs = await prepare(other, join(other, 'bench/dist/plugins.js'), workload);
     const a: number[] = [];
     const b: number[] = [];
     for (let r = 0; r < rounds; r++) {
