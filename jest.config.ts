@@ -35,6 +35,10 @@ const shared = {
 } satisfies Config;
 
 const config: Config = {
+  // A backstop above the tests' own bounded waits (the test bot's 5 s per message, the plugins' `eventually`
+  // up to 15 s): on a loaded CI machine a slow test then fails, if at all, with the message naming what it
+  // waited for, not jest's bare "Exceeded timeout of 5000 ms". Files that set a tighter limit keep theirs.
+  testTimeout: 30_000,
   projects: [
     ...packages.map((name) => ({
       ...shared,

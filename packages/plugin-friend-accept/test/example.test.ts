@@ -5,7 +5,7 @@ import { createTestBot, type TestBot, type TestPluginEntry } from '@wxbot/core/t
 
 import config from '../examples/bot.config.js';
 import { readHistory } from '../src/index.js';
-import { eventually, NAME } from './helpers.js';
+import { eventually, NAME, progress } from './helpers.js';
 
 let bot: TestBot | undefined;
 afterEach(async () => {
@@ -30,6 +30,8 @@ describe('README example config (examples/bot.config.ts) against the simulator',
     await eventually(
       async () => (await history()).length === 4 && bot!.actions().every((a) => a.status !== 'pending'),
       'four records',
+      undefined,
+      () => progress(bot!, history),
     );
 
     expect((await history()).map((r) => `${r.nickName} ${r.decision}: ${r.reason}`).sort()).toEqual([

@@ -12,12 +12,22 @@ export async function eventually(
   what: string,
   // Generous: it returns as soon as the check passes; a loaded CI machine once took over 4 s for one accept.
   timeoutMs = 15_000,
+  /** What was seen instead, for the failure message. */
+  seen?: () => string | Promise<string>,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline) {
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${seen ? `; saw ${await seen()}` : ''}`);
+    }
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+/** The history's size and the actions still pending, for a wait that timed out. */
+export async function progress(bot: TestBot, history: () => Promise<readonly unknown[]>): Promise<string> {
+  const pending = bot.actions().filter((a) => a.status === 'pending');
+  return `${(await history()).length} record(s), ${pending.length} pending action(s) [${pending.map((a) => a.action).join(', ')}]`;
 }
 
 export interface Harness {
@@ -51,6 +61,8 @@ export async function start(
       await eventually(
         async () => (await history()).length >= n && bot.actions().every((a) => a.status !== 'pending'),
         `${n} record(s)`,
+        undefined,
+        () => progress(bot, history),
       );
       return history();
     },
