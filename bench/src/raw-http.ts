@@ -8,6 +8,8 @@ import { connect, type Socket } from 'node:net';
 
 export interface RawAnswer {
   status: number;
+  /** The status line and headers, as sent (latin1). */
+  head: string;
   body: string;
 }
 
@@ -102,7 +104,7 @@ class RawConn {
     const w = this.waiting;
     this.waiting = undefined;
     this.onIdle(this);
-    w?.resolve({ status, body });
+    w?.resolve({ status, head, body });
   }
 }
 

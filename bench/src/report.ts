@@ -111,8 +111,8 @@ export function evaluateTargets(s: BenchResults['suites']): Target[] {
   if (plain)
     out.push({
       name: 'pipeline plain text',
-      goal: '≥ 200,000 msg/s',
-      actual: `${plain.messagesPerSec} msg/s`,
+      goal: `≥ 200,000 msg/s${pipe?.floor ? `; floor (no framework) ${pipe.floor.messagesPerSec} msg/s` : ''}`,
+      actual: `${plain.messagesPerSec} msg/s${pipe?.floor ? ` (${ratio(plain.usPerMessage, pipe.floor.usPerMessage)} the floor's time)` : ''}`,
       met: plain.messagesPerSec >= 200_000,
     });
   const mem = ok(s.memory);
@@ -145,11 +145,12 @@ export function evaluateTargets(s: BenchResults['suites']): Target[] {
     });
   }
   const cold = ok(s.coldStart);
+  const coldFloor = cold?.variants?.find((v) => v.floor);
   if (cold)
     out.push({
       name: 'cold start',
-      goal: '≤ 250 ms',
-      actual: `${cold.medianMs} ms`,
+      goal: `≤ 250 ms${coldFloor ? `; floor (node + simulator + raw login chain) ${coldFloor.medianMs} ms` : ''}`,
+      actual: `${cold.medianMs} ms${coldFloor ? ` (${ratio(cold.medianMs, coldFloor.medianMs)} the floor)` : ''}`,
       peer: cold.peer && 'medianMs' in cold.peer ? `${cold.peer.medianMs} ms` : '—',
       met: cold.medianMs <= 250,
     });
@@ -165,6 +166,11 @@ function cpuOf(r: { cpuMedianMs?: number | undefined }): string {
 /** Spawn → the first QR event, when the row marks it (the end point before 2026-12-06). */
 function qrOf(r: { qrMedianMs?: number | undefined }): string {
   return r.qrMedianMs === undefined ? '' : `; to the first QR event: median ${r.qrMedianMs} ms`;
+}
+
+/** `a ÷ b` as "1.9×". */
+function ratio(a: number, b: number): string {
+  return b > 0 ? `${(a / b).toFixed(1)}×` : '—';
 }
 
 function fmt(n: number | null | undefined): string {
@@ -276,13 +282,26 @@ export function renderTables(r: BenchResults): string {
     parts.push(
       table(
         ['workload', 'msg/s', 'µs/msg', 'replies/msg', 'messages'],
-        pipe.rows.map((x) => [
-          `${x.workload} (${x.description})`,
-          x.messagesPerSec,
-          x.usPerMessage,
-          x.repliesPerMessage,
-          x.messages,
-        ]),
+        [
+          ...pipe.rows.map((x) => [
+            `${x.workload} (${x.description})`,
+            x.messagesPerSec,
+            x.usPerMessage,
+            x.repliesPerMessage,
+            x.messages,
+          ]),
+          ...(pipe.floor
+            ? [
+                [
+                  `floor: ${pipe.floor.workload} (${pipe.floor.note})`,
+                  pipe.floor.messagesPerSec,
+                  pipe.floor.usPerMessage,
+                  pipe.floor.repliesPerMessage,
+                  pipe.floor.messages,
+                ],
+              ]
+            : []),
+        ],
       ),
     );
   }

@@ -73,6 +73,11 @@ describe('pnpm bench --smoke', () => {
       expect(isNum(row.messagesPerSec)).toBe(true);
     }
     expect(pipeline.rows.find((x: { workload: string }) => x.workload === 'text-with-reply').repliesPerMessage).toBe(1);
+    // Issue 20: the floor runs the plain-text row's messages; like that row, none of them is answered.
+    expect(pipeline.floor.workload).toBe('plain-text');
+    expect(pipeline.floor.messages).toBeGreaterThan(0);
+    expect(isNum(pipeline.floor.usPerMessage)).toBe(true);
+    expect(pipeline.floor.repliesPerMessage).toBe(0);
 
     expect(memory.oneAccount.contactsLoaded).toBeGreaterThan(memory.world.contacts);
     // generateWorld puts the account itself in every room, besides membersPerRoom others.
@@ -88,8 +93,13 @@ describe('pnpm bench --smoke', () => {
       coldStart.variants
         .map((v: { label: string }) => v.label)
         .filter((label: string) => !label.startsWith('wxbot, compile cache off')),
-    ).toEqual(['wxbot, api: { enabled: false }', 'wxbot, QR-event marker preloaded']);
-    expect(coldStart.variants[0].runsMs.every(isNum)).toBe(true);
+    ).toEqual([
+      'floor: node + the simulator + the login chain on raw sockets, nothing else',
+      'wxbot, api: { enabled: false }',
+      'wxbot, QR-event marker preloaded',
+    ]);
+    for (const v of coldStart.variants) expect(v.runsMs.every(isNum)).toBe(true);
+    expect(coldStart.variants.filter((v: { floor?: boolean }) => v.floor === true)).toHaveLength(1);
     if (process.platform === 'linux') expect(coldStart.cpuMedianMs).toBeGreaterThan(0);
 
     expect(r.targets.map((t: { name: string }) => t.name)).toEqual([
@@ -105,6 +115,9 @@ describe('pnpm bench --smoke', () => {
       'RSS, large world, 1 account right after login',
       'cold start',
     ]);
+    const goal = (name: string): string => r.targets.find((t: { name: string }) => t.name === name).goal;
+    expect(goal('pipeline plain text')).toMatch(/floor \(no framework\) \d+ msg\/s/);
+    expect(goal('cold start')).toMatch(/floor \(node \+ simulator \+ raw login chain\) [\d.]+ ms/);
     expect(latency.floor.replyFloorMs).toBeGreaterThan(0);
     expect(latency.floor.replyFloorPacedMs).toBeGreaterThan(0);
     expect(memory.peer.perAddedAccount).toBeDefined();

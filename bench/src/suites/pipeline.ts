@@ -30,6 +30,7 @@ import { createSimulator, generateWorld, type SendSpec } from '@wxbot/simulator'
 import { silentLogger } from '../harness/wxbot.js';
 import { loadedPlugins } from '../plugins.js';
 import { round } from '../stats.js';
+import { runPipelineFloor, type FloorRow } from './pipeline-floor.js';
 
 export interface PipelineRow {
   workload: string;
@@ -45,6 +46,8 @@ export interface PipelineRow {
 export interface PipelineResult {
   rows: PipelineRow[];
   note: string;
+  /** The plain-text workload through the floor (suites/pipeline-floor.ts), measured right after its row. */
+  floor?: FloorRow & { workload: string; note: string };
 }
 
 /** Distinct raw messages cycled through per workload; above RecentMessageCache's default limit of 1,000. */
@@ -239,11 +242,15 @@ export function pipelineWorkloads(): Workload[] {
   ];
 }
 
+const FLOOR_NOTE =
+  "a hand-written normaliser and ten awaited middlewares doing the bench plugins' own work, nothing of the framework";
+
 export async function runPipeline(o: { smoke: boolean }, log: (s: string) => void): Promise<PipelineResult> {
   const workloads = pipelineWorkloads();
   log('  capturing wire messages from the simulator…');
   const { raws, backend, cleanup } = await captureRaws(workloads);
   const rows: PipelineRow[] = [];
+  let floor: PipelineResult['floor'];
   try {
     for (const w of workloads) {
       const sample = raws.get(w.name)!;
@@ -285,12 +292,19 @@ export async function runPipeline(o: { smoke: boolean }, log: (s: string) => voi
         repliesPerMessage: round((actions.lastSeq - before) / n, 2),
       });
       log(`  ${w.name}: ${Math.round(n / seconds)} msg/s`);
+      if (w.name === 'plain-text') {
+        const names = new Map<string, string>();
+        for (const raw of pool) names.set(raw.FromUserName, directory.contact(raw.FromUserName)?.nickName ?? '');
+        floor = { workload: w.name, note: FLOOR_NOTE, ...(await runPipelineFloor(pool, names, o)) };
+        log(`  ${w.name}, the floor: ${floor.messagesPerSec} msg/s`);
+      }
     }
   } finally {
     await cleanup();
   }
   return {
     rows,
+    ...(floor === undefined ? {} : { floor }),
     note: 'one thread, one message at a time (each awaited); messages are wire entries captured from the simulator; plugin actions resolve immediately',
   };
 }
