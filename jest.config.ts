@@ -34,6 +34,16 @@ const shared = {
   },
 } satisfies Config;
 
+/** The same mapping for a project whose rootDir is a top-level folder (examples/, docs/, bench/), not a package. */
+const fromRepoRoot = {
+  ...shared.moduleNameMapper,
+  '^@wxbot/core/(testing|runtime|client|transport)$': '<rootDir>/../packages/core/src/$1/index.ts',
+  '^@wxbot/server/control-plane$': '<rootDir>/../packages/server/src/control-plane.ts',
+  '^@wxbot/simulator/web$': '<rootDir>/../packages/simulator/src/web.ts',
+  '^@wxbot/(core|simulator|store-redis|transport-ilink|server|plugin-[a-z-]+)$':
+    '<rootDir>/../packages/$1/src/index.ts',
+};
+
 const config: Config = {
   // A backstop above the tests' own bounded waits (the test bot's 5 s per message, the plugins' `eventually`
   // up to 15 s): on a loaded CI machine a slow test then fails, if at all, with the message naming what it
@@ -48,14 +58,7 @@ const config: Config = {
     })),
     {
       ...shared,
-      moduleNameMapper: {
-        ...shared.moduleNameMapper,
-        '^@wxbot/core/(testing|runtime|client|transport)$': '<rootDir>/../packages/core/src/$1/index.ts',
-        '^@wxbot/server/control-plane$': '<rootDir>/../packages/server/src/control-plane.ts',
-        '^@wxbot/simulator/web$': '<rootDir>/../packages/simulator/src/web.ts',
-        '^@wxbot/(core|simulator|store-redis|transport-ilink|server|plugin-[a-z-]+)$':
-          '<rootDir>/../packages/$1/src/index.ts',
-      },
+      moduleNameMapper: fromRepoRoot,
       transform: {
         '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: '<rootDir>/../tsconfig.json' }],
       },
@@ -69,14 +72,7 @@ const config: Config = {
       displayName: 'docs',
       rootDir: '<rootDir>/docs',
       testMatch: ['<rootDir>/snippets/**/*.test.ts'],
-      moduleNameMapper: {
-        ...shared.moduleNameMapper,
-        '^@wxbot/core/(testing|runtime|client|transport)$': '<rootDir>/../packages/core/src/$1/index.ts',
-        '^@wxbot/server/control-plane$': '<rootDir>/../packages/server/src/control-plane.ts',
-        '^@wxbot/simulator/web$': '<rootDir>/../packages/simulator/src/web.ts',
-        '^@wxbot/(core|simulator|store-redis|transport-ilink|server|plugin-[a-z-]+)$':
-          '<rootDir>/../packages/$1/src/index.ts',
-      },
+      moduleNameMapper: fromRepoRoot,
       transform: {
         '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: '<rootDir>/../tsconfig.json' }],
       },
@@ -87,6 +83,8 @@ const config: Config = {
       displayName: 'bench',
       rootDir: '<rootDir>/bench',
       testMatch: ['<rootDir>/test/**/*.test.ts'],
+      // Suites tested in process (not through dist/) take the workspace packages from source, as above.
+      moduleNameMapper: fromRepoRoot,
       transform: {
         '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: '<rootDir>/../tsconfig.json' }],
       },

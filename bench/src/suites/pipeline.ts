@@ -95,39 +95,45 @@ export function captureClientOptions<S>(
 }
 
 /** Injects a workload's messages and waits (15 s at most) until a started client has handed them all to `got`. */
-export async function capture(w: Workload, sim: Sim, got: RawMessage[]): Promise<RawMessage[]> {
+export async function capture(w: Workload, sim: Sim, got: RawMessage[], waitMs = 15_000): Promise<RawMessage[]> {
   got.length = 0;
   for (let i = 0; i < w.count; i++) w.inject(sim, i);
-  const deadline = Date.now() + 15_000;
+  const deadline = Date.now() + waitMs;
   while (got.length < w.count && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   if (got.length < w.count) throw new Error(`pipeline: captured ${got.length}/${w.count} ${w.name} messages`);
   return [...got];
 }
 
-async function captureRaws(
+/** The workloads' wire messages, captured by a real client from a simulator; `cleanup` closes what it opened. */
+export async function captureRaws(
   workloads: Workload[],
+  waitMs?: number,
 ): Promise<{ raws: Map<string, RawMessage[]>; backend: ActionBackend; cleanup: () => Promise<void> }> {
   const spec = generateWorld(WORLD);
   const sim = await createSimulator({ world: spec, autoConfirm: true, loginPollHoldMs: 100, synccheckHoldMs: 200 });
   const dataDir = mkdtempSync(join(tmpdir(), 'wxbot-bench-pipe-'));
+  const cleanup = async (): Promise<void> => {
+    await sim.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
   const client = createClient(...captureClientOptions(dataDir, new MemorySessionStore(), sim));
   const got: RawMessage[] = [];
   client.setMessageHandler(async (m) => {
     got.push(m.raw);
   });
-  await client.start();
   const raws = new Map<string, RawMessage[]>();
-  for (const w of workloads) raws.set(w.name, await capture(w, sim, got));
+  try {
+    await client.start();
+    for (const w of workloads) raws.set(w.name, await capture(w, sim, got, waitMs));
+  } catch (error) {
+    // A capture that fails (a workload short of messages, a login that never ends) leaves no simulator,
+    // client or temporary directory behind.
+    await client.stop().catch(() => undefined);
+    await cleanup();
+    throw error;
+  }
   await client.stop();
-  const backend = stubBackend(client.contacts);
-  return {
-    raws,
-    backend,
-    cleanup: async () => {
-      await sim.close();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+  return { raws, backend: stubBackend(client.contacts), cleanup };
 }
 
 /** A backend whose actions resolve at once: the pipeline bench measures the pipeline, not the network. */
