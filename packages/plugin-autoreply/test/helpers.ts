@@ -38,12 +38,3 @@ export async function tempDir(): Promise<{
     cleanup: () => rm(dir, { recursive: true, force: true }),
   };
 }
-
-/** Polls `check` until it returns true (bounded); for effects of file watchers and signals. */
-export async function eventually(check: () => boolean, what: string, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}

@@ -39,7 +39,9 @@ export async function start(
 }
 
 /** Polls `check` (bounded) until it passes; for effects that arrive through sync. */
-export async function eventually(check: () => boolean, what: string, timeoutMs = 3000): Promise<void> {
+// Generous: it returns as soon as the check passes; a loaded CI machine once took over 5 s for one accept in a
+// sibling plugin's test (jest's own limit is 30 s, jest.config.ts).
+export async function eventually(check: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
