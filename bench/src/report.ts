@@ -11,16 +11,12 @@ import { renderFaults } from './suites/faults-report.js';
 import { renderFailover, type FailoverResult } from './suites/failover.js';
 import { manyAccountsTargets, renderManyAccounts, type ManyAccountsResult } from './suites/many-accounts.js';
 import { renderStoreLatency, storeLatencyTargets, type StoreLatencyResult } from './suites/store-latency.js';
+import { fmt, latencyRows, ratioToFloor } from './latency-rows.js';
+import { renderWarm, warmTargets } from './report-warm.js';
 import { table } from './table.js';
+import type { Target } from './target.js';
 
-export interface Target {
-  name: string;
-  goal: string;
-  actual: string;
-  met: boolean | undefined;
-  /** wechat4u's figure from the same run, where the row has one. */
-  peer?: string;
-}
+export type { Target } from './target.js';
 
 export interface BenchResults {
   version: 1;
@@ -105,6 +101,7 @@ export function evaluateTargets(s: BenchResults['suites']): Target[] {
       peer: fmt(phase(peer, 'steady')?.latencyMs.p50 ?? null),
       met: steady !== null && steady <= budget,
     });
+    out.push(...warmTargets(lat));
   }
   const pipe = ok(s.pipeline);
   const plain = pipe?.rows.find((r) => r.workload === 'plain-text');
@@ -173,42 +170,6 @@ function ratio(a: number, b: number): string {
   return b > 0 ? `${(a / b).toFixed(1)}×` : '—';
 }
 
-function fmt(n: number | null | undefined): string {
-  if (n === null || n === undefined || !Number.isFinite(n)) return '—';
-  return n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2);
-}
-
-function ratioToFloor(cpu: string | number | undefined, floorMs: number): string {
-  const v = Number(cpu);
-  return Number.isFinite(v) && floorMs > 0 ? `${(v / floorMs).toFixed(1)}×` : '—';
-}
-
-function latencyRows(p: PeerLatency): (string | number)[][] {
-  const rows = p.phases.map((ph) => [
-    p.peer,
-    ph.pattern,
-    `${ph.replied}/${ph.injected}`,
-    fmt(ph.latencyMs.p50),
-    fmt(ph.latencyMs.p90),
-    fmt(ph.latencyMs.p99),
-    fmt(ph.latencyMs.max),
-    fmt(ph.cpuMsPerMessage),
-  ]);
-  const injected = p.phases.reduce((n, ph) => n + ph.injected, 0);
-  const cpu = p.phases.reduce((n, ph) => n + ph.cpuMsPerMessage * ph.injected, 0) / Math.max(1, injected);
-  rows.push([
-    p.peer,
-    'all',
-    `${p.all.count}/${injected}`,
-    fmt(p.all.p50),
-    fmt(p.all.p90),
-    fmt(p.all.p99),
-    fmt(p.all.max),
-    fmt(Math.round(cpu * 1000) / 1000),
-  ]);
-  return rows;
-}
-
 /** Markdown tables (readable in a terminal, pasteable into the README). */
 export function renderTables(r: BenchResults): string {
   const parts: string[] = [];
@@ -257,6 +218,7 @@ export function renderTables(r: BenchResults): string {
       parts.push(
         `wechat4u ÷ wxbot (>1 = wxbot faster): p50 ${x(lat.ratio.p50)}, p90 ${x(lat.ratio.p90)}, p99 ${x(lat.ratio.p99)}, max ${x(lat.ratio.max)}`,
       );
+    parts.push(...renderWarm(lat));
     if (lat.experiments.length > 0) {
       parts.push('\nExperiments (wxbot, steady phase, same workload, one change each):');
       parts.push(

@@ -7,6 +7,7 @@ results/<timestamp>.json and results/latest.json.
                      (default: pipeline,memory,latency,cold-start)
   --no-peer          skip wechat4u
   --no-experiments   skip the wxbot variant runs (always skipped with --smoke)
+  --no-warm          skip the latency suite's warm pass (each target once more after 10,000 unmeasured messages)
   --out=<dir>        results directory (default bench/results)
   --latency-scale=<f> latency phases: messages × f (default 1 = 5,000 per phase)
   --baseline-core=<dir> latency, cold-start: also run "wxbot before" on that built core dist, alternated

@@ -61,6 +61,16 @@ describe('pnpm bench --smoke', () => {
     // wxbot's phases say how many API requests each message took; each message got one webwxsendmsg.
     for (const p of latency.wxbot.phases) expect(p.requestsPerMessage.webwxsendmsg).toBeGreaterThan(0);
     expect(Object.keys(latency.ratio).sort()).toEqual(['max', 'p50', 'p90', 'p99']);
+    // Issue 20: the warm pass, each target once more after an unmeasured warm-up in the same process.
+    for (const peer of [latency.warm.wxbot, latency.warm.wechat4u, latency.warm.minimal]) {
+      expect(peer.phases.map((p: { pattern: string }) => p.pattern)).toEqual(['steady', 'bursty']);
+      for (const p of peer.phases) {
+        expect(p.injected).toBeGreaterThan(0);
+        expect(p.replied).toBeLessThanOrEqual(p.injected);
+        expect(p.cpuMsPerMessage).toBeGreaterThan(0);
+      }
+    }
+    expect(latency.warm.warmup.count).toBeGreaterThan(0);
 
     expect(pipeline.rows.map((x: { workload: string }) => x.workload)).toEqual([
       'plain-text',
@@ -109,6 +119,8 @@ describe('pnpm bench --smoke', () => {
       'bursty CPU per message vs wechat4u',
       'CPU per reply, steady (ms)',
       'reply p50, steady phase',
+      'CPU per reply, steady, warm (ms)',
+      'bursty p50 / p90 / p99 / CPU vs wechat4u, warm',
       'pipeline plain text',
       'RSS per added account, large world',
       'RSS per added account, small world (2 → 4 accounts)',

@@ -72,6 +72,20 @@ export interface LatencyResult {
   ratio: Record<'p50' | 'p90' | 'p99' | 'max', number | null> | undefined;
   /** One change at a time to wxbot, steady phase only: what each would buy. */
   experiments: { variant: string; phase: LatencyPhase }[];
+  /**
+   * The same two phases once more per target, in one process that first answered `warmupMessages` messages
+   * unmeasured: what a bot that has been running spends, without the JIT compilation of a fresh process.
+   */
+  warm?: WarmLatency;
+}
+
+export interface WarmLatency {
+  warmup: WorkloadSpec;
+  note: string;
+  before?: PeerLatency;
+  wxbot: PeerLatency;
+  wechat4u?: PeerLatency | { skipped: string };
+  minimal?: PeerLatency | { skipped: string };
 }
 
 export interface LatencyOptions {
@@ -82,6 +96,8 @@ export interface LatencyOptions {
   scale?: number;
   /** A built core dist to run as "wxbot before" beside wxbot, phase by phase (before/after in one run). */
   baselineCore?: string;
+  /** Also measure the phases after a warm-up in the same process (`--no-warm` skips it). */
+  warm?: boolean;
   /**
    * Another node binary for the processes under test (every bot, the minimal client): users run Node 22 and
    * 24, whose V8 (Maglev on) spends far less on compiling a fresh process than Node 20's.
@@ -109,6 +125,12 @@ function workloads(smoke: boolean, scale = 1): WorkloadSpec[] {
   ];
 }
 
+/** The warm pass's unmeasured start: the steady pattern, faster (10,000 messages in ~10 s). */
+function warmupSpec(smoke: boolean, scale = 1): WorkloadSpec {
+  if (smoke) return { pattern: 'steady', count: 20, ratePerSec: 200, drainMs: 3000, maxMs: 3000 };
+  return { pattern: 'steady', count: Math.round(10_000 * scale), ratePerSec: 1000, drainMs: 5000, maxMs: 60_000 };
+}
+
 /** Keep-alive requests to the simulator: the price of one loopback HTTP round trip here. */
 async function loopbackRtt(url: string, n: number, gapMs = 0): Promise<LatencySummary> {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
@@ -134,6 +156,20 @@ async function loopbackRtt(url: string, n: number, gapMs = 0): Promise<LatencySu
 }
 
 async function runPhase(target: Target, spec: WorkloadSpec, smoke: boolean, node?: string): Promise<LatencyPhase> {
+  return (await runPhases(target, [spec], smoke, node))[0]!;
+}
+
+/**
+ * The phases `specs` in turn against one simulator and one logged-in process under test; with `warmup`, that
+ * workload runs first, unmeasured (the process's JIT compiles and settles, as in a bot that has been running).
+ */
+async function runPhases(
+  target: Target,
+  specs: readonly WorkloadSpec[],
+  smoke: boolean,
+  node?: string,
+  warmup?: WorkloadSpec,
+): Promise<LatencyPhase[]> {
   // BENCH_PROFILE=<dir>: CPU-profile the process under test (open the .cpuprofile in Chrome DevTools);
   // BENCH_PROFILE_SIM=<dir>: the simulator's process.
   const simProf = process.env['BENCH_PROFILE_SIM'];
@@ -171,36 +207,42 @@ async function runPhase(target: Target, spec: WorkloadSpec, smoke: boolean, node
     await new Promise((r) => setTimeout(r, smoke ? 100 : 1000));
     type Requests = { type: string; requests: Record<string, number> };
     const counted = target.child === 'wxbot';
-    const req0 = counted ? (await bot.call<Requests>({ type: 'requests' }, 10_000)).requests : {};
-    const cpu0 = await bot.call<{ type: string; user: number; system: number }>({ type: 'cpu' }, 10_000);
-    const { result } = await sim.call<{ type: string; result: WorkloadResult }>(
-      { type: 'workload', spec },
-      spec.maxMs + spec.drainMs + 15_000,
-    );
-    const cpu1 = await bot.call<{ type: string; user: number; system: number }>({ type: 'cpu' }, 10_000);
-    const cpuMs = (cpu1.user + cpu1.system - cpu0.user - cpu0.system) / 1000;
-    const req1 = counted ? (await bot.call<Requests>({ type: 'requests' }, 10_000)).requests : undefined;
-    const perMessage = (n: number): number => round(n / Math.max(1, result.injected), 3);
-    return {
-      pattern: spec.pattern,
-      spec,
-      loginMs: round(login.loginMs, 1),
-      injected: result.injected,
-      replied: result.replied,
-      rejectedSends: result.rejectedSends,
-      durationMs: round(result.durationMs, 0),
-      latencyMs: summarize(result.latenciesMs, result.injected),
-      cpuMsPerMessage: round(cpuMs / Math.max(1, result.injected), 3),
-      ...(req1
-        ? {
-            requestsPerMessage: Object.fromEntries(
-              Object.entries(req1).map(([endpoint, n]) => [endpoint, perMessage(n - (req0[endpoint] ?? 0))]),
-            ),
-          }
-        : {}),
-      // kept for the 'all' summary; stripped before the JSON is written
-      ...({ samples: result.latenciesMs } as object),
-    };
+    if (warmup !== undefined)
+      await sim.call({ type: 'workload', spec: warmup }, warmup.maxMs + warmup.drainMs + 15_000);
+    const out: LatencyPhase[] = [];
+    for (const spec of specs) {
+      const req0 = counted ? (await bot.call<Requests>({ type: 'requests' }, 10_000)).requests : {};
+      const cpu0 = await bot.call<{ type: string; user: number; system: number }>({ type: 'cpu' }, 10_000);
+      const { result } = await sim.call<{ type: string; result: WorkloadResult }>(
+        { type: 'workload', spec },
+        spec.maxMs + spec.drainMs + 15_000,
+      );
+      const cpu1 = await bot.call<{ type: string; user: number; system: number }>({ type: 'cpu' }, 10_000);
+      const cpuMs = (cpu1.user + cpu1.system - cpu0.user - cpu0.system) / 1000;
+      const req1 = counted ? (await bot.call<Requests>({ type: 'requests' }, 10_000)).requests : undefined;
+      const perMessage = (n: number): number => round(n / Math.max(1, result.injected), 3);
+      out.push({
+        pattern: spec.pattern,
+        spec,
+        loginMs: round(login.loginMs, 1),
+        injected: result.injected,
+        replied: result.replied,
+        rejectedSends: result.rejectedSends,
+        durationMs: round(result.durationMs, 0),
+        latencyMs: summarize(result.latenciesMs, result.injected),
+        cpuMsPerMessage: round(cpuMs / Math.max(1, result.injected), 3),
+        ...(req1
+          ? {
+              requestsPerMessage: Object.fromEntries(
+                Object.entries(req1).map(([endpoint, n]) => [endpoint, perMessage(n - (req0[endpoint] ?? 0))]),
+              ),
+            }
+          : {}),
+        // kept for the 'all' summary; stripped before the JSON is written
+        ...({ samples: result.latenciesMs } as object),
+      });
+    }
+    return out;
   } finally {
     await bot.close(prof ? 30_000 : 15_000);
     await sim.close();
@@ -296,6 +338,7 @@ export async function runLatency(o: LatencyOptions, log: (s: string) => void): P
       experiments.push({ variant, phase });
     }
   }
+  const warm = o.warm === false ? undefined : await runWarm(o, targets, log);
   const spec = workloads(o.smoke, scale);
   return {
     ...(o.node !== undefined
@@ -322,5 +365,32 @@ export async function runLatency(o: LatencyOptions, log: (s: string) => void): P
           }
         : undefined,
     experiments,
+    ...(warm ? { warm } : {}),
+  };
+}
+
+/** Each target once more, one process each: the warm-up, then both phases measured. */
+async function runWarm(o: LatencyOptions, targets: readonly Target[], log: (s: string) => void): Promise<WarmLatency> {
+  const warmup = warmupSpec(o.smoke, o.scale ?? 1);
+  const specs = workloads(o.smoke, o.scale ?? 1);
+  const got = new Map<string, PeerLatency | { skipped: string }>();
+  for (const t of targets) {
+    log(`  ${t.label}, warm: ${warmup.count} messages unmeasured, then both phases…`);
+    try {
+      got.set(t.label, collect(t.label, await runPhases(t, specs, o.smoke, o.node, warmup)));
+    } catch (err) {
+      if (t.child === 'wxbot') throw err;
+      got.set(t.label, { skipped: `${t.label} failed: ${err instanceof Error ? err.message : String(err)}` });
+    }
+  }
+  const peer = (label: string): PeerLatency | { skipped: string } | undefined => got.get(label);
+  const before = peer('wxbot before');
+  return {
+    warmup,
+    note: `one process per target: ${warmup.count} messages at ${warmup.ratePerSec ?? 100}/s unmeasured, then the steady and the bursty phase measured (no JIT compilation of a fresh process left in them)`,
+    ...(before && 'all' in before ? { before } : {}),
+    wxbot: peer('wxbot') as PeerLatency,
+    ...(peer('wechat4u') ? { wechat4u: peer('wechat4u')! } : {}),
+    ...(peer('minimal client') ? { minimal: peer('minimal client')! } : {}),
   };
 }
