@@ -12,14 +12,9 @@
 import { performance } from 'node:perf_hooks';
 
 import { RawHttp, type RawAnswer } from '../raw-http.js';
+import { startCliSimulator } from './cli-simulator.js';
 
-const { createSimulator, defaultWorld } = await import('@wxbot/simulator');
-const sim = await createSimulator({
-  world: defaultWorld(),
-  autoConfirm: true,
-  loginPollHoldMs: 500,
-  synccheckHoldMs: 10_000,
-});
+const sim = await startCliSimulator();
 
 const HEADERS = 'User-Agent: Mozilla/5.0\r\nAccept: */*\r\n';
 

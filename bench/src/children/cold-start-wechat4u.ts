@@ -8,6 +8,7 @@
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 
+import { startCliSimulator } from './cli-simulator.js';
 import { pointAtSimulator } from './wechat4u-conf.js';
 
 interface Wechat4uLike {
@@ -17,13 +18,7 @@ interface Wechat4uLike {
   on(event: string, listener: (...args: unknown[]) => void): void;
 }
 
-const { createSimulator, defaultWorld } = await import('@wxbot/simulator');
-const sim = await createSimulator({
-  world: defaultWorld(),
-  autoConfirm: true,
-  loginPollHoldMs: 500,
-  synccheckHoldMs: 10_000,
-});
+const sim = await startCliSimulator();
 const require = createRequire(import.meta.url);
 const Wechat = require('wechat4u') as new () => Wechat4uLike;
 const bot = new Wechat();

@@ -6,11 +6,9 @@
  * no message classes, no contact store, no recent-message cache, no filters, no plugin scopes, no
  * action log. Measured the same way as the rows beside it (each message awaited, 500 per batch).
  */
-import { performance } from 'node:perf_hooks';
-
 import type { RawMessage } from '@wxbot/core';
 
-import { round } from '../stats.js';
+import { timeLoop, type LoopRow } from './pipeline-loop.js';
 
 interface FloorMessage {
   id: string;
@@ -67,13 +65,7 @@ function floorPlugins(replies: { n: number }): Middleware[] {
   ];
 }
 
-export interface FloorRow {
-  messages: number;
-  seconds: number;
-  messagesPerSec: number;
-  usPerMessage: number;
-  repliesPerMessage: number;
-}
+export type FloorRow = LoopRow;
 
 /** Runs the floor over `pool` (the same copies the measured row used) for at most `maxMs`. */
 export async function runPipelineFloor(
@@ -110,24 +102,5 @@ export async function runPipelineFloor(
     };
     await dispatch(m);
   };
-  const warm = o.smoke ? 100 : 20_000;
-  for (let i = 0; i < warm; i++) await one();
-  const maxCount = o.smoke ? 2_000 : 1_000_000;
-  const maxMs = o.smoke ? 250 : 4_000;
-  const before = replies.n;
-  const t = performance.now();
-  let n = 0;
-  while (n < maxCount) {
-    for (let i = 0; i < 500; i++) await one();
-    n += 500;
-    if (performance.now() - t > maxMs) break;
-  }
-  const seconds = (performance.now() - t) / 1000;
-  return {
-    messages: n,
-    seconds: round(seconds, 2),
-    messagesPerSec: Math.round(n / seconds),
-    usPerMessage: round((seconds * 1e6) / n, 2),
-    repliesPerMessage: round((replies.n - before) / n, 2),
-  };
+  return timeLoop(one, () => replies.n, o);
 }

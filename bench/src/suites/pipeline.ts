@@ -9,7 +9,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 
 import {
   ActionLog,
@@ -29,18 +28,12 @@ import { createSimulator, generateWorld, type SendSpec } from '@wxbot/simulator'
 
 import { silentLogger } from '../harness/wxbot.js';
 import { loadedPlugins } from '../plugins.js';
-import { round } from '../stats.js';
 import { runPipelineFloor, type FloorRow } from './pipeline-floor.js';
+import { timeLoop, type LoopRow } from './pipeline-loop.js';
 
-export interface PipelineRow {
+export interface PipelineRow extends LoopRow {
   workload: string;
   description: string;
-  messages: number;
-  seconds: number;
-  messagesPerSec: number;
-  /** Mean cost of one message, microseconds. */
-  usPerMessage: number;
-  repliesPerMessage: number;
 }
 
 export interface PipelineResult {
@@ -274,30 +267,10 @@ export async function runPipeline(o: { smoke: boolean }, log: (s: string) => voi
         const { message } = normalizeMessage(raw, { directory, recent });
         if (isChatMessage(message)) await host.dispatch({ kind: 'message', message, sentByBot: false });
       };
-      const warm = o.smoke ? 100 : 20_000;
-      for (let i = 0; i < warm; i++) await one();
-      const maxCount = o.smoke ? 2_000 : 1_000_000;
-      const maxMs = o.smoke ? 250 : 4_000;
-      const before = actions.lastSeq;
-      const t = performance.now();
-      let n = 0;
-      while (n < maxCount) {
-        for (let i = 0; i < 500; i++) await one();
-        n += 500;
-        if (performance.now() - t > maxMs) break;
-      }
-      const seconds = (performance.now() - t) / 1000;
+      const row = await timeLoop(one, () => actions.lastSeq, o);
       await host.stop();
-      rows.push({
-        workload: w.name,
-        description: w.description,
-        messages: n,
-        seconds: round(seconds, 2),
-        messagesPerSec: Math.round(n / seconds),
-        usPerMessage: round((seconds * 1e6) / n, 2),
-        repliesPerMessage: round((actions.lastSeq - before) / n, 2),
-      });
-      log(`  ${w.name}: ${Math.round(n / seconds)} msg/s`);
+      rows.push({ workload: w.name, description: w.description, ...row });
+      log(`  ${w.name}: ${row.messagesPerSec} msg/s`);
       if (w.name === 'plain-text') {
         const names = new Map<string, string>();
         for (const raw of pool) names.set(raw.FromUserName, directory.contact(raw.FromUserName)?.nickName ?? '');
