@@ -150,6 +150,10 @@ serve(
             loginPollHoldMs: 200,
             synccheckHoldMs: (m['synccheckHoldMs'] as number | undefined) ?? 25_000,
             seed: 1 + i,
+            // The bench reads actions as they happen (hookActions), never from history: keeping only the newest
+            // holds the simulator's heap flat, so a long run (the warm pass: 20,000 messages) does not meet
+            // the simulator's own growing GC pauses in its tail latencies.
+            retain: 2_000,
           });
           hookActions(sim);
           sims.push(sim);

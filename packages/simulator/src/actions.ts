@@ -57,8 +57,15 @@ export class ActionLog {
   private listeners = new Set<ActionListener>();
   private seq = 0;
 
-  /** Optional sink for listener errors (they never reach the request being answered). */
-  constructor(private readonly onListenerError?: (err: unknown) => void) {}
+  /**
+   * `onListenerError`: optional sink for listener errors (they never reach the request being answered).
+   * `limit`: the newest actions kept (the oldest go first, a tenth at a time, so up to a tenth more are held
+   * between trims); listeners and waiters see every action either way.
+   */
+  constructor(
+    private readonly onListenerError?: (err: unknown) => void,
+    private readonly limit = Infinity,
+  ) {}
 
   record(a: ActionFields, source?: ActionSource): BotAction {
     const full: BotAction = {
@@ -69,6 +76,8 @@ export class ActionLog {
       ...(source?.dropResponse ? { responseDropped: true as const } : {}),
     };
     this.items.push(full);
+    if (this.items.length > this.limit + Math.ceil(this.limit / 10))
+      this.items.splice(0, this.items.length - this.limit);
     for (const l of [...this.listeners])
       try {
         l(full);

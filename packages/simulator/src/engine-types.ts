@@ -24,6 +24,8 @@ export interface EngineOptions {
   inviteStartCount: number;
   /** Messages kept while no session is live, for the next login's first sync (see offline.ts). */
   offlineMessages: number;
+  /** The newest messages and bot actions kept (the oldest forgotten first); see SimulatorOptions.retain. */
+  retain: number;
   /** Which webwxsync lists carry a room's roster change. */
   roomMemberUpdates: RoomMemberUpdates;
   logger: Logger | undefined;

@@ -35,9 +35,7 @@ export class Engine {
   readonly mediaRng: Rng;
   readonly world: World;
   readonly faults: Faults;
-  readonly actions = new ActionLog((err) => {
-    this.log('warn', `onAction listener threw: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-  });
+  readonly actions: ActionLog;
   /** Shared by every account of the simulator (see SharedState). */
   readonly logins: Map<string, LoginAttempt>;
   readonly tickets: Map<string, LoginAttempt>;
@@ -68,6 +66,9 @@ export class Engine {
     readonly id = 'default',
     shared: SharedState = { logins: new Map(), tickets: new Map(), urls: { main: '', login: '', push: '', file: '' } },
   ) {
+    this.actions = new ActionLog((err) => {
+      this.log('warn', `onAction listener threw: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    }, opts.retain);
     this.logins = shared.logins;
     this.tickets = shared.tickets;
     this.urls = shared.urls;
@@ -257,6 +258,21 @@ export class Engine {
   }
 
   /** Deliver a message: store it and, when a session is live, queue it for webwxsync. */
+  /**
+   * Keeps the newest `retain` messages (a tenth at a time, oldest first: a Map iterates in insertion order).
+   * A forgotten message is one the real server no longer serves either: its media and its revocation are
+   * refused as for an unknown MsgId.
+   */
+  private forgetOldMessages(): void {
+    const limit = this.opts.retain;
+    if (this.messages.size <= limit + Math.ceil(limit / 10)) return;
+    let drop = this.messages.size - limit;
+    for (const id of this.messages.keys()) {
+      if (drop-- <= 0) break;
+      this.messages.delete(id);
+    }
+  }
+
   emit(spec: EmitSpec): string {
     const msgId = spec.msgId ?? this.ids.msgId();
     const createTime = Math.floor(Date.now() / 1000);
@@ -278,6 +294,7 @@ export class Engine {
       spec.msgType === 3 || spec.msgType === 43 ? /\baeskey="([0-9a-f]{16,})"/.exec(spec.content ?? '') : null;
     if (cdnKey) stored.cdnKey = cdnKey[1]!;
     this.messages.set(msgId, stored);
+    this.forgetOldMessages();
     const queue = (s: Session): void => {
       const { roomSender, media: _m, thumb: _t, msgId: _id, from, to, recommendWxid, ...fields } = spec;
       if (recommendWxid !== undefined && fields.recommendInfo)

@@ -63,6 +63,12 @@ export interface SimulatorOptions {
    * original CreateTime, as the real server does; 0 drops them.
    */
   offlineMessages?: number;
+  /**
+   * How many of the newest messages (for media downloads, revocations and forwards) and recorded bot actions
+   * (`actions()`, `waitForAction`) the simulator keeps; the oldest are forgotten first, so a simulator that
+   * runs for days stays bounded. Default 100,000 of each; a positive whole number.
+   */
+  retain?: number;
   /** Which webwxsync lists carry roster changes (default 'both': ModContactList and ModChatRoomMemberList). */
   roomMemberUpdates?: RoomMemberUpdates;
   /** Serve login, push (synccheck) and file (upload/getmedia) endpoints on their own ports. */
@@ -164,6 +170,7 @@ export class Simulator {
         rateLimit: options.rateLimit,
         inviteStartCount: options.inviteStartCount ?? 40,
         offlineMessages: options.offlineMessages ?? 1000,
+        retain: retainOption(options.retain),
         roomMemberUpdates: options.roomMemberUpdates ?? 'both',
         logger: options.logger,
       },
@@ -414,4 +421,12 @@ export class Simulator {
     for (const e of this.registry.engines) e.shutdown();
     await this.listeners?.close();
   }
+}
+
+/** `retain`, checked: a positive whole number (default 100,000). */
+function retainOption(retain: number | undefined): number {
+  if (retain === undefined) return 100_000;
+  if (!Number.isSafeInteger(retain) || retain < 1)
+    throw new RangeError(`createSimulator: \`retain\` must be a positive whole number (got ${String(retain)})`);
+  return retain;
 }
