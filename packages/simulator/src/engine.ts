@@ -257,7 +257,6 @@ export class Engine {
     return p ? personContact(p, s) : undefined;
   }
 
-  /** Deliver a message: store it and, when a session is live, queue it for webwxsync. */
   /**
    * Keeps the newest `retain` messages (a tenth at a time, oldest first: a Map iterates in insertion order).
    * A forgotten message is one the real server no longer serves either: its media and its revocation are
@@ -273,6 +272,7 @@ export class Engine {
     }
   }
 
+  /** Deliver a message: store it and, when a session is live, queue it for webwxsync. */
   emit(spec: EmitSpec): string {
     const msgId = spec.msgId ?? this.ids.msgId();
     const createTime = Math.floor(Date.now() / 1000);
