@@ -73,7 +73,7 @@ export interface LatencyResult {
   /** One change at a time to wxbot, steady phase only: what each would buy. */
   experiments: { variant: string; phase: LatencyPhase }[];
   /**
-   * The same two phases once more per target, in one process that first answered `warmupMessages` messages
+   * The same two phases once more per target, in one process that first answered `warmup.count` messages
    * unmeasured: what a bot that has been running spends, without the JIT compilation of a fresh process.
    */
   warm?: WarmLatency;
