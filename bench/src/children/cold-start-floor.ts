@@ -23,9 +23,10 @@ function fail(step: string, why: string): never {
   process.exit(2);
 }
 
+/** The first group of `re` in an answer; the error names the pattern and the size, never the body (uuid, skey, tickets). */
 function pick(step: string, text: string, re: RegExp): string {
   const m = re.exec(text);
-  if (m?.[1] === undefined) fail(step, `no ${re.source} in ${text.slice(0, 200)}`);
+  if (m?.[1] === undefined) fail(step, `no ${re.source} in the answer (${text.length} characters)`);
   return m[1];
 }
 
