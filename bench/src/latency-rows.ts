@@ -6,9 +6,10 @@ export function fmt(n: number | null | undefined): string {
   return n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2);
 }
 
-export function ratioToFloor(cpu: string | number | undefined, floorMs: number): string {
-  const v = Number(cpu);
-  return Number.isFinite(v) && floorMs > 0 ? `${(v / floorMs).toFixed(1)}×` : '—';
+/** `a ÷ b` as "2.9×" (a table cell may be passed as printed); "—" where either side has no number. */
+export function times(a: string | number | null | undefined, b: number | null | undefined): string {
+  const v = Number(a ?? NaN);
+  return Number.isFinite(v) && b !== null && b !== undefined && b > 0 ? `${(v / b).toFixed(1)}×` : '—';
 }
 
 export function latencyRows(p: PeerLatency): (string | number)[][] {

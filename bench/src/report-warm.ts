@@ -3,7 +3,7 @@
  * phase, and the bursty phase against wechat4u — beside the fresh-process rows, which keep the JIT
  * compilation of a new process in them.
  */
-import { fmt, latencyRows } from './latency-rows.js';
+import { fmt, latencyRows, times } from './latency-rows.js';
 import type { LatencyPhase, LatencyResult, PeerLatency, WarmLatency } from './suites/latency.js';
 import { table } from './table.js';
 import type { Target } from './target.js';
@@ -46,15 +46,13 @@ export function warmTargets(lat: LatencyResult | undefined): Target[] {
   const steady = phaseOf(w.wxbot, 'steady')?.cpuMsPerMessage ?? null;
   const minimal = phaseOf(full(w.minimal), 'steady')?.cpuMsPerMessage ?? null;
   const peer = phaseOf(full(w.wechat4u), 'steady')?.cpuMsPerMessage ?? null;
-  const times = (a: number | null, b: number | null): string =>
-    a === null || b === null || b === 0 ? '—' : `${(a / b).toFixed(1)}×`;
   const rows: Target[] = [
     {
       name: 'CPU per reply, steady, warm (ms)',
       goal: `≤ 0.6 ms; the minimal client, warm: ${fmt(minimal)}`,
       actual:
-        steady === null
-          ? '—'
+        steady === null || minimal === null || peer === null
+          ? fmt(steady)
           : `${fmt(steady)} (${times(steady, minimal)} the minimal client; wechat4u ${times(peer, steady)} of it)`,
       peer: fmt(peer),
       met: steady === null ? false : steady <= 0.6,

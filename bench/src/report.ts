@@ -11,7 +11,7 @@ import { renderFaults } from './suites/faults-report.js';
 import { renderFailover, type FailoverResult } from './suites/failover.js';
 import { manyAccountsTargets, renderManyAccounts, type ManyAccountsResult } from './suites/many-accounts.js';
 import { renderStoreLatency, storeLatencyTargets, type StoreLatencyResult } from './suites/store-latency.js';
-import { fmt, latencyRows, ratioToFloor } from './latency-rows.js';
+import { fmt, latencyRows, times } from './latency-rows.js';
 import { renderWarm, warmTargets } from './report-warm.js';
 import { table } from './table.js';
 import type { Target } from './target.js';
@@ -109,7 +109,7 @@ export function evaluateTargets(s: BenchResults['suites']): Target[] {
     out.push({
       name: 'pipeline plain text',
       goal: `≥ 200,000 msg/s${pipe?.floor ? `; floor (no framework) ${pipe.floor.messagesPerSec} msg/s` : ''}`,
-      actual: `${plain.messagesPerSec} msg/s${pipe?.floor ? ` (${ratio(plain.usPerMessage, pipe.floor.usPerMessage)} the floor's time)` : ''}`,
+      actual: `${plain.messagesPerSec} msg/s${pipe?.floor ? ` (${times(plain.usPerMessage, pipe.floor.usPerMessage)} the floor's time)` : ''}`,
       met: plain.messagesPerSec >= 200_000,
     });
   const mem = ok(s.memory);
@@ -147,7 +147,7 @@ export function evaluateTargets(s: BenchResults['suites']): Target[] {
     out.push({
       name: 'cold start',
       goal: `≤ 250 ms${coldFloor ? `; floor (node + simulator + raw login chain) ${coldFloor.medianMs} ms` : ''}`,
-      actual: `${cold.medianMs} ms${coldFloor ? ` (${ratio(cold.medianMs, coldFloor.medianMs)} the floor)` : ''}`,
+      actual: `${cold.medianMs} ms${coldFloor ? ` (${times(cold.medianMs, coldFloor.medianMs)} the floor)` : ''}`,
       peer: cold.peer && 'medianMs' in cold.peer ? `${cold.peer.medianMs} ms` : '—',
       met: cold.medianMs <= 250,
     });
@@ -163,11 +163,6 @@ function cpuOf(r: { cpuMedianMs?: number | undefined }): string {
 /** Spawn → the first QR event, when the row marks it (the end point before 2026-12-06). */
 function qrOf(r: { qrMedianMs?: number | undefined }): string {
   return r.qrMedianMs === undefined ? '' : `; to the first QR event: median ${r.qrMedianMs} ms`;
-}
-
-/** `a ÷ b` as "1.9×". */
-function ratio(a: number, b: number): string {
-  return b > 0 ? `${(a / b).toFixed(1)}×` : '—';
 }
 
 /** Markdown tables (readable in a terminal, pasteable into the README). */
@@ -192,12 +187,11 @@ export function renderTables(r: BenchResults): string {
     );
     const rows = [...(lat.before ? latencyRows(lat.before) : []), ...latencyRows(lat.wxbot)].map((r) => [
       ...r,
-      ratioToFloor(r[7], f.replyFloorMs),
+      times(r[7], f.replyFloorMs),
     ]);
-    if ('all' in lat.wechat4u)
-      rows.push(...latencyRows(lat.wechat4u).map((r) => [...r, ratioToFloor(r[7], f.replyFloorMs)]));
+    if ('all' in lat.wechat4u) rows.push(...latencyRows(lat.wechat4u).map((r) => [...r, times(r[7], f.replyFloorMs)]));
     if (lat.minimal !== undefined && 'all' in lat.minimal)
-      rows.push(...latencyRows(lat.minimal).map((r) => [...r, ratioToFloor(r[7], f.replyFloorMs)]));
+      rows.push(...latencyRows(lat.minimal).map((r) => [...r, times(r[7], f.replyFloorMs)]));
     parts.push(table(['peer', 'phase', 'replied', 'p50', 'p90', 'p99', 'max', 'CPU ms/msg', 'CPU ÷ floor'], rows));
     if (!('all' in lat.wechat4u)) parts.push(`wechat4u: ${lat.wechat4u.skipped}`);
     if (lat.minimal !== undefined && !('all' in lat.minimal)) parts.push(`minimal client: ${lat.minimal.skipped}`);
