@@ -2,6 +2,8 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
+import { processCpu, watchGc } from './process-cpu.js';
+
 export interface IpcMessage {
   type: string;
   id?: number;
@@ -109,6 +111,7 @@ export class Child {
 export function serve(handle: (m: IpcMessage) => Promise<Record<string, unknown>>, onExit: () => Promise<void>): void {
   const send = process.send?.bind(process);
   if (!send) throw new Error('bench child started without an IPC channel (run it through `pnpm bench`)');
+  watchGc();
   const exit = (): void => {
     void onExit()
       .catch(() => undefined)
@@ -121,9 +124,9 @@ export function serve(handle: (m: IpcMessage) => Promise<Record<string, unknown>
       return;
     }
     if (m.type === 'cpu') {
-      // CPU time of the whole process so far (µs): the orchestrator diffs it around a phase.
-      const { user, system } = process.cpuUsage();
-      send({ type: 'cpu:done', id: m.id, user, system });
+      // CPU time of the whole process so far (µs), its main thread's, and GC pauses: the orchestrator diffs
+      // them around a phase.
+      send({ type: 'cpu:done', id: m.id, ...processCpu() });
       return;
     }
     handle(m).then(

@@ -12,6 +12,7 @@ import { renderFailover, type FailoverResult } from './suites/failover.js';
 import { manyAccountsTargets, renderManyAccounts, type ManyAccountsResult } from './suites/many-accounts.js';
 import { renderStoreLatency, storeLatencyTargets, type StoreLatencyResult } from './suites/store-latency.js';
 import { fmt, latencyRows, times } from './latency-rows.js';
+import { renderSplit } from './report-split.js';
 import { renderWarm, warmTargets } from './report-warm.js';
 import { table } from './table.js';
 import type { Target } from './target.js';
@@ -213,6 +214,7 @@ export function renderTables(r: BenchResults): string {
         `wechat4u ÷ wxbot (>1 = wxbot faster): p50 ${x(lat.ratio.p50)}, p90 ${x(lat.ratio.p90)}, p99 ${x(lat.ratio.p99)}, max ${x(lat.ratio.max)}`,
       );
     parts.push(...renderWarm(lat));
+    parts.push(...renderSplit(lat));
     if (lat.experiments.length > 0) {
       parts.push('\nExperiments (wxbot, steady phase, same workload, one change each):');
       parts.push(

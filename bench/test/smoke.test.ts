@@ -58,6 +58,21 @@ describe('pnpm bench --smoke', () => {
       expect(peer.all.count).toBeGreaterThan(0);
     }
     expect(latency.minimal.all.count).toBeGreaterThan(0);
+    // Where the time goes: every phase's CPU split by thread (Linux), every bursty phase burst by burst.
+    for (const peer of [latency.wxbot, latency.wechat4u, latency.minimal, latency.warm.wxbot]) {
+      for (const p of peer.phases) {
+        if (process.platform === 'linux') {
+          expect(p.cpuSplit.mainMsPerMessage).toBeGreaterThan(0);
+          expect(p.cpuSplit.otherThreadsMsPerMessage).toBeGreaterThanOrEqual(0);
+          expect(p.cpuSplit.gcPauseMsPerMessage).toBeGreaterThanOrEqual(0);
+        }
+        if (p.pattern === 'bursty') {
+          expect(p.bursts.bursts).toBeGreaterThan(0);
+          expect(p.bursts.firstReplyMs.count).toBeGreaterThan(0);
+        } else expect(p.bursts).toBeUndefined();
+      }
+    }
+    expect(stdout).toContain('Where the time goes');
     // wxbot's phases say how many API requests each message took; each message got one webwxsendmsg.
     for (const p of latency.wxbot.phases) expect(p.requestsPerMessage.webwxsendmsg).toBeGreaterThan(0);
     expect(Object.keys(latency.ratio).sort()).toEqual(['max', 'p50', 'p90', 'p99']);

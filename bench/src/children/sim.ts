@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 
 import { createSimulator, generateWorld, type GenerateWorldOptions, type Simulator } from '@wxbot/simulator';
 
+import { BurstClock, type BurstAnatomy } from '../burst-anatomy.js';
 import { serve, type IpcMessage } from '../ipc.js';
 import { pongNumber } from '../plugins.js';
 
@@ -31,6 +32,8 @@ export interface WorkloadResult {
   latenciesMs: number[];
   durationMs: number;
   rejectedSends: number;
+  /** bursty: each burst's first and last reply. */
+  bursts?: BurstAnatomy;
 }
 
 interface Chat {
@@ -45,6 +48,8 @@ const injectedAt = new Map<number, number>();
 const latencies: number[] = [];
 let rejectedSends = 0;
 let onReply: (() => void) | undefined;
+/** Set during a bursty phase. */
+let burstClock: BurstClock | undefined;
 
 function hookActions(sim: Simulator): void {
   // hrAt is performance.now() when the request reached the simulator, on this process's clock.
@@ -56,6 +61,7 @@ function hookActions(sim: Simulator): void {
     if (n !== undefined && at !== undefined) {
       injectedAt.delete(n);
       latencies.push(a.hrAt - at);
+      burstClock?.reply(n, a.hrAt);
       onReply?.();
     }
   });
@@ -72,9 +78,10 @@ function pickChats(spec: ReturnType<typeof generateWorld>, privateChats: number,
 }
 
 let seq = 0;
-function inject(sim: Simulator, chat: Chat, selfNick: string): void {
+function inject(sim: Simulator, chat: Chat, selfNick: string, burst?: number): void {
   const n = ++seq;
   injectedAt.set(n, performance.now());
+  if (burst !== undefined) burstClock?.add(burst, n);
   if (chat.room === undefined) sim.say({ from: chat.from, text: `ping ${n}` });
   else sim.say({ from: chat.from, room: chat.room, text: `@${selfNick}\u2005ping ${n}` });
 }
@@ -103,10 +110,12 @@ async function runWorkload(w: WorkloadSpec): Promise<WorkloadResult> {
   } else {
     const burst = w.burst ?? chats.length;
     const gap = w.gapMs ?? 200;
+    const clock = (burstClock = new BurstClock());
     while (injected < w.count && performance.now() < hardStop) {
       const t = performance.now();
+      const b = clock.begin(t);
       for (let i = 0; i < burst && injected < w.count; i++) {
-        inject(sim, next(), selfNick);
+        inject(sim, next(), selfNick, b);
         injected++;
       }
       const wait = gap - (performance.now() - t);
@@ -127,7 +136,10 @@ async function runWorkload(w: WorkloadSpec): Promise<WorkloadResult> {
     });
   }
   onReply = undefined;
+  const bursts = burstClock?.anatomy();
+  burstClock = undefined;
   return {
+    ...(bursts ? { bursts } : {}),
     injected,
     replied: latencies.length,
     latenciesMs: [...latencies],

@@ -15,6 +15,8 @@ import { RAISED_TEXT_BUCKET, type StoreKind } from '../harness/wxbot.js';
 import { summarize, round, type LatencySummary } from '../stats.js';
 import type { WorkloadResult, WorkloadSpec } from '../children/sim.js';
 import { measureFloor, type FloorResult } from './floor.js';
+import { cpuSplit, type CpuSplit, type ProcessCpu } from '../process-cpu.js';
+import type { BurstAnatomy } from '../burst-anatomy.js';
 
 export interface LatencyPhase {
   pattern: WorkloadSpec['pattern'];
@@ -31,6 +33,10 @@ export interface LatencyPhase {
    * far less than wall-clock latency.
    */
   cpuMsPerMessage: number;
+  /** The same CPU split into the main thread's, the other threads' and the main thread's GC pauses (Linux). */
+  cpuSplit?: CpuSplit;
+  /** bursty: each burst's first and last reply (the tail's anatomy). */
+  bursts?: BurstAnatomy;
   /** wxbot only: API requests per injected message over the phase, by endpoint (the client's `request` events). */
   requestsPerMessage?: Record<string, number>;
 }
@@ -212,12 +218,14 @@ async function runPhases(
     const out: LatencyPhase[] = [];
     for (const spec of specs) {
       const req0 = counted ? (await bot.call<Requests>({ type: 'requests' }, 10_000)).requests : {};
-      const cpu0 = await bot.call<{ type: string; user: number; system: number }>({ type: 'cpu' }, 10_000);
+      type Cpu = ProcessCpu & { type: string; [key: string]: unknown };
+      const cpu0 = await bot.call<Cpu>({ type: 'cpu' }, 10_000);
       const { result } = await sim.call<{ type: string; result: WorkloadResult }>(
         { type: 'workload', spec },
         spec.maxMs + spec.drainMs + 15_000,
       );
-      const cpu1 = await bot.call<{ type: string; user: number; system: number }>({ type: 'cpu' }, 10_000);
+      const cpu1 = await bot.call<Cpu>({ type: 'cpu' }, 10_000);
+      const split = cpuSplit(cpu0, cpu1, result.injected);
       const cpuMs = (cpu1.user + cpu1.system - cpu0.user - cpu0.system) / 1000;
       const req1 = counted ? (await bot.call<Requests>({ type: 'requests' }, 10_000)).requests : undefined;
       const perMessage = (n: number): number => round(n / Math.max(1, result.injected), 3);
@@ -231,6 +239,8 @@ async function runPhases(
         durationMs: round(result.durationMs, 0),
         latencyMs: summarize(result.latenciesMs, result.injected),
         cpuMsPerMessage: round(cpuMs / Math.max(1, result.injected), 3),
+        ...(split ? { cpuSplit: split } : {}),
+        ...(result.bursts ? { bursts: result.bursts } : {}),
         ...(req1
           ? {
               requestsPerMessage: Object.fromEntries(

@@ -1,0 +1,44 @@
+import { cpuSplit, processCpu, schedstatNs, watchGc, type ProcessCpu } from '../src/process-cpu.js';
+
+describe('process CPU split', () => {
+  it('reads the on-CPU nanoseconds of a schedstat line', () => {
+    expect(schedstatNs('256825913 58366299 469\n')).toBe(256825913);
+    expect(schedstatNs('')).toBeUndefined();
+    expect(schedstatNs('garbage')).toBeUndefined();
+  });
+
+  it('splits a phase per message into main thread, other threads and GC pauses', () => {
+    const before: ProcessCpu = { user: 1_000_000, system: 200_000, mainUs: 900_000, gcMs: 10 };
+    const after: ProcessCpu = { user: 2_000_000, system: 400_000, mainUs: 1_700_000, gcMs: 60 };
+    // 1,200 ms of process CPU over 1,000 messages, 800 ms of it on the main thread, 50 ms of GC pauses.
+    expect(cpuSplit(before, after, 1000)).toEqual({
+      mainMsPerMessage: 0.8,
+      otherThreadsMsPerMessage: 0.4,
+      gcPauseMsPerMessage: 0.05,
+    });
+    // Without the main thread's reading (not Linux) there is no split.
+    const { mainUs: _, ...offLinux } = before;
+    expect(cpuSplit(offLinux, after, 1000)).toBeUndefined();
+    // The two clocks may disagree by a little: the other threads' share never reads below zero.
+    expect(cpuSplit(before, { ...after, mainUs: 2_500_000 }, 1000)?.otherThreadsMsPerMessage).toBe(0);
+  });
+
+  it('reads this process: the main thread within the process total, GC pauses summed once watched', async () => {
+    watchGc();
+    const a = processCpu();
+    let keep: unknown[] = [];
+    for (let i = 0; i < 200_000; i++) keep.push({ i, s: `x${i}` });
+    keep = [];
+    // GC entries reach the observer asynchronously.
+    await new Promise((r) => setTimeout(r, 50));
+    const b = processCpu();
+    expect(keep).toHaveLength(0);
+    expect(b.user + b.system).toBeGreaterThanOrEqual(a.user + a.system);
+    expect(b.gcMs).toBeGreaterThan(a.gcMs);
+    if (process.platform === 'linux') {
+      expect(b.mainUs).toBeGreaterThan(a.mainUs!);
+      // The main thread ran this loop; the process total holds it (within the clocks' tick).
+      expect(b.mainUs! - a.mainUs!).toBeLessThanOrEqual(b.user + b.system - (a.user + a.system) + 20_000);
+    }
+  });
+});
