@@ -13,6 +13,8 @@ export interface ProcessCpu {
   system: number;
   /** On-CPU time of the main thread so far, µs (`/proc/self/task/<pid>/schedstat`); absent off Linux. */
   mainUs?: number;
+  /** Times the main thread was put on a CPU so far (the same file): its wake-ups, each with a kernel's price. */
+  mainRuns?: number;
   /** GC pauses on the main thread so far, ms (the `gc` performance entries since `watchGc`). */
   gcMs: number;
 }
@@ -29,16 +31,19 @@ export function watchGc(): void {
   observer.observe({ entryTypes: ['gc'] });
 }
 
-/** The first field of a schedstat line: nanoseconds on a CPU. Undefined when the text is not one. */
-export function schedstatNs(text: string): number | undefined {
-  const first = /^(\d+)\s/.exec(text);
-  return first === null ? undefined : Number(first[1]);
+/**
+ * A schedstat line: nanoseconds on a CPU, nanoseconds waiting for one, times run. Undefined when the text is
+ * not one.
+ */
+export function parseSchedstat(text: string): { ns: number; runs: number } | undefined {
+  const m = /^(\d+)\s+\d+\s+(\d+)\s*$/.exec(text);
+  return m === null ? undefined : { ns: Number(m[1]), runs: Number(m[2]) };
 }
 
-function mainThreadUs(): number | undefined {
+function mainThread(): { mainUs: number; mainRuns: number } | undefined {
   try {
-    const ns = schedstatNs(readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8'));
-    return ns === undefined ? undefined : ns / 1000;
+    const s = parseSchedstat(readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8'));
+    return s === undefined ? undefined : { mainUs: s.ns / 1000, mainRuns: s.runs };
   } catch {
     return undefined; // not Linux, or no schedstat: the split is left out, the totals stay
   }
@@ -46,8 +51,7 @@ function mainThreadUs(): number | undefined {
 
 export function processCpu(): ProcessCpu {
   const { user, system } = process.cpuUsage();
-  const mainUs = mainThreadUs();
-  return { user, system, ...(mainUs === undefined ? {} : { mainUs }), gcMs };
+  return { user, system, ...mainThread(), gcMs };
 }
 
 /** A phase's split per message (ms), from readings before and after it. */
@@ -58,6 +62,8 @@ export interface CpuSplit {
   otherThreadsMsPerMessage: number;
   /** GC pauses on the main thread (part of the main thread's share). */
   gcPauseMsPerMessage: number;
+  /** Times the main thread went on a CPU, per message: its wake-ups from waiting on I/O and timers. */
+  mainRunsPerMessage?: number;
 }
 
 export function cpuSplit(before: ProcessCpu, after: ProcessCpu, messages: number): CpuSplit | undefined {
@@ -71,5 +77,8 @@ export function cpuSplit(before: ProcessCpu, after: ProcessCpu, messages: number
     // The two clocks tick differently (schedstat in ns, cpuUsage by the kernel's accounting): never below 0.
     otherThreadsMsPerMessage: r(Math.max(0, totalMs - mainMs)),
     gcPauseMsPerMessage: r(after.gcMs - before.gcMs),
+    ...(before.mainRuns !== undefined && after.mainRuns !== undefined
+      ? { mainRunsPerMessage: Math.round(((after.mainRuns - before.mainRuns) / n) * 100) / 100 }
+      : {}),
   };
 }

@@ -1,20 +1,22 @@
-import { cpuSplit, processCpu, schedstatNs, watchGc, type ProcessCpu } from '../src/process-cpu.js';
+import { cpuSplit, processCpu, parseSchedstat, watchGc, type ProcessCpu } from '../src/process-cpu.js';
 
 describe('process CPU split', () => {
-  it('reads the on-CPU nanoseconds of a schedstat line', () => {
-    expect(schedstatNs('256825913 58366299 469\n')).toBe(256825913);
-    expect(schedstatNs('')).toBeUndefined();
-    expect(schedstatNs('garbage')).toBeUndefined();
+  it('reads the on-CPU nanoseconds and the run count of a schedstat line', () => {
+    expect(parseSchedstat('256825913 58366299 469\n')).toEqual({ ns: 256825913, runs: 469 });
+    expect(parseSchedstat('')).toBeUndefined();
+    expect(parseSchedstat('garbage')).toBeUndefined();
+    expect(parseSchedstat('1 2')).toBeUndefined();
   });
 
   it('splits a phase per message into main thread, other threads and GC pauses', () => {
-    const before: ProcessCpu = { user: 1_000_000, system: 200_000, mainUs: 900_000, gcMs: 10 };
-    const after: ProcessCpu = { user: 2_000_000, system: 400_000, mainUs: 1_700_000, gcMs: 60 };
+    const before: ProcessCpu = { user: 1_000_000, system: 200_000, mainUs: 900_000, mainRuns: 100, gcMs: 10 };
+    const after: ProcessCpu = { user: 2_000_000, system: 400_000, mainUs: 1_700_000, mainRuns: 4100, gcMs: 60 };
     // 1,200 ms of process CPU over 1,000 messages, 800 ms of it on the main thread, 50 ms of GC pauses.
     expect(cpuSplit(before, after, 1000)).toEqual({
       mainMsPerMessage: 0.8,
       otherThreadsMsPerMessage: 0.4,
       gcPauseMsPerMessage: 0.05,
+      mainRunsPerMessage: 4,
     });
     // Without the main thread's reading (not Linux) there is no split.
     const { mainUs: _, ...offLinux } = before;
@@ -37,6 +39,7 @@ describe('process CPU split', () => {
     expect(b.gcMs).toBeGreaterThan(a.gcMs);
     if (process.platform === 'linux') {
       expect(b.mainUs).toBeGreaterThan(a.mainUs!);
+      expect(b.mainRuns).toBeGreaterThanOrEqual(a.mainRuns!);
       // The main thread ran this loop; the process total holds it (within the clocks' tick).
       expect(b.mainUs! - a.mainUs!).toBeLessThanOrEqual(b.user + b.system - (a.user + a.system) + 20_000);
     }
