@@ -1,6 +1,10 @@
 /** The latency tables' cells: numbers as the tables print them, and a peer's phases as rows. */
 import type { PeerLatency } from './suites/latency.js';
 
+/** A target's results, or undefined where it was skipped or not run. */
+export const full = (p: PeerLatency | { skipped: string } | undefined): PeerLatency | undefined =>
+  p !== undefined && 'all' in p ? p : undefined;
+
 export function fmt(n: number | null | undefined): string {
   if (n === null || n === undefined || !Number.isFinite(n)) return '—';
   return n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2);

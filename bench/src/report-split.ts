@@ -3,12 +3,9 @@
  * the process CPU split into its main thread, its other threads and the main thread's GC pauses, and for
  * the bursty phase each burst's first and last reply.
  */
-import { fmt } from './latency-rows.js';
+import { fmt, full } from './latency-rows.js';
 import type { LatencyResult, PeerLatency } from './suites/latency.js';
 import { table } from './table.js';
-
-const full = (p: PeerLatency | { skipped: string } | undefined): PeerLatency | undefined =>
-  p !== undefined && 'all' in p ? p : undefined;
 
 function rows(p: PeerLatency, pass: string): string[][] {
   return p.phases.map((ph) => {

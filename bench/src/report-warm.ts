@@ -3,13 +3,10 @@
  * phase, and the bursty phase against wechat4u — beside the fresh-process rows, which keep the JIT
  * compilation of a new process in them.
  */
-import { fmt, latencyRows, times } from './latency-rows.js';
+import { fmt, full, latencyRows, times } from './latency-rows.js';
 import type { LatencyPhase, LatencyResult, PeerLatency, WarmLatency } from './suites/latency.js';
 import { table } from './table.js';
 import type { Target } from './target.js';
-
-const full = (p: PeerLatency | { skipped: string } | undefined): PeerLatency | undefined =>
-  p !== undefined && 'all' in p ? p : undefined;
 
 const phaseOf = (p: PeerLatency | undefined, pattern: string): LatencyPhase | undefined =>
   p?.phases.find((ph) => ph.pattern === pattern);
