@@ -6,6 +6,7 @@
 import { ActionLog } from './actions.js';
 import { Faults, type FaultRule } from './faults.js';
 import { Ids, Rng } from './ids.js';
+import { keepNewest } from './keep-newest.js';
 import { fakeJpeg, type StoredMedia } from './media.js';
 import { OfflineQueue } from './offline.js';
 import { Session, type EndCode } from './session.js';
@@ -258,18 +259,12 @@ export class Engine {
   }
 
   /**
-   * Keeps the newest `retain` messages (a tenth at a time, oldest first: a Map iterates in insertion order).
-   * A forgotten message is one the real server no longer serves either: its media and its revocation are
-   * refused as for an unknown MsgId.
+   * Stores media (an upload, an incoming file) under `mediaId`, keeping the newest `retain` as messages are
+   * kept: a forgotten upload is refused when sent, as an expired one is by the real server.
    */
-  private forgetOldMessages(): void {
-    const limit = this.opts.retain;
-    if (this.messages.size <= limit + Math.ceil(limit / 10)) return;
-    let drop = this.messages.size - limit;
-    for (const id of this.messages.keys()) {
-      if (drop-- <= 0) break;
-      this.messages.delete(id);
-    }
+  keepMedia(mediaId: string, media: StoredMedia): void {
+    this.media.set(mediaId, media);
+    keepNewest(this.media, this.opts.retain);
   }
 
   /** Deliver a message: store it and, when a session is live, queue it for webwxsync. */
@@ -294,7 +289,9 @@ export class Engine {
       spec.msgType === 3 || spec.msgType === 43 ? /\baeskey="([0-9a-f]{16,})"/.exec(spec.content ?? '') : null;
     if (cdnKey) stored.cdnKey = cdnKey[1]!;
     this.messages.set(msgId, stored);
-    this.forgetOldMessages();
+    // The newest `retain` messages are kept: a forgotten one is one the real server no longer serves either
+    // (its media and its revocation are refused as for an unknown MsgId).
+    keepNewest(this.messages, this.opts.retain);
     const queue = (s: Session): void => {
       const { roomSender, media: _m, thumb: _t, msgId: _id, from, to, recommendWxid, ...fields } = spec;
       if (recommendWxid !== undefined && fields.recommendInfo)

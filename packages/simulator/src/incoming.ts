@@ -242,7 +242,7 @@ export function sendIncoming(engine: Engine, spec: SendSpec): string {
       const data = bytes(() => fakeJpeg(rng, spec.size ?? 1024));
       const name = spec.fileName ?? 'file.bin';
       const mediaId = engine.ids.mediaId();
-      engine.media.set(mediaId, { data, contentType: 'application/octet-stream', fileName: name });
+      engine.keepMedia(mediaId, { data, contentType: 'application/octet-stream', fileName: name });
       const ext = name.includes('.') ? name.split('.').pop()! : '';
       const inner =
         `<title>${escapeHtml(name)}</title><des></des><action>view</action><type>6</type><showtype>0</showtype><content></content>` +

@@ -64,9 +64,10 @@ export interface SimulatorOptions {
    */
   offlineMessages?: number;
   /**
-   * How many of the newest messages (for media downloads, revocations and forwards) and recorded bot actions
-   * (`actions()`, `waitForAction`) the simulator keeps; the oldest are forgotten first, so a simulator that
-   * runs for days stays bounded. Default 100,000 of each; a positive whole number.
+   * How many of the newest messages (for media downloads, revocations and forwards), uploaded or received
+   * files, and recorded bot actions (`actions()`, `waitForAction`) the simulator keeps; the oldest are
+   * forgotten first, so a simulator that runs for days stays bounded. Default 100,000 of each; a positive
+   * whole number.
    */
   retain?: number;
   /** Which webwxsync lists carry roster changes (default 'both': ModContactList and ModChatRoomMemberList). */

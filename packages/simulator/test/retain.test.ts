@@ -1,6 +1,7 @@
 import { createSimulator, type Simulator } from '../src/index.js';
 import { ActionLog } from '../src/actions.js';
 import { CGI, loginAndInit, type TestClient } from './helpers/client.js';
+import { upload } from './helpers/upload.js';
 
 describe('what the simulator keeps (`retain`)', () => {
   let sim: Simulator | undefined;
@@ -33,6 +34,32 @@ describe('what the simulator keeps (`retain`)', () => {
     const kept = sim.actions();
     expect(kept.length).toBeLessThanOrEqual(11);
     expect(kept.at(-1)!.endpoint).toBe('webwxrevokemsg');
+  });
+
+  it('keeps the newest uploads: an old one is refused when sent, as an expired upload is', async () => {
+    sim = await createSimulator({ autoConfirm: true, loginPollHoldMs: 100, synccheckHoldMs: 50, retain: 10 });
+    const c: TestClient = await loginAndInit(sim.url);
+    await c.drain();
+    const alice = sim.userNameOf('wxid_alice');
+    const ids: string[] = [];
+    // 12 uploads: 11 fit (10 + a tenth), the 12th trims back to the newest 10.
+    for (let i = 0; i < 12; i++) {
+      const [answer] = await upload(c, Buffer.alloc(64, i + 1), `f${i}.bin`);
+      ids.push(JSON.parse(answer!).MediaId as string);
+    }
+    const sendImage = async (mediaId: string): Promise<number> =>
+      (
+        await c.postJson(`${CGI}webwxsendmsgimg?fun=async&f=json&pass_ticket=${c.pt}`, {
+          BaseRequest: c.baseRequest(),
+          Scene: 0,
+          Msg: { Type: 3, MediaId: mediaId, ToUserName: alice, Content: '', LocalID: '1', ClientMsgId: '1' },
+        })
+      ).BaseResponse.Ret as number;
+    expect(new Set(ids).size).toBe(12);
+    expect(await sendImage(ids[0]!)).toBe(1);
+    expect(await sendImage(ids[1]!)).toBe(1);
+    expect(await sendImage(ids[2]!)).toBe(0);
+    expect(await sendImage(ids[11]!)).toBe(0);
   });
 
   it('refuses a retain that is not a positive whole number, naming it', async () => {

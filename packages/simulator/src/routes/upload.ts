@@ -164,7 +164,7 @@ export const webwxuploadmedia: Handler = async (ctx, { engine }) => {
     return;
   }
   const mediaId = engine.ids.mediaId();
-  engine.media.set(mediaId, {
+  engine.keepMedia(mediaId, {
     data,
     fileName: name,
     contentType: contentTypeFor(name, p.type || 'application/octet-stream'),
