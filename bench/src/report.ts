@@ -11,7 +11,7 @@ import { renderFaults } from './suites/faults-report.js';
 import { renderFailover, type FailoverResult } from './suites/failover.js';
 import { manyAccountsTargets, renderManyAccounts, type ManyAccountsResult } from './suites/many-accounts.js';
 import { renderStoreLatency, storeLatencyTargets, type StoreLatencyResult } from './suites/store-latency.js';
-import { fmt, latencyRows, times } from './latency-rows.js';
+import { fmt, full, latencyRows, times } from './latency-rows.js';
 import { renderSplit } from './report-split.js';
 import { renderWarm, warmTargets } from './report-warm.js';
 import { table } from './table.js';
@@ -83,8 +83,7 @@ export function evaluateTargets(s: BenchResults['suites']): Target[] {
     }
     const steadyCpu = phase(lat.wxbot, 'steady')?.cpuMsPerMessage ?? null;
     const f = lat.floor;
-    const minimal = lat.minimal !== undefined && 'all' in lat.minimal ? lat.minimal : undefined;
-    const minimalCpu = phase(minimal, 'steady')?.cpuMsPerMessage;
+    const minimalCpu = phase(full(lat.minimal), 'steady')?.cpuMsPerMessage;
     out.push({
       name: 'CPU per reply, steady (ms)',
       goal: `≤ 0.6 ms;${minimalCpu === undefined ? '' : ` the minimal client: ${fmt(minimalCpu)};`} floor 4 × (request + sync parse) = ${f.replyFloorMs} back to back, ${f.replyFloorPacedMs} at the steady pace`,
