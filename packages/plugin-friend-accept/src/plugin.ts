@@ -155,12 +155,18 @@ async function setup(ctx: PluginContext, options: ResolvedFriendAcceptOptions): 
       if (declined !== undefined) await record(request, 'declined', declined);
       else {
         pending.set(key, request);
-        const { delayMs } = pacer.schedule(() => {
-          accept(key).catch((error: unknown) => {
-            ctx.logger.error({ err: error }, 'friend-accept: accepting failed');
+        try {
+          const { delayMs } = pacer.schedule(() => {
+            accept(key).catch((error: unknown) => {
+              ctx.logger.error({ err: error }, 'friend-accept: accepting failed');
+            });
           });
-        });
-        ctx.logger.info(`friend-accept: accepting ${request.nickName || request.userName} in ${delayMs} ms`);
+          ctx.logger.info(`friend-accept: accepting ${request.nickName || request.userName} in ${delayMs} ms`);
+        } catch (error) {
+          // Left in `pending`, the person's later requests would only refresh a ticket no timer holds.
+          pending.delete(key);
+          await record(request, 'failed', `could not schedule the accept: ${errorText(error)}`);
+        }
       }
     }
     await next();

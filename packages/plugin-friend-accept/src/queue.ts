@@ -28,10 +28,12 @@ export class Pacer {
   schedule(job: () => void): { delayMs: number; timer: Timer } {
     const { minMs, maxMs, random, now } = this.#o;
     const gap = minMs + Math.floor(random() * (maxMs - minMs + 1));
-    const start = Math.max(now(), this.#lastSlot);
-    const slot = start + Math.min(gap, maxMs);
+    // One reading of the clock: two could straddle a millisecond and make the
+    // delay -1, which a timer refuses (a request then never got its slot).
+    const at = now();
+    const slot = Math.max(at, this.#lastSlot) + Math.min(gap, maxMs);
     this.#lastSlot = slot;
-    const delayMs = slot - now();
+    const delayMs = slot - at;
     return { delayMs, timer: this.#o.setTimer(job, delayMs) };
   }
 }

@@ -174,6 +174,27 @@ describe('abuse', () => {
     expect(decisions(await h.records(3))[2]).toBe('Cat: accepted (accepted)');
   });
 
+  it('a clock that moves between readings still accepts everyone', async () => {
+    // Each reading a millisecond later, as on a loaded machine: reading it twice once made a -1 ms delay,
+    // the timer refused it and the request was never accepted nor recorded.
+    let clock = Date.now();
+    h = await start({ now: () => clock++ });
+    await h.bot.friendRequest('Zed', 'hi');
+    await h.bot.friendRequest('Yan', 'hi');
+    expect(decisions(await h.records(2)).sort()).toEqual(['Yan: accepted (accepted)', 'Zed: accepted (accepted)']);
+  });
+
+  it('an accept that cannot be scheduled is recorded as failed, and a repeat is decided afresh', async () => {
+    // A broken random source (NaN) makes the delay NaN, which the plugin's timer refuses.
+    h = await start({ random: () => Number.NaN });
+    await h.bot.friendRequest('Zed', 'hi');
+    await h.bot.friendRequest('Zed', 'hi again');
+    const records = await h.records(2);
+    expect(records.map((r) => `${r.decision} ${r.verifyText}`)).toEqual(['failed hi', 'failed hi again']);
+    expect(records[0]!.reason).toMatch(/^could not schedule the accept: .*delay must be a finite number/);
+    expect(h.bot.actions().filter((a) => a.action === 'acceptFriend')).toHaveLength(0);
+  });
+
   it('keeps at most historyLimit records', async () => {
     h = await start({ historyLimit: 3, keywords: ['never'] });
     for (let i = 0; i < 5; i++) await h.bot.friendRequest({ wxid: `wxid_p${i}`, nickName: `P${i}` }, 'hi');

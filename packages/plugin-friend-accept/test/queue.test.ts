@@ -40,4 +40,14 @@ describe('Pacer', () => {
     expect(pacer.schedule(() => undefined).delayMs).toBe(0);
     expect(pacer.schedule(() => undefined).delayMs).toBe(0);
   });
+
+  it('reads the clock once per job, so a tick between reads never makes a negative delay', () => {
+    // A loaded machine: the millisecond changes between any two readings.
+    let clock = 1_000;
+    const timers = fakeTimers();
+    const pacer = new Pacer({ minMs: 0, maxMs: 0, random: Math.random, now: () => clock++, setTimer: timers.setTimer });
+    const delays = [0, 1, 2].map(() => pacer.schedule(() => undefined).delayMs);
+    expect(delays).toEqual([0, 0, 0]);
+    expect(timers.scheduled.map((s) => s.ms)).toEqual([0, 0, 0]);
+  });
 });

@@ -132,9 +132,11 @@ export class PluginScope extends Composer<BotContext> implements PluginServices 
 
   setTimeout(callback: () => unknown, ms: number): TimerHandle {
     this.#assertLive('setTimeout');
-    this.#checkDelay(ms, 'setTimeout');
+    if (!Number.isFinite(ms)) throw new RangeError(`setTimeout: delay must be a finite number of ms, got ${ms}`);
     const run = this.#guard(callback, 'timer');
-    return this.#at(Date.now() + ms, run);
+    // A negative delay is a moment already past (`deadline - Date.now()` read a tick late): it runs at
+    // once, as Node's own timer would, instead of throwing from the handler that asked.
+    return this.#at(Date.now() + Math.max(0, ms), run);
   }
 
   setInterval(callback: () => unknown, ms: number): TimerHandle {

@@ -380,7 +380,9 @@ export interface PluginServices extends Actions {
   readonly capabilities: TransportCapabilities;
   /** Aborted when the plugin stops (pass it to fetch and friends). */
   readonly signal: AbortSignal;
+  /** Runs `callback` once after `ms` (a negative delay: at once); cancelled when the plugin stops. */
   setTimeout(callback: () => unknown, ms: number): TimerHandle;
+  /** Runs `callback` every `ms` (at least 1); cancelled when the plugin stops. */
   setInterval(callback: () => unknown, ms: number): TimerHandle;
   /** Runs `job` on a schedule; failures are isolated like handler failures. */
   schedule(spec: ScheduleSpec, job: () => unknown): TimerHandle;

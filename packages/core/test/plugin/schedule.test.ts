@@ -97,3 +97,19 @@ describe('ctx.schedule with calendars (fake clock)', () => {
     expect(failures).toHaveLength(3);
   });
 });
+
+describe('ctx.setTimeout', () => {
+  test('a delay already past (negative) runs at once; one that is not a number is refused with the value', async () => {
+    const failures: unknown[] = [];
+    const s = scope(failures);
+    const ran: string[] = [];
+    s.setTimeout(() => ran.push('late'), -3);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(ran).toEqual(['late']);
+    expect(() => s.setTimeout(() => undefined, Number.NaN)).toThrow(
+      'setTimeout: delay must be a finite number of ms, got NaN',
+    );
+    expect(() => s.setTimeout(() => undefined, Infinity)).toThrow(/got Infinity/);
+    expect(failures).toEqual([]);
+  });
+});
