@@ -63,10 +63,13 @@ export class RequestLedger {
     return this.#daily.day === day ? this.#daily.accepted : 0;
   }
 
-  /** True when this person was accepted before (by stable id when known). */
-  wasAccepted(stableId: string | undefined, userName: string): boolean {
+  /** True when an accept (or a failed one) of this person (by stable id when known) was recorded at or after `since`. */
+  outcomeRecordedSince(stableId: string | undefined, userName: string, since: number): boolean {
     return this.#history.some(
-      (r) => r.decision === 'accepted' && (stableId !== undefined ? r.stableId === stableId : r.userName === userName),
+      (r) =>
+        r.at >= since &&
+        r.decision !== 'declined' &&
+        (stableId !== undefined ? r.stableId === stableId : r.userName === userName),
     );
   }
 

@@ -7,6 +7,8 @@ export { optionsSchema as friendAcceptOptionsSchema } from './options.js';
 export type { FriendAcceptOptions, ResolvedFriendAcceptOptions } from './options.js';
 export { readHistory, localDay, HISTORY_KEY, DAILY_KEY } from './history.js';
 export type { FriendRequestRecord, DailyCount } from './history.js';
+export { WAITING_KEY } from './waiting.js';
+export type { WaitingRequest } from './waiting.js';
 export { Pacer } from './queue.js';
 export type { PaceOptions, Timer } from './queue.js';
 export { verifyTextAllowed } from './verify.js';

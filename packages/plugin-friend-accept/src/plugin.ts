@@ -4,6 +4,7 @@ import { localDay, RequestLedger, type FriendRequestRecord } from './history.js'
 import { optionsSchema, type FriendAcceptOptions, type ResolvedFriendAcceptOptions } from './options.js';
 import { Pacer } from './queue.js';
 import { verifyTextAllowed } from './verify.js';
+import { WaitingStore } from './waiting.js';
 
 /** Fills `{nickname}` and `{verify}`. */
 export function fillRequestTemplate(template: string, request: FriendRequestInfo): string {
@@ -50,6 +51,9 @@ async function setup(ctx: PluginContext, options: ResolvedFriendAcceptOptions): 
   });
   /** Requests waiting for their slot, by person; a repeated request only refreshes the ticket. */
   const pending = new Map<string, FriendRequestInfo>();
+  // Mirrors `pending` (and the accept in progress) in storage: a restart resumes them instead of dropping them.
+  const waiting = new WaitingStore(ctx.storage);
+  const left = await waiting.load();
   let running = 0;
 
   const record = (
@@ -117,6 +121,9 @@ async function setup(ctx: PluginContext, options: ResolvedFriendAcceptOptions): 
     pending.delete(key);
     running++;
     try {
+      // Marked before acting: a restart that finds the mark reports the request instead of accepting
+      // (and welcoming) twice.
+      await waiting.set(key, { request, queuedAt: waiting.get(key)?.queuedAt ?? now(), started: true });
       try {
         await ctx.acceptFriend(request);
       } catch (error) {
@@ -127,6 +134,27 @@ async function setup(ctx: PluginContext, options: ResolvedFriendAcceptOptions): 
       await record(request, 'accepted', 'accepted', problems);
     } finally {
       running--;
+      // Unless the person asked again meanwhile and is queued anew.
+      if (waiting.get(key)?.started === true) await waiting.delete(key);
+    }
+  };
+
+  /** Takes the request's turn in the paced queue. */
+  const enqueue = async (key: string, request: FriendRequestInfo, queuedAt: number): Promise<void> => {
+    pending.set(key, request);
+    try {
+      await waiting.set(key, { request, queuedAt });
+      const { delayMs } = pacer.schedule(() => {
+        accept(key).catch((error: unknown) => {
+          ctx.logger.error({ err: error }, 'friend-accept: accepting failed');
+        });
+      });
+      ctx.logger.info(`friend-accept: accepting ${request.nickName || request.userName} in ${delayMs} ms`);
+    } catch (error) {
+      // Left in `pending`, the person's later requests would only refresh a ticket no timer holds.
+      pending.delete(key);
+      await waiting.delete(key);
+      await record(request, 'failed', `could not schedule the accept: ${errorText(error)}`);
     }
   };
 
@@ -149,28 +177,48 @@ async function setup(ctx: PluginContext, options: ResolvedFriendAcceptOptions): 
     if (pending.has(key)) {
       // A repeated request carries a new ticket; only the newest one can be accepted.
       pending.set(key, request);
+      await waiting.set(key, { request, queuedAt: waiting.get(key)?.queuedAt ?? now() });
       ctx.logger.debug(`friend-accept: ${request.nickName} asked again while waiting; ticket refreshed`);
     } else {
       const declined = decide(request);
       if (declined !== undefined) await record(request, 'declined', declined);
-      else {
-        pending.set(key, request);
-        try {
-          const { delayMs } = pacer.schedule(() => {
-            accept(key).catch((error: unknown) => {
-              ctx.logger.error({ err: error }, 'friend-accept: accepting failed');
-            });
-          });
-          ctx.logger.info(`friend-accept: accepting ${request.nickName || request.userName} in ${delayMs} ms`);
-        } catch (error) {
-          // Left in `pending`, the person's later requests would only refresh a ticket no timer holds.
-          pending.delete(key);
-          await record(request, 'failed', `could not schedule the accept: ${errorText(error)}`);
-        }
-      }
+      else await enqueue(key, request, now());
     }
     await next();
   });
+
+  await resume(ctx, left, waiting, ledger, { enqueue, record });
+}
+
+/** Picks up what a previous run left waiting: queued requests get their turn again, at the usual pace. */
+async function resume(
+  ctx: PluginContext,
+  { entries, skipped }: Awaited<ReturnType<WaitingStore['load']>>,
+  waiting: WaitingStore,
+  ledger: RequestLedger,
+  queue: {
+    enqueue(key: string, request: FriendRequestInfo, queuedAt: number): Promise<void>;
+    record(request: FriendRequestInfo, decision: 'failed', reason: string): Promise<void>;
+  },
+): Promise<void> {
+  if (skipped > 0) ctx.logger.warn(`friend-accept: ${skipped} unreadable waiting request(s) in storage skipped`);
+  if (entries.size > 0) ctx.logger.info(`friend-accept: ${entries.size} request(s) waiting from the last run`);
+  for (const [key, entry] of entries) {
+    const { request } = entry;
+    if (entry.started === true) {
+      // Stopped between the record and clearing the mark: the outcome is known and recorded.
+      if (ledger.outcomeRecordedSince(request.stableId, request.userName, entry.queuedAt)) {
+        await waiting.delete(key);
+        continue;
+      }
+      await queue.record(
+        request,
+        'failed',
+        'the bot stopped while accepting; whether the accept went through is unknown (check the phone)',
+      );
+      await waiting.delete(key);
+    } else await queue.enqueue(key, request, entry.queuedAt);
+  }
 }
 
 /** Accepts friend requests by rules, at a human pace, and welcomes, tags and seats new friends. */
