@@ -187,18 +187,19 @@ async function setup(ctx: PluginContext, options: ResolvedFriendAcceptOptions): 
     await next();
   });
 
-  await resume(ctx, left, waiting, ledger, { enqueue, record });
+  await resume(ctx, left, waiting, ledger, { decide, enqueue, record });
 }
 
-/** Picks up what a previous run left waiting: queued requests get their turn again, at the usual pace. */
+/** Picks up what a previous run left waiting: queued requests are decided again and get their turn, at the usual pace. */
 async function resume(
   ctx: PluginContext,
   { entries, skipped }: Awaited<ReturnType<WaitingStore['load']>>,
   waiting: WaitingStore,
   ledger: RequestLedger,
   queue: {
+    decide(request: FriendRequestInfo): string | undefined;
     enqueue(key: string, request: FriendRequestInfo, queuedAt: number): Promise<void>;
-    record(request: FriendRequestInfo, decision: 'failed', reason: string): Promise<void>;
+    record(request: FriendRequestInfo, decision: 'failed' | 'declined', reason: string): Promise<void>;
   },
 ): Promise<void> {
   if (skipped > 0) ctx.logger.warn(`friend-accept: ${skipped} unreadable waiting request(s) in storage skipped`);
@@ -217,7 +218,15 @@ async function resume(
         'the bot stopped while accepting; whether the accept went through is unknown (check the phone)',
       );
       await waiting.delete(key);
-    } else await queue.enqueue(key, request, entry.queuedAt);
+      continue;
+    }
+    // Decided again under this run's options: a restart is how rules are changed.
+    const declined = queue.decide(request);
+    if (declined === undefined) await queue.enqueue(key, request, entry.queuedAt);
+    else {
+      await queue.record(request, 'declined', declined);
+      await waiting.delete(key);
+    }
   }
 }
 

@@ -53,6 +53,14 @@ describe('requests waiting for their slot survive a restart', () => {
     expect(await h.store.get(WAITING_KEY)).toEqual([]);
   });
 
+  it("are decided again under the new run's options (a restart is how rules change)", async () => {
+    const first = await stopWithZedWaiting();
+    h = await start({ blockKeywords: ['hi'] }, defaultWorld(), first.storage);
+    expect(decisions(await h.records(1))).toEqual(['Zed: declined (blocked keyword "hi")']);
+    expect(h.bot.actions().filter((a) => a.action === 'acceptFriend')).toHaveLength(0);
+    expect(await h.store.get(WAITING_KEY)).toEqual([]);
+  });
+
   it('an accept a restart interrupted is reported, never sent again; unreadable entries are skipped', async () => {
     const first = await stopWithZedWaiting();
     const stored = (await first.store.get<[string, WaitingRequest][]>(WAITING_KEY))!;
