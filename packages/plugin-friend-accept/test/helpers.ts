@@ -24,6 +24,10 @@ export async function eventually(
   }
 }
 
+/** Records as `name: decision (reason)` lines, for readable comparisons. */
+export const decisions = (records: readonly { nickName: string; decision: string; reason: string }[]): string[] =>
+  records.map((r) => `${r.nickName}: ${r.decision} (${r.reason})`);
+
 /** The history's size and the actions still pending, for a wait that timed out. */
 export async function progress(bot: TestBot, history: () => Promise<readonly unknown[]>): Promise<string> {
   const pending = bot.actions().filter((a) => a.status === 'pending');

@@ -10,16 +10,13 @@ import {
 import { defaultWorld } from '@wxbot/simulator';
 
 import friendAccept from '../src/index.js';
-import { start, type Harness } from './helpers.js';
+import { decisions, start, type Harness } from './helpers.js';
 
 let h: Harness | undefined;
 afterEach(async () => {
   await h?.bot.close();
   h = undefined;
 });
-
-const decisions = (records: readonly { nickName: string; decision: string; reason: string }[]) =>
-  records.map((r) => `${r.nickName}: ${r.decision} (${r.reason})`);
 
 describe('who gets accepted', () => {
   it('accepts everyone by default and records it', async () => {

@@ -1,16 +1,13 @@
 import { defaultWorld } from '@wxbot/simulator';
 
 import { WAITING_KEY, type WaitingRequest } from '../src/waiting.js';
-import { eventually, start, type Harness } from './helpers.js';
+import { decisions, eventually, start, type Harness } from './helpers.js';
 
 let h: Harness | undefined;
 afterEach(async () => {
   await h?.bot.close();
   h = undefined;
 });
-
-const decisions = (records: readonly { nickName: string; decision: string; reason: string }[]) =>
-  records.map((r) => `${r.nickName}: ${r.decision} (${r.reason})`);
 
 /** A bot whose accept is far off, stopped with Zed's request still waiting. */
 async function stopWithZedWaiting(): Promise<Harness> {
