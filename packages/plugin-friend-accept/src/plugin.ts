@@ -115,27 +115,41 @@ async function setup(ctx: PluginContext, options: ResolvedFriendAcceptOptions): 
     return problems;
   };
 
+  /** Requests that came while the person's accept was on the wire: their ticket is the one to retry with. */
+  const newer = new Map<string, FriendRequestInfo>();
+
   const accept = async (key: string): Promise<void> => {
-    const request = pending.get(key);
+    let request = pending.get(key);
     if (request === undefined) return;
     pending.delete(key);
     running++;
+    const queuedAt = waiting.get(key)?.queuedAt ?? now();
     try {
       // Marked before acting: a restart that finds the mark reports the request instead of accepting
       // (and welcoming) twice.
-      await waiting.set(key, { request, queuedAt: waiting.get(key)?.queuedAt ?? now(), started: true });
-      try {
-        await ctx.acceptFriend(request);
-      } catch (error) {
-        await record(request, 'failed', `accept failed: ${errorText(error)}`);
-        return;
+      await waiting.set(key, { request, queuedAt, started: true });
+      for (;;) {
+        try {
+          await ctx.acceptFriend(request);
+          break;
+        } catch (error) {
+          // Asking again replaced the ticket this accept carried: the newest one gets a try.
+          const retry = newer.get(key);
+          newer.delete(key);
+          if (retry === undefined) {
+            await record(request, 'failed', `accept failed: ${errorText(error)}`);
+            return;
+          }
+          request = retry;
+          await waiting.set(key, { request, queuedAt, started: true });
+        }
       }
       const problems = await followUps(request);
       await record(request, 'accepted', 'accepted', problems);
     } finally {
       running--;
-      // Unless the person asked again meanwhile and is queued anew.
-      if (waiting.get(key)?.started === true) await waiting.delete(key);
+      newer.delete(key);
+      await waiting.delete(key);
     }
   };
 
@@ -174,7 +188,12 @@ async function setup(ctx: PluginContext, options: ResolvedFriendAcceptOptions): 
   ctx.on('friend:request', async (m, next) => {
     const request = m.request;
     const key = request.stableId ?? request.userName;
-    if (pending.has(key)) {
+    if (waiting.get(key)?.started === true) {
+      // The accept is on the wire: queueing another would accept and welcome the person twice. Kept in
+      // case that one fails on the ticket this request replaced.
+      newer.set(key, request);
+      ctx.logger.debug(`friend-accept: ${request.nickName} asked again while being accepted; ticket kept`);
+    } else if (pending.has(key)) {
       // A repeated request carries a new ticket; only the newest one can be accepted.
       pending.set(key, request);
       await waiting.set(key, { request, queuedAt: waiting.get(key)?.queuedAt ?? now() });

@@ -89,3 +89,30 @@ describe('requests waiting for their slot survive a restart', () => {
     expect(h.bot.actions().filter((a) => a.action === 'acceptFriend')).toHaveLength(0);
   });
 });
+
+describe('asking again while the accept is on the wire', () => {
+  it('is not queued twice: the newest ticket is retried once the first fails; one welcome, one record', async () => {
+    h = await start({ welcome: 'Hi {nickname}' });
+    h.bot.sim.addFault({ kind: 'latency', ms: 800, endpoint: 'webwxverifyuser', times: 1 });
+    await h.bot.friendRequest('Zed', 'hi');
+    await eventually(async () => {
+      const stored = (await h!.store.get<[string, WaitingRequest][]>(WAITING_KEY)) ?? [];
+      return stored.some(([, e]) => e.started === true);
+    }, 'the accept under way');
+    await h.bot.friendRequest('Zed', 'hi again');
+    const [rec] = await h.records(1);
+    expect(rec).toMatchObject({ decision: 'accepted', verifyText: 'hi again' });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await h.history()).toHaveLength(1);
+    // The simulator, as WeChat, takes only the newest ticket: the first accept fails, the retry succeeds.
+    expect(
+      h.bot
+        .actions()
+        .filter((a) => a.action === 'acceptFriend')
+        .map((a) => a.status),
+    ).toEqual(['failed', 'done']);
+    h.bot.expectAccepted('Zed');
+    expect(h.bot.replies()).toEqual(['Hi Zed']);
+    expect(await h.store.get(WAITING_KEY)).toEqual([]);
+  });
+});
