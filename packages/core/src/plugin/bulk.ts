@@ -49,12 +49,12 @@ export async function runBulk(
   let lastAt = 0;
   for (; index < targets.length && !signal.aborted && !final; index++) {
     const target = targets[index]!;
-    const gap = lastAt + minIntervalMs - Date.now();
-    if (gap > 0) {
+    // A loop, not one wait: a timer may fire a millisecond before the clock says it is due.
+    for (let gap = lastAt + minIntervalMs - Date.now(); gap > 0 && !signal.aborted;) {
       await wait(gap, signal);
-      if (signal.aborted) break;
+      gap = lastAt + minIntervalMs - Date.now();
     }
-    lastAt = Date.now();
+    if (signal.aborted) break;
     let error: unknown;
     try {
       sent.push({ target, message: await send(target, content) });
@@ -63,6 +63,9 @@ export async function runBulk(
       failed.push({ target, error: e });
       final = e instanceof Error && FINAL.has(e.name);
     }
+    // Counted from when the send settled, not when it was queued: the outbox may hold a message
+    // (rate limits, interactive actions first), and the interval is between messages on the wire.
+    lastAt = Date.now();
     try {
       options.onProgress?.({
         total: targets.length,

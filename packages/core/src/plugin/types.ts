@@ -415,7 +415,8 @@ export interface BulkSendOptions {
   signal?: AbortSignal;
   /**
    * At least this many ms between two messages, on top of the account's rate limits (which always
-   * apply). Default 0: the rate limits alone space them.
+   * apply), counted from when the previous send settled (a send held in the outbox does not shorten
+   * the gap). Default 0: the rate limits alone space them.
    */
   minIntervalMs?: number;
 }
