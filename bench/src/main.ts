@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
+import { staleCoreBundle } from './core-bundle.js';
 import { machineInfo } from './machine.js';
 import { USAGE } from './usage.js';
 import { evaluateTargets, renderTables, type BenchResults } from './report.js';
@@ -108,6 +109,11 @@ async function main(): Promise<number> {
   if (values.help) {
     process.stdout.write(USAGE);
     return 0;
+  }
+  const stale = staleCoreBundle();
+  if (stale !== undefined) {
+    process.stderr.write(`bench: ${stale}\n`);
+    return 2;
   }
   const only = values.only?.split(',').map((s) => s.trim()) ?? [...DEFAULT_SUITES];
   for (const s of only) {

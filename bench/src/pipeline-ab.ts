@@ -80,8 +80,11 @@ async function prepare(
   plugins: string,
   workload: Workload,
 ): Promise<{ round(ms: number): Promise<number>; close(): Promise<void> }> {
-  const core = await load<CoreBuild>(join(root, 'packages/core/dist/index.js'));
-  const clientEntry = join(root, 'packages/core/dist/client/index.js');
+  // Each build as it ships: from its bundle when it has one (decision 0034), else tsc's files.
+  const bundled = existsSync(join(root, 'packages/core/dist/bundle/index.js'));
+  const dist = join(root, 'packages/core/dist');
+  const core = await load<CoreBuild>(join(dist, bundled ? 'bundle/index.js' : 'index.js'));
+  const clientEntry = join(dist, bundled ? 'bundle/client.js' : 'client/index.js');
   const createClient = existsSync(clientEntry)
     ? (await load<{ createClient: CreateClient }>(clientEntry)).createClient
     : core.createClient;
@@ -172,8 +175,8 @@ async function main(): Promise<number> {
     if (!all.some((w) => w.name === name))
       return fail(`--workloads: unknown workload "${name}" (choose from ${all.map((w) => w.name).join(', ')})`);
 
-  // This checkout: the one whose core this script resolves (packages/core/dist/index.js, three levels down).
-  const here = resolve(fileURLToPath(import.meta.resolve('@wxbot/core')), '../../../..');
+  // This checkout: the one whose core this script resolves (packages/core/package.json, two levels down).
+  const here = resolve(fileURLToPath(import.meta.resolve('@wxbot/core/package.json')), '../../..');
   console.log(`pipeline A/B in one process, node ${process.version}: this = ${here}, other = ${other}`);
   console.log('| workload | this µs/msg per round | other µs/msg per round | this ÷ other (time) |');
   console.log('|---|---|---|---|');

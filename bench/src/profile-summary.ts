@@ -8,13 +8,16 @@
  * itself costs; the areas group it by where the code lives, so "journal" or
  * "http" reads as a share of the process's CPU.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { SourceMap } from 'node:module';
 import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 interface CallFrame {
   functionName: string;
   url: string;
   lineNumber: number;
+  columnNumber?: number;
 }
 interface ProfileNode {
   id: number;
@@ -70,8 +73,36 @@ function areaOf(frame: CallFrame): string {
   return 'other';
 }
 
+const BUNDLE = /^(file:\/\/.*\/packages\/core\/dist\/)bundle\/[^/]+\.js$/;
+
+/**
+ * Core runs from its bundle (decision 0034): a frame in a chunk is moved, through the chunk's source map,
+ * to the module it came from, written as tsc's file (`…/core/dist/client/journal.js`), so the areas and
+ * the top functions read as they did before the bundle.
+ */
+function unbundler(): (frame: CallFrame) => CallFrame {
+  const maps = new Map<string, SourceMap | null>();
+  return (frame) => {
+    const m = BUNDLE.exec(frame.url);
+    if (m === null) return frame;
+    let map = maps.get(frame.url);
+    if (map === undefined) {
+      const path = `${fileURLToPath(frame.url)}.map`;
+      map = existsSync(path) ? new SourceMap(JSON.parse(readFileSync(path, 'utf8')) as never) : null;
+      maps.set(frame.url, map);
+    }
+    const entry = map?.findEntry(frame.lineNumber, frame.columnNumber ?? 0) as
+      { originalSource?: string; originalLine?: number } | undefined;
+    const source = entry?.originalSource;
+    if (source === undefined || !/\bsrc\/.+\.ts$/.test(source)) return frame;
+    const module = source.replace(/^.*?\bsrc\//, '').replace(/\.ts$/, '.js');
+    return { ...frame, url: `${m[1]}${module}`, lineNumber: entry?.originalLine ?? frame.lineNumber };
+  };
+}
+
 export function summarise(file: string, topN = 25): ProfileSummary {
   const p = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
+  const located = unbundler();
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
   const selfUs = new Map<number, number>();
   for (let i = 0; i < p.samples.length; i++) {
@@ -82,7 +113,7 @@ export function summarise(file: string, topN = 25): ProfileSummary {
   const fns = new Map<string, { fn: string; where: string; area: string; us: number }>();
   let busyUs = 0;
   for (const [id, us] of selfUs) {
-    const f = byId.get(id)!.callFrame;
+    const f = located(byId.get(id)!.callFrame);
     const area = areaOf(f);
     if (area === 'idle') continue;
     busyUs += us;

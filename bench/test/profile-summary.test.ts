@@ -1,6 +1,7 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 import { summarise } from '../src/profile-summary.js';
 
@@ -43,6 +44,35 @@ describe('summarise', () => {
       ]);
       expect(s.areas[0]).toMatchObject({ ms: 9, share: 69.2 });
       expect(s.top.map((t) => t.fn)).toEqual(['append', '(garbage collector)', 'ClientRequest']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("moves a frame in core's bundle to the module its source map names", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'prof-summary-'));
+    try {
+      const bundle = join(dir, 'packages', 'core', 'dist', 'bundle');
+      mkdirSync(bundle, { recursive: true });
+      writeFileSync(join(bundle, 'chunk-A.js'), 'function append() {}\n');
+      // Generated line 0, column 0 → source 0 (journal.ts), line 5, column 0.
+      const map = { version: 3, sources: ['../../src/client/journal.ts'], names: [], mappings: 'AAKA' };
+      writeFileSync(join(bundle, 'chunk-A.js.map'), JSON.stringify(map));
+      const url = pathToFileURL(join(bundle, 'chunk-A.js')).href;
+      const file = join(dir, 'x.cpuprofile');
+      writeFileSync(
+        file,
+        JSON.stringify({
+          nodes: [{ id: 1, callFrame: { functionName: 'append', url, lineNumber: 0, columnNumber: 0, scriptId: '1' } }],
+          startTime: 0,
+          endTime: 10,
+          samples: [1],
+          timeDeltas: [1000],
+        }),
+      );
+      const s = summarise(file, 1);
+      expect(s.areas.map((a) => a.area)).toEqual(['journal / session store']);
+      expect(s.top[0]!.where).toBe('core/dist/client/journal.js:6');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

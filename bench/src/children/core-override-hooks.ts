@@ -16,6 +16,9 @@ export async function resolve(
   next: (specifier: string, context: unknown) => Promise<{ url: string }>,
 ): Promise<{ url: string; shortCircuit?: boolean }> {
   if (specifier === '@wxbot/core' && index !== '') return { url: index, shortCircuit: true };
+  // A subpath the given build's package.json exports (bundled or not): that file.
+  const sub = subpaths[specifier];
+  if (sub !== undefined) return { url: sub, shortCircuit: true };
   // Its subpaths too (`@wxbot/core/client`, `/runtime`, …: the bench harness builds the client from
   // `/client`): resolved as usual, then moved from this build's dist to the given one.
   if (specifier.startsWith('@wxbot/core/') && index !== '') {
@@ -28,8 +31,6 @@ export async function resolve(
     return found;
   }
   if (specifier === '@wxbot/server' && server !== '') return { url: server, shortCircuit: true };
-  const sub = subpaths[specifier];
-  if (sub !== undefined) return { url: sub, shortCircuit: true };
   // A server subpath the given (older) build does not have: as that package would answer, so core falls
   // back to its main entry instead of loading this workspace's file (`@wxbot/server/control-plane`).
   if (specifier.startsWith('@wxbot/server/') && server !== '')

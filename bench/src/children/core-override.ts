@@ -16,17 +16,36 @@ import { pathToFileURL } from 'node:url';
  */
 function subpaths(name: string, dist: string): Record<string, string> {
   const out: Record<string, string> = {};
-  const pkgFile = join(dist, '..', 'package.json');
-  if (!existsSync(pkgFile)) return out;
-  const pkg = JSON.parse(readFileSync(pkgFile, 'utf8')) as { exports?: Record<string, unknown> };
-  for (const [key, target] of Object.entries(pkg.exports ?? {})) {
+  for (const [key, target] of Object.entries(exportsOf(dist))) {
     if (key === '.' || !key.startsWith('./')) continue;
-    const file = typeof target === 'string' ? target : (target as { default?: unknown } | null)?.default;
-    if (typeof file !== 'string' || !file.startsWith('./dist/') || !file.endsWith('.js')) continue;
+    const file = defaultOf(target);
+    if (file === undefined || !file.startsWith('./dist/') || !file.endsWith('.js')) continue;
     const path = join(dist, file.slice('./dist/'.length));
     if (existsSync(path)) out[`${name}/${key.slice(2)}`] = pathToFileURL(path).href;
   }
   return out;
+}
+
+/** An `exports` target's file: the string itself, or its `default` condition. */
+function defaultOf(target: unknown): string | undefined {
+  const file = typeof target === 'string' ? target : (target as { default?: unknown } | null | undefined)?.default;
+  return typeof file === 'string' ? file : undefined;
+}
+
+function exportsOf(dist: string): Record<string, unknown> {
+  const pkgFile = join(dist, '..', 'package.json');
+  if (!existsSync(pkgFile)) return {};
+  return (JSON.parse(readFileSync(pkgFile, 'utf8')) as { exports?: Record<string, unknown> }).exports ?? {};
+}
+
+/**
+ * The build's main entry: its package.json's `.` export when that file exists (a bundled core runs from
+ * dist/bundle/index.js, decision 0034), else `<dist>/index.js`.
+ */
+function mainEntry(dist: string): string {
+  const file = defaultOf(exportsOf(dist)['.']);
+  const path = file?.startsWith('./dist/') ? join(dist, file.slice('./dist/'.length)) : '';
+  return pathToFileURL(path !== '' && existsSync(path) ? path : join(dist, 'index.js')).href;
 }
 
 const dist = process.env['BENCH_CORE_DIST'];
@@ -35,8 +54,8 @@ const serverDist = process.env['BENCH_SERVER_DIST'];
 if (dist || serverDist) {
   register('./core-override-hooks.js', import.meta.url, {
     data: {
-      ...(dist ? { index: pathToFileURL(join(dist, 'index.js')).href } : {}),
-      ...(serverDist ? { server: pathToFileURL(join(serverDist, 'index.js')).href } : {}),
+      ...(dist ? { index: mainEntry(dist) } : {}),
+      ...(serverDist ? { server: mainEntry(serverDist) } : {}),
       subpaths: {
         ...(dist ? subpaths('@wxbot/core', dist) : {}),
         ...(serverDist ? subpaths('@wxbot/server', serverDist) : {}),

@@ -45,17 +45,17 @@ describe('entry points', () => {
     expect(Object.keys(root)).not.toContain('capYoungGeneration');
   });
 
-  test('package.json exports ./client from the built client barrel', () => {
+  test('package.json exports ./client from the bundle, typed by the built client barrel', () => {
     expect(pkg.exports['./client']).toEqual({
       types: './dist/client/index.d.ts',
-      default: './dist/client/index.js',
+      default: './dist/bundle/client.js',
     });
   });
 
-  test('package.json exports ./transport from the built transport barrel', () => {
+  test('package.json exports ./transport from the bundle, typed by the built transport barrel', () => {
     expect(pkg.exports['./transport']).toEqual({
       types: './dist/transport/index.d.ts',
-      default: './dist/transport/index.js',
+      default: './dist/bundle/transport.js',
     });
   });
 });
@@ -78,7 +78,7 @@ describe('@wxbot/core/transport', () => {
 
   test('the built package resolves it to the same class as @wxbot/core', () => {
     const core = fileURLToPath(new URL('..', import.meta.url));
-    expect(existsSync(`${core}dist/transport/index.js`)).toBe(true); // `npx tsc -b tsconfig.build.json` first
+    expect(existsSync(`${core}dist/bundle/transport.js`)).toBe(true); // `pnpm build` first
     // Node's own resolution through package.json exports (jest maps both names to src/): a package
     // importing itself by name, as the server imports it from node_modules.
     const script =
@@ -89,6 +89,6 @@ describe('@wxbot/core/transport', () => {
     const [sameClass, sameGuard, resolved] = JSON.parse(out) as [boolean, boolean, string];
     expect(sameClass).toBe(true);
     expect(sameGuard).toBe(true);
-    expect(resolved.endsWith('/dist/transport/index.js')).toBe(true);
+    expect(resolved.endsWith('/dist/bundle/transport.js')).toBe(true);
   });
 });

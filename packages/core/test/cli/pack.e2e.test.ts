@@ -88,8 +88,13 @@ async function packEverything(dest: string): Promise<Map<string, string>> {
       name,
       missing: [],
     });
-    if (name !== 'create-wxbot')
+    if (name === '@wxbot/core') {
+      // Core ships its bundle (decision 0034) and tsc's types, not tsc's JS files as well.
+      expect(files).toEqual(expect.arrayContaining(['package/dist/bundle/index.js', 'package/dist/index.d.ts']));
+      expect(files.filter((f) => f.endsWith('.js') && !/^package\/(bin|dist\/bundle)\//.test(f))).toEqual([]);
+    } else if (name !== 'create-wxbot') {
       expect(files).toEqual(expect.arrayContaining(['package/dist/index.js', 'package/dist/index.d.ts']));
+    }
     const stray = files.filter(
       (f) =>
         /\.(map|tsbuildinfo)$/.test(f) ||
@@ -167,7 +172,7 @@ test('from packed tarballs: create a project, run it against the simulator and g
     await writeFile(join(tools, 'package.json'), '{"private":true}');
     await run('npm', [...NPM_INSTALL, coreTgz, tarballs.get('create-wxbot')!], tools);
     // A production install of @wxbot/core has no simulator, and --simulator says in one line how to add it.
-    expect(existsSync(join(tools, 'node_modules/@wxbot/core/dist/index.js'))).toBe(true);
+    expect(existsSync(join(tools, 'node_modules/@wxbot/core/dist/bundle/index.js'))).toBe(true);
     expect(existsSync(join(tools, 'node_modules/@wxbot/simulator'))).toBe(false);
     await writeFile(join(tools, 'bot.config.mjs'), 'export default { plugins: [] };\n');
     const missing = await runFailing(

@@ -1,8 +1,8 @@
 // What a plain `wxbot start --simulator` loads before its ready banner (cold start, issue 20): the built
 // bin in a child process, with a module hook recording every module it loads. The control API's routes,
 // fastify's set-up, OpenAPI and webhooks load once the bot is up, the simulator's iLink half never on a
-// Web account, core's root barrel never in a start. Runs the build (dist/), as `pnpm test` leaves it
-// after `pnpm lint`'s API check.
+// Web account, core's root entry never in a start. Runs the build (core's dist/bundle/), as `pnpm build`
+// (or the install's `prepare`) leaves it.
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { waitUntil } from './helpers.js';
 
 const bin = fileURLToPath(new URL('../../bin/wxbot.js', import.meta.url));
-const built = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+const built = fileURLToPath(new URL('../../dist/bundle/cli.js', import.meta.url));
 const BANNER = 'running against the simulator';
 const MARK = '-- banner --';
 
@@ -49,7 +49,7 @@ function modules(file: string): { before: string[]; after: string[] } {
 }
 
 test("start --simulator loads neither the API routes, the iLink simulator nor core's root barrel before its banner", async () => {
-  expect(existsSync(built)).toBe(true); // `npx tsc -b tsconfig.build.json` first
+  expect(existsSync(built)).toBe(true); // `pnpm build` first
   dir = await mkdtemp(join(tmpdir(), 'wxbot-start-modules-'));
   await writeFile(join(dir, 'bot.config.json'), '{"plugins":[]}\n');
   const file = join(dir, 'modules.txt');
@@ -78,10 +78,15 @@ test("start --simulator loads neither the API routes, the iLink simulator nor co
     /\/server\/dist\/(routes\/|webhooks\/|server\.js|openapi\.js|schemas\.js)|\/simulator\/dist\/ilink\//.test(u),
   );
   expect(early).toEqual([]);
-  // Core's root barrel and the area barrels only it loads (config, bot, plugin, …): the server's account hub
-  // takes the transport seam from `@wxbot/core/transport`, the CLI imports core's modules by file.
-  const barrels = before.filter((u) => /\/core\/dist\/(index|bot\/index|config\/index|plugin\/index)\.js$/.test(u));
+  // Core's root entry (and with it the chunks only it needs: config, bot, plugin, …): the server's account hub
+  // takes the transport seam from `@wxbot/core/transport`, the CLI's entry holds what a start runs.
+  const barrels = before.filter((u) => /\/core\/dist\/bundle\/index\.js$/.test(u));
   expect(barrels).toEqual([]);
+  // Core runs from its bundle (decision 0034): none of tsc's per-file output loads, before or after.
+  const { after } = modules(file);
+  expect([...before, ...after].filter((u) => /\/core\/dist\//.test(u) && !/\/core\/dist\/bundle\//.test(u))).toEqual(
+    [],
+  );
   // It did load the simulator and the control plane's own entry: the test watched the right process.
   expect(before.some((u) => u.includes('/simulator/dist/web.js'))).toBe(true);
   expect(before.some((u) => u.includes('/server/dist/control-plane.js'))).toBe(true);
