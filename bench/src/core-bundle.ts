@@ -1,21 +1,19 @@
 /**
- * The bench measures what ships: `@wxbot/core` from its bundle (decision 0034). A bundle made from an older
- * tsc build would measure old code while the sources say otherwise; the bin refuses one, and so does this.
+ * The bench measures what ships: core, the simulator and the server from their bundles (decision 0034). A
+ * bundle made from an older tsc build would measure old code while the sources say otherwise; the bins
+ * refuse one, and so does this, with the repository's own check (scripts/bundle.mjs).
  */
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
-// The core this bench imports (also from a build of the bench under bench/dist/<name>/, as its tests make).
-const core = fileURLToPath(new URL('.', import.meta.resolve('@wxbot/core/package.json')));
+/** The checkout whose core this bench imports (also from a build of the bench under bench/dist/<name>/). */
+const checkout = fileURLToPath(new URL('../..', import.meta.resolve('@wxbot/core/package.json')));
 
-/** Why core's bundle cannot be measured, or undefined when it is current. */
-export function staleCoreBundle(dir = core): string | undefined {
-  const info = `${dir}dist/.tsbuildinfo`;
-  const stamp = `${dir}dist/bundle/.source`;
-  if (!existsSync(info)) return `${info} is missing: run \`pnpm build\``;
-  const now = createHash('sha1').update(readFileSync(info)).digest('hex');
-  if (!existsSync(stamp) || readFileSync(stamp, 'utf8').trim() !== now)
-    return `${dir}dist/bundle/ is older than core's tsc build: run \`pnpm build\` (or \`node packages/core/scripts/bundle.mjs\`)`;
-  return undefined;
+/** One line per bundle that is missing or older than its tsc build; empty when all are current. */
+export async function staleBundles(repo = checkout): Promise<string[]> {
+  const script = join(repo, 'scripts', 'bundle.mjs');
+  if (!existsSync(script)) return [`${script} is missing: not a wxbot checkout`];
+  const check = (await import(pathToFileURL(script).href)) as { staleBundles(root: string): string[] };
+  return check.staleBundles(repo);
 }

@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
-import { staleCoreBundle } from './core-bundle.js';
+import { staleBundles } from './core-bundle.js';
 import { machineInfo } from './machine.js';
 import { USAGE } from './usage.js';
 import { evaluateTargets, renderTables, type BenchResults } from './report.js';
@@ -110,9 +110,9 @@ async function main(): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
-  const stale = staleCoreBundle();
-  if (stale !== undefined) {
-    process.stderr.write(`bench: ${stale}\n`);
+  const stale = await staleBundles();
+  if (stale.length > 0) {
+    process.stderr.write(`bench: ${stale.join('; ')}. Run \`pnpm build\`.\n`);
     return 2;
   }
   const only = values.only?.split(',').map((s) => s.trim()) ?? [...DEFAULT_SUITES];

@@ -1,30 +1,45 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-import { staleCoreBundle } from '../src/core-bundle.js';
+import { staleBundles } from '../src/core-bundle.js';
 
-describe('staleCoreBundle', () => {
-  let dir = '';
+const script = fileURLToPath(new URL('../../scripts/bundle.mjs', import.meta.url));
+const sha1 = (text: string): string => createHash('sha1').update(text).digest('hex');
+
+describe('staleBundles', () => {
+  let repo = '';
   beforeEach(() => {
-    dir = `${mkdtempSync(join(tmpdir(), 'bench-core-'))}/`;
-    mkdirSync(join(dir, 'dist', 'bundle'), { recursive: true });
+    repo = mkdtempSync(join(tmpdir(), 'bench-bundles-'));
+    mkdirSync(join(repo, 'scripts'));
+    copyFileSync(script, join(repo, 'scripts', 'bundle.mjs'));
+    for (const name of ['core', 'simulator', 'server']) {
+      mkdirSync(join(repo, 'packages', name, 'dist', 'bundle'), { recursive: true });
+      writeFileSync(join(repo, 'packages', name, 'dist', '.tsbuildinfo'), `${name} 2`);
+      writeFileSync(join(repo, 'packages', name, 'dist', 'bundle', '.source'), `${sha1(`${name} 2`)}\n`);
+    }
   });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  afterEach(() => rmSync(repo, { recursive: true, force: true }));
 
-  it('accepts a bundle stamped with the current tsc build', () => {
-    writeFileSync(join(dir, 'dist', '.tsbuildinfo'), 'build 2');
-    writeFileSync(join(dir, 'dist', 'bundle', '.source'), `${createHash('sha1').update('build 2').digest('hex')}\n`);
-    expect(staleCoreBundle(dir)).toBeUndefined();
+  it('accepts bundles stamped with their current tsc builds', async () => {
+    expect(await staleBundles(repo)).toEqual([]);
   });
 
-  it('refuses a bundle of an older build, or none, saying what to run', () => {
-    writeFileSync(join(dir, 'dist', '.tsbuildinfo'), 'build 2');
-    expect(staleCoreBundle(dir)).toMatch(/older than core's tsc build: run `pnpm build`/);
-    writeFileSync(join(dir, 'dist', 'bundle', '.source'), `${createHash('sha1').update('build 1').digest('hex')}\n`);
-    expect(staleCoreBundle(dir)).toMatch(/older than core's tsc build/);
-    rmSync(join(dir, 'dist', '.tsbuildinfo'));
-    expect(staleCoreBundle(dir)).toMatch(/tsbuildinfo is missing: run `pnpm build`/);
+  it('names each bundle older than its build, or missing', async () => {
+    writeFileSync(join(repo, 'packages', 'simulator', 'dist', '.tsbuildinfo'), 'simulator 3');
+    rmSync(join(repo, 'packages', 'server', 'dist', 'bundle'), { recursive: true });
+    expect(await staleBundles(repo)).toEqual([
+      'packages/simulator/dist/bundle/ is older than its tsc build (dist/)',
+      'packages/server/dist/bundle/ is older than its tsc build (dist/)',
+    ]);
+  });
+
+  it('says so outside a checkout', async () => {
+    rmSync(join(repo, 'scripts'), { recursive: true });
+    expect(await staleBundles(repo)).toEqual([
+      `${join(repo, 'scripts', 'bundle.mjs')} is missing: not a wxbot checkout`,
+    ]);
   });
 });

@@ -2,7 +2,7 @@
 // Committed shim: a bin pointing straight into an unbuilt dist/ is not linked
 // on a fresh install, so the bin is this file and it finds the build: core's
 // bundle (dist/bundle/, see scripts/bundle.mjs and decision 0034).
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const bundle = new URL('../dist/bundle/', import.meta.url);
@@ -13,21 +13,11 @@ if (!existsSync(built)) {
   );
   process.exit(1);
 }
-// In a checkout (tsc's build info is there; a published package has none), a bundle made from an older
-// tsc build would run old code while the sources and dist/ say otherwise: refuse it.
-const buildInfo = fileURLToPath(new URL('../dist/.tsbuildinfo', import.meta.url));
-if (existsSync(buildInfo)) {
-  const { createHash } = await import('node:crypto');
-  const now = createHash('sha1').update(readFileSync(buildInfo)).digest('hex');
-  const stamp = fileURLToPath(new URL('.source', bundle));
-  const made = existsSync(stamp) ? readFileSync(stamp, 'utf8').trim() : '';
-  if (made !== now) {
-    process.stderr.write(
-      'wxbot: the bundle of @wxbot/core (dist/bundle/) is older than its tsc build (dist/). Run `pnpm build` in the wxbot repository (or `node packages/core/scripts/bundle.mjs`).\n',
-    );
-    process.exit(1);
-  }
-}
+// In a checkout of the wxbot repository (tsc's build info is here; a published package has none), a bundle
+// made from an older tsc build would run old code while the sources and dist/ say otherwise: refuse it.
+const checker = new URL('../../../scripts/bundle.mjs', import.meta.url);
+if (existsSync(fileURLToPath(new URL('../dist/.tsbuildinfo', import.meta.url))) && existsSync(fileURLToPath(checker)))
+  (await import(checker.href)).refuseStaleBundles('wxbot');
 // Before anything big loads: Node's compile cache (Node >= 22.1; per-user directory, see
 // src/cli/compile-cache.ts), then a small young generation
 // (see src/runtime/young-generation.ts; NODE_OPTIONS=--max-semi-space-size=N overrides).

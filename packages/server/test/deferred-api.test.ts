@@ -95,11 +95,20 @@ test('importing @wxbot/server does not load fastify (that waits for the first se
   expect(r.stdout).toBe('false');
 });
 
+/** A bundle file's modules, from its source map (the server runs from its bundle, decision 0034); else the file. */
+function sourcesOf(url: string): string[] {
+  if (!/\/dist\/bundle\/[^/]+\.js$/.test(url)) return [url];
+  const map = JSON.parse(readFileSync(`${fileURLToPath(url)}.map`, 'utf8')) as { sources: string[] };
+  return map.sources.map((source) => new URL(source, url).href);
+}
+
 test('what `wxbot start` imports (@wxbot/server/control-plane) loads no route, OpenAPI or webhook module', () => {
   const loaded = modulesLoadedBy('@wxbot/server/control-plane');
-  expect(loaded.some((u) => u.endsWith('/dist/control-plane.js'))).toBe(true);
+  expect(loaded.some((u) => u.endsWith('/server/dist/bundle/control-plane.js'))).toBe(true);
+  const sources = loaded.flatMap(sourcesOf);
+  expect(sources.some((u) => u.endsWith('/server/src/control-plane.ts'))).toBe(true);
   expect(
-    loaded.filter((u) => /\/server\/dist\/(routes\/|webhooks\/|server\.js|openapi\.js|schemas\.js)/.test(u)),
+    sources.filter((u) => /\/server\/src\/(routes\/|webhooks\/|server\.ts|openapi\.ts|schemas\.ts)/.test(u)),
   ).toEqual([]);
 });
 

@@ -88,8 +88,8 @@ async function packEverything(dest: string): Promise<Map<string, string>> {
       name,
       missing: [],
     });
-    if (name === '@wxbot/core') {
-      // Core ships its bundle (decision 0034) and tsc's types, not tsc's JS files as well.
+    if (name === '@wxbot/core' || name === '@wxbot/simulator') {
+      // Core and the simulator ship their bundles (decision 0034) and tsc's types, not tsc's JS files as well.
       expect(files).toEqual(expect.arrayContaining(['package/dist/bundle/index.js', 'package/dist/index.d.ts']));
       expect(files.filter((f) => f.endsWith('.js') && !/^package\/(bin|dist\/bundle)\//.test(f))).toEqual([]);
     } else if (name !== 'create-wxbot') {

@@ -1,8 +1,8 @@
 // What a plain `wxbot start --simulator` loads before its ready banner (cold start, issue 20): the built
 // bin in a child process, with a module hook recording every module it loads. The control API's routes,
 // fastify's set-up, OpenAPI and webhooks load once the bot is up, the simulator's iLink half never on a
-// Web account, core's root entry never in a start. Runs the build (core's dist/bundle/), as `pnpm build`
-// (or the install's `prepare`) leaves it.
+// Web account, core's root entry never in a start. Runs the build (the bundles in dist/bundle/), as
+// `pnpm build` (or the install's `prepare`) leaves it.
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -42,6 +42,16 @@ afterEach(async () => {
   dir = undefined;
 });
 
+/**
+ * What a loaded file holds: for a bundle's file (core, the simulator and the server run from theirs,
+ * decision 0034), the modules its source map names (`…/server/src/routes/x.ts`); else the file itself.
+ */
+function sourcesOf(url: string): string[] {
+  if (!/\/dist\/bundle\/[^/]+\.js$/.test(url)) return [url];
+  const map = JSON.parse(readFileSync(`${fileURLToPath(url)}.map`, 'utf8')) as { sources: string[] };
+  return map.sources.map((source) => new URL(source, url).href);
+}
+
 function modules(file: string): { before: string[]; after: string[] } {
   const lines = existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : [];
   const at = lines.indexOf(MARK);
@@ -67,27 +77,30 @@ test("start --simulator loads neither the API routes, the iLink simulator nor co
     // The app is built once the bot is up: seeing its routes load shows the hook records what loads.
     await waitUntil(() => {
       const { before, after } = modules(file);
-      return [...before, ...after].some((u) => u.includes('/server/dist/routes/'));
+      return [...before, ...after].flatMap(sourcesOf).some((u) => u.includes('/server/src/routes/'));
     }, 'the routes to load');
   } finally {
     child.kill('SIGTERM');
     await exited;
   }
   const { before } = modules(file);
-  const early = before.filter((u) =>
-    /\/server\/dist\/(routes\/|webhooks\/|server\.js|openapi\.js|schemas\.js)|\/simulator\/dist\/ilink\//.test(u),
-  );
+  const early = before
+    .flatMap(sourcesOf)
+    .filter((u) =>
+      /\/server\/src\/(routes\/|webhooks\/|server\.ts|openapi\.ts|schemas\.ts)|\/simulator\/src\/ilink\//.test(u),
+    );
   expect(early).toEqual([]);
   // Core's root entry (and with it the chunks only it needs: config, bot, plugin, …): the server's account hub
   // takes the transport seam from `@wxbot/core/transport`, the CLI's entry holds what a start runs.
   const barrels = before.filter((u) => /\/core\/dist\/bundle\/index\.js$/.test(u));
   expect(barrels).toEqual([]);
-  // Core runs from its bundle (decision 0034): none of tsc's per-file output loads, before or after.
-  const { after } = modules(file);
-  expect([...before, ...after].filter((u) => /\/core\/dist\//.test(u) && !/\/core\/dist\/bundle\//.test(u))).toEqual(
+  expect(before.flatMap(sourcesOf).filter((u) => /\/core\/src\/(index|bot\/index|config\/index)\.ts$/.test(u))).toEqual(
     [],
   );
+  // Core, the simulator and the server run from their bundles: none of tsc's per-file output loads.
+  const { after } = modules(file);
+  expect([...before, ...after].filter((u) => /\/(core|simulator|server)\/dist\/(?!bundle\/)/.test(u))).toEqual([]);
   // It did load the simulator and the control plane's own entry: the test watched the right process.
-  expect(before.some((u) => u.includes('/simulator/dist/web.js'))).toBe(true);
-  expect(before.some((u) => u.includes('/server/dist/control-plane.js'))).toBe(true);
+  expect(before.some((u) => u.includes('/simulator/dist/bundle/web.js'))).toBe(true);
+  expect(before.some((u) => u.includes('/server/dist/bundle/control-plane.js'))).toBe(true);
 }, 40_000);
