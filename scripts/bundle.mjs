@@ -69,7 +69,9 @@ export function staleBundles(root = repo) {
     const dir = join(root, 'packages', name);
     const source = fingerprint(dir);
     if (source === undefined) continue;
-    if (stampOf(dir) !== source) out.push(`packages/${name}/dist/bundle/ is older than its tsc build (dist/)`);
+    const stamp = stampOf(dir);
+    if (stamp === undefined) out.push(`packages/${name}/dist/bundle/ is missing`);
+    else if (stamp !== source) out.push(`packages/${name}/dist/bundle/ is older than its tsc build (dist/)`);
   }
   return out;
 }
@@ -84,7 +86,7 @@ export function refuseStaleBundles(program) {
 
 /** Bundles one package; false when its bundle was already current (nothing written). */
 export async function bundle(name, root = repo) {
-  const entries = BUNDLES[name];
+  const entries = Object.hasOwn(BUNDLES, name) ? BUNDLES[name] : undefined;
   if (entries === undefined)
     throw new Error(`bundle: no package "${name}" (choose from ${Object.keys(BUNDLES).join(', ')})`);
   const dir = join(root, 'packages', name);
@@ -123,10 +125,16 @@ export async function bundle(name, root = repo) {
 
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
   const names = process.argv.slice(2);
-  for (const name of names.length > 0 ? names : Object.keys(BUNDLES)) {
-    const started = Date.now();
-    const wrote = await bundle(name);
-    const what = wrote ? `written in ${Date.now() - started} ms` : 'up to date';
-    process.stdout.write(`@wxbot/${name}: dist/bundle ${what}\n`);
+  try {
+    for (const name of names.length > 0 ? names : Object.keys(BUNDLES)) {
+      const started = Date.now();
+      const wrote = await bundle(name);
+      const what = wrote ? `written in ${Date.now() - started} ms` : 'up to date';
+      process.stdout.write(`@wxbot/${name}: dist/bundle ${what}\n`);
+    }
+  } catch (error) {
+    // esbuild has printed its own diagnostics (file:line) above; this says which step failed.
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
   }
 }
