@@ -73,12 +73,12 @@ function areaOf(frame: CallFrame): string {
   return 'other';
 }
 
-const BUNDLE = /^(file:\/\/.*\/packages\/core\/dist\/)bundle\/[^/]+\.js$/;
+const BUNDLE = /^(file:\/\/.*\/packages\/(?:core|simulator|server)\/dist\/)bundle\/[^/]+\.js$/;
 
 /**
- * Core runs from its bundle (decision 0034): a frame in a chunk is moved, through the chunk's source map,
- * to the module it came from, written as tsc's file (`…/core/dist/client/journal.js`), so the areas and
- * the top functions read as they did before the bundle.
+ * Core, the simulator and the server run from bundles (decision 0034): a frame in a chunk is moved, through
+ * the chunk's source map, to the module it came from, written as tsc's file (`…/core/dist/client/journal.js`),
+ * so the areas and the top functions read as they did before the bundles (with the source's line numbers).
  */
 function unbundler(): (frame: CallFrame) => CallFrame {
   const maps = new Map<string, SourceMap | null>();

@@ -49,30 +49,39 @@ describe('summarise', () => {
     }
   });
 
-  it("moves a frame in core's bundle to the module its source map names", () => {
+  it('moves a frame in a bundle to the module its source map names', () => {
     const dir = mkdtempSync(join(tmpdir(), 'prof-summary-'));
     try {
-      const bundle = join(dir, 'packages', 'core', 'dist', 'bundle');
-      mkdirSync(bundle, { recursive: true });
-      writeFileSync(join(bundle, 'chunk-A.js'), 'function append() {}\n');
-      // Generated line 0, column 0 → source 0 (journal.ts), line 5, column 0.
-      const map = { version: 3, sources: ['../../src/client/journal.ts'], names: [], mappings: 'AAKA' };
-      writeFileSync(join(bundle, 'chunk-A.js.map'), JSON.stringify(map));
-      const url = pathToFileURL(join(bundle, 'chunk-A.js')).href;
+      /** A one-line chunk of `pkg`'s bundle whose line 0, column 0 comes from `source`, line 5, column 0. */
+      const chunk = (pkg: string, source: string): string => {
+        const bundle = join(dir, 'packages', pkg, 'dist', 'bundle');
+        mkdirSync(bundle, { recursive: true });
+        writeFileSync(join(bundle, 'chunk-A.js'), 'function f() {}\n');
+        const map = { version: 3, sources: [source], names: [], mappings: 'AAKA' };
+        writeFileSync(join(bundle, 'chunk-A.js.map'), JSON.stringify(map));
+        return pathToFileURL(join(bundle, 'chunk-A.js')).href;
+      };
+      const frameAt = (id: number, functionName: string, url: string): object => ({
+        id,
+        callFrame: { functionName, url, lineNumber: 0, columnNumber: 0, scriptId: String(id) },
+      });
       const file = join(dir, 'x.cpuprofile');
       writeFileSync(
         file,
         JSON.stringify({
-          nodes: [{ id: 1, callFrame: { functionName: 'append', url, lineNumber: 0, columnNumber: 0, scriptId: '1' } }],
+          nodes: [
+            frameAt(1, 'append', chunk('core', '../../src/client/journal.ts')),
+            frameAt(2, 'publish', chunk('server', '../../src/events.ts')),
+          ],
           startTime: 0,
           endTime: 10,
-          samples: [1],
-          timeDeltas: [1000],
+          samples: [1, 1, 2],
+          timeDeltas: [1000, 1000, 1000],
         }),
       );
-      const s = summarise(file, 1);
-      expect(s.areas.map((a) => a.area)).toEqual(['journal / session store']);
-      expect(s.top[0]!.where).toBe('core/dist/client/journal.js:6');
+      const s = summarise(file, 2);
+      expect(s.areas.map((a) => a.area)).toEqual(['journal / session store', 'other']);
+      expect(s.top.map((t) => t.where)).toEqual(['core/dist/client/journal.js:6', 'server/dist/events.js:6']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
