@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
-import { staleBundles } from './core-bundle.js';
+import { staleBundles } from './bundles.js';
 import { machineInfo } from './machine.js';
 import { USAGE } from './usage.js';
 import { evaluateTargets, renderTables, type BenchResults } from './report.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { staleBundles } from '../src/core-bundle.js';
+import { staleBundles } from '../src/bundles.js';
 
 const script = fileURLToPath(new URL('../../scripts/bundle.mjs', import.meta.url));
 const sha1 = (text: string): string => createHash('sha1').update(text).digest('hex');
