@@ -13,6 +13,8 @@ import { SourceMap } from 'node:module';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { readProfilePhases, type ProfilePhase } from './profile-phases.js';
+
 interface CallFrame {
   functionName: string;
   url: string;
@@ -58,7 +60,8 @@ const AREAS: readonly [string, RegExp][] = [
 export interface ProfileSummary {
   file: string;
   totalMs: number;
-  areas: { area: string; ms: number; share: number }[];
+  /** `us`: the same time unrounded, in microseconds. */
+  areas: { area: string; ms: number; us: number; share: number }[];
   top: { fn: string; where: string; area: string; ms: number; share: number }[];
 }
 
@@ -100,14 +103,25 @@ function unbundler(): (frame: CallFrame) => CallFrame {
   };
 }
 
-export function summarise(file: string, topN = 25): ProfileSummary {
+/** A span of a profile, on its clock (µs): only the samples taken inside it count. */
+export interface ProfileWindow {
+  fromUs: number;
+  toUs: number;
+}
+
+export function summarise(file: string, topN = 25, window?: ProfileWindow): ProfileSummary {
   const p = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const located = unbundler();
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
   const selfUs = new Map<number, number>();
+  // Sample i was taken at startTime + timeDeltas[0..i]; it stands for the time since the one before.
+  let at = p.startTime;
   for (let i = 0; i < p.samples.length; i++) {
+    const delta = p.timeDeltas[i] ?? 0;
+    at += delta;
+    if (window !== undefined && (at < window.fromUs || at > window.toUs)) continue;
     const id = p.samples[i]!;
-    selfUs.set(id, (selfUs.get(id) ?? 0) + (p.timeDeltas[i] ?? 0));
+    selfUs.set(id, (selfUs.get(id) ?? 0) + delta);
   }
   const areas = new Map<string, number>();
   const fns = new Map<string, { fn: string; where: string; area: string; us: number }>();
@@ -130,7 +144,7 @@ export function summarise(file: string, topN = 25): ProfileSummary {
     totalMs: Math.round(busyUs / 1000),
     areas: [...areas]
       .sort((a, b) => b[1] - a[1])
-      .map(([area, us]) => ({ area, ms: Math.round(us / 1000), share: share(us) })),
+      .map(([area, us]) => ({ area, ms: Math.round(us / 1000), us, share: share(us) })),
     top: [...fns.values()]
       .sort((a, b) => b.us - a.us)
       .slice(0, topN)
@@ -141,6 +155,24 @@ export function summarise(file: string, topN = 25): ProfileSummary {
 function render(s: ProfileSummary): string {
   const lines = [`## ${s.file}: ${s.totalMs} ms busy (idle excluded)`, '', '| area | ms | % |', '|---|---|---|'];
   for (const a of s.areas) lines.push(`| ${a.area} | ${a.ms} | ${a.share} |`);
+  lines.push('', '| function | where | area | self ms | % |', '|---|---|---|---|---|');
+  for (const t of s.top) lines.push(`| ${t.fn} | ${t.where} | ${t.area} | ${t.ms} | ${t.share} |`);
+  return lines.join('\n');
+}
+
+/** One phase of a marked profile: its main thread's time per area, also per message. */
+export function renderPhase(target: string, phase: ProfilePhase, s: ProfileSummary): string {
+  const n = Math.max(1, phase.messages);
+  const busyUs = s.areas.reduce((sum, a) => sum + a.us, 0);
+  const perMessage = (us: number): string => (us / n).toFixed(1);
+  const lines = [
+    `### ${target}, ${phase.name}: ${phase.messages} messages, ${s.totalMs} ms busy on the main thread ` +
+      `(${(busyUs / n / 1000).toFixed(3)} ms per message)`,
+    '',
+    '| area | ms | % | µs per message |',
+    '|---|---|---|---|',
+  ];
+  for (const a of s.areas) lines.push(`| ${a.area} | ${a.ms} | ${a.share} | ${perMessage(a.us)} |`);
   lines.push('', '| function | where | area | self ms | % |', '|---|---|---|---|---|');
   for (const t of s.top) lines.push(`| ${t.fn} | ${t.where} | ${t.area} | ${t.ms} | ${t.share} |`);
   return lines.join('\n');
@@ -161,5 +193,11 @@ if (isMain) {
         .sort()
         .map((f) => join(target, f))
     : [target];
-  for (const f of files) process.stdout.write(`${render(summarise(f, top))}\n\n`);
+  for (const f of files) {
+    process.stdout.write(`${render(summarise(f, top))}\n\n`);
+    const marked = readProfilePhases(f);
+    for (const phase of marked?.phases ?? []) {
+      process.stdout.write(`${renderPhase(marked!.target, phase, summarise(f, Math.min(top, 12), phase))}\n\n`);
+    }
+  }
 }

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-import { summarise } from '../src/profile-summary.js';
+import { writeProfilePhases, readProfilePhases } from '../src/profile-phases.js';
+import { renderPhase, summarise } from '../src/profile-summary.js';
 
 const frame = (id: number, functionName: string, url: string): object => ({
   id,
@@ -82,6 +83,66 @@ describe('summarise', () => {
       const s = summarise(file, 2);
       expect(s.areas.map((a) => a.area)).toEqual(['journal / session store', 'other']);
       expect(s.top.map((t) => t.where)).toEqual(['core/dist/client/journal.js:6', 'server/dist/events.js:6']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('counts only the samples inside a window, and renders a phase per message', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'prof-summary-'));
+    try {
+      const file = join(dir, 'CPU.20261207.164510.4242.0.001.cpuprofile');
+      writeFileSync(
+        file,
+        JSON.stringify({
+          nodes: [
+            frame(1, 'append', 'file:///w/packages/core/dist/client/journal.js'),
+            frame(2, 'normalizeMessage', 'file:///w/packages/core/dist/message/normalize.js'),
+          ],
+          // Samples at 1,000, 2,000, ... 6,000 µs: three of the journal, then three of the normaliser.
+          startTime: 0,
+          endTime: 6000,
+          samples: [1, 1, 1, 2, 2, 2],
+          timeDeltas: [1000, 1000, 1000, 1000, 1000, 1000],
+        }),
+      );
+      const late = summarise(file, 5, { fromUs: 2500, toUs: 5500 });
+      expect(late.areas.map((a) => [a.area, a.us])).toEqual([
+        ['normaliser / message', 2000],
+        ['journal / session store', 1000],
+      ]);
+      expect(summarise(file, 5, { fromUs: 7000, toUs: 9000 }).totalMs).toBe(0);
+
+      // The latency suite writes the spans beside the profile, named by the process's pid.
+      writeProfilePhases(dir, 4242, 'wxbot', [
+        { name: 'warm-up', fromUs: 0, toUs: 3500, messages: 3 },
+        { name: 'steady', fromUs: 3500, toUs: 6500, messages: 2 },
+      ]);
+      const marked = readProfilePhases(file);
+      expect(marked?.target).toBe('wxbot');
+      expect(marked?.phases.map((p) => p.name)).toEqual(['warm-up', 'steady']);
+      const steady = marked!.phases[1]!;
+      const text = renderPhase('wxbot', steady, summarise(file, 5, steady));
+      expect(text).toContain('### wxbot, steady: 2 messages, 3 ms busy on the main thread (1.500 ms per message)');
+      expect(text).toContain('| normaliser / message | 3 | 100 | 1500.0 |');
+      expect(text).not.toContain('journal');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('finds no phases for a profile taken by hand, or beside a file that is not a phases document', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'prof-summary-'));
+    try {
+      expect(readProfilePhases(join(dir, 'x.cpuprofile'))).toBeUndefined();
+      expect(readProfilePhases(join(dir, 'CPU.20261207.164510.77.0.001.cpuprofile'))).toBeUndefined();
+      writeFileSync(join(dir, 'phases-77.json'), '{"something":"else"}');
+      expect(readProfilePhases(join(dir, 'CPU.20261207.164510.77.0.001.cpuprofile'))).toBeUndefined();
+      writeFileSync(
+        join(dir, 'phases-77.json'),
+        JSON.stringify({ target: 'wxbot', phases: [{ name: 'steady', fromUs: 5, toUs: 1, messages: 1 }, null] }),
+      );
+      expect(readProfilePhases(join(dir, 'CPU.20261207.164510.77.0.001.cpuprofile'))?.phases).toEqual([]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -17,6 +17,7 @@ import type { WorkloadResult, WorkloadSpec } from '../children/sim.js';
 import { measureFloor, type FloorResult } from './floor.js';
 import { cpuSplit, type CpuSplit, type ProcessCpu } from '../process-cpu.js';
 import type { BurstAnatomy } from '../burst-anatomy.js';
+import { profileClockUs, writeProfilePhases, type ProfilePhase } from '../profile-phases.js';
 
 export interface LatencyPhase {
   pattern: WorkloadSpec['pattern'];
@@ -213,17 +214,25 @@ async function runPhases(
     await new Promise((r) => setTimeout(r, smoke ? 100 : 1000));
     type Requests = { type: string; requests: Record<string, number> };
     const counted = target.child === 'wxbot';
-    if (warmup !== undefined)
+    // With BENCH_PROFILE, each workload's span on the profile's clock, so the summary splits the profile by
+    // phase (a warm process's profile is warm-up, steady and bursty in one).
+    const marks: ProfilePhase[] = [];
+    if (warmup !== undefined) {
+      const fromUs = profileClockUs();
       await sim.call({ type: 'workload', spec: warmup }, warmup.maxMs + warmup.drainMs + 15_000);
+      marks.push({ name: 'warm-up', fromUs, toUs: profileClockUs(), messages: warmup.count });
+    }
     const out: LatencyPhase[] = [];
     for (const spec of specs) {
       const req0 = counted ? (await bot.call<Requests>({ type: 'requests' }, 10_000)).requests : {};
       type Cpu = ProcessCpu & { type: string; [key: string]: unknown };
       const cpu0 = await bot.call<Cpu>({ type: 'cpu' }, 10_000);
+      const phaseFrom = profileClockUs();
       const { result } = await sim.call<{ type: string; result: WorkloadResult }>(
         { type: 'workload', spec },
         spec.maxMs + spec.drainMs + 15_000,
       );
+      marks.push({ name: spec.pattern, fromUs: phaseFrom, toUs: profileClockUs(), messages: result.injected });
       const cpu1 = await bot.call<Cpu>({ type: 'cpu' }, 10_000);
       const split = cpuSplit(cpu0, cpu1, result.injected);
       const cpuMs = (cpu1.user + cpu1.system - cpu0.user - cpu0.system) / 1000;
@@ -252,6 +261,7 @@ async function runPhases(
         ...({ samples: result.latenciesMs } as object),
       });
     }
+    if (prof && bot.proc.pid !== undefined) writeProfilePhases(prof, bot.proc.pid, target.label, marks);
     return out;
   } finally {
     await bot.close(prof ? 30_000 : 15_000);
