@@ -1,13 +1,14 @@
 // `pnpm bench --only=latency --latency-node=<node>`: the processes under test run on that binary, the
-// simulators on the bench's own. A wrapper script stands in for another node: it notes each script it
-// starts, then execs this node. Never asserts a time.
+// simulators on the bench's own; `BENCH_BOT_NODE_ARGS`: node flags for the wxbot process under test. A
+// wrapper script stands in for another node: it notes what it starts, then execs this node. Never asserts a time.
+import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { runBench, runBuiltBenchRefused } from './run-bench.js';
+import { compileBench, runBench, runBuiltBenchRefused } from './run-bench.js';
 
-describe('pnpm bench --only=latency --latency-node', () => {
+describe('pnpm bench --only=latency --latency-node, BENCH_BOT_NODE_ARGS', () => {
   const out = mkdtempSync(join(tmpdir(), 'wxbot-bench-node-'));
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
@@ -46,5 +47,39 @@ describe('pnpm bench --only=latency --latency-node', () => {
     ]);
     expect(refused.status).toBe(2);
     expect(refused.stderr).toContain(`--latency-node=${missing}: cannot run it (ENOENT)`);
+  });
+
+  it('hands BENCH_BOT_NODE_ARGS to the wxbot processes under test, and to nothing else', () => {
+    const started = join(out, 'argv.txt');
+    const wrapper = join(out, 'node-argv.sh');
+    // Notes each process's whole command line, then execs this node.
+    writeFileSync(wrapper, `#!/bin/sh\necho "$*" >> '${started}'\nexec '${process.execPath}' "$@"\n`);
+    chmodSync(wrapper, 0o755);
+    const stdout = execFileSync(
+      process.execPath,
+      [
+        join(compileBench('.latency-node-test'), 'main.js'),
+        '--only=latency',
+        '--smoke',
+        '--no-warm',
+        `--latency-node=${wrapper}`,
+        `--out=${out}`,
+      ],
+      {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+        timeout: 180_000,
+        env: { ...process.env, BENCH_BOT_NODE_ARGS: '--stack-trace-limit=17  --no-warnings' },
+      },
+    );
+    expect(stdout).toContain('Targets:');
+    const lines = readFileSync(started, 'utf8').trim().split('\n');
+    const wxbot = lines.filter((l) => l.includes('/children/wxbot.js'));
+    const others = lines.filter((l) => !l.includes('/children/wxbot.js'));
+    expect(wxbot).toHaveLength(2); // the fresh steady and bursty processes
+    for (const l of wxbot) expect(l).toMatch(/--stack-trace-limit=17 --no-warnings .*\/children\/wxbot\.js/);
+    // wechat4u and the minimal client, each once per phase, run without them.
+    expect(others.filter((l) => /\/children\/(wechat4u|floor-bot)\.js/.test(l))).toHaveLength(4);
+    for (const l of others) expect(l).not.toContain('--stack-trace-limit=17');
   });
 });

@@ -192,6 +192,11 @@ async function runPhases(
       // BENCH_BASELINE_NODE_ARGS: node flags for the "wxbot before" process only (e.g. a young-generation size,
       // with --baseline-core naming this same build), so one setting is compared phase by phase.
       ...(target.coreDist ? (process.env['BENCH_BASELINE_NODE_ARGS'] ?? '').split(' ').filter(Boolean) : []),
+      // BENCH_BOT_NODE_ARGS: node flags for the wxbot process under test (not "wxbot before"), to look inside
+      // it in a real run: --trace-gc, --trace-opt --trace-deopt (their lines go to the bench's stdout).
+      ...(target.child === 'wxbot' && !target.coreDist
+        ? (process.env['BENCH_BOT_NODE_ARGS'] ?? '').split(' ').filter(Boolean)
+        : []),
     ],
     target.coreDist ? { BENCH_CORE_DIST: target.coreDist } : {},
     node,
