@@ -1,12 +1,11 @@
 // `pnpm bench --only=latency --latency-node=<node>`: the processes under test run on that binary, the
 // simulators on the bench's own; `BENCH_BOT_NODE_ARGS`: node flags for the wxbot process under test. A
 // wrapper script stands in for another node: it notes what it starts, then execs this node. Never asserts a time.
-import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { compileBench, runBench, runBuiltBenchRefused } from './run-bench.js';
+import { runBench, runBuiltBenchRefused } from './run-bench.js';
 
 describe('pnpm bench --only=latency --latency-node, BENCH_BOT_NODE_ARGS', () => {
   const out = mkdtempSync(join(tmpdir(), 'wxbot-bench-node-'));
@@ -55,22 +54,11 @@ describe('pnpm bench --only=latency --latency-node, BENCH_BOT_NODE_ARGS', () => 
     // Notes each process's whole command line, then execs this node.
     writeFileSync(wrapper, `#!/bin/sh\necho "$*" >> '${started}'\nexec '${process.execPath}' "$@"\n`);
     chmodSync(wrapper, 0o755);
-    const stdout = execFileSync(
-      process.execPath,
-      [
-        join(compileBench('.latency-node-test'), 'main.js'),
-        '--only=latency',
-        '--smoke',
-        '--no-warm',
-        `--latency-node=${wrapper}`,
-        `--out=${out}`,
-      ],
-      {
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'pipe'],
-        timeout: 180_000,
-        env: { ...process.env, BENCH_BOT_NODE_ARGS: '--stack-trace-limit=17  --no-warnings' },
-      },
+    const stdout = runBench(
+      '.latency-node-test',
+      ['--only=latency', '--smoke', '--no-warm', `--latency-node=${wrapper}`, `--out=${out}`],
+      180_000,
+      { BENCH_BOT_NODE_ARGS: '--stack-trace-limit=17  --no-warnings' },
     );
     expect(stdout).toContain('Targets:');
     const lines = readFileSync(started, 'utf8').trim().split('\n');

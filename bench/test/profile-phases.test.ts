@@ -5,23 +5,23 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 import { readProfilePhases } from '../src/profile-phases.js';
-import { compileBench } from './run-bench.js';
+import { runBench } from './run-bench.js';
+
+const benchDir = fileURLToPath(new URL('..', import.meta.url));
 
 describe('BENCH_PROFILE phases', () => {
   const out = mkdtempSync(join(tmpdir(), 'wxbot-bench-phases-'));
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
   it('marks each profiled process’s phases on its profile’s clock, and the summary splits by them', () => {
-    const dir = compileBench('.profile-phases-test');
     const prof = join(out, 'prof');
-    execFileSync(process.execPath, [join(dir, 'main.js'), '--only=latency', '--smoke', '--no-peer', `--out=${out}`], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-      timeout: 180_000,
-      env: { ...process.env, BENCH_PROFILE: prof },
+    runBench('.profile-phases-test', ['--only=latency', '--smoke', '--no-peer', `--out=${out}`], 180_000, {
+      BENCH_PROFILE: prof,
     });
+    const dir = join(benchDir, 'dist', '.profile-phases-test');
     const profiles = readdirSync(prof)
       .filter((f) => f.endsWith('.cpuprofile'))
       .map((f) => join(prof, f));

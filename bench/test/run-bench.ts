@@ -8,15 +8,21 @@ const require = createRequire(join(benchDir, 'package.json'));
 
 /**
  * Compiles the bench into a build directory of this test's own, then runs `main.js` there with `args` and
- * returns what it printed. Under dist/, so packages still resolve from bench/node_modules; its own, because
+ * returns what it printed; `env` is added to this process's environment. Under dist/, so packages still resolve from bench/node_modules; its own, because
  * the other bench tests compile at the same time and a child forked mid-write would read half a file.
  */
-export function runBench(build: string, args: readonly string[], timeoutMs: number): string {
+export function runBench(
+  build: string,
+  args: readonly string[],
+  timeoutMs: number,
+  env: Record<string, string> = {},
+): string {
   const dir = compileBench(build);
   return execFileSync(process.execPath, [join(dir, 'main.js'), ...args], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
     timeout: timeoutMs,
+    env: { ...process.env, ...env },
   });
 }
 

@@ -162,6 +162,11 @@ async function loopbackRtt(url: string, n: number, gapMs = 0): Promise<LatencySu
   return summarize(samples);
 }
 
+/** Node flags from an environment variable, space-separated. */
+function envNodeArgs(name: string): string[] {
+  return (process.env[name] ?? '').split(' ').filter(Boolean);
+}
+
 async function runPhase(target: Target, spec: WorkloadSpec, smoke: boolean, node?: string): Promise<LatencyPhase> {
   return (await runPhases(target, [spec], smoke, node))[0]!;
 }
@@ -191,12 +196,10 @@ async function runPhases(
       ...(target.coreDist ? ['--import', pathToFileURL(override).href] : []),
       // BENCH_BASELINE_NODE_ARGS: node flags for the "wxbot before" process only (e.g. a young-generation size,
       // with --baseline-core naming this same build), so one setting is compared phase by phase.
-      ...(target.coreDist ? (process.env['BENCH_BASELINE_NODE_ARGS'] ?? '').split(' ').filter(Boolean) : []),
+      ...(target.coreDist ? envNodeArgs('BENCH_BASELINE_NODE_ARGS') : []),
       // BENCH_BOT_NODE_ARGS: node flags for the wxbot process under test (not "wxbot before"), to look inside
       // it in a real run: --trace-gc, --trace-opt --trace-deopt (their lines go to the bench's stdout).
-      ...(target.child === 'wxbot' && !target.coreDist
-        ? (process.env['BENCH_BOT_NODE_ARGS'] ?? '').split(' ').filter(Boolean)
-        : []),
+      ...(target.child === 'wxbot' && !target.coreDist ? envNodeArgs('BENCH_BOT_NODE_ARGS') : []),
     ],
     target.coreDist ? { BENCH_CORE_DIST: target.coreDist } : {},
     node,
